@@ -1,0 +1,1 @@
+"""The toolchain of the comparative edition: transcriptions → TEI → site and PDF."""

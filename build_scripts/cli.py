@@ -1,0 +1,78 @@
+"""`edition` command line: each command is a few lines and imports its stage lazily."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+def report(problems, out=sys.stderr) -> int:
+    """Print problems one a line; return how many were errors."""
+    for problem in problems:
+        click.echo(str(problem), file=out)
+    return sum(1 for p in problems if p.severity == "error")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """The comparative edition of texts on the Soviet purges of 1937–1938."""
+
+
+@main.command("import")
+@click.argument("sigla", nargs=-1, required=True)
+@click.option("--force", is_flag=True, help="Overwrite an existing TEI file (hand corrections are lost).")
+def import_(sigla: tuple[str, ...], force: bool) -> None:
+    """Up-convert transcriptions (by siglum, or 'all') to tei/<name>.xml."""
+    from build_scripts import importer, witnesses
+
+    if sigla == ("all",):
+        sigla = tuple(w.siglum for w in witnesses.load()[0])
+    failed = 0
+    for siglum in sigla:
+        path, problems = importer.run(siglum, force=force)
+        failed += report(problems)
+        if path is not None:
+            click.echo(f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--no-schema", is_flag=True, help="Skip tei_all validation (fast path).")
+def check(files: tuple[Path, ...], no_schema: bool) -> None:
+    """Check the TEI, the witness list and the apparatus; report every problem, exit 1 if any."""
+    from build_scripts import check as checker
+
+    problems = checker.run(list(files) or None, schema=not no_schema)
+    if report(problems):
+        click.echo(f"{len(problems)} problem(s).", err=True)
+        raise SystemExit(1)
+    click.echo("edition check: no problems.")
+
+
+@main.command()
+def stats() -> None:
+    """Counts per witness: divisions, paragraphs, notes, page breaks, tables, corrections, citations."""
+    from build_scripts import stats as st
+
+    click.echo(st.format_table(st.table()))
+
+
+def _register(module: str) -> None:
+    """Add the click commands a stage module exposes in COMMANDS (absent stages add nothing)."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        if err.name == module:
+            return
+        raise
+    for command in getattr(mod, "COMMANDS", ()):
+        main.add_command(command)
+
+
+for _module in ("build_scripts.site_cli", "build_scripts.pdf_cli", "build_scripts.apparatus_cli", "build_scripts.editors_cli"):
+    _register(_module)

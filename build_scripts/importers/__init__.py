@@ -1,0 +1,17 @@
+"""Plain-text transcriptions → TEI. One module per transcription style (see STYLES)."""
+from __future__ import annotations
+
+import importlib
+
+# style name in sources/witnesses.yml → module in this package exposing convert(SourceText)
+STYLES = {
+    "latex2html": "latex2html",  # Martens: LaTeX2HTML text, citations as paragraphs
+    "markdown": "markdown",  # Stalin Society: Markdown with HTML tables
+    "ocr": "ocr",  # Khlevnyuk: OCR, footnotes at page feet, furniture
+    "book": "book",  # Emelyanov: contents list, superscript markers, ENDNOTES
+    "monograph": "monograph",  # Getty: whole book, per-chapter notes, tables, index
+}
+
+
+def converter(style: str):
+    return importlib.import_module(f"build_scripts.importers.{STYLES[style]}").convert

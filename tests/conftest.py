@@ -1,0 +1,33 @@
+"""Shared fixtures: project paths, the loaded witnesses, golden-file comparison."""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+def assert_golden(actual: str, expected_path: Path, update: bool) -> None:
+    """Compare with a committed golden file; `pytest --update-golden` rewrites it for review."""
+    if update or not expected_path.exists():
+        expected_path.parent.mkdir(parents=True, exist_ok=True)
+        expected_path.write_text(actual, encoding="utf-8")
+        if not update:
+            pytest.fail(f"{expected_path} did not exist; written now. Review it and commit it.")
+        return
+    expected = expected_path.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(expected_path), "actual"))
+        pytest.fail(f"{diff}\nIf the new output is right: pytest --update-golden, then review `git diff`.")
