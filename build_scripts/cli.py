@@ -22,7 +22,8 @@ def main() -> None:
 @main.command("import")
 @click.argument("sigla", nargs=-1, required=True)
 @click.option("--force", is_flag=True, help="Overwrite an existing TEI file (hand corrections are lost).")
-def import_(sigla: tuple[str, ...], force: bool) -> None:
+@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), help="Write into this folder instead of tei/ (for trials and benchmarks).")
+def import_(sigla: tuple[str, ...], force: bool, out_dir: Path | None) -> None:
     """Up-convert transcriptions (by siglum, or 'all') to tei/<name>.xml."""
     from build_scripts import importer, witnesses
 
@@ -30,7 +31,7 @@ def import_(sigla: tuple[str, ...], force: bool) -> None:
         sigla = tuple(w.siglum for w in witnesses.load()[0])
     failed = 0
     for siglum in sigla:
-        path, problems = importer.run(siglum, force=force)
+        path, problems = importer.run(siglum, force=force, out_dir=out_dir)
         failed += report(problems)
         if path is not None:
             click.echo(f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")

@@ -26,14 +26,14 @@ def read_source(path: Path) -> tuple[SourceText | None, list[Problem]]:
     return SourceText(rel, text.replace("\r\n", "\n")), []
 
 
-def run(siglum: str, force: bool = False, out: Path | None = None) -> tuple[Path | None, list[Problem]]:
+def run(siglum: str, force: bool = False, out_dir: Path | None = None) -> tuple[Path | None, list[Problem]]:
     """Import one witness; write its TEI unless it exists (force overrides) or an error occurred."""
     wits, problems = manifest.load()
     witness = next((w for w in wits if w.siglum == siglum), None)
     if witness is None:
         known = ", ".join(w.siglum for w in wits)
         return None, problems + [Problem(Location(relpath(manifest.MANIFEST)), f"no witness with siglum {siglum!r}", f"Use one of {known}, or add an entry to sources/witnesses.yml", "import.unknown-siglum")]
-    target = out or witness.tei_path
+    target = (out_dir / witness.tei) if out_dir else witness.tei_path
     if target.exists() and not force:
         return None, [Problem(Location(relpath(target)), "the TEI file exists and is the edition's master text", "Edit it by hand, or run `edition import --force` to overwrite it (hand corrections are lost)", "import.exists")]
     if witness.style not in STYLES:

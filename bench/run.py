@@ -1,0 +1,65 @@
+"""Run every benchmark case under bench/ as a whole command, several times; print and save medians.
+
+Each bench/bench_<area>.py exposes CASES = [(name, argv), ...]; argv runs from the repository root.
+Usage: python bench/run.py [AREA ...] [--runs N]. Results go to bench/results/<area>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_cases(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, "CASES", []), getattr(module, "setup", None)
+
+
+def time_command(argv: list[str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("areas", nargs="*")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    for path in sorted((ROOT / "bench").glob("bench_*.py")):
+        area = path.stem.removeprefix("bench_")
+        if args.areas and area not in args.areas:
+            continue
+        cases, setup = load_cases(path)
+        if setup:
+            setup()
+        results = {}
+        for name, argv in cases:
+            if callable(argv):  # a case that measures itself and returns a dict of figures
+                results[name] = argv()
+                print(f"{area:10} {name:40} {results[name]}")
+                continue
+            times = time_command([sys.executable if a == "python" else a for a in argv], args.runs)
+            results[name] = {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3), "max_s": round(max(times), 3), "runs": len(times)}
+            print(f"{area:10} {name:40} median {results[name]['median_s']:.3f} s  (min {results[name]['min_s']:.3f}, max {results[name]['max_s']:.3f}, n={len(times)})")
+        (out / f"{area}.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
