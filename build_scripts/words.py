@@ -84,9 +84,14 @@ def _note_number(note: etree._Element) -> str | None:
     return note.get("n")
 
 
-def tei_reading(root: etree._Element) -> Reading:
-    """The TEI's words: running text (notes replaced by their markers) and the notes in order."""
+def tei_reading(root: etree._Element, edited: bool = False) -> Reading:
+    """The TEI's words: running text (notes replaced by their markers) and the notes in order.
+
+    By default the transcription's readings (sic, orig); with edited=True the edition's (corr, reg),
+    as the site and the PDFs print them.
+    """
     reading = Reading([], [])
+    skip = (SKIP - {"corr", "reg", "expan"}) | {"sic", "orig", "abbr"} if edited else SKIP
 
     def walk(el: etree._Element, out: list[Word]) -> None:
         name = local(el)
@@ -102,7 +107,7 @@ def tei_reading(root: etree._Element) -> Reading:
                 words.extend(tokens(number, el.sourceline or 0))
             reading.notes.append(NoteWords(el, words))
             inner(el, words)
-        elif name in SKIP or not isinstance(el.tag, str):
+        elif name in skip or not isinstance(el.tag, str):
             pass
         elif name in ("pb", "lb", "cb") and el.get("break") == "no":
             out.append(Word("\x00", el.sourceline or 0))  # a word boundary that the source had

@@ -1,0 +1,229 @@
+"""The in-memory edition: frozen dataclasses, no I/O, shared by every renderer (Markdown, Typst).
+
+`load.py` builds these nodes from TEI by the behaviour table in `rules.py`. Each node keeps the
+`Location` (file:line) of the TEI element it came from, so any later stage can report a problem
+where the editors can fix it. The node types are a closed set of *behaviours*, not TEI elements:
+a renderer implements each behaviour once and never sees a TEI name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from build_scripts.problems import Location
+
+NOWHERE = Location("")
+
+
+# --- inline behaviours -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Text:
+    text: str
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Inline:
+    """A run of text with a style: italic, bold, superscript, subscript, smallcaps, underline, plain."""
+    style: str
+    children: tuple[Node, ...]
+    location: Location = NOWHERE
+    role: str = ""  # what it is (TEI name or @type) for renderers that care: title, label, num...
+
+
+@dataclass(frozen=True)
+class Break:
+    """A page, line or column break. `n` as printed; `cert` when inferred; `joins` inside a word."""
+    kind: str
+    location: Location = NOWHERE
+    n: str | None = None
+    id: str | None = None
+    cert: str | None = None
+    joins: bool = False
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """Two readings of one place: `original` as printed (sic), `regular` as corrected (corr)."""
+    kind: str
+    original: tuple[Node, ...]
+    regular: tuple[Node, ...]
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Link:
+    """A pointer: kind `witness` (file.xml#id of another witness), `local` (#id), `url`, `bib`."""
+    kind: str
+    target: str
+    children: tuple[Node, ...]
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A bibliographic reference as printed; `key` names the references.bib entry when known."""
+    key: str | None
+    children: tuple[Node, ...]
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note at its marker. `n` as printed (None: no printed number); `marked`: a marker is printed."""
+    id: str | None
+    n: str | None
+    place: str
+    children: tuple[Node, ...]
+    location: Location = NOWHERE
+    type: str = ""
+    editorial: bool = False
+    has_label: bool = False  # the printed number is a <label> inside the note, not @n
+
+    @property
+    def marked(self) -> bool:
+        return self.n is not None and self.type != "unmarked"
+
+
+# --- block behaviours --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Paragraph:
+    id: str | None
+    children: tuple[Node, ...]
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Heading:
+    children: tuple[Node, ...]
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Block:
+    """A container of blocks: quote, cit, epigraph, titlepage, lg, closer... (`kind` names it)."""
+    kind: str
+    id: str | None
+    children: tuple[Node, ...]
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Cell:
+    children: tuple[Node, ...]
+    location: Location = NOWHERE
+    label: bool = False
+    cols: int = 1
+    rows: int = 1
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    location: Location = NOWHERE
+    label: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str | None
+    head: tuple[Node, ...]
+    rows: tuple[Row, ...]
+    notes: tuple[Note, ...]  # notes standing in the table itself (source lines, table notes)
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Item:
+    children: tuple[Node, ...]
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    id: str | None
+    head: tuple[Node, ...]
+    items: tuple[Item, ...]
+    location: Location = NOWHERE
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A place where the witness printed generated matter (divGen: notes, index, contents)."""
+    kind: str
+    id: str | None
+    head: tuple[Node, ...]
+    location: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Division:
+    id: str | None
+    type: str
+    head: Heading | None
+    children: tuple[Node, ...]
+    location: Location = NOWHERE
+
+
+Node = Union[Text, Inline, Break, Alternate, Link, Citation, Note, Paragraph, Heading, Block, Table, Row, Cell,
+             ListBlock, Item, Generated, Division]
+INLINE = (Text, Inline, Break, Alternate, Link, Citation, Note)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One witness: its siglum, TEI file and the three parts of its text."""
+    siglum: str
+    path: str  # as users see it: tei/getty.xml
+    front: tuple[Node, ...]
+    body: tuple[Node, ...]
+    back: tuple[Node, ...]
+    ids: frozenset[str] = field(default=frozenset(), hash=False, compare=False)
+
+    @property
+    def file(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+# --- helpers every renderer needs --------------------------------------------------------------
+def children_of(node: Node) -> tuple[Node, ...]:
+    """The child nodes a walk should visit, in reading order."""
+    if isinstance(node, Alternate):
+        return node.regular
+    if isinstance(node, Division):
+        return ((node.head,) if node.head else ()) + node.children
+    if isinstance(node, Table):
+        return node.head + node.rows + node.notes
+    if isinstance(node, ListBlock):
+        return node.head + node.items
+    if isinstance(node, Row):
+        return node.cells
+    if isinstance(node, Generated):
+        return node.head
+    return getattr(node, "children", ())
+
+
+def walk(nodes: tuple[Node, ...] | list[Node]):
+    """Every node below `nodes`, depth first, in reading order."""
+    for node in nodes:
+        yield node
+        yield from walk(children_of(node))
+
+
+def plain_text(nodes: tuple[Node, ...] | list[Node], notes: bool = False) -> str:
+    """The text a reader sees (corrected readings; notes left out unless asked)."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, Note) and not notes:
+            continue
+        else:
+            out.append(plain_text(children_of(node), notes))
+    return " ".join("".join(out).split()) if out else ""
+
+
+def ids_in(nodes: tuple[Node, ...] | list[Node]) -> list[str]:
+    """The xml:ids carried by nodes below `nodes` (anchors a page offers)."""
+    return [node.id for node in walk(nodes) if getattr(node, "id", None)]

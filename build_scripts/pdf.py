@@ -1,0 +1,278 @@
+"""Selections of TEI passages → PDF through Typst: the whole edition, one per witness, course packs."""
+from __future__ import annotations
+
+import datetime
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typst
+import yaml
+from lxml import etree
+
+from build_scripts import teixml, witnesses as manifest
+from build_scripts.problems import Location, Problem, relpath
+from build_scripts.render_typst import Context, render, string
+from build_scripts.teixml import NS, ROOT, XML_ID, local
+
+TEMPLATE = Path(__file__).parent / "templates" / "edition.typ"
+OUT = ROOT / "pdf"
+WORK = ROOT / "build" / "typst"
+SITE_URL = "https://purges-edition.github.io/edition/"
+BLOCKS = {"p", "table", "cit", "quote", "list", "epigraph", "head", "listBibl", "divGen", "ab", "lg", "bibl"}
+
+
+@dataclass
+class Passage:
+    witness: manifest.Witness
+    elements: list[etree._Element]  # top-level blocks, in order
+    path: str  # the TEI file, for messages
+    label: str = ""  # e.g. "G.c6" or "K.art.p3–K.art.p9"
+
+
+@dataclass
+class Course:
+    title: str
+    subtitle: str | None = None
+    course: str | None = None
+    teacher: str | None = None
+    apparatus: bool = True
+    level: str = "substantive"  # substantive | all
+    passages: list[Passage] = field(default_factory=list)
+
+
+# --- loading ------------------------------------------------------------------------------------------
+def load_docs() -> tuple[dict[str, tuple[manifest.Witness, etree._ElementTree]], list[Problem]]:
+    wits, problems = manifest.load()
+    docs = {}
+    for w in wits:
+        doc, parse_problems = teixml.parse(w.tei_path)
+        problems += parse_problems
+        if doc is not None:
+            docs[w.siglum] = (w, doc)
+    return docs, problems
+
+
+def whole(witness: manifest.Witness, doc: etree._ElementTree) -> Passage:
+    text = doc.find("tei:text", NS)
+    elements = [part for part in text if isinstance(part.tag, str)]
+    return Passage(witness, elements, relpath(witness.tei_path), witness.siglum)
+
+
+def _by_id(doc: etree._ElementTree, ident: str) -> etree._Element | None:
+    found = doc.xpath("//*[@xml:id=$i]", i=ident)
+    return found[0] if found else None
+
+
+def passage_range(doc: etree._ElementTree, first: etree._Element, last: etree._Element) -> list[etree._Element]:
+    """Blocks from `first` to `last` inclusive in document order, never a block inside another."""
+    chosen: list[etree._Element] = []
+    chosen_set: set[etree._Element] = set()
+    inside = done = False
+    for el in doc.find("tei:text", NS).iter():
+        if not isinstance(el.tag, str):
+            continue
+        inside = inside or el is first
+        if not inside:
+            continue
+        if done and last not in el.iterancestors():
+            break
+        nested = any(a in chosen_set for a in el.iterancestors())
+        stray_head = local(el) == "head" and local(el.getparent()) != "div"
+        if local(el) in BLOCKS and not nested and not stray_head:
+            chosen.append(el)
+            chosen_set.add(el)
+        done = done or el is last
+    return chosen
+
+
+class _LineLoader(yaml.SafeLoader):
+    """YAML loader that remembers the line of every mapping (for file:line messages)."""
+
+
+def _mapping(loader, node):
+    value = loader.construct_mapping(node, deep=True)
+    value["__line__"] = node.start_mark.line + 1
+    return value
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def load_course(path: Path) -> tuple[Course | None, list[Problem]]:
+    rel = relpath(path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except OSError as err:
+        return None, [Problem(Location(rel), f"cannot read the course file: {err.strerror}", "Check the path (course files live in courses/)", "course.unreadable")]
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        return None, [Problem(Location(rel, mark.line + 1 if mark else None), f"not valid YAML: {getattr(err, 'problem', err)}", "Fix the YAML syntax", "course.yaml")]
+    if not isinstance(data, dict) or "title" not in data or not data.get("passages"):
+        return None, [Problem(Location(rel, 1), "a course needs a title and a list of passages", "See courses/sample.yml for the format", "course.missing-key")]
+    docs, problems = load_docs()
+    app = data.get("apparatus", {}) or {}
+    course = Course(
+        title=str(data["title"]), subtitle=data.get("subtitle"), course=data.get("course"), teacher=data.get("teacher"),
+        apparatus=bool(app.get("show", True)) if isinstance(app, dict) else bool(app),
+        level=(app.get("level", "substantive") if isinstance(app, dict) else "substantive"),
+    )
+    if course.level not in ("substantive", "all"):
+        problems.append(Problem(Location(rel, data.get("__line__")), f"apparatus level {course.level!r} is unknown", "Use substantive or all", "course.level"))
+    for spec in data["passages"]:
+        passage, spec_problems = _passage(spec, docs, rel)
+        problems += spec_problems
+        if passage:
+            course.passages.append(passage)
+    return course, problems
+
+
+def _passage(spec: dict, docs, rel: str) -> tuple[Passage | None, list[Problem]]:
+    line = spec.get("__line__") if isinstance(spec, dict) else None
+    where = Location(rel, line)
+    siglum = spec.get("witness") if isinstance(spec, dict) else None
+    if siglum not in docs:
+        return None, [Problem(where, f"passage names witness {siglum!r}, which the edition does not have", f"Use one of {', '.join(sorted(docs))}", "course.unknown-witness")]
+    witness, doc = docs[siglum]
+    ids = [spec[k] for k in ("div", "from", "to", "id") if k in spec]
+    missing = [i for i in ids if _by_id(doc, str(i)) is None]
+    if missing:
+        return None, [Problem(where, f"passage points to {', '.join(map(str, missing))}, which tei/{witness.tei} does not have", "Use an xml:id of that witness (shown as the permalink anchor on the site)", "course.unknown-id")]
+    if "div" in spec or "id" in spec:
+        el = _by_id(doc, str(spec.get("div") or spec.get("id")))
+        return Passage(witness, [el], relpath(witness.tei_path), str(spec.get("div") or spec.get("id"))), []
+    if "from" in spec:
+        first, last = _by_id(doc, str(spec["from"])), _by_id(doc, str(spec.get("to", spec["from"])))
+        blocks = passage_range(doc, first, last)
+        if not blocks:
+            return None, [Problem(where, f"{spec['from']} does not come before {spec.get('to')}", "Give from/to in document order", "course.empty-range")]
+        return Passage(witness, blocks, relpath(witness.tei_path), f"{spec['from']}–{spec.get('to', spec['from'])}"), []
+    return None, [Problem(where, "a passage needs div:, id: or from:/to:", "See courses/sample.yml", "course.missing-key")]
+
+
+# --- rendering ------------------------------------------------------------------------------------------
+def permalink(ident: str) -> str:
+    try:
+        from build_scripts import site  # the site knows on which page an id lives
+
+        url = site.url_for(ident)
+        if url:
+            return SITE_URL.rstrip("/") + "/" + url.lstrip("/")
+    except (ImportError, AttributeError):
+        pass
+    return f"{SITE_URL}#{ident}"
+
+
+def _chapter_of(el: etree._Element) -> etree._Element | None:
+    divs = [a for a in el.iterancestors() if local(a) == "div"]
+    return divs[-1] if divs else None
+
+
+def passage_typst(passage: Passage, ctx: Context, course: bool) -> str:
+    w = passage.witness
+    parts = [f"\n#heading(level: 1)[{string(w.fact('short') or w.facts.get('short', w.siglum))}]\n"] if not course else []
+    if course:
+        short = w.facts.get("short", w.siglum)
+        parts.append(f"\n#heading(level: 1)[{string(short)}]\n")
+        chapter = _chapter_of(passage.elements[0])
+        if chapter is not None and passage.elements[0] is not chapter:
+            head = chapter.find("tei:head", NS)
+            if head is not None:
+                parts.append(f"\n#heading(level: 2)[{string(' '.join(''.join(head.itertext()).split()))}]\n")
+    for el in passage.elements:
+        parts.append(render(el, ctx))
+        if course:
+            ident = el.get(XML_ID) or (el.getparent().get(XML_ID) if local(el) == "head" else None)
+            if ident and local(el) != "head":
+                parts.append(f'\n#passage-link("{permalink(ident)}")\n')
+    return "".join(parts)
+
+
+def document_typst(title: str, passages: list[Passage], *, course: Course | None = None, extra: str = "") -> tuple[str, list[Problem], list[str]]:
+    problems: list[Problem] = []
+    keys: list[str] = []
+    body = []
+    for passage in passages:
+        ctx = Context(passage.path, permalink, heading_offset=1)
+        body.append(passage_typst(passage, ctx, course is not None))
+        problems += ctx.problems
+        keys += ctx.cited_keys
+    args = [f"title: {_str(title)}", f"date: {_str(datetime.date.today().isoformat())}"]
+    if course:
+        for name in ("subtitle", "course", "teacher"):
+            if getattr(course, name):
+                args.append(f"{name}: {_str(getattr(course, name))}")
+    args.append("keywords: (\"Great Purges\", \"Soviet Union\", \"1937–1938\", \"critical edition\")")
+    head = f'#import "edition.typ": *\n#show: edition.with({", ".join(args)})\n'
+    return head + "".join(body) + extra, problems, keys
+
+
+def _str(text: str) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def bibliography_typst(keys: list[str]) -> str:
+    if not keys:
+        return ""
+    try:
+        from build_scripts import bibliography
+    except ImportError:
+        return ""
+    bib, _ = bibliography.load()
+    entries = bib.formatted(sorted(set(keys)))
+    if not entries:
+        return ""
+    items = "".join(f"\n#par(hanging-indent: 1.5em)[{string(e.text)}]\n" for e in entries)
+    return f"\n#heading(level: 1)[Works cited]\n{items}"
+
+
+def apparatus_typst(passages: list[Passage], level: str) -> str:
+    try:
+        from build_scripts.apparatus import render as app_render
+    except ImportError:
+        return ""
+    ids = {el.get(XML_ID) for p in passages for block in p.elements for el in block.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
+    entries = getattr(app_render, "entries_for", lambda ids, level: [])(ids, level)
+    if not entries:
+        return ""
+    blocks = "".join(f"\n#app-entry({_str(e['label'])}, [{string(e['text'])}])\n" for e in entries)
+    return f"\n#heading(level: 1)[Apparatus]\n{blocks}"
+
+
+def compile_pdf(name: str, source: str, out_dir: Path = OUT) -> Path:
+    WORK.mkdir(parents=True, exist_ok=True)
+    shutil.copy(TEMPLATE, WORK / TEMPLATE.name)
+    typ = WORK / f"{name}.typ"
+    typ.write_text(source, encoding="utf-8")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{name}.pdf"
+    tmp = target.with_suffix(".pdf.tmp")
+    typst.compile(str(typ), output=str(tmp), root=str(WORK), format="pdf", pdf_standards=["ua-1"])
+    tmp.replace(target)
+    return target
+
+
+def build_witnesses(sigla: list[str] | None = None, out_dir: Path = OUT) -> tuple[list[Path], list[Problem]]:
+    docs, problems = load_docs()
+    written = []
+    chosen = [s for s in docs if not sigla or s in sigla]
+    for siglum in chosen:
+        w, doc = docs[siglum]
+        source, render_problems, keys = document_typst(w.fact("title"), [whole(w, doc)])
+        problems += render_problems
+        written.append(compile_pdf(Path(w.tei).stem, source + bibliography_typst(keys), out_dir))
+    if not sigla:
+        passages = [whole(*docs[s]) for s in ("G", "K", "M", "S", "E") if s in docs]
+        source, render_problems, keys = document_typst("The Great Purges, 1937–1938: five texts", passages)
+        written.append(compile_pdf("edition", source + bibliography_typst(keys), out_dir))
+    return written, problems
+
+
+def build_course(path: Path, out_dir: Path = OUT) -> tuple[Path | None, list[Problem]]:
+    course, problems = load_course(path)
+    if course is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    source, render_problems, keys = document_typst(course.title, course.passages, course=course)
+    extra = apparatus_typst(course.passages, course.level) if course.apparatus else ""
+    extra += bibliography_typst(keys)
+    return compile_pdf(f"course-{path.stem}", source + extra, out_dir), problems + render_problems
