@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 
-def report(problems, out=sys.stderr) -> int:
-    """Print problems one a line; return how many were errors."""
+def report(problems, out=None) -> int:
+    """Print problems one a line (to stderr unless out is given); return how many were errors."""
     for problem in problems:
-        click.echo(str(problem), file=out)
+        click.echo(str(problem), file=out, err=out is None)
     return sum(1 for p in problems if p.severity == "error")
 
 

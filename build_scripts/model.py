@@ -91,6 +91,7 @@ class Paragraph:
     id: str | None
     children: tuple[Node, ...]
     location: Location = NOWHERE
+    kind: str = ""  # "" for prose; line, byline, trailer, titlepart... ; "withheld" (not published)
 
 
 @dataclass(frozen=True)
@@ -219,8 +220,10 @@ def plain_text(nodes: tuple[Node, ...] | list[Node], notes: bool = False) -> str
             out.append(node.text)
         elif isinstance(node, Note) and not notes:
             continue
-        else:
+        elif isinstance(node, INLINE):
             out.append(plain_text(children_of(node), notes))
+        else:
+            out.append(f" {plain_text(children_of(node), notes)} ")
     return " ".join("".join(out).split()) if out else ""
 
 

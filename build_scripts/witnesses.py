@@ -44,7 +44,8 @@ class Witness:
 REQUIRED = ("siglum", "file", "sha256", "tei", "style", "author", "title", "date", "kind", "language", "rights", "publication")
 
 
-def load(path: Path = MANIFEST) -> tuple[list[Witness], list[Problem]]:
+def load(path: Path | None = None) -> tuple[list[Witness], list[Problem]]:
+    path = path or MANIFEST  # read at call time, so that a test (or a fixture project) can point it elsewhere
     rel = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -27,8 +27,13 @@ class Word:
     line: int  # line in the transcription, or in the TEI file
 
 
+SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+
+
 def tokens(text: str, line: int = 0) -> list[Word]:
-    text = unicodedata.normalize("NFKC", text)
+    # a superscript marker is a word of its own, also after a digit ("1935⁷⁷" is 1935 and 77),
+    # as the TEI reads a note marker
+    text = unicodedata.normalize("NFKC", SUPERSCRIPT_RUN.sub(r" \g<0> ", text))
     return [Word(m.group(), line) for m in WORD.finditer(text)]
 
 
@@ -160,11 +165,19 @@ def compare(source: list[Word], reading: Reading, window: int = 4) -> Difference
     i = j = 0
     n = len(source)
 
+    table_notes = [note for note in pending if note.element.get("type") == "table" and note.words]
+
     def note_here(k: int) -> int | None:
         for index, note in enumerate(pending[:window]):
             size = len(note.words)
             if size and [w.text for w in source[k : k + size]] == [w.text for w in note.words]:
                 return index
+        # a table's notes are printed under the table, ahead of endnotes still pending before them
+        for note in table_notes:
+            if source[k].text == note.words[0].text and [w.text for w in source[k : k + len(note.words)]] == [w.text for w in note.words]:
+                index = next((index for index, p in enumerate(pending) if p is note), None)
+                if index is not None:
+                    return index
         return None
 
     while i < n:

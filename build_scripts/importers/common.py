@@ -127,7 +127,7 @@ def header(witness: Witness, source: SourceText, result: ImportResult) -> etree.
         status="restricted" if rights["status"] != "cleared" else "free",
     )
     decl = E.editorialDecl(
-        E.correction(E.p("Transcription and OCR errors are corrected only where certain, and always visibly as choice/sic/corr. The witness's own figures, dates, names and wording are never corrected.")),
+        E.correction(E.p("Transcription and OCR errors are corrected only where certain, and always visibly as choice/sic/corr. The witness's own figures, dates, names and wording are never corrected."), *[E.p(t) for t in result.corrections]),
         E.normalization(E.p("Paragraphs interrupted by page breaks, footnotes or tables are rejoined; the break is recorded with pb."), *[E.p(t) for t in result.normalisation]),
         E.quotation(E.p("Quotation marks are kept as printed in the transcription.")),
         E.hyphenation(E.p("Words hyphenated across a page break are rejoined and the break recorded as pb with break=\"no\"."), *[E.p(t) for t in result.hyphenation], eol="none"),

@@ -15,7 +15,7 @@ from lxml import etree
 
 from build_scripts.importers.common import Furniture, ImportResult, SourceText, collapse
 from build_scripts.problems import Problem
-from build_scripts.teixml import E, XML_ID
+from build_scripts.teixml import E, XML_ID, local
 
 PART = "M.body"
 NAVIGATION = re.compile(r"^(next up previous contents index|Next: .* Up: .* Previous: .*)$")
@@ -34,6 +34,17 @@ WORKS = {
     "Tokaev": "tokaev1956comrade",
     ("Khrushchev", "Secret Report"): "khrushchev1956secret",
 }
+# Where reading overrides the plain chain: a phrase of the running text between the previous
+# citation and an "Ibid." names the work that "Ibid." returns to.
+RETURNS = [
+    (
+        "We return to the January 1938 resolution",
+        "mcneal1974resolutions",
+        "\"Ibid., p. 194.\" follows the citation of Khrushchev's Secret Report, but the text has returned to "
+        "the resolution of 18 January 1938 (\"We return to the January 1938 resolution\"), cited before from "
+        "McNeal (pp. 188, 190--192): it is resolved to McNeal, not to Khrushchev.",
+    ),
+]
 # Works that are witnesses of this edition: citations of a page point to that page of the witness.
 WITNESS_PAGES = {"getty1985origins": "getty.xml#G.pb{page}"}
 
@@ -48,7 +59,10 @@ NORMALISATION = [
     "points to it with @source. \"Ibid.\" and \"op. cit.\" are resolved by following the chain of "
     "citations and recorded in @corresp (bib:KEY of references.bib); the printed words are not changed. "
     "Pages of Getty, a witness of this edition, point to the page break of that page in getty.xml "
-    "(for a range, to its first page).",
+    "(for a range, to its first page). The chain: Getty (op. cit., p. 137; Ibid. pp. 155, 162, 170--171, "
+    "178, 177, 185); McNeal (op. cit., p. 188, for the resolution of 18 January 1938; Ibid. pp. 190--192); "
+    "Khrushchev, Secret Report (p. S26); McNeal again (Ibid., p. 194, see the next paragraph); Tokaev "
+    "(op. cit., p. 119; Ibid., p. 101).",
     "The spellings in the quotations (\"explusion (sic)\", \"expell\", \"regarless\", \"consciousless\") "
     "are the witness's text and are not corrected.",
 ]
@@ -106,12 +120,14 @@ def _fill(div: etree._Element, blocks: list[Block], source: SourceText, result: 
         counters[kind] += 1
         return f"{PART}.{kind}{counters[kind]}"
 
+    context: list[str] = []  # running text since the previous citation
     for block in blocks:
         if block.text.startswith("`"):
             pending_quote.append(block)
             continue
         citation = CITATION.match(block.text) if len(block.text) < 400 else None
-        bibl = chain.bibl(block, citation) if citation else None
+        bibl = chain.bibl(block, citation, " ".join(context)) if citation else None
+        context = [] if bibl is not None else context + [block.text]
         if bibl is not None:
             bibl.set(XML_ID, next_id("bibl"))
         if pending_quote:
@@ -139,7 +155,7 @@ def _point_to(div: etree._Element, bibl: etree._Element, next_id) -> None:
     """A citation after a running paragraph: the quotation that ends the paragraph, or else the
     paragraph itself, gets @source pointing to the bibl."""
     previous = div[-1] if len(div) else None
-    if previous is None or previous.tag != E.p().tag:
+    if previous is None or local(previous) != "p":
         return
     text = previous.text or ""
     match = INLINE_QUOTE_AT_END.search(text)
@@ -161,9 +177,9 @@ class Chain:
         self.source, self.result = source, result
         self.last: str | None = None
 
-    def bibl(self, block: Block, citation: re.Match) -> etree._Element | None:
+    def bibl(self, block: Block, citation: re.Match, context: str) -> etree._Element | None:
         head = citation.group("head")
-        key, parts = self._resolve(block, head)
+        key, parts = self._resolve(block, head, context)
         if key is None:
             return None
         self.last = key
@@ -178,8 +194,13 @@ class Chain:
         bibl.append(scope)
         return bibl
 
-    def _resolve(self, block: Block, head: str) -> tuple[str | None, list]:
+    def _resolve(self, block: Block, head: str, context: str) -> tuple[str | None, list]:
         if IBID.match(head):
+            for phrase, key, reason in RETURNS:
+                if phrase in context:
+                    if reason not in self.result.normalisation:
+                        self.result.normalisation.append(reason)
+                    return key, [head]
             if self.last is None:
                 self._problem(block, "\"Ibid.\" with no earlier citation to refer to", "Check the citation; encode its bibl by hand with @corresp")
             return self.last, [head]

@@ -1,0 +1,125 @@
+"""Token streams → word alignment and variant classes. The aligner (rapidfuzz) stays behind this module."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Sequence
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from build_scripts.apparatus.model import Token, Variant
+
+# Tokens are runs between spaces, dashes, slashes and ellipses; their normal form keeps letters and
+# digits only, lower-cased, accents removed: "(T)he" → the, "1,372,392" → 1372392, "d'état" → detat.
+SEPARATOR = re.compile(r"\s+|[—–/]+|-{2,}|…+|\.{3,}|(?<=\w)(?:\s*\.\s*){3,}")
+GAP = re.compile(r"\.{3,}|…|\. \. \.|\[\s*\.\.\.|\(\.\.\.\)")
+EDITORIAL = frozenset({"sic"})
+NEGATIONS = ("in", "un", "non", "dis", "im", "ir", "il")  # "(sic)", "[sic]": an editor's word, not the witness's reading
+
+
+def normal(word: str) -> str:
+    word = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in word if c.isalnum() and not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[Token]:
+    """Word tokens of a passage with their character spans; punctuation-only runs mark gaps."""
+    out: list[Token] = []
+    gap = False
+    pos = 0
+    for match in list(SEPARATOR.finditer(text)) + [None]:
+        end = match.start() if match else len(text)
+        raw = text[pos:end]
+        sep = match.group() if match else ""
+        if raw:
+            norm = normal(raw)
+            core = raw.strip(".,;:!?'\"`’‘“”")
+            bracketed = core[:1] in "([" and core.strip("()[]").lower() in EDITORIAL
+            if norm and not bracketed:
+                out.append(Token(pos, end, norm, gap or bool(GAP.match(raw))))
+                gap = bool(GAP.search(raw[1:]))
+            elif not norm:
+                gap = gap or bool(GAP.search(raw))
+        if GAP.search(sep):
+            gap = True
+        if match:
+            pos = match.end()
+    return out
+
+
+@dataclass(frozen=True)
+class Op:
+    tag: str  # equal, replace, delete, insert
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+
+
+def align(a: Sequence[str], b: Sequence[str]) -> list[Op]:
+    """Word-by-word alignment of two token sequences (Levenshtein opcodes over whole words)."""
+    if not a and not b:
+        return []
+    return [Op(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Levenshtein.opcodes(list(a), list(b))]
+
+
+def rebuild(ops: list[Op], a: Sequence[str], b: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Each side as the alignment reads it (the property test: nothing is lost)."""
+    left, right = [], []
+    for op in ops:
+        left.extend(a[op.a0 : op.a1])
+        right.extend(b[op.b0 : op.b1])
+    return left, right
+
+
+def spelling(x: str, y: str) -> bool:
+    """Two normal forms that differ only in spelling (favour/favor, organise/organize, Ezhov/Yezhov)."""
+    if x == y:
+        return True
+    if x.isdigit() or y.isdigit():
+        return False
+    short, long_ = sorted((x, y), key=len)
+    if any(long_ == prefix + short for prefix in NEGATIONS):
+        return False  # discriminate / indiscriminate: the meaning turns over
+    return len(short) >= 4 and fuzz.ratio(x, y) >= 80
+
+
+def variants(ops: list[Op], a: list[Token], b: list[Token], text_a: str, text_b: str) -> list[Variant]:
+    """Classify every difference: a = earlier witness (source), b = later (target)."""
+    out: list[Variant] = []
+
+    def words(toks: list[Token], text: str) -> str:
+        return " ".join(text[t.start : t.end] for t in toks)
+
+    for op in ops:
+        ta, tb = a[op.a0 : op.a1], b[op.b0 : op.b1]
+        if op.tag == "equal":
+            for x, y in zip(ta, tb):
+                rx, ry = text_a[x.start : x.end], text_b[y.start : y.end]
+                if rx.strip(".,;:!?'\"`’‘“”()[]*") != ry.strip(".,;:!?'\"`’‘“”()[]*"):
+                    out.append(Variant("accidental", rx, ry))
+        elif op.tag == "delete":
+            marked = any(t.gap_before for t in b[op.b0 : op.b0 + 1]) or (op.b0 > 0 and b[op.b0 - 1 : op.b0] and _gap_after(b, op.b0, text_b))
+            out.append(Variant("omission", words(ta, text_a), "", bool(marked)))
+        elif op.tag == "insert":
+            out.append(Variant("addition", "", words(tb, text_b)))
+        else:  # replace
+            joined = "".join(t.norm for t in ta) == "".join(t.norm for t in tb)
+            if joined or (len(ta) == len(tb) and all(spelling(x.norm, y.norm) for x, y in zip(ta, tb))):
+                out.append(Variant("accidental", words(ta, text_a), words(tb, text_b)))
+            else:
+                out.append(Variant("substantive", words(ta, text_a), words(tb, text_b)))
+    return out
+
+
+def _gap_after(b: list[Token], index: int, text_b: str) -> bool:
+    """An ellipsis printed right after the token before the omission ("party ....")."""
+    prev = b[index - 1]
+    tail = text_b[prev.end : b[index].start] if index < len(b) else text_b[prev.end : prev.end + 6]
+    return bool(GAP.search(text_b[prev.start : prev.end]) or GAP.search(tail))
+
+
+def similar(x: str, y: str) -> bool:
+    return spelling(x, y)

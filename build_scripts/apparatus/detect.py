@@ -1,0 +1,179 @@
+"""Passages of all witnesses → reuse loci: an n-gram index, candidate pairs from shared shingles,
+local alignment on candidates only (near-linear in the size of the edition)."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from build_scripts.apparatus import align
+from build_scripts.apparatus.model import Locus, Passage, Reading, Token
+
+K = 5  # words per shingle
+MAX_POSTINGS = 12  # a shingle found in more passages is a formula, not evidence of reuse
+MIN_SEEDS = 2  # shared shingles a region needs
+GAP = 40  # tokens between two seeds of one region
+MIN_WORDS = 8  # matched words of an accepted region
+MIN_SCORE = 0.5  # matched words / words of the shorter side
+
+
+@dataclass(frozen=True)
+class Match:
+    a: Passage  # earlier witness
+    b: Passage
+    a0: int  # token range in a
+    a1: int
+    b0: int
+    b1: int
+    matched: int
+    score: float
+
+
+def tokenised(passages: list[Passage]) -> list[list[Token]]:
+    return [align.tokens(p.text) for p in passages]
+
+
+def index(toks: list[list[Token]], k: int = K) -> dict[int, list[tuple[int, int]]]:
+    """Shingle hash → (passage index, token position) postings."""
+    postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pi, seq in enumerate(toks):
+        norms = [t.norm for t in seq]
+        for i in range(len(norms) - k + 1):
+            postings[hash(tuple(norms[i : i + k]))].append((pi, i))
+    return postings
+
+
+def seeds(passages: list[Passage], postings, max_postings: int = MAX_POSTINGS) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """Shared shingles per pair of passages of different witnesses: (pos in first, pos in second)."""
+    pairs: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for hits in postings.values():
+        if len(hits) < 2 or len(hits) > max_postings:
+            continue
+        for x in range(len(hits)):
+            pa, ia = hits[x]
+            for y in range(x + 1, len(hits)):
+                pb, ib = hits[y]
+                if passages[pa].siglum == passages[pb].siglum:
+                    continue
+                if pa < pb:
+                    pairs[(pa, pb)].append((ia, ib))
+                else:
+                    pairs[(pb, pa)].append((ib, ia))
+    return pairs
+
+
+def chains(points: list[tuple[int, int]], k: int = K, gap: int = GAP) -> list[list[tuple[int, int]]]:
+    """Group seed points into regions that run forward on both sides (one region per reuse)."""
+    out: list[list[tuple[int, int]]] = []
+    for a, b in sorted(set(points)):
+        for chain in out:
+            la, lb = chain[-1]
+            if 0 <= a - la <= gap and -k <= b - lb <= gap:
+                chain.append((a, b))
+                break
+        else:
+            out.append([(a, b)])
+    return out
+
+
+def extend(ta: list[Token], tb: list[Token], a0: int, a1: int, b0: int, b1: int) -> tuple[int, int, int, int]:
+    """Grow a region word by word while the words on both sides agree (or differ only in spelling)."""
+    while a0 > 0 and b0 > 0 and align.similar(ta[a0 - 1].norm, tb[b0 - 1].norm):
+        a0, b0 = a0 - 1, b0 - 1
+    while a1 < len(ta) and b1 < len(tb) and align.similar(ta[a1].norm, tb[b1].norm):
+        a1, b1 = a1 + 1, b1 + 1
+    # a quotation whose last (or first) one or two words differ: take them in as a variant
+    for rest in (1, 2):
+        if len(tb) - b1 == rest and len(ta) - a1 >= rest:
+            a1, b1 = a1 + rest, b1 + rest
+        elif len(ta) - a1 == rest and len(tb) - b1 >= rest:
+            a1, b1 = a1 + rest, b1 + rest
+        if b0 == rest and a0 >= rest:
+            a0, b0 = a0 - rest, 0
+        elif a0 == rest and b0 >= rest:
+            a0, b0 = 0, b0 - rest
+    return a0, a1, b0, b1
+
+
+def matched_words(ops: list[align.Op], ta: list[Token], tb: list[Token]) -> int:
+    count = 0
+    for op in ops:
+        if op.tag == "equal":
+            count += op.a1 - op.a0
+        elif op.tag == "replace" and op.a1 - op.a0 == op.b1 - op.b0:
+            count += sum(align.similar(x.norm, y.norm) for x, y in zip(ta[op.a0 : op.a1], tb[op.b0 : op.b1]))
+    return count
+
+
+NOTE_START = re.compile(r"^(?:[-–\s]*\d+\.?\s|\[\d+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s?|Source)")
+
+
+def bibliographic(p: Passage, toks: list[Token], a0: int, a1: int) -> bool:
+    """A shared reference (titles, names, numbers), not shared prose: most words capitalised or digits."""
+    if p.kind == "table" or not (p.kind in ("note", "bibl") or NOTE_START.match(p.text)):
+        return False
+    heads = [p.text[t.start : t.end].lstrip("*_\"'“‘`([")[:1] for t in toks[a0:a1]]
+    return sum(h.isupper() or h.isdigit() for h in heads) >= 0.5 * max(1, len(heads))
+
+
+def spans(chain_list, k: int) -> list[list[int]]:
+    """Each chain as a box [a0, a1, b0, b1]; overlapping boxes merge (a translation reorders words)."""
+    boxes = sorted([min(p[0] for p in c), max(p[0] for p in c) + k, min(p[1] for p in c), max(p[1] for p in c) + k, len(c)] for c in chain_list)
+    merged: list[list[int]] = []
+    for box in boxes:
+        last = merged[-1] if merged else None
+        if last and box[0] <= last[1] and box[2] <= last[3] and box[3] >= last[2]:
+            last[1], last[2], last[3], last[4] = max(last[1], box[1]), min(last[2], box[2]), max(last[3], box[3]), last[4] + box[4]
+        else:
+            merged.append(box)
+    return merged
+
+
+def regions(pa: Passage, pb: Passage, ta, tb, points, min_seeds=MIN_SEEDS, min_words=MIN_WORDS, min_score=MIN_SCORE, k=K) -> list[Match]:
+    out = []
+    for a0, a1, b0, b1, count in spans(chains(points, k), k):
+        if count < min_seeds:
+            continue
+        a0, a1, b0, b1 = extend(ta, tb, a0, a1, b0, b1)
+        if bibliographic(pa, ta, a0, a1) and bibliographic(pb, tb, b0, b1):
+            continue
+        ops = align.align([t.norm for t in ta[a0:a1]], [t.norm for t in tb[b0:b1]])
+        matched = matched_words(ops, ta[a0:a1], tb[b0:b1])
+        score = matched / max(1, min(a1 - a0, b1 - b0))
+        if matched >= min_words and score >= min_score:
+            out.append(Match(pa, pb, a0, a1, b0, b1, matched, round(min(score, 1.0), 3)))
+    return out
+
+
+def detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Match]:
+    """Every region where two witnesses share text, earlier witness first."""
+    k = options.get("k", K)
+    toks = tokenised(passages)
+    pairs = seeds(passages, index(toks, k), options.get("max_postings", MAX_POSTINGS))
+    found: list[Match] = []
+    for (x, y), points in pairs.items():
+        px, py = passages[x], passages[y]
+        if (dates.get(py.siglum, ""), py.siglum) < (dates.get(px.siglum, ""), px.siglum):
+            x, y, px, py = y, x, py, px
+            points = [(b, a) for a, b in points]
+        found += regions(px, py, toks[x], toks[y], points, options.get("min_seeds", MIN_SEEDS), options.get("min_words", MIN_WORDS), options.get("min_score", MIN_SCORE), k)
+    return sorted(found, key=lambda m: (m.a.siglum, m.b.siglum, m.a.id, m.b.id, m.a0))
+
+
+def loci(matches: list[Match]) -> list[Locus]:
+    """Matches → apparatus loci with stable ids (the pair of passage ids; a suffix for a second region)."""
+    out, seen = [], defaultdict(int)
+    for m in matches:
+        ta, tb = align.tokens(m.a.text), align.tokens(m.b.text)
+        key = f"app.{m.a.id}--{m.b.id}"
+        seen[key] += 1
+        ident = key if seen[key] == 1 else f"{key}.{seen[key]}"
+        kind = "quotation" if m.a.siglum in m.b.cites else "reuse"
+        ra = reading(m.a, ta[m.a0].start, ta[m.a1 - 1].end, "source")
+        rb = reading(m.b, tb[m.b0].start, tb[m.b1 - 1].end, "target")
+        out.append(Locus(ident, kind, (ra, rb), score=m.score, extra={"matched": m.matched}))
+    return out
+
+
+def reading(p: Passage, start: int, end: int, role: str) -> Reading:
+    return Reading(p.siglum, p.file, p.id, p.text[start:end], start, end, role)

@@ -1,0 +1,59 @@
+"""tei/*.xml + sources/witnesses.yml → the passages of every witness, with dates and file names."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_scripts import teixml, witnesses as manifest
+from build_scripts.apparatus.model import Passage
+from build_scripts.apparatus.passages import witness_passages
+from build_scripts.problems import Location, Problem, relpath
+
+
+@dataclass
+class Corpus:
+    tei_dir: Path
+    passages: list[Passage] = field(default_factory=list)
+    dates: dict[str, str] = field(default_factory=dict)  # siglum → year
+    files: dict[str, str] = field(default_factory=dict)  # siglum → TEI file name
+    by_id: dict[str, Passage] = field(default_factory=dict)  # passage id (and nested ids) → passage
+    nested: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # nested id → (passage id, start, end)
+
+    def witness(self, siglum: str) -> list[Passage]:
+        return [p for p in self.passages if p.siglum == siglum]
+
+    def resolve(self, ident: str) -> tuple[Passage, int, int] | None:
+        """An xml:id → its passage and the character range it covers there."""
+        if ident in self.nested:
+            pid, start, end = self.nested[ident]
+            return self.by_id[pid], start, end
+        p = self.by_id.get(ident)
+        return (p, 0, len(p.text)) if p else None
+
+
+def load(tei_dir: Path | None = None) -> tuple[Corpus, list[Problem]]:
+    tei_dir = tei_dir or manifest.TEI_DIR
+    wits, problems = manifest.load()
+    corpus = Corpus(tei_dir)
+    cite_map: dict[str, str] = {}
+    for w in wits:
+        corpus.dates[w.siglum] = w.fact("date")
+        corpus.files[w.siglum] = w.tei
+        cite_map[w.tei] = w.siglum
+        if w.facts.get("bibkey"):
+            cite_map[f"bib:{w.facts['bibkey']}"] = w.siglum
+    for w in wits:
+        path = tei_dir / w.tei
+        if not path.exists():
+            problems.append(Problem(Location(relpath(path)), f"witness {w.siglum} has no TEI yet; the apparatus leaves it out", "Run `edition import " + w.siglum + "`", "apparatus.witness-missing", "warning"))
+            continue
+        doc, parse_problems = teixml.parse(path)
+        problems += parse_problems
+        if doc is None:
+            continue
+        for p in witness_passages(doc, w.tei, cite_map):
+            corpus.passages.append(p)
+            corpus.by_id[p.id] = p
+            for ident, start, end in p.spans:
+                corpus.nested[ident] = (p.id, start, end)
+    return corpus, problems

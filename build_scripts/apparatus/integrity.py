@@ -1,0 +1,64 @@
+"""tei/apparatus.xml + the witnesses → problems: every pointer resolves, every stored reading still
+reads so in its witness (`edition check` calls `build_scripts.apparatus.check`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from build_scripts import witnesses as manifest
+from build_scripts.apparatus import edition, store
+from build_scripts.apparatus.claims import squash
+from build_scripts.apparatus.model import TYPES, Locus, Reading
+from build_scripts.problems import Location, Problem, relpath
+
+
+def check(tei_dir: Path | None = None, manifest_path: Path | None = None) -> list[Problem]:
+    tei_dir = Path(tei_dir or manifest.TEI_DIR)
+    path = tei_dir / store.FILE
+    if not path.exists():
+        return []
+    loci, doc = store.read(path)
+    if doc is None:
+        from build_scripts import teixml
+
+        return teixml.parse(path)[1]
+    corpus, _ = edition.load(tei_dir) if manifest_path is None else _load(tei_dir, manifest_path)
+    rel = relpath(path)
+    problems: list[Problem] = []
+    for locus in loci:
+        where = Location(rel, locus.line)
+        if locus.type not in TYPES:
+            problems.append(Problem(where, f'<app xml:id="{locus.id}"> has type="{locus.type}"', f"Use one of {', '.join(TYPES)}", "apparatus.type"))
+        if len(locus.readings) < (1 if locus.type == "citation" else 2):
+            problems.append(Problem(where, f"{locus.id} has {len(locus.readings)} reading(s)", "A locus needs a reading of each witness it compares", "apparatus.readings"))
+        for r in locus.readings:
+            problems += reading_problems(locus, r, corpus, where)
+    return problems
+
+
+def _load(tei_dir: Path, manifest_path: Path):
+    if Path(manifest_path).resolve() == manifest.MANIFEST.resolve():
+        return edition.load(tei_dir)
+    original = manifest.MANIFEST
+    try:
+        manifest.MANIFEST = Path(manifest_path)
+        return edition.load(tei_dir)
+    finally:
+        manifest.MANIFEST = original
+
+
+def reading_problems(locus: Locus, r: Reading, corpus: edition.Corpus, where: Location) -> list[Problem]:
+    if r.file not in corpus.files.values():
+        return [Problem(where, f'{locus.id}: reading of {r.siglum} points to "{r.file}", which is not a TEI file of the edition', "Point rdg/@corresp to file.xml#id of a witness", "apparatus.pointer")]
+    hit = corpus.resolve(r.passage)
+    if hit is None:
+        return [Problem(where, f'{locus.id}: rdg/@corresp="{r.file}#{r.passage}" points to no passage of tei/{r.file}', "The id was changed or removed: point the reading to the passage's current id (ids are never reused)", "apparatus.pointer")]
+    passage, lo, hi = hit
+    if passage.file != r.file:
+        return [Problem(where, f"{locus.id}: {r.passage} is in tei/{passage.file}, not tei/{r.file}", "Fix the file part of rdg/@corresp", "apparatus.pointer")]
+    if r.start is not None:
+        found = passage.text[r.start : r.end] if 0 <= r.start <= r.end else ""
+        if squash(found) != squash(r.text):
+            return [Problem(where, f"{locus.id}: the reading of {r.siglum} no longer matches {r.passage} [{r.start}-{r.end}]: stored {r.text[:80]!r}, the witness now reads {found[:80]!r}", "If the witness was corrected, rerun `edition apparatus detect`; otherwise restore the witness text", "apparatus.reading-changed")]
+    elif squash(r.text) not in passage.text[lo:hi]:
+        return [Problem(where, f"{locus.id}: the words {r.text[:80]!r} of {r.siglum} are not in {r.passage}", "Copy the words exactly from the passage, or point to the passage that prints them", "apparatus.reading-changed")]
+    return []

@@ -1,0 +1,148 @@
+"""tei/<witness>.xml → the passages the apparatus reads (Passage per p, note, quote, table)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from build_scripts import teixml
+from build_scripts.apparatus.model import Passage
+from build_scripts.teixml import NS, XML_ID, local
+
+BLOCKS = frozenset({"p", "note", "quote", "table", "ab", "lg", "bibl"})
+SKIP = frozenset({"teiHeader", "corr", "reg", "expan", "supplied", "fw", "figDesc", "divGen"})
+SPACE = frozenset({"lb", "cell", "row", "item", "head", "l", "bibl", "cit", "list"})  # word boundaries
+WS = re.compile(r"\s+")
+
+
+class _Builder:
+    """Collects the pieces of one passage: text, page breaks and nested ids, then normalises space."""
+
+    def __init__(self, el: etree._Element, page: str | None):
+        self.el, self.page, self.pieces = el, page, []
+
+    def add(self, piece) -> None:
+        self.pieces.append(piece)
+
+    def build(self, siglum: str, file: str, cites: frozenset[str]) -> Passage:
+        out: list[str] = []
+        size, space = 0, True  # `space`: the last char written is a space (or nothing yet)
+        breaks, opened, spans = [], {}, []
+        for piece in self.pieces:
+            if isinstance(piece, str):
+                for chunk in re.split(r"(\s+)", piece):
+                    if not chunk:
+                        continue
+                    if chunk.isspace():
+                        if not space:
+                            out.append(" ")
+                            size, space = size + 1, True
+                    else:
+                        out.append(chunk)
+                        size, space = size + len(chunk), False
+            elif piece[0] == "pb":
+                breaks.append((size, piece[1]))
+            elif piece[0] == "open":
+                opened[piece[1]] = size
+            elif piece[0] == "close":
+                spans.append((piece[1], opened.pop(piece[1]), size))
+        text = "".join(out)
+        if text.endswith(" "):
+            text = text[:-1]
+        clip = len(text)
+        return Passage(
+            siglum, self.el.get(XML_ID), file, local(self.el), text, self.el.sourceline or 0, self.page,
+            tuple((min(o, clip), n) for o, n in breaks),
+            tuple((i, min(a, clip), min(b, clip)) for i, a, b in spans), cites,
+        )
+
+
+def witness_passages(doc: etree._ElementTree, file: str, cite_map: dict[str, str] | None = None) -> list[Passage]:
+    """Every passage of one witness (a note comes before the passage it sits in)."""
+    root = doc.getroot()
+    siglum = root.get(XML_ID) or Path(file).stem
+    text = teixml.TEXT(doc)
+    if not text:
+        return []
+    cite_map = cite_map or {}
+    done: list[tuple[_Builder, etree._Element]] = []
+    state = {"page": None}
+
+    def walk(el: etree._Element, current: _Builder | None) -> None:
+        name = local(el)
+        if not isinstance(el.tag, str) or name in SKIP:
+            pass
+        elif name == "pb":
+            state["page"] = el.get("n") or state["page"]
+            if current is not None:
+                current.add(("pb", el.get("n") or "?"))
+                if el.get("break") != "no":
+                    current.add(" ")
+        elif name in BLOCKS and el.get(XML_ID) and (current is None or name == "note"):
+            if name == "note" and el.get("resp"):
+                pass  # an editorial note is not the witness's text
+            else:
+                builder = _Builder(el, state["page"])
+                inner(el, builder)
+                done.append((builder, el))
+        else:
+            ident = el.get(XML_ID) if current is not None else None
+            if ident:
+                current.add(("open", ident))
+            if name in SPACE and current is not None:
+                current.add(" ")
+            inner(el, current)
+            if name in SPACE and current is not None:
+                current.add(" ")
+            if ident:
+                current.add(("close", ident))
+        if el.tail and current is not None:
+            current.add(el.tail)
+
+    def inner(el: etree._Element, current: _Builder | None) -> None:
+        if el.text and current is not None:
+            current.add(el.text)
+        for child in el:
+            walk(child, current)
+
+    inner(text[0], None)
+    return [b.build(siglum, file, cited_sigla(el, cite_map)) for b, el in done]
+
+
+WITNESS_REF = etree.XPath(".//tei:ref[@type='witness'] | .//tei:bibl[@corresp]", namespaces=NS)
+
+
+def cited_sigla(el: etree._Element, cite_map: dict[str, str]) -> frozenset[str]:
+    """Sigla of witnesses a passage cites: refs/bibls inside it, in its `cit`, or in the next two siblings."""
+    scope = [el]
+    parent = el.getparent()
+    if parent is not None and local(parent) == "cit":
+        scope.append(parent)
+    sibling = el.getnext()
+    for _ in range(2):
+        if sibling is None or (local(sibling) in BLOCKS and local(sibling) not in ("p", "bibl")):
+            break
+        scope.append(sibling)
+        if WITNESS_REF(sibling):
+            break
+        sibling = sibling.getnext()
+    found = set()
+    for node in scope:
+        hits = WITNESS_REF(node) + ([node] if local(node) in ("ref", "bibl") else [])
+        for ref in hits:
+            for pointer in (ref.get("target") or ref.get("corresp") or "").split():
+                key = pointer.split("#")[0] or pointer
+                if key in cite_map:
+                    found.add(cite_map[key])
+    return frozenset(found)
+
+
+def plain_passages(siglum: str, text: str, file: str = "") -> list[Passage]:
+    """Passages of a plain text (blank-line paragraphs), for tests and the synthetic benchmark."""
+    out = []
+    for number, para in enumerate(re.split(r"\n\s*\n", text), start=1):
+        clean = WS.sub(" ", para).strip()
+        if clean:
+            out.append(Passage(siglum, f"{siglum}.src.p{number}", file or f"{siglum}.txt", "p", clean))
+    return out

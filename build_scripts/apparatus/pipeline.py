@@ -1,0 +1,39 @@
+"""The `edition apparatus detect` stage: witnesses → machine loci + seeded claims → tei/apparatus.xml."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from build_scripts.apparatus import citations, claims, detect, edition, store
+from build_scripts.apparatus.model import Locus
+from build_scripts.problems import Problem
+
+
+def run(tei_dir: Path | None = None, write: bool = True) -> tuple[list[Locus], list[Problem], bool]:
+    corpus, problems = edition.load(tei_dir)
+    path = corpus.tei_dir / store.FILE
+    old, _ = store.read(path)
+    found = detect.loci(detect.detect(corpus.passages, corpus.dates))
+    found += citations.check_citations(corpus)
+    loci = store.merge(old, found, ("quotation", "reuse", "citation"))
+    seeded, claim_problems = claims.seed(corpus.passages)
+    loci = store.merge(loci, grown(loci, seeded), ())
+    problems += claim_problems
+    written = store.write(path, loci) if write else False
+    return loci, problems, written
+
+
+def grown(loci: list[Locus], seeded: list[Locus]) -> list[Locus]:
+    """Seeded claims the file lacks, or whose readings the file has only in part (a witness's TEI
+    arrived later); the stored question, decision and notes win."""
+    have = {l.id: l for l in loci}
+    out = []
+    for claim in seeded:
+        old = have.get(claim.id)
+        if old is None:
+            out.append(claim)
+            continue
+        mine = {(r.siglum, r.text) for r in old.readings}
+        new = {(r.siglum, r.text) for r in claim.readings}
+        if mine < new:
+            out.append(Locus(claim.id, claim.type, claim.readings, old.resp, old.score, old.decision, old.verdict, old.question, old.notes))
+    return out

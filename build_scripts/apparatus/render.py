@@ -1,0 +1,139 @@
+"""tei/apparatus.xml + witnesses → Markdown pages for the site (relative to docs/edition/), tooltip
+marks and "quotes / quoted by" lists. Witness text is always HTML-escaped: it never becomes markup."""
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from pathlib import Path
+
+from build_scripts.apparatus import align, edition, export, store
+from build_scripts.apparatus.model import Locus
+
+INDEX = "apparatus/index.md"
+ASSETS = "../../assets/apparatus/"  # from docs/edition/apparatus/ to docs/assets/apparatus/
+
+
+def _load(tei_dir: Path | None = None):
+    corpus, _ = edition.load(tei_dir)
+    loci, _ = store.read(corpus.tei_dir / store.FILE)
+    return corpus, loci
+
+
+def stem(file: str) -> str:
+    return Path(file).stem
+
+
+def href(file: str, passage: str, depth: int) -> str:
+    """Link from a page `depth` folders below docs/edition/ to a passage of a witness page."""
+    return "../" * depth + f"{stem(file)}/#{passage}"
+
+
+def page_name(locus: Locus) -> str:
+    return f"apparatus/{locus.id}.md"
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def highlighted(locus: Locus, corpus) -> tuple[str, str]:
+    """The first two readings as HTML, words that differ wrapped in <mark>."""
+    a, b = locus.readings[0], locus.readings[1]
+    ta, tb = align.tokens(a.text), align.tokens(b.text)
+    ops = align.align([t.norm for t in ta], [t.norm for t in tb])
+    diff_a, diff_b = set(), set()
+    for op in ops:
+        if op.tag != "equal":
+            diff_a.update(range(op.a0, op.a1))
+            diff_b.update(range(op.b0, op.b1))
+
+    def paint(text, toks, marked):
+        out, pos = [], 0
+        for i, t in enumerate(toks):
+            out.append(_esc(text[pos : t.start]))
+            word = _esc(text[t.start : t.end])
+            out.append(f"<mark>{word}</mark>" if i in marked else word)
+            pos = t.end
+        out.append(_esc(text[pos:]))
+        return "".join(out)
+
+    return paint(a.text, ta, diff_a), paint(b.text, tb, diff_b)
+
+
+def locus_page(locus: Locus, corpus) -> str:
+    lines = [f"# {_esc(locus.type.capitalize())}: {' / '.join(r.siglum for r in locus.readings)}", ""]
+    if locus.question:
+        lines += [f"*{_esc(locus.question)}*", ""]
+    lines += [f"Locus `{locus.id}` · decision: {locus.decision}" + (f" · verdict: {locus.verdict}" if locus.verdict else "") + (f" · score {locus.score:.2f}" if locus.score is not None else ""), ""]
+    cells = []
+    if locus.type in ("quotation", "reuse", "citation") and len(locus.readings) >= 2:
+        pair = highlighted(locus, corpus)
+        cells = list(zip(locus.readings, pair))
+    else:
+        cells = [(r, _esc(r.text)) for r in locus.readings]
+    lines.append('<table class="apparatus-compare"><tr>' + "".join(f'<th><a href="{href(r.file, r.passage, 2)}">{_esc(r.siglum)} · {_esc(r.passage)}</a></th>' for r, _ in cells) + "</tr>")
+    lines.append("<tr>" + "".join(f"<td>{text}</td>" for _, text in cells) + "</tr></table>")
+    lines.append("")
+    for note in locus.notes:
+        lines += [_esc(note), ""]
+    if locus.type in ("quotation", "reuse", "citation"):
+        vs = export.variants_of(locus, corpus)
+        if vs:
+            a, b = locus.readings[0].siglum, locus.readings[1].siglum
+            rows = "".join(f"<tr><td>{v['kind']}</td><td>{_cell(v['a'])}</td><td>{_cell(v['b'])}</td></tr>" for v in vs)
+            lines += [f'<table class="apparatus-variants"><tr><th>variant</th><th>{_esc(a)}</th><th>{_esc(b)}</th></tr>{rows}</table>', ""]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return _esc(text) or "—"
+
+
+def index_page(loci: list[Locus]) -> str:
+    lines = ["# Apparatus", "", "Every locus of tei/apparatus.xml. Filter by type, by pair of witnesses, or to substantive variants only.", "",
+             f'<div id="apparatus-filter"></div><script src="{ASSETS}filter.js"></script>', "",
+             '<table id="apparatus-index"><tr><th>locus</th><th>type</th><th>witnesses</th><th>decision</th></tr>']
+    for l in loci:
+        pair = "-".join(sorted({r.siglum for r in l.readings}))
+        lines.append(f'<tr data-type="{_esc(l.type)}" data-pair="{_esc(pair)}" data-substantive="{int(bool(l.extra.get("substantive", True)))}">'
+                     f'<td><a href="../{_esc(l.id)}/">{_esc(l.question or l.readings[0].text[:80] if l.readings else l.id)}</a></td>'
+                     f"<td>{_esc(l.type)}</td><td>{_esc(pair)}</td><td>{_esc(l.decision)}</td></tr>")
+    lines.append("</table>")
+    return "\n".join(lines) + "\n"
+
+
+def pages(tei_dir: Path | None = None) -> dict[str, str]:
+    """Extra Markdown pages, paths relative to docs/edition/."""
+    corpus, loci = _load(tei_dir)
+    out = {INDEX: index_page(loci)}
+    for l in loci:
+        out[page_name(l)] = locus_page(l, corpus)
+    return out
+
+
+def marks(siglum: str, tei_dir: Path | None = None) -> dict[str, list[dict]]:
+    """passage id → tooltips for the witness text: label, link to the locus page, short HTML."""
+    _, loci = _load(tei_dir)
+    out: dict[str, list[dict]] = defaultdict(list)
+    for l in loci:
+        others = [r.siglum for r in l.readings if r.siglum != siglum]
+        for r in l.readings:
+            if r.siglum == siglum:
+                label = f"{l.type}: {', '.join(others)}" if others else l.type
+                out[r.passage].append({"label": label, "href": f"../apparatus/{l.id}/", "html": _esc(l.question or r.text[:160])})
+    return dict(out)
+
+
+def quotes_and_quoted_by(siglum: str, tei_dir: Path | None = None) -> dict[str, list[dict]]:
+    """Whom this witness quotes (it is the later reading) and who quotes it (it is the earlier)."""
+    _, loci = _load(tei_dir)
+    result = {"quotes": [], "quoted_by": []}
+    for l in loci:
+        if l.type not in ("quotation", "reuse") or len(l.readings) < 2:
+            continue
+        a, b = l.readings[0], l.readings[1]
+        if b.siglum == siglum:
+            result["quotes"].append({"siglum": a.siglum, "passage": b.passage, "source": a.passage, "locus": l.id, "type": l.type})
+        if a.siglum == siglum:
+            result["quoted_by"].append({"siglum": b.siglum, "passage": a.passage, "target": b.passage, "locus": l.id, "type": l.type})
+    return result

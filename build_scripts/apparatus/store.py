@@ -1,0 +1,147 @@
+"""tei/apparatus.xml ⇄ loci: read the standoff apparatus, merge a new detection run, write it back."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from build_scripts import teixml
+from build_scripts.apparatus.model import DECISIONS, VERDICTS, Locus, Reading
+from build_scripts.teixml import E, NS, XML_ID, local
+
+FILE = "apparatus.xml"
+EDITORS = "#apparatus.editors"  # not #editors: that id belongs to the witnesses' headers
+APPS = etree.XPath("//tei:body//tei:app", namespaces=NS)
+LISTS = {"quotation": "reuse", "reuse": "reuse", "citation": "citations", "claim": "claims"}
+HEADINGS = {
+    "reuse": "Reuse: one witness reproduces another's text, or both reproduce a common document",
+    "citations": "Citations of one witness by another, verified against the cited page",
+    "claims": "Claims: the witnesses answer the same question differently",
+}
+
+
+def read(path: Path) -> tuple[list[Locus], etree._ElementTree | None]:
+    if not path.exists():
+        return [], None
+    doc, problems = teixml.parse(path)
+    if doc is None:
+        return [], None
+    return [locus_of(app) for app in APPS(doc)], doc
+
+
+def _wit(value: str) -> tuple[str, str]:
+    file, _, siglum = (value or "").lstrip().partition("#")
+    return file, siglum
+
+
+def locus_of(app: etree._Element) -> Locus:
+    readings = []
+    for rdg in app.iterfind("tei:rdg", NS):
+        file, siglum = _wit(rdg.get("wit", ""))
+        target = rdg.get("corresp", "")
+        start = end = None
+        if rdg.get("n") and "-" in rdg.get("n"):
+            a, _, b = rdg.get("n").partition("-")
+            if a.isdigit() and b.isdigit():
+                start, end = int(a), int(b)
+        readings.append(Reading(siglum, target.partition("#")[0] or file, target.partition("#")[2], rdg.text or "", start, end, rdg.get("type", "")))
+    ana = (app.get("ana") or "").replace("#", "").split()
+    decision = next((a for a in ana if a in DECISIONS), "unreviewed")
+    verdict = next((a.removeprefix("cit.") for a in ana if a.removeprefix("cit.") in VERDICTS), None)
+    notes = tuple(" ".join("".join(n.itertext()).split()) for n in app.iterfind("tei:note[@type='editorial']", NS))
+    question = next((" ".join("".join(n.itertext()).split()) for n in app.iterfind("tei:note[@type='question']", NS)), "")
+    cert = app.get("cert")
+    score = float(cert) if cert and cert.replace(".", "", 1).isdigit() else None
+    return Locus(app.get(XML_ID), app.get("type", ""), tuple(readings), app.get("resp", ""), score, decision, verdict, question, notes, app.sourceline or 0)
+
+
+def merge(old: list[Locus], new: list[Locus], types: tuple[str, ...]) -> list[Locus]:
+    """A new machine run of `types` replaces the old machine entries, keeping every editor's decision
+    and note (matched by id = the pair of passage ids); entries editors touched survive even when the
+    detector no longer finds them; curated entries (resp other than #detector) are never touched."""
+    by_id = {l.id: l for l in old}
+    out: list[Locus] = []
+    fresh = {l.id for l in new}
+    for locus in new:
+        before = by_id.get(locus.id)
+        if before is not None:
+            locus = Locus(locus.id, locus.type, locus.readings, locus.resp, locus.score, before.decision, locus.verdict, locus.question or before.question, before.notes, 0, locus.extra)
+        out.append(locus)
+    for locus in old:
+        if locus.id in fresh:
+            continue
+        machine = locus.resp == "#detector" and locus.type in types
+        if not machine or locus.decision != "unreviewed" or locus.notes:
+            out.append(locus)
+    order = {"reuse": 0, "citations": 1, "claims": 2}
+    return sorted(out, key=lambda l: (order[LISTS.get(l.type, "reuse")], l.id))
+
+
+def element(locus: Locus) -> etree._Element:
+    ana = [f"#{locus.decision}"] + ([f"#cit.{locus.verdict}"] if locus.verdict else [])
+    app = E.app({XML_ID: locus.id, "type": locus.type, "ana": " ".join(ana)})
+    if locus.resp:
+        app.set("resp", locus.resp)
+    if locus.score is not None:
+        app.set("cert", f"{locus.score:.3f}")
+    for r in locus.readings:
+        rdg = E.rdg({"wit": f"{r.file}#{r.siglum}", "corresp": f"{r.file}#{r.passage}"}, r.text)
+        if r.start is not None:
+            rdg.set("n", f"{r.start}-{r.end}")
+        if r.role:
+            rdg.set("type", r.role)
+        app.append(rdg)
+    if locus.question:
+        app.append(E.note({XML_ID: f"{locus.id}.question", "type": "question", "resp": EDITORS}, locus.question))
+    for i, text in enumerate(locus.notes, start=1):
+        app.append(E.note({XML_ID: f"{locus.id}.note{i}", "type": "editorial", "resp": EDITORS}, text))
+    return app
+
+
+def document(loci: list[Locus]) -> etree._Element:
+    header = etree.fromstring(HEADER)
+    body = E.body()
+    for key in ("reuse", "citations", "claims"):
+        items = [l for l in loci if LISTS.get(l.type, "reuse") == key]
+        body.append(E.listApp({XML_ID: f"apparatus.{key}", "type": key}, E.head(HEADINGS[key]), *[element(l) for l in items]))
+    return E.TEI({XML_ID: "apparatus"}, header, E.text(body))
+
+
+def write(path: Path, loci: list[Locus]) -> bool:
+    """Write the apparatus; only when its bytes change (a watcher rebuilds once). True if written."""
+    data = teixml.serialize(document(loci))
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.write_bytes(data)
+    return True
+
+
+HEADER = """<teiHeader xmlns="http://www.tei-c.org/ns/1.0">
+  <fileDesc>
+    <titleStmt>
+      <title>Critical apparatus of the comparative edition: reuse, citations and claims</title>
+      <respStmt><resp>Curated claims, editorial decisions and notes</resp><name xml:id="apparatus.editors">The editors of the edition</name></respStmt>
+    </titleStmt>
+    <publicationStmt><p>Part of the comparative edition of texts on the Soviet purges of 1937–1938. The encoding and editorial text: CC BY 4.0.</p></publicationStmt>
+    <sourceDesc><p>Born digital. Readings point into the witnesses tei/getty.xml, tei/khlevnyuk.xml, tei/martens.xml, tei/stalin-society.xml and tei/emelyanov.xml (rdg/@wit = file#siglum, rdg/@corresp = file#passage-id, rdg/@n = start-end character offsets into the passage text as the apparatus reads it; the rdg content is the reading exactly as printed).</p></sourceDesc>
+  </fileDesc>
+  <encodingDesc>
+    <appInfo>
+      <application xml:id="detector" ident="edition-apparatus-detect" version="1"><label>edition apparatus detect</label><desc>Machine entries: 5-word shingle index over all passages, local word alignment on candidate pairs; app/@cert is the share of matched words. Citation entries: the quoted words looked up on the cited page.</desc></application>
+    </appInfo>
+    <classDecl>
+      <taxonomy xml:id="decisions">
+        <category xml:id="unreviewed"><catDesc>Found by the detector; no editor has reviewed it yet.</catDesc></category>
+        <category xml:id="confirmed"><catDesc>Confirmed by an editor.</catDesc></category>
+        <category xml:id="rejected"><catDesc>Rejected by an editor (kept so that a new run does not bring it back as new).</catDesc></category>
+      </taxonomy>
+      <taxonomy xml:id="verdicts">
+        <category xml:id="cit.exact"><catDesc>The quoted words are on the cited page, with at most differences of case, punctuation or spelling.</catDesc></category>
+        <category xml:id="cit.altered"><catDesc>Found on the cited page with other words.</catDesc></category>
+        <category xml:id="cit.omission"><catDesc>Found on the cited page, with words left out where no ellipsis marks the omission.</catDesc></category>
+        <category xml:id="cit.wrong-page"><catDesc>Found in the cited witness, but not on the cited page.</catDesc></category>
+        <category xml:id="cit.not-found"><catDesc>Not found in the cited witness.</catDesc></category>
+      </taxonomy>
+    </classDecl>
+  </encodingDesc>
+</teiHeader>"""

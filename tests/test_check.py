@@ -1,0 +1,145 @@
+"""`edition check` on broken inputs: each fixture gives its exact problem lines and exit 1, never a traceback.
+
+tests/fixtures/broken/_base/ is a small valid project (two witnesses A and B, references.bib, the
+published-id registry). Each other folder holds the files that differ from it, a README saying what is
+broken, and expected.txt: the exact stderr lines of `edition check` run in that project.
+Regenerate an expected.txt after a deliberate change of wording: pytest --update-golden, then review.
+"""
+from __future__ import annotations
+
+import functools
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from build_scripts import check, witnesses
+from build_scripts.cli import main
+from conftest import assert_golden
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+BASE = BROKEN / "_base"
+CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir() and not p.name.startswith("_"))
+OWN_FILES = {"README", "expected.txt"}
+
+
+def make_project(tmp_path: Path, case: str | None) -> Path:
+    """The base project with the case's files laid over it."""
+    project = tmp_path / "project"
+    shutil.copytree(BASE, project)
+    if case:
+        for source in (BROKEN / case).rglob("*"):
+            if source.is_file() and source.name not in OWN_FILES:
+                target = project / source.relative_to(BROKEN / case)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+    return project
+
+
+def run_check(project: Path, monkeypatch, *args: str):
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("CI", raising=False)
+    return CliRunner(mix_stderr=False).invoke(main, ["check", "--root", ".", *args])
+
+
+def test_there_are_at_least_15_kinds_of_broken_input():
+    codes = {line.rsplit("[", 1)[1].rstrip("]") for case in CASES for line in (BROKEN / case / "expected.txt").read_text(encoding="utf-8").splitlines()}
+    assert len(CASES) >= 15 and len(codes) >= 15, (len(CASES), sorted(codes))
+
+
+def test_base_project_has_no_problems(tmp_path, monkeypatch):
+    result = run_check(make_project(tmp_path, None), monkeypatch, "--full")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "edition check: no problems.\n"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_broken_input_gives_exact_problem_lines(case, tmp_path, monkeypatch, update_golden):
+    result = run_check(make_project(tmp_path, case), monkeypatch)
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.exit_code == 1, f"exit {result.exit_code}: {result.stdout}{result.stderr}"
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith(f"{len(lines) - 1} problem(s).")
+    assert_golden("\n".join(lines[:-1]) + "\n", BROKEN / case / "expected.txt", update_golden)
+
+
+def test_every_problem_line_has_location_message_hint_and_code(tmp_path, monkeypatch):
+    for case in CASES:
+        for line in (BROKEN / case / "expected.txt").read_text(encoding="utf-8").splitlines():
+            where, _, rest = line.partition(": ")
+            assert where.split(":")[0] and rest.endswith("]") and ". " in rest, line
+
+
+def test_a_crashing_rule_becomes_one_problem_and_the_others_still_run(tmp_path, monkeypatch):
+    def broken_rule(edition):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(check, "RULES", [*check.RULES[:2], ("broken", broken_rule), *check.RULES[2:]])
+    result = run_check(make_project(tmp_path, "duplicate-id"), monkeypatch)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert "tei: the check rule `broken` crashed: KeyError: 'boom'. This is a bug in the toolchain, not in your TEI; report it with this line (the other rules ran). [check.crash]" in lines
+    assert any(line.endswith("[ids.duplicate]") for line in lines)
+
+
+def test_files_argument_limits_the_report(tmp_path, monkeypatch):
+    project = make_project(tmp_path, "missing-id")
+    (project / "tei" / "a.xml").write_text((project / "tei" / "a.xml").read_text().replace('<p xml:id="A.body.p2">', "<p>"))
+    monkeypatch.chdir(project)
+    everything = check.run(schema="none", paths=check.Paths(Path(".")))
+    only_a = check.run([Path("tei/a.xml")], schema="none", paths=check.Paths(Path(".")))
+    assert {p.location.path for p in everything} >= {"tei/a.xml", "tei/b.xml"}
+    assert {p.location.path for p in only_a} == {"tei/a.xml"}
+
+
+def test_cached_validation_equals_fresh_validation(tmp_path, monkeypatch):
+    project = make_project(tmp_path, "unknown-element")
+    monkeypatch.chdir(project)
+    paths = check.Paths(Path("."))
+    fresh = check.run(paths=paths, schema="fast", use_cache=False)
+    first = check.run(paths=paths, schema="fast")
+    cached = check.run(paths=paths, schema="fast")
+    assert any(p.code == "tei.invalid" for p in fresh)
+    assert fresh == first == cached
+    assert list((project / "build" / "check-cache").glob("*.json"))
+
+
+def test_import_of_a_transcription_that_is_not_utf8(tmp_path, monkeypatch):
+    project = make_project(tmp_path, None)
+    (project / "sources" / "a.txt").write_bytes("ALPHA\n\nCaf\u00e9 society.\n".encode("cp1252"))
+    (project / "tei" / "a.xml").unlink()
+    manifest = project / "sources" / "witnesses.yml"
+    load = witnesses.load
+    monkeypatch.setattr(witnesses, "load", lambda path=manifest: load(path))
+    monkeypatch.setattr(witnesses, "SOURCES", project / "sources")
+    monkeypatch.setattr(witnesses, "TEI_DIR", project / "tei")
+    monkeypatch.chdir(project)
+    result = CliRunner(mix_stderr=False).invoke(main, ["import", "A"])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr == "sources/a.txt:3: the transcription is not UTF-8 text (byte 0xe9 at offset 10). Convert the file to UTF-8 (e.g. iconv -f cp1252 -t utf-8) before importing. [import.not-utf8]\n"
+    assert not (project / "tei" / "a.xml").exists()
+
+
+def test_fast_and_full_validation_agree_on_the_committed_tei(monkeypatch):
+    """The subset schema never changes a verdict: same problems as tei_all (slow: loads tei_all)."""
+    monkeypatch.delenv("CI", raising=False)
+    paths = check.Paths()
+    if not list(paths.tei_dir.glob("*.xml")):
+        pytest.skip("no TEI yet")
+    fast = [p for p in check.run(paths=paths, schema="fast", use_cache=False) if p.code == "tei.invalid"]
+    full = [p for p in check.run(paths=paths, schema="full", use_cache=False) if p.code == "tei.invalid"]
+    assert fast == full
+
+
+def test_build_writes_nothing_when_the_check_fails(tmp_path, monkeypatch):
+    """`edition build` runs the check first (build_scripts.site_build); a broken project gets no site/."""
+    site_build = pytest.importorskip("build_scripts.site_build", reason="the site stage is not written yet")
+    project = make_project(tmp_path, "duplicate-id")
+    monkeypatch.setattr(check, "Paths", functools.partial(check.Paths, project))  # the check reads the fixture
+    site_dir = tmp_path / "site"
+    result = site_build.build(site_dir=site_dir)
+    assert not result.ok
+    assert any(p.code == "ids.duplicate" for p in result.problems)
+    assert not site_dir.exists()
+

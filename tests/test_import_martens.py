@@ -1,0 +1,151 @@
+"""tei/martens.xml (M), made by `edition import M` from the LaTeX2HTML transcription.
+
+Counts established by reading sources/000_261a4aebe79897f9.txt: one section; 13 paragraphs of
+citation (lines 15, 22, 29, 38, 49, 60, 67, 74, 87, 94, 107, 114, 123); 11 block quotations, each
+followed by its citation, and one inline quotation (Getty p. 178, line 46) followed by its own;
+7 citations of Getty (pp. 137, 155, 162, 170--171, 178, 177, 185); 5 furniture lines (1, 2, 125, 126, 128).
+"""
+import re
+
+import pytest
+from lxml import etree
+
+from build_scripts import teixml, witnesses
+from build_scripts.importers import latex2html
+from build_scripts.importers.common import SourceText
+from build_scripts.teixml import NS, XML_ID
+
+WITNESS = next(w for w in witnesses.load()[0] if w.siglum == "M")
+
+
+@pytest.fixture(scope="module")
+def doc():
+    if not WITNESS.tei_path.exists():
+        pytest.fail(f"{WITNESS.tei_path} does not exist: run `edition import M`")
+    return etree.parse(str(WITNESS.tei_path))
+
+
+@pytest.fixture(scope="module")
+def source() -> str:
+    return WITNESS.source_path.read_text(encoding="utf-8")
+
+
+def text_of(el) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def by_id(doc, ident):
+    found = doc.xpath("//*[@xml:id=$i]", i=ident)
+    assert found, f"no element with xml:id {ident}"
+    return found[0]
+
+
+def test_one_section_with_its_head_as_printed(doc):
+    divs = teixml.DIVS(doc)
+    assert [d.get(XML_ID) for d in divs] == ["M.body"]
+    assert text_of(divs[0].find("tei:head", NS)) == "The 1937--1938 Purge"
+
+
+def test_furniture_removed_and_listed(doc, source):
+    items = teixml.FURNITURE(doc)
+    assert [int(i.get("n")) for i in items] == [1, 2, 125, 126, 128]
+    lines = source.split("\n")
+    for item in items:  # each item holds its line exactly as transcribed
+        assert "".join(item.itertext()).endswith(lines[int(item.get("n")) - 1])
+    body = text_of(teixml.TEXT(doc)[0])
+    assert "next up previous" not in body and "PDT 1995" not in body and "Next:" not in body
+
+
+def test_quotations_and_citations_counted(doc):
+    quotes = teixml.QUOTES(doc)
+    assert [q.get(XML_ID) for q in quotes] == [f"M.body.q{n}" for n in range(1, 13)]
+    assert len(teixml.BIBLS(doc)) == 13
+    assert len(doc.findall(".//tei:body//tei:cit", NS)) == 11
+    for cit in doc.findall(".//tei:body//tei:cit", NS):
+        assert [teixml.local(c) for c in cit] == ["quote", "bibl"]
+
+
+IBID_CHAIN = [  # (bibl id, key, first page, printed opening words), by reading the chain
+    ("M.body.bibl1", "getty1985origins", "137", "Getty, op. cit."),
+    ("M.body.bibl2", "getty1985origins", "155", "Ibid."),
+    ("M.body.bibl3", "getty1985origins", "162", "Ibid."),
+    ("M.body.bibl4", "getty1985origins", "170", "Ibid."),
+    ("M.body.bibl5", "getty1985origins", "178", "Ibid."),
+    ("M.body.bibl6", "getty1985origins", "177", "Ibid."),
+    ("M.body.bibl7", "getty1985origins", "185", "Ibid."),
+    ("M.body.bibl8", "mcneal1974resolutions", "188", "On Errors of Party Organizations"),
+    ("M.body.bibl9", "mcneal1974resolutions", "190", "Ibid."),
+    ("M.body.bibl10", "khrushchev1956secret", "S26", "Khrushchev, Secret Report"),
+    ("M.body.bibl11", "mcneal1974resolutions", "194", "Ibid."),  # "We return to the January 1938 resolution"
+    ("M.body.bibl12", "tokaev1956comrade", "119", "Tokaev, op. cit."),
+    ("M.body.bibl13", "tokaev1956comrade", "101", "Ibid."),
+]
+
+
+@pytest.mark.parametrize("ident, key, page, opening", IBID_CHAIN, ids=[c[0] for c in IBID_CHAIN])
+def test_citation_chain_resolved_by_corresp_without_changing_words(doc, ident, key, page, opening):
+    bibl = by_id(doc, ident)
+    assert bibl.get("corresp") == f"bib:{key}"
+    assert text_of(bibl).startswith(opening)
+    assert bibl.find("tei:biblScope", NS).get("from") == page
+
+
+def test_getty_citations_point_to_pages_of_getty(doc):
+    refs = teixml.WITNESS_REFS(doc)
+    assert [r.get("target") for r in refs] == [f"getty.xml#G.pb{n}" for n in (137, 155, 162, 170, 178, 177, 185)]
+    assert [text_of(r) for r in refs] == ["p. 137", "p. 155", "p. 162", "pp. 170--171", "p. 178", "p. 177", "p. 185"]
+    for ref in refs:  # only citations resolved to Getty point into getty.xml
+        assert ref.xpath("ancestor::tei:bibl/@corresp", namespaces=NS) == ["bib:getty1985origins"]
+
+
+def test_inline_quotation_of_getty_p178_points_to_its_citation(doc):
+    quote = by_id(doc, "M.body.q5")
+    assert text_of(quote) == "`a person who felt that his arrest was imminent could go to another town and, as a rule, avoid being arrested'"
+    assert teixml.local(quote.getparent()) == "p"
+    bibl = by_id(doc, quote.get("source").lstrip("#"))
+    assert bibl.find(".//tei:ref", NS).get("target") == "getty.xml#G.pb178"
+
+
+def test_resolution_of_january_1938_quotations(doc):
+    for ident, page in (("M.body.q7", "188"), ("M.body.q8", "190"), ("M.body.q10", "194")):
+        bibl = by_id(doc, ident).getnext()
+        assert bibl.get("corresp") == "bib:mcneal1974resolutions"
+        assert bibl.find("tei:biblScope", NS).get("from") == page
+    assert by_id(doc, "M.body.bibl8").find("tei:date", NS).get("when") == "1938-01-18"
+
+
+def test_tex_quotes_and_dashes_kept_literally(doc, source):
+    body = text_of(teixml.TEXT(doc)[0])
+    for printed in ("``populist terror''", "`dictator's paranoia'", "in view --- to increase", "pp. 170--171", "`heightening vigilance,'"):
+        assert printed in " ".join(source.split()), printed
+        assert printed in body, printed
+    assert not re.search("[“”‘’—–]", body)
+
+
+def test_witness_spellings_left_as_printed(doc):
+    assert "grounds for explusion (sic)" in text_of(by_id(doc, "M.body.q6"))
+    assert not teixml.CHOICES(doc)
+
+
+def test_whitespace_normalised_and_recorded(doc):
+    body = text_of(teixml.TEXT(doc)[0])
+    assert "Yaroslavsky harshly" in body and "Rumiantsev, who" in body
+    assert all("  " not in (t or "") for t in teixml.TEXT(doc)[0].itertext() if t.strip())
+    decl = text_of(doc.find(".//tei:normalization", NS))
+    assert "Whitespace is normalised" in decl and "kept exactly" in decl
+
+
+# --- the converter on small inputs ---------------------------------------------------------------
+def convert(text: str):
+    return latex2html.convert(SourceText("t.txt", text))
+
+
+def test_ibid_without_antecedent_is_reported():
+    result = convert("Title\n\n`A quotation.'\n\n\nIbid. , p. 3.\n")
+    assert [p.location.line for p in result.problems] == [6]
+    assert not result.body[0].findall(".//{*}bibl")
+
+
+def test_unknown_op_cit_author_is_reported_not_guessed():
+    result = convert("Title\n\n`A quotation.'\n\n\nSmith,  op. cit. , p. 3.\n")
+    assert "Smith" in result.problems[0].message

@@ -1,0 +1,157 @@
+"""PDFs read back: the sample course pack has every selected passage, in order, word for word; every
+footnote is on the page of its marker; outline and metadata are present; bad course files fail cleanly."""
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import typst
+from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
+from lxml import etree
+from pypdf import PdfReader
+
+from build_scripts import pdf, words
+from build_scripts.cli import main
+from build_scripts.render_typst import string
+from build_scripts.teixml import NS, TEI_NS
+from conftest import ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
+COURSE = ROOT / "courses" / "sample.yml"
+
+
+@pytest.fixture(scope="module")
+def course_pdf(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf")
+    path, problems = pdf.build_course(COURSE, out)
+    assert path is not None, "\n".join(map(str, problems))
+    course, _ = pdf.load_course(COURSE)
+    return path, course
+
+
+def page_texts(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+def selection_reading(course) -> words.Reading:
+    """The words the course should print: each passage's blocks, edited reading (corr)."""
+    root = etree.Element(f"{{{TEI_NS}}}TEI")
+    body = etree.SubElement(etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body")
+    for passage in course.passages:
+        for el in passage.elements:
+            body.append(copy.deepcopy(el))
+    return words.tei_reading(root, edited=True)
+
+
+def furniture_words(course, pages: list[str]) -> set[str]:
+    """Words the PDF may add around the selection: running heads, page numbers, headings of the
+    passages, margin page labels, permalinks, the notices of corrections."""
+    allowed = {"p", "c", "Transcription", "reads", "https", "purges", "edition", "github", "io", "Contents"}
+    for page in pages:
+        lines = [l for l in page.strip().split("\n") if l.strip()]
+        for line in lines[:1] + lines[-1:]:
+            allowed |= {w.text for w in words.tokens(line)}
+    for passage in course.passages:
+        allowed |= {w.text for w in words.tokens(passage.witness.facts.get("short", ""))}
+        for el in passage.elements:
+            for chapter in el.iterancestors(f"{{{TEI_NS}}}div"):
+                head = chapter.find("tei:head", NS)
+                if head is not None:
+                    allowed |= {w.text for w in words.tokens("".join(head.itertext()))}
+            for node in el.iter():
+                if isinstance(node.tag, str) and node.get("{http://www.w3.org/XML/1998/namespace}id"):
+                    allowed |= {w.text for w in words.tokens(node.get("{http://www.w3.org/XML/1998/namespace}id"))}
+                if isinstance(node.tag, str) and node.get("n") and node.tag.endswith("pb"):
+                    allowed |= {w.text for w in words.tokens(node.get("n"))}
+                if node.tag == f"{{{TEI_NS}}}sic":
+                    allowed |= {w.text for w in words.tokens("".join(node.itertext()))}
+    return allowed
+
+
+def walk_pdf(pdf_words: list[str], reading: words.Reading, allowed: set[str], window: int = 40) -> str | None:
+    """Every word of the selection, in order, with notes anywhere after their marker's page text;
+    the only other words are furniture. Returns a description of the first failure."""
+    main, pending = [w.text for w in reading.main], [[w.text for w in n.words] for n in reading.notes]
+    i = j = 0
+    while j < len(main) or pending:
+        if i >= len(pdf_words):
+            return f"the PDF ends before the selection: next expected {main[j:j + 8] if j < len(main) else pending[0][:8]}"
+        if j < len(main) and pdf_words[i] == main[j]:
+            i, j = i + 1, j + 1
+            continue
+        hit = next((k for k, note in enumerate(pending[:window]) if note and pdf_words[i : i + len(note)] == note), None)
+        if hit is not None:
+            i += len(pending.pop(hit))
+            continue
+        if pdf_words[i] in allowed:
+            i += 1
+            continue
+        return f"PDF word {i} {pdf_words[i - 3 : i + 6]} where the selection has {main[j : j + 6]}"
+    return None
+
+
+@pytest.mark.slow
+def test_course_prints_the_selection_word_for_word_in_order(course_pdf):
+    path, course = course_pdf
+    pages = page_texts(path)
+    reading = selection_reading(course)
+    assert len(reading.main) > 3000, "the sample course selects several chapters"
+    # skip the title page and the contents: the selection starts on the first passage heading
+    start = next(k for k, page in enumerate(pages) if k > 0 and "Contents" not in page[:200])
+    pdf_words = [w.text for page in pages[start:] for w in words.tokens(page)]
+    failure = walk_pdf(pdf_words, reading, furniture_words(course, pages))
+    assert failure is None, failure
+
+
+@pytest.mark.slow
+def test_every_footnote_is_on_the_page_of_its_marker(course_pdf):
+    path, course = course_pdf
+    pages = page_texts(path)
+    typ = pdf.WORK / f"{path.stem}.typ"
+    markers = typst.query(str(typ), "<note-marker>", field="value", root=str(pdf.WORK))
+    import json
+
+    markers = json.loads(markers)
+    notes = {n.get("{http://www.w3.org/XML/1998/namespace}id"): n for p in course.passages for el in p.elements for n in el.iter(f"{{{TEI_NS}}}note")}
+    assert len(markers) == len([n for n in notes.values() if n.get("resp") is None and n.get("type") != "table"])
+    for marker in markers:
+        note = notes[marker["id"]]
+        first = [w.text for w in words.tokens("".join(note.itertext()))][:6]
+        page_words = [w.text for w in words.tokens(pages[marker["page"] - 1])]
+        joined = " ".join(page_words)
+        assert " ".join(first) in joined, f"note {marker['id']} ({first}) is not on page {marker['page']} of its marker"
+
+
+def test_outline_and_metadata(course_pdf):
+    path, course = course_pdf
+    reader = PdfReader(str(path))
+    assert reader.metadata.title == course.title
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert any("Khlevnyuk" in t for t in titles) and any("Getty" in t for t in titles)
+
+
+def test_unknown_passage_id_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("title: T\npassages:\n  - witness: G\n    div: G.c99\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["pdf", "--course", str(bad), "--out-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{bad}:3: passage points to G.c99, which tei/getty.xml does not have" in result.output
+    assert "Traceback" not in result.output and not list(tmp_path.glob("*.pdf"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("C", "Z")), min_size=1, max_size=60))
+def test_witness_text_never_becomes_typst_markup(text):
+    source = f"#set page(width: 20cm, height: auto, margin: 1cm)\n#set text(font: \"DejaVu Sans Mono\")\n{string(text)}"
+    data = typst.compile(source.encode("utf-8"), format="pdf")
+    assert data[:4] == b"%PDF"
+    # the text compiled as a string: same words on the page as in the input
+    query = typst.query(f"#metadata({string(text)[1:]}) <t>".encode("utf-8"), "<t>", field="value")
+    import json
+
+    assert json.loads(query) == [text]
