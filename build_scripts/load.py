@@ -103,7 +103,7 @@ class Loader:
         return m.Block(rule.params["kind"], el.get(XML_ID), self.blocks(el), self.at(el))
 
     def _inline(self, el: etree._Element, rule: Rule) -> m.Inline:
-        return m.Inline(rule.params.get("style", "plain"), self.mixed(el), self.at(el), el.get("type") or local(el))
+        return m.Inline(rule.params.get("style", "plain"), self.mixed(el), self.at(el), el.get("type") or local(el), el.get(XML_ID))
 
     def _break(self, el: etree._Element, rule: Rule) -> m.Break:
         return m.Break(rule.params["kind"], self.at(el), el.get("n"), el.get(XML_ID), el.get("cert"), el.get("break") == "no")

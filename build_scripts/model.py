@@ -29,6 +29,7 @@ class Inline:
     children: tuple[Node, ...]
     location: Location = NOWHERE
     role: str = ""  # what it is (TEI name or @type) for renderers that care: title, label, num...
+    id: str | None = None
 
 
 @dataclass(frozen=True)

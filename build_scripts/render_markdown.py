@@ -204,6 +204,8 @@ class MarkdownPage:
 
     def styled(self, node: m.Inline) -> str:
         inner = self.inline(node.children)
+        if node.id:
+            inner = f'<span class="{attr(node.role)}" id="{attr(node.id)}">{inner}</span>'
         tag = STYLE_TAGS.get(node.style)
         if tag:
             return f"<{tag}>{inner}</{tag}>"

@@ -2,6 +2,7 @@
 (`#"…"`), so nothing a witness prints can become Typst markup."""
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -55,11 +56,23 @@ def block_children(el: etree._Element, ctx: Context) -> str:
 
 # --- behaviours: one small function each ----------------------------------------------------------
 def heading(el: etree._Element, ctx: Context) -> str:
+    """A heading; its notes follow it (a note inside a heading would leak into the outline)."""
     depth = len([a for a in el.iterancestors() if local(a) == "div"])
     level = min(depth + ctx.heading_offset, 6)
     ident = el.getparent().get(XML_ID)
     label = f" <{ident}>" if ident else ""
-    return f"\n#heading(level: {level})[{inline(el, ctx)}]{label}\n\n"
+    bare = etree.Element(el.tag)
+    bare.text = el.text
+    notes = []
+    for child in el:
+        if local(child) == "note":
+            notes.append(render(child, ctx))
+            tail = etree.SubElement(bare, "{http://www.tei-c.org/ns/1.0}seg")
+            tail.tail = child.tail
+        else:
+            bare.append(copy.deepcopy(child))
+    after = f"\n{''.join(notes)}\n" if notes else ""
+    return f"\n#heading(level: {level})[{inline(bare, ctx)}]{label}\n{after}\n"
 
 
 def division(el: etree._Element, ctx: Context) -> str:
@@ -146,7 +159,7 @@ def correction(el: etree._Element, ctx: Context) -> str:
     if ctx.in_note:
         return shown
     original = "".join(sic.itertext())
-    return f'{shown}#footnote(numbering: (..) => "c")[Transcription reads: {string(original)}]'
+    return f'{shown}#footnote(numbering: (..) => "†")[Transcription reads: {string(original)}]'
 
 
 def line_break(el: etree._Element, ctx: Context) -> str:
@@ -227,6 +240,7 @@ BEHAVIOURS = {
     "fw": omit, "anchor": omit, "milestone": omit, "cb": omit, "space": omit, "unclear": passthrough,
     "supplied": passthrough, "add": passthrough, "del": passthrough, "abbr": passthrough, "expan": passthrough,
     "mentioned": passthrough, "soCalled": passthrough, "gloss": passthrough, "ptr": omit, "said": passthrough,
+    "biblScope": passthrough, "floatingText": division, "text": division, "docEdition": paragraph,
     "measure": passthrough, "orgName": passthrough, "rs": passthrough, "c": passthrough, "w": passthrough,
 }
 

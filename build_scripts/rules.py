@@ -64,7 +64,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "p": (Rule("paragraph"),),
     "ab": (Rule("paragraph"),),
     # blocks that hold other blocks
-    "quote": (block("quote"),),  # block quotations only; inline quotations stay as printed
+    # a quotation inside running text with no paragraphs of its own stays inline; otherwise a block
+    "quote": (Rule("inline", when=lambda el: parent_is("p", "item", "cell", "head", "note", "l", "bibl")(el) and not any(
+                  isinstance(c.tag, str) and etree.QName(c).localname in ("p", "lg", "list", "table") for c in el),
+                  params={"style": "plain"}),
+              block("quote")),
     "cit": (block("cit"),),
     "epigraph": (block("epigraph"),),
     "lg": (block("lg"),),

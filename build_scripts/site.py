@@ -21,7 +21,7 @@ import yaml
 from build_scripts import load, site_landing as landing, site_pages, witnesses as manifest
 from build_scripts.model import Document, Link, walk
 from build_scripts.problems import Location, Problem, relpath
-from build_scripts.render_markdown import Context, render_page
+from build_scripts.render_markdown import Context, escape, render_page
 from build_scripts.teixml import ROOT
 
 PUBLISH_ALL_ENV = "EDITION_PUBLISH_ALL"  # "1": publish every witness in full (tests, editors' previews)
@@ -207,7 +207,7 @@ def render_witness(w: manifest.Witness, doc: Document, state: dict, bib_keys: se
     for page in pages:
         ctx = Context(page.src, w.tei, anchor_page, lambda k: "edition/bibliography.md" if k in bib_keys else None, marks, page.start_page)
         heading = not (len(page.nodes) == 1 and getattr(page.nodes[0], "head", None) is not None)
-        preamble = landing.meta_div(w) + (f"\n\n# {page.title}" if heading else "")
+        preamble = landing.meta_div(w) + (f"\n\n# {escape(page.title)} {{: .ed }}" if heading else "")
         text, problems = render_page(page.nodes, ctx, 2 if heading else 1, preamble)
         files[page.src] = text
         result.problems += problems

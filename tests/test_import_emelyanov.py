@@ -180,3 +180,22 @@ def test_citations_of_getty_and_martens(doc):
 def test_cyrillic_letters_in_a_latin_word_are_corrected_visibly(doc):
     (choice,) = teixml.CHOICES(doc)
     assert xp(choice, "string(tei:sic)") == "Sovremenник" and xp(choice, "string(tei:corr)") == "Sovremennik"
+
+
+def test_printed_note_anomalies_are_recorded_not_repaired():
+    """A small book of the same style with a repeated marker, a marker without note, a note without marker."""
+    from build_scripts import words
+    from build_scripts.importers.book import convert
+    from build_scripts.importers.common import SourceText
+
+    text = "\n".join([
+        "A Title", "", "An Author", "", "Publisher's Note", "", "A note.", "", "CONTENTS", "",
+        "PART 1: ONE\t1", "A Section.....\t2", "ENDNOTES\t9", "",
+        "PART 1: ONE", "", "Marked.¹ Again.² Twice.² Lost.⁴", "", "A Section", "", "More.", "",
+        "ENDNOTES", "", "1. First, 12.", "2. Second, 13.", "3. Orphan, 14.",
+    ])
+    result = convert(SourceText("t.txt", text))
+    assert sorted(a.target for a in result.anomalies) == ["E.m2.2", "E.m4.1", "E.n3"]
+    root = teixml.E.TEI(teixml.E.text(teixml.E.body(*result.body)))
+    assert [n.get("n") for n in root.iter(teixml.tei("note"))] == ["1", "2", "3"]  # never renumbered
+    assert words.compare(words.source_words(text), words.tei_reading(root)) is None

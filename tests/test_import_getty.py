@@ -105,6 +105,8 @@ def test_sections_and_epigraphs(doc):
     assert c2_heads == ["The chistka of 1933"]
     c2_section = by_id(doc, "G.c2").find("tei:div/tei:head/tei:hi", NS)
     assert c2_section.get("rend") == "italic" and c2_section.text == "chistka"
+    first_sections = {ident: text_of(by_id(doc, ident).find("tei:div/tei:head", NS)) for ident in ("G.c3", "G.c6")}
+    assert first_sections == {"G.c3": "The files and first hesitant steps", "G.c6": "The February 1937 plenum of the Central Committee"}
     bibls = [text_of(b) for b in doc.xpath("//tei:epigraph/tei:cit/tei:bibl", namespaces=NS)]
     assert bibls[:3] == ["Aristotle", "Georg Lukács", "V. I. Lenin"]
     assert "“The Internationale”" in bibls and "Niccolò Machiavelli" in bibls
@@ -199,6 +201,15 @@ def test_page_numbers_increase_in_the_running_text(doc):
     assert numbers[0] == 1 and numbers[-1] == 206
     certs = {pb.get("cert") for pb in doc.xpath("//tei:body//tei:pb[@n][not(ancestor::tei:note)]", namespaces=NS)}
     assert certs <= {None, "medium", "low"}
+
+
+@pytest.mark.parametrize("ident", [i for i in DIVISIONS if i not in ("G.notes", "G.index")])
+def test_each_division_has_one_break_per_page(doc, ident):
+    start = int(DIVISIONS[ident][1])
+    following = list(DIVISIONS)[list(DIVISIONS).index(ident) + 1]
+    end = int(DIVISIONS[following][1]) - 1
+    numbers = [pb.get("n") for pb in by_id(doc, ident).xpath(".//tei:pb[not(ancestor::tei:note)]", namespaces=NS)]
+    assert numbers == [str(n) for n in range(start, end + 1)]
 
 
 def test_index_keeps_entries_and_pages(doc):

@@ -482,8 +482,20 @@ class Converter:
                 if n != previous + 1 and n != previous:
                     self.result.anomalies.append(Anomaly(note.get(XML_ID), f"Marker {n} follows marker {previous} in the text: numbered as printed."))
                 previous = n
+        placed = {int(n.get("n")): n for root in body for n in root.iter(E.note().tag) if n.get("n") and not n.get("resp")}
         for n in sorted(set(self.notes) - set(self.used)):
-            self.problem(self.note_line[n], f"endnote {n} has no marker in the text", "Place it by hand as note type=\"unmarked\" and record the anomaly", "import.book.unmarked-note", "warning")
+            note = E.note(n=str(n), place="end", type="unmarked")
+            note.set(XML_ID, f"{SIGLUM}.n{n}")
+            self.note_content(note, self.notes[n])
+            before = max((k for k in placed if k < n), default=None)
+            if before is None:
+                self.problem(self.note_line[n], f"endnote {n} has no marker in the text and no earlier note to follow", "Place it by hand as note type=\"unmarked\"", "import.book.unmarked-note")
+                continue
+            anchor = placed[before]
+            note.tail, anchor.tail = anchor.tail, None
+            anchor.addnext(note)
+            placed[n] = note
+            self.result.anomalies.append(Anomaly(note.get(XML_ID), f"Endnote {n} (line {self.note_line[n]}) has no marker in the text; it is placed after note {before} (type=\"unmarked\")."))
 
     # --- page numbers -----------------------------------------------------------------------------
     def number_pages(self) -> None:

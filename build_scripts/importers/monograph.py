@@ -29,6 +29,13 @@ HYPHENATION_POLICY = (
 )
 
 
+# Readings that look like transcription errors but cannot be settled without the printed page:
+# reported, never corrected (the edition corrects only where certain).
+SUSPECTED = {
+    "chisiku riadow": "may be an OCR error for \"chistku riadov\" (Getty transliterates в as v, and the bracketed translation reads \"purge of the ranks\")",
+}
+
+
 @dataclass
 class Entry:
     """One line of the contents list."""
@@ -120,8 +127,15 @@ class Converter:
             target = self.result.body if entry.part == "body" else self.result.back
             target.append(rendered[division.ident])
         self.result.back.append(self._series_list(all_blocks[series_i:]))
+        self._suspected()
         self._finish(entries)
         return self.result
+
+    def _suspected(self) -> None:
+        for number, line in enumerate(self.lines, start=1):
+            for reading, why in SUSPECTED.items():
+                if reading in line:
+                    self.warn(number, f'"{reading}" {why}', "Not corrected: compare with the printed book and, if the print has the correct form, encode choice/sic/corr", "import.getty.suspected-reading")
 
     # --- contents -----------------------------------------------------------------------------
     def _contents(self, items: list[Block]) -> list[Entry]:
@@ -631,7 +645,11 @@ class Converter:
             "the Notes section, pp. 221–270) are numbered by interpolation between the notes whose page the index "
             "gives (cert=\"low\")."
         )
-        report = "; ".join(f"{r.ident} pp. {r.first}–{r.last}: {r.expected} breaks expected, {r.visible} visible, {r.inferred} placed" for r in self.reports)
+        report = "; ".join(
+            f"{r.ident} pp. {r.first}–{r.last}: {r.expected} breaks expected, {r.visible} visible, {r.inferred} placed"
+            + (f", implausible page length at p. {', '.join(map(str, r.odd_pages))} (all numbers cert=\"low\")" if r.odd_pages else "")
+            for r in self.reports
+        )
         self.result.normalisation.append(f"Getty (G), page breaks per division: {report}.")
 
 

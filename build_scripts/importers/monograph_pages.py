@@ -24,6 +24,7 @@ class PageReport:
     last: int
     visible: int
     inferred: int
+    odd_pages: tuple[int, ...] = ()  # pages whose text is far longer or shorter than a page
 
     @property
     def expected(self) -> int:
@@ -145,9 +146,27 @@ def number(division: Division) -> tuple[PageReport, list[str]]:
         else:
             slot.brk.n = page
             slot.brk.cert = "medium" if (k < lo or k > hi) else "low"
+    odd = _odd_pages([s.offset for s in picked], total, first, wanted)
+    if odd:
+        warnings.append(f"by text length, p. {', '.join(map(str, odd))} would be less than 40% or more than 170% of a page, so some break of pp. {first}–{last} is missing or not a page break: all inferred numbers of this division are cert=\"low\"")
+        for slot in picked:
+            if slot.brk is not None:
+                slot.brk.cert = "low"
     for index, brk in sorted(inserts, key=lambda x: -x[0]):
         division.units.insert(index, brk)
-    return PageReport(division.ident, first, last, len(visible), len(inserts)), warnings
+    return PageReport(division.ident, first, last, len(visible), len(inserts), tuple(odd)), warnings
+
+
+def _odd_pages(offsets: list[float], total: float, first: int, wanted: int) -> list[int]:
+    """Inner pages (not the division's first or last) of implausible length."""
+    length = total / (wanted + 1 - OPENING)
+    bounds = [*offsets, total]
+    odd = []
+    for k in range(1, len(bounds) - 1):
+        size = bounds[k] - bounds[k - 1]
+        if size < 0.4 * length or size > 1.7 * length:
+            odd.append(first + k)
+    return odd
 
 
 def place_tables(division: Division) -> list[tuple[Table, int | None]]:

@@ -120,7 +120,9 @@ class DivisionParser:
 
     def epigraphs(self, items: list[Block]) -> tuple[list[Epigraph], int]:
         found, i = [], 0
-        while i + 1 < len(items) and is_bibl(items[i + 1]) and not is_table_rows(items[i]) and len(items[i].text) < 800:
+        # the first epigraph may be long; a further one is short (else it is the first paragraph
+        # and a section head)
+        while i + 1 < len(items) and is_bibl(items[i + 1]) and not is_table_rows(items[i]) and len(items[i].text) < (800 if i == 0 else 300):
             quote, bibl = items[i], items[i + 1]
             found.append(Epigraph(Seg(quote.line, quote.text), Seg(bibl.line, bibl.text)))
             i += 2

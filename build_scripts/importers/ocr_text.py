@@ -44,6 +44,7 @@ def read_blocks(source: SourceText) -> list[Block]:
 
 
 PB, PB_NO = "\ue000", "\ue001"  # page break inside a rejoined paragraph; the same within a word
+PAGE_BREAK = re.compile(f"[{PB}{PB_NO}]")
 
 
 @dataclass
@@ -92,18 +93,21 @@ def choice(sic: str, corr: str) -> Callable[[], etree._Element]:
 
 
 def apply_fixes(source: SourceText, slots: list[Slot], result: ImportResult) -> None:
+    """Mark each certain OCR misreading of the tables as choice/sic/corr; list the kinds for the header."""
     counts: dict[str, list[str]] = {}
     for wrong, right, kind in WORD_FIXES:
         before = WORD_FIX_CONTEXT.get(wrong, "")
         pattern = re.compile(rf"(?<={re.escape(before)})\b{re.escape(wrong)}\b" if before else rf"\b{re.escape(wrong)}\b")
-        for slot in slots:
-            for m in pattern.finditer(slot.text):
-                slot.spans.append(Span(m.start(), m.end(), choice(wrong, right)))
-                counts.setdefault(kind, []).append(f"{wrong} → {right}")
+        hits = [(slot, m) for slot in slots for m in pattern.finditer(slot.text)]
+        if not hits:
+            result.problems.append(Problem(source.at(1), f"the OCR correction {wrong!r} → {right!r} matches nowhere", "Remove it from WORD_FIXES in build_scripts/importers/ocr_data.py", "import.ocr-correction", "warning"))
+        for slot, m in hits:
+            slot.spans.append(Span(m.start(), m.end(), choice(wrong, right)))
+            counts.setdefault(kind, []).append(f"{wrong} → {right}")
     for before, wrong, right, after in PUNCT_FIXES:
         hits = [(slot, m) for slot in slots for m in re.finditer(re.escape(before + wrong + after), slot.text)]
         if len(hits) != 1:
-            result.problems.append(Problem(source.at(1), f"the OCR correction {before + wrong + after!r} matches {len(hits)} places, not one", "Make the context of the correction in build_scripts/importers/ocr.py unique", "import.ocr-correction", "warning"))
+            result.problems.append(Problem(source.at(1), f"the OCR correction {before + wrong + after!r} matches {len(hits)} places, not one", "Make the context of the correction in build_scripts/importers/ocr_data.py unique", "import.ocr-correction", "warning"))
             continue
         slot, m = hits[0]
         start = m.start() + len(before)
@@ -146,7 +150,8 @@ def record_joins(slots: list[Slot], result: ImportResult) -> None:
 def fill(parent: etree._Element, slot: Slot, lo: int, hi: int, spans: list[Span], outer: Span | None) -> None:
     """Append text[lo:hi] to parent, replacing each span inside it by its element (spans nest)."""
     text = slot.text
-    spans = spans + [Span(m.start(), m.end(), _pb_maker(m.group())) for m in re.finditer(f"[{PB}{PB_NO}]", text[lo:hi])] if outer is None and lo == 0 else spans
+    if outer is None:  # the page-break characters become pb, once, at the top level
+        spans = spans + [Span(m.start(), m.end(), _pb_maker(m.group())) for m in PAGE_BREAK.finditer(text, lo, hi)]
     last, cursor = None, lo
     for span in sorted(spans, key=lambda s: (s.start, -s.end, s.inner is None)):
         if span is outer or span.start < cursor or span.end > hi or span.start < lo:

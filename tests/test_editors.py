@@ -1,0 +1,70 @@
+"""Published ids and redirects, and the changelog page."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from build_scripts import changelog, registry
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = ROOT / "tests" / "fixtures" / "broken" / "_base"
+
+
+def ids_of(path: Path) -> list[str]:
+    return registry.ids_in(etree.parse(str(path)))
+
+
+def test_update_adds_new_ids_and_never_removes_one(tmp_path):
+    reg = tmp_path / "published-ids.tsv"
+    assert registry.update({"b.xml": ["B", "B.body", "B.body.p1"]}, reg) == 3
+    assert registry.update({"b.xml": ["B", "B.body", "B.body.p2"]}, reg) == 1
+    entries, problems = registry.load(reg)
+    assert not problems
+    assert [e.ident for e in entries] == ["B", "B.body", "B.body.p1", "B.body.p2"]
+    assert entries[2] == registry.Published("B.body.p1", "b.xml", registry.url_for("b.xml", "B.body.p1"))
+
+
+def test_removed_id_is_a_problem_until_redirected(tmp_path):
+    reg, redirects = tmp_path / "published-ids.tsv", tmp_path / "redirects.yml"
+    registry.update({"b.xml": ["B", "B.body.p1"]}, reg)
+    now = {"b.xml": ["B", "B.body.p2"]}
+    assert [p.code for p in registry.check(now, tmp_path, reg, redirects)] == ["ids.removed"]
+    redirects.write_text("redirects:\n  B.body.p1: B.body.p2\n", encoding="utf-8")
+    assert registry.check(now, tmp_path, reg, redirects) == []
+    assert registry.redirects(reg, redirects) == {registry.url_for("b.xml", "B.body.p1"): registry.url_for("b.xml", "B.body.p2")}
+
+
+def test_committed_fixture_registry_lists_every_id_of_the_base_project():
+    published, problems = registry.load(BASE / "sources" / "published-ids.tsv")
+    assert not problems
+    assert [e.ident for e in published] == ids_of(BASE / "tei" / "a.xml") + ids_of(BASE / "tei" / "b.xml")
+
+
+def test_committed_registry_has_no_malformed_line():
+    _, problems = registry.load()
+    assert not problems, [str(p) for p in problems]
+
+
+def test_changelog_page_has_the_editors_text_and_the_tei_changes(tmp_path):
+    (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\n## 2026-01-02\n\n- Corrected G.c6.p12.\n", encoding="utf-8")
+    tei = tmp_path / "tei"
+    tei.mkdir()
+    text = (BASE / "tei" / "a.xml").read_text(encoding="utf-8").replace(
+        '<change when="2025-01-01">Created for the tests of edition check.</change>',
+        '<change when="2025-01-01">Created for the tests of edition check.</change>\n      '
+        '<change when="2026-02-03" who="#editors">Corrected <hi>Trotskvist</hi> | *not* markup.</change>',
+    )
+    (tei / "a.xml").write_text(text, encoding="utf-8")
+    page = changelog.markdown(tmp_path / "CHANGELOG.md", tei)
+    assert page.startswith("# Changelog\n\n## 2026-01-02\n\n- Corrected G.c6.p12.\n")
+    rows = [line for line in page.splitlines() if line.startswith("| 20")]
+    assert rows == [
+        "| 2026-02-03 | A: Alpha | Corrected Trotskvist \\| \\*not\\* markup. | editors |",
+        "| 2025-01-01 | A: Alpha | Created for the tests of edition check. |  |",
+    ]
+
+
+def test_changelog_of_the_edition_renders():
+    page = changelog.markdown()
+    assert page.startswith("# Changelog\n") and "## Unreleased" in page
