@@ -11,7 +11,7 @@ import yaml
 from lxml import etree
 
 from build_scripts import teixml, witnesses as manifest
-from build_scripts.problems import Location, Problem, relpath
+from build_scripts.problems import Failed, Location, Problem, relpath
 from build_scripts.render_typst import Context, render, string
 from build_scripts.teixml import NS, ROOT, XML_ID, local
 
@@ -247,7 +247,12 @@ def compile_pdf(name: str, source: str, out_dir: Path = OUT) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{name}.pdf"
     tmp = target.with_suffix(".pdf.tmp")
-    typst.compile(str(typ), output=str(tmp), root=str(WORK), format="pdf", pdf_standards=["ua-1"])
+    try:
+        typst.compile(str(typ), output=str(tmp), root=str(WORK), format="pdf", pdf_standards=["ua-1"])
+    except typst.TypstError as err:
+        tmp.unlink(missing_ok=True)
+        message = str(err).splitlines()[0] if str(err) else "Typst failed"
+        raise Failed([Problem(Location(relpath(typ)), f"Typst could not typeset {name}: {message}", "This is a bug of the PDF renderer (build_scripts/render_typst.py); report it with the .typ file", "pdf.typst")]) from None
     tmp.replace(target)
     return target
 

@@ -16,12 +16,18 @@ def pdf_command(course: Path | None, sigla: tuple[str, ...], out_dir: Path | Non
     """Build PDFs with Typst: whole edition + one per witness, or a course pack."""
     from build_scripts import pdf
 
+    from build_scripts.problems import Failed
+
     out = out_dir or pdf.OUT
-    if course:
-        path, problems = pdf.build_course(course, out)
-        written = [path] if path else []
-    else:
-        written, problems = pdf.build_witnesses(list(sigla) or None, out)
+    try:
+        if course:
+            path, problems = pdf.build_course(course, out)
+            written = [path] if path else []
+        else:
+            written, problems = pdf.build_witnesses(list(sigla) or None, out)
+    except Failed as failed:
+        report(failed.problems)
+        raise SystemExit(1) from None
     if report(problems):
         raise SystemExit(1)
     for path in written:

@@ -65,6 +65,7 @@ class MarkdownPage:
         self.page = ctx.start_page
         self.notes: list[tuple[str, m.Note]] = []
         self.problems: list[Problem] = []
+        self.in_note = False  # footnotes take ids as inline anchors (the back-link would hide an attr list)
 
     def render(self, nodes: tuple[m.Node, ...], level: int = 1) -> str:
         parts = self.blocks(nodes, level)
@@ -130,6 +131,8 @@ class MarkdownPage:
         return out
 
     def para(self, text: str, ident: str | None = None, page: str | None = None, classes: tuple[str, ...] = ()) -> str:
+        if self.in_note and ident:
+            text, ident = f'<span id="{attr(ident)}"></span>{text}', None
         attrs = ([f"#{ident}"] if ident else []) + [f".{c}" for c in classes]
         if ident and page:
             attrs.append(f'data-page="{attr(page)}"')
@@ -282,14 +285,29 @@ class MarkdownPage:
             prefix = f'<span class="note-n">{escape(note.n)}</span> '
         else:
             prefix = ""
+        self.in_note = True
         body = self.blocks(note.children, 6) or [""]
+        self.in_note = False
         first, rest = body[0], body[1:]
         text = f"[^{ident}]: {prefix}{indent(first, 4).lstrip()}"
         return "\n\n".join([text] + [indent(b, 4) for b in rest])
 
     def apparatus(self, ident: str | None) -> str:
-        loci = self.ctx.marks.get(ident or "", [])
-        return "".join(f' <a class="ed app-mark" href="{attr(l["href"])}" title="{attr(l.get("label", ""))}">⇄</a>' for l in loci)
+        """A mark after a paragraph for each apparatus locus that involves it."""
+        out = []
+        for locus in self.ctx.marks.get(ident or "", []):
+            href = self.ctx.href(*apparatus_page(self.ctx.page, locus["href"]))
+            out.append(f' [⇄]({href}){{: .ed .app-mark title="{attr(locus.get("label", ""))}" }}')
+        return "".join(out)
+
+
+def apparatus_page(page: str, href: str) -> tuple[str, str | None]:
+    """The apparatus stage's href (relative to the witness's folder; `x/` or `x.md`) → (docs path, anchor)."""
+    path, _, anchor = href.partition("#")
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    if not target.endswith(".md"):
+        target = target.rstrip("/") + ".md"
+    return target, anchor or None
 
 
 def load_blocks(nodes: tuple[m.Node, ...]) -> tuple[m.Node, ...]:

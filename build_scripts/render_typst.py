@@ -93,7 +93,8 @@ def note(el: etree._Element, ctx: Context) -> str:
     body = inline(el, ctx)
     ctx.in_note = previous
     n = el.get("n")
-    number = f'"{n}"' if n and el.get("type") != "unmarked" else "none"
+    # a note whose marker the witness lost gets the editors' bracketed marker at the inferred place
+    number = (f'"[{n}]"' if el.get("type") == "unmarked" else f'"{n}"') if n else "none"
     ident = el.get(XML_ID)
     return f'#wnote({number}, [{body}], id: "{ident}")'
 

@@ -234,12 +234,27 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
         files["edition/bibliography.md"] = bib_md
         extra.append(("edition/bibliography.md", "Bibliography"))
     if app is not None:
-        for rel, text in app.pages().items():
+        for rel, text in app_pages(app, state).items():
             files[f"edition/{rel}"] = text
-            extra.append((f"edition/{rel}", "Apparatus")) if rel.endswith("index.md") else None
+            if rel.endswith("index.md"):
+                extra.append((f"edition/{rel}", "Apparatus"))  # other apparatus pages: not_in_nav (mkdocs.yml)
     order = [w for w in wits if w.tei in state]
     files["edition/_nav.yml"] = yaml.safe_dump(landing.nav(order, {w.siglum: [tuple(p) for p in state[w.tei]["pages"]] for w in order}, extra), allow_unicode=True, sort_keys=False)
     return files
+
+
+def app_pages(app, state: dict) -> dict[str, str]:
+    """The apparatus stage's pages. If its pages() accepts `locate`, it gets locate(file, id) → the
+    page holding that id, relative to docs/edition/ (e.g. "getty/G.c6.md"), or None."""
+    import inspect
+
+    def locate(file: str, ident: str) -> str | None:
+        found = state.get(file, {}).get("anchors", {}).get(ident)
+        return found[0].removeprefix("edition/") if found else None
+
+    if "locate" in inspect.signature(app.pages).parameters:
+        return app.pages(locate=locate)
+    return app.pages()
 
 
 def write_files(out: Path, files: dict[str, str], page_srcs: set[str], result: Result) -> None:

@@ -196,6 +196,7 @@ def test_printed_note_anomalies_are_recorded_not_repaired():
     ])
     result = convert(SourceText("t.txt", text))
     assert sorted(a.target for a in result.anomalies) == ["E.m2.2", "E.m4.1", "E.n3"]
-    root = teixml.E.TEI(teixml.E.text(teixml.E.body(*result.body)))
+    E = teixml.E
+    root = E.TEI(E.text(E.front(*result.front), E.body(*result.body), E.back(*result.back)))
     assert [n.get("n") for n in root.iter(teixml.tei("note"))] == ["1", "2", "3"]  # never renumbered
     assert words.compare(words.source_words(text), words.tei_reading(root)) is None

@@ -212,6 +212,36 @@ def test_each_division_has_one_break_per_page(doc, ident):
     assert numbers == [str(n) for n in range(start, end + 1)]
 
 
+def _running_text_by_page(doc) -> dict[int, str]:
+    pages: dict[int, list[str]] = {}
+    current = None
+    for el in doc.xpath("//tei:body//node()[not(ancestor::tei:note[@place='end'])] | //tei:back/tei:div[@type!='notes' and @type!='index']//node()[not(ancestor::tei:note[@place='end'])]", namespaces=NS):
+        if isinstance(el, etree._Element):
+            if etree.QName(el).localname == "pb" and (el.get("n") or "").isdigit():
+                current = int(el.get("n"))
+        elif current is not None and (el.is_text or el.is_tail):
+            pages.setdefault(current, []).append(str(el))
+    return {n: " ".join(parts) for n, parts in pages.items()}
+
+
+def test_inferred_pages_agree_with_the_index(doc):
+    """Surnames the index sends to a page of pp. 1–220 mostly stand on that page (name variants
+    and indexed mentions by title or office account for the rest)."""
+    pages = _running_text_by_page(doc)
+    checked = agreed = 0
+    for item in doc.xpath("//tei:div[@type='index']/tei:list/tei:item", namespaces=NS):
+        m = re.match(r"([A-Z][\w'’]+), ", item.text or "")
+        if not m:
+            continue
+        for first, last in re.findall(r"\b(\d+)(?:–(\d+))?\b(?!n)", item.text[m.end():]):
+            first = int(first)
+            last = int(str(first)[: len(first.__str__()) - len(last)] + last) if last else first
+            if 1 <= first <= 220:
+                checked += 1
+                agreed += any(m.group(1) in pages.get(p, "") for p in range(first, last + 1))
+    assert checked > 200 and agreed / checked >= 0.8, f"{agreed} of {checked} index references agree"  # 212 of 254 when written
+
+
 def test_index_keeps_entries_and_pages(doc):
     items = doc.xpath("//tei:div[@type='index']/tei:list/tei:item", namespaces=NS)
     first = items[0]

@@ -9,8 +9,8 @@ Counts from reading sources/002_3ea385306a37ecdb.txt:
 - one unnumbered note ("This chapter was originally translated by E. A. Rees.");
 - one copyright stamp (lines 15–16) and the next part's heading "The Welfare State" (line 321);
 - eleven page feet interrupt the text, so eleven page breaks (one inside "adminis-/trative");
-- 52 OCR corrections: 21 misread words and 31 misread punctuation marks (counted by hand, one
-  per place).
+- 52 choice/sic/corr: 21 misread words, 30 misread punctuation marks and the fused "193726" (one
+  per place, counted by hand).
 """
 from __future__ import annotations
 

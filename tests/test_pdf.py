@@ -33,8 +33,11 @@ def course_pdf(tmp_path_factory):
     return path, course
 
 
-def page_texts(path: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+def page_texts(path: Path, crop_margin: bool = True) -> list[str]:
+    """Text per page; by default without the right margin, where the original page numbers stand
+    (A4 is 595 pt wide; the text block ends 3 cm = 85 pt from the right edge)."""
+    crop = ["-x", "0", "-y", "0", "-W", "514", "-H", "842"] if crop_margin else []
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", *crop, str(path), "-"], capture_output=True, text=True, check=True).stdout
     return text.split("\f")
 
 
@@ -59,7 +62,7 @@ def furniture_words(course, pages: list[str]) -> set[str]:
     for passage in course.passages:
         allowed |= {w.text for w in words.tokens(passage.witness.facts.get("short", ""))}
         for el in passage.elements:
-            for chapter in el.iterancestors(f"{{{TEI_NS}}}div"):
+            for chapter in [el, *el.iterancestors(f"{{{TEI_NS}}}div")]:  # running heads
                 head = chapter.find("tei:head", NS)
                 if head is not None:
                     allowed |= {w.text for w in words.tokens("".join(head.itertext()))}
@@ -68,9 +71,31 @@ def furniture_words(course, pages: list[str]) -> set[str]:
                     allowed |= {w.text for w in words.tokens(node.get("{http://www.w3.org/XML/1998/namespace}id"))}
                 if isinstance(node.tag, str) and node.get("n") and node.tag.endswith("pb"):
                     allowed |= {w.text for w in words.tokens(node.get("n"))}
+                if node.tag == f"{{{TEI_NS}}}note" and node.get("n"):  # markers supplied by the editors
+                    allowed |= {w.text for w in words.tokens(node.get("n"))}
                 if node.tag == f"{{{TEI_NS}}}sic":
                     allowed |= {w.text for w in words.tokens("".join(node.itertext()))}
     return allowed
+
+
+def match(pdf_words: list[str], i: int, expected: list[str], allowed: set[str]) -> int | None:
+    """Match all of `expected` at pdf_words[i:], tolerating words pdftotext rejoined across a
+    line-end hyphen and furniture (margin page numbers) in between; return the end, or None."""
+    j = 0
+    if not expected or i >= len(pdf_words) or pdf_words[i] not in (expected[0], "".join(expected[:2])):
+        return None
+    while j < len(expected):
+        if i >= len(pdf_words):
+            return None
+        if pdf_words[i] == expected[j]:
+            i, j = i + 1, j + 1
+        elif j + 1 < len(expected) and pdf_words[i] == expected[j] + expected[j + 1]:
+            i, j = i + 1, j + 2
+        elif pdf_words[i] in allowed and j > 0:
+            i += 1
+        else:
+            return None
+    return i
 
 
 def walk_pdf(pdf_words: list[str], reading: words.Reading, allowed: set[str], window: int = 40) -> str | None:
@@ -84,9 +109,19 @@ def walk_pdf(pdf_words: list[str], reading: words.Reading, allowed: set[str], wi
         if j < len(main) and pdf_words[i] == main[j]:
             i, j = i + 1, j + 1
             continue
-        hit = next((k for k, note in enumerate(pending[:window]) if note and pdf_words[i : i + len(note)] == note), None)
-        if hit is not None:
-            i += len(pending.pop(hit))
+        if j + 1 < len(main) and pdf_words[i] == main[j] + main[j + 1]:  # "self-" + "satisfaction" rejoined by pdftotext
+            i, j = i + 1, j + 2
+            continue
+        # a footnote, whole; pdftotext may print its superscript number apart from its text
+        found = None
+        for k, note in enumerate(pending[:window]):
+            end = match(pdf_words, i, note, allowed) or (match(pdf_words, i, note[1:], allowed) if len(note) > 1 else None)
+            if end:
+                found = (k, end)
+                break
+        if found:
+            pending.pop(found[0])
+            i = found[1]
             continue
         if pdf_words[i] in allowed:
             i += 1

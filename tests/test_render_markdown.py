@@ -168,6 +168,11 @@ def test_apparatus_marks_follow_their_paragraph(pages):
     assert [(a.get("href"), a.get("title")) for a in marks] == [("../apparatus/index.md#a1", "quoted by M")]
 
 
+def test_apparatus_hrefs_as_directory_urls_become_page_links():
+    from build_scripts.render_markdown import apparatus_page
+    assert apparatus_page("edition/getty/G.c6.md", "../apparatus/claim.x/") == ("edition/apparatus/claim.x.md", None)
+
+
 def test_title_page_contents_and_generated_notes(pages):
     front = pages["edition/fixture/front.md"]
     assert front.xpath("//div[@class='titlepage']//p[@class='kind-titlepart']")[0].text_content() == "The Fixture *Title*"

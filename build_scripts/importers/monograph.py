@@ -185,13 +185,13 @@ class Converter:
         imprint_i = next(i for i, b in enumerate(items) if b.text.startswith("Published by"))
         front = self.result.front
         front.append(E.titlePage(E.docTitle(E.titlePart(half_title.text.strip(), type="main")), type="half-title"))
-        series_div = E.div(type="series")
+        series_div = E.div(type="series", **{XML_ID: "G.seriespage"})
         series_div.append(self._head(series[0], ctx))
         for block in items[2:title_i]:
             series_div.append(self._p(block, ctx))
         front.append(series_div)
         front.append(self._title_page(items[title_i:imprint_i]))
-        imprint = E.div(type="imprint")
+        imprint = E.div(type="imprint", **{XML_ID: "G.imprint"})
         for block in items[imprint_i:contents_i]:
             imprint.append(self._p(block, ctx))
         front.append(imprint)

@@ -1,0 +1,248 @@
+"""The built website: strict build, links and anchors, no other hosts, word fidelity, rights, search.
+
+Slow: the site is built once per process (tests/site_build_once.py), publishing every witness in full.
+"""
+from __future__ import annotations
+
+import copy
+import gzip
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from lxml import etree, html as lhtml
+
+from build_scripts import site, witnesses, words
+from build_scripts.teixml import NS
+from tests.site_build_once import built_site
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+WITNESSES = [w for w in witnesses.load()[0] if (ROOT / "tei" / w.tei).exists()]
+
+
+@pytest.fixture(scope="module")
+def site_dir() -> Path:
+    out, result = built_site()
+    assert result.ok, "\n".join(str(p) for p in result.problems)
+    return out
+
+
+def html_files(site_dir: Path) -> list[Path]:
+    return sorted(p for p in site_dir.rglob("*.html") if p.name != "404.html")
+
+
+def parse(path: Path) -> lhtml.HtmlElement:
+    return lhtml.fromstring(path.read_bytes())
+
+
+def test_every_witness_has_a_landing_page_and_text_pages(site_dir):
+    for w in WITNESSES:
+        folder = site_dir / "edition" / w.tei.removesuffix(".xml")
+        landing = parse(folder / "index.html")
+        assert w.facts["rights"]["status"] in landing.text_content()
+        assert len(list(folder.glob("*/index.html"))) >= 1
+
+
+def broken_links(site_dir: Path, pages: list[Path]) -> list[str]:
+    ids: dict[Path, set[str]] = {}
+    broken = []
+    for page in pages:
+        doc = parse(page)
+        for a in doc.xpath("//a[@href]"):
+            href = a.get("href")
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("//"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(site_dir)}: {href} (no such file)")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                if target not in ids:
+                    ids[target] = set(parse(target).xpath("//@id"))
+                if unquote(parts.fragment) not in ids[target]:
+                    broken.append(f"{page.relative_to(site_dir)}: {href} (no such anchor)")
+    return broken
+
+
+def test_no_broken_internal_link_or_anchor(site_dir):
+    pages = [p for p in html_files(site_dir) if "apparatus" not in p.relative_to(site_dir).parts]
+    assert len(pages) > 20 and broken_links(site_dir, pages) == []
+
+
+def test_no_broken_link_on_the_apparatus_pages(site_dir):
+    """The apparatus stage writes raw HTML links, which mkdocs does not check: check them here."""
+    pages = [p for p in html_files(site_dir) if "apparatus" in p.relative_to(site_dir).parts]
+    broken = broken_links(site_dir, pages)
+    assert broken == [], f"{len(broken)} broken, e.g. {broken[:3]}"
+
+
+def test_site_requests_nothing_from_other_hosts(site_dir):
+    outside = []
+    for page in html_files(site_dir):
+        for el in parse(page).xpath("//link[@href] | //script[@src] | //img[@src] | //iframe[@src] | //source[@src]"):
+            value = el.get("href") or el.get("src")
+            if value.startswith(("http://", "https://", "//")):
+                outside.append(f"{page.relative_to(site_dir)}: <{el.tag}> {value}")
+    assert outside == []
+    for asset in (site_dir / "assets").rglob("*.css"):
+        assert "fonts.googleapis" not in asset.read_text(encoding="utf-8", errors="replace")
+
+
+# --- fidelity -------------------------------------------------------------------------------------
+def reading_as_shown(path: Path) -> words.Reading:
+    """The TEI's words as the site shows them: corrected readings, lines rejoined."""
+    root = copy.deepcopy(etree.parse(str(path)).getroot())
+    for choice in root.iterfind(".//tei:choice", NS):
+        for original in choice.xpath("tei:sic | tei:orig | tei:abbr", namespaces=NS):
+            remove_keeping_tail(original, keep_text=False)
+        for regular in choice.xpath("tei:corr | tei:reg | tei:expan", namespaces=NS):
+            regular.tag = f"{{{NS['tei']}}}seg"
+    for br in root.xpath("//tei:text//tei:lb[@break='no']", namespaces=NS):
+        remove_keeping_tail(br)  # the site joins the word (pb break="no" stays a boundary, as in words.py)
+    return words.tei_reading(root)
+
+
+def remove_keeping_tail(el: etree._Element, keep_text: bool = True) -> None:
+    parent, previous = el.getparent(), el.getprevious()
+    text = (el.tail or "")
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    parent.remove(el)
+
+
+SKIP_CLASSES = ("ed", "headerlink", "md-content__button", "footnote-backref", "edition-meta")
+
+
+def shown_words(page: Path) -> tuple[list[str], list[list[str]]]:
+    article = parse(page).xpath("//article")[0]
+    for li in article.xpath(".//div[@class='footnote']/ol/li[.//span[contains(@class, 'ed') and contains(@class, 'note-n')]]"):
+        li.drop_tree()  # an editorial note: no words of the witness
+    for el in article.xpath(".//br | .//sup[starts-with(@id, 'fnref:')] | .//*[contains(@class, 'pb')]"):
+        el.tail = " " + (el.tail or "")  # a line break or a note marker separates words
+        if el.tag == "sup":
+            el.text, el.tail = " ", " " + el.text_content() + el.tail
+            for child in el:
+                el.remove(child)
+    for el in article.xpath(".//*[@class]"):
+        if any(c in el.get("class").split() for c in SKIP_CLASSES) and el.getparent() is not None:
+            el.drop_tree()
+    notes = []
+    for li in article.xpath(".//div[@class='footnote']/ol/li"):
+        notes.append([w.text for w in words.tokens(li.text_content())])
+    for div in article.xpath(".//div[@class='footnote']"):
+        div.drop_tree()
+    return [w.text for w in words.tokens(article.text_content())], notes
+
+
+@pytest.mark.parametrize("witness", WITNESSES, ids=lambda w: w.siglum)
+def test_words_of_the_site_equal_words_of_the_tei(site_dir, witness):
+    state = site_state(site_dir)[witness.tei]["pages"]
+    main, notes = [], []
+    for src, _ in state:
+        html_path = site_dir / src.removesuffix(".md") / "index.html"
+        m, n = shown_words(html_path)
+        main += m
+        notes += [w for note in n for w in note]
+    reading = reading_as_shown(ROOT / "tei" / witness.tei)
+    expected_main = [w.text for w in reading.main]
+    expected_notes = [w.text for note in reading.notes if note.element.get("resp") is None for w in note.words]
+    assert_same(main, expected_main, f"{witness.siglum} running text")
+    assert_same(notes, expected_notes, f"{witness.siglum} notes")
+    assert len(expected_main) > 500
+
+
+def site_state(site_dir: Path) -> dict:
+    _, result = built_site()
+    return result.render.cache["witnesses"]
+
+
+def assert_same(found: list[str], expected: list[str], what: str) -> None:
+    for i, (a, b) in enumerate(zip(found, expected)):
+        if a != b:
+            pytest.fail(f"{what}: word {i} differs: site {found[max(0, i - 5):i + 8]} vs TEI {expected[max(0, i - 5):i + 8]}")
+    assert len(found) == len(expected), f"{what}: site has {len(found)} words, TEI {len(expected)}"
+
+
+# --- links between witnesses, edit links, search ---------------------------------------------------
+def test_martens_citation_of_getty_lands_on_the_cited_page(site_dir):
+    martens = site_dir / "edition" / "martens"
+    links = [(page, a) for page in martens.glob("*/index.html") for a in parse(page).xpath("//a[@class='xref']")]
+    assert links, "Martens cites Getty by page: expected links"
+    page, a = next((p, a) for p, a in links if a.get("href").endswith("#G.pb137"))
+    target = (page.parent / a.get("href").split("#")[0]).resolve() / "index.html"
+    assert target.parent.parent.name == "getty"
+    assert parse(target).xpath("//a[@id='G.pb137']")
+
+
+def test_edit_links_point_to_the_tei(site_dir):
+    chapter = next((site_dir / "edition" / "getty").glob("G.c*/index.html"))
+    assert parse(chapter).xpath("//a[@rel='edit']/@href") == ["https://github.com/purges-edition/edition/blob/main/tei/getty.xml"]
+    about = parse(site_dir / "about" / "index.html")
+    assert about.xpath("//a[@rel='edit']/@href") == ["https://github.com/purges-edition/edition/blob/main/docs/about/index.md"]
+
+
+def test_search_index_finds_other_transliterations(site_dir):
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    with_ezhov = [d for d in index["docs"] if "Ezhov" in d["text"] and d["location"].startswith("edition/getty/")]
+    assert with_ezhov and all("Yezhov" in d["text"].split("md-search-variants", 1)[-1] for d in with_ezhov)
+    # the variants are in the index only, never in the pages
+    getty_html = "".join(p.read_text(encoding="utf-8") for p in (site_dir / "edition" / "getty").glob("*/index.html"))
+    assert "md-search-variants" not in getty_html
+
+
+def test_rights_are_shown_and_full_publication_without_cleared_rights_is_reported(site_dir):
+    _, result = built_site()
+    uncleared = {w.siglum for w in WITNESSES if w.facts["rights"]["status"] != "cleared"}
+    assert {entry.split()[0] for entry in result.render.full_without_rights} == uncleared
+    rights = parse(site_dir / "about" / "index.html").text_content()
+    assert all(w.facts["rights"]["statement"].split()[0] in rights for w in WITNESSES)
+
+
+# --- excerpts, failure, incremental rendering (render only, into a scratch project) ----------------
+@pytest.fixture
+def scratch(tmp_path) -> site.Project:
+    for name in ("mkdocs.yml", "docs", "sources", "tei", "overrides"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
+    shutil.rmtree(tmp_path / "docs" / "edition", ignore_errors=True)
+    return site.Project(tmp_path)
+
+
+def test_excerpts_publish_only_listed_passages_and_keep_page_anchors(scratch):
+    result = site.render(scratch, everything=False, use_cache=False)
+    assert not result.failed
+    getty = "".join(p.read_text(encoding="utf-8") for p in (scratch.generated / "getty").glob("G.c6*.md"))
+    listed = yaml.safe_load(scratch.excerpts.read_text(encoding="utf-8"))["G"]
+    assert "{: #G.c6.d2.p6" in getty  # listed: published
+    assert "{: #G.c6.d2.p7 .withheld" in getty or "#G.c6.d2.p7" in getty  # withheld, anchor kept
+    assert 'id="G.pb150"' in getty  # page anchors survive in withheld passages
+    assert "G.c6.d2.p6" in listed
+    assert "Only excerpts are published" in (scratch.generated / "getty" / "index.md").read_text(encoding="utf-8")
+
+
+def test_a_failed_render_writes_nothing(scratch):
+    tei = scratch.root / "tei" / "martens.xml"
+    tei.write_text(tei.read_text(encoding="utf-8").replace("<p xml:id=\"M.body.p1\">", "<p xml:id=\"M.body.p1\"><blink/>"), encoding="utf-8")
+    result = site.render(scratch, use_cache=False)
+    assert result.failed and any(p.code == "render.unknown-element" and p.location.line for p in result.problems)
+    assert not scratch.generated.exists()
+
+
+def test_rendering_is_incremental_per_witness(scratch):
+    first = site.render(scratch, everything=True)
+    assert sorted(first.rendered) == sorted(w.siglum for w in WITNESSES)
+    again = site.render(scratch, everything=True)
+    assert again.rendered == [] and again.written == []
+    tei = scratch.root / "tei" / "martens.xml"
+    tei.write_text(tei.read_text(encoding="utf-8").replace("provoked a complete panic", "provoked a complete  panic"), encoding="utf-8")
+    third = site.render(scratch, everything=True)
+    assert third.rendered == ["M"] and third.written == []  # whitespace only: same Markdown, nothing rewritten
