@@ -7,6 +7,7 @@ the whole check at a small fixture project.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import inspect
@@ -25,6 +26,8 @@ from build_scripts.teixml import NS, ROOT, XML_ID, local
 SUPERSCRIPT_DIGITS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 DECLARED_WITNESSES = etree.XPath("//tei:listWit//tei:witness[@xml:id]", namespaces=NS)
 WIT_ATTRIBUTES = etree.XPath("//*[@wit]")
+ID_REQUIRED_TAGS = tuple(teixml.tei(name) for name in teixml.ID_REQUIRED)
+NOTE_TAG = teixml.tei("note")
 BIB_POINTERS = etree.XPath("//*[@*[starts-with(normalize-space(.), 'bib:') or contains(., ' bib:')]]")
 
 
@@ -65,7 +68,7 @@ class Loaded:
     data: bytes
     doc: etree._ElementTree
 
-    @property
+    @functools.cached_property
     def rel(self) -> str:
         return relpath(self.path)
 
@@ -163,8 +166,8 @@ def check_ids(edition: Edition) -> list[Problem]:
                 problems.append(Problem(item.at(el), f'xml:id "{ident}" is already used at {seen[ident]}', "Give this element a new id that no other element of the edition uses (ids are never reused)", "ids.duplicate"))
             else:
                 seen[ident] = item.at(el)
-        for el in item.doc.iterfind(".//tei:text//*", NS):
-            if local(el) in teixml.ID_REQUIRED and not el.get(XML_ID):
+        for el in (el for text in teixml.TEXT(item.doc) for el in text.iter(*ID_REQUIRED_TAGS)):
+            if not el.get(XML_ID):
                 problems.append(Problem(item.at(el), f"<{local(el)}> has no xml:id", "Add the next free id of the scheme in docs/about/encoding.md (e.g. G.c6.p12); never renumber the others", "ids.missing"))
     return problems
 
@@ -235,14 +238,18 @@ def _stray_markers(item: Loaded, recorded: set[str]) -> list[Problem]:
     """Superscript digits left in running text: a marker whose note was never attached."""
     problems = []
     for text in teixml.TEXT(item.doc):
-        for el in text.iter():
-            if not isinstance(el.tag, str) or local(el) == "note" or any(local(a) == "note" for a in el.iterancestors()):
-                continue
-            for chunk in (el.text, el.tail):
+        for el in text.iter(etree.Element):
+            for chunk, inside in ((el.text, el), (el.tail, el.getparent())):
                 match = SUPERSCRIPT_DIGITS.search(chunk or "")
-                if match and _owner_id(el) not in recorded:
+                if not match or _in_note(inside):
+                    continue
+                if _owner_id(el) not in recorded:
                     problems.append(Problem(item.at(el), f'a note marker "{match.group()}" in the text has no note', "Attach the note at this marker (<note n=...>) or, if the witness prints none, record it as an anomaly", "notes.marker-without-note"))
     return problems
+
+
+def _in_note(el: etree._Element | None) -> bool:
+    return el is not None and (el.tag == NOTE_TAG or any(a.tag == NOTE_TAG for a in el.iterancestors()))
 
 
 def _owner_id(el: etree._Element) -> str | None:

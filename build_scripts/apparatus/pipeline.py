@@ -23,8 +23,8 @@ def run(tei_dir: Path | None = None, write: bool = True) -> tuple[list[Locus], l
 
 
 def grown(loci: list[Locus], seeded: list[Locus]) -> list[Locus]:
-    """Seeded claims the file lacks, or whose readings the file has only in part (a witness's TEI
-    arrived later); the stored question, decision and notes win."""
+    """Seeded claims the file lacks, has only in part (a witness's TEI arrived later) or whose
+    passages moved; the stored question, decision and notes win."""
     have = {l.id: l for l in loci}
     out = []
     for claim in seeded:
@@ -34,6 +34,7 @@ def grown(loci: list[Locus], seeded: list[Locus]) -> list[Locus]:
             continue
         mine = {(r.siglum, r.text) for r in old.readings}
         new = {(r.siglum, r.text) for r in claim.readings}
-        if mine < new:
+        moved = {(r.siglum, r.passage) for r in old.readings} != {(r.siglum, r.passage) for r in claim.readings}
+        if mine < new or (mine == new and moved):  # more readings, or a witness's ids were reassigned
             out.append(Locus(claim.id, claim.type, claim.readings, old.resp, old.score, old.decision, old.verdict, old.question, old.notes))
     return out
