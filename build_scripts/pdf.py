@@ -203,7 +203,7 @@ def document_typst(title: str, passages: list[Passage], *, course: Course | None
             if getattr(course, name):
                 args.append(f"{name}: {_str(getattr(course, name))}")
     args.append("keywords: (\"Great Purges\", \"Soviet Union\", \"1937–1938\", \"critical edition\")")
-    head = f'#import "edition.typ": *\n#show: edition.with({", ".join(args)})\n'
+    head = f'#import "edition-template.typ": *\n#show: edition.with({", ".join(args)})\n'
     return head + "".join(body) + extra, problems, keys
 
 
@@ -226,22 +226,55 @@ def bibliography_typst(keys: list[str]) -> str:
     return f"\n#heading(level: 1)[Works cited]\n{items}"
 
 
-def apparatus_typst(passages: list[Passage], level: str) -> str:
+def apparatus_entries(ids: set[str], level: str) -> list[dict]:
+    """Apparatus loci touching the selected passages, as label + plain text (sigla, readings, variants
+    or the editorial note). level "substantive": claims, citations, and quotations or reuse with at
+    least one substantive variant; "all": every locus. Rejected entries are never printed."""
     try:
-        from build_scripts.apparatus import render as app_render
+        from build_scripts.apparatus import edition, export, store
     except ImportError:
-        return ""
+        return []
+    corpus, _ = edition.load()
+    loci, _ = store.read(corpus.tei_dir / store.FILE)
+    entries = []
+    for locus in loci:
+        if locus.decision == "rejected" or not any(r.passage in ids for r in locus.readings):
+            continue
+        record = export.record(locus, corpus)
+        variants = record["variants"]
+        if level == "substantive" and locus.type in ("quotation", "reuse") and not any(v["kind"] == "substantive" for v in variants):
+            continue
+        readings = "; ".join(f"{r.siglum} ({r.passage}): “{_clip(r.text)}”" for r in locus.readings)
+        parts = [readings]
+        if variants:
+            shown = [v for v in variants if level == "all" or v["kind"] == "substantive"]
+            parts.append("Variants: " + "; ".join(f"{v['a'] or '—'} ] {v['b'] or '—'} ({v['kind']})" for v in shown[:12]))
+        if locus.verdict:
+            parts.append(f"Verdict: {locus.verdict}.")
+        parts += list(locus.notes)
+        label = f"{locus.type} {'/'.join(dict.fromkeys(locus.sigla))}"
+        entries.append({"label": label, "text": " ".join(parts), "id": locus.id})
+    return entries
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def apparatus_typst(passages: list[Passage], level: str) -> str:
     ids = {el.get(XML_ID) for p in passages for block in p.elements for el in block.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
-    entries = getattr(app_render, "entries_for", lambda ids, level: [])(ids, level)
+    entries = apparatus_entries(ids, level)
     if not entries:
         return ""
     blocks = "".join(f"\n#app-entry({_str(e['label'])}, [{string(e['text'])}])\n" for e in entries)
-    return f"\n#heading(level: 1)[Apparatus]\n{blocks}"
+    intro = string(f"Apparatus entries of tei/apparatus.xml that involve the passages above ({level}). Sigla: G Getty, K Khlevnyuk, M Martens, S Stalin Society, E Emelyanov.")
+    return f"\n#heading(level: 1)[Apparatus]\n{intro}\n{blocks}"
 
 
 def compile_pdf(name: str, source: str, out_dir: Path = OUT) -> Path:
     WORK.mkdir(parents=True, exist_ok=True)
-    shutil.copy(TEMPLATE, WORK / TEMPLATE.name)
+    shutil.copy(TEMPLATE, WORK / "edition-template.typ")
     typ = WORK / f"{name}.typ"
     typ.write_text(source, encoding="utf-8")
     out_dir.mkdir(parents=True, exist_ok=True)

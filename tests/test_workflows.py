@@ -115,3 +115,36 @@ def test_the_checker_of_this_file_catches_a_missing_target_and_a_bad_option():
     assert problems_of(["edition", "check", "--no-such-option"])
     assert problems_of(["edition", "no-such-command"])
     assert problems_of(["bench/no_such_script.py"]) == ["script bench/no_such_script.py does not exist"]
+
+
+CODE = re.compile(r"[a-z]+(\.[a-z0-9-]+)+")
+
+
+def problem_codes() -> dict[str, str]:
+    """Every constant code given to Problem(...) or to a helper taking (where, message, hint, code) in build_scripts/."""
+    import ast
+
+    codes = {}
+    for path in sorted((ROOT / "build_scripts").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            candidates = [node.args[3]] if len(node.args) > 3 else []
+            candidates += [k.value for k in node.keywords if k.arg == "code"]
+            for arg in candidates:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and CODE.fullmatch(arg.value):
+                    codes.setdefault(arg.value, str(path.relative_to(ROOT)))
+    return codes
+
+
+def test_contributing_explains_every_message_code():
+    documented = set(re.findall(r"`([a-z]+(?:\.[a-z0-9-]+)+)`", (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")))
+    codes = problem_codes()
+    assert len(codes) > 40
+    missing = {code: where for code, where in codes.items() if code not in documented}
+    assert not missing, f"add these codes to the table in CONTRIBUTING.md: {missing}"
+
+
+def test_contributing_links_the_encoding_conventions():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "(docs/about/encoding.md)" in text and (ROOT / "docs" / "about" / "encoding.md").exists()
