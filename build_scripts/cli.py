@@ -40,20 +40,6 @@ def import_(sigla: tuple[str, ...], force: bool, out_dir: Path | None) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--no-schema", is_flag=True, help="Skip tei_all validation (fast path).")
-def check(files: tuple[Path, ...], no_schema: bool) -> None:
-    """Check the TEI, the witness list and the apparatus; report every problem, exit 1 if any."""
-    from build_scripts import check as checker
-
-    problems = checker.run(list(files) or None, schema=not no_schema)
-    if report(problems):
-        click.echo(f"{len(problems)} problem(s).", err=True)
-        raise SystemExit(1)
-    click.echo("edition check: no problems.")
-
-
-@main.command()
 def stats() -> None:
     """Counts per witness: divisions, paragraphs, notes, page breaks, tables, corrections, citations."""
     from build_scripts import stats as st

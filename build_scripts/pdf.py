@@ -1,7 +1,9 @@
 """Selections of TEI passages → PDF through Typst: the whole edition, one per witness, course packs."""
 from __future__ import annotations
 
+import copy
 import datetime
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +55,66 @@ def load_docs() -> tuple[dict[str, tuple[manifest.Witness, etree._ElementTree]],
     return docs, problems
 
 
+WITHHELD = (
+    "[Passage withheld{pages}. The rights holder's terms for this witness are not cleared, so the "
+    "edition publishes excerpts only (see sources/excerpts.yml and the witness's page on the site).]"
+)
+WITHHOLDABLE = {"p", "table", "cit", "quote", "list", "listBibl", "epigraph", "lg", "ab", "floatingText", "bibl"}
+
+
+def excerpts() -> dict[str, frozenset[str]]:
+    path = ROOT / "sources" / "excerpts.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {siglum: frozenset(map(str, ids or [])) for siglum, ids in (data or {}).items()}
+
+
+def publish_all() -> bool:
+    return os.environ.get("EDITION_PUBLISH_ALL", "") not in ("", "0", "false")
+
+
+def published(witness: manifest.Witness, doc: etree._ElementTree) -> etree._ElementTree:
+    """The witness as the public PDFs carry it: whole, or, for publication "excerpts", the listed
+    passages with headings, each run of withheld passages replaced by one notice that keeps its pb."""
+    if publish_all() or witness.fact("publication") != "excerpts":
+        return doc
+    keep = excerpts().get(witness.siglum, frozenset())
+    doc = copy.deepcopy(doc)
+    text = doc.find("tei:text", NS)
+    for el in list(text.iter()):
+        if not isinstance(el.tag, str) or local(el) not in WITHHOLDABLE or el.getparent() is None:
+            continue
+        if el.get(XML_ID) in keep or any(a.get(XML_ID) in keep for a in el.iterancestors()):
+            continue
+        if any(local(a) in WITHHOLDABLE for a in el.iterancestors()):
+            continue  # inside a block already withheld
+        parent = el.getparent()
+        previous = el.getprevious()
+        pages = [pb.get("n") for pb in el.iter(teixml.tei("pb")) if pb.get("n") and not any(local(a) == "note" for a in pb.iterancestors())]
+        between = []
+        while previous is not None and local(previous) == "pb":  # page breaks between withheld blocks
+            between.append(previous)
+            previous = previous.getprevious()
+        if previous is not None and previous.get("type") == "withheld":
+            pages = [pb.get("n") for pb in reversed(between) if pb.get("n")] + pages
+            for pb in between:
+                parent.remove(pb)
+            notice = previous
+        else:
+            notice = etree.Element(teixml.tei("ab"), type="withheld")
+            el.addprevious(notice)
+        notice.set("n", " ".join(filter(None, [notice.get("n"), *pages])))
+        notice.tail = el.tail
+        parent.remove(el)
+    for notice in text.iter(teixml.tei("ab")):
+        if notice.get("type") == "withheld":
+            pages = notice.attrib.pop("n", "").split()
+            span = f", text of pp. {pages[0]}–{pages[-1]}" if len(pages) > 1 else (f", text of p. {pages[0]}" if pages else "")
+            notice.text = WITHHELD.format(pages=span)
+    return doc
+
+
 def whole(witness: manifest.Witness, doc: etree._ElementTree) -> Passage:
+    doc = published(witness, doc)
     text = doc.find("tei:text", NS)
     elements = [part for part in text if isinstance(part.tag, str)]
     return Passage(witness, elements, relpath(witness.tei_path), witness.siglum)

@@ -113,8 +113,7 @@ class MarkdownPage:
     def paragraph(self, p: m.Paragraph, level: int) -> list[str]:
         """A paragraph; blocks nested inside it (a quotation, a list) end it and follow it."""
         if p.kind == "withheld":
-            note = '<span class="ed withheld">Not published on this site (rights not cleared); see the witness page.</span>'
-            return [self.para(self.inline(p.children) + note, p.id, self.page, ("withheld",))]
+            return [self.withheld(p)]
         out, run, first = [], [], True
         page_at_start = self.page
         for child in p.children + (None,):
@@ -129,6 +128,15 @@ class MarkdownPage:
             else:
                 run.append(child)
         return out
+
+    def withheld(self, p: m.Paragraph) -> str:
+        """The notice for passages not published: their page breaks stay as anchors, the range is named."""
+        pages = [n.n for n in p.children if isinstance(n, m.Break) and n.kind == "page" and n.n]
+        start = self.page
+        span = f"{start or pages[0]}–{pages[-1]}" if pages and (start or pages[0]) != pages[-1] else (pages[-1] if pages else start)
+        where = f"page {span} of the original, " if span and "–" not in span else (f"pages {span} of the original, " if span else "")
+        note = f'<span class="ed withheld">Not published on this site ({where}rights not cleared); see the witness page.</span>'
+        return self.para(self.inline(p.children) + note, p.id, start, ("withheld",))
 
     def para(self, text: str, ident: str | None = None, page: str | None = None, classes: tuple[str, ...] = ()) -> str:
         if self.in_note and ident:

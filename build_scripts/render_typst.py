@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -47,7 +48,8 @@ def inline(el: etree._Element, ctx: Context) -> str:
 
 
 def _ws(text: str) -> str:
-    return " ".join(text.split("\n")).replace("  ", " ") if text else ""
+    """XML whitespace (newlines, indentation) is one space, as in the TEI's meaning."""
+    return re.sub(r"[ \t\r\n]+", " ", text) if text else ""
 
 
 def block_children(el: etree._Element, ctx: Context) -> str:
@@ -178,8 +180,7 @@ def table(el: etree._Element, ctx: Context) -> str:
                 body = f"#strong[{body}]"
             span = int(cell.get("cols", "1"))
             cells.append(f"table.cell(colspan: {span})[{body}]" if span > 1 else f"[{body}]")
-    head = el.find("tei:head", NS)
-    caption = inline(head, ctx) if head is not None else ""
+    caption = " \\ ".join(inline(head, ctx) for head in el.findall("tei:head", NS))
     notes = "".join(_table_note(n, ctx) for n in el.findall("tei:note", NS))
     return (
         f"\n#figure(kind: table, supplement: none, caption: [{caption}], "

@@ -92,6 +92,12 @@ def excerpt_ids(project: Project) -> tuple[dict[str, frozenset[str]], list[Probl
     return {siglum: frozenset(str(i) for i in (ids or [])) for siglum, ids in data.items()}, []
 
 
+def unknown_excerpts(project: Project, siglum: str, listed: frozenset[str], ids: frozenset[str]) -> list[Problem]:
+    where = Location(relpath(project.excerpts, project.root))
+    return [Problem(where, f"{siglum}: the excerpt {ident} is not an xml:id of the witness", "Fix the id or remove it from the list", "site.excerpt-unknown", "warning")
+            for ident in sorted(listed - ids)]
+
+
 # --- optional stages -------------------------------------------------------------------------------
 def optional(module: str):
     try:
@@ -159,6 +165,7 @@ def render(project: Project = Project(), out: Path | None = None, everything: bo
         if doc is None:
             continue
         if publication(w, everything) == "excerpts":
+            result.problems += unknown_excerpts(project, w.siglum, keep.get(w.siglum, frozenset()), doc.ids)
             doc = site_pages.published_document(doc, keep.get(w.siglum, frozenset()))
         docs[w.tei] = doc
         pages = site_pages.plan(doc, landing.folder(w), landing.title(w))

@@ -127,6 +127,10 @@ def serve(project: site.Project = site.Project(), everything: bool | None = None
           report: Callable[[site.Result], None] = lambda r: None) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
     report(site.render(project, everything=everything))
     stop = threading.Event()
     thread = threading.Thread(target=watch, args=(project, report, stop, everything), daemon=True)

@@ -40,7 +40,7 @@ def meta_div(witness: Witness) -> str:
 
 
 def fact_rows(witness: Witness) -> list[str]:
-    rows = ["| | |", "|---|---|", f"| Siglum | {escape(witness.siglum)} |"]
+    rows = ["| Fact | Value |", "|---|---|", f"| Siglum | {escape(witness.siglum)} |"]
     for key, label in FACTS:
         if key in witness.facts:
             value = escape(witness.fact(key))

@@ -11,6 +11,7 @@ Regenerate with `edition schema --update` (committed as schema/tei_edition.rng).
 """
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import json
@@ -53,7 +54,7 @@ def elements_used(paths: list[Path]) -> set[str]:
 
 def generate(keep: set[str], source: Path = TEI_ALL_RNG) -> bytes:
     """tei_all restricted to the elements in keep (documentation and Schematron stripped)."""
-    grammar = etree.parse(str(source)).getroot()
+    grammar = copy.deepcopy(_tei_all(source))
     for el in grammar.xpath("//*[namespace-uri() != $ns]", ns=RNG_NS):
         el.getparent().remove(el)
     defines: dict[str, list[etree._Element]] = {}
@@ -69,6 +70,12 @@ def generate(keep: set[str], source: Path = TEI_ALL_RNG) -> bytes:
     grammar.insert(0, etree.Comment(f" Generated from {TEI_ALL_RNG.name} by the command: edition schema, with its update option. Do not edit. Elements kept: {len(keep)}. "))
     teixml.indent(grammar)
     return etree.tostring(grammar, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+@functools.lru_cache(maxsize=1)
+def _tei_all(source: Path) -> etree._Element:
+    """tei_all.rng read once per process (as XML; compiling it is what takes seconds)."""
+    return etree.parse(str(source)).getroot()
 
 
 def _reachable(start: etree._Element, defines: dict[str, list[etree._Element]]) -> set[str]:

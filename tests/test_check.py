@@ -143,3 +143,22 @@ def test_build_writes_nothing_when_the_check_fails(tmp_path, monkeypatch):
     assert any(p.code == "ids.duplicate" for p in result.problems)
     assert not site_dir.exists()
 
+
+
+def test_subset_schema_accepts_valid_tei_with_new_elements_without_loading_tei_all():
+    from lxml import etree
+
+    from build_scripts import tei_subset, teixml
+
+    committed = tei_subset.subset()
+    assert committed is not None, "schema/tei_edition.rng is missing: run `edition schema --update`"
+    assert "castList" not in committed[1]
+    doc = etree.ElementTree(etree.fromstring(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>'
+        "<publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>"
+        "<text><body><div><castList><castItem>Stalin</castItem></castList></div></body></text></TEI>"))
+    loaded_before = teixml.schema.cache_info().currsize
+    assert tei_subset.quick_schema(doc).validate(doc)
+    assert teixml.schema.cache_info().currsize == loaded_before
+    doc.getroot()[1][0][0].append(etree.Element(teixml.tei("emphasis")))
+    assert not tei_subset.quick_schema(doc).validate(doc)

@@ -5,9 +5,9 @@ Slow: the site is built once per process (tests/site_build_once.py), publishing 
 from __future__ import annotations
 
 import copy
-import gzip
 import json
 import shutil
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -246,3 +246,29 @@ def test_rendering_is_incremental_per_witness(scratch):
     tei.write_text(tei.read_text(encoding="utf-8").replace("provoked a complete panic", "provoked a complete  panic"), encoding="utf-8")
     third = site.render(scratch, everything=True)
     assert third.rendered == ["M"] and third.written == []  # whitespace only: same Markdown, nothing rewritten
+
+
+def test_the_serve_watcher_re_renders_a_changed_tei_file(scratch):
+    from build_scripts import site_build
+
+    site.render(scratch, everything=True)
+    done, stop = [], threading.Event()
+    thread = threading.Thread(target=site_build.watch, args=(scratch, done.append, stop, True, 0.1), daemon=True)
+    thread.start()
+    try:
+        tei = scratch.root / "tei" / "martens.xml"
+        tei.write_text(tei.read_text(encoding="utf-8").replace("provoked a complete panic", "provoked a complete PANIC"), encoding="utf-8")
+        for _ in range(100):
+            if done:
+                break
+            stop.wait(0.1)
+    finally:
+        stop.set()
+    assert done and done[0].rendered == ["M"] and done[0].written == ["edition/martens/M.body.md"]
+    assert "PANIC" in (scratch.generated / "martens" / "M.body.md").read_text(encoding="utf-8")
+
+
+def test_an_unknown_excerpt_id_is_reported(scratch):
+    scratch.excerpts.write_text("G:\n  - G.c6.p1\n  - G.nowhere\n", encoding="utf-8")
+    result = site.render(scratch, everything=False, use_cache=False)
+    assert [(p.code, p.severity) for p in result.problems if p.code.startswith("site.")] == [("site.excerpt-unknown", "warning")]

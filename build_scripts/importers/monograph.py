@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from build_scripts.importers import monograph_index as index_mod
 from build_scripts.importers import monograph_notes as notes_mod
 from build_scripts.importers import monograph_pages as pages
+from build_scripts.importers import monograph_quotes as quotes
 from build_scripts.importers.common import Anomaly, ImportResult, SourceText, assign_ids
 from build_scripts.importers.monograph_parse import Break, Division, DivisionParser, Epigraph, Head, Para, Seg, Table
 from build_scripts.importers.monograph_text import Block, Hyphenation, Inline, add_text, blocks, render
@@ -22,6 +24,9 @@ from build_scripts.problems import Problem
 from build_scripts.teixml import E, XML_ID
 
 SIGLUM = "G"
+# temporary attributes, removed before the TEI is written: a paragraph of block quotation N; a
+# paragraph split off by a rule added after the TEI was curated (it takes the next free id)
+QUOTE_MARK, NEW_MARK = "edition-quote", "edition-new"
 HYPHENATION_POLICY = (
     "Getty (G): a word hyphenated across a page break is rejoined with pb break=\"no\"; the printer's "
     "hyphen is dropped, except where the first part is already a compound (\"rank-and-\") or the hyphenated "
@@ -64,6 +69,9 @@ class Converter:
         self.pb_ids: set[str] = set()
         self.reports: list[pages.PageReport] = []
         self.table_pages: dict[str, int] = {}
+        self.index_refs: list[pages.IndexRef] = []
+        self.quote_counter = [0]
+        self.quotes_found: set[str] = set()
 
     # --- reporting ----------------------------------------------------------------------------
     def warn(self, line: int, message: str, hint: str, code: str) -> None:
@@ -107,6 +115,7 @@ class Converter:
             next_page = _page(starts[k + 1][1].page) if k + 1 < len(starts) else 276
             division = Division(entry.ident, entry.type, [Head(all_blocks[i].line, all_blocks[i].text.strip(), label)], [], _page(entry.page), next_page - 1)
             divisions.append((division, entry, items))
+        self.index_refs = next(index_mod.refs(items) for _, entry, items in divisions if entry.type == "index")
         rendered: dict[str, etree._Element] = {}
         groups: list[notes_mod.NoteGroup] = []
         index_refs: list[tuple[int, int]] = []
@@ -121,6 +130,8 @@ class Converter:
                 rendered[division.ident], index_refs = self._index_div(division, items)
             else:
                 rendered[division.ident] = self._division(division, items)
+        for opening in quotes.unmatched(self.quotes_found):
+            self.warn(body_start, f'the block quotation opening "{opening}" is not found once in the text', "Correct its opening words in BLOCK_QUOTES (build_scripts/importers/monograph_quotes.py)", "import.getty.quote")
         self._number_note_breaks(groups, index_refs)
         self._attach_notes(groups)
         for division, entry, _ in divisions:
@@ -271,7 +282,7 @@ class Converter:
 
     # --- divisions ----------------------------------------------------------------------------
     def _division(self, division: Division, items: list[Block]) -> etree._Element:
-        parser = DivisionParser(self.hyphenation)
+        parser = DivisionParser(self.hyphenation, quotes.openings())
         epigraphs, used = parser.epigraphs(items)
         division.units = [*epigraphs, *parser.units(items[used:])]
         for line, message, hint in parser.warnings:
@@ -279,7 +290,9 @@ class Converter:
         for table in self._name_headless_tables(division):
             if table.number:
                 table.page = self.table_pages.get(table.number)
-        report, warnings = pages.number(division)
+        for line, message, hint in quotes.mark(division, self.quote_counter, self.quotes_found):
+            self.warn(line, message, hint, "import.getty.quote")
+        report, warnings = pages.number(division, self.index_refs)
         self.reports.append(report)
         for message in warnings:
             self.warn(division.heads[0].line, message, "Check the page breaks of this division against the printed book", "import.getty.pages")
@@ -342,6 +355,10 @@ class Converter:
     def _para(self, para: Para, ctx: Inline) -> etree._Element:
         p = E.p()
         self._parts(p, para.parts, ctx)
+        if para.quote is not None:
+            p.set(QUOTE_MARK, str(para.quote))  # wrapped in <quote> once the ids are given
+        if para.new:
+            p.set(NEW_MARK, "1")
         return p
 
     def _parts(self, parent: etree._Element, parts: list, ctx: Inline) -> None:
@@ -618,10 +635,47 @@ class Converter:
         div.append(titles)
         return div
 
+    # --- ids ------------------------------------------------------------------------------------
+    @staticmethod
+    def _assign_ids(text: etree._Element) -> None:
+        """Ids as the curated TEI has them: first every element the first import numbered, as it
+        numbered them; then paragraphs split off since (next free number); then the block
+        quotations wrapped around their paragraphs (next free q number)."""
+        p_tag, hidden_tag = E.p().tag, E.p().tag + "-new"
+        new = [p for p in text.iter(p_tag) if p.get(NEW_MARK)]
+        for p in new:
+            p.tag = hidden_tag
+        assign_ids(text, SIGLUM)
+        for p in new:
+            p.tag = p_tag
+            del p.attrib[NEW_MARK]
+        assign_ids(text, SIGLUM)
+        groups: dict[str, list[etree._Element]] = {}
+        for p in text.iter(p_tag):
+            if p.get(QUOTE_MARK):
+                groups.setdefault(p.get(QUOTE_MARK), []).append(p)
+        for members in groups.values():
+            first, last = members[0], members[-1]
+            quote = E.quote()
+            first.addprevious(quote)
+            quote.tail = last.tail
+            el = first
+            while el is not None:  # the paragraphs and the page breaks between them
+                following = el.getnext()
+                quote.append(el)
+                if el is last:
+                    break
+                el = following
+            for p in members:
+                del p.attrib[QUOTE_MARK]
+            quote[-1].tail = None
+        assign_ids(text, SIGLUM)
+
     # --- header facts -------------------------------------------------------------------------
     def _finish(self, entries: list[Entry]) -> None:
         text = E.text(E.front(*self.result.front), E.body(*self.result.body), E.back(*self.result.back))
-        assign_ids(text, SIGLUM)
+        self._assign_ids(text)
+        linked = sum(index_mod.link(item, {pb.get("n") for pb in text.iter(E.pb().tag) if pb.get(XML_ID)}) for item in text.iter(E.item().tag) if item.xpath("ancestor::*[@xml:id='G.index']"))
         self.result.front = list(text[0])
         self.result.body = list(text[1])
         self.result.back = list(text[2])
@@ -635,6 +689,7 @@ class Converter:
                 else:
                     del item.attrib["corresp"]
         self.result.hyphenation.append(HYPHENATION_POLICY)
+        self.index_links = linked
         self.result.normalisation.append(
             "Getty (G): printed page numbers are not in the transcription. Each chapter and back-matter division "
             "starts with a pb whose number the contents list gives. Page breaks that split a sentence or a word are "

@@ -10,6 +10,7 @@ where it depends on the length estimate.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from build_scripts.importers.monograph_parse import Break, Division, Epigraph, Head, Para, Seg, Table
@@ -25,6 +26,8 @@ class PageReport:
     visible: int
     inferred: int
     odd_pages: tuple[int, ...] = ()  # pages whose text is far longer or shorter than a page
+    index_met: int = 0  # single-page index references of the division met on their page
+    index_checked: int = 0
 
     @property
     def expected(self) -> int:
@@ -32,10 +35,24 @@ class PageReport:
 
 
 @dataclass
+class IndexRef:
+    """A page the book's index gives for a heading ("Tukhachevskii, M., 2, 167" → 167)."""
+
+    term: str  # the heading as it would stand in the text ("Tukhachevskii", "aktiv")
+    first: int
+    last: int  # = first unless a range ("98–9")
+
+
+@dataclass
 class _Slot:
     offset: float
-    brk: Break | None  # a visible break, or None for a unit boundary
-    index: int  # boundary: insert before units[index]
+    brk: Break | None  # a break found by the parser (visible or optional), or None: a place to add one
+    index: int  # insert before units[index]
+    part: int | None = None  # insert before units[index].parts[part] (before a table inside a paragraph)
+
+    @property
+    def forced(self) -> bool:
+        return self.brk is not None and not self.brk.optional
 
 
 def _weight(unit) -> float:
@@ -50,12 +67,26 @@ def _weight(unit) -> float:
     return 0.0
 
 
-def _slots(division: Division) -> tuple[list[_Slot], float, list[tuple[float, int, bool]]]:
-    """Break candidates with their text offsets, the total length, and the tables with a listed
-    page as (offset, page, may-be-on-the-next-page)."""
+def _plain(text: str) -> str:
+    return text.replace("’", "'").replace("*", "")
+
+
+def _slots(division: Division, terms: frozenset[str] = frozenset()) -> tuple[list[_Slot], float, list[tuple[float, int, bool]], dict[str, list[float]]]:
+    """Break candidates with their text offsets, the total length, the tables with a listed
+    page as (offset, page, may-be-on-the-next-page), and where each index term occurs."""
     slots: list[_Slot] = []
     tables: list[tuple[float, int, bool]] = []
+    found: dict[str, list[float]] = {}
     offset = 0.0
+
+    def occurs(text: str, at: float) -> None:
+        text = _plain(text)
+        for term in terms:
+            start = text.find(term)
+            while start >= 0:
+                found.setdefault(term, []).append(at + start)
+                start = text.find(term, start + 1)
+
     for index, unit in enumerate(division.units):
         if index and not isinstance(division.units[index - 1], Head):
             slots.append(_Slot(offset, None, index))
@@ -64,26 +95,59 @@ def _slots(division: Division) -> tuple[list[_Slot], float, list[tuple[float, in
             if isinstance(part, Break):
                 slots.append(_Slot(offset, part, index))
                 continue
+            if isinstance(part, Table) and isinstance(unit, Para) and k and isinstance(parts[k - 1], Seg):
+                slots.append(_Slot(offset, None, index, k))  # the page may turn before the table
             if isinstance(part, Table) and part.page:
                 before_break = isinstance(unit, Para) and k + 1 < len(parts) and isinstance(parts[k + 1], Break)
                 tables.append((offset + 1, part.page, before_break))
+            if isinstance(part, (Seg, Head)):
+                occurs(part.text, offset)
             if isinstance(unit, Para) and unit.kind != "p":
                 offset += max(_weight(part), 70)
             else:
                 offset += _weight(part)
-    return slots, offset, tables
+    for offsets in found.values():
+        offsets.sort()
+    return slots, offset, tables, found
 
 
-def _choose(slots: list[_Slot], total: float, wanted: int, tables: list[tuple[float, int, bool]] = (), first: int = 0) -> list[int] | None:
-    """Indexes of `wanted` slots, all visible ones included, making pages most even and putting
+MISS = 0.25  # cost of an index reference not met on its page, in squared page lengths
+
+
+class _Index:
+    """Which index references a stretch of text numbered as one page fails to meet."""
+
+    def __init__(self, refs: list[IndexRef], found: dict[str, list[float]]):
+        self.by_page: dict[int, list[str]] = {}
+        for ref in refs:
+            if ref.first == ref.last:  # a range is met by any of its pages: not a property of one page
+                self.by_page.setdefault(ref.first, []).append(ref.term)
+        self.found = found
+
+    def has(self, term: str, lo: float, hi: float) -> bool:
+        offsets = self.found.get(term, [])
+        k = bisect_left(offsets, lo)
+        return k < len(offsets) and offsets[k] < hi
+
+    def misses(self, lo: float, hi: float, page: int) -> int:
+        return sum(1 for term in self.by_page.get(page, ()) if not self.has(term, lo, hi))
+
+    def only(self, page: int, other: int) -> list[str]:
+        """Terms the index gives for `page` but not for `other`."""
+        return [t for t in self.by_page.get(page, ()) if t not in self.by_page.get(other, ())]
+
+
+def _choose(slots: list[_Slot], total: float, wanted: int, tables: list[tuple[float, int, bool]] = (), first: int = 0, index: _Index | None = None) -> list[int] | None:
+    """Indexes of `wanted` slots, all visible ones included, making pages most even, putting
     each table on the page the list of tables gives (a table printed at a break may be on
-    either side of it)."""
+    either side of it) and meeting as many index references as possible."""
     length = total / (wanted + 1 - OPENING) if wanted + 1 > OPENING else total
     start = -OPENING * length
     points = [start] + [s.offset for s in slots]
-    forced = [False] + [s.brk is not None for s in slots]
+    forced = [False] + [s.forced for s in slots]
     n = len(points)
     INF = float("inf")
+    miss = MISS * length * length
     # best[k][j]: cost of pages up to a break at point j when it is the k-th break (k=0: start)
     best = [[INF] * n for _ in range(wanted + 1)]
     back = [[-1] * n for _ in range(wanted + 1)]
@@ -91,12 +155,13 @@ def _choose(slots: list[_Slot], total: float, wanted: int, tables: list[tuple[fl
 
     def misplaced(lo: float, hi: float, page: int) -> float:
         wrong = sum(1 for x, p, either in tables if lo < x <= hi and not (p == page or (either and p == page + 1)))
-        return wrong * 1e12
+        unmet = index.misses(lo, hi, page) if index else 0
+        return wrong * 1e12 + unmet * miss
 
     for k in range(1, wanted + 1):
         for j in range(1, n):
             for i in range(j - 1, -1, -1):
-                if best[k - 1][i] < INF:
+                if best[k - 1][i] < INF and points[j] > points[i]:
                     cost = best[k - 1][i] + (points[j] - points[i] - length) ** 2 + misplaced(points[i], points[j], first + k - 1)
                     if cost < best[k][j]:
                         best[k][j], back[k][j] = cost, i
@@ -119,42 +184,89 @@ def _choose(slots: list[_Slot], total: float, wanted: int, tables: list[tuple[fl
     return sorted(chosen)
 
 
-def number(division: Division) -> tuple[PageReport, list[str]]:
+def _fixed_by_index(index: _Index, slots: list[_Slot], at: int, page: int, lo: float, hi: float) -> bool:
+    """Is the break starting `page` at slots[at] pinned to its paragraph gap by the index: a term
+    given for the page before (and not this one) stands before it, one given for this page (and
+    not the one before) after it, with no other place for a break in between, on pages lo–hi?"""
+    x = slots[at].offset
+    before = [o for t in index.only(page - 1, page) for o in index.found.get(t, []) if lo <= o < x]
+    after = [o for t in index.only(page, page - 1) for o in index.found.get(t, []) if x <= o < hi]
+    if not before or not after:
+        return False
+    a, b = max(before), min(after)
+    return not any(a < s.offset < b for k, s in enumerate(slots) if k != at and s.offset != x)
+
+
+def _confirmed(index: _Index, page: int, lo: float, hi: float) -> bool:
+    """A term the index gives for this page alone (not the pages beside it) stands on it."""
+    return any(index.has(t, lo, hi) for t in index.only(page, page - 1) if t in index.only(page, page + 1))
+
+
+def number(division: Division, refs: list[IndexRef] = ()) -> tuple[PageReport, list[str]]:
     """Number the breaks of one division in place; returns the report and warnings."""
     first, last = division.start_page, division.end_page
-    slots, total, tables = _slots(division)
-    visible = [s for s in slots if s.brk is not None]
+    refs = [r for r in refs if first <= r.first and r.last <= last]
+    slots, total, tables, found = _slots(division, frozenset(r.term for r in refs))
+    index = _Index(refs, found)
+    visible = [s for s in slots if s.forced]
     wanted = last - first
     warnings: list[str] = []
-    chosen = _choose(slots, total, wanted, tables, first) if len(visible) <= wanted else None
+    chosen = _choose(slots, total, wanted, tables, first, index) if len(visible) <= wanted else None
     if chosen is None:
         warnings.append(f"{len(visible)} visible page breaks, but pages {first}–{last} allow only {wanted}: numbers counted from p. {first} are uncertain (cert=\"low\"); those past p. {last} are left unnumbered")
         for k, slot in enumerate(visible, start=1):
             if first + k <= last:
                 slot.brk.n, slot.brk.cert = str(first + k), "low"
+        _drop_optional(division)
         return PageReport(division.ident, first, last, len(visible), 0), warnings
     picked = [slots[i] for i in chosen]
-    inferred_at = [k for k, s in enumerate(picked) if s.brk is None]
+    inferred_at = [k for k, s in enumerate(picked) if not s.forced]
     lo = inferred_at[0] if inferred_at else len(picked)
     hi = inferred_at[-1] if inferred_at else -1
-    inserts: list[tuple[int, Break]] = []
-    for k, slot in enumerate(picked):
-        page = str(first + k + 1)
-        if slot.brk is None:
-            brk = Break(0, "boundary", page, "low")
-            inserts.append((slot.index, brk))
-        else:
-            slot.brk.n = page
-            slot.brk.cert = "medium" if (k < lo or k > hi) else "low"
+    bounds = [-1.0, *[s.offset for s in picked], total + 1]
     odd = _odd_pages([s.offset for s in picked], total, first, wanted)
+    inserts: list[tuple[int, int | None, Break]] = []
+    for k, slot in enumerate(picked):
+        page = first + k + 1
+        if slot.forced:
+            counted = (k < lo or k > hi) and not odd
+            # the index confirms the page before or after the break: its number holds
+            seen = _confirmed(index, page - 1, bounds[k], bounds[k + 1]) or _confirmed(index, page, bounds[k + 1], bounds[k + 2])
+            slot.brk.n, slot.brk.cert = str(page), "medium" if counted or seen else "low"
+            continue
+        cert = "medium" if _fixed_by_index(index, slots, chosen[k], page, bounds[k], bounds[k + 2]) else "low"
+        if slot.brk is not None:  # a table-split sentence where the page does turn
+            slot.brk.n, slot.brk.cert, slot.brk.optional = str(page), cert, False
+        else:
+            inserts.append((slot.index, slot.part, Break(0, "boundary", str(page), cert)))
     if odd:
-        warnings.append(f"by text length, p. {', '.join(map(str, odd))} would be less than 40% or more than 170% of a page, so some break of pp. {first}–{last} is missing or not a page break: all inferred numbers of this division are cert=\"low\"")
-        for slot in picked:
-            if slot.brk is not None:
-                slot.brk.cert = "low"
-    for index, brk in sorted(inserts, key=lambda x: -x[0]):
-        division.units.insert(index, brk)
-    return PageReport(division.ident, first, last, len(visible), len(inserts), tuple(odd)), warnings
+        warnings.append(f"by text length, p. {', '.join(map(str, odd))} would be less than 40% or more than 170% of a page, so some break of pp. {first}–{last} is missing or not a page break: the inferred numbers of this division are cert=\"low\" unless the index confirms them")
+    _drop_optional(division)
+    for index_, part, brk in sorted(inserts, key=lambda x: (-x[0], -(x[1] or 0))):
+        if part is None:
+            division.units.insert(index_, brk)
+        else:
+            division.units[index_].parts.insert(part, brk)
+    report = PageReport(division.ident, first, last, len(visible), len(inserts) + sum(1 for s in picked if s.brk is not None and not s.forced), tuple(odd))
+    report.index_met, report.index_checked = _agreement(index, [s.offset for s in picked], total, first)
+    return report, warnings
+
+
+def _agreement(index: _Index, offsets: list[float], total: float, first: int) -> tuple[int, int]:
+    bounds = [-1.0, *offsets, total + 1]
+    met = checked = 0
+    for k in range(len(bounds) - 1):
+        for term in index.by_page.get(first + k, ()):
+            checked += 1
+            met += index.has(term, bounds[k], bounds[k + 1])
+    return met, checked
+
+
+def _drop_optional(division: Division) -> None:
+    """Table-split sentences where the page was not found to turn lose their break."""
+    for unit in division.units:
+        if isinstance(unit, Para):
+            unit.parts = [p for p in unit.parts if not (isinstance(p, Break) and p.optional)]
 
 
 def _odd_pages(offsets: list[float], total: float, first: int, wanted: int) -> list[int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from build_scripts.importers.monograph_text import Block, Hyphenation, bare_end, continues, ends_sentence, hyphen_split, starts_lower
+from build_scripts.importers.monograph_text import Block, Hyphenation, bare_end, continues, ends_sentence, hyphen_split, quotation_after_that, starts_lower
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Break:
     n: str | None = None
     cert: str | None = None
     given: bool = False  # the number is given by the contents list (chapter start)
+    optional: bool = False  # the sentence is split by a table: the page may or may not turn there
 
 
 @dataclass
@@ -42,6 +43,8 @@ class Table:
 class Para:
     parts: list[Seg | Break | Table]
     kind: str = "p"  # "p", "lines" (kept line by line), "list" (numbered items)
+    quote: int | None = None  # block quotation it belongs to (monograph_quotes), numbered per division
+    new: bool = False  # split off by a rule added after the TEI was curated: gets the next free id
 
     @property
     def segs(self) -> list[Seg]:
@@ -114,8 +117,9 @@ def is_section_head(block: Block, previous_open: bool, following: Block | None) 
 class DivisionParser:
     """Turns the blocks after a division's head into units, rejoining page-split paragraphs."""
 
-    def __init__(self, hyphenation: Hyphenation):
+    def __init__(self, hyphenation: Hyphenation, quote_openings: tuple[str, ...] = ()):
         self.hyphenation = hyphenation
+        self.quote_openings = quote_openings  # block quotations that start a paragraph of their own
         self.warnings: list[tuple[int, str, str]] = []  # (line, message, hint)
 
     def epigraphs(self, items: list[Block]) -> tuple[list[Epigraph], int]:
@@ -143,7 +147,8 @@ class DivisionParser:
                 else:
                     units.append(table)
                 continue
-            if open_para is not None and block.single and self._joins(open_para, block):
+            quote = block.text.startswith(self.quote_openings) if self.quote_openings else False
+            if open_para is not None and block.single and self._joins(open_para, block) and not quote:
                 self._join(open_para, block)
             elif is_section_head(block, open_para is not None and not ends_sentence(open_para.segs[-1].text), following):
                 units.append(Head(block.line, block.text.strip()))
@@ -152,7 +157,9 @@ class DivisionParser:
             elif not block.single:
                 units.append(Para([Seg(block.line, block.text)], kind="lines"))
             else:
-                units.append(Para([Seg(block.line, block.text)]))
+                # before the "… warned that" rule the quotation was joined to the paragraph above
+                new = open_para is not None and (quotation_after_that(open_para.segs[-1].text, block.text) or (quote and self._joins(open_para, block)))
+                units.append(Para([Seg(block.line, block.text)], new=new))
             i += 1
         return units
 
@@ -171,7 +178,9 @@ class DivisionParser:
             kind = "compound" if self.hyphenation.keep(before, block.text) else "hyphen"
         else:
             kind = "sentence"
-        para.parts.append(Break(block.line, kind))
+        # a table printed inside a sentence may stand mid-page: the page need not turn at it
+        optional = kind == "sentence" and isinstance(para.parts[-1], Table)
+        para.parts.append(Break(block.line, kind, optional=optional))
         para.parts.append(Seg(block.line, block.text))
 
     def _table(self, items: list[Block], i: int) -> tuple[Table, int]:

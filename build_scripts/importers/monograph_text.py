@@ -147,9 +147,21 @@ def introduces_quotation(before: str, after: str) -> bool:
     return end.endswith(",") and not starts_lower(after) and bool(SPEECH.search(clause))
 
 
+# capitalised words that cannot carry on a sentence after "… warned that": the block after is a
+# quotation set off from the text (a proper name after "that" can, so it stays a page break)
+SENTENCE_OPENERS = frozenset("a all an as at but for if in it its no on our the their there these they this we you".split())
+
+
+def quotation_after_that(before: str, after: str) -> bool:
+    """`… the Committee warned that` followed by `The City Committee …`: a block quotation."""
+    end = bare_end(before).rstrip()
+    word = re.match(r"[“\"‘']?([^\W\d_]+)", after)
+    return bool(re.search(rf"{SPEECH.pattern} that$", end)) and word is not None and word.group(1)[0].isupper() and word.group(1).lower() in SENTENCE_OPENERS
+
+
 def continues(before: str, after: str) -> bool:
     """Does the block `after` carry on the sentence that `before` leaves open (a page break)?"""
-    if introduces_quotation(before, after):
+    if introduces_quotation(before, after) or quotation_after_that(before, after):
         return False
     return hyphen_split(before, after) or starts_lower(after) or not ends_sentence(before)
 

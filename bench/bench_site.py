@@ -1,0 +1,64 @@
+"""Website benchmarks: `edition build` against a bare `mkdocs build` of the same Markdown (goal: ratio
+<= 1.5), re-rendering after one TEI file changes (goal <= 0.5 s), the gzipped search index (goal <= 400 KB).
+
+Run: python bench/run.py site
+"""
+from __future__ import annotations
+
+import gzip
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup() -> None:
+    """Generate docs/edition/ once (publishing everything) so that the bare mkdocs build has its input."""
+    subprocess.run([sys.executable, "-m", "build_scripts", "build", "--publish-all", "--skip-check"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def rerender_after_edit() -> dict:
+    """Edit one TEI file of a scratch copy; time the incremental render in this process and as a command."""
+    from build_scripts import site
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for name in ("mkdocs.yml", "docs", "sources", "tei"):
+            (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, root / name)
+        project = site.Project(root)
+        site.render(project, everything=True)
+        tei = root / "tei" / "martens.xml"
+        tei.write_text(tei.read_text(encoding="utf-8").replace("a complete panic", "a complete  panic"), encoding="utf-8")
+        start = time.perf_counter()
+        result = site.render(project, everything=True)
+        edited = time.perf_counter() - start
+        getty = root / "tei" / "getty.xml"
+        getty.write_text(getty.read_text(encoding="utf-8") + "<!-- bench -->\n", encoding="utf-8")
+        start = time.perf_counter()
+        site.render(project, everything=True)
+        largest = time.perf_counter() - start
+    start = time.perf_counter()
+    subprocess.run(["sh", "-c", "touch tei/getty.xml && .venv/bin/edition render --publish-all"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = time.perf_counter() - start
+    return {"render_after_editing_martens_s": round(edited, 3), "rendered": result.rendered,
+            "render_after_editing_getty_s": round(largest, 3), "edition_render_command_after_touch_s": round(command, 3)}
+
+
+def search_index_size() -> dict:
+    index = ROOT / "site" / "search" / "search_index.json"
+    data = index.read_bytes()
+    return {"bytes": len(data), "gzip_bytes": len(gzip.compress(data, 9)), "gzip_kb": round(len(gzip.compress(data, 9)) / 1024, 1)}
+
+
+CASES = [
+    ("edition build --publish-all --skip-check", ["python", "-m", "build_scripts", "build", "--publish-all", "--skip-check"]),
+    ("bare mkdocs build of the same Markdown", ["python", "-m", "mkdocs", "build", "--strict", "-q", "-d", "build/bench-site"]),
+    ("re-render after one TEI file changes", rerender_after_edit),
+    ("search index size", search_index_size),
+]
