@@ -274,7 +274,18 @@ def check_manifest(edition: Edition) -> list[Problem]:
         item = by_file.get(w.tei)
         if item is not None:
             problems += _header_problems(item, w)
+            problems += _stance_evidence(item, w, rel)
     return problems
+
+
+def _stance_evidence(item: Loaded, w: manifest.Witness, rel: str) -> list[Problem]:
+    """The passages a witness's stance description rests on must exist (the site links them)."""
+    ids = {el.get(XML_ID) for el in teixml.ALL_IDS(item.doc)}
+    return [
+        Problem(Location(rel), f"witness {w.siglum}: stance_evidence names {ident}, which tei/{w.tei} does not have", "List the xml:id of a passage of that witness that supports the stance description", "manifest.stance-evidence")
+        for ident in w.facts.get("stance_evidence", []) or []
+        if ident not in ids
+    ]
 
 
 def _header_problems(item: Loaded, w: manifest.Witness) -> list[Problem]:

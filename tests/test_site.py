@@ -255,6 +255,7 @@ def test_the_serve_watcher_re_renders_a_changed_tei_file(scratch):
     done, stop = [], threading.Event()
     thread = threading.Thread(target=site_build.watch, args=(scratch, done.append, stop, True, 0.1), daemon=True)
     thread.start()
+    stop.wait(0.5)  # let the watcher take its first look at the files
     try:
         tei = scratch.root / "tei" / "martens.xml"
         tei.write_text(tei.read_text(encoding="utf-8").replace("provoked a complete panic", "provoked a complete PANIC"), encoding="utf-8")
