@@ -6,19 +6,26 @@ links to moved its anchors to other pages; everything else comes from a small ca
 (build/site-cache.json), so re-rendering after one TEI edit is quick even in a new process.
 The optional stages plug in here: build_scripts.bibliography (references.bib → bibliography page)
 and build_scripts.apparatus.render (extra pages and per-paragraph marks).
+
+`url_for(file, ident)` answers where an id is published (the registry and the PDFs ask it); it reads
+the render plan from the cache and keeps it in memory while the inputs do not change.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import importlib
+import inspect
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from build_scripts import load, site_landing as landing, site_pages, witnesses as manifest
+from build_scripts import load, site_landing as landing, site_pages, site_urls, witnesses as manifest
 from build_scripts.model import Document, Link, walk
 from build_scripts.problems import Location, Problem, relpath
 from build_scripts.render_markdown import Context, escape, render_page
@@ -26,6 +33,7 @@ from build_scripts.teixml import ROOT
 
 PUBLISH_ALL_ENV = "EDITION_PUBLISH_ALL"  # "1": publish every witness in full (tests, editors' previews)
 CODE = [Path(__file__).parent / n for n in ("site.py", "site_pages.py", "site_landing.py", "render_markdown.py", "load.py", "rules.py", "model.py")]
+PLAN_CODE = [Path(__file__).parent / n for n in ("site_pages.py", "site_landing.py", "load.py", "rules.py", "model.py")]
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,18 @@ class Project:
     @property
     def cache(self) -> Path:
         return self.root / "build" / "site-cache.json"
+
+    @property
+    def changelog(self) -> Path:
+        return self.root / "CHANGELOG.md"
+
+    @property
+    def registry(self) -> Path:
+        return self.root / "sources" / "published-ids.tsv"
+
+    @property
+    def redirects(self) -> Path:
+        return self.root / "sources" / "redirects.yml"
 
     def tei(self, witness: manifest.Witness) -> Path:
         return self.root / "tei" / witness.tei
@@ -108,19 +128,24 @@ def optional(module: str):
         raise
 
 
-def bibliography(project: Project) -> tuple[str | None, set[str], list[Problem]]:
-    """The bibliography page's Markdown and its keys; (None, ∅) while the stage does not exist."""
+def bibliography(project: Project, cached: dict | None = None) -> tuple[str | None, set[str], list[Problem], dict | None]:
+    """The bibliography page's Markdown and its keys; (None, ∅) while the stage does not exist.
+    The last value is what to cache: the page is made again only when references.bib or the code changes."""
     bib = optional("build_scripts.bibliography")
     if bib is None or not project.bib.exists():
-        return None, set(), []
+        return None, set(), [], None
+    key = digest([project.bib, Path(bib.__file__), getattr(bib, "STYLE", project.bib)])
+    if cached and cached.get("key") == key:
+        return cached["md"], set(cached["keys"]), [], cached
     data, problems = bib.load(project.bib)
     if data is None:
-        return None, set(), problems
+        return None, set(), problems, None
     entries = data.formatted()
     lines = ["# Bibliography", "", "Works cited by the edition and by two or more of its witnesses (`references.bib`), "
              "formatted in the Chicago notes-bibliography style.", ""]
     lines += [f'<div class="bib-entry" id="bib-{e.key}">{e.html}</div>\n' for e in entries]
-    return "\n".join(lines) + "\n", {e.key for e in entries}, problems
+    md, keys = "\n".join(lines) + "\n", {e.key for e in entries}
+    return md, keys, problems, (None if problems else {"key": key, "md": md, "keys": sorted(keys)})
 
 
 def apparatus():
@@ -129,13 +154,72 @@ def apparatus():
     return mod if mod is not None and hasattr(mod, "pages") and hasattr(mod, "marks") else None
 
 
+@contextlib.contextmanager
+def one_corpus(app):
+    """The apparatus stage's pages() and marks() each load the whole corpus (every witness parsed
+    again); within one render it is loaded once. A no-op if the stage has no `_load`."""
+    loader = getattr(app, "_load", None) if app is not None else None
+    if loader is None:
+        yield
+        return
+    app._load = functools.lru_cache(maxsize=2)(loader)
+    try:
+        yield
+    finally:
+        app._load = loader
+
+
+def app_call(function, project: Project, *args, **kwargs):
+    """Call an apparatus function on this project's TEI folder when it takes `tei_dir`."""
+    if "tei_dir" in inspect.signature(function).parameters:
+        kwargs["tei_dir"] = project.root / "tei"
+    return function(*args, **kwargs)
+
+
+def changelog_md(project: Project) -> str | None:
+    """The changelog of the About section (CHANGELOG.md + revisionDesc), without its own title."""
+    log = optional("build_scripts.changelog")
+    if log is None:
+        return None
+    text = log.markdown(project.changelog, project.root / "tei")
+    return re.sub(r"\A# [^\n]*\n+", "", text)
+
+
 # --- the render --------------------------------------------------------------------------------------
-def cache_key(project: Project, everything: bool, has_bib: bool, app) -> str:
+def digest(paths: list[Path], extra: str = "") -> str:
     h = hashlib.sha256()
-    for path in CODE + [project.manifest, project.excerpts, project.bib]:
+    for path in paths:
         h.update(path.read_bytes() if path.exists() else b"-")
-    h.update(f"{everything}{has_bib}{app is not None}".encode())
+    h.update(extra.encode())
     return h.hexdigest()
+
+
+def cache_key(project: Project, everything: bool, has_bib: bool, app) -> str:
+    return digest(CODE + [project.manifest, project.excerpts, project.bib], f"{everything}{has_bib}{app is not None}")
+
+
+def plan_key(project: Project, everything: bool) -> str:
+    """What the page plan (which id is on which page) depends on, besides each TEI file."""
+    return digest(PLAN_CODE + [project.manifest, project.excerpts], str(everything))
+
+
+def witness_doc(project: Project, w: manifest.Witness, everything: bool, keep: dict, result: Result | None = None) -> Document | None:
+    """One witness loaded as the site publishes it (excerpt rule applied)."""
+    doc, problems = load.load(project.tei(w))
+    if result is not None:
+        result.problems += problems
+    if doc is not None and publication(w, everything) == "excerpts":
+        if result is not None:
+            result.problems += unknown_excerpts(project, w.siglum, keep.get(w.siglum, frozenset()), doc.ids)
+        doc = site_pages.published_document(doc, keep.get(w.siglum, frozenset()))
+    return doc
+
+
+def witness_state(w: manifest.Witness, doc: Document, sha: str) -> dict:
+    """The plan of one witness as the cache keeps it: its pages and the page of every id."""
+    pages = site_pages.plan(doc, landing.folder(w), landing.title(w))
+    return {"sha": sha, "pages": [[p.src, p.title] for p in pages], "root": doc.siglum, "landing": f"{landing.folder(w)}/index.md",
+            "anchors": {i: [p.src, a] for p in pages for i, a in p.anchors.items()}, "links": []}
 
 
 def render(project: Project = Project(), out: Path | None = None, everything: bool | None = None, use_cache: bool = True) -> Result:
@@ -146,59 +230,53 @@ def render(project: Project = Project(), out: Path | None = None, everything: bo
     wits, result.problems = manifest.load(project.manifest)
     keep, problems = excerpt_ids(project)
     result.problems += problems
-    bib_md, bib_keys, problems = bibliography(project)
+    cache = read_cache(project) if use_cache else {}
+    bib_md, bib_keys, problems, bib_cache = bibliography(project, cache.get("bibliography"))
     result.problems += problems
     app = apparatus()
     key = cache_key(project, everything, bib_md is not None, app)
-    cache = read_cache(project) if use_cache else {}
     old = cache.get("witnesses", {}) if cache.get("key") == key else {}
     state: dict[str, dict] = {}
     docs: dict[str, Document] = {}
     present = [w for w in wits if project.tei(w).exists()]
     for w in present:
         sha = hashlib.sha256(project.tei(w).read_bytes()).hexdigest()
-        if old.get(w.tei, {}).get("sha") == sha:
+        if old.get(w.tei, {}).get("sha") == sha and "root" in old[w.tei]:
             state[w.tei] = old[w.tei]
             continue
-        doc, problems = load.load(project.tei(w))
-        result.problems += problems
+        doc = witness_doc(project, w, everything, keep, result)
         if doc is None:
             continue
-        if publication(w, everything) == "excerpts":
-            result.problems += unknown_excerpts(project, w.siglum, keep.get(w.siglum, frozenset()), doc.ids)
-            doc = site_pages.published_document(doc, keep.get(w.siglum, frozenset()))
         docs[w.tei] = doc
-        pages = site_pages.plan(doc, landing.folder(w), landing.title(w))
-        state[w.tei] = {"sha": sha, "pages": [[p.src, p.title] for p in pages],
-                        "anchors": {i: [p.src, a] for p in pages for i, a in p.anchors.items()}, "links": []}
+        state[w.tei] = witness_state(w, doc, sha)
     moved = {f for f in docs if old.get(f, {}).get("anchors") != state[f]["anchors"]}
     for w in present:  # witnesses linking to a witness whose anchors moved are rendered again
         if w.tei in state and w.tei not in docs and set(state[w.tei].get("links", [])) & moved:
-            doc, problems = load.load(project.tei(w))
-            if publication(w, everything) == "excerpts":
-                doc = site_pages.published_document(doc, keep.get(w.siglum, frozenset()))
-            docs[w.tei] = doc
+            docs[w.tei] = witness_doc(project, w, everything, keep)
     if result.failed:
         return result
     files: dict[str, str] = {}
-    for w in present:
-        if w.tei in docs:
-            files.update(render_witness(w, docs[w.tei], state, bib_keys, app, result))
-    by_siglum = {w.siglum: state[w.tei]["pages"] for w in present if w.tei in state}
-    files.update(around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, app))
+    with one_corpus(app):
+        for w in present:
+            if w.tei in docs:
+                files.update(render_witness(w, docs[w.tei], state, bib_keys, app, result, project))
+        by_siglum = {w.siglum: state[w.tei]["pages"] for w in present if w.tei in state}
+        files.update(around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, app))
     for w in present:
         if publication(w, everything) == "full" and w.facts.get("rights", {}).get("status") != "cleared":
             result.full_without_rights.append(f"{w.siglum} (rights {w.facts.get('rights', {}).get('status', 'unknown')})")
     if result.failed:
         return result
     write_files(out, files, {s for st in state.values() for s, _ in st["pages"]}, result)
-    result.cache = {"key": key, "witnesses": state}
+    result.cache = {"key": key, "plan": plan_key(project, everything), "witnesses": state, "bibliography": bib_cache}
+    remember_plan(project, everything, state)
     if out == project.generated:
         save_cache(project, result)
     return result
 
 
-def render_witness(w: manifest.Witness, doc: Document, state: dict, bib_keys: set[str], app, result: Result) -> dict[str, str]:
+def render_witness(w: manifest.Witness, doc: Document, state: dict, bib_keys: set[str], app, result: Result,
+                   project: Project = Project()) -> dict[str, str]:
     """Markdown of every text page of one witness, keyed by path under docs/."""
     anchors = {f: st["anchors"] for f, st in state.items()}
 
@@ -208,7 +286,7 @@ def render_witness(w: manifest.Witness, doc: Document, state: dict, bib_keys: se
             return state[file]["pages"][0][0]
         return found[0] if found else None
 
-    marks = app.marks(w.siglum) if app else {}
+    marks = app_call(app.marks, project, w.siglum) if app else {}
     files, links = {}, set()
     pages = site_pages.plan(doc, landing.folder(w), landing.title(w))
     for page in pages:
@@ -236,12 +314,18 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
         files[f"{landing.folder(w)}/index.md"] = landing.landing(w, [tuple(p) for p in state[w.tei]["pages"]], published[w.siglum], counts)
     files["edition/_witnesses.md"] = landing.home_witnesses(wits, set(by_siglum))
     files["edition/_rights.md"] = landing.rights_table(wits, published)
+    shown = [w for w in wits if w.tei in state]
+    files["edition/_downloads.md"] = landing.downloads_table(shown, published)
+    files["edition/_downloads.json"] = json.dumps(landing.download_names(shown)) + "\n"
+    log = changelog_md(project)
+    if log is not None:
+        files["edition/_changelog.md"] = log
     extra = []
     if bib_md is not None:
         files["edition/bibliography.md"] = bib_md
         extra.append(("edition/bibliography.md", "Bibliography"))
     if app is not None:
-        for rel, text in app_pages(app, state).items():
+        for rel, text in app_pages(app, state, project).items():
             files[f"edition/{rel}"] = text
             if rel.endswith("index.md"):
                 extra.append((f"edition/{rel}", "Apparatus"))  # other apparatus pages: not_in_nav (mkdocs.yml)
@@ -250,18 +334,17 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
     return files
 
 
-def app_pages(app, state: dict) -> dict[str, str]:
+def app_pages(app, state: dict, project: Project = Project()) -> dict[str, str]:
     """The apparatus stage's pages. If its pages() accepts `locate`, it gets locate(file, id) → the
     page holding that id, relative to docs/edition/ (e.g. "getty/G.c6.md"), or None."""
-    import inspect
 
     def locate(file: str, ident: str) -> str | None:
         found = state.get(file, {}).get("anchors", {}).get(ident)
         return found[0].removeprefix("edition/") if found else None
 
     if "locate" in inspect.signature(app.pages).parameters:
-        return app.pages(locate=locate)
-    return app.pages()
+        return app_call(app.pages, project, locate=locate)
+    return app_call(app.pages, project)
 
 
 def write_files(out: Path, files: dict[str, str], page_srcs: set[str], result: Result) -> None:
@@ -291,3 +374,50 @@ def read_cache(project: Project) -> dict:
 def save_cache(project: Project, result: Result) -> None:
     project.cache.parent.mkdir(parents=True, exist_ok=True)
     project.cache.write_text(json.dumps(result.cache), encoding="utf-8")
+
+
+# --- where an id is published ------------------------------------------------------------------------
+_PLANS: dict[tuple[Path, bool], tuple[tuple, dict]] = {}  # (root, everything) → (inputs' stamp, plan)
+
+
+def inputs_stamp(project: Project) -> tuple:
+    """mtime and size of everything the plan depends on: cheap enough to ask on every url_for call."""
+    paths = PLAN_CODE + [project.manifest, project.excerpts] + sorted((project.root / "tei").glob("*.xml"))
+    return tuple((str(p), s.st_mtime_ns, s.st_size) for p in paths for s in [p.stat()] if p.exists())
+
+
+def remember_plan(project: Project, everything: bool, state: dict) -> None:
+    _PLANS[(project.root, everything)] = (inputs_stamp(project), state)
+
+
+def plan(project: Project = Project(), everything: bool | None = None) -> dict[str, dict]:
+    """TEI file name → its plan (pages, the page of each id): from memory, else from the render
+    cache where it is current, else by loading the witnesses whose plan is not known (nothing is written)."""
+    everything = publish_all(everything)
+    stamp = inputs_stamp(project)
+    known = _PLANS.get((project.root, everything))
+    if known and known[0] == stamp:
+        return known[1]
+    cache = read_cache(project)
+    old = cache.get("witnesses", {}) if cache.get("plan") == plan_key(project, everything) else {}
+    wits, _ = manifest.load(project.manifest)
+    keep, _ = excerpt_ids(project)
+    state = {}
+    for w in wits:
+        if not project.tei(w).exists():
+            continue
+        sha = hashlib.sha256(project.tei(w).read_bytes()).hexdigest()
+        if old.get(w.tei, {}).get("sha") == sha and "root" in old[w.tei]:
+            state[w.tei] = old[w.tei]
+            continue
+        doc = witness_doc(project, w, everything, keep)
+        if doc is not None:
+            state[w.tei] = witness_state(w, doc, sha)
+    _PLANS[(project.root, everything)] = (stamp, state)
+    return state
+
+
+def url_for(file: str, ident: str, project: Project | None = None, everything: bool | None = None) -> str | None:
+    """The public URL path of the page holding TEI id `ident` of `file` (e.g. "getty.xml"), relative
+    to the site root: "edition/getty/G.c6/#G.c6.p12"; None if the site does not show that id."""
+    return site_urls.locate(plan(project or Project(), everything), file, ident)

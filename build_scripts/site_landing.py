@@ -21,6 +21,30 @@ PUBLICATION = {
 }
 
 
+DOWNLOADS = "downloads"  # site/downloads/: PDFs and the offline edition, made by `edition build`
+WHOLE_PDF, SAMPLE_COURSE, OFFLINE_ZIP = "edition.pdf", "course-sample.pdf", "edition-offline.zip"
+
+
+def pdf_name(witness: Witness) -> str:
+    return witness.tei.removesuffix(".xml") + ".pdf"
+
+
+def download_names(witnesses: list[Witness]) -> list[str]:
+    """The files under site/downloads/ (the hooks give MkDocs a placeholder for each)."""
+    return [WHOLE_PDF, *(pdf_name(w) for w in witnesses), SAMPLE_COURSE, OFFLINE_ZIP]
+
+
+def downloads_table(witnesses: list[Witness], published: dict[str, str]) -> str:
+    """The PDF list of About › Offline and PDF (links relative to docs/about/)."""
+    def what(w: Witness) -> str:
+        return "the listed excerpts (as on the site)" if published.get(w.siglum) == "excerpts" else "the whole text"
+
+    rows = ["| Siglum | Witness | PDF | Contains |", "|---|---|---|---|",
+            f"| all | The whole edition | [{WHOLE_PDF}](../{DOWNLOADS}/{WHOLE_PDF}) | the five texts, each as on the site |"]
+    rows += [f"| {escape(w.siglum)} | {escape(title(w))} | [{pdf_name(w)}](../{DOWNLOADS}/{pdf_name(w)}) | {what(w)} |" for w in witnesses]
+    return "\n".join(rows) + "\n"
+
+
 def folder(witness: Witness) -> str:
     return "edition/" + witness.tei.removesuffix(".xml")
 
@@ -63,6 +87,8 @@ def landing(witness: Witness, pages: list[tuple[str, str]], published: str, coun
              f"    {escape(rights.get('statement', ''))}", "",
              f"    **Publication setting: {escape(published)}.** {PUBLICATION.get(published, '')}"
              + (f" {escape(counts)}" if counts else ""), "",
+             f"**Download:** [this witness as PDF](../../{DOWNLOADS}/{pdf_name(witness)}) (as published here), "
+             f"or the [whole edition, offline or as PDF](../../about/offline.md).", "",
              f"The master text of this witness is the TEI file `tei/{witness.tei}`; "
              f"the transcription it was made from is `sources/{witness.file}`.", "",
              "## Contents", ""]

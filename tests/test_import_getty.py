@@ -342,3 +342,54 @@ def test_index_keeps_entries_and_pages(doc):
 def test_printed_series_note_is_text_not_furniture(doc):
     assert doc.xpath("//tei:front//tei:p[. = 'For other titles in this series, turn to page 276.']", namespaces=NS)
     assert not doc.xpath("//tei:list[@type='removed-furniture']", namespaces=NS)
+
+
+def test_quotation_after_that_is_not_a_page_break():
+    from build_scripts.importers.monograph_text import continues
+
+    assert not continues("The Smolensk City Party Committee warned that", "The City Committee and the party activists must")
+    assert continues("It was in this period that Khrushchev says that", "Stalin began to approve lists of persons")  # a name: the page turns
+    assert continues("the party leadership was warned that", "the verification")
+
+
+def test_an_introduced_paragraph_not_listed_as_a_block_quotation_is_reported():
+    from build_scripts.importers import monograph_quotes as quotes
+    from build_scripts.importers.monograph_parse import Division, Para, Seg
+
+    division = Division("G.cX", "chapter", [], [
+        Para([Seg(1, "At the plenum Stalin said:")]),
+        Para([Seg(3, "Comrades, the cadres must be valued.")]),
+        Para([Seg(5, "Stalin then turned to the cadres.")]),
+        Para([Seg(7, "Capitalist encirclement? Oh that's nothing! And so on.")]),
+    ])
+    found: set[str] = set()
+    warnings = quotes.mark(division, [0], found)
+    assert [line for line, _, _ in warnings] == [3]
+    assert [p.quote for p in division.units] == [None, None, None, 1]
+    assert found == {"Capitalist encirclement? Oh that's nothing!"}
+
+
+def _three_paragraphs():
+    from build_scripts.importers.monograph_parse import Division, Para, Seg
+
+    text = lambda name, size: (f"{name} " + "x" * size)[:size]  # noqa: E731
+    return Division("G.cX", "chapter", [], [Para([Seg(1, text("Alpha", 1000))]), Para([Seg(3, text("Zeta", 400))]), Para([Seg(5, text("Omega", 1000))])], 1, 2)
+
+
+def test_index_decides_where_a_missing_break_goes():
+    """Two pages, three paragraphs (1000, 400, 1000 characters): by length alone the break falls
+    after the first; the index giving "Zeta" (the short second paragraph) for p. 1 moves it after
+    the second."""
+    from build_scripts.importers.monograph_pages import IndexRef, number
+    from build_scripts.importers.monograph_parse import Break
+
+    alone = _three_paragraphs()
+    number(alone)
+    assert [type(u).__name__ for u in alone.units] == ["Para", "Break", "Para", "Para"]
+    assert alone.units[1].cert == "low"
+    indexed = _three_paragraphs()
+    report, _ = number(indexed, [IndexRef("Alpha", 1, 1), IndexRef("Zeta", 1, 1), IndexRef("Omega", 2, 2)])
+    assert [type(u).__name__ for u in indexed.units] == ["Para", "Para", "Break", "Para"]
+    brk = indexed.units[2]
+    assert isinstance(brk, Break) and brk.n == "2" and brk.cert == "medium"  # Zeta before, Omega after, one gap
+    assert (report.index_met, report.index_checked) == (3, 3)

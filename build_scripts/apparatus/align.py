@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -15,11 +16,15 @@ from build_scripts.apparatus.model import Token, Variant
 # digits only, lower-cased, accents removed: "(T)he" → the, "1,372,392" → 1372392, "d'état" → detat.
 SEPARATOR = re.compile(r"\s+|[—–/]+|-{2,}|…+|\.{3,}|(?<=\w)(?:\s*\.\s*){3,}")
 GAP = re.compile(r"\.{3,}|…|\. \. \.|\[\s*\.\.\.|\(\.\.\.\)")
+NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 EDITORIAL = frozenset({"sic"})
 NEGATIONS = ("in", "un", "non", "dis", "im", "ir", "il")  # "(sic)", "[sic]": an editor's word, not the witness's reading
 
 
+@lru_cache(maxsize=1 << 18)
 def normal(word: str) -> str:
+    if word.isascii():
+        return NOT_ALNUM.sub("", word.lower())
     word = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in word if c.isalnum() and not unicodedata.combining(c))
 

@@ -2,6 +2,8 @@
 local alignment on candidates only (near-linear in the size of the edition)."""
 from __future__ import annotations
 
+import gc
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,14 +35,33 @@ def tokenised(passages: list[Passage]) -> list[list[Token]]:
     return [align.tokens(p.text) for p in passages]
 
 
-def index(toks: list[list[Token]], k: int = K) -> dict[int, list[tuple[int, int]]]:
-    """Shingle hash → (passage index, token position) postings."""
-    postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
+def index(toks: list[list[Token]], k: int = K, max_postings: int = MAX_POSTINGS) -> dict[int, list[tuple[int, int]]]:
+    """Shingle hash → (passage index, token position) postings, for shingles found at least twice.
+
+    Near-linear in the size of the corpus: a shingle seen once costs one int in `first` (no list);
+    a shingle seen in more than `max_postings` places is a formula, and its list is dropped (None)
+    at once, so that no posting list grows with the corpus."""
+    first: dict[int, int] = {}
+    multi: dict[int, list[int] | None] = {}
     for pi, seq in enumerate(toks):
         norms = [t.norm for t in seq]
+        base = pi << 24
         for i in range(len(norms) - k + 1):
-            postings[hash(tuple(norms[i : i + k]))].append((pi, i))
-    return postings
+            h = hash(tuple(norms[i : i + k]))
+            code = first.setdefault(h, base | i)
+            if code == base | i:
+                continue
+            hits = multi.get(h, ())
+            if hits is None:
+                continue
+            if not hits:
+                multi[h] = [code, base | i]
+            elif len(hits) >= max_postings:
+                multi[h] = None
+            else:
+                hits.append(base | i)
+    mask = (1 << 24) - 1
+    return {h: [(c >> 24, c & mask) for c in hits] for h, hits in multi.items() if hits is not None}
 
 
 def seeds(passages: list[Passage], postings, max_postings: int = MAX_POSTINGS) -> dict[tuple[int, int], list[tuple[int, int]]]:
@@ -147,9 +168,20 @@ def regions(pa: Passage, pb: Passage, ta, tb, points, min_seeds=MIN_SEEDS, min_w
 
 def detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Match]:
     """Every region where two witnesses share text, earlier witness first."""
+    paused = gc.isenabled()
+    gc.disable()  # millions of small tuples, no cycles: the cyclic collector would only rescan them
+    try:
+        return _detect(passages, dates, **options)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Match]:
     k = options.get("k", K)
+    cap = options.get("max_postings", MAX_POSTINGS)
     toks = tokenised(passages)
-    pairs = seeds(passages, index(toks, k), options.get("max_postings", MAX_POSTINGS))
+    pairs = seeds(passages, index(toks, k, cap), cap)
     found: list[Match] = []
     for (x, y), points in pairs.items():
         px, py = passages[x], passages[y]
@@ -160,17 +192,27 @@ def detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Ma
     return sorted(found, key=lambda m: (m.a.siglum, m.b.siglum, m.a.id, m.b.id, m.a0))
 
 
+def locus_id(a: Passage, b: Passage, reading_a: str) -> str:
+    """Stable id of a reuse locus: the pair of passage ids and a short hash of the earlier reading's
+    normalised words. A rerun on the same texts gives the same ids; an edit elsewhere in either passage
+    (which shifts offsets) does not change it; `store.merge` carries an old id over when the region
+    itself grew or shrank."""
+    words = " ".join(t.norm for t in align.tokens(reading_a))
+    return f"app.{a.id}--{b.id}.{hashlib.sha1(words.encode('utf-8')).hexdigest()[:6]}"
+
+
 def loci(matches: list[Match]) -> list[Locus]:
-    """Matches → apparatus loci with stable ids (the pair of passage ids; a suffix for a second region)."""
-    out, seen = [], defaultdict(int)
+    """Matches → apparatus loci with stable ids (`locus_id`)."""
+    out, seen = [], set()
     for m in matches:
         ta, tb = align.tokens(m.a.text), align.tokens(m.b.text)
-        key = f"app.{m.a.id}--{m.b.id}"
-        seen[key] += 1
-        ident = key if seen[key] == 1 else f"{key}.{seen[key]}"
         kind = "quotation" if m.a.siglum in m.b.cites else "reuse"
         ra = reading(m.a, ta[m.a0].start, ta[m.a1 - 1].end, "source")
         rb = reading(m.b, tb[m.b0].start, tb[m.b1 - 1].end, "target")
+        ident = locus_id(m.a, m.b, ra.text)
+        if ident in seen:  # the same words twice in one passage pair: the offset tells them apart
+            ident = f"{ident}.{ra.start}"
+        seen.add(ident)
         out.append(Locus(ident, kind, (ra, rb), score=m.score, extra={"matched": m.matched}))
     return out
 

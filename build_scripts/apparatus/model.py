@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Locus types of tei/apparatus.xml (app/@type).
 TYPES = ("quotation", "reuse", "claim", "citation")
@@ -41,8 +42,9 @@ class Passage:
         return [p for p in [self.page, *(n for _, n in self.breaks)] if p]
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word of a passage. A named tuple, not a dataclass: a corpus has millions of them."""
+
     start: int  # character span in Passage.text
     end: int
     norm: str  # lower-case letters and digits only

@@ -650,12 +650,23 @@ class Converter:
             p.tag = p_tag
             del p.attrib[NEW_MARK]
         assign_ids(text, SIGLUM)
+        Converter._wrap_quotes(text)
+        assign_ids(text, SIGLUM)
+
+    @staticmethod
+    def _wrap_quotes(text: etree._Element) -> None:
+        """The paragraphs of each block quotation (and the page breaks between them) → <quote>."""
+        p_tag = E.p().tag
         groups: dict[str, list[etree._Element]] = {}
         for p in text.iter(p_tag):
             if p.get(QUOTE_MARK):
                 groups.setdefault(p.get(QUOTE_MARK), []).append(p)
         for members in groups.values():
             first, last = members[0], members[-1]
+            for p in members:
+                del p.attrib[QUOTE_MARK]
+            if any(p.getparent() is not first.getparent() for p in members):
+                continue  # a listed quotation across a section head: left as paragraphs
             quote = E.quote()
             first.addprevious(quote)
             quote.tail = last.tail
@@ -666,16 +677,22 @@ class Converter:
                 if el is last:
                     break
                 el = following
-            for p in members:
-                del p.attrib[QUOTE_MARK]
             quote[-1].tail = None
-        assign_ids(text, SIGLUM)
+
+    @staticmethod
+    def _link_index(text: etree._Element) -> None:
+        """Page numbers of the index → ref to the page's break, where the edition has it."""
+        pages = {pb.get("n") for pb in text.iter(E.pb().tag) if pb.get(XML_ID)}
+        for div in text.iter(E.div().tag):
+            if div.get(XML_ID) == "G.index":
+                for item in div.iter(E.item().tag):
+                    index_mod.link(item, pages)
 
     # --- header facts -------------------------------------------------------------------------
     def _finish(self, entries: list[Entry]) -> None:
         text = E.text(E.front(*self.result.front), E.body(*self.result.body), E.back(*self.result.back))
         self._assign_ids(text)
-        linked = sum(index_mod.link(item, {pb.get("n") for pb in text.iter(E.pb().tag) if pb.get(XML_ID)}) for item in text.iter(E.item().tag) if item.xpath("ancestor::*[@xml:id='G.index']"))
+        self._link_index(text)
         self.result.front = list(text[0])
         self.result.body = list(text[1])
         self.result.back = list(text[2])
@@ -689,20 +706,26 @@ class Converter:
                 else:
                     del item.attrib["corresp"]
         self.result.hyphenation.append(HYPHENATION_POLICY)
-        self.index_links = linked
         self.result.normalisation.append(
             "Getty (G): printed page numbers are not in the transcription. Each chapter and back-matter division "
             "starts with a pb whose number the contents list gives. Page breaks that split a sentence or a word are "
-            "visible in the transcription and kept as pb; their numbers are counted from the division's start page "
-            "(cert=\"medium\"). Where a division has fewer visible breaks than its pages require, the missing breaks "
-            "are placed between paragraphs where they make the pages most even in length (cert=\"low\"), and the "
-            "visible breaks whose number depends on them are cert=\"low\" too. Page breaks inside the notes (from "
-            "the Notes section, pp. 221–270) are numbered by interpolation between the notes whose page the index "
-            "gives (cert=\"low\")."
+            "visible in the transcription and kept as pb, except where the block after the split is a block quotation "
+            "(\"… warned that\" / \"The City Committee …\"). A sentence split by a table marks a possible break, "
+            "kept only where the page turns there. Where a division has fewer visible breaks than its pages require, "
+            "the missing ones are placed between paragraphs (or at a table) where they make the pages most even in "
+            "length, put each table on the page the list of tables gives, and meet the most page references of the "
+            "index (a heading such as \"Tukhachevskii, M., 2, 167\" should stand on p. 167). Certainty: "
+            "cert=\"medium\" for a break whose number counting fixes, or whose page or the page before holds a heading "
+            "the index gives for that page alone, or (for a placed break) whose paragraph gap the index fixes: a heading "
+            "indexed for the page before stands just before it and one indexed for the page after just after it, "
+            "with no other place for a break between them; cert=\"low\" otherwise. Page breaks inside the notes "
+            "(from the Notes section, pp. 221–270) are numbered by interpolation between the notes whose page the index "
+            "gives (cert=\"low\"). Page numbers in the index link to the page breaks (ref) where the edition has the page."
         )
         report = "; ".join(
             f"{r.ident} pp. {r.first}–{r.last}: {r.expected} breaks expected, {r.visible} visible, {r.inferred} placed"
-            + (f", implausible page length at p. {', '.join(map(str, r.odd_pages))} (all numbers cert=\"low\")" if r.odd_pages else "")
+            + (f", {r.index_met} of {r.index_checked} single-page index references (headings as the index prints them) met" if r.index_checked else "")
+            + (f", implausible page length at p. {', '.join(map(str, r.odd_pages))}" if r.odd_pages else "")
             for r in self.reports
         )
         self.result.normalisation.append(f"Getty (G), page breaks per division: {report}.")

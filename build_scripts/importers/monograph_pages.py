@@ -2,11 +2,14 @@
 
 A division (chapter, appendix…) runs from the page the contents list gives to the page before
 the next division's, so it has a known number of internal breaks. Visible breaks (a sentence or
-word split) are all kept; where fewer are visible than the pages require, the missing ones are
-placed at the unit boundaries (between paragraphs) that make the pages most even in length.
-Numbers are then counted in order. Certainty: "medium" where counting alone fixes the number
-(every break visible, or a visible break before the first / after the last placed one), "low"
-where it depends on the length estimate.
+word split) are all kept; a sentence split by a table is a possible break only (a table may stand
+mid-page). Where fewer breaks are visible than the pages require, the missing ones are placed at
+the unit boundaries (between paragraphs, or before a table) that make the pages most even in
+length, put each listed table on its page, and meet the most index references (a heading the
+index gives for p. 167 should stand on the page numbered 167). Numbers are then counted in order.
+Certainty: "medium" where counting fixes the number (every break visible, or a visible break
+before the first / after the last placed one), where the index confirms the page before or after
+a visible break, or where the index pins a placed break to its paragraph gap; "low" otherwise.
 """
 from __future__ import annotations
 
@@ -111,7 +114,7 @@ def _slots(division: Division, terms: frozenset[str] = frozenset()) -> tuple[lis
     return slots, offset, tables, found
 
 
-MISS = 0.25  # cost of an index reference not met on its page, in squared page lengths
+MISS = 0.5  # cost of an index reference not met on its page, in squared page lengths
 
 
 class _Index:

@@ -64,7 +64,18 @@
     article.insertBefore(button, article.firstChild);
   }
 
+  function forward() {
+    /* An old address whose passage moved (sources/redirects.yml): assets/redirects.js maps its id to the new page. */
+    var map = window.__edition_redirects || {};
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!id || !map[id] || document.getElementById(id)) return;
+    var config = document.getElementById("__config");
+    var base = config ? JSON.parse(config.textContent).base : ".";
+    location.replace(base + "/" + map[id]);
+  }
+
   function setup() {
+    forward();
     var article = document.querySelector("article.md-content__inner");
     var meta = article && article.querySelector(".edition-meta");
     if (!meta) return;
@@ -74,6 +85,7 @@
     addSwitch(article);
   }
 
+  window.addEventListener("hashchange", forward);
   if (window.document$) window.document$.subscribe(setup);
   else document.addEventListener("DOMContentLoaded", setup);
 })();
