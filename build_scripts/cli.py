@@ -61,5 +61,5 @@ def _register(module: str) -> None:
         main.add_command(command)
 
 
-for _module in ("build_scripts.site_cli", "build_scripts.pdf_cli", "build_scripts.apparatus_cli", "build_scripts.editors_cli"):
+for _module in ("build_scripts.site_cli", "build_scripts.pdf_cli", "build_scripts.apparatus_cli", "build_scripts.editors_cli", "build_scripts.biblink_cli"):
     _register(_module)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from build_scripts import teixml, witnesses as manifest
+from build_scripts import biblink, teixml, witnesses as manifest
 from build_scripts.importers import STYLES, converter
 from build_scripts.importers.common import SourceText, document
 from build_scripts.problems import Location, Problem, relpath
@@ -46,6 +46,7 @@ def run(siglum: str, force: bool = False, out_dir: Path | None = None) -> tuple[
     if errors:
         return None, result.problems
     root = document(witness, source, result)
+    biblink.link_tree(root, witness.siglum)  # last step: citations linked to references.bib, as `edition bib link --write`
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(teixml.serialize(root))
     return target, result.problems

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -212,11 +213,17 @@ def _passage(spec: dict, docs, rel: str) -> tuple[Passage | None, list[Problem]]
 
 
 # --- rendering ------------------------------------------------------------------------------------------
-def permalink(ident: str) -> str:
+def permalink(file: str, ident: str) -> str:
+    """The public URL of id `ident` of TEI file `file` (the site knows on which page an id lives).
+    A link to another witness loses its file on the way (render_typst passes the id only), so an id
+    the site does not find in `file` is looked up in the witness its siglum prefix names."""
     try:
-        from build_scripts import site  # the site knows on which page an id lives
+        from build_scripts import site
 
-        url = site.url_for(ident)
+        url = site.url_for(file, ident)
+        if url is None:
+            other = manifest.by_siglum(ident.split(".")[0])
+            url = site.url_for(other.tei, ident) if other is not None else None
         if url:
             return SITE_URL.rstrip("/") + "/" + url.lstrip("/")
     except (ImportError, AttributeError):
@@ -245,7 +252,7 @@ def passage_typst(passage: Passage, ctx: Context, course: bool) -> str:
         if course:
             ident = el.get(XML_ID) or (el.getparent().get(XML_ID) if local(el) == "head" else None)
             if ident and local(el) != "head":
-                parts.append(f'\n#passage-link("{permalink(ident)}")\n')
+                parts.append(f'\n#passage-link("{permalink(w.tei, ident)}")\n')
     return "".join(parts)
 
 
@@ -254,7 +261,7 @@ def document_typst(title: str, passages: list[Passage], *, course: Course | None
     keys: list[str] = []
     body = []
     for passage in passages:
-        ctx = Context(passage.path, permalink, heading_offset=1)
+        ctx = Context(passage.path, functools.partial(permalink, passage.witness.tei), heading_offset=1)
         body.append(passage_typst(passage, ctx, course is not None))
         problems += ctx.problems
         keys += ctx.cited_keys

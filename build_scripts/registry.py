@@ -31,10 +31,11 @@ class Published:
 
 
 def url_for(file: str, ident: str) -> str:
-    """The site URL of an id: the site's own url_for(file, ident) if it has one, else <stem>/#<id>."""
+    """The site URL of an id: the site's own url_for(file, ident) if it has one (and the site shows
+    the id), else <stem>/#<id>."""
     try:
         site = importlib.import_module("build_scripts.site")
-        return site.url_for(file, ident)
+        return site.url_for(file, ident) or f"{Path(file).stem}/#{ident}"
     except (ImportError, AttributeError):
         return f"{Path(file).stem}/#{ident}"
 

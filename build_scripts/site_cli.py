@@ -8,10 +8,11 @@ PUBLISH_ALL = click.option("--publish-all", is_flag=True, default=None,
                                 "Also EDITION_PUBLISH_ALL=1.")
 
 
-def _summary(result) -> None:
+def _summary(result, problems: bool = True) -> None:
     from build_scripts.cli import report
 
-    report(result.problems)
+    if problems:
+        report(result.problems)
     if result.full_without_rights:
         click.echo("Published in full without cleared rights: " + ", ".join(result.full_without_rights), err=True)
     click.echo(f"rendered {', '.join(result.rendered) or 'nothing new'}; {len(result.written)} file(s) written, "
@@ -39,15 +40,15 @@ def build(publish_all: bool | None, skip_check: bool) -> None:
     from build_scripts.cli import report
 
     result = site_build.build(everything=publish_all, check=not skip_check)
+    report(result.problems)  # the render's, MkDocs', the downloads'
     if result.render is not None:
-        _summary(result.render)
-    else:
-        report(result.problems)
+        _summary(result.render, problems=False)
     if not result.ok:
         click.echo("edition build: failed; site/ left unchanged.", err=True)
         raise SystemExit(1)
     times = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
-    click.echo(f"edition build: site/ written ({times}).")
+    size = f"; offline zip {result.offline_zip_bytes / 2**20:.1f} MiB" if result.offline_zip_bytes else ""
+    click.echo(f"edition build: site/ written ({times}{size}).")
 
 
 @click.command()

@@ -163,7 +163,7 @@ def test_hyphenated_word_is_rejoined(doc):
 
 def test_resolution_of_january_1938_quoted_through_martens(doc):
     (note,) = xp(doc, "//tei:note[@n='100']")
-    assert xp(note, "tei:bibl/@corresp") == ["bib:martens1994another"]
+    assert xp(note, "tei:bibl/@corresp") == ["bib:mcneal1974resolutions", "bib:martens1994another"]  # McNeal, cited by Martens
     quote = note.getparent()
     assert etree.QName(quote).localname == "quote" and text_of(quote).startswith("“numerous instances are known of disguised enemies")
     assert "The resolution described those responsible" in text_of(quote.getparent())

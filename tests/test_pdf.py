@@ -61,6 +61,7 @@ def furniture_words(course, pages: list[str]) -> set[str]:
             allowed |= {w.text for w in words.tokens(line)}
     for passage in course.passages:
         allowed |= {w.text for w in words.tokens(passage.witness.facts.get("short", ""))}
+        allowed |= {w.text for w in words.tokens(passage.witness.tei.removesuffix(".xml"))}  # permalinks: edition/<witness>/<page>/#id
         for el in passage.elements:
             for chapter in [el, *el.iterancestors(f"{{{TEI_NS}}}div")]:  # running heads
                 head = chapter.find("tei:head", NS)

@@ -21,12 +21,40 @@ EDITORIAL = frozenset({"sic"})
 NEGATIONS = ("in", "un", "non", "dis", "im", "ir", "il")  # "(sic)", "[sic]": an editor's word, not the witness's reading
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 20)
 def normal(word: str) -> str:
     if word.isascii():
         return NOT_ALNUM.sub("", word.lower())
     word = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in word if c.isalnum() and not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1 << 20)
+def _word(raw: str) -> tuple[str, bool, bool, bool]:
+    """One run between separators → (normal form, an editorial mark like "(sic)", an ellipsis at its
+    start, an ellipsis after its first character). Cached: words repeat."""
+    norm = normal(raw)
+    core = raw.strip(".,;:!?'\"`’‘“”")
+    bracketed = core[:1] in "([" and core.strip("()[]").lower() in EDITORIAL
+    return norm, bracketed, bool(GAP.match(raw)), bool(GAP.search(raw[1:])) if norm else bool(GAP.search(raw))
+
+
+_NORMS: dict[str, str] = {}  # raw run → normal form ('' for punctuation or an editorial mark)
+
+
+def words(text: str) -> list[str]:
+    """The normal forms of `tokens(text)`, without building tokens (the detector's index needs no more).
+    The loops run in C (map, filter) over a cache of runs already seen."""
+    if len(_NORMS) > 1 << 21:
+        _NORMS.clear()
+    parts = SEPARATOR.split(text)
+    norms = list(map(_NORMS.get, parts))
+    if None in norms:
+        for i, norm in enumerate(norms):
+            if norm is None:
+                norm, bracketed, _, _ = _word(parts[i])
+                norms[i] = _NORMS[parts[i]] = "" if bracketed else norm
+    return list(filter(None, norms))
 
 
 def tokens(text: str) -> list[Token]:
@@ -36,20 +64,17 @@ def tokens(text: str) -> list[Token]:
     pos = 0
     for match in list(SEPARATOR.finditer(text)) + [None]:
         end = match.start() if match else len(text)
-        raw = text[pos:end]
-        sep = match.group() if match else ""
-        if raw:
-            norm = normal(raw)
-            core = raw.strip(".,;:!?'\"`’‘“”")
-            bracketed = core[:1] in "([" and core.strip("()[]").lower() in EDITORIAL
+        if end > pos:
+            norm, bracketed, gap_start, gap_inside = _word(text[pos:end])
             if norm and not bracketed:
-                out.append(Token(pos, end, norm, gap or bool(GAP.match(raw))))
-                gap = bool(GAP.search(raw[1:]))
+                out.append(Token(pos, end, norm, gap or gap_start))
+                gap = gap_inside
             elif not norm:
-                gap = gap or bool(GAP.search(raw))
-        if GAP.search(sep):
-            gap = True
+                gap = gap or gap_inside
         if match:
+            sep = match.group()
+            if sep != " " and GAP.search(sep):
+                gap = True
             pos = match.end()
     return out
 

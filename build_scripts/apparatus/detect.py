@@ -2,11 +2,13 @@
 local alignment on candidates only (near-linear in the size of the edition)."""
 from __future__ import annotations
 
+import bisect
 import gc
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import compress
 
 from build_scripts.apparatus import align
 from build_scripts.apparatus.model import Locus, Passage, Reading, Token
@@ -31,37 +33,28 @@ class Match:
     score: float
 
 
-def tokenised(passages: list[Passage]) -> list[list[Token]]:
-    return [align.tokens(p.text) for p in passages]
+def tokenised(passages: list[Passage]) -> list[list[str]]:
+    """The normal forms of each passage's words (tokens with spans are built later, for candidates only)."""
+    return [align.words(p.text) for p in passages]
 
 
-def index(toks: list[list[Token]], k: int = K, max_postings: int = MAX_POSTINGS) -> dict[int, list[tuple[int, int]]]:
-    """Shingle hash → (passage index, token position) postings, for shingles found at least twice.
+def index(toks: list[list[str]], k: int = K, max_postings: int = MAX_POSTINGS) -> dict[int, list[tuple[int, int]]]:
+    """Shingle hash → (passage index, token position) postings, for shingles found in 2 to
+    `max_postings` places (a shingle found in more is a formula, not evidence of reuse).
 
-    Near-linear in the size of the corpus: a shingle seen once costs one int in `first` (no list);
-    a shingle seen in more than `max_postings` places is a formula, and its list is dropped (None)
-    at once, so that no posting list grows with the corpus."""
-    first: dict[int, int] = {}
-    multi: dict[int, list[int] | None] = {}
-    for pi, seq in enumerate(toks):
-        norms = [t.norm for t in seq]
-        base = pi << 24
-        for i in range(len(norms) - k + 1):
-            h = hash(tuple(norms[i : i + k]))
-            code = first.setdefault(h, base | i)
-            if code == base | i:
-                continue
-            hits = multi.get(h, ())
-            if hits is None:
-                continue
-            if not hits:
-                multi[h] = [code, base | i]
-            elif len(hits) >= max_postings:
-                multi[h] = None
-            else:
-                hits.append(base | i)
-    mask = (1 << 24) - 1
-    return {h: [(c >> 24, c & mask) for c in hits] for h, hits in multi.items() if hits is not None}
+    Near-linear in the size of the corpus: one flat list of hashes, counted in C (Counter); posting
+    lists are built only for the few shingles that repeat, and none grows beyond `max_postings`."""
+    hashes: list[int] = []
+    starts = [0]
+    for norms in toks:
+        hashes += map(hash, zip(*(norms[j:] for j in range(k))))
+        starts.append(len(hashes))
+    keep = {h for h, n in Counter(hashes).items() if 2 <= n <= max_postings}
+    postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for g in compress(range(len(hashes)), map(keep.__contains__, hashes)):
+        pi = bisect.bisect_right(starts, g) - 1
+        postings[hashes[g]].append((pi, g - starts[pi]))
+    return postings
 
 
 def seeds(passages: list[Passage], postings, max_postings: int = MAX_POSTINGS) -> dict[tuple[int, int], list[tuple[int, int]]]:
@@ -180,10 +173,13 @@ def detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Ma
 def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Match]:
     k = options.get("k", K)
     cap = options.get("max_postings", MAX_POSTINGS)
-    toks = tokenised(passages)
-    pairs = seeds(passages, index(toks, k, cap), cap)
+    pairs = seeds(passages, index(tokenised(passages), k, cap), cap)
     found: list[Match] = []
+    toks: dict[int, list[Token]] = {}
     for (x, y), points in pairs.items():
+        for i in (x, y):
+            if i not in toks:
+                toks[i] = align.tokens(passages[i].text)
         px, py = passages[x], passages[y]
         if (dates.get(py.siglum, ""), py.siglum) < (dates.get(px.siglum, ""), px.siglum):
             x, y, px, py = y, x, py, px

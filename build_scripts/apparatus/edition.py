@@ -6,7 +6,7 @@ from pathlib import Path
 
 from build_scripts import teixml, witnesses as manifest
 from build_scripts.apparatus.model import Passage
-from build_scripts.apparatus.passages import witness_passages
+from build_scripts.apparatus.passages import page_certs, witness_passages
 from build_scripts.problems import Location, Problem, relpath
 
 
@@ -18,6 +18,15 @@ class Corpus:
     files: dict[str, str] = field(default_factory=dict)  # siglum → TEI file name
     by_id: dict[str, Passage] = field(default_factory=dict)  # passage id (and nested ids) → passage
     nested: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # nested id → (passage id, start, end)
+    page_cert: dict[str, dict[str, str | None]] = field(default_factory=dict)  # siglum → page n → pb/@cert
+    docs: dict[str, object] = field(default_factory=dict)  # siglum → parsed TEI (lxml tree)
+
+    def cert(self, siglum: str, page: str | None) -> str | None:
+        """pb/@cert of a page of a witness: None where the number is printed (certain), else low/medium/high;
+        "unknown" for a page the witness does not number."""
+        if page is None:
+            return "unknown"
+        return self.page_cert.get(siglum, {}).get(page, "unknown")
 
     def witness(self, siglum: str) -> list[Passage]:
         return [p for p in self.passages if p.siglum == siglum]
@@ -51,6 +60,8 @@ def load(tei_dir: Path | None = None) -> tuple[Corpus, list[Problem]]:
         problems += parse_problems
         if doc is None:
             continue
+        corpus.docs[w.siglum] = doc
+        corpus.page_cert[w.siglum] = page_certs(doc)
         for p in witness_passages(doc, w.tei, cite_map):
             corpus.passages.append(p)
             corpus.by_id[p.id] = p

@@ -10,7 +10,7 @@ TYPES = ("quotation", "reuse", "claim", "citation")
 # Editors' decisions (app/@ana): machine entries start unreviewed.
 DECISIONS = ("unreviewed", "confirmed", "rejected")
 # Citation verdicts (app/@ana on type="citation").
-VERDICTS = ("exact", "altered", "omission", "wrong-page", "not-found")
+VERDICTS = ("exact", "altered", "omission", "wrong-page", "not-found", "paraphrase")
 # Variant classes of an aligned pair (relative to the earlier witness).
 VARIANTS = ("substantive", "accidental", "omission", "addition")
 
@@ -83,6 +83,7 @@ class Locus:
     notes: tuple[str, ...] = ()  # editorial notes, plain text
     line: int = 0  # line in tei/apparatus.xml
     extra: dict = field(default_factory=dict, hash=False, compare=False)
+    findings: tuple[str, ...] = ()  # the detector's notes (where the words were found, cell differences); rewritten by each run
 
     @property
     def sigla(self) -> tuple[str, ...]:

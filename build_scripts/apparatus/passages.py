@@ -84,8 +84,11 @@ def witness_passages(doc: etree._ElementTree, file: str, cite_map: dict[str, str
                 pass  # an editorial note is not the witness's text
             else:
                 builder = _Builder(el, state["page"])
+                page = state["page"]
                 inner(el, builder)
                 done.append((builder, el))
+                if name == "note":
+                    state["page"] = page  # a note's page breaks (endnote pages) are not the text's
         else:
             ident = el.get(XML_ID) if current is not None else None
             if ident:
@@ -108,6 +111,14 @@ def witness_passages(doc: etree._ElementTree, file: str, cite_map: dict[str, str
 
     inner(text[0], None)
     return [b.build(siglum, file, cited_sigla(el, cite_map)) for b, el in done]
+
+
+PAGE_BREAKS = etree.XPath("//tei:text//tei:pb[@n]", namespaces=NS)
+
+
+def page_certs(doc: etree._ElementTree) -> dict[str, str | None]:
+    """Page number → its pb/@cert (None: printed or given by a contents list, so certain)."""
+    return {pb.get("n"): pb.get("cert") for pb in PAGE_BREAKS(doc)}
 
 
 WITNESS_REF = etree.XPath(".//tei:ref[@type='witness'] | .//tei:bibl[@corresp]", namespaces=NS)

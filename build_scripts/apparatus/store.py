@@ -1,6 +1,7 @@
 """tei/apparatus.xml ⇄ loci: read the standoff apparatus, merge a new detection run, write it back."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -49,32 +50,56 @@ def locus_of(app: etree._Element) -> Locus:
     decision = next((a for a in ana if a in DECISIONS), "unreviewed")
     verdict = next((a.removeprefix("cit.") for a in ana if a.removeprefix("cit.") in VERDICTS), None)
     notes = tuple(" ".join("".join(n.itertext()).split()) for n in app.iterfind("tei:note[@type='editorial']", NS))
+    findings = tuple(" ".join("".join(n.itertext()).split()) for n in app.iterfind("tei:note[@type='finding']", NS))
     question = next((" ".join("".join(n.itertext()).split()) for n in app.iterfind("tei:note[@type='question']", NS)), "")
     cert = app.get("cert")
     score = float(cert) if cert and cert.replace(".", "", 1).isdigit() else None
-    return Locus(app.get(XML_ID), app.get("type", ""), tuple(readings), app.get("resp", ""), score, decision, verdict, question, notes, app.sourceline or 0)
+    return Locus(app.get(XML_ID), app.get("type", ""), tuple(readings), app.get("resp", ""), score, decision, verdict, question, notes, app.sourceline or 0, findings=findings)
 
 
 def merge(old: list[Locus], new: list[Locus], types: tuple[str, ...]) -> list[Locus]:
     """A new machine run of `types` replaces the old machine entries, keeping every editor's decision
-    and note (matched by id = the pair of passage ids); entries editors touched survive even when the
-    detector no longer finds them; curated entries (resp other than #detector) are never touched."""
+    and note. A new entry takes over an old one with the same id, else one of the same type over the
+    same pair of passages whose first reading overlaps it (the region grew or shrank, or an edit
+    elsewhere moved its offsets): it keeps the old id, so that ids stay stable across reruns. Entries
+    editors touched survive even when the detector no longer finds them; curated entries (resp other
+    than #detector) are never touched. The detector's findings are always the new run's."""
     by_id = {l.id: l for l in old}
     out: list[Locus] = []
-    fresh = {l.id for l in new}
+    taken: set[str] = set()
+    ids = {l.id for l in new}
     for locus in new:
         before = by_id.get(locus.id)
+        if before is None:
+            before = _predecessor(locus, old, taken | ids)
         if before is not None:
-            locus = Locus(locus.id, locus.type, locus.readings, locus.resp, locus.score, before.decision, locus.verdict, locus.question or before.question, before.notes, 0, locus.extra)
+            taken.add(before.id)
+            locus = replace(locus, id=before.id, decision=before.decision, question=locus.question or before.question, notes=before.notes, line=0)
         out.append(locus)
+    kept = {l.id for l in out}
     for locus in old:
-        if locus.id in fresh:
+        if locus.id in kept:
             continue
         machine = locus.resp == "#detector" and locus.type in types
         if not machine or locus.decision != "unreviewed" or locus.notes:
             out.append(locus)
     order = {"reuse": 0, "citations": 1, "claims": 2}
     return sorted(out, key=lambda l: (order[LISTS.get(l.type, "reuse")], l.id))
+
+
+def _predecessor(locus: Locus, old: list[Locus], unavailable: set[str]) -> Locus | None:
+    if locus.resp != "#detector" or not locus.readings:
+        return None
+    first = locus.readings[0]
+    for before in old:
+        if before.id in unavailable or before.resp != "#detector" or LISTS.get(before.type) != LISTS.get(locus.type):
+            continue
+        if [(r.siglum, r.passage) for r in before.readings] != [(r.siglum, r.passage) for r in locus.readings]:
+            continue
+        b = before.readings[0]
+        if None in (b.start, b.end, first.start, first.end) or (b.start < first.end and first.start < b.end):
+            return before
+    return None
 
 
 def element(locus: Locus) -> etree._Element:
@@ -93,6 +118,8 @@ def element(locus: Locus) -> etree._Element:
         app.append(rdg)
     if locus.question:
         app.append(E.note({XML_ID: f"{locus.id}.question", "type": "question", "resp": EDITORS}, locus.question))
+    for i, text in enumerate(locus.findings, start=1):
+        app.append(E.note({XML_ID: f"{locus.id}.finding{i}", "type": "finding", "resp": "#detector"}, text))
     for i, text in enumerate(locus.notes, start=1):
         app.append(E.note({XML_ID: f"{locus.id}.note{i}", "type": "editorial", "resp": EDITORS}, text))
     return app

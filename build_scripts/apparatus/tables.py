@@ -1,0 +1,212 @@
+"""A table that cites a table of another witness (table/@corresp = file#page) → a citation locus whose
+findings compare the two tables cell by cell: rows left out, rows added, labels worded otherwise, figures
+that differ, and figures printed otherwise with the same value (11.0 for 11).
+
+Rows are matched by their labels (words of the label cells, a year counts); the figures are the cells
+at the end of a row that hold numbers or dashes. Table notes are left out (they are passages of their own).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from build_scripts.apparatus import align
+from build_scripts.apparatus.edition import Corpus
+from build_scripts.apparatus.model import Locus, Reading
+from build_scripts.teixml import NS, XML_ID, local
+
+CITING = etree.XPath("//tei:text//tei:table[@corresp and @xml:id]", namespaces=NS)
+ALL = etree.XPath("//tei:text//tei:table[@xml:id]", namespaces=NS)
+FIGURE = re.compile(r"^[\d\s.,%()\-–—]*$")
+CERTAIN = (None, "high")
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str  # the label cells as printed, joined by " | "
+    figures: tuple[str, ...]  # the figure cells as printed
+    key: frozenset[str]  # normalised words of the label
+
+    @property
+    def header(self) -> bool:
+        return not self.figures
+
+
+def cell_text(cell: etree._Element) -> str:
+    parts = [cell.text or ""]
+    for child in cell:
+        if local(child) != "note":
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def rows(table: etree._Element) -> list[Row]:
+    out = []
+    for row in table.iterfind("tei:row", NS):
+        cells = [cell_text(c) for c in row.iterfind("tei:cell", NS)]
+        if not any(cells):
+            continue
+        split = len(cells)
+        while split > 1 and FIGURE.match(cells[split - 1]) and (cells[split - 1] or split < len(cells)):
+            split -= 1
+        label = " | ".join(c for c in cells[:split] if c)
+        out.append(Row(label, tuple(cells[split:]), frozenset(t.norm for t in align.tokens(label))))
+    return out
+
+
+def similar(a: Row, b: Row) -> float:
+    if not a.key or not b.key or a.header != b.header:
+        return 0.0
+    shared = len(a.key & b.key) + sum(1 for x in a.key - b.key for y in b.key - a.key if align.spelling(x, y))
+    return shared / min(len(a.key), len(b.key))
+
+
+def pair_rows(a: list[Row], b: list[Row], floor: float = 0.5) -> list[tuple[int | None, int | None]]:
+    """Rows of the cited table (a) and the citing one (b) matched in order (a fuzzy longest common
+    subsequence); unmatched rows pair with None."""
+    n, m = len(a), len(b)
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            s = similar(a[i], b[j])
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + s if s >= floor else 0.0)
+    out, i, j = [], 0, 0
+    while i < n and j < m:
+        s = similar(a[i], b[j])
+        if s >= floor and best[i][j] == best[i + 1][j + 1] + s:
+            out.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i + 1][j] >= best[i][j + 1]:
+            out.append((i, None))
+            i += 1
+        else:
+            out.append((None, j))
+            j += 1
+    out += [(k, None) for k in range(i, n)] + [(None, k) for k in range(j, m)]
+    return out
+
+
+def value(figure: str) -> float | None:
+    digits = figure.replace(",", "").replace(" ", "")
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
+def compare_rows(a: list[Row], b: list[Row], sa: str, sb: str, la: str, lb: str) -> tuple[str, list[str]]:
+    """Verdict and findings of the citing table (b, witness sb) against the cited one (a)."""
+    omitted, added, worded, differ, printed = [], [], [], [], []
+    for i, j in pair_rows(a, b):
+        if j is None:
+            omitted.append(_row(a[i]))
+        elif i is None:
+            added.append(_row(b[j]))
+        else:
+            ra, rb = a[i], b[j]
+            ka, kb = [t.norm for t in align.tokens(ra.label)], [t.norm for t in align.tokens(rb.label)]
+            if ka != kb and not (len(ka) == len(kb) and all(align.spelling(x, y) for x, y in zip(ka, kb))):
+                worded.append(f"“{rb.label}” for “{ra.label}”")
+            for fa, fb in zip(reversed(ra.figures), reversed(rb.figures)):
+                if "".join(fa.split()) == "".join(fb.split()):
+                    continue
+                va, vb = value(fa), value(fb)
+                if va is not None and va == vb:
+                    printed.append(f"{fb} for {fa} ({ra.label})")
+                else:
+                    differ.append(f"{fb} for {fa} ({ra.label})")
+    findings = []
+    if omitted:
+        findings.append(f"Rows of {la} not in {lb}: " + "; ".join(omitted) + ".")
+    if added:
+        findings.append(f"Rows of {lb} not in {la}: " + "; ".join(added) + ".")
+    if worded:
+        findings.append(f"Labels worded otherwise in {lb}: " + "; ".join(worded) + ".")
+    if differ:
+        findings.append(f"Figures that differ ({sb} for {sa}): " + "; ".join(differ) + ".")
+    if printed:
+        findings.append(f"Same figures printed otherwise ({sb} for {sa}): " + "; ".join(printed) + ".")
+    if not findings:
+        findings.append(f"Every row and figure of {la} is in {lb}, in the same order.")
+    verdict = "altered" if (added or worded or differ) else "omission" if omitted else "exact"
+    return verdict, findings
+
+
+def _row(r: Row) -> str:
+    return f"{r.label} ({', '.join(r.figures)})" if r.figures else f"{r.label} (heading row)"
+
+
+def name(table: etree._Element, siglum: str) -> str:
+    n = table.get("n")
+    return f"{siglum} Table {n}" if n else f"{siglum} table {table.get(XML_ID)}"
+
+
+def reading(corpus: Corpus, ident: str, role: str) -> Reading | None:
+    hit = corpus.resolve(ident)
+    if hit is None:
+        return None
+    p, lo, hi = hit
+    text = p.text[lo:hi]
+    return Reading(p.siglum, p.file, ident, text, 0, len(text), role)
+
+
+def compare(corpus: Corpus) -> list[Locus]:
+    files = {f: s for s, f in corpus.files.items()}
+    out = []
+    for siglum in sorted(corpus.docs):
+        for table in CITING(corpus.docs[siglum]):
+            file, _, target = (table.get("corresp") or "").partition("#")
+            cited_siglum = files.get(file)
+            if not cited_siglum or cited_siglum == siglum or cited_siglum not in corpus.docs:
+                continue
+            locus = table_locus(corpus, table, siglum, cited_siglum, target)
+            if locus is not None:
+                out.append(locus)
+    return out
+
+
+def table_locus(corpus: Corpus, table, siglum: str, cited_siglum: str, target: str) -> Locus | None:
+    mine = rows(table)
+    best = None
+    for other in ALL(corpus.docs[cited_siglum]):
+        theirs = rows(other)
+        score = sum(similar(theirs[i], mine[j]) for i, j in pair_rows(theirs, mine) if i is not None and j is not None)
+        if best is None or score > best[0]:
+            best = (score, other, theirs)
+    ident = f"cit.{table.get(XML_ID)}"
+    citing = reading(corpus, table.get(XML_ID), "citing")
+    if citing is None:
+        return None
+    page = target.rpartition(".pb")[2] if ".pb" in target else None
+    extra = {"pages": [page] if page else [], "ref": target}
+    lb = name(table, siglum)
+    if best is None or best[0] < 2:
+        return Locus(ident, "citation", (citing,), score=0.0, verdict="not-found", findings=(f"No table of tei/{corpus.files[cited_siglum]} shares two rows with {lb}.",), extra=extra)
+    _, other, theirs = best
+    la = name(other, cited_siglum)
+    verdict, findings = compare_rows(theirs, mine, cited_siglum, siglum, la, lb)
+    cited = reading(corpus, other.get(XML_ID), "cited")
+    found_page = where(corpus, other.get(XML_ID))
+    if page and found_page and found_page != page:
+        cert = corpus.cert(cited_siglum, found_page)
+        shown = found_page if cert in CERTAIN else f"{found_page} (inferred page number, cert={cert})"
+        findings.append(f"{la} is on p. {shown}; the citation names p. {page}.")
+        if cert in CERTAIN:
+            verdict = "wrong-page"
+    elif found_page:
+        cert = corpus.cert(cited_siglum, found_page)
+        shown = found_page if cert in CERTAIN else f"{found_page} (inferred page number, cert={cert})"
+        findings.append(f"{la} is on p. {shown}" + (", the cited page." if page else "."))
+    score = sum(1 for i, j in pair_rows(theirs, mine) if i is not None and j is not None) / max(1, len(mine))
+    return Locus(ident, "citation", (cited, citing), score=round(score, 3), verdict=verdict, findings=tuple(findings), extra=extra)
+
+
+def where(corpus: Corpus, ident: str) -> str | None:
+    hit = corpus.resolve(ident)
+    if hit is None:
+        return None
+    p, lo, _ = hit
+    return p.page_at(lo)

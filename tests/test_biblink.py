@@ -1,0 +1,208 @@
+"""The citation linker (build_scripts/biblink.py, `edition bib link`): matching, Ibid. chains, writing.
+
+The small references.bib and TEI here are made up; the last tests read the edition's own files.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from build_scripts import biblink, teixml, words
+from build_scripts.cli import main
+from tests.conftest import ROOT
+
+BIB = """
+@book{conquest1968great, author = {Conquest, Robert}, title = {The Great Terror: Stalin's Purge of the Thirties},
+  year = {1968}, keywords = {cited-by:G}}
+@book{conquest1990great, author = {Conquest, Robert}, title = {The Great Terror: A Reassessment}, year = {1990}, keywords = {cited-by:K}}
+@book{medvedev1971let, author = {Medvedev, Roy A.}, title = {Let History Judge: The Origins and Consequences of Stalinism},
+  year = {1971}, keywords = {cited-by:G}}
+@book{medvedev1989let, author = {Medvedev, Roy A.}, title = {Let History Judge: The Origins and Consequences of Stalinism},
+  year = {1989}, keywords = {cited-by:G}}
+@book{fainsod1958smolensk, author = {Fainsod, Merle}, title = {Smolensk under Soviet Rule}, year = {1958}, keywords = {cited-by:G}}
+@book{getty1993stalinist, editor = {Getty, J. Arch and Manning, Roberta T.}, title = {Stalinist Terror: New Perspectives},
+  year = {1993}, keywords = {cited-by:G}}
+@book{report1938bloc, author = {{People's Commissariat of Justice of the USSR}},
+  title = {Report of Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites}, year = {1938}, keywords = {cited-by:G}}
+@book{lampert1991stalinism, editor = {Lampert, Nick and Rittersporn, Gábor T.}, title = {Stalinism: Its Nature and Aftermath},
+  year = {1991}, keywords = {cited-by:G}}
+@incollection{rittersporn1991omnipresent, author = {Rittersporn, Gábor T.}, title = {The Omnipresent Conspiracy},
+  booktitle = {Stalinism: Its Nature and Aftermath}, year = {1991}, keywords = {cited-by:G}}
+@book{tokaev1956comrade, author = {Tokaev, Grigori}, title = {Comrade X}, year = {1956}, keywords = {cited-by:G}}
+@book{stalin1937reply, author = {Stalin, Joseph}, title = {Speech in Reply to Debate}, year = {1937}, keywords = {cited-by:G}}
+"""
+
+
+@pytest.fixture(scope="module")
+def works(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bib") / "references.bib"
+    path.write_text(BIB, encoding="utf-8")
+    works, problems = biblink.load_works(path)
+    assert problems == []
+    return works
+
+
+def keys(text, works, siglum="G"):
+    return [m.key for m in biblink.match(text, works, siglum)]
+
+
+# --- matching one citation ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Robert Conquest, The Great Terror, New York, 1968", ["conquest1968great"]),  # same title: the year decides
+    ("R. Conquest, The Great Terror: A Reassessment (New York, 1990)", ["conquest1990great"]),  # the subtitle decides
+    ("Conquest, Terror, 754", ["conquest1968great"]),  # short title right after the name; cited-by decides
+    ("Fainsod, Smolensk, 132-3.", ["fainsod1958smolensk"]),
+    ("Medvedev, History, 194-7", ["medvedev1971let", "medvedev1989let"]),  # both cited by G, no year: both stay
+    ("R.A. Medvedev, Let History Judge (New York: Columbia University Press, 1989)", ["medvedev1989let"]),
+    ("Report of the Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites (Moscow, 1938)", ["report1938bloc"]),
+    ("J. A. Getty and R. T. Manning (eds), Stalinist Terror: New Perspectives (Cambridge, 1993)", ["getty1993stalinist"]),
+])
+def test_a_citation_naming_author_and_title_matches(works, text, expected):
+    assert keys(text, works) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Robert Conquest, Kolyma: The Arctic Death Camps (London, 1978)",  # the author, another book
+    "The Great Terror was the title of many books",  # the title without the author
+    'J. Arch Getty, "Excesses are not Permitted: Mass Terror and Stalinist Governance," Russian Review (2002)',  # title words, out of order
+    "Report of Court Proceedings in the Case of the Anti-Soviet Trotskyite Centre, Moscow, 1937",  # another trial's report
+    "R.A. Medvedev, On Stalin and Stalinism (Oxford University Press, 1979)",  # a word of the subtitle only
+    "This letter was mentioned by Stalin in a speech on March 3, 1937",  # "speech" alone names no speech
+    "Fainsod suggests that Smolensk was typical",  # a short title's word, not right after the name
+])
+def test_a_citation_of_another_work_matches_nothing(works, text):
+    assert keys(text, works) == []
+
+
+def test_op_cit_names_the_only_work_of_that_author_the_witness_cites(works):
+    assert keys("Tokaev, op. cit., p. 119.", works) == ["tokaev1956comrade"]
+    assert keys("Conquest, op. cit., p. 12.", works, siglum="M") == []  # no work by Conquest cited by M
+
+
+def test_a_chapter_brings_its_book(works):
+    by_key = {w.key: w for w in works}
+    text = '"The Omnipresent Conspiracy," in Nick Lampert and Rittersporn, eds., Stalinism: Its Nature and Aftermath (Armonk, NY, 1991)'
+    found, why = biblink.resolve(biblink.match(text, works, "G"), by_key)
+    assert why == "" and [m.key for m in found] == ["rittersporn1991omnipresent", "lampert1991stalinism"]
+
+
+# --- a TEI tree -------------------------------------------------------------------------------------
+
+TEI = """<?xml version='1.0' encoding='UTF-8'?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader/>
+  <text>
+    <body>
+      <div>
+        <p>One.<note n="1" xml:id="n1"><bibl>Robert Conquest, <hi rend="italic">The Great Terror</hi>, New York, 1968</bibl>, 12.</note>
+Two.<note n="2" xml:id="n2"><bibl>Ibid., 14.</bibl></note>
+Three.<note n="3" xml:id="n3">A note of comment without a citation.</note>
+Four.<note n="4" xml:id="n4"><bibl>Ibid., 16.</bibl></note>
+Five.<note n="5" xml:id="n5"><bibl corresp="bib:fainsod1958smolensk">Fainsod, Smolensk, 5</bibl>; <bibl>ibid., 7</bibl></note>
+Six.<note n="6" xml:id="n6">See Medvedev, History, 194-7; Fainsod, Smolensk, 132.</note>
+Seven.<note n="7" xml:id="n7"><bibl>Report of the Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites</bibl></note>
+Eight.<note n="8" xml:id="n8"><bibl>Report of the Court Proceedings, 5</bibl></note>
+Nine.<note n="9" xml:id="n9"><bibl corresp="bib:tokaev1956comrade">Robert Conquest, The Great Terror: A Reassessment</bibl></note></p>
+      </div>
+    </body>
+  </text>
+</TEI>
+"""
+
+
+@pytest.fixture
+def tei_file(tmp_path):
+    path = tmp_path / "x.xml"
+    path.write_bytes(teixml.serialize(etree.fromstring(TEI.encode())))  # in canonical layout, as `edition fmt` leaves it
+    return path
+
+
+def by_line(proposals):
+    return {(p.line, p.keys, p.writable) for p in proposals}
+
+
+def test_ibid_follows_the_chain_only_to_the_citation_just_before(works, tei_file):
+    doc, _ = teixml.parse(tei_file)
+    proposals = biblink.propose(doc.getroot(), works, "G", "x.xml")
+    found = by_line(proposals)
+    assert (7, ("conquest1968great",), True) in found  # n. 1
+    assert (8, ("conquest1968great",), True) in found  # n. 2, Ibid. of n. 1
+    assert not [p for p in proposals if p.line == 10]  # n. 4: n. 3 comes between, the chain is broken
+    assert (11, ("fainsod1958smolensk",), True) in found  # the second bibl of n. 5, Ibid. of the first (already linked)
+    assert (13, ("report1938bloc",), True) in found and (14, ("report1938bloc",), True) in found  # n. 8: a short form of n. 7
+
+
+def test_a_note_without_bibl_is_reported_never_written(works, tei_file):
+    doc, _ = teixml.parse(tei_file)
+    notes = [p for p in biblink.propose(doc.getroot(), works, "G", "x.xml") if p.kind == "note"]
+    assert {p.keys[0] for p in notes} >= {"fainsod1958smolensk", "medvedev1971let", "medvedev1989let"}
+    assert not any(p.writable for p in notes) and all(p.element is None for p in notes)
+
+
+def test_an_existing_link_is_never_replaced(works, tei_file):
+    doc, _ = teixml.parse(tei_file)
+    (p,) = [p for p in biblink.propose(doc.getroot(), works, "G", "x.xml") if p.line == 15]
+    assert p.keys == ("conquest1990great",) and not p.writable and "already points to bib:tokaev1956comrade" in p.reason
+
+
+def test_a_work_the_witness_is_not_listed_as_citing_is_not_written(works, tei_file):
+    doc, _ = teixml.parse(tei_file)
+    proposals = biblink.propose(doc.getroot(), works, "K", "x.xml")  # K cites conquest1990great only
+    assert not any(p.writable and p.keys == ("conquest1968great",) for p in proposals)
+    assert any("does not list K" in p.reason for p in proposals)
+
+
+def reading(path: Path):
+    r = words.tei_reading(etree.parse(str(path)).getroot())
+    return [w.text for w in r.main], [[w.text for w in n.words] for n in r.notes]
+
+
+def test_write_adds_only_corresp_keeps_the_words_and_is_idempotent(works, tei_file):
+    before_bytes, before_words = tei_file.read_bytes(), reading(tei_file)
+    proposals, problems = biblink.link_file(tei_file, works, write=True, siglum="G")
+    assert problems == [] and sum(p.writable for p in proposals) == 5
+    after = tei_file.read_bytes()
+    assert reading(tei_file) == before_words
+    no_corresp = re.compile(rb' corresp="[^"]*"')
+    assert no_corresp.sub(b"", after) == no_corresp.sub(b"", before_bytes)  # only @corresp differs, byte for byte
+    assert after.count(b"bib:") - before_bytes.count(b"bib:") == 5
+    again, _ = biblink.link_file(tei_file, works, write=True, siglum="G")
+    assert tei_file.read_bytes() == after and not any(p.writable for p in again)
+
+
+def test_a_fresh_import_tree_is_linked_in_memory(works, tei_file):
+    root = etree.parse(str(tei_file)).getroot()
+    written = biblink.link_tree(root, "G", works)
+    assert len(written) == 5
+    assert root.xpath("count(//tei:bibl[@corresp='bib:conquest1968great'])", namespaces=teixml.NS) == 2
+
+
+# --- the edition's own files --------------------------------------------------------------------------
+
+
+def test_every_bib_key_in_the_tei_exists_in_references_bib():
+    works, problems = biblink.load_works()
+    known = {w.key for w in works}
+    used = set()
+    for path in sorted((ROOT / "tei").glob("*.xml")):
+        for el in etree.parse(str(path)).iter(tag=etree.Element):
+            used |= {t[4:] for v in el.attrib.values() for t in v.split() if t.startswith("bib:")}
+    assert used and used <= known, sorted(used - known)
+
+
+def test_the_committed_tei_has_nothing_left_to_write(tmp_path):
+    """`edition bib link --write` was run on the witnesses; a second run adds nothing and changes no byte."""
+    for name in ("khlevnyuk.xml", "emelyanov.xml", "stalin-society.xml", "martens.xml", "getty.xml"):
+        shutil.copy(ROOT / "tei" / name, tmp_path / name)
+    result = CliRunner(mix_stderr=False).invoke(main, ["bib", "link", "--write", *map(str, sorted(tmp_path.glob("*.xml")))])
+    assert result.exit_code == 0, result.stderr
+    for path in tmp_path.glob("*.xml"):
+        assert path.read_bytes() == (ROOT / "tei" / path.name).read_bytes(), path.name
+    assert "0 link(s) written" in result.stderr and "Traceback" not in result.stderr
