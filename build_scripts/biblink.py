@@ -10,7 +10,10 @@ before (the same series), and only when that one is linked to exactly one work.
 Precision comes first. Nothing is written when two works fit equally (year and `cited-by:`
 keywords break ties), when the work's keywords do not say that the witness cites it, or when the
 bibl already points elsewhere; those are reported. A note that cites works without any `bibl`
-element is reported too, never changed. Writing only adds or extends @corresp: the words of the
+element is reported too, never changed, unless `--wrap` first puts bibl around its certain
+citations (build_scripts/biblwrap.py). "Ibid." also needs no italic title left unwrapped between
+it and the bibl before, and follows the note's own number (label type="note-number" where the
+marker was printed otherwise). Writing only adds or extends @corresp: the words of the
 TEI stay as they are.
 
     works = load_works()[0]
@@ -19,6 +22,7 @@ TEI stay as they are.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -29,6 +33,7 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts, split_m
 from lxml import etree
 
 from build_scripts import bibliography as bibmod
+from build_scripts import biblwrap
 from build_scripts import teixml
 from build_scripts.problems import Problem, relpath
 
@@ -46,7 +51,7 @@ WEAK = WEAK_AFTER_NAME | frozenset("stalin lenin trotsky".split())
 IBID = re.compile(r"^\W*ibid(?:em)?\b", re.I)
 OP_CIT = re.compile(r"\bop\.?\s*cit\b", re.I)
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
-LOCATOR = re.compile(r",?\s+in\s+|\d")
+LOCATOR = re.compile(r",\s+in\s+|,\s*(?:vol|vols|no|nos|tom|ch|chs|p|pp|pt|part)\b|\d")
 BIBWORDS = frozenset("ed eds edn trans see also cited quoted pp no russian english http https www".split())
 SEGMENT = re.compile(r";|(?<=[a-z0-9)”\"])\.\s+(?=[A-Z“\"])")
 
@@ -248,6 +253,8 @@ class Proposal:
 
     def __str__(self) -> str:
         text = self.text if len(self.text) <= 90 else self.text[:87] + "…"
+        if self.kind == "wrap":
+            return f'{self.path}:{self.line}: wrap "{text}" in a bibl ({self.reason})'
         target = " or ".join(f"bib:{k}" for k in self.keys)
         return f'{self.path}:{self.line}: {self.kind} "{text}" → {target} ({self.reason})'
 
@@ -277,8 +284,28 @@ def _follows(prev: etree._Element | None, note: etree._Element | None, notes: di
         return True
     if note is None or prev_note is None or notes.get(note, -2) - notes.get(prev_note, -9) != 1:
         return False
-    a, b = prev_note.get("n", ""), note.get("n", "")
+    a, b = _number(prev_note), _number(note)
     return not (a.isdigit() and b.isdigit()) or int(b) == int(a) + 1
+
+
+def _number(note: etree._Element) -> str:
+    """The note's own number: printed with the note (label type="note-number") where the marker differs, else @n."""
+    label = note.find(teixml.tei("label") + "[@type='note-number']")
+    return (label.text or "").strip() if label is not None else note.get("n", "")
+
+
+def _titles_between(root: etree._Element):
+    """A test: does an italic title outside any bibl stand between two bibls (a citation left unwrapped)?"""
+    order = {el: i for i, el in enumerate(root.iter())}
+    marks = [order[el] for el in root.iter(teixml.tei("hi")) if _is_title(el) and _note(el) is not None]
+    return lambda a, b: bisect.bisect_right(marks, order[a]) < bisect.bisect_left(marks, order[b])
+
+
+def _is_title(el: etree._Element) -> bool:
+    if el.tag != teixml.tei("hi") or "italic" not in (el.get("rend") or "") or any(a.tag == teixml.tei("bibl") for a in el.iterancestors()):
+        return False
+    text = "".join(el.itertext()).strip()
+    return text[:1].isupper() and not IBID.match(text)
 
 
 def propose(root: etree._Element, works: list[Work], siglum: str | None, path: str) -> list[Proposal]:
@@ -288,14 +315,15 @@ def propose(root: etree._Element, works: list[Work], siglum: str | None, path: s
     resolved: dict[etree._Element, list[str]] = {}
     previous: dict[bool, etree._Element] = {}
     full: list[tuple[int, tuple[str, ...], str]] = []  # earlier citations linked to one work
+    titles = _titles_between(root)
     for bibl in teixml.BIBLS(root):
         in_note = _note(bibl) is not None
         prev = previous.get(in_note)
         previous[in_note] = bibl
         existing, text = _bib_keys(bibl), _text(bibl)
         if IBID.match(text):
-            found = resolved.get(prev, []) if _follows(prev, _note(bibl), notes) else []
-            matches = [Match(found[0], frozenset(), f"Ibid. after line {prev.sourceline}")] if len(found) == 1 else []
+            found = resolved.get(prev, []) if _follows(prev, _note(bibl), notes) and not titles(prev, bibl) else []
+            matches = [Match(found[0], frozenset(), f"Ibid. after line {_line(prev)}")] if len(found) == 1 else []
             why = ""
         else:
             matches, why = resolve(match(text, works, siglum), by_key)
@@ -303,7 +331,7 @@ def propose(root: etree._Element, works: list[Work], siglum: str | None, path: s
                 matches = _short_form(text, full, by_key)
         resolved[bibl] = existing + [m.key for m in matches if m.key not in existing]
         if len(resolved[bibl]) == 1 and not IBID.match(text):
-            full.append((bibl.sourceline, tuple(_content(words(text))), resolved[bibl][0]))
+            full.append((_line(bibl), tuple(_content(words(text))), resolved[bibl][0]))
         proposals += _for_bibl(bibl, text, matches, why, existing, siglum, by_key, path)
     return proposals + _notes_without_bibl(root, works, siglum, path)
 
@@ -328,8 +356,13 @@ def _short_form(text: str, full: list, by_key: dict[str, Work]) -> list[Match]:
     return [Match(key, frozenset(short), f"short form of the citation at line {line}")]
 
 
+def _line(el: etree._Element) -> int:
+    """The element's line, or its nearest ancestor's (a bibl wrapped in memory has none yet)."""
+    return next((a.sourceline for a in (el, *el.iterancestors()) if a.sourceline), 0)
+
+
 def _for_bibl(bibl, text, matches, why, existing, siglum, by_key, path) -> list[Proposal]:
-    line = bibl.sourceline or 0
+    line = _line(bibl)
     if why:
         return [Proposal(path, line, "bibl", text, tuple(why.removeprefix("ambiguous: ").replace("bib:", "").split(" or ")), "ambiguous; not written", False, bibl)]
     out = []
@@ -390,15 +423,26 @@ def siglum_of(path: Path) -> str | None:
     return next((w.siglum for w in witnesses.load()[0] if w.tei == path.name), None)
 
 
-def link_file(path: Path, works: list[Work], write: bool = False, siglum: str | None = None) -> tuple[list[Proposal], list[Problem]]:
-    """Proposals for one TEI file; with write, the writable ones applied and the file re-serialized."""
+def link_file(path: Path, works: list[Work], write: bool = False, siglum: str | None = None,
+              wrap: bool = False) -> tuple[list[Proposal], list[Problem]]:
+    """Proposals for one TEI file; with write, the writable ones applied and the file re-serialized.
+
+    With wrap, the citations of the notes without bibl are first wrapped in bibl elements
+    (build_scripts.biblwrap), reported as proposals of kind "wrap", and linked like the others.
+    """
     doc, problems = teixml.parse(path)
     if doc is None:
         return [], problems
-    proposals = propose(doc.getroot(), works, siglum or siglum_of(path), relpath(path))
-    if write and apply(proposals):
+    wrapped = wrap_proposals(biblwrap.wrap_tree(doc.getroot()), relpath(path)) if wrap else []
+    proposals = wrapped + propose(doc.getroot(), works, siglum or siglum_of(path), relpath(path))
+    if write and (apply(proposals) or wrapped):
         path.write_bytes(teixml.serialize(doc.getroot()))
     return proposals, problems
+
+
+def wrap_proposals(bibls: list[etree._Element], path: str) -> list[Proposal]:
+    """The new bibls as lines of the report (writable: written with --write)."""
+    return [Proposal(path, _line(b), "wrap", _text(b), (), "a citation in a note without bibl", True) for b in bibls]
 
 
 def link_tree(root: etree._Element, siglum: str | None, works: list[Work] | None = None) -> list[Proposal]:

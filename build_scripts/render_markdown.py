@@ -23,19 +23,12 @@ SPACE = re.compile(r"[ \t\r\n]+")
 STYLE_TAGS = {"italic": "em", "bold": "strong", "superscript": "sup", "subscript": "sub", "underline": "u", "strike": "s"}
 
 
+ESCAPES = {ord(ch): "\\" + ch for ch in MD_ESCAPED} | {ord("<"): "&lt;", ord("&"): "&amp;"}
+
+
 def escape(text: str) -> str:
     """Source text → Markdown that renders exactly this text (whitespace collapsed)."""
-    out = []
-    for ch in SPACE.sub(" ", text):
-        if ch in MD_ESCAPED:
-            out.append("\\" + ch)
-        elif ch == "<":
-            out.append("&lt;")
-        elif ch == "&":
-            out.append("&amp;")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return SPACE.sub(" ", text).translate(ESCAPES)
 
 
 def attr(value: str) -> str:

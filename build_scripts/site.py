@@ -88,6 +88,7 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     full_without_rights: list[str] = field(default_factory=list)
     cache: dict = field(default_factory=dict)  # saved by `save_cache` once the output is in place
+    app_cache: dict = field(default_factory=dict)  # the apparatus stage's output, reused while its inputs are unchanged
 
     @property
     def failed(self) -> bool:
@@ -169,9 +170,28 @@ def one_corpus(app):
         app._load = loader
 
 
+def app_key(project: Project, app, state: dict) -> str:
+    """What the apparatus stage's output depends on: every TEI file, its own code, and (when its
+    pages() takes `locate`) the page of every id."""
+    code = sorted(Path(app.__file__).parent.glob("*.py"))
+    anchors = json.dumps({f: st["anchors"] for f, st in sorted(state.items())}, sort_keys=True) if takes(app.pages, "locate") else ""
+    return digest(code + sorted((project.root / "tei").glob("*.xml")) + [project.manifest], anchors)
+
+
+def takes(function, parameter: str) -> bool:
+    return parameter in inspect.signature(function).parameters
+
+
+def app_marks(app, project: Project, siglum: str, result: Result) -> dict:
+    cached = result.app_cache.setdefault("marks", {})
+    if siglum not in cached:
+        cached[siglum] = app_call(app.marks, project, siglum)
+    return cached[siglum]
+
+
 def app_call(function, project: Project, *args, **kwargs):
     """Call an apparatus function on this project's TEI folder when it takes `tei_dir`."""
-    if "tei_dir" in inspect.signature(function).parameters:
+    if takes(function, "tei_dir"):
         kwargs["tei_dir"] = project.root / "tei"
     return function(*args, **kwargs)
 
@@ -215,9 +235,13 @@ def witness_doc(project: Project, w: manifest.Witness, everything: bool, keep: d
     return doc
 
 
-def witness_state(w: manifest.Witness, doc: Document, sha: str) -> dict:
+def plan_pages(w: manifest.Witness, doc: Document) -> list[site_pages.Page]:
+    return site_pages.plan(doc, landing.folder(w), landing.title(w))
+
+
+def witness_state(w: manifest.Witness, doc: Document, sha: str, pages: list[site_pages.Page] | None = None) -> dict:
     """The plan of one witness as the cache keeps it: its pages and the page of every id."""
-    pages = site_pages.plan(doc, landing.folder(w), landing.title(w))
+    pages = pages if pages is not None else plan_pages(w, doc)
     return {"sha": sha, "pages": [[p.src, p.title] for p in pages], "root": doc.siglum, "landing": f"{landing.folder(w)}/index.md",
             "anchors": {i: [p.src, a] for p in pages for i, a in p.anchors.items()}, "links": []}
 
@@ -238,6 +262,7 @@ def render(project: Project = Project(), out: Path | None = None, everything: bo
     old = cache.get("witnesses", {}) if cache.get("key") == key else {}
     state: dict[str, dict] = {}
     docs: dict[str, Document] = {}
+    plans: dict[str, list[site_pages.Page]] = {}
     present = [w for w in wits if project.tei(w).exists()]
     for w in present:
         sha = hashlib.sha256(project.tei(w).read_bytes()).hexdigest()
@@ -248,34 +273,40 @@ def render(project: Project = Project(), out: Path | None = None, everything: bo
         if doc is None:
             continue
         docs[w.tei] = doc
-        state[w.tei] = witness_state(w, doc, sha)
+        plans[w.tei] = plan_pages(w, doc)
+        state[w.tei] = witness_state(w, doc, sha, plans[w.tei])
     moved = {f for f in docs if old.get(f, {}).get("anchors") != state[f]["anchors"]}
     for w in present:  # witnesses linking to a witness whose anchors moved are rendered again
         if w.tei in state and w.tei not in docs and set(state[w.tei].get("links", [])) & moved:
             docs[w.tei] = witness_doc(project, w, everything, keep)
     if result.failed:
         return result
+    if app is not None:
+        key_now = app_key(project, app, state)
+        result.app_cache = cache.get("apparatus") if (cache.get("apparatus") or {}).get("key") == key_now else {"key": key_now}
     files: dict[str, str] = {}
     with one_corpus(app):
         for w in present:
             if w.tei in docs:
-                files.update(render_witness(w, docs[w.tei], state, bib_keys, app, result, project))
+                pages = plans.get(w.tei) or plan_pages(w, docs[w.tei])
+                files.update(render_witness(w, pages, state, bib_keys, app, result, project))
         by_siglum = {w.siglum: state[w.tei]["pages"] for w in present if w.tei in state}
-        files.update(around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, app))
+        files.update(around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, app, result))
     for w in present:
         if publication(w, everything) == "full" and w.facts.get("rights", {}).get("status") != "cleared":
             result.full_without_rights.append(f"{w.siglum} (rights {w.facts.get('rights', {}).get('status', 'unknown')})")
     if result.failed:
         return result
     write_files(out, files, {s for st in state.values() for s, _ in st["pages"]}, result)
-    result.cache = {"key": key, "plan": plan_key(project, everything), "witnesses": state, "bibliography": bib_cache}
+    result.cache = {"key": key, "plan": plan_key(project, everything), "witnesses": state, "bibliography": bib_cache,
+                    "apparatus": result.app_cache}
     remember_plan(project, everything, state)
     if out == project.generated:
         save_cache(project, result)
     return result
 
 
-def render_witness(w: manifest.Witness, doc: Document, state: dict, bib_keys: set[str], app, result: Result,
+def render_witness(w: manifest.Witness, pages: list[site_pages.Page], state: dict, bib_keys: set[str], app, result: Result,
                    project: Project = Project()) -> dict[str, str]:
     """Markdown of every text page of one witness, keyed by path under docs/."""
     anchors = {f: st["anchors"] for f, st in state.items()}
@@ -286,9 +317,8 @@ def render_witness(w: manifest.Witness, doc: Document, state: dict, bib_keys: se
             return state[file]["pages"][0][0]
         return found[0] if found else None
 
-    marks = app_call(app.marks, project, w.siglum) if app else {}
+    marks = app_marks(app, project, w.siglum, result) if app else {}
     files, links = {}, set()
-    pages = site_pages.plan(doc, landing.folder(w), landing.title(w))
     for page in pages:
         ctx = Context(page.src, w.tei, anchor_page, lambda k: "edition/bibliography.md" if k in bib_keys else None, marks, page.start_page)
         heading = not (len(page.nodes) == 1 and getattr(page.nodes[0], "head", None) is not None)
@@ -302,7 +332,7 @@ def render_witness(w: manifest.Witness, doc: Document, state: dict, bib_keys: se
     return files
 
 
-def around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, app) -> dict[str, str]:
+def around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, app, result: Result) -> dict[str, str]:
     files: dict[str, str] = {}
     published = {w.siglum: publication(w, everything) for w in wits}
     for w in present:
@@ -325,7 +355,9 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
         files["edition/bibliography.md"] = bib_md
         extra.append(("edition/bibliography.md", "Bibliography"))
     if app is not None:
-        for rel, text in app_pages(app, state, project).items():
+        if "pages" not in result.app_cache:
+            result.app_cache["pages"] = app_pages(app, state, project)
+        for rel, text in result.app_cache["pages"].items():
             files[f"edition/{rel}"] = text
             if rel.endswith("index.md"):
                 extra.append((f"edition/{rel}", "Apparatus"))  # other apparatus pages: not_in_nav (mkdocs.yml)
@@ -342,7 +374,7 @@ def app_pages(app, state: dict, project: Project = Project()) -> dict[str, str]:
         found = state.get(file, {}).get("anchors", {}).get(ident)
         return found[0].removeprefix("edition/") if found else None
 
-    if "locate" in inspect.signature(app.pages).parameters:
+    if takes(app.pages, "locate"):
         return app_call(app.pages, project, locate=locate)
     return app_call(app.pages, project)
 

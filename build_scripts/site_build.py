@@ -35,8 +35,9 @@ class BuildResult:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def mkdocs_build(project: site.Project, docs_dir: Path, site_dir: Path, strict: bool = True) -> list[Problem]:
-    """Run MkDocs in this process; its warnings go to stderr, and fail the build in strict mode."""
+def mkdocs_build(project: site.Project, docs_dir: Path, site_dir: Path, strict: bool = True, offline: bool = False) -> list[Problem]:
+    """Run MkDocs in this process; its warnings go to stderr, and fail the build in strict mode.
+    offline: with Material's offline plugin on (page.html URLs, search from file://)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -51,6 +52,8 @@ def mkdocs_build(project: site.Project, docs_dir: Path, site_dir: Path, strict: 
         snippets = config.mdx_configs.get("pymdownx.snippets")
         if snippets is not None:  # include the staged docs' generated snippets, not those of docs/
             snippets["base_path"] = [str(docs_dir)]
+        if offline:
+            config.plugins["material/offline"].config.enabled = True
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

@@ -34,12 +34,14 @@ def render(publish_all: bool | None) -> None:
 @click.command()
 @PUBLISH_ALL
 @click.option("--skip-check", is_flag=True, help="Do not run `edition check` first (previews while the TEI is being fixed).")
-def build(publish_all: bool | None, skip_check: bool) -> None:
-    """Check, render and build the website into site/ (mkdocs build --strict); nothing is written on failure."""
+@click.option("--no-downloads", is_flag=True, help="Skip the PDFs and the offline zip (quicker previews; their links then lead to empty placeholders).")
+def build(publish_all: bool | None, skip_check: bool, no_downloads: bool) -> None:
+    """Check, render and build the website into site/ (mkdocs build --strict), with the PDFs and the
+    offline edition in site/downloads/; nothing is written on failure."""
     from build_scripts import site_build
     from build_scripts.cli import report
 
-    result = site_build.build(everything=publish_all, check=not skip_check)
+    result = site_build.build(everything=publish_all, check=not skip_check, extras=not no_downloads)
     report(result.problems)  # the render's, MkDocs', the downloads'
     if result.render is not None:
         _summary(result.render, problems=False)

@@ -5,8 +5,8 @@ core does the work while MkDocs builds the site):
   - `pdfs`: the whole edition and one PDF per witness (build_scripts.pdf.build_witnesses) and the
     sample course pack (courses/sample.yml), with the site's publication settings (EDITION_PUBLISH_ALL
     as the site build was asked);
-  - `offline`: a second MkDocs build of the same staged Markdown with Material's offline plugin
-    (OFFLINE=true: page.html URLs, the search index inlined in a script), zipped.
+  - `offline`: a second MkDocs build of the same staged Markdown with Material's offline plugin on
+    (page.html URLs, the search index inlined in a script), zipped.
 `finish` then puts the PDFs into both sites and adds them to the zip.
 
 The site's sample course pack honours sources/excerpts.yml as the site does: a passage of a witness
@@ -29,7 +29,8 @@ from build_scripts.problems import Location, Problem
 
 SAMPLE_COURSE = "courses/sample.yml"
 ZIP_FOLDER = "purges-edition"  # the folder the offline zip unpacks into
-NOT_OFFLINE = {"404.html", "sitemap.xml", "sitemap.xml.gz"}  # a web server's files: no use from file://
+NOT_OFFLINE = {"404.html", "sitemap.xml", "sitemap.xml.gz",  # a web server's files: no use from file://
+               "search/search_index.json"}  # offline search reads search/search_index.js
 
 
 @dataclass
@@ -62,7 +63,7 @@ def start_pdfs(out_dir: Path, everything: bool, work: Path) -> Job:
 
 
 def start_offline(docs: Path, site_dir: Path, work: Path) -> Job:
-    return start("offline", [str(docs), str(site_dir)], work, {"OFFLINE": "true"})
+    return start("offline", [str(docs), str(site_dir)], work, {})
 
 
 def finish(pdf_dir: Path, site_dir: Path, offline_dir: Path, zip_path: Path) -> int:
@@ -76,7 +77,8 @@ def finish(pdf_dir: Path, site_dir: Path, offline_dir: Path, zip_path: Path) -> 
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for path in sorted(offline_dir.rglob("*")):
-            if path.is_file() and path.relative_to(offline_dir).as_posix() not in NOT_OFFLINE:
+            rel = path.relative_to(offline_dir).as_posix()
+            if path.is_file() and rel not in NOT_OFFLINE and path.suffix != ".map":  # source maps: for developers
                 stored = path.suffix in (".pdf", ".gz", ".png", ".jpg", ".woff2")  # compressed already
                 archive.write(path, f"{ZIP_FOLDER}/{path.relative_to(offline_dir).as_posix()}",
                               zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
@@ -153,7 +155,7 @@ def pdfs_main(out_dir: Path, work: Path) -> int:
 def offline_main(docs: Path, site_dir: Path) -> int:
     from build_scripts import site, site_build
 
-    problems = site_build.mkdocs_build(site.Project(), docs, site_dir)
+    problems = site_build.mkdocs_build(site.Project(), docs, site_dir, offline=True)
     for p in problems:
         print(p, file=sys.stderr)
     return 1 if problems else 0

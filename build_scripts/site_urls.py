@@ -27,8 +27,12 @@ def page_url(src: str) -> str:
 
 def locate(state: dict, file: str, ident: str) -> str | None:
     """The URL of `ident` of TEI file `file` in a render plan (site.plan()); None if not shown."""
+    if not ident:
+        return None
     entry = state.get(file)
-    if not entry or not ident:
+    if entry is None:  # a file name the plan does not know (e.g. guessed from a siglum): ids are unique
+        entry = next((e for e in state.values() if ident in e.get("anchors", {}) or ident == e.get("root")), None)
+    if entry is None:
         return None
     found = entry.get("anchors", {}).get(ident)
     if found:

@@ -206,3 +206,117 @@ def test_the_committed_tei_has_nothing_left_to_write(tmp_path):
     for path in tmp_path.glob("*.xml"):
         assert path.read_bytes() == (ROOT / "tei" / path.name).read_bytes(), path.name
     assert "0 link(s) written" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- wrapping the citations of notes without bibl (`edition bib link --wrap`, build_scripts/biblwrap.py) ---------------
+
+from build_scripts import biblwrap  # noqa: E402
+
+NOTE = '<note xmlns="http://www.tei-c.org/ns/1.0" n="1">{}</note>'
+
+
+def wrapped(inner: str) -> list[str]:
+    """The bibls the wrapper makes in a note, as markup (namespace left out)."""
+    note = etree.fromstring(NOTE.format(inner))
+    before = "".join(note.itertext())
+    bibls = biblwrap.wrap(biblwrap.flatten(note), biblwrap.find(biblwrap.flatten(note)))
+    assert "".join(note.itertext()) == before  # only markup was added
+    return [re.sub(r' xmlns="[^"]*"', "", etree.tostring(b, encoding="unicode", with_tail=False)) for b in bibls]
+
+
+@pytest.mark.parametrize("inner, expected", [
+    ('Conquest, <hi rend="italic">Terror</hi>, 754. Such statements would be astonishing.',
+     ['<bibl>Conquest, <hi rend="italic">Terror</hi>, 754</bibl>']),  # the commentary after it stays out
+    ('See Sheila Fitzpatrick, <hi rend="italic">Education and Social Mobility</hi>, New York, 1979; Kendall Bailes, '
+     '<hi rend="italic">Technology and Society</hi>, Princeton, N.J., 1978.',
+     ['<bibl>Sheila Fitzpatrick, <hi rend="italic">Education and Social Mobility</hi>, New York, 1979</bibl>',
+      '<bibl>Kendall Bailes, <hi rend="italic">Technology and Society</hi>, Princeton, N.J., 1978</bibl>']),  # "See" stays out
+    ('A. Avtorkhanov, <hi rend="italic">Stalin</hi>, New York, 1959, 11-107, describes the 1929 battle.',
+     ['<bibl>A. Avtorkhanov, <hi rend="italic">Stalin</hi>, New York, 1959, 11-107</bibl>']),
+    ('<hi rend="italic">Ibid.</hi>, 98.', ['<bibl><hi rend="italic">Ibid.</hi>, 98</bibl>']),
+    ('WKP 384, p. 120, shows the division of responsibility.', ['<bibl>WKP 384, p. 120</bibl>']),
+    ('Khrushchev, "Secret Speech," 35.', ['<bibl>Khrushchev, "Secret Speech," 35</bibl>']),
+    ('I. P. Rumiantsev, "Vtoraia proverka" (The second verification), <hi rend="italic">PS</hi>, no. 17, Oct. 1935, 19.',
+     ['<bibl>I. P. Rumiantsev, "Vtoraia proverka" (The second verification), <hi rend="italic">PS</hi>, no. 17, Oct. 1935, 19</bibl>']),
+    ('Stalin said, “We must make good this distance.” <hi rend="italic">Pravda</hi>, Feb. 5, 1931.',
+     ['<bibl><hi rend="italic">Pravda</hi>, Feb. 5, 1931</bibl>']),  # a quotation is not a title
+    ('See the <hi rend="italic">History of the CPSU (b), Short Course</hi>, Moscow, 1938, for example.',
+     ['<bibl><hi rend="italic">History of the CPSU (b), Short Course</hi>, Moscow, 1938</bibl>']),
+    ('Ti<pb n="5"/>tle pages: Fainsod, <hi rend="italic">Smolensk</hi>, 1<pb n="6"/>32.',
+     ['<bibl>Fainsod, <hi rend="italic">Smolensk</hi>, 1<pb n="6"/>32</bibl>']),  # a page break inside goes with it
+])
+def test_wrap_puts_bibl_around_the_certain_citations(inner, expected):
+    assert wrapped(inner) == expected
+
+
+@pytest.mark.parametrize("inner", [
+    "WKP 89 comprises the files of the party group in Factory No. 35.",  # a file named as a noun
+    'Smolensk Archive files are numbered with the prefix "WKP"; thus WKP 324.',  # an example of a code
+    'The <hi rend="italic">proverka</hi>, 1935, was cursory.',  # an italic term, not a title
+    'It appeared in <hi rend="italic">Pravda</hi> on July 7, 1935.',  # a title in a sentence: no list follows
+    'Robert Tucker has also emphasized this point in <hi rend="italic">Stalin as Revolutionary</hi>.',
+    'See <hi rend="italic">The Great Purge Trial, and Conquest, Terror</hi>, ch. 11.',  # one italic run over two works
+])
+def test_wrap_leaves_what_is_not_certainly_one_citation(inner):
+    assert wrapped(inner) == []
+
+
+def test_wrap_stops_before_the_next_citations_author():
+    assert wrapped('Conquest, <hi rend="italic">Terror</hi>, 755-6, and Medvedev, <hi rend="italic">History</hi>, 216.') == [
+        '<bibl>Conquest, <hi rend="italic">Terror</hi>, 755-6</bibl>', '<bibl>Medvedev, <hi rend="italic">History</hi>, 216</bibl>']
+
+
+TEI_WRAP = """<?xml version='1.0' encoding='UTF-8'?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader/>
+  <text>
+    <body>
+      <div>
+        <p>One.<note n="1" xml:id="n1">Merle Fainsod, <hi rend="italic">Smolensk Under Soviet Rule</hi>, Cambridge, Mass., 1958, 5.</note>
+Two.<note n="3" xml:id="n2"><label type="note-number">2</label> <hi rend="italic">Ibid.</hi>, 7.</note>
+Three.<note n="3" xml:id="n3">See <hi rend="italic">Pravda</hi> on July 7, 1935. <hi rend="italic">Ibid.</hi>, 9.</note>
+Four.<note n="4" xml:id="n4">Report of Court Proceedings in the Case of the Anti-Soviet Trotskyite Centre, Moscow, 1937.</note></p>
+      </div>
+    </body>
+  </text>
+</TEI>
+"""
+
+
+def test_wrap_then_link_follows_the_note_numbers_printed_with_the_notes(works, tmp_path):
+    path = tmp_path / "g.xml"
+    path.write_bytes(teixml.serialize(etree.fromstring(TEI_WRAP.encode())))
+    before = reading(path)
+    proposals, problems = biblink.link_file(path, works, write=True, siglum="G", wrap=True)
+    assert problems == [] and reading(path) == before
+    root = etree.parse(str(path)).getroot()
+    corresp = {n.get(teixml.XML_ID): [b.get("corresp") for b in n.iter(teixml.tei("bibl"))] for n in root.iter(teixml.tei("note"))}
+    assert corresp["n1"] == ["bib:fainsod1958smolensk"]
+    assert corresp["n2"] == ["bib:fainsod1958smolensk"]  # marker printed "3", the note's own number 2 follows 1
+    assert corresp["n3"] == [None]  # an unwrapped title (Pravda) stands between: the Ibid. is not Fainsod
+    assert corresp["n4"] == []  # not a citation the wrapper is sure of; never linked to another trial's report
+    assert sum(p.kind == "wrap" for p in proposals) == 3
+
+
+def test_a_short_form_is_not_a_longer_title_that_shares_its_first_words(works):
+    full = [(1, tuple(biblink._content(biblink.words("Report of the Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites"))), "report1938bloc")]
+    by_key = {w.key: w for w in works}
+    assert biblink._short_form("Report of Court Proceedings in the Case of the Anti-Soviet Trotskyite Centre, Moscow, 1937", full, by_key) == []
+    assert [m.key for m in biblink._short_form("Report of the Court Proceedings, 5", full, by_key)] == ["report1938bloc"]
+
+
+def test_a_fresh_import_of_getty_wraps_and_links_the_notes_as_the_committed_tei(tmp_path):
+    """`edition import G` wraps the citations of the notes (monograph.py) and links them (importer.py):
+    the same bibls, with the same @corresp, as tei/getty.xml, where `edition bib link --wrap --write` put them."""
+    from build_scripts import importer
+
+    def note_bibls(path):
+        root = etree.parse(str(path)).getroot()
+        return [(next(b.iterancestors(teixml.tei("note"))).get(teixml.XML_ID), " ".join("".join(b.itertext()).split()), b.get("corresp"))
+                for b in teixml.BIBLS(root) if next(b.iterancestors(teixml.tei("note")), None) is not None]
+
+    path, problems = importer.run("G", out_dir=tmp_path)
+    assert path is not None, [p.message for p in problems]
+    fresh, committed = note_bibls(path), note_bibls(ROOT / "tei" / "getty.xml")
+    assert fresh == committed
+    assert len(committed) > 800 and sum(1 for *_, c in committed if c) > 100  # 905 bibls, 108 linked when written

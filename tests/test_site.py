@@ -273,3 +273,113 @@ def test_an_unknown_excerpt_id_is_reported(scratch):
     scratch.excerpts.write_text("G:\n  - G.c6.p1\n  - G.nowhere\n", encoding="utf-8")
     result = site.render(scratch, everything=False, use_cache=False)
     assert [(p.code, p.severity) for p in result.problems if p.code.startswith("site.")] == [("site.excerpt-unknown", "warning")]
+
+
+# --- public URLs, redirects, changelog, downloads ----------------------------------------------------
+def test_url_for_names_the_page_and_anchor_of_an_id(site_dir):
+    from build_scripts import pdf
+
+    cases = {"G.c6.d2.p6": "G.c6.d2.p6", "G.pb150": "G.pb150", "M.body": "M.body"}
+    for ident, anchor in cases.items():
+        file = next(w.tei for w in WITNESSES if w.siglum == ident[0])
+        url = site.url_for(file, ident, everything=True)
+        path, _, fragment = url.partition("#")
+        assert fragment == anchor and (site_dir / path / "index.html").exists(), url
+        assert anchor in parse(site_dir / path / "index.html").xpath("//@id")
+    note = next(i for i in site.plan(everything=True)["getty.xml"]["anchors"] if ".n" in i)
+    assert site.url_for("getty.xml", note, everything=True).endswith(f"#fn:{note}")
+    assert site.url_for("getty.xml", "G", everything=True) == "edition/getty/"  # the root id: the landing page
+    assert site.url_for("getty.xml", "G.nowhere") is None and site.url_for("nowhere.xml", "G.nowhere") is None
+    assert site.url_for("G.xml", "G.c6.d2.p6", everything=True) == site.url_for("getty.xml", "G.c6.d2.p6", everything=True)
+    # a PDF's link from Martens to Getty loses its file on the way; the siglum finds it
+    assert pdf.permalink("martens.xml", "G.pb137").startswith(pdf.SITE_URL + "edition/getty/")
+
+
+def test_a_redirect_page_forwards_an_old_url(site_dir, tmp_path):
+    from build_scripts import registry, site_urls
+
+    reg, redirects = tmp_path / "published-ids.tsv", tmp_path / "redirects.yml"
+    new_p = site.url_for("getty.xml", "G.c6.p1", everything=True)
+    reg.write_text(registry.HEADER + "G.c6.p0\tgetty.xml\tedition/getty/G.c6-old/#G.c6.p0\n"
+                   "G.c6.gone\tgetty.xml\tedition/getty/G.c6/#G.c6.gone\nG.c6.p1\tgetty.xml\t" + new_p + "\n", encoding="utf-8")
+    redirects.write_text("redirects:\n  G.c6.p0: G.c6.p1\n  G.c6.gone: G.c6.p1\n", encoding="utf-8")
+    mapping = registry.redirects(reg, redirects)
+    assert mapping["edition/getty/G.c6-old/#G.c6.p0"].endswith("#G.c6.p1")
+    written, fragments = site_urls.write_redirect_pages(site_dir, mapping)
+    assert written == ["edition/getty/G.c6-old/index.html"]  # the page of G.c6.gone still exists: no page there
+    assert fragments == {"G.c6.gone": mapping["edition/getty/G.c6/#G.c6.gone"]}
+    page = parse(site_dir / written[0])
+    assert page.xpath("//link[@rel='canonical']/@href") == ["../G.c6/#G.c6.p1"]
+    assert page.xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=../G.c6/#G.c6.p1"]
+    assert broken_links(site_dir, [site_dir / written[0]]) == []
+
+
+def test_the_build_writes_redirect_pages_from_sources_redirects_yml(scratch):
+    from build_scripts import registry, site_build
+
+    (scratch.root / "references.bib").write_bytes((ROOT / "references.bib").read_bytes())
+    (scratch.root / "build_scripts").symlink_to(ROOT / "build_scripts")  # the hooks of mkdocs.yml
+    old = "edition/martens/M.body-1/#M.body.p0"
+    scratch.registry.write_text(registry.HEADER + f"M.body.p0\tmartens.xml\t{old}\n", encoding="utf-8")
+    scratch.redirects.write_text("redirects:\n  M.body.p0: M.body.p1\n", encoding="utf-8")
+    out = scratch.root / "site"
+    result = site_build.build(scratch, everything=True, site_dir=out, check=False, keep_markdown=False, extras=False)
+    assert result.ok, result.problems
+    page = parse(out / "edition" / "martens" / "M.body-1" / "index.html")
+    assert page.xpath("//link[@rel='canonical']/@href") == ["../M.body/#M.body.p1"]
+    assert "window.__edition_redirects = {}" in (out / "assets" / "redirects.js").read_text(encoding="utf-8")
+
+
+def test_the_changelog_is_a_page_of_the_about_section(site_dir):
+    from build_scripts import changelog
+
+    page = parse(site_dir / "about" / "changelog" / "index.html")
+    text = " ".join(page.xpath("//article")[0].text_content().split())
+    assert "Changes recorded in the TEI files" in text
+    changes = changelog.tei_changes()
+    assert changes and all(" ".join(c.description.split())[:40] in text for c in changes)
+    assert page.xpath("//a[@rel='edit']/@href")[0].endswith("/CHANGELOG.md")
+    assert "Changelog" in [a.text_content().strip() for a in parse(site_dir / "index.html").xpath("//nav//a")]
+
+
+def test_the_downloads_are_built_and_linked(site_dir):
+    downloads = site_dir / "downloads"
+    pdfs = ["edition.pdf", "course-sample.pdf"] + [w.tei.replace(".xml", ".pdf") for w in WITNESSES]
+    for name in pdfs:
+        assert (downloads / name).read_bytes()[:5] == b"%PDF-", name  # a real PDF, not the placeholder
+    assert (downloads / "edition-offline.zip").stat().st_size > 1_000_000
+    home = {a.get("href") for a in parse(site_dir / "index.html").xpath("//article//a")}
+    assert {"downloads/edition.pdf", "downloads/edition-offline.zip"} <= home
+    offline = {a.get("href") for a in parse(site_dir / "about" / "offline" / "index.html").xpath("//article//a")}
+    assert {f"../../downloads/{n}" for n in pdfs + ["edition-offline.zip"]} <= offline
+    for w in WITNESSES:
+        landing = parse(site_dir / "edition" / w.tei.removesuffix(".xml") / "index.html")
+        assert f"../../downloads/{w.tei.replace('.xml', '.pdf')}" in landing.xpath("//article//a/@href")
+
+
+def test_the_pdfs_publish_what_the_site_publishes(site_dir):
+    """The session's site publishes everything: so does its Getty PDF (a passage excerpts would withhold)."""
+    from pypdf import PdfReader
+
+    listed = yaml.safe_load((ROOT / "sources" / "excerpts.yml").read_text(encoding="utf-8"))["G"]
+    root = etree.parse(str(ROOT / "tei" / "getty.xml"))
+    xml_id = "{http://www.w3.org/XML/1998/namespace}id"
+    unlisted = next(p for p in root.iterfind(".//tei:body//tei:p", NS)
+                    if p.get(xml_id) and p.get(xml_id) not in listed and len("".join(p.itertext()).split()) > 30)
+    words_of_p = " ".join("".join(unlisted.itertext()).split()[5:12])
+    text = " ".join("".join(page.extract_text() for page in PdfReader(site_dir / "downloads" / "getty.pdf").pages).split())
+    assert words_of_p in text
+
+
+def test_the_public_sample_course_keeps_to_the_excerpts(tmp_path):
+    from build_scripts import site_downloads
+
+    course = site_downloads.published_course(ROOT / "courses" / "sample.yml", False, tmp_path / "sample.yml")
+    passages = yaml.safe_load(course.read_text(encoding="utf-8"))["passages"]
+    listed = yaml.safe_load((ROOT / "sources" / "excerpts.yml").read_text(encoding="utf-8"))
+    excerpted = {w.siglum for w in WITNESSES if w.fact("publication") == "excerpts"}
+    for spec in passages:
+        if spec["witness"] in excerpted:
+            assert set(spec) == {"witness", "id"} and spec["id"] in listed[spec["witness"]]
+    assert [s["id"] for s in passages if s["witness"] == "K"] == ["K.art.p1", "K.art.p2"]  # K.art.p1–p8 in the sample; two listed
+    assert site_downloads.published_course(ROOT / "courses" / "sample.yml", True, tmp_path / "x.yml") == ROOT / "courses" / "sample.yml"

@@ -39,21 +39,21 @@ def _word(raw: str) -> tuple[str, bool, bool, bool]:
     return norm, bracketed, bool(GAP.match(raw)), bool(GAP.search(raw[1:])) if norm else bool(GAP.search(raw))
 
 
-_NORMS: dict[str, str] = {}  # raw run → normal form ('' for punctuation or an editorial mark)
+# Characters that are never part of a word's normal form: ASCII punctuation and symbols (the space
+# stays: it joins the runs below) and the quotation marks and dashes of printed English.
+_DELETE = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum() and chr(c) != " ") + "’‘“”„‚«»‹›–—…•·′″§¶†‡°")
 
 
 def words(text: str) -> list[str]:
     """The normal forms of `tokens(text)`, without building tokens (the detector's index needs no more).
-    The loops run in C (map, filter) over a cache of runs already seen."""
-    if len(_NORMS) > 1 << 21:
-        _NORMS.clear()
+
+    The work runs in C over the whole passage (split, translate, lower); only runs that keep a
+    non-ASCII letter go through `normal` one by one, and "sic" is checked for its brackets."""
     parts = SEPARATOR.split(text)
-    norms = list(map(_NORMS.get, parts))
-    if None in norms:
-        for i, norm in enumerate(norms):
-            if norm is None:
-                norm, bracketed, _, _ = _word(parts[i])
-                norms[i] = _NORMS[parts[i]] = "" if bracketed else norm
+    cleaned = " ".join(parts).translate(_DELETE)
+    norms = cleaned.lower().split(" ") if cleaned.isascii() else [w.lower() if w.isascii() else normal(parts[i]) for i, w in enumerate(cleaned.split(" "))]
+    if "sic" in norms:
+        norms = ["" if n == "sic" and _word(parts[i])[1] else n for i, n in enumerate(norms)]
     return list(filter(None, norms))
 
 

@@ -27,7 +27,7 @@ PAGES = re.compile(r"(\d+)\s*(?:-+|–|—)\s*(\d+)|(\d+)")
 SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+(?=\s|$)|$)")
 CERTAIN = (None, "high")  # pb/@cert values whose page numbers can contradict a citation
 MIN_COVERAGE = 0.5  # share of the quoted words that must be found
-RESTATED_WORDS, RESTATED_COVERAGE = 5, 0.4  # a sentence restates the cited page
+RESTATED_WORDS, RESTATED_COVERAGE = 5, 0.2  # a sentence restates the cited page
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Hit:
     matched: int
     coverage: float
     variants: tuple
+    content: int = 0  # matched words that are not function words
 
 
 def cited_pages(ref: etree._Element) -> list[str]:
@@ -47,7 +48,10 @@ def cited_pages(ref: etree._Element) -> list[str]:
     m = re.search(r"\.pb(\d+)$", target)
     if m:
         pages.append(m.group(1))
-    for a, b, single in PAGES.findall("".join(ref.itertext())):
+    text = "".join(ref.itertext())
+    if not (pages or re.search(r"\bpp?\.|\bpages?\b", text)):
+        return []  # "chap. 6" names a division, not a page
+    for a, b, single in PAGES.findall(text):
         if single:
             pages.append(single)
         elif a and b and int(b) >= int(a) and int(b) - int(a) < 20:
@@ -77,32 +81,61 @@ def locate(query: list[Token], q_text: str, candidates: list[Passage]) -> Hit | 
         slack = max(3, len(qn) // 3)
         lo, hi = max(0, diagonal - slack), min(len(ct), diagonal + len(qn) + slack)
         hit = _fit(ct[lo:hi], query, cand, q_text)
-        if hit and (top is None or hit.matched > top.matched):
+        if hit and (top is None or (hit.matched, top.end - top.start) > (top.matched, hit.end - hit.start)):
             top = hit
     return top
 
 
 def _fit(window: list[Token], query: list[Token], cand: Passage, q_text: str) -> Hit | None:
-    ops = align.align([t.norm for t in window], [t.norm for t in query])
+    ops = _strong(align.align([t.norm for t in window], [t.norm for t in query]))
     equal = [o for o in ops if o.tag == "equal"]
     if not equal:
         return None
-    first, last = ops.index(equal[0]), ops.index(equal[-1])
-    a0, a1 = equal[0].a0, equal[-1].a1
+    # as many candidate words before and after the matched core as the query has unmatched words there:
     # a changed first or last word of the quotation ("seized" / "arrested") belongs to it
-    if first > 0 and ops[first - 1].tag == "replace":
-        o = ops[first - 1]
-        a0 -= min(o.a1 - o.a0, o.b1 - o.b0)
-    if last + 1 < len(ops) and ops[last + 1].tag == "replace":
-        o = ops[last + 1]
-        a1 += min(o.a1 - o.a0, o.b1 - o.b0)
+    a0 = max(0, equal[0].a0 - equal[0].b0)
+    a1 = min(len(window), equal[-1].a1 + len(query) - equal[-1].b1)
     cited = window[a0:a1]
+    ops = align.align([t.norm for t in cited], [t.norm for t in query])
+    while ops and ops[0].tag == "delete":
+        ops = ops[1:]
+    while ops and ops[-1].tag == "delete":
+        ops = ops[:-1]
+    if not ops:
+        return None
+    cited = cited[ops[0].a0 : ops[-1].a1]
     ops = align.align([t.norm for t in cited], [t.norm for t in query])
     found = align.variants(ops, cited, query, cand.text, q_text)
     matched = sum(o.a1 - o.a0 for o in ops if o.tag == "equal")
     matched += sum(1 for v in found if v.kind == "accidental" and v.source and v.target and " " not in v.source.strip())
     matched = min(matched, len(query))
-    return Hit(cand, cited[0].start, cited[-1].end, matched, matched / len(query), tuple(found))
+    content = sum(1 for o in ops if o.tag == "equal" for t in cited[o.a0 : o.a1] if t.norm not in STOP)
+    return Hit(cand, cited[0].start, cited[-1].end, matched, matched / len(query), tuple(found), content)
+
+
+def _strong(ops: list) -> list:
+    """Drop a few matched words at either edge that a longer run of unmatched candidate words cuts off
+    from the rest (the same phrase printed just before the quoted passage)."""
+    def cut(seq):
+        equal = [i for i, o in enumerate(seq) if o.tag == "equal"]
+        if len(equal) < 2:
+            return seq
+        i = equal[0]
+        gap = sum(o.a1 - o.a0 for o in seq[i + 1 : equal[1]] if o.tag == "delete")
+        return seq[equal[1]:] if gap > seq[i].a1 - seq[i].a0 else seq
+
+    ops = cut(ops)
+    flipped = cut([o for o in reversed(ops)])
+    return list(reversed(flipped))
+
+
+STOP = frozenset("a an and as at be been but by for from had has have he his in is it its of on or that the their there they this to was were which who with".split())
+
+
+def restates(hit: Hit | None) -> bool:
+    """A sentence restates the cited text when the two share enough words, three of them at least not
+    function words (the, of, was…)."""
+    return hit is not None and hit.matched >= RESTATED_WORDS and hit.coverage >= RESTATED_COVERAGE and hit.content >= 3
 
 
 # --- verdicts -----------------------------------------------------------------------------------------
@@ -267,20 +300,19 @@ def check_citations(corpus: Corpus) -> list[Locus]:
 
 
 def citation_locus(corpus: Corpus, seg: Segment, near, pool, pages, label) -> Locus | None:
-    query = [t for t in align.tokens(seg.text) if t.start >= seg.start and t.end <= seg.end]
+    query = [t._replace(start=t.start + seg.start, end=t.end + seg.start) for t in align.tokens(seg.text[seg.start : seg.end])]
     ident = f"cit.{seg.passage.id}.{seg.start}"
     citing = Reading(seg.passage.siglum, seg.passage.file, seg.passage.id, seg.text[seg.start : seg.end], seg.start, seg.end, "citing")
     extra = {"pages": pages, "ref": label}
-    hit = locate(query, seg.text, near)
-    if hit is None or hit.coverage < MIN_COVERAGE:
+    hit = locate(query, seg.text, near if seg.kind == "quotation" else [p for p in near if p.kind != "note"])
+    if seg.kind == "quotation" and (hit is None or hit.coverage < MIN_COVERAGE):
         wider = locate(query, seg.text, pool)
         if wider and (hit is None or wider.matched > hit.matched):
             hit = wider
-    if seg.kind == "restatement":
-        if hit is None or hit.matched < RESTATED_WORDS or hit.coverage < RESTATED_COVERAGE:
-            return None  # a sentence of the citing text that restates nothing found on the cited pages
+    if seg.kind == "restatement" and not restates(hit):
+        return None  # a sentence of the citing text that restates nothing found on the cited pages
     where = f" ({label})" if label else ""
-    if hit is None or hit.coverage < MIN_COVERAGE:
+    if hit is None or (seg.kind == "quotation" and hit.coverage < MIN_COVERAGE):
         searched = f"Not found in tei/{pool[0].file}" if pool else "Not found"
         return Locus(ident, "citation", (citing,), score=round(hit.coverage, 3) if hit else 0.0, verdict="not-found",
                      findings=(f"{searched}: at best {hit.matched if hit else 0} of {len(query)} words in one place{where}.",), extra=extra)

@@ -3,6 +3,7 @@ local alignment on candidates only (near-linear in the size of the edition)."""
 from __future__ import annotations
 
 import bisect
+from array import array
 import gc
 import hashlib
 import re
@@ -19,6 +20,8 @@ MIN_SEEDS = 2  # shared shingles a region needs
 GAP = 40  # tokens between two seeds of one region
 MIN_WORDS = 8  # matched words of an accepted region
 MIN_SCORE = 0.5  # matched words / words of the shorter side
+MIN_CONTENT = 3  # matched words that are not function words (4 would also drop two true pairs of the ground truth)
+STOP = frozenset("a about after all also an and any are as at be been but by can could did do does for from had has have he her him his i if in into is it its may more must no not now of on one only or other our out over she should so some such than that the their them then there these they this those to under up upon very was we were what when where which while who whom will with would you".split())
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,10 @@ def index(toks: list[list[str]], k: int = K, max_postings: int = MAX_POSTINGS) -
 
     Near-linear in the size of the corpus: one flat list of hashes, counted in C (Counter); posting
     lists are built only for the few shingles that repeat, and none grows beyond `max_postings`."""
-    hashes: list[int] = []
+    hashes = array("q")  # compact: 8 bytes a shingle, no int object kept per position
     starts = [0]
     for norms in toks:
-        hashes += map(hash, zip(*(norms[j:] for j in range(k))))
+        hashes.extend(map(hash, zip(*(norms[j:] for j in range(k)))))
         starts.append(len(hashes))
     keep = {h for h, n in Counter(hashes).items() if 2 <= n <= max_postings}
     postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -109,6 +112,10 @@ def extend(ta: list[Token], tb: list[Token], a0: int, a1: int, b0: int, b1: int)
     return a0, a1, b0, b1
 
 
+def content_words(ops: list[align.Op], ta: list[Token]) -> int:
+    return sum(1 for op in ops if op.tag == "equal" for t in ta[op.a0 : op.a1] if t.norm not in STOP)
+
+
 def matched_words(ops: list[align.Op], ta: list[Token], tb: list[Token]) -> int:
     count = 0
     for op in ops:
@@ -143,7 +150,7 @@ def spans(chain_list, k: int) -> list[list[int]]:
     return merged
 
 
-def regions(pa: Passage, pb: Passage, ta, tb, points, min_seeds=MIN_SEEDS, min_words=MIN_WORDS, min_score=MIN_SCORE, k=K) -> list[Match]:
+def regions(pa: Passage, pb: Passage, ta, tb, points, min_seeds=MIN_SEEDS, min_words=MIN_WORDS, min_score=MIN_SCORE, k=K, min_content=MIN_CONTENT) -> list[Match]:
     out = []
     for a0, a1, b0, b1, count in spans(chains(points, k), k):
         if count < min_seeds:
@@ -153,6 +160,8 @@ def regions(pa: Passage, pb: Passage, ta, tb, points, min_seeds=MIN_SEEDS, min_w
             continue
         ops = align.align([t.norm for t in ta[a0:a1]], [t.norm for t in tb[b0:b1]])
         matched = matched_words(ops, ta[a0:a1], tb[b0:b1])
+        if content_words(ops, ta[a0:a1]) < min_content:
+            continue  # "those who had been expelled from the party": a common phrase, not reuse
         score = matched / max(1, min(a1 - a0, b1 - b0))
         if matched >= min_words and score >= min_score:
             out.append(Match(pa, pb, a0, a1, b0, b1, matched, round(min(score, 1.0), 3)))

@@ -31,12 +31,21 @@ def record(locus: Locus, corpus: edition.Corpus) -> dict:
         "verdict": locus.verdict,
         "question": locus.question or None,
         "notes": list(locus.notes),
+        "findings": list(locus.findings),
         "readings": [
             {"siglum": r.siglum, "file": r.file, "passage": r.passage, "start": r.start, "end": r.end, "role": r.role or None, "text": r.text}
             for r in locus.readings
         ],
         "variants": variants_of(locus, corpus),  # a = first reading, b = second
     }
+
+
+def substantive(locus: Locus, corpus: edition.Corpus) -> bool:
+    """Does the locus show a substantive difference? Claims and citation checks always count; a quotation
+    or reuse counts when one of its word-level variants is substantive."""
+    if locus.type in ("claim", "citation"):
+        return True
+    return any(v["kind"] == "substantive" for v in variants_of(locus, corpus))
 
 
 def lines(tei_dir: Path | None = None) -> list[str]:

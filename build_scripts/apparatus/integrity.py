@@ -55,8 +55,8 @@ def reading_problems(locus: Locus, r: Reading, corpus: edition.Corpus, where: Lo
     passage, lo, hi = hit
     if passage.file != r.file:
         return [Problem(where, f"{locus.id}: {r.passage} is in tei/{passage.file}, not tei/{r.file}", "Fix the file part of rdg/@corresp", "apparatus.pointer")]
-    if r.start is not None:
-        found = passage.text[r.start : r.end] if 0 <= r.start <= r.end else ""
+    if r.start is not None:  # offsets into the text of the element named (a nested one: from its start)
+        found = passage.text[lo + r.start : min(hi, lo + r.end)] if 0 <= r.start <= r.end else ""
         if squash(found) != squash(r.text):
             return [Problem(where, f"{locus.id}: the reading of {r.siglum} no longer matches {r.passage} [{r.start}-{r.end}]: stored {r.text[:80]!r}, the witness now reads {found[:80]!r}", "If the witness was corrected, rerun `edition apparatus detect`; otherwise restore the witness text", "apparatus.reading-changed")]
     elif squash(r.text) not in passage.text[lo:hi]:

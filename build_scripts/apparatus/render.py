@@ -23,9 +23,29 @@ def stem(file: str) -> str:
     return Path(file).stem
 
 
-def href(file: str, passage: str, depth: int) -> str:
-    """Link from a page `depth` folders below docs/edition/ to a passage of a witness page."""
-    return "../" * depth + f"{stem(file)}/#{passage}"
+def href(file: str, passage: str, depth: int, locate=None, corpus=None) -> str:
+    """Link from a page `depth` folders below docs/edition/ to a passage of a witness page. With the
+    site's `locate(file, id)` (→ "getty/G.c6.md" or None) the link goes to the page that holds the id,
+    else to the page that holds the passage around it, else to the witness's first page."""
+    up = "../" * depth
+    if locate is None:
+        return up + f"{stem(file)}/#{passage}"
+    for ident in (passage, _container(passage, corpus)):
+        page = locate(file, ident) if ident else None
+        if page:
+            return up + page.removesuffix(".md").removesuffix("index") + ("/" if not page.endswith("index.md") else "") + f"#{_fragment(ident, corpus)}"
+    return up + f"{stem(file)}/"
+
+
+def _fragment(ident: str, corpus) -> str:
+    """The anchor of an id on the site: notes are footnotes there, anchored "fn:<id>"."""
+    passage = getattr(corpus, "by_id", {}).get(ident)
+    return f"fn:{ident}" if passage is not None and passage.kind == "note" and passage.id == ident else ident
+
+
+def _container(ident: str, corpus) -> str | None:
+    hit = corpus.resolve(ident) if corpus is not None and hasattr(corpus, "resolve") else None
+    return hit[0].id if hit and hit[0].id != ident else None
 
 
 def page_name(locus: Locus) -> str:
@@ -60,10 +80,10 @@ def highlighted(locus: Locus, corpus) -> tuple[str, str]:
     return paint(a.text, ta, diff_a), paint(b.text, tb, diff_b)
 
 
-def locus_page(locus: Locus, corpus) -> str:
+def locus_page(locus: Locus, corpus, locate=None) -> str:
     lines = [f"# {_esc(locus.type.capitalize())}: {' / '.join(r.siglum for r in locus.readings)}", ""]
     if locus.question:
-        lines += [f"*{_esc(locus.question)}*", ""]
+        lines += [f'<p class="apparatus-question"><em>{_esc(locus.question)}</em></p>', ""]
     lines += [f"Locus `{locus.id}` · decision: {locus.decision}" + (f" · verdict: {locus.verdict}" if locus.verdict else "") + (f" · score {locus.score:.2f}" if locus.score is not None else ""), ""]
     cells = []
     if locus.type in ("quotation", "reuse", "citation") and len(locus.readings) >= 2:
@@ -71,11 +91,13 @@ def locus_page(locus: Locus, corpus) -> str:
         cells = list(zip(locus.readings, pair))
     else:
         cells = [(r, _esc(r.text)) for r in locus.readings]
-    lines.append('<table class="apparatus-compare"><tr>' + "".join(f'<th><a href="{href(r.file, r.passage, 2)}">{_esc(r.siglum)} · {_esc(r.passage)}</a></th>' for r, _ in cells) + "</tr>")
+    lines.append('<table class="apparatus-compare"><tr>' + "".join(f'<th><a href="{href(r.file, r.passage, 2, locate, corpus)}">{_esc(r.siglum)} · {_esc(r.passage)}</a></th>' for r, _ in cells) + "</tr>")
     lines.append("<tr>" + "".join(f"<td>{text}</td>" for _, text in cells) + "</tr></table>")
     lines.append("")
+    for finding in locus.findings:
+        lines += [f'<p class="apparatus-finding">{_esc(finding)}</p>', ""]
     for note in locus.notes:
-        lines += [_esc(note), ""]
+        lines += [f'<p class="apparatus-note">{_esc(note)}</p>', ""]
     if locus.type in ("quotation", "reuse", "citation"):
         vs = export.variants_of(locus, corpus)
         if vs:
@@ -89,25 +111,34 @@ def _cell(text: str) -> str:
     return _esc(text) or "—"
 
 
-def index_page(loci: list[Locus]) -> str:
+def index_page(loci: list[Locus], corpus=None) -> str:
+    """The table of every locus; each row says whether its locus has a substantive variant (claims and
+    citation checks count as substantive), for the "substantive only" filter of filter.js."""
     lines = ["# Apparatus", "", "Every locus of tei/apparatus.xml. Filter by type, by pair of witnesses, or to substantive variants only.", "",
              f'<div id="apparatus-filter"></div><script src="{ASSETS}filter.js"></script>', "",
              '<table id="apparatus-index"><tr><th>locus</th><th>type</th><th>witnesses</th><th>decision</th></tr>']
     for l in loci:
         pair = "-".join(sorted({r.siglum for r in l.readings}))
-        lines.append(f'<tr data-type="{_esc(l.type)}" data-pair="{_esc(pair)}" data-substantive="{int(bool(l.extra.get("substantive", True)))}">'
-                     f'<td><a href="../{_esc(l.id)}/">{_esc(l.question or l.readings[0].text[:80] if l.readings else l.id)}</a></td>'
+        lines.append(f'<tr data-type="{_esc(l.type)}" data-pair="{_esc(pair)}" data-substantive="{int(_substantive(l, corpus))}">'
+                     f'<td><a href="{_esc(l.id)}/">{_esc(l.question or l.readings[0].text[:80] if l.readings else l.id)}</a></td>'
                      f"<td>{_esc(l.type)}</td><td>{_esc(pair)}</td><td>{_esc(l.decision)}</td></tr>")
     lines.append("</table>")
     return "\n".join(lines) + "\n"
 
 
-def pages(tei_dir: Path | None = None) -> dict[str, str]:
-    """Extra Markdown pages, paths relative to docs/edition/."""
+def _substantive(locus: Locus, corpus) -> bool:
+    if corpus is None:
+        return locus.type in ("claim", "citation")
+    return export.substantive(locus, corpus)
+
+
+def pages(tei_dir: Path | None = None, locate=None) -> dict[str, str]:
+    """Extra Markdown pages, paths relative to docs/edition/. `locate(file, id)`, when the site passes
+    it, names the page of the site that holds an id (see `href`)."""
     corpus, loci = _load(tei_dir)
-    out = {INDEX: index_page(loci)}
+    out = {INDEX: index_page(loci, corpus)}
     for l in loci:
-        out[page_name(l)] = locus_page(l, corpus)
+        out[page_name(l)] = locus_page(l, corpus, locate)
     return out
 
 

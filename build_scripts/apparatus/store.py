@@ -154,7 +154,7 @@ HEADER = """<teiHeader xmlns="http://www.tei-c.org/ns/1.0">
   </fileDesc>
   <encodingDesc>
     <appInfo>
-      <application xml:id="detector" ident="edition-apparatus-detect" version="1"><label>edition apparatus detect</label><desc>Machine entries: 5-word shingle index over all passages, local word alignment on candidate pairs; app/@cert is the share of matched words. Citation entries: the quoted words looked up on the cited page.</desc></application>
+      <application xml:id="detector" ident="edition-apparatus-detect" version="1"><label>edition apparatus detect</label><desc>Machine entries: 5-word shingle index over all passages, local word alignment on candidate pairs; app/@cert is the share of matched words. Citation entries: the quoted words looked up on the cited page, tables compared cell by cell; note type="finding" (resp="#detector") says where the words were found and how certain the page number is (pb/@cert), and is rewritten by each run, while note type="editorial" is the editors' and kept.</desc></application>
     </appInfo>
     <classDecl>
       <taxonomy xml:id="decisions">
@@ -163,11 +163,12 @@ HEADER = """<teiHeader xmlns="http://www.tei-c.org/ns/1.0">
         <category xml:id="rejected"><catDesc>Rejected by an editor (kept so that a new run does not bring it back as new).</catDesc></category>
       </taxonomy>
       <taxonomy xml:id="verdicts">
-        <category xml:id="cit.exact"><catDesc>The quoted words are on the cited page, with at most differences of case, punctuation or spelling.</catDesc></category>
-        <category xml:id="cit.altered"><catDesc>Found on the cited page with other words.</catDesc></category>
-        <category xml:id="cit.omission"><catDesc>Found on the cited page, with words left out where no ellipsis marks the omission.</catDesc></category>
-        <category xml:id="cit.wrong-page"><catDesc>Found in the cited witness, but not on the cited page.</catDesc></category>
+        <category xml:id="cit.exact"><catDesc>The quoted words are in the cited witness with at most differences of case, punctuation or spelling, on the cited page or on a page whose number is only inferred (the finding says which).</catDesc></category>
+        <category xml:id="cit.altered"><catDesc>Found with other words, or with words or rows added (a table).</catDesc></category>
+        <category xml:id="cit.omission"><catDesc>Found, with words (or table rows) left out where no ellipsis marks the omission.</catDesc></category>
+        <category xml:id="cit.wrong-page"><catDesc>Found in the cited witness on another page than the cited one, where that page's number is printed (no pb/@cert or cert="high"); inferred page numbers never give this verdict.</catDesc></category>
         <category xml:id="cit.not-found"><catDesc>Not found in the cited witness.</catDesc></category>
+        <category xml:id="cit.paraphrase"><catDesc>The citing witness restates the cited passage without quoting it; the nearest words of the cited witness are given, the differences as variants.</catDesc></category>
       </taxonomy>
     </classDecl>
   </encodingDesc>

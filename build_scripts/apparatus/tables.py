@@ -35,12 +35,16 @@ class Row:
 
 
 def cell_text(cell: etree._Element) -> str:
-    parts = [cell.text or ""]
-    for child in cell:
-        if local(child) != "note":
-            parts.append("".join(child.itertext()))
-        parts.append(child.tail or "")
-    return " ".join("".join(parts).split())
+    """The words of a cell, notes left out at any depth."""
+    def walk(el) -> list[str]:
+        out = [el.text or ""]
+        for child in el:
+            if isinstance(child.tag, str) and local(child) != "note":
+                out += walk(child)
+            out.append(child.tail or "")
+        return out
+
+    return " ".join("".join(walk(cell)).split())
 
 
 def rows(table: etree._Element) -> list[Row]:
@@ -99,17 +103,23 @@ def value(figure: str) -> float | None:
 
 def compare_rows(a: list[Row], b: list[Row], sa: str, sb: str, la: str, lb: str) -> tuple[str, list[str]]:
     """Verdict and findings of the citing table (b, witness sb) against the cited one (a)."""
-    omitted, added, worded, differ, printed = [], [], [], [], []
+    omitted, added, worded, shortened, headings, differ, printed = [], [], [], [], [], [], []
     for i, j in pair_rows(a, b):
         if j is None:
-            omitted.append(_row(a[i]))
+            (headings if a[i].header else omitted).append(f"{_row(a[i])} only in {la}")
         elif i is None:
-            added.append(_row(b[j]))
+            (headings if b[j].header else added).append(f"{_row(b[j])} only in {lb}")
         else:
             ra, rb = a[i], b[j]
             ka, kb = [t.norm for t in align.tokens(ra.label)], [t.norm for t in align.tokens(rb.label)]
             if ka != kb and not (len(ka) == len(kb) and all(align.spelling(x, y) for x, y in zip(ka, kb))):
-                worded.append(f"“{rb.label}” for “{ra.label}”")
+                change = f"“{rb.label}” for “{ra.label}”"
+                if ra.header:
+                    headings.append(change)
+                elif len(kb) < len(ka) and _subsequence(kb, ka):
+                    shortened.append(change)
+                else:
+                    worded.append(change)
             for fa, fb in zip(reversed(ra.figures), reversed(rb.figures)):
                 if "".join(fa.split()) == "".join(fb.split()):
                     continue
@@ -120,19 +130,30 @@ def compare_rows(a: list[Row], b: list[Row], sa: str, sb: str, la: str, lb: str)
                     differ.append(f"{fb} for {fa} ({ra.label})")
     findings = []
     if omitted:
-        findings.append(f"Rows of {la} not in {lb}: " + "; ".join(omitted) + ".")
+        findings.append(f"Rows of {la} not in {lb}: " + "; ".join(x.rsplit(" only in ", 1)[0] for x in omitted) + ".")
     if added:
-        findings.append(f"Rows of {lb} not in {la}: " + "; ".join(added) + ".")
+        findings.append(f"Rows of {lb} not in {la}: " + "; ".join(x.rsplit(" only in ", 1)[0] for x in added) + ".")
     if worded:
-        findings.append(f"Labels worded otherwise in {lb}: " + "; ".join(worded) + ".")
+        findings.append(f"Row labels worded otherwise in {lb}: " + "; ".join(worded) + ".")
+    if shortened:
+        findings.append(f"Row labels shortened in {lb}: " + "; ".join(shortened) + ".")
+    if headings:
+        findings.append("Titles and column headings: " + "; ".join(headings) + ".")
     if differ:
         findings.append(f"Figures that differ ({sb} for {sa}): " + "; ".join(differ) + ".")
     if printed:
         findings.append(f"Same figures printed otherwise ({sb} for {sa}): " + "; ".join(printed) + ".")
     if not findings:
         findings.append(f"Every row and figure of {la} is in {lb}, in the same order.")
-    verdict = "altered" if (added or worded or differ) else "omission" if omitted else "exact"
+    elif not (omitted or added or worded or shortened or differ or printed):
+        findings.insert(0, f"Every row and figure of {la} is in {lb}, in the same order.")
+    verdict = "altered" if (added or worded or differ) else "omission" if (omitted or shortened) else "exact"
     return verdict, findings
+
+
+def _subsequence(short: list[str], long: list[str]) -> bool:
+    rest = iter(long)
+    return all(any(x == y for y in rest) for x in short)
 
 
 def _row(r: Row) -> str:
@@ -149,8 +170,10 @@ def reading(corpus: Corpus, ident: str, role: str) -> Reading | None:
     if hit is None:
         return None
     p, lo, hi = hit
-    text = p.text[lo:hi]
-    return Reading(p.siglum, p.file, ident, text, 0, len(text), role)
+    whole = p.text[lo:hi]
+    start = len(whole) - len(whole.lstrip())
+    text = whole.strip()
+    return Reading(p.siglum, p.file, ident, text, start, start + len(text), role)
 
 
 def compare(corpus: Corpus) -> list[Locus]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from build_scripts import biblwrap
 from build_scripts.importers import monograph_index as index_mod
 from build_scripts.importers import monograph_notes as notes_mod
 from build_scripts.importers import monograph_pages as pages
@@ -693,6 +694,7 @@ class Converter:
         text = E.text(E.front(*self.result.front), E.body(*self.result.body), E.back(*self.result.back))
         self._assign_ids(text)
         self._link_index(text)
+        biblwrap.wrap_tree(text)  # the certain citations of the notes → bibl (linked by the importer's last step)
         self.result.front = list(text[0])
         self.result.body = list(text[1])
         self.result.back = list(text[2])

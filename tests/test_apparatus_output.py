@@ -1,0 +1,95 @@
+"""What readers and re-users get: the JSON Lines export against its documented schema, site pages
+that never let witness text become markup, and the "substantive only" flag of the index."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+
+from build_scripts.apparatus import export, render
+from build_scripts.apparatus.model import TYPES, VARIANTS, VERDICTS, Locus, Reading
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = (ROOT / "docs/about/apparatus-schema.md").read_text(encoding="utf-8")
+
+
+def documented(section: str) -> set[str]:
+    """Keys named in the first column of the table under `## section` of the schema page."""
+    body = SCHEMA.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `(\w+)` \|", body, re.M))
+
+
+@pytest.fixture(scope="module")
+def records():
+    return [json.loads(line) for line in export.lines()]
+
+
+def test_every_record_has_the_documented_fields(records):
+    keys, reading_keys, variant_keys = documented("Record"), documented("Reading"), documented("Variant")
+    assert {"id", "readings", "variants", "findings"} <= keys and {"siglum", "start", "end", "text"} <= reading_keys
+    assert len(records) >= 100
+    for r in records:
+        assert set(r) == keys, r["id"]
+        assert r["type"] in TYPES and r["decision"] in ("unreviewed", "confirmed", "rejected")
+        assert (r["verdict"] in VERDICTS) if r["type"] == "citation" else r["verdict"] is None
+        assert all(set(x) == reading_keys for x in r["readings"])
+        assert all(set(v) == variant_keys and v["kind"] in VARIANTS for v in r["variants"])
+        if r["type"] in ("quotation", "reuse"):
+            assert r["readings"][0]["role"] == "source" and r["readings"][1]["role"] == "target"
+
+
+def test_variants_are_classified(records):
+    kinds = {v["kind"] for r in records for v in r["variants"]}
+    assert kinds == set(VARIANTS)
+    arrested = next(r for r in records if r["type"] == "citation" and "avoid being arrested" in r["readings"][-1]["text"])
+    assert {"kind": "substantive", "a": "seized.\"", "b": "arrested", "marked": False} in arrested["variants"] or any(
+        v["kind"] == "substantive" and "seized" in v["a"] and v["b"] == "arrested" for v in arrested["variants"])
+
+
+# --- rendering -------------------------------------------------------------------------------------
+NASTY = "a <b>bold</b> *star* [link](http://x) `code` & _under_"
+
+
+def nasty_locus(kind: str = "reuse") -> Locus:
+    a = Reading("G", "getty.xml", "G.c1.p1", "plain words of the earlier witness", 0, 34, "source")
+    b = Reading("M", "martens.xml", "M.body.p1", NASTY, 0, len(NASTY), "target")
+    return Locus("app.G.c1.p1--M.body.p1.abcdef", kind, (a, b), score=0.9, question="Was it *really* <i>so</i>?",
+                 notes=("Note with [brackets] and <script>x</script>.",), findings=("Found on p. 12 *here*.",))
+
+
+def html_of(md_text: str) -> str:
+    return markdown.markdown(md_text, extensions=["md_in_html", "attr_list", "tables", "footnotes"])
+
+
+@pytest.mark.parametrize("kind", ["reuse", "claim"])
+def test_locus_page_keeps_witness_text_literal(kind):
+    page = html_of(render.locus_page(nasty_locus(kind), corpus=None)).replace("<mark>", "").replace("</mark>", "")
+    assert "<b>" not in page and "<script>" not in page and "<i>" not in page
+    assert "a &lt;b&gt;bold&lt;/b&gt; *star* [link](http://x) `code` &amp; _under_" in page
+    assert "<code>code</code>" not in page and "<em>star</em>" not in page and "<em>really</em>" not in page
+    assert "Found on p. 12 *here*." in page and "[brackets]" in page
+
+
+def test_index_and_marks_keep_witness_text_literal(tmp_path):
+    page = html_of(render.index_page([nasty_locus()]))
+    assert "<b>" not in page and "&lt;i&gt;so&lt;/i&gt;" in page
+
+
+def test_substantive_flag_follows_the_variants():
+    accidental = Locus("app.x", "reuse", (Reading("G", "g.xml", "G.p", "the Party of Lenin", 0, 18, "source"),
+                                          Reading("S", "s.xml", "S.p", "the party of Lenin.", 0, 19, "target")))
+    changed = Locus("app.y", "reuse", (Reading("G", "g.xml", "G.p", "avoid being seized", 0, 18, "source"),
+                                       Reading("M", "m.xml", "M.p", "avoid being arrested", 0, 20, "target")))
+    claim = Locus("claim.z", "claim", accidental.readings, resp="#apparatus.editors")
+    rows = render.index_page([accidental, changed, claim], corpus=object()).splitlines()
+    flags = [re.search(r'data-substantive="(\d)"', r).group(1) for r in rows if "data-substantive" in r]
+    assert flags == ["0", "1", "1"]
+
+
+def test_index_of_the_edition_is_not_all_substantive():
+    page = render.pages()[render.INDEX]
+    flags = re.findall(r'data-substantive="(\d)"', page)
+    assert "0" in flags and "1" in flags
