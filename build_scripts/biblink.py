@@ -80,6 +80,7 @@ class Work:
     container: tuple[str, ...] = ()     # words of the booktitle (a chapter's book)
     title: tuple[str, ...] = ()         # words of the whole title (to find the container entry)
     labels: tuple[str, ...] = ()        # the names as references.bib writes them, for the reasons
+    short: tuple[str, ...] = ()         # words of `shorttitle`: the form a witness cites it by, matched whole
 
     @property
     def distinct(self) -> frozenset[str]:
@@ -116,7 +117,8 @@ def work(record: bibmod.Record) -> Work:
     years = frozenset(YEAR.findall(f.get("date") or f.get("year", "")))
     return Work(record.key, tuple(n for n, _, _ in people), tuple(main), frozenset(sub - set(main)), years, record.cited_by,
                 all(corporate for _, corporate, _ in people), tuple(words(_plain(f.get("booktitle", "")))),
-                tuple(words(_plain(f.get("title", "")))), tuple(label for _, _, label in people))
+                tuple(words(_plain(f.get("title", "")))), tuple(label for _, _, label in people),
+                tuple(words(_plain(f.get("shorttitle", "")))))
 
 
 def load_works(path: Path = bibmod.BIB) -> tuple[list[Work], list[Problem]]:
@@ -171,6 +173,8 @@ def _skip_generic(content: list[str], i: int) -> int:
 
 
 def _evidence(w: Work, tokens: list[str]) -> Match | None:
+    if len(w.short) >= 3 and _has(tokens, w.short):  # the whole short title the entry records
+        return Match(w.key, frozenset(w.short), f"short title {' '.join(w.short)}")
     content = _content(tokens)
     runs = _runs(content, w.main)
     if not runs:
