@@ -9,6 +9,8 @@ made from, add generated files (assets/redirects.js, placeholders for the downlo
 from __future__ import annotations
 
 import json
+import posixpath
+import re
 from pathlib import Path
 
 import yaml
@@ -23,6 +25,8 @@ GENERATED = "edition/"
 IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"  # Material's offline plugin would fetch it from a CDN
 REDIRECTS_JS = "assets/redirects.js"
 _redirect_pages: dict[str, dict[str, str]] = {}
+_offline_pages: dict[str, str] = {}  # offline build: directory URL of each page → its file URL
+RAW_HREF = re.compile(r'(<a\b[^>]*?\bhref=")([^":#?]*/)(#[^"]*)?(")')  # a relative link to a directory URL
 
 
 def root_of(config: MkDocsConfig) -> Path:
@@ -60,7 +64,29 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         file.edit_uri = source_of(file.src_uri)
     add_downloads(files, config)
     add_redirects(files, config)
+    if not config.use_directory_urls:
+        _offline_pages.clear()
+        _offline_pages.update({site_urls.page_url(f.src_uri): f.url for f in files.documentation_pages()})
     return files
+
+
+def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
+    """Offline copy (no directory URLs): MkDocs rewrites Markdown links for it, not links written as
+    raw HTML (the apparatus pages' tables); those are written for directory URLs (`../../getty/G.c6/#id`)
+    and are turned here into links to the page files (`../getty/G.c6.html#id`)."""
+    if config.use_directory_urls or not _offline_pages:
+        return html
+    here = site_urls.page_url(page.file.src_uri)
+
+    def convert(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(here, match.group(2))) + "/"
+        found = _offline_pages.get(target.removeprefix("./") if target != "./" else "")
+        if found is None:
+            return match.group(0)
+        link = posixpath.relpath(found, posixpath.dirname(page.file.url) or ".")
+        return f"{match.group(1)}{link}{match.group(3) or ''}{match.group(4)}"
+
+    return RAW_HREF.sub(convert, html)
 
 
 def add_downloads(files: Files, config: MkDocsConfig) -> None:

@@ -34,7 +34,7 @@ def render(publish_all: bool | None) -> None:
 @click.command()
 @PUBLISH_ALL
 @click.option("--skip-check", is_flag=True, help="Do not run `edition check` first (previews while the TEI is being fixed).")
-@click.option("--no-downloads", is_flag=True, help="Skip the PDFs and the offline zip (quicker previews; their links then lead to empty placeholders).")
+@click.option("--no-downloads", is_flag=True, help="Skip the PDFs and the offline zip (quicker previews): site/downloads/ keeps the last build's files, or empty placeholders.")
 def build(publish_all: bool | None, skip_check: bool, no_downloads: bool) -> None:
     """Check, render and build the website into site/ (mkdocs build --strict), with the PDFs and the
     offline edition in site/downloads/; nothing is written on failure."""

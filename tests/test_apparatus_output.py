@@ -93,3 +93,20 @@ def test_index_of_the_edition_is_not_all_substantive():
     page = render.pages()[render.INDEX]
     flags = re.findall(r'data-substantive="(\d)"', page)
     assert "0" in flags and "1" in flags
+
+
+def test_links_follow_the_site_pages():
+    """With the site's locate(file, id), a reading links to the page that holds its id; a note is a
+    footnote there (anchor fn:<id>); an id the site does not show links to the witness's first page."""
+    pages = {"G.c6.p1": "getty/G.c6.md", "G.c6.n3": "getty/G.c6.md"}
+
+    class Corpus:
+        by_id = {"G.c6.n3": type("P", (), {"kind": "note", "id": "G.c6.n3"})()}
+
+        def resolve(self, ident):
+            return None
+
+    locate = lambda file, ident: pages.get(ident)  # noqa: E731
+    assert render.href("getty.xml", "G.c6.p1", 2, locate, Corpus()) == "../../getty/G.c6/#G.c6.p1"
+    assert render.href("getty.xml", "G.c6.n3", 2, locate, Corpus()) == "../../getty/G.c6/#fn:G.c6.n3"
+    assert render.href("getty.xml", "G.c9.p1", 2, locate, Corpus()) == "../../getty/"

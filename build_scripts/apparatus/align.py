@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ def words(text: str) -> list[str]:
     norms = cleaned.lower().split(" ") if cleaned.isascii() else [w.lower() if w.isascii() else normal(parts[i]) for i, w in enumerate(cleaned.split(" "))]
     if "sic" in norms:
         norms = ["" if n == "sic" and _word(parts[i])[1] else n for i, n in enumerate(norms)]
-    return list(filter(None, norms))
+    return list(map(sys.intern, filter(None, norms)))  # one string per word form: less memory, hashed once
 
 
 def tokens(text: str) -> list[Token]:

@@ -7,7 +7,7 @@ from array import array
 import gc
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import compress
 
@@ -41,23 +41,36 @@ def tokenised(passages: list[Passage]) -> list[list[str]]:
     return [align.words(p.text) for p in passages]
 
 
-def index(toks: list[list[str]], k: int = K, max_postings: int = MAX_POSTINGS) -> dict[int, list[tuple[int, int]]]:
-    """Shingle hash → (passage index, token position) postings, for shingles found in 2 to
-    `max_postings` places (a shingle found in more is a formula, not evidence of reuse).
+def index(toks: list[list[str]], k: int = K, max_postings: int = MAX_POSTINGS, groups: list[str] | None = None) -> dict[int, list[tuple[int, int]]]:
+    """Shingle hash → (passage index, token position) postings, for shingles found in two groups
+    (witnesses; without `groups`, passages) and in at most `max_postings` places (a shingle found
+    in more is a formula, not evidence of reuse).
 
-    Near-linear in the size of the corpus: one flat list of hashes, counted in C (Counter); posting
-    lists are built only for the few shingles that repeat, and none grows beyond `max_postings`."""
+    Near-linear in the size of the corpus, and every loop over all shingles runs in C: one flat array
+    of hashes; per group a set, intersected with the set of shingles seen in earlier groups; posting
+    lists only for the shingles so found, none longer than `max_postings`."""
     hashes = array("q")  # compact: 8 bytes a shingle, no int object kept per position
     starts = [0]
     for norms in toks:
         hashes.extend(map(hash, zip(*(norms[j:] for j in range(k)))))
         starts.append(len(hashes))
-    keep = {h for h, n in Counter(hashes).items() if 2 <= n <= max_postings}
+    members: dict[str, list[int]] = defaultdict(list)
+    for pi, group in enumerate(groups or range(len(toks))):
+        members[group].append(pi)
+    seen: set[int] = set()
+    shared: set[int] = set()
+    for indices in members.values():
+        mine: set[int] = set()
+        for pi in indices:
+            mine.update(hashes[starts[pi] : starts[pi + 1]])
+        shared |= mine & seen
+        seen |= mine
+    del seen
     postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for g in compress(range(len(hashes)), map(keep.__contains__, hashes)):
+    for g in compress(range(len(hashes)), map(shared.__contains__, hashes)):
         pi = bisect.bisect_right(starts, g) - 1
         postings[hashes[g]].append((pi, g - starts[pi]))
-    return postings
+    return {h: hits for h, hits in postings.items() if len(hits) <= max_postings}
 
 
 def seeds(passages: list[Passage], postings, max_postings: int = MAX_POSTINGS) -> dict[tuple[int, int], list[tuple[int, int]]]:
@@ -182,10 +195,13 @@ def detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Ma
 def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Match]:
     k = options.get("k", K)
     cap = options.get("max_postings", MAX_POSTINGS)
-    pairs = seeds(passages, index(tokenised(passages), k, cap), cap)
+    pairs = seeds(passages, index(tokenised(passages), k, cap, [p.siglum for p in passages]), cap)
     found: list[Match] = []
     toks: dict[int, list[Token]] = {}
+    min_seeds = options.get("min_seeds", MIN_SEEDS)
     for (x, y), points in pairs.items():
+        if len(points) < min_seeds or not any(box[4] >= min_seeds for box in spans(chains(points, k), k)):
+            continue  # no region can come of it: spare the tokenising of both passages
         for i in (x, y):
             if i not in toks:
                 toks[i] = align.tokens(passages[i].text)
@@ -193,7 +209,7 @@ def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[M
         if (dates.get(py.siglum, ""), py.siglum) < (dates.get(px.siglum, ""), px.siglum):
             x, y, px, py = y, x, py, px
             points = [(b, a) for a, b in points]
-        found += regions(px, py, toks[x], toks[y], points, options.get("min_seeds", MIN_SEEDS), options.get("min_words", MIN_WORDS), options.get("min_score", MIN_SCORE), k)
+        found += regions(px, py, toks[x], toks[y], points, min_seeds, options.get("min_words", MIN_WORDS), options.get("min_score", MIN_SCORE), k)
     return sorted(found, key=lambda m: (m.a.siglum, m.b.siglum, m.a.id, m.b.id, m.a0))
 
 
