@@ -319,6 +319,7 @@ def apparatus_entries(ids: set[str], level: str) -> list[dict]:
             parts.append("Variants: " + "; ".join(f"{v['a'] or '—'} ] {v['b'] or '—'} ({v['kind']})" for v in shown[:12]))
         if locus.verdict:
             parts.append(f"Verdict: {locus.verdict}.")
+        parts += list(getattr(locus, "findings", ()))
         parts += list(locus.notes)
         label = f"{locus.type} {'/'.join(dict.fromkeys(locus.sigla))}"
         entries.append({"label": label, "text": " ".join(parts), "id": locus.id})
