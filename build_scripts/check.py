@@ -278,6 +278,35 @@ def check_manifest(edition: Edition) -> list[Problem]:
     return problems
 
 
+def check_excerpts(edition: Edition) -> list[Problem]:
+    """Every id that sources/excerpts.yml publishes exists in its witness (a stale id publishes nothing)."""
+    path = edition.paths.manifest.parent / "excerpts.yml"
+    if not path.exists():
+        return []
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        return [Problem(Location(relpath(path), mark.line + 1 if mark else None), "cannot read the excerpt list", "Fix the YAML syntax", "excerpts.unreadable")]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    by_siglum = {w.siglum: w for w in edition.witnesses}
+    loaded = {item.path.name: item for item in edition.loaded}
+    problems = []
+    for siglum, ids in data.items():
+        w = by_siglum.get(siglum)
+        item = loaded.get(w.tei) if w else None
+        if item is None:
+            continue
+        known = {el.get(XML_ID) for el in teixml.ALL_IDS(item.doc)}
+        for ident in ids or []:
+            if str(ident) not in known:
+                line = next((n for n, text in enumerate(lines, 1) if text.strip().startswith(f"- {ident}")), None)
+                problems.append(Problem(Location(relpath(path), line), f"{siglum} excerpt {ident} does not exist in tei/{w.tei}", "Replace it with the id of the passage to publish (the ids are the permalink anchors of the site)", "excerpts.unknown-id"))
+    return problems
+
+
 def _stance_evidence(item: Loaded, w: manifest.Witness, rel: str) -> list[Problem]:
     """The passages a witness's stance description rests on must exist (the site links them)."""
     ids = {el.get(XML_ID) for el in teixml.ALL_IDS(item.doc)}
@@ -373,6 +402,7 @@ RULES: list[tuple[str, Callable[[Edition], Iterable[Problem]]]] = [
     ("sigla", check_sigla),
     ("notes", check_notes),
     ("manifest", check_manifest),
+    ("excerpts", check_excerpts),
     ("format", check_format),
     ("published-ids", check_published_ids),
     ("bibliography", check_bibliography),

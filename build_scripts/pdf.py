@@ -201,15 +201,32 @@ def _passage(spec: dict, docs, rel: str) -> tuple[Passage | None, list[Problem]]
     if missing:
         return None, [Problem(where, f"passage points to {', '.join(map(str, missing))}, which tei/{witness.tei} does not have", "Use an xml:id of that witness (shown as the permalink anchor on the site)", "course.unknown-id")]
     if "div" in spec or "id" in spec:
-        el = _by_id(doc, str(spec.get("div") or spec.get("id")))
-        return Passage(witness, [el], relpath(witness.tei_path), str(spec.get("div") or spec.get("id"))), []
-    if "from" in spec:
+        label = str(spec.get("div") or spec.get("id"))
+        blocks = [_by_id(doc, label)]
+    elif "from" in spec:
         first, last = _by_id(doc, str(spec["from"])), _by_id(doc, str(spec.get("to", spec["from"])))
         blocks = passage_range(doc, first, last)
+        label = f"{spec['from']}–{spec.get('to', spec['from'])}"
         if not blocks:
             return None, [Problem(where, f"{spec['from']} does not come before {spec.get('to')}", "Give from/to in document order", "course.empty-range")]
-        return Passage(witness, blocks, relpath(witness.tei_path), f"{spec['from']}–{spec.get('to', spec['from'])}"), []
-    return None, [Problem(where, "a passage needs div:, id: or from:/to:", "See courses/sample.yml", "course.missing-key")]
+    else:
+        return None, [Problem(where, "a passage needs div:, id: or from:/to:", "See courses/sample.yml", "course.missing-key")]
+    if witness.fact("publication") == "excerpts" and not publish_all():
+        blocks = listed_inside(blocks, excerpts().get(witness.siglum, frozenset()))
+        if not blocks:
+            return None, [Problem(where, f"passage {label} of {siglum} is withheld: the witness is published in excerpts and sources/excerpts.yml lists nothing inside it", "Choose a published passage, or set EDITION_PUBLISH_ALL=1 if you hold the rights to the full text", "course.withheld", "warning")]
+    return Passage(witness, blocks, relpath(witness.tei_path), label), []
+
+
+def listed_inside(blocks: list[etree._Element], listed: frozenset[str]) -> list[etree._Element]:
+    """The published part of a passage of an excerpted witness: the listed elements inside it (or
+    the blocks themselves when listed), in document order, each whole."""
+    found: list[etree._Element] = []
+    for block in blocks:
+        for el in block.iter():
+            if isinstance(el.tag, str) and el.get(XML_ID) in listed and not any(a in found for a in el.iterancestors()):
+                found.append(el)
+    return found
 
 
 # --- rendering ------------------------------------------------------------------------------------------

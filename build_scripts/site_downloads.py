@@ -9,21 +9,18 @@ core does the work while MkDocs builds the site):
     (page.html URLs, the search index inlined in a script), zipped.
 `finish` then puts the PDFs into both sites and adds them to the zip.
 
-The site's sample course pack honours sources/excerpts.yml as the site does: a passage of a witness
-published in excerpts is reduced to the listed passages inside it (build_scripts.pdf.build_course
-itself prints every passage named, which is right for a teacher's own copy, not for the public site).
+The sample course pack honours sources/excerpts.yml as the site does (build_scripts.pdf.build_course
+reduces a passage of a witness published in excerpts to the listed passages inside it).
 """
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from build_scripts.problems import Location, Problem
 
@@ -85,65 +82,17 @@ def finish(pdf_dir: Path, site_dir: Path, offline_dir: Path, zip_path: Path) -> 
     return zip_path.stat().st_size
 
 
-# --- the sample course pack, as the site may publish it ------------------------------------------------
-def published_course(course: Path, everything: bool, out: Path) -> Path:
-    """courses/sample.yml with each passage of a witness published in excerpts reduced to the
-    listed passages inside it (in document order); other passages are kept as they are."""
-    from build_scripts import pdf, witnesses as manifest
-
-    if everything:
-        return course
-    data = yaml.safe_load(course.read_text(encoding="utf-8"))
-    wits = {w.siglum: w for w in manifest.load()[0]}
-    keep = pdf.excerpts()
-    passages = []
-    for spec in data.get("passages", []):
-        w = wits.get(spec.get("witness"))
-        if w is None or w.fact("publication") != "excerpts":
-            passages.append(spec)
-            continue
-        passages += [{"witness": w.siglum, "id": i} for i in listed_inside(w, spec, keep.get(w.siglum, frozenset()))]
-    data["passages"] = passages
-    data["subtitle"] = (data.get("subtitle") or "") + " (as published on the site: excerpts of some witnesses)"
-    out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return out
-
-
-def listed_inside(witness, spec: dict, listed: frozenset[str]) -> list[str]:
-    from build_scripts import pdf, teixml
-    from build_scripts.teixml import XML_ID
-
-    doc, _ = teixml.parse(witness.tei_path)
-    if doc is None:
-        return []
-    if "from" in spec:
-        first, last = pdf._by_id(doc, str(spec["from"])), pdf._by_id(doc, str(spec.get("to", spec["from"])))
-        blocks = pdf.passage_range(doc, first, last) if first is not None and last is not None else []
-    else:
-        el = pdf._by_id(doc, str(spec.get("div") or spec.get("id")))
-        blocks = [el] if el is not None else []
-    found: list[str] = []
-    for block in blocks:
-        for el in block.iter():
-            ident = el.get(XML_ID) if isinstance(el.tag, str) else None
-            if ident in listed and not any(a.get(XML_ID) in found for a in el.iterancestors()):
-                found.append(ident)  # a listed element is printed whole, with what it holds
-    return found
-
-
 # --- the children ------------------------------------------------------------------------------------
 def pdfs_main(out_dir: Path, work: Path) -> int:
     from build_scripts import pdf
     from build_scripts.problems import Failed
 
     pdf.WORK = work  # a private Typst work folder: builds running side by side do not share files
-    everything = pdf.publish_all()
     try:
         _, problems = pdf.build_witnesses(None, out_dir)
-        with tempfile.TemporaryDirectory() as tmp:
-            course = published_course(Path(SAMPLE_COURSE).resolve(), everything, Path(tmp) / "sample.yml")
-            _, course_problems = pdf.build_course(course, out_dir)  # course-sample.pdf
-            problems += course_problems
+        # course-sample.pdf: build_course honours sources/excerpts.yml unless EDITION_PUBLISH_ALL is set
+        _, course_problems = pdf.build_course(Path(SAMPLE_COURSE).resolve(), out_dir)
+        problems += course_problems
     except Failed as failed:
         problems = failed.problems
     errors = [p for p in problems if p.severity == "error"]

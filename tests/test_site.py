@@ -371,15 +371,18 @@ def test_the_pdfs_publish_what_the_site_publishes(site_dir):
     assert words_of_p in text
 
 
-def test_the_public_sample_course_keeps_to_the_excerpts(tmp_path):
-    from build_scripts import site_downloads
+def test_the_sample_course_keeps_to_the_excerpts(monkeypatch):
+    from build_scripts import pdf
 
-    course = site_downloads.published_course(ROOT / "courses" / "sample.yml", False, tmp_path / "sample.yml")
-    passages = yaml.safe_load(course.read_text(encoding="utf-8"))["passages"]
+    monkeypatch.delenv("EDITION_PUBLISH_ALL", raising=False)
+    course, problems = pdf.load_course(ROOT / "courses" / "sample.yml")
     listed = yaml.safe_load((ROOT / "sources" / "excerpts.yml").read_text(encoding="utf-8"))
-    excerpted = {w.siglum for w in WITNESSES if w.fact("publication") == "excerpts"}
-    for spec in passages:
-        if spec["witness"] in excerpted:
-            assert set(spec) == {"witness", "id"} and spec["id"] in listed[spec["witness"]]
-    assert [s["id"] for s in passages if s["witness"] == "K"] == ["K.art.p1", "K.art.p2"]  # K.art.p1–p8 in the sample; two listed
-    assert site_downloads.published_course(ROOT / "courses" / "sample.yml", True, tmp_path / "x.yml") == ROOT / "courses" / "sample.yml"
+    xml_id = "{http://www.w3.org/XML/1998/namespace}id"
+    for passage in course.passages:
+        if passage.witness.fact("publication") == "excerpts":
+            assert passage.elements and all(el.get(xml_id) in listed[passage.witness.siglum] for el in passage.elements)
+    k = [el.get(xml_id) for p in course.passages if p.witness.siglum == "K" for el in p.elements]
+    assert k and set(k) <= set(listed["K"]) and "K.art.p4" not in k  # K.art.p1–p20 in the sample; p4 is not listed
+    monkeypatch.setenv("EDITION_PUBLISH_ALL", "1")
+    everything, _ = pdf.load_course(ROOT / "courses" / "sample.yml")
+    assert [el.get(xml_id) for el in everything.passages[0].elements][:4] == ["K.art.p1", "K.art.p2", "K.art.p3", "K.art.p4"]
