@@ -24,6 +24,14 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs
 COURSE = ROOT / "courses" / "sample.yml"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def private_typst_folder(tmp_path_factory):
+    """Each test process typesets in its own folder (two xdist workers must not share .typ files)."""
+    saved, pdf.WORK = pdf.WORK, tmp_path_factory.mktemp("typst")
+    yield
+    pdf.WORK = saved
+
+
 @pytest.fixture(scope="module")
 def course_pdf(tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf")
