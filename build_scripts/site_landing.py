@@ -77,11 +77,15 @@ def fact_rows(witness: Witness) -> list[str]:
     return rows
 
 
-def landing(witness: Witness, pages: list[tuple[str, str]], published: str, counts: str) -> str:
-    """The witness page: what it is, its rights, what the site publishes, its contents."""
+def landing(witness: Witness, pages: list[tuple[str, str]], published: str, counts: str,
+            evidence: list[tuple[str, str]] = ()) -> str:
+    """The witness page: what it is, its rights, what the site publishes, its contents.
+    `evidence`: (id, link) of the passages the stance description rests on."""
     rights = witness.facts.get("rights", {})
+    rests = ("The edition's description rests on these passages: "
+             + ", ".join(f"[{escape(i)}]({href})" for i, href in evidence) + ".") if evidence else ""
     lines = [f"# {escape(title(witness))}", "", meta_div(witness), "",
-             escape(witness.facts.get("stance", "")) + "\n{: .lede }", "",
+             escape(witness.facts.get("stance", "")) + "\n{: .lede }", "", rests, "",
              *fact_rows(witness), "",
              f'!!! info "Rights: {attr(rights.get("status", "unknown"))}"', "",
              f"    {escape(rights.get('statement', ''))}", "",
