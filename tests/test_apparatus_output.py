@@ -110,3 +110,25 @@ def test_links_follow_the_site_pages():
     assert render.href("getty.xml", "G.c6.p1", 2, locate, Corpus()) == "../../getty/G.c6/#G.c6.p1"
     assert render.href("getty.xml", "G.c6.n3", 2, locate, Corpus()) == "../../getty/G.c6/#fn:G.c6.n3"
     assert render.href("getty.xml", "G.c9.p1", 2, locate, Corpus()) == "../../getty/"
+
+
+def test_a_rejected_entry_is_not_shown_to_readers(tmp_path):
+    """Editors reject a machine entry with ana="#rejected": it stays in the TEI but leaves the site."""
+    import shutil
+
+    from lxml import etree as _etree
+
+    from build_scripts.apparatus import render as _render
+
+    tei = tmp_path / "tei"
+    shutil.copytree(ROOT / "tei", tei)
+    doc = _etree.parse(str(tei / "apparatus.xml"))
+    app = doc.find(".//{http://www.tei-c.org/ns/1.0}app[@type='reuse']")
+    ident = app.get("{http://www.w3.org/XML/1998/namespace}id")
+    before = _render.pages(tei)
+    assert any(ident in text for text in before.values())
+    app.set("ana", " ".join([a for a in (app.get("ana") or "").split() if a not in ("#unreviewed", "#confirmed")] + ["#rejected"]))
+    doc.write(str(tei / "apparatus.xml"), encoding="UTF-8", xml_declaration=True)
+    after = _render.pages(tei)
+    assert not any(ident in text for text in after.values())
+    assert len(after) == len(before) - 1

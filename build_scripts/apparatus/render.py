@@ -14,9 +14,10 @@ ASSETS = "../../assets/apparatus/"  # from docs/edition/apparatus/ to docs/asset
 
 
 def _load(tei_dir: Path | None = None):
+    """The corpus and the loci readers see: entries an editor rejected are kept in the TEI, not shown."""
     corpus, _ = edition.load(tei_dir)
     loci, _ = store.read(corpus.tei_dir / store.FILE)
-    return corpus, loci
+    return corpus, [locus for locus in loci if locus.decision != "rejected"]
 
 
 def stem(file: str) -> str:
