@@ -138,6 +138,8 @@ class Loader:
                 continue
             node = self.node(child)
             if isinstance(node, m.Heading):
+                if head:  # a second head (label, then caption) starts on a new line
+                    head.append(m.Break("line", self.at(child)))
                 head.extend(node.children)
             elif isinstance(node, m.Row):
                 rows.append(node)
@@ -165,6 +167,8 @@ class Loader:
         for child in el:
             node = self.node(child) if isinstance(child.tag, str) else None
             if isinstance(node, m.Heading):
+                if head:  # a second head (label, then caption) starts on a new line
+                    head.append(m.Break("line", self.at(child)))
                 head.extend(node.children)
             elif isinstance(node, m.Item):
                 items.append(m.Item(pending_label + node.children, node.location))

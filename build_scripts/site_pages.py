@@ -51,7 +51,8 @@ def part_name(doc: m.Document, part: tuple[m.Node, ...]) -> str:
 
 def split(div: m.Division, index: int) -> list[tuple[str, str, tuple[m.Node, ...]]]:
     name = div.id or f"part-{index + 1}"
-    title = m.plain_text(div.head.children) if div.head else name
+    # a division the witness prints without a heading is named by its type (the edition's words)
+    title = m.plain_text(div.head.children) if div.head else (div.type.replace("-", " ").capitalize() if div.type else name)
     sections = [c for c in div.children if isinstance(c, m.Division)]
     if word_count(div) <= SPLIT_WORDS or len(sections) < 2:
         return [(name, title, (div,))]

@@ -85,8 +85,10 @@ def test_substantive_flag_follows_the_variants():
                                        Reading("M", "m.xml", "M.p", "avoid being arrested", 0, 20, "target")))
     claim = Locus("claim.z", "claim", accidental.readings, resp="#apparatus.editors")
     rows = render.index_page([accidental, changed, claim], corpus=object()).splitlines()
-    flags = [re.search(r'data-substantive="(\d)"', r).group(1) for r in rows if "data-substantive" in r]
-    assert flags == ["0", "1", "1"]
+    flags = {re.search(r'href="([^"/]+)/', r).group(1): re.search(r'data-substantive="(\d)"', r).group(1) for r in rows if "data-substantive" in r}
+    assert flags == {"app.x": "0", "app.y": "1", "claim.z": "1"}
+    order = [re.search(r'href="([^"/]+)/', r).group(1) for r in rows if "data-substantive" in r]
+    assert order == ["claim.z", "app.x", "app.y"]  # claims first, then the rest in file order
 
 
 def test_index_of_the_edition_is_not_all_substantive():

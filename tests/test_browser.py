@@ -130,3 +130,19 @@ def test_an_old_url_forwards_to_the_new_place(page, base_url):
     page.goto(f"{base_url}/edition/getty/G.c2/#G.c2.gone")
     page.wait_for_url(f"**/{new}")
     assert page.locator(f"[id='{new.rpartition('#')[2]}']").count() == 1
+
+
+def test_apparatus_index_filters_by_type_and_substantive(page, base_url):
+    page.goto(f"{base_url}/edition/apparatus/")
+    rows = page.locator("#apparatus-index tr[data-type]")
+    total = rows.count()
+    assert total > 50
+    page.locator("#apparatus-filter select[name=type]").select_option("claim")
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert visible and all(r.get_attribute("data-type") == "claim" for r in visible)
+    assert len(visible) < total
+    page.locator("#apparatus-filter select[name=type]").select_option("(all)")
+    page.locator("#apparatus-filter input[type=checkbox]").check()
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert visible and all(r.get_attribute("data-substantive") == "1" for r in visible)
+    assert len(visible) < total

@@ -115,14 +115,19 @@ def _cell(text: str) -> str:
 def index_page(loci: list[Locus], corpus=None) -> str:
     """The table of every locus; each row says whether its locus has a substantive variant (claims and
     citation checks count as substantive), for the "substantive only" filter of filter.js."""
-    lines = ["# Apparatus", "", "Every locus of tei/apparatus.xml. Filter by type, by pair of witnesses, or to substantive variants only.", "",
+    lines = ["# Apparatus", "",
+             "Every locus of tei/apparatus.xml: first the claims (where the witnesses answer the same question "
+             "differently), then the citations one witness makes of another's pages, then quotations and reuse. "
+             "Filter by type, by pair of witnesses, or to substantive variants only; "
+             "[How to read the apparatus](../../about/apparatus.md) explains the types, variants and verdicts.", "",
              f'<div id="apparatus-filter"></div><script src="{ASSETS}filter.js"></script>', "",
              '<table id="apparatus-index"><tr><th>locus</th><th>type</th><th>witnesses</th><th>decision</th></tr>']
-    for l in loci:
+    order = {"claim": 0, "citation": 1, "quotation": 2, "reuse": 3}
+    for l in sorted(loci, key=lambda x: order.get(x.type, 4)):  # stable: file order within a type
         pair = "-".join(sorted({r.siglum for r in l.readings}))
         lines.append(f'<tr data-type="{_esc(l.type)}" data-pair="{_esc(pair)}" data-substantive="{int(_substantive(l, corpus))}">'
                      f'<td><a href="{_esc(l.id)}/">{_esc(l.question or l.readings[0].text[:80] if l.readings else l.id)}</a></td>'
-                     f"<td>{_esc(l.type)}</td><td>{_esc(pair)}</td><td>{_esc(l.decision)}</td></tr>")
+                     f"<td>{_esc(l.type + (f' ({l.verdict})' if l.verdict else ''))}</td><td>{_esc(pair)}</td><td>{_esc(l.decision)}</td></tr>")
     lines.append("</table>")
     return "\n".join(lines) + "\n"
 

@@ -1,11 +1,11 @@
 // Filter the apparatus index by type, pair of witnesses and substantive-only (no dependencies).
-(function () {
+function apparatusFilter() {
   var table = document.getElementById("apparatus-index"), box = document.getElementById("apparatus-filter");
   if (!table || !box) return;
   var rows = Array.prototype.slice.call(table.querySelectorAll("tr[data-type]"));
   function values(attr) { var s = {}; rows.forEach(function (r) { s[r.getAttribute(attr)] = 1; }); return Object.keys(s).sort(); }
   function select(name, opts) {
-    var el = document.createElement("select"); el.name = name;
+    var el = document.createElement("select"); el.name = name; el.setAttribute("aria-label", "Filter by " + name);
     ["(all)"].concat(opts).forEach(function (o) { var op = document.createElement("option"); op.textContent = o; el.appendChild(op); });
     box.appendChild(el); return el;
   }
@@ -21,4 +21,7 @@
     });
   }
   [type, pair, sub].forEach(function (el) { el.addEventListener("change", apply); });
-})();
+}
+// the script stands before the table it filters: run once the page is parsed
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", apparatusFilter);
+else apparatusFilter();
