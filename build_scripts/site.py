@@ -343,7 +343,9 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
             counts = f"{len(keep.get(w.siglum, ()))} division(s) or paragraph(s) are listed for {w.siglum}."
         anchors = state[w.tei].get("anchors", {})
         evidence = [(i, f"{anchors[i][0].rsplit('/', 1)[-1]}#{anchors[i][1]}") for i in w.facts.get("stance_evidence", []) or [] if i in anchors]
-        files[f"{landing.folder(w)}/index.md"] = landing.landing(w, [tuple(p) for p in state[w.tei]["pages"]], published[w.siglum], counts, evidence)
+        relations = app.quotes_and_quoted_by(w.siglum) if app is not None and hasattr(app, "quotes_and_quoted_by") else None
+        files[f"{landing.folder(w)}/index.md"] = landing.landing(w, [tuple(p) for p in state[w.tei]["pages"]], published[w.siglum], counts, evidence,
+                                                                  landing.relations(relations, {x.siglum: landing.title(x) for x in wits}) if relations else "")
     files["edition/_witnesses.md"] = landing.home_witnesses(wits, set(by_siglum))
     files["edition/_rights.md"] = landing.rights_table(wits, published)
     shown = [w for w in wits if w.tei in state]

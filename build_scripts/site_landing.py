@@ -77,8 +77,30 @@ def fact_rows(witness: Witness) -> list[str]:
     return rows
 
 
+def relations(data: dict[str, list[dict]], titles: dict[str, str]) -> str:
+    """"Whom it quotes, who quotes it": the quotation and reuse loci of the apparatus, by witness."""
+    def block(key: str, lead: str, other: str) -> list[str]:
+        by: dict[str, list[dict]] = {}
+        for item in data.get(key, []):
+            by.setdefault(item["siglum"], []).append(item)
+        if not by:
+            return [f"{lead}: no passage found by the apparatus.", ""]
+        out = [f"{lead}:", ""]
+        for siglum in sorted(by):
+            loci = ", ".join(f"[{escape(i[other])}](../apparatus/{i['locus']}.md)" for i in by[siglum])
+            out.append(f"- {escape(siglum)} · {escape(titles.get(siglum, siglum))}: {len(by[siglum])} passage(s): {loci}")
+        return out + [""]
+
+    lines = ["## Quotations and reuse", "",
+             "From the apparatus (see [How to read the apparatus](../../about/apparatus.md)); each link is a locus, "
+             "named by the passage of the other witness.", ""]
+    lines += block("quotes", "This witness quotes or reuses", "source")
+    lines += block("quoted_by", "It is quoted or reused by", "target")
+    return "\n".join(lines)
+
+
 def landing(witness: Witness, pages: list[tuple[str, str]], published: str, counts: str,
-            evidence: list[tuple[str, str]] = ()) -> str:
+            evidence: list[tuple[str, str]] = (), relations_md: str = "") -> str:
     """The witness page: what it is, its rights, what the site publishes, its contents.
     `evidence`: (id, link) of the passages the stance description rests on."""
     rights = witness.facts.get("rights", {})
@@ -97,6 +119,8 @@ def landing(witness: Witness, pages: list[tuple[str, str]], published: str, coun
              f"the transcription it was made from is `sources/{witness.file}`.", "",
              "## Contents", ""]
     lines += [f"- [{escape(t)}]({src.rsplit('/', 1)[-1]})" for src, t in pages]
+    if relations_md:
+        lines += ["", relations_md]
     return "\n".join(lines) + "\n"
 
 

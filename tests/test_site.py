@@ -386,3 +386,18 @@ def test_the_sample_course_keeps_to_the_excerpts(monkeypatch):
     monkeypatch.setenv("EDITION_PUBLISH_ALL", "1")
     everything, _ = pdf.load_course(ROOT / "courses" / "sample.yml")
     assert [el.get(xml_id) for el in everything.passages[0].elements][:4] == ["K.art.p1", "K.art.p2", "K.art.p3", "K.art.p4"]
+
+
+def test_witness_pages_say_whom_they_quote_and_who_quotes_them(tmp_path):
+    """Martens quotes Getty and is quoted by Emelyanov (through the 1938 resolution): both directions
+    are on the witness pages, linked to the loci of the apparatus."""
+    from build_scripts import site
+
+    result = site.render(out=tmp_path, use_cache=False)
+    assert not result.failed
+    text = (tmp_path / "martens" / "index.md").read_text(encoding="utf-8")
+    quotes, _, quoted = text.partition("It is quoted or reused by")
+    assert "G · Getty" in quotes and "../apparatus/app." in quotes
+    assert "E · Emelyanov" in quoted
+    getty = (tmp_path / "getty" / "index.md").read_text(encoding="utf-8")
+    assert "M · Martens" in getty.partition("It is quoted or reused by")[2]
