@@ -21,7 +21,9 @@ from build_scripts.teixml import NS, ROOT, XML_ID, local
 TEMPLATE = Path(__file__).parent / "templates" / "edition.typ"
 OUT = ROOT / "pdf"
 WORK = ROOT / "build" / "typst"
-SITE_URL = "https://purges-edition.github.io/edition/"
+# Where the public site lives (the GitHub Pages address of the repository named in mkdocs.yml's
+# repo_url); the permalinks printed in the PDFs start with it. A fork sets EDITION_SITE_URL.
+SITE_URL = os.environ.get("EDITION_SITE_URL", "https://purges-edition.github.io/edition/").rstrip("/") + "/"
 BLOCKS = {"p", "table", "cit", "quote", "list", "epigraph", "head", "listBibl", "divGen", "ab", "lg", "bibl"}
 
 
@@ -57,8 +59,9 @@ def load_docs() -> tuple[dict[str, tuple[manifest.Witness, etree._ElementTree]],
 
 
 WITHHELD = (
-    "[Passage withheld{pages}. The rights holder's terms for this witness are not cleared, so the "
-    "edition publishes excerpts only (see sources/excerpts.yml and the witness's page on the site).]"
+    "[Passage withheld{pages}. The rights to the full text of this witness are not cleared, so the "
+    "edition publishes only the excerpts the editors chose (see sources/excerpts.yml and the witness's "
+    "page on the site).]"
 )
 WITHHOLDABLE = {"p", "table", "cit", "quote", "list", "listBibl", "epigraph", "lg", "ab", "floatingText", "bibl"}
 
@@ -253,6 +256,16 @@ def _chapter_of(el: etree._Element) -> etree._Element | None:
     return divs[-1] if divs else None
 
 
+def head_text(head: etree._Element) -> str:
+    """The words of a heading without its notes (a note on a title is printed at the heading, not in it)."""
+    parts = [head.text or ""]
+    for child in head:
+        if local(child) != "note":
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
 def passage_typst(passage: Passage, ctx: Context, course: bool) -> str:
     w = passage.witness
     parts = [f"\n#heading(level: 1)[{string(w.fact('short') or w.facts.get('short', w.siglum))}]\n"] if not course else []
@@ -263,7 +276,7 @@ def passage_typst(passage: Passage, ctx: Context, course: bool) -> str:
         if chapter is not None and passage.elements[0] is not chapter:
             head = chapter.find("tei:head", NS)
             if head is not None:
-                parts.append(f"\n#heading(level: 2)[{string(' '.join(''.join(head.itertext()).split()))}]\n")
+                parts.append(f"\n#heading(level: 2)[{string(head_text(head))}]\n")
     for el in passage.elements:
         parts.append(render(el, ctx))
         if course:

@@ -127,8 +127,8 @@ class MarkdownPage:
         pages = [n.n for n in p.children if isinstance(n, m.Break) and n.kind == "page" and n.n]
         start = self.page
         span = f"{start or pages[0]}–{pages[-1]}" if pages and (start or pages[0]) != pages[-1] else (pages[-1] if pages else start)
-        where = f"page {span} of the original, " if span and "–" not in span else (f"pages {span} of the original, " if span else "")
-        note = f'<span class="ed withheld">Not published on this site ({where}rights not cleared); see the witness page.</span>'
+        where = f"page {span} of the printed edition; " if span and "–" not in span else (f"pages {span} of the printed edition; " if span else "")
+        note = f'<span class="ed withheld">Not published on this site ({where}the rights to the full text are not cleared); see the witness page.</span>'
         return self.para(self.inline(p.children) + note, p.id, start, ("withheld",))
 
     def para(self, text: str, ident: str | None = None, page: str | None = None, classes: tuple[str, ...] = ()) -> str:

@@ -104,7 +104,7 @@ def landing(witness: Witness, pages: list[tuple[str, str]], published: str, coun
     """The witness page: what it is, its rights, what the site publishes, its contents.
     `evidence`: (id, link) of the passages the stance description rests on."""
     rights = witness.facts.get("rights", {})
-    rests = ("The edition's description rests on these passages: "
+    rests = ("This description is the edition's, not the witness's; it rests on these passages: "
              + ", ".join(f"[{escape(i)}]({href})" for i, href in evidence) + ".") if evidence else ""
     lines = [f"# {escape(title(witness))}", "", meta_div(witness), "",
              escape(witness.facts.get("stance", "")) + "\n{: .lede }", "", rests, "",
