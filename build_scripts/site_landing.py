@@ -129,8 +129,9 @@ def home_witnesses(witnesses: list[Witness], available: set[str]) -> str:
     out = []
     for w in witnesses:
         name = f"[{escape(title(w))}]({folder(w)}/index.md)" if w.siglum in available else escape(title(w)) + " (not yet encoded)"
+        author = escape(w.fact("author") + (" (attributed)" if w.cert("author") != "high" else ""))  # uncertain: say so
         out.append(f"**{escape(w.siglum)}** · {name}  \n"
-                   f"*{escape(w.fact('author'))}, {escape(w.fact('date'))}* · {escape(w.facts.get('kind', ''))}. "
+                   f"*{author}, {escape(w.fact('date'))}* · {escape(w.facts.get('kind', ''))}. "
                    f"{escape(w.facts.get('stance', ''))}")
     return "\n\n".join(out) + "\n"
 
