@@ -336,7 +336,7 @@ def apparatus_entries(ids: set[str], level: str) -> list[dict]:
     loci, _ = store.read(corpus.tei_dir / store.FILE)
     entries = []
     for locus in loci:
-        if locus.decision == "rejected" or not any(r.passage in ids for r in locus.readings):
+        if locus.decision == "rejected" or (locus.type == "shared-citation" and level != "all") or not any(r.passage in ids for r in locus.readings):
             continue
         record = export.record(locus, corpus)
         variants = record["variants"]

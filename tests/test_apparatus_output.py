@@ -134,3 +134,26 @@ def test_a_rejected_entry_is_not_shown_to_readers(tmp_path):
     after = _render.pages(tei)
     assert not any(ident in text for text in after.values())
     assert len(after) == len(before) - 1
+
+
+def test_shared_citations_come_last_and_are_never_substantive():
+    shared = Locus("app.G.n1--E.n2.abcdef", "shared-citation", (Reading("G", "g.xml", "G.n1", "Report of Court Proceedings", 0, 27, "source"),
+                                                              Reading("E", "e.xml", "E.n2", "Report of the Court Proceedings", 0, 31, "target")))
+    changed = Locus("app.y", "reuse", (Reading("G", "g.xml", "G.p", "avoid being seized", 0, 18, "source"),
+                                       Reading("M", "m.xml", "M.p", "avoid being arrested", 0, 20, "target")))
+    claim = Locus("claim.z", "claim", changed.readings, resp="#apparatus.editors")
+    rows = [r for r in render.index_page([shared, changed, claim], corpus=object()).splitlines() if "data-substantive" in r]
+    assert [re.search(r'href="([^"/]+)/', r).group(1) for r in rows] == ["claim.z", "app.y", "app.G.n1--E.n2.abcdef"]
+    assert 'data-type="shared-citation"' in rows[-1] and 'data-substantive="0"' in rows[-1]
+
+
+def test_the_pdf_prints_shared_citations_only_at_level_all():
+    from build_scripts import pdf
+    from build_scripts.apparatus import store
+
+    loci, _ = store.read(ROOT / "tei" / store.FILE)
+    shared = [l for l in loci if l.type == "shared-citation" and l.decision != "rejected"]
+    ids = {r.passage for l in shared for r in l.readings}
+    assert shared
+    assert not any(e["label"].startswith("shared-citation") for e in pdf.apparatus_entries(ids, "substantive"))
+    assert {e["id"] for e in pdf.apparatus_entries(ids, "all")} >= {l.id for l in shared}

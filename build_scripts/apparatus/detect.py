@@ -34,6 +34,7 @@ class Match:
     b1: int
     matched: int
     score: float
+    shared_citation: bool = False  # both readings are bibliographic matter (`shared_citation`)
 
 
 def tokenised(passages: list[Passage]) -> list[list[str]]:
@@ -140,14 +141,41 @@ def matched_words(ops: list[align.Op], ta: list[Token], tb: list[Token]) -> int:
 
 
 NOTE_START = re.compile(r"^(?:[-–\s]*\d+\.?\s|\[\d+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s?|Source)")
+MOSTLY = 0.5  # share of a reading (characters, or words) that makes it "mainly" bibliographic
+
+
+def _heads(p: Passage, toks: list[Token], a0: int, a1: int, content: bool = False) -> float:
+    """The share of the words (content words only, with `content`) that begin with a capital or a digit."""
+    heads = [p.text[t.start : t.end].lstrip("*_\"'“‘`([")[:1] for t in toks[a0:a1] if not (content and t.norm in STOP)]
+    return sum(h.isupper() or h.isdigit() for h in heads) / max(1, len(heads))
 
 
 def bibliographic(p: Passage, toks: list[Token], a0: int, a1: int) -> bool:
-    """A shared reference (titles, names, numbers), not shared prose: most words capitalised or digits."""
+    """A reference by the look of the text alone (titles, names, numbers in a note): most words capitalised or digits."""
     if p.kind == "table" or not (p.kind in ("note", "bibl") or NOTE_START.match(p.text)):
         return False
-    heads = [p.text[t.start : t.end].lstrip("*_\"'“‘`([")[:1] for t in toks[a0:a1]]
-    return sum(h.isupper() or h.isdigit() for h in heads) >= 0.5 * max(1, len(heads))
+    return _heads(p, toks, a0, a1) >= MOSTLY
+
+
+def shared_citation(pa: Passage, ta: list[Token], a: tuple[int, int], pb: Passage, tb: list[Token], b: tuple[int, int]) -> bool:
+    """Two witnesses citing the same work, not sharing prose. From the TEI: one reading lies mainly inside a
+    `bibl` (or `title`), or one is a printed title (`title`, italics) and the other sits in a note; and each
+    reading is bibliographic matter: inside a bibl or a title, or words mostly capitalised (content words:
+    "session of the 20th Congress of the CPSU"). Without such markup (plain text): both readings look like
+    references in notes (`bibliographic`). Words shared by a note's commentary are reuse, not this."""
+    if not (a[1] > a[0] and b[1] > b[0]):
+        return False
+    sides = [(pa, ta, *a), (pb, tb, *b)]
+    if all(bibliographic(p, toks, i, j) for p, toks, i, j in sides):
+        return True
+    marks = []
+    for p, toks, i, j in sides:
+        start, end = toks[i].start, toks[j - 1].end
+        marks.append((p.share(p.bibls, start, end) >= MOSTLY, p.share(p.titles, start, end) >= MOSTLY, p.kind in ("note", "bibl")))
+    (bib_a, title_a, note_a), (bib_b, title_b, note_b) = marks
+    anchored = bib_a or bib_b or (title_a and note_b) or (title_b and note_a)
+    matter = [bib or title or _heads(p, toks, i, j, content=True) >= MOSTLY for (bib, title, _), (p, toks, i, j) in zip(marks, sides)]
+    return anchored and all(matter)
 
 
 def spans(chain_list, k: int) -> list[list[int]]:
@@ -169,15 +197,14 @@ def regions(pa: Passage, pb: Passage, ta, tb, points, min_seeds=MIN_SEEDS, min_w
         if count < min_seeds:
             continue
         a0, a1, b0, b1 = extend(ta, tb, a0, a1, b0, b1)
-        if bibliographic(pa, ta, a0, a1) and bibliographic(pb, tb, b0, b1):
-            continue
+        shared = shared_citation(pa, ta, (a0, a1), pb, tb, (b0, b1))
         ops = align.align([t.norm for t in ta[a0:a1]], [t.norm for t in tb[b0:b1]])
         matched = matched_words(ops, ta[a0:a1], tb[b0:b1])
         if content_words(ops, ta[a0:a1]) < min_content:
             continue  # "those who had been expelled from the party": a common phrase, not reuse
         score = matched / max(1, min(a1 - a0, b1 - b0))
         if matched >= min_words and score >= min_score:
-            out.append(Match(pa, pb, a0, a1, b0, b1, matched, round(min(score, 1.0), 3)))
+            out.append(Match(pa, pb, a0, a1, b0, b1, matched, round(min(score, 1.0), 3), shared))
     return out
 
 
@@ -227,7 +254,7 @@ def loci(matches: list[Match]) -> list[Locus]:
     out, seen = [], set()
     for m in matches:
         ta, tb = align.tokens(m.a.text), align.tokens(m.b.text)
-        kind = "quotation" if m.a.siglum in m.b.cites else "reuse"
+        kind = "shared-citation" if m.shared_citation else "quotation" if m.a.siglum in m.b.cites else "reuse"
         ra = reading(m.a, ta[m.a0].start, ta[m.a1 - 1].end, "source")
         rb = reading(m.b, tb[m.b0].start, tb[m.b1 - 1].end, "target")
         ident = locus_id(m.a, m.b, ra.text)

@@ -12,7 +12,7 @@ SCHEMA_VERSION = 1
 
 def variants_of(locus: Locus, corpus: edition.Corpus) -> list[dict]:
     """Word-level variants between the first two readings (earlier witness first), computed now."""
-    if locus.type not in ("quotation", "reuse", "citation") or len(locus.readings) < 2:
+    if locus.type not in ("quotation", "reuse", "citation", "shared-citation") or len(locus.readings) < 2:
         return []
     a, b = locus.readings[0], locus.readings[1]
     ta, tb = align.tokens(a.text), align.tokens(b.text)  # the stored readings (verified by `check`)
@@ -42,9 +42,12 @@ def record(locus: Locus, corpus: edition.Corpus) -> dict:
 
 def substantive(locus: Locus, corpus: edition.Corpus) -> bool:
     """Does the locus show a substantive difference? Claims and citation checks always count; a quotation
-    or reuse counts when one of its word-level variants is substantive."""
+    or reuse counts when one of its word-level variants is substantive; a shared citation never does (two
+    witnesses naming the same work differ at most in how they print its title)."""
     if locus.type in ("claim", "citation"):
         return True
+    if locus.type == "shared-citation":
+        return False
     return any(v["kind"] == "substantive" for v in variants_of(locus, corpus))
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 # Locus types of tei/apparatus.xml (app/@type).
-TYPES = ("quotation", "reuse", "claim", "citation")
+# shared-citation: two witnesses cite the same work (bibliographic matter shared, not text reused).
+TYPES = ("quotation", "reuse", "claim", "citation", "shared-citation")
 # Editors' decisions (app/@ana): machine entries start unreviewed.
 DECISIONS = ("unreviewed", "confirmed", "rejected")
 # Citation verdicts (app/@ana on type="citation").
@@ -33,6 +34,13 @@ class Passage:
     breaks: tuple[tuple[int, str], ...] = ()  # (offset, page n) of page breaks inside
     spans: tuple[tuple[str, int, int], ...] = ()  # ids nested inside: (id, start, end)
     cites: frozenset[str] = frozenset()  # sigla this passage (or its citation) names
+    bibls: tuple[tuple[int, int], ...] = ()  # (start, end) of the text inside bibl or title elements
+    titles: tuple[tuple[int, int], ...] = ()  # (start, end) of the text inside title or italics (printed titles)
+
+    def share(self, ranges: tuple[tuple[int, int], ...], start: int, end: int) -> float:
+        """The share of text[start:end] that lies inside `ranges` (self.bibls or self.titles)."""
+        inside = sum(max(0, min(end, b) - max(start, a)) for a, b in ranges)
+        return inside / max(1, end - start)
 
     def page_at(self, offset: int) -> str | None:
         index = bisect.bisect_right([o for o, _ in self.breaks], offset)

@@ -13,6 +13,12 @@ from build_scripts.teixml import NS, XML_ID, local
 BLOCKS = frozenset({"p", "note", "quote", "table", "ab", "lg", "bibl"})
 SKIP = frozenset({"teiHeader", "corr", "reg", "expan", "supplied", "fw", "figDesc", "divGen"})
 SPACE = frozenset({"lb", "cell", "row", "item", "head", "l", "bibl", "cit", "list"})  # word boundaries
+BIBLIOGRAPHIC = frozenset({"bibl", "title"})  # elements whose words are bibliographic matter, not prose
+
+
+def _titled(el: etree._Element) -> bool:
+    """A title as printed: `title`, or italics (how the witnesses print the titles they name in prose)."""
+    return local(el) == "title" or (local(el) == "hi" and "italic" in (el.get("rend") or ""))
 WS = re.compile(r"\s+")
 
 
@@ -29,6 +35,8 @@ class _Builder:
         out: list[str] = []
         size, space = 0, True  # `space`: the last char written is a space (or nothing yet)
         breaks, opened, spans = [], {}, []
+        ranges: dict[str, list[tuple[int, int]]] = {"bibl": [], "title": []}
+        depth, start = {"bibl": 0, "title": 0}, {"bibl": 0, "title": 0}
         for piece in self.pieces:
             if isinstance(piece, str):
                 for chunk in re.split(r"(\s+)", piece):
@@ -47,14 +55,28 @@ class _Builder:
                 opened[piece[1]] = size
             elif piece[0] == "close":
                 spans.append((piece[1], opened.pop(piece[1]), size))
+            elif piece[0] in ranges:  # ("bibl" | "title", +1 on opening, -1 on closing)
+                kind = piece[0]
+                depth[kind] += piece[1]
+                if depth[kind] == 1 and piece[1] == 1:
+                    start[kind] = size
+                elif depth[kind] == 0:
+                    ranges[kind].append((start[kind], size))
         text = "".join(out)
         if text.endswith(" "):
             text = text[:-1]
         clip = len(text)
+        if local(self.el) in BIBLIOGRAPHIC:
+            ranges["bibl"] = [(0, clip)]
+
+        def clipped(kind: str) -> tuple[tuple[int, int], ...]:
+            return tuple((min(a, clip), min(b, clip)) for a, b in ranges[kind] if min(a, clip) < min(b, clip))
+
         return Passage(
             siglum, self.el.get(XML_ID), file, local(self.el), text, self.el.sourceline or 0, self.page,
             tuple((min(o, clip), n) for o, n in breaks),
             tuple((i, min(a, clip), min(b, clip)) for i, a, b in spans), cites,
+            clipped("bibl"), clipped("title"),
         )
 
 
@@ -91,13 +113,18 @@ def witness_passages(doc: etree._ElementTree, file: str, cite_map: dict[str, str
                     state["page"] = page  # a note's page breaks (endnote pages) are not the text's
         else:
             ident = el.get(XML_ID) if current is not None else None
+            marks = [] if current is None else ["bibl"] * (name in BIBLIOGRAPHIC) + ["title"] * _titled(el)
             if ident:
                 current.add(("open", ident))
+            for mark in marks:
+                current.add((mark, 1))
             if name in SPACE and current is not None:
                 current.add(" ")
             inner(el, current)
             if name in SPACE and current is not None:
                 current.add(" ")
+            for mark in marks:
+                current.add((mark, -1))
             if ident:
                 current.add(("close", ident))
         if el.tail and current is not None:

@@ -14,7 +14,7 @@ def run(tei_dir: Path | None = None, write: bool = True) -> tuple[list[Locus], l
     old, _ = store.read(path)
     found = detect.loci(detect.detect(corpus.passages, corpus.dates))
     found += citations.check_citations(corpus)
-    loci = store.merge(old, found, ("quotation", "reuse", "citation"))
+    loci = store.merge(old, found, ("quotation", "reuse", "citation", "shared-citation"))
     seeded, claim_problems = claims.seed(corpus.passages)
     loci = store.merge(loci, grown(loci, seeded), ())
     problems += claim_problems

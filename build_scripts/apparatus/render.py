@@ -11,6 +11,8 @@ from build_scripts.apparatus.model import Locus
 
 INDEX = "apparatus/index.md"
 ASSETS = "../../assets/apparatus/"  # from docs/edition/apparatus/ to docs/assets/apparatus/
+PAIRED = ("quotation", "reuse", "citation", "shared-citation")  # types shown as two readings side by side
+ORDER = ("claim", "citation", "quotation", "reuse", "shared-citation")  # rows of the index page, by type
 
 
 def _load(tei_dir: Path | None = None):
@@ -87,7 +89,7 @@ def locus_page(locus: Locus, corpus, locate=None) -> str:
         lines += [f'<p class="apparatus-question"><em>{_esc(locus.question)}</em></p>', ""]
     lines += [f"Locus `{locus.id}` · decision: {locus.decision}" + (f" · verdict: {locus.verdict}" if locus.verdict else "") + (f" · score {locus.score:.2f}" if locus.score is not None else ""), ""]
     cells = []
-    if locus.type in ("quotation", "reuse", "citation") and len(locus.readings) >= 2:
+    if locus.type in PAIRED and len(locus.readings) >= 2:
         pair = highlighted(locus, corpus)
         cells = list(zip(locus.readings, pair))
     else:
@@ -99,7 +101,7 @@ def locus_page(locus: Locus, corpus, locate=None) -> str:
         lines += [f'<p class="apparatus-finding">{_esc(finding)}</p>', ""]
     for note in locus.notes:
         lines += [f'<p class="apparatus-note">{_esc(note)}</p>', ""]
-    if locus.type in ("quotation", "reuse", "citation"):
+    if locus.type in PAIRED:
         vs = export.variants_of(locus, corpus)
         if vs:
             a, b = locus.readings[0].siglum, locus.readings[1].siglum
@@ -117,13 +119,13 @@ def index_page(loci: list[Locus], corpus=None) -> str:
     citation checks count as substantive), for the "substantive only" filter of filter.js."""
     lines = ["# Apparatus", "",
              "Every locus of tei/apparatus.xml: first the claims (where the witnesses answer the same question "
-             "differently), then the citations one witness makes of another's pages, then quotations and reuse. "
+             "differently), then the citations one witness makes of another's pages, then quotations and reuse, "
+             "and last the shared citations (two witnesses cite the same work: a shared title, not shared text). "
              "Filter by type, by pair of witnesses, or to substantive variants only; "
              "[How to read the apparatus](../../about/apparatus.md) explains the types, variants and verdicts.", "",
              f'<div id="apparatus-filter"></div><script src="{ASSETS}filter.js"></script>', "",
              '<table id="apparatus-index"><tr><th>locus</th><th>type</th><th>witnesses</th><th>decision</th></tr>']
-    order = {"claim": 0, "citation": 1, "quotation": 2, "reuse": 3}
-    for l in sorted(loci, key=lambda x: order.get(x.type, 4)):  # stable: file order within a type
+    for l in sorted(loci, key=lambda x: ORDER.index(x.type) if x.type in ORDER else len(ORDER)):  # stable: file order within a type
         pair = "-".join(sorted({r.siglum for r in l.readings}))
         lines.append(f'<tr data-type="{_esc(l.type)}" data-pair="{_esc(pair)}" data-substantive="{int(_substantive(l, corpus))}">'
                      f'<td><a href="{_esc(l.id)}/">{_esc(l.question or l.readings[0].text[:80] if l.readings else l.id)}</a></td>'

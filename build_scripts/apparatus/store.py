@@ -13,11 +13,13 @@ from build_scripts.teixml import E, NS, XML_ID, local
 FILE = "apparatus.xml"
 EDITORS = "#apparatus.editors"  # not #editors: that id belongs to the witnesses' headers
 APPS = etree.XPath("//tei:body//tei:app", namespaces=NS)
-LISTS = {"quotation": "reuse", "reuse": "reuse", "citation": "citations", "claim": "claims"}
+LISTS = {"quotation": "reuse", "reuse": "reuse", "citation": "citations", "claim": "claims", "shared-citation": "shared-citations"}
+ORDER = ("reuse", "citations", "claims", "shared-citations")  # the listApp elements, in document order
 HEADINGS = {
     "reuse": "Reuse: one witness reproduces another's text, or both reproduce a common document",
     "citations": "Citations of one witness by another, verified against the cited page",
     "claims": "Claims: the witnesses answer the same question differently",
+    "shared-citations": "Shared citations: two witnesses cite the same work (bibliographic matter in common, not reuse of text)",
 }
 
 
@@ -83,8 +85,7 @@ def merge(old: list[Locus], new: list[Locus], types: tuple[str, ...]) -> list[Lo
         machine = locus.resp == "#detector" and locus.type in types
         if not machine or locus.decision != "unreviewed" or locus.notes:
             out.append(locus)
-    order = {"reuse": 0, "citations": 1, "claims": 2}
-    return sorted(out, key=lambda l: (order[LISTS.get(l.type, "reuse")], l.id))
+    return sorted(out, key=lambda l: (ORDER.index(LISTS.get(l.type, "reuse")), l.id))
 
 
 def _predecessor(locus: Locus, old: list[Locus], unavailable: set[str]) -> Locus | None:
@@ -128,8 +129,10 @@ def element(locus: Locus) -> etree._Element:
 def document(loci: list[Locus]) -> etree._Element:
     header = etree.fromstring(HEADER)
     body = E.body()
-    for key in ("reuse", "citations", "claims"):
+    for key in ORDER:
         items = [l for l in loci if LISTS.get(l.type, "reuse") == key]
+        if not items and key == "shared-citations":
+            continue  # an apparatus without shared citations keeps the three lists it always had
         body.append(E.listApp({XML_ID: f"apparatus.{key}", "type": key}, E.head(HEADINGS[key]), *[element(l) for l in items]))
     return E.TEI({XML_ID: "apparatus"}, header, E.text(body))
 
@@ -154,7 +157,7 @@ HEADER = """<teiHeader xmlns="http://www.tei-c.org/ns/1.0">
   </fileDesc>
   <encodingDesc>
     <appInfo>
-      <application xml:id="detector" ident="edition-apparatus-detect" version="1"><label>edition apparatus detect</label><desc>Machine entries: 5-word shingle index over all passages, local word alignment on candidate pairs; app/@cert is the share of matched words. Citation entries: the quoted words looked up on the cited page, tables compared cell by cell; note type="finding" (resp="#detector") says where the words were found and how certain the page number is (pb/@cert), and is rewritten by each run, while note type="editorial" is the editors' and kept.</desc></application>
+      <application xml:id="detector" ident="edition-apparatus-detect" version="1"><label>edition apparatus detect</label><desc>Machine entries: 5-word shingle index over all passages, local word alignment on candidate pairs; app/@cert is the share of matched words; where the shared words are bibliographic matter (inside bibl or title in one witness, or a printed title in one and a note in the other, and in each a reference, a title or mostly capitalised words) the entry is app/@type="shared-citation": two witnesses cite the same work, which is not reuse of text. Citation entries: the quoted words looked up on the cited page, tables compared cell by cell; note type="finding" (resp="#detector") says where the words were found and how certain the page number is (pb/@cert), and is rewritten by each run, while note type="editorial" is the editors' and kept.</desc></application>
     </appInfo>
     <classDecl>
       <taxonomy xml:id="decisions">
