@@ -42,7 +42,9 @@ def synthetic(passages, scale: int, seed: int = 1):
         for p in passages:
             words = [w + f"q{copy}" for w in p.text.split(" ")]
             for _ in range(len(words) // 20):
-                words[rng.randrange(len(words))] = rng.choice(["the", "party", "purge", "Stalin", "NKVD"])
+                # a variant word of the same copy: copies share no vocabulary, so the 10x corpus is ten
+                # editions side by side, not one edition with spurious matches across copies
+                words[rng.randrange(len(words))] = rng.choice(["the", "party", "purge", "Stalin", "NKVD"]) + f"q{copy}"
             out.append(Passage(f"{p.siglum}{copy}", f"{p.id}.x{copy}", p.file, p.kind, " ".join(words)))
     return out
 

@@ -9,7 +9,8 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import compress
+
+import numpy as np
 
 from build_scripts.apparatus import align
 from build_scripts.apparatus.model import Locus, Passage, Reading, Token
@@ -48,30 +49,34 @@ def index(toks: list[list[str]], k: int = K, max_postings: int = MAX_POSTINGS, g
     in more is a formula, not evidence of reuse).
 
     Near-linear in the size of the corpus, and every loop over all shingles runs in C: one flat array
-    of hashes; per group a set, intersected with the set of shingles seen in earlier groups; posting
-    lists only for the shingles so found, none longer than `max_postings`."""
+    of hashes; the shingles of two or more groups found by sorting (hash, group) pairs with numpy;
+    posting lists only for those, none longer than `max_postings`."""
     hashes = array("q")  # compact: 8 bytes a shingle, no int object kept per position
     starts = [0]
     for norms in toks:
         hashes.extend(map(hash, zip(*(norms[j:] for j in range(k)))))
         starts.append(len(hashes))
-    members: dict[str, list[int]] = defaultdict(list)
-    for pi, group in enumerate(groups or range(len(toks))):
-        members[group].append(pi)
-    seen: set[int] = set()
-    shared: set[int] = set()
-    for indices in members.values():
-        mine: set[int] = set()
-        for pi in indices:
-            mine.update(hashes[starts[pi] : starts[pi + 1]])
-        shared |= mine & seen
-        seen |= mine
-    del seen
+    shared_at = _shared_positions(hashes, starts, groups or list(range(len(toks))))
     postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for g in compress(range(len(hashes)), map(shared.__contains__, hashes)):
+    for g in shared_at:
         pi = bisect.bisect_right(starts, g) - 1
         postings[hashes[g]].append((pi, g - starts[pi]))
     return {h: hits for h, hits in postings.items() if len(hits) <= max_postings}
+
+
+def _shared_positions(hashes: array, starts: list[int], groups: list) -> list[int]:
+    """Positions of the shingles found in two or more groups. numpy sorts (hash, group) pairs in C:
+    cache-friendly at any corpus size, where a Python set of all hashes outgrows the processor cache."""
+    h = np.frombuffer(hashes, dtype=np.int64) if len(hashes) else np.zeros(0, dtype=np.int64)
+    codes = {g: i for i, g in enumerate(dict.fromkeys(groups))}
+    gid = np.repeat(np.array([codes[g] for g in groups], dtype=np.int32), np.diff(np.array(starts)))
+    order = np.lexsort((gid, h))
+    hs, gs = h[order], gid[order]
+    first = np.ones(len(hs), dtype=bool)
+    first[1:] = (hs[1:] != hs[:-1]) | (gs[1:] != gs[:-1])  # one entry per (hash, group)
+    hu = hs[first]
+    shared = np.unique(hu[1:][hu[1:] == hu[:-1]])  # hashes that more than one group has
+    return np.nonzero(np.isin(h, shared, assume_unique=False))[0].tolist()
 
 
 def seeds(passages: list[Passage], postings, max_postings: int = MAX_POSTINGS) -> dict[tuple[int, int], list[tuple[int, int]]]:
