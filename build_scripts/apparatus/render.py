@@ -2,6 +2,7 @@
 marks and "quotes / quoted by" lists. Witness text is always HTML-escaped: it never becomes markup."""
 from __future__ import annotations
 
+import functools
 import html
 from collections import defaultdict
 from pathlib import Path
@@ -20,6 +21,21 @@ def _load(tei_dir: Path | None = None):
     corpus, _ = edition.load(tei_dir)
     loci, _ = store.read(corpus.tei_dir / store.FILE)
     return corpus, [locus for locus in loci if locus.decision != "rejected"]
+
+
+def _loci(tei_dir: Path | None = None):
+    """The loci readers see, from tei/apparatus.xml alone (no witness is read: cheap on every render)."""
+    from build_scripts.witnesses import TEI_DIR
+
+    path = Path(tei_dir or TEI_DIR) / store.FILE
+    stat = path.stat() if path.exists() else None
+    return _read_loci(str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_loci(path: str, mtime: int, size: int) -> list:
+    loci, _ = store.read(Path(path))
+    return [locus for locus in loci if locus.decision != "rejected"]
 
 
 def stem(file: str) -> str:
@@ -152,7 +168,7 @@ def pages(tei_dir: Path | None = None, locate=None) -> dict[str, str]:
 
 def marks(siglum: str, tei_dir: Path | None = None) -> dict[str, list[dict]]:
     """passage id → tooltips for the witness text: label, link to the locus page, short HTML."""
-    _, loci = _load(tei_dir)
+    loci = _loci(tei_dir)
     out: dict[str, list[dict]] = defaultdict(list)
     for l in loci:
         others = [r.siglum for r in l.readings if r.siglum != siglum]
@@ -165,7 +181,7 @@ def marks(siglum: str, tei_dir: Path | None = None) -> dict[str, list[dict]]:
 
 def quotes_and_quoted_by(siglum: str, tei_dir: Path | None = None) -> dict[str, list[dict]]:
     """Whom this witness quotes (it is the later reading) and who quotes it (it is the earlier)."""
-    _, loci = _load(tei_dir)
+    loci = _loci(tei_dir)
     result = {"quotes": [], "quoted_by": []}
     for l in loci:
         if l.type not in ("quotation", "reuse") or len(l.readings) < 2:
