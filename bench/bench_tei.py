@@ -1,5 +1,4 @@
 """Issue 2: import of all five witnesses, and `edition check` (full tei_all validation)."""
-import shutil
 import tempfile
 from pathlib import Path
 

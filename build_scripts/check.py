@@ -20,8 +20,9 @@ from pathlib import Path
 from lxml import etree
 
 from build_scripts import fmt, registry, teixml, tei_subset, witnesses as manifest
+from build_scripts.project import Project
 from build_scripts.problems import Location, Problem, relpath
-from build_scripts.teixml import NS, ROOT, XML_ID, local
+from build_scripts.teixml import NS, XML_ID, local
 
 SUPERSCRIPT_DIGITS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 DECLARED_WITNESSES = etree.XPath("//tei:listWit//tei:witness[@xml:id]", namespaces=NS)
@@ -31,35 +32,8 @@ NOTE_TAG = teixml.tei("note")
 BIB_POINTERS = etree.XPath("//*[@*[starts-with(normalize-space(.), 'bib:') or contains(., ' bib:')]]")
 
 
-@dataclass(frozen=True)
-class Paths:
-    """Where the check reads: the project's files by default, a fixture project in tests."""
-
-    root: Path = ROOT
-
-    @property
-    def tei_dir(self) -> Path:
-        return self.root / "tei"
-
-    @property
-    def manifest(self) -> Path:
-        return self.root / "sources" / "witnesses.yml"
-
-    @property
-    def bib(self) -> Path:
-        return self.root / "references.bib"
-
-    @property
-    def registry(self) -> Path:
-        return self.root / "sources" / "published-ids.tsv"
-
-    @property
-    def redirects(self) -> Path:
-        return self.root / "sources" / "redirects.yml"
-
-    @property
-    def cache(self) -> Path:
-        return self.root / "build" / "check-cache"
+# Where the check reads: the project's files by default, a fixture project in tests.
+Paths = Project
 
 
 @dataclass
@@ -151,7 +125,7 @@ def check_schema(edition: Edition) -> list[Problem]:
     if edition.schema == "none":
         return []
     # --full (and CI) means tei_all itself, now: no cached verdict stands in for it.
-    cache = edition.paths.cache if edition.use_cache and edition.schema != "full" else None
+    cache = edition.paths.check_cache if edition.use_cache and edition.schema != "full" else None
     problems = []
     for item in edition.loaded:
         problems += tei_subset.validate(item.doc, item.data, item.path, edition.schema == "full", cache)
@@ -280,7 +254,7 @@ def check_manifest(edition: Edition) -> list[Problem]:
 
 def check_excerpts(edition: Edition) -> list[Problem]:
     """Every id that sources/excerpts.yml publishes exists in its witness (a stale id publishes nothing)."""
-    path = edition.paths.manifest.parent / "excerpts.yml"
+    path = edition.paths.excerpts
     if not path.exists():
         return []
     import yaml

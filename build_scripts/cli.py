@@ -1,7 +1,6 @@
 """`edition` command line: each command is a few lines and imports its stage lazily."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click

@@ -27,57 +27,13 @@ import yaml
 
 from build_scripts import load, site_landing as landing, site_pages, site_urls, witnesses as manifest
 from build_scripts.model import Document, Link, walk
+from build_scripts.project import Project
 from build_scripts.problems import Location, Problem, relpath
 from build_scripts.render_markdown import Context, escape, render_page
-from build_scripts.teixml import ROOT
 
 PUBLISH_ALL_ENV = "EDITION_PUBLISH_ALL"  # "1": publish every witness in full (tests, editors' previews)
 CODE = [Path(__file__).parent / n for n in ("site.py", "site_pages.py", "site_landing.py", "render_markdown.py", "load.py", "rules.py", "model.py")]
 PLAN_CODE = [Path(__file__).parent / n for n in ("site_pages.py", "site_landing.py", "load.py", "rules.py", "model.py")]
-
-
-@dataclass(frozen=True)
-class Project:
-    root: Path = ROOT
-
-    @property
-    def docs(self) -> Path:
-        return self.root / "docs"
-
-    @property
-    def generated(self) -> Path:
-        return self.docs / "edition"
-
-    @property
-    def manifest(self) -> Path:
-        return self.root / "sources" / "witnesses.yml"
-
-    @property
-    def excerpts(self) -> Path:
-        return self.root / "sources" / "excerpts.yml"
-
-    @property
-    def bib(self) -> Path:
-        return self.root / "references.bib"
-
-    @property
-    def cache(self) -> Path:
-        return self.root / "build" / "site-cache.json"
-
-    @property
-    def changelog(self) -> Path:
-        return self.root / "CHANGELOG.md"
-
-    @property
-    def registry(self) -> Path:
-        return self.root / "sources" / "published-ids.tsv"
-
-    @property
-    def redirects(self) -> Path:
-        return self.root / "sources" / "redirects.yml"
-
-    def tei(self, witness: manifest.Witness) -> Path:
-        return self.root / "tei" / witness.tei
 
 
 @dataclass
@@ -402,14 +358,14 @@ def write_files(out: Path, files: dict[str, str], page_srcs: set[str], result: R
 
 def read_cache(project: Project) -> dict:
     try:
-        return json.loads(project.cache.read_text(encoding="utf-8"))
+        return json.loads(project.site_cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
 
 def save_cache(project: Project, result: Result) -> None:
-    project.cache.parent.mkdir(parents=True, exist_ok=True)
-    project.cache.write_text(json.dumps(result.cache), encoding="utf-8")
+    project.site_cache.parent.mkdir(parents=True, exist_ok=True)
+    project.site_cache.write_text(json.dumps(result.cache), encoding="utf-8")
 
 
 # --- where an id is published ------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """`check` catches a broken apparatus pointer and a reading that no longer matches its witness."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from build_scripts.apparatus import check, store

@@ -8,7 +8,7 @@ from lxml import etree
 
 from build_scripts import teixml
 from build_scripts.apparatus.model import DECISIONS, VERDICTS, Locus, Reading
-from build_scripts.teixml import E, NS, XML_ID, local
+from build_scripts.teixml import E, NS, XML_ID
 
 FILE = "apparatus.xml"
 EDITORS = "#apparatus.editors"  # not #editors: that id belongs to the witnesses' headers

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lxml import etree
 
