@@ -158,16 +158,19 @@ def _check_record(record: Record, rel: str) -> list[Problem]:
     return problems
 
 
-def check_keys(tei_paths: list[Path], bibliography: Bibliography | None = None) -> list[Problem]:
-    """Problems of references.bib, plus every `bib:KEY` in the TEI that references.bib lacks."""
+def check_keys(tei_paths: list[Path], bibliography: Bibliography | None = None, docs: dict | None = None) -> list[Problem]:
+    """Problems of references.bib, plus every `bib:KEY` in the TEI that references.bib lacks.
+    `docs`: path → tree already parsed by the caller (`edition check`), not parsed again."""
     problems: list[Problem] = []
     if bibliography is None:
         bibliography, problems = load()
     for path in tei_paths:
-        try:
-            doc = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
-        except (OSError, etree.XMLSyntaxError):
-            continue  # reported by `edition check` (xml.not-well-formed)
+        doc = (docs or {}).get(path)
+        if doc is None:
+            try:
+                doc = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+            except (OSError, etree.XMLSyntaxError):
+                continue  # reported by `edition check` (xml.not-well-formed)
         for el in doc.iter(tag=etree.Element):
             for value in el.attrib.values():
                 for token in value.split():

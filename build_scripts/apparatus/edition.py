@@ -40,9 +40,12 @@ class Corpus:
         return (p, 0, len(p.text)) if p else None
 
 
-def load(tei_dir: Path | None = None) -> tuple[Corpus, list[Problem]]:
+def load(tei_dir: Path | None = None, manifest_path: Path | None = None,
+         docs: dict[str, object] | None = None) -> tuple[Corpus, list[Problem]]:
+    """The corpus of passages. `docs` (TEI file name → parsed tree) reuses trees a caller has parsed
+    already (`edition check` parses every file once for all its rules)."""
     tei_dir = tei_dir or manifest.TEI_DIR
-    wits, problems = manifest.load()
+    wits, problems = manifest.load(manifest_path)
     corpus = Corpus(tei_dir)
     cite_map: dict[str, str] = {}
     for w in wits:
@@ -56,8 +59,11 @@ def load(tei_dir: Path | None = None) -> tuple[Corpus, list[Problem]]:
         if not path.exists():
             problems.append(Problem(Location(relpath(path)), f"witness {w.siglum} has no TEI yet; the apparatus leaves it out", "Run `edition import " + w.siglum + "`", "apparatus.witness-missing", "warning"))
             continue
-        doc, parse_problems = teixml.parse(path)
-        problems += parse_problems
+        if docs is not None and w.tei in docs:
+            doc = docs[w.tei]
+        else:
+            doc, parse_problems = teixml.parse(path)
+            problems += parse_problems
         if doc is None:
             continue
         corpus.docs[w.siglum] = doc

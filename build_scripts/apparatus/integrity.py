@@ -11,7 +11,8 @@ from build_scripts.apparatus.model import TYPES, Locus, Reading
 from build_scripts.problems import Location, Problem, relpath
 
 
-def check(tei_dir: Path | None = None, manifest_path: Path | None = None) -> list[Problem]:
+def check(tei_dir: Path | None = None, manifest_path: Path | None = None, docs: dict | None = None) -> list[Problem]:
+    """`docs`: TEI file name → tree already parsed by the caller (not parsed again)."""
     tei_dir = Path(tei_dir or manifest.TEI_DIR)
     path = tei_dir / store.FILE
     if not path.exists():
@@ -21,7 +22,7 @@ def check(tei_dir: Path | None = None, manifest_path: Path | None = None) -> lis
         from build_scripts import teixml
 
         return teixml.parse(path)[1]
-    corpus, _ = edition.load(tei_dir) if manifest_path is None else _load(tei_dir, manifest_path)
+    corpus, _ = edition.load(tei_dir, manifest_path, docs)
     rel = relpath(path)
     problems: list[Problem] = []
     for locus in loci:
@@ -33,17 +34,6 @@ def check(tei_dir: Path | None = None, manifest_path: Path | None = None) -> lis
         for r in locus.readings:
             problems += reading_problems(locus, r, corpus, where)
     return problems
-
-
-def _load(tei_dir: Path, manifest_path: Path):
-    if Path(manifest_path).resolve() == manifest.MANIFEST.resolve():
-        return edition.load(tei_dir)
-    original = manifest.MANIFEST
-    try:
-        manifest.MANIFEST = Path(manifest_path)
-        return edition.load(tei_dir)
-    finally:
-        manifest.MANIFEST = original
 
 
 def reading_problems(locus: Locus, r: Reading, corpus: edition.Corpus, where: Location) -> list[Problem]:
