@@ -46,19 +46,14 @@ def stats() -> None:
     click.echo(st.format_table(st.table()))
 
 
-def _register(module: str) -> None:
-    """Add the click commands a stage module exposes in COMMANDS (absent stages add nothing)."""
-    import importlib
+def _register() -> None:
+    """Add the click commands each stage's CLI module exposes in COMMANDS. Imported here, at the end:
+    those modules use `report` above."""
+    from build_scripts import apparatus_cli, biblink_cli, editors_cli, pdf_cli, site_cli
 
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as err:
-        if err.name == module:
-            return
-        raise
-    for command in getattr(mod, "COMMANDS", ()):
-        main.add_command(command)
+    for module in (site_cli, pdf_cli, apparatus_cli, editors_cli, biblink_cli):
+        for command in module.COMMANDS:
+            main.add_command(command)
 
 
-for _module in ("build_scripts.site_cli", "build_scripts.pdf_cli", "build_scripts.apparatus_cli", "build_scripts.editors_cli", "build_scripts.biblink_cli"):
-    _register(_module)
+_register()

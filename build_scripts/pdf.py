@@ -13,7 +13,8 @@ import typst
 import yaml
 from lxml import etree
 
-from build_scripts import teixml, witnesses as manifest
+from build_scripts import bibliography, teixml, witnesses as manifest
+from build_scripts.apparatus import edition, export, store
 from build_scripts.problems import Failed, Location, Problem, relpath
 from build_scripts.render_typst import Context, render, string
 from build_scripts.teixml import NS, ROOT, XML_ID, local
@@ -44,6 +45,7 @@ class Course:
     apparatus: bool = True
     level: str = "substantive"  # substantive | all
     passages: list[Passage] = field(default_factory=list)
+    docs: dict[str, etree._ElementTree] = field(default_factory=dict)  # TEI file name → the tree parsed once
 
 
 # --- loading ------------------------------------------------------------------------------------------
@@ -182,6 +184,7 @@ def load_course(path: Path) -> tuple[Course | None, list[Problem]]:
         apparatus=bool(app.get("show", True)) if isinstance(app, dict) else bool(app),
         level=(app.get("level", "substantive") if isinstance(app, dict) else "substantive"),
     )
+    course.docs = {w.tei: doc for w, doc in docs.values()}
     if course.level not in ("substantive", "all"):
         problems.append(Problem(Location(rel, data.get("__line__")), f"apparatus level {course.level!r} is unknown", "Use substantive or all", "course.level"))
     for spec in data["passages"]:
@@ -237,17 +240,14 @@ def permalink(file: str, ident: str) -> str:
     """The public URL of id `ident` of TEI file `file` (the site knows on which page an id lives).
     A link to another witness loses its file on the way (render_typst passes the id only), so an id
     the site does not find in `file` is looked up in the witness its siglum prefix names."""
-    try:
-        from build_scripts import site
+    from build_scripts import site  # imported here: the site builds the PDFs
 
-        url = site.url_for(file, ident)
-        if url is None:
-            other = manifest.by_siglum(ident.split(".")[0])
-            url = site.url_for(other.tei, ident) if other is not None else None
-        if url:
-            return SITE_URL.rstrip("/") + "/" + url.lstrip("/")
-    except (ImportError, AttributeError):
-        pass
+    url = site.url_for(file, ident)
+    if url is None:
+        other = manifest.by_siglum(ident.split(".")[0])
+        url = site.url_for(other.tei, ident) if other is not None else None
+    if url:
+        return SITE_URL.rstrip("/") + "/" + url.lstrip("/")
     return f"{SITE_URL}#{ident}"
 
 
@@ -312,10 +312,6 @@ def _str(text: str) -> str:
 def bibliography_typst(keys: list[str]) -> str:
     if not keys:
         return ""
-    try:
-        from build_scripts import bibliography
-    except ImportError:
-        return ""
     bib, _ = bibliography.load()
     entries = bib.formatted(sorted(set(keys)))
     if not entries:
@@ -324,15 +320,12 @@ def bibliography_typst(keys: list[str]) -> str:
     return f"\n#heading(level: 1)[Works cited]\n{items}"
 
 
-def apparatus_entries(ids: set[str], level: str) -> list[dict]:
+def apparatus_entries(ids: set[str], level: str, docs: dict | None = None) -> list[dict]:
     """Apparatus loci touching the selected passages, as label + plain text (sigla, readings, variants
     or the editorial note). level "substantive": claims, citations, and quotations or reuse with at
-    least one substantive variant; "all": every locus. Rejected entries are never printed."""
-    try:
-        from build_scripts.apparatus import edition, export, store
-    except ImportError:
-        return []
-    corpus, _ = edition.load()
+    least one substantive variant; "all": every locus. Rejected entries are never printed.
+    `docs` (TEI file name → tree): the witnesses already parsed for the PDF, not parsed again."""
+    corpus, _ = edition.load(docs=docs)
     loci, _ = store.read(corpus.tei_dir / store.FILE)
     entries = []
     for locus in loci:
@@ -361,9 +354,9 @@ def _clip(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
-def apparatus_typst(passages: list[Passage], level: str) -> str:
+def apparatus_typst(passages: list[Passage], level: str, docs: dict | None = None) -> str:
     ids = {el.get(XML_ID) for p in passages for block in p.elements for el in block.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
-    entries = apparatus_entries(ids, level)
+    entries = apparatus_entries(ids, level, docs)
     if not entries:
         return ""
     blocks = "".join(f"\n#app-entry({_str(e['label'])}, [{string(e['text'])}])\n" for e in entries)
@@ -410,6 +403,6 @@ def build_course(path: Path, out_dir: Path = OUT) -> tuple[Path | None, list[Pro
     if course is None or any(p.severity == "error" for p in problems):
         return None, problems
     source, render_problems, keys = document_typst(course.title, course.passages, course=course)
-    extra = apparatus_typst(course.passages, course.level) if course.apparatus else ""
+    extra = apparatus_typst(course.passages, course.level, course.docs) if course.apparatus else ""
     extra += bibliography_typst(keys)
     return compile_pdf(f"course-{path.stem}", source + extra, out_dir), problems + render_problems

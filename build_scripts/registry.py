@@ -7,7 +7,6 @@ is gone without a redirect. The site calls redirects() to build its redirect pag
 """
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +30,10 @@ class Published:
 
 
 def url_for(file: str, ident: str) -> str:
-    """The site URL of an id: the site's own url_for(file, ident) if it has one (and the site shows
-    the id), else <stem>/#<id>."""
-    try:
-        site = importlib.import_module("build_scripts.site")
-        return site.url_for(file, ident) or f"{Path(file).stem}/#{ident}"
-    except (ImportError, AttributeError):
-        return f"{Path(file).stem}/#{ident}"
+    """The site URL of an id (where the site shows it), else <stem>/#<id>."""
+    from build_scripts import site  # imported here: the site's own modules import this one
+
+    return site.url_for(file, ident) or f"{Path(file).stem}/#{ident}"
 
 
 def ids_in(doc: etree._ElementTree) -> list[str]:

@@ -12,11 +12,7 @@ the render plan from the cache and keeps it in memory while the inputs do not ch
 """
 from __future__ import annotations
 
-import contextlib
-import functools
 import hashlib
-import importlib
-import inspect
 import json
 import os
 import re
@@ -27,6 +23,8 @@ import yaml
 
 from build_scripts import load, site_landing as landing, site_pages, site_urls, witnesses as manifest
 from build_scripts.model import Document, Link, walk
+from build_scripts import bibliography as bibmod, changelog
+from build_scripts.apparatus import render as app_render
 from build_scripts.project import Project
 from build_scripts.problems import Location, Problem, relpath
 from build_scripts.render_markdown import Context, escape, render_page
@@ -75,26 +73,16 @@ def unknown_excerpts(project: Project, siglum: str, listed: frozenset[str], ids:
             for ident in sorted(listed - ids)]
 
 
-# --- optional stages -------------------------------------------------------------------------------
-def optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as err:
-        if err.name and module.startswith(err.name):
-            return None
-        raise
-
-
+# --- the other stages' parts of the site --------------------------------------------------------
 def bibliography(project: Project, cached: dict | None = None) -> tuple[str | None, set[str], list[Problem], dict | None]:
-    """The bibliography page's Markdown and its keys; (None, ∅) while the stage does not exist.
+    """The bibliography page's Markdown and its keys; (None, ∅) without references.bib.
     The last value is what to cache: the page is made again only when references.bib or the code changes."""
-    bib = optional("build_scripts.bibliography")
-    if bib is None or not project.bib.exists():
+    if not project.bib.exists():
         return None, set(), [], None
-    key = digest([project.bib, Path(bib.__file__), getattr(bib, "STYLE", project.bib)])
+    key = digest([project.bib, Path(bibmod.__file__), bibmod.STYLE])
     if cached and cached.get("key") == key:
         return cached["md"], set(cached["keys"]), [], cached
-    data, problems = bib.load(project.bib)
+    data, problems = bibmod.load(project.bib)
     if data is None:
         return None, set(), problems, None
     entries = data.formatted()
@@ -105,59 +93,23 @@ def bibliography(project: Project, cached: dict | None = None) -> tuple[str | No
     return md, keys, problems, (None if problems else {"key": key, "md": md, "keys": sorted(keys)})
 
 
-def apparatus():
-    """build_scripts.apparatus.render when it offers pages() and marks(siglum); else None."""
-    mod = optional("build_scripts.apparatus.render")
-    return mod if mod is not None and hasattr(mod, "pages") and hasattr(mod, "marks") else None
+def app_key(project: Project, state: dict) -> str:
+    """What the apparatus pages depend on: every TEI file, the apparatus code, and the page of every id."""
+    code = sorted(Path(app_render.__file__).parent.glob("*.py"))
+    anchors = json.dumps({f: st["anchors"] for f, st in sorted(state.items())}, sort_keys=True)
+    return digest(code + sorted(project.tei_dir.glob("*.xml")) + [project.manifest], anchors)
 
 
-@contextlib.contextmanager
-def one_corpus(app):
-    """The apparatus stage's pages() and marks() each load the whole corpus (every witness parsed
-    again); within one render it is loaded once. A no-op if the stage has no `_load`."""
-    loader = getattr(app, "_load", None) if app is not None else None
-    if loader is None:
-        yield
-        return
-    app._load = functools.lru_cache(maxsize=2)(loader)
-    try:
-        yield
-    finally:
-        app._load = loader
-
-
-def app_key(project: Project, app, state: dict) -> str:
-    """What the apparatus stage's output depends on: every TEI file, its own code, and (when its
-    pages() takes `locate`) the page of every id."""
-    code = sorted(Path(app.__file__).parent.glob("*.py"))
-    anchors = json.dumps({f: st["anchors"] for f, st in sorted(state.items())}, sort_keys=True) if takes(app.pages, "locate") else ""
-    return digest(code + sorted((project.root / "tei").glob("*.xml")) + [project.manifest], anchors)
-
-
-def takes(function, parameter: str) -> bool:
-    return parameter in inspect.signature(function).parameters
-
-
-def app_marks(app, project: Project, siglum: str, result: Result) -> dict:
+def app_marks(project: Project, siglum: str, result: Result) -> dict:
     cached = result.app_cache.setdefault("marks", {})
     if siglum not in cached:
-        cached[siglum] = app_call(app.marks, project, siglum)
+        cached[siglum] = app_render.marks(siglum, tei_dir=project.tei_dir)
     return cached[siglum]
-
-
-def app_call(function, project: Project, *args, **kwargs):
-    """Call an apparatus function on this project's TEI folder when it takes `tei_dir`."""
-    if takes(function, "tei_dir"):
-        kwargs["tei_dir"] = project.root / "tei"
-    return function(*args, **kwargs)
 
 
 def changelog_md(project: Project) -> str | None:
     """The changelog of the About section (CHANGELOG.md + revisionDesc), without its own title."""
-    log = optional("build_scripts.changelog")
-    if log is None:
-        return None
-    text = log.markdown(project.changelog, project.root / "tei")
+    text = changelog.markdown(project.changelog, project.tei_dir)
     return re.sub(r"\A# [^\n]*\n+", "", text)
 
 
@@ -170,8 +122,8 @@ def digest(paths: list[Path], extra: str = "") -> str:
     return h.hexdigest()
 
 
-def cache_key(project: Project, everything: bool, has_bib: bool, app) -> str:
-    return digest(CODE + [project.manifest, project.excerpts, project.bib], f"{everything}{has_bib}{app is not None}")
+def cache_key(project: Project, everything: bool, has_bib: bool) -> str:
+    return digest(CODE + [project.manifest, project.excerpts, project.bib], f"{everything}{has_bib}")
 
 
 def plan_key(project: Project, everything: bool) -> str:
@@ -213,8 +165,7 @@ def render(project: Project = Project(), out: Path | None = None, everything: bo
     cache = read_cache(project) if use_cache else {}
     bib_md, bib_keys, problems, bib_cache = bibliography(project, cache.get("bibliography"))
     result.problems += problems
-    app = apparatus()
-    key = cache_key(project, everything, bib_md is not None, app)
+    key = cache_key(project, everything, bib_md is not None)
     old = cache.get("witnesses", {}) if cache.get("key") == key else {}
     state: dict[str, dict] = {}
     docs: dict[str, Document] = {}
@@ -237,17 +188,15 @@ def render(project: Project = Project(), out: Path | None = None, everything: bo
             docs[w.tei] = witness_doc(project, w, everything, keep)
     if result.failed:
         return result
-    if app is not None:
-        key_now = app_key(project, app, state)
-        result.app_cache = cache.get("apparatus") if (cache.get("apparatus") or {}).get("key") == key_now else {"key": key_now}
+    key_now = app_key(project, state)
+    result.app_cache = cache.get("apparatus") if (cache.get("apparatus") or {}).get("key") == key_now else {"key": key_now}
     files: dict[str, str] = {}
-    with one_corpus(app):
-        for w in present:
-            if w.tei in docs:
-                pages = plans.get(w.tei) or plan_pages(w, docs[w.tei])
-                files.update(render_witness(w, pages, state, bib_keys, app, result, project))
-        by_siglum = {w.siglum: state[w.tei]["pages"] for w in present if w.tei in state}
-        files.update(around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, app, result))
+    for w in present:
+        if w.tei in docs:
+            pages = plans.get(w.tei) or plan_pages(w, docs[w.tei])
+            files.update(render_witness(w, pages, state, bib_keys, result, project))
+    by_siglum = {w.siglum: state[w.tei]["pages"] for w in present if w.tei in state}
+    files.update(around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, result))
     for w in present:
         if publication(w, everything) == "full" and w.facts.get("rights", {}).get("status") != "cleared":
             result.full_without_rights.append(f"{w.siglum} (rights {w.facts.get('rights', {}).get('status', 'unknown')})")
@@ -262,7 +211,7 @@ def render(project: Project = Project(), out: Path | None = None, everything: bo
     return result
 
 
-def render_witness(w: manifest.Witness, pages: list[site_pages.Page], state: dict, bib_keys: set[str], app, result: Result,
+def render_witness(w: manifest.Witness, pages: list[site_pages.Page], state: dict, bib_keys: set[str], result: Result,
                    project: Project = Project()) -> dict[str, str]:
     """Markdown of every text page of one witness, keyed by path under docs/."""
     anchors = {f: st["anchors"] for f, st in state.items()}
@@ -273,7 +222,7 @@ def render_witness(w: manifest.Witness, pages: list[site_pages.Page], state: dic
             return state[file]["pages"][0][0]
         return found[0] if found else None
 
-    marks = app_marks(app, project, w.siglum, result) if app else {}
+    marks = app_marks(project, w.siglum, result)
     files, links = {}, set()
     for page in pages:
         ctx = Context(page.src, w.tei, anchor_page, lambda k: "edition/bibliography.md" if k in bib_keys else None, marks, page.start_page)
@@ -288,7 +237,7 @@ def render_witness(w: manifest.Witness, pages: list[site_pages.Page], state: dic
     return files
 
 
-def around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, app, result: Result) -> dict[str, str]:
+def around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, result: Result) -> dict[str, str]:
     files: dict[str, str] = {}
     published = {w.siglum: publication(w, everything) for w in wits}
     for w in present:
@@ -299,7 +248,7 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
             counts = f"{len(keep.get(w.siglum, ()))} division(s) or paragraph(s) are listed for {w.siglum}."
         anchors = state[w.tei].get("anchors", {})
         evidence = [(i, f"{anchors[i][0].rsplit('/', 1)[-1]}#{anchors[i][1]}") for i in w.facts.get("stance_evidence", []) or [] if i in anchors]
-        relations = app.quotes_and_quoted_by(w.siglum) if app is not None and hasattr(app, "quotes_and_quoted_by") else None
+        relations = app_render.quotes_and_quoted_by(w.siglum, project.tei_dir)
         files[f"{landing.folder(w)}/index.md"] = landing.landing(w, [tuple(p) for p in state[w.tei]["pages"]], published[w.siglum], counts, evidence,
                                                                   landing.relations(relations, {x.siglum: landing.title(x) for x in wits}) if relations else "")
     files["edition/_witnesses.md"] = landing.home_witnesses(wits, set(by_siglum))
@@ -314,29 +263,26 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
     if bib_md is not None:
         files["edition/bibliography.md"] = bib_md
         extra.append(("edition/bibliography.md", "Bibliography"))
-    if app is not None:
-        if "pages" not in result.app_cache:
-            result.app_cache["pages"] = app_pages(app, state, project)
-        for rel, text in result.app_cache["pages"].items():
-            files[f"edition/{rel}"] = text
-            if rel.endswith("index.md"):
-                extra.append((f"edition/{rel}", "Apparatus"))  # other apparatus pages: not_in_nav (mkdocs.yml)
+    if "pages" not in result.app_cache:
+        result.app_cache["pages"] = app_pages(state, project)
+    for rel, text in result.app_cache["pages"].items():
+        files[f"edition/{rel}"] = text
+        if rel.endswith("index.md"):
+            extra.append((f"edition/{rel}", "Apparatus"))  # other apparatus pages: not_in_nav (mkdocs.yml)
     order = [w for w in wits if w.tei in state]
     files["edition/_nav.yml"] = yaml.safe_dump(landing.nav(order, {w.siglum: [tuple(p) for p in state[w.tei]["pages"]] for w in order}, extra), allow_unicode=True, sort_keys=False)
     return files
 
 
-def app_pages(app, state: dict, project: Project = Project()) -> dict[str, str]:
-    """The apparatus stage's pages. If its pages() accepts `locate`, it gets locate(file, id) → the
-    page holding that id, relative to docs/edition/ (e.g. "getty/G.c6.md"), or None."""
+def app_pages(state: dict, project: Project = Project()) -> dict[str, str]:
+    """The apparatus pages; they get locate(file, id) → the page holding that id, relative to
+    docs/edition/ (e.g. "getty/G.c6.md"), or None."""
 
     def locate(file: str, ident: str) -> str | None:
         found = state.get(file, {}).get("anchors", {}).get(ident)
         return found[0].removeprefix("edition/") if found else None
 
-    if takes(app.pages, "locate"):
-        return app_call(app.pages, project, locate=locate)
-    return app_call(app.pages, project)
+    return app_render.pages(project.tei_dir, locate=locate)
 
 
 def write_files(out: Path, files: dict[str, str], page_srcs: set[str], result: Result) -> None:

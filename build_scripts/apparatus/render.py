@@ -7,6 +7,7 @@ import html
 from collections import defaultdict
 from pathlib import Path
 
+from build_scripts import witnesses as manifest
 from build_scripts.apparatus import align, edition, export, store
 from build_scripts.apparatus.model import Locus
 
@@ -16,8 +17,20 @@ PAIRED = ("quotation", "reuse", "citation", "shared-citation")  # types shown as
 ORDER = ("claim", "citation", "quotation", "reuse", "shared-citation")  # rows of the index page, by type
 
 
+def _stamp(paths: list[Path]) -> tuple:
+    """What a cached reading depends on: each file's name, mtime and size."""
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths if p.exists())
+
+
 def _load(tei_dir: Path | None = None):
-    """The corpus and the loci readers see: entries an editor rejected are kept in the TEI, not shown."""
+    """The corpus and the loci readers see (entries an editor rejected are kept in the TEI, not
+    shown); read once while no TEI file changes, however often pages() and marks() ask."""
+    tei_dir = Path(tei_dir or manifest.TEI_DIR)
+    return _load_cached(tei_dir, _stamp(sorted(tei_dir.glob("*.xml")) + [manifest.MANIFEST]))
+
+
+@functools.lru_cache(maxsize=2)
+def _load_cached(tei_dir: Path, stamp: tuple):
     corpus, _ = edition.load(tei_dir)
     loci, _ = store.read(corpus.tei_dir / store.FILE)
     return corpus, [locus for locus in loci if locus.decision != "rejected"]
@@ -25,16 +38,13 @@ def _load(tei_dir: Path | None = None):
 
 def _loci(tei_dir: Path | None = None):
     """The loci readers see, from tei/apparatus.xml alone (no witness is read: cheap on every render)."""
-    from build_scripts.witnesses import TEI_DIR
-
-    path = Path(tei_dir or TEI_DIR) / store.FILE
-    stat = path.stat() if path.exists() else None
-    return _read_loci(str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+    path = Path(tei_dir or manifest.TEI_DIR) / store.FILE
+    return _read_loci(path, _stamp([path]))
 
 
 @functools.lru_cache(maxsize=4)
-def _read_loci(path: str, mtime: int, size: int) -> list:
-    loci, _ = store.read(Path(path))
+def _read_loci(path: Path, stamp: tuple) -> list:
+    loci, _ = store.read(path)
     return [locus for locus in loci if locus.decision != "rejected"]
 
 
