@@ -31,3 +31,21 @@ def assert_golden(actual: str, expected_path: Path, update: bool) -> None:
     if actual != expected:
         diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(expected_path), "actual"))
         pytest.fail(f"{diff}\nIf the new output is right: pytest --update-golden, then review `git diff`.")
+
+
+def search(page, query: str):
+    """Type a query into Material's search box as a reader does (keyup events) and return the result
+    links. The search index loads in a worker; a query typed before it is ready finds nothing, so it
+    is typed again, up to three times."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    results = page.locator(".md-search-result__item a")
+    for attempt in range(3):
+        page.locator("input.md-search__input").fill("")
+        page.locator("input.md-search__input").press_sequentially(query, delay=40)
+        try:
+            results.first.wait_for(timeout=15000)
+            return results
+        except Exception:
+            if attempt == 2:
+                raise
+    return results

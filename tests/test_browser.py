@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import search
+
 from tests.site_build_once import built_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -79,17 +81,7 @@ def test_clicking_a_martens_citation_lands_on_the_getty_page(page, base_url):
 
 def test_searching_yezhov_finds_getty_ezhov_passages(page, base_url):
     page.goto(f"{base_url}/")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    results = page.locator(".md-search-result__item a")
-    for attempt in range(3):  # the search index loads in a worker; typing before it is ready finds nothing
-        page.locator("input.md-search__input").fill("")
-        page.locator("input.md-search__input").press_sequentially("Yezhov", delay=50)
-        try:
-            results.first.wait_for(timeout=15000)
-            break
-        except Exception:
-            if attempt == 2:
-                raise
+    results = search(page, "Yezhov")
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     getty = [h for h in hrefs if "edition/getty/" in h]
     assert getty, hrefs[:10]

@@ -8,6 +8,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
+from conftest import search
 from lxml import html as lhtml
 
 from build_scripts import site_downloads
@@ -97,17 +99,7 @@ def test_the_apparatus_pages_of_the_zip_link_to_existing_files(offline_root):
 @pytest.mark.parametrize("query", ["Yezhov", "Tukhachevsky"])
 def test_search_works_from_file_urls(page, offline_root, query):
     page.goto((offline_root / "index.html").as_uri())
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    results = page.locator(".md-search-result__item a")
-    for attempt in range(3):  # the search index loads in a worker; typing before it is ready finds nothing
-        page.locator("input.md-search__input").fill("")
-        page.locator("input.md-search__input").press_sequentially(query, delay=30)  # keyup events, as a reader types
-        try:
-            results.first.wait_for(timeout=15000)
-            break
-        except Exception:
-            if attempt == 2:
-                raise
+    results = search(page, query)
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     assert any("edition/" in h and ".html" in h for h in hrefs), hrefs[:10]
     first = results.first.get_attribute("href")
