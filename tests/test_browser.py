@@ -65,9 +65,11 @@ def test_hovering_a_getty_footnote_shows_its_text(page, base_url):
     target = ref.get_attribute("href").lstrip("#")
     note_text = page.locator(f"li[id='{target}']").inner_text().strip()
     words = " ".join(note_text.split()[1:6])  # after the printed number
+    assert len(words.split()) == 5, note_text  # an empty filter would match any tooltip
     ref.hover()
     tooltip = page.locator(".md-tooltip2, .md-tooltip").filter(has_text=words)
-    tooltip.first.wait_for(state="visible", timeout=5000)
+    tooltip.first.wait_for(state="visible", timeout=5000)  # raises if the note's text never shows
+    assert tooltip.first.is_visible()
 
 
 def test_clicking_a_martens_citation_lands_on_the_getty_page(page, base_url):

@@ -113,8 +113,11 @@ def test_hovering_a_footnote_shows_its_text_from_file_urls(page, offline_root):
     ref = page.locator("a.footnote-ref").first
     target = ref.get_attribute("href").lstrip("#")
     note_words = " ".join(page.locator(f"li[id='{target}']").inner_text().split()[1:6])
+    assert len(note_words.split()) == 5  # an empty filter would match any tooltip
     ref.hover()
-    page.locator(".md-tooltip2, .md-tooltip").filter(has_text=note_words).first.wait_for(state="visible", timeout=5000)
+    tooltip = page.locator(".md-tooltip2, .md-tooltip").filter(has_text=note_words).first
+    tooltip.wait_for(state="visible", timeout=5000)  # raises if the note's text never shows
+    assert tooltip.is_visible()
 
 
 def test_hovering_an_apparatus_mark_shows_its_tooltip_from_file_urls(page, offline_root):
