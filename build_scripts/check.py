@@ -252,29 +252,19 @@ def check_manifest(edition: Edition) -> list[Problem]:
 def check_excerpts(edition: Edition) -> list[Problem]:
     """Every id that sources/excerpts.yml publishes exists in its witness (a stale id publishes nothing)."""
     path = edition.paths.excerpts
-    if not path.exists():
-        return []
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        return [Problem(Location(relpath(path), mark.line + 1 if mark else None), "cannot read the excerpt list", "Fix the YAML syntax", "excerpts.unreadable")]
-    lines = path.read_text(encoding="utf-8").splitlines()
+    data, problems = manifest.load_excerpts(path)
+    if problems or not data:
+        return problems
     by_siglum = {w.siglum: w for w in edition.witnesses}
     loaded = {item.path.name: item for item in edition.loaded}
-    problems = []
     for siglum, ids in data.items():
         w = by_siglum.get(siglum)
         item = loaded.get(w.tei) if w else None
         if item is None:
             continue
         known = {el.get(XML_ID) for el in teixml.ALL_IDS(item.doc)}
-        for ident in ids or []:
-            if str(ident) not in known:
-                line = next((n for n, text in enumerate(lines, 1) if text.strip().startswith(f"- {ident}")), None)
-                problems.append(Problem(Location(relpath(path), line), f"{siglum} excerpt {ident} does not exist in tei/{w.tei}", "Replace it with the id of the passage to publish (the ids are the permalink anchors of the site)", "excerpts.unknown-id"))
+        for ident in sorted(ids - known, key=lambda i: manifest.excerpt_line(path, i) or 0):
+            problems.append(Problem(Location(relpath(path), manifest.excerpt_line(path, ident)), f"{siglum} excerpt {ident} does not exist in tei/{w.tei}", "Replace it with the id of the passage to publish (the ids are the permalink anchors of the site)", "excerpts.unknown-id"))
     return problems
 
 

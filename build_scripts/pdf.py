@@ -69,9 +69,11 @@ WITHHOLDABLE = {"p", "table", "cit", "quote", "list", "listBibl", "epigraph", "l
 
 
 def excerpts() -> dict[str, frozenset[str]]:
-    path = ROOT / "sources" / "excerpts.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return {siglum: frozenset(map(str, ids or [])) for siglum, ids in (data or {}).items()}
+    """What the excerpted witnesses publish; a broken list stops the PDF with its file:line."""
+    listed, problems = manifest.load_excerpts(ROOT / "sources" / "excerpts.yml")
+    if problems:
+        raise Failed(problems)
+    return listed
 
 
 def publish_all() -> bool:

@@ -58,18 +58,12 @@ def publication(witness: manifest.Witness, everything: bool) -> str:
 
 
 def excerpt_ids(project: Project) -> tuple[dict[str, frozenset[str]], list[Problem]]:
-    if not project.excerpts.exists():
-        return {}, []
-    try:
-        data = yaml.safe_load(project.excerpts.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        return {}, [Problem(Location(relpath(project.excerpts, project.root)), f"cannot read the excerpt list: {str(err).splitlines()[0]}", "Fix the YAML syntax", "site.excerpts")]
-    return {siglum: frozenset(str(i) for i in (ids or [])) for siglum, ids in data.items()}, []
+    return manifest.load_excerpts(project.excerpts)
 
 
 def unknown_excerpts(project: Project, siglum: str, listed: frozenset[str], ids: frozenset[str]) -> list[Problem]:
-    where = Location(relpath(project.excerpts, project.root))
-    return [Problem(where, f"{siglum}: the excerpt {ident} is not an xml:id of the witness", "Fix the id or remove it from the list", "site.excerpt-unknown", "warning")
+    rel = relpath(project.excerpts, project.root)
+    return [Problem(Location(rel, manifest.excerpt_line(project.excerpts, ident)), f"{siglum}: the excerpt {ident} is not an xml:id of the witness", "Fix the id or remove it from the list", "site.excerpt-unknown", "warning")
             for ident in sorted(listed - ids)]
 
 

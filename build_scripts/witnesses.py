@@ -69,3 +69,24 @@ def by_siglum(siglum: str) -> Witness | None:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_excerpts(path: Path) -> tuple[dict[str, frozenset[str]], list[Problem]]:
+    """sources/excerpts.yml: siglum → the ids published of a witness in excerpts. The one reader of
+    that file (the check, the site and the PDFs all call it)."""
+    if not path.exists():
+        return {}, []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        rel = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+        reason = str(getattr(err, "problem", None) or err).splitlines()[0]
+        return {}, [Problem(Location(rel, mark.line + 1 if mark else None), f"cannot read the excerpt list: {reason}", "Fix the YAML syntax", "excerpts.unreadable")]
+    return {str(siglum): frozenset(str(i) for i in (ids or [])) for siglum, ids in data.items()}, []
+
+
+def excerpt_line(path: Path, ident: str) -> int | None:
+    """The line of sources/excerpts.yml that lists an id (for file:line messages)."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return next((n for n, text in enumerate(lines, 1) if text.strip().startswith(f"- {ident}")), None)

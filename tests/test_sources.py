@@ -21,3 +21,16 @@ def test_source_hash(witness):
     seed = SHARED / "seeds" / witness.file
     if seed.exists():
         assert data == seed.read_bytes(), f"sources/{witness.file} differs from ../shared/seeds"
+
+
+def test_a_broken_excerpt_list_is_one_problem_with_its_line(tmp_path):
+    path = tmp_path / "excerpts.yml"
+    path.write_text("G:\n  - G.c6.p1\n  - [unclosed\n", encoding="utf-8")
+    listed, problems = witnesses.load_excerpts(path)
+    assert listed == {} and len(problems) == 1
+    problem = problems[0]
+    assert problem.code == "excerpts.unreadable" and problem.location.line == 4
+    assert str(problem).startswith(f"{path}:4: cannot read the excerpt list")
+    path.write_text("G:\n  - G.c6.p1\n  - G.c6.p2\n", encoding="utf-8")
+    assert witnesses.load_excerpts(path) == ({"G": frozenset({"G.c6.p1", "G.c6.p2"})}, [])
+    assert witnesses.excerpt_line(path, "G.c6.p2") == 3
