@@ -1,6 +1,7 @@
 """tei/*.xml + sources/witnesses.yml → the passages of every witness, with dates and file names."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,14 @@ class Corpus:
         return (p, 0, len(p.text)) if p else None
 
 
+@functools.lru_cache(maxsize=16)
+def _read(path: Path, mtime: int, size: int, tei: str, cite_map: tuple) -> tuple:
+    """One witness parsed and cut into passages; read again only when the file changes (the site
+    re-renders after one edit: the other witnesses' passages are reused)."""
+    doc, problems = teixml.parse(path)
+    return doc, (witness_passages(doc, tei, dict(cite_map)) if doc is not None else []), problems
+
+
 def load(tei_dir: Path | None = None, manifest_path: Path | None = None,
          docs: dict[str, object] | None = None) -> tuple[Corpus, list[Problem]]:
     """The corpus of passages. `docs` (TEI file name → parsed tree) reuses trees a caller has parsed
@@ -61,14 +70,16 @@ def load(tei_dir: Path | None = None, manifest_path: Path | None = None,
             continue
         if docs is not None and w.tei in docs:
             doc = docs[w.tei]
+            passages = witness_passages(doc, w.tei, cite_map)
         else:
-            doc, parse_problems = teixml.parse(path)
+            stat = path.stat()
+            doc, passages, parse_problems = _read(path, stat.st_mtime_ns, stat.st_size, w.tei, tuple(sorted(cite_map.items())))
             problems += parse_problems
         if doc is None:
             continue
         corpus.docs[w.siglum] = doc
         corpus.page_cert[w.siglum] = page_certs(doc)
-        for p in witness_passages(doc, w.tei, cite_map):
+        for p in passages:
             corpus.passages.append(p)
             corpus.by_id[p.id] = p
             for ident, start, end in p.spans:
