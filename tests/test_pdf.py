@@ -14,10 +14,11 @@ from hypothesis import given, settings, strategies as st
 from lxml import etree
 from pypdf import PdfReader
 
-from build_scripts import pdf, words
+from build_scripts.pdf import build as pdf
+from build_scripts.tei import words
 from build_scripts.cli import main
-from build_scripts.render_typst import string
-from build_scripts.teixml import NS, TEI_NS
+from build_scripts.pdf.typst import string
+from build_scripts.tei.teixml import NS, TEI_NS
 from conftest import ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")

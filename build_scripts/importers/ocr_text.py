@@ -16,7 +16,7 @@ from lxml import etree
 from build_scripts.importers.common import ImportResult, SourceText
 from build_scripts.importers.ocr_data import DOUBTFUL, PUNCT_FIXES, PUNCT_KIND, WORD_FIX_CONTEXT, WORD_FIXES
 from build_scripts.problems import Problem
-from build_scripts.teixml import E
+from build_scripts.tei.teixml import E
 
 FIGURE_WITH_POINT = re.compile(r"\b\d{1,3}\.\d{3}\b")  # 1.408, 259.450: comma or point? left as printed
 
