@@ -216,13 +216,24 @@ def unknown_words(text: Text, corpus: collections.Counter, names: set[str]):
                "If the printed page reads otherwise, encode choice/sic/corr; if the witness printed it so, sic alone; if it is right (a name, a transliteration), allow it in sources/suspects-allow.yml")
 
 
-def hyphen_joins(text: Text, corpus: collections.Counter):
+# first halves that form hyphenated compounds in standard English (non-party, re-election)
+COMPOUND_PREFIXES = frozenset(
+    "non anti re un pre post co self semi pro counter ex sub super inter multi mid half well first "
+    "second third".split()
+)
+
+
+def hyphen_joins(text: Text, corpus: collections.Counter, hyphenated: collections.Counter):
+    """A hyphenated form printed once in the corpus whose joined form occurs elsewhere: a printer's
+    line-end hyphen that the transcription kept (a compound the witnesses print more than once, or
+    with a prefix that English hyphenates, is taken as spelled so)."""
     for m in HYPHENATED.finditer(text.string):
         joined = (m.group(1) + m.group(2)).lower()
-        if corpus[joined] >= 1:
-            yield (m.start(), m.end(), "hyphen-join",
-                   f"'{m.group()}' is hyphenated, but '{m.group(1) + m.group(2)}' occurs elsewhere in the corpus ({corpus[joined]} times): perhaps a printer's line-end hyphen kept by the transcription",
-                   f"If the printed page breaks the word at a line end, encode <choice><sic>{m.group()}</sic><corr>{m.group(1) + m.group(2)}</corr></choice>")
+        if corpus[joined] < 1 or hyphenated[m.group().lower()] > 1 or m.group(1).lower() in COMPOUND_PREFIXES:
+            continue
+        yield (m.start(), m.end(), "hyphen-join",
+               f"'{m.group()}' is hyphenated once in the corpus, but '{m.group(1) + m.group(2)}' occurs elsewhere ({corpus[joined]} times): perhaps a printer's line-end hyphen kept by the transcription",
+               f"If the printed page breaks the word at a line end, encode <choice><sic>{m.group()}</sic><corr>{m.group(1) + m.group(2)}</corr></choice>")
 
 
 def hyphen_spaces(text: Text, corpus: collections.Counter):
@@ -383,12 +394,31 @@ class Source:
     source: Path | None = None
 
 
-def corpus_counts(texts: list[Text]) -> collections.Counter:
+def corpus_counts(texts: list[Text]) -> tuple[collections.Counter, collections.Counter]:
+    """How often each word (lower case) and each hyphenated form occurs in all the witnesses."""
     counts: collections.Counter = collections.Counter()
+    hyphenated: collections.Counter = collections.Counter()
     for text in texts:
         for m in WORD.finditer(text.string):
             counts[m.group().lower().replace("’", "'")] += 1
-    return counts
+        for m in HYPHENATED.finditer(text.string):
+            hyphenated[m.group().lower()] += 1
+    return counts, hyphenated
+
+
+class Suggest:
+    """The nearest word printed at least twice in the corpus (one or two letters away)."""
+
+    def __init__(self, corpus: collections.Counter):
+        self.words = [w for w, n in corpus.items() if n >= 2 and len(w) >= 3]
+
+    def __call__(self, word: str) -> str | None:
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        cutoff = 1 if len(word) <= 5 else 2
+        hit = process.extractOne(word.lower(), self.words, scorer=Levenshtein.distance, score_cutoff=cutoff)
+        return hit[0] if hit else None
 
 
 def run(sources: list[Source], only: set[str] | None = None, allow_path: Path | None = None,
@@ -399,7 +429,8 @@ def run(sources: list[Source], only: set[str] | None = None, allow_path: Path | 
     for src in sources:
         tree = etree.parse(str(src.tei), etree.XMLParser(resolve_entities=False, no_network=True))
         texts[src.siglum] = flatten(tree.getroot(), relpath(src.tei, root))
-    corpus = corpus_counts(list(texts.values()))
+    corpus, hyphenated = corpus_counts(list(texts.values()))
+    suggest = Suggest(corpus)
     names = name_list(names_path) if names_path else set()
     allow = load_allow(allow_path, root) if allow_path else Allow({}, [], {})
     problems.extend(allow.problems)
@@ -415,16 +446,23 @@ def run(sources: list[Source], only: set[str] | None = None, allow_path: Path | 
         allowed: collections.Counter = collections.Counter()
         seen: set[tuple[int, str]] = set()
         detectors = (
-            mixed_script(text), unknown_words(text, corpus, names), hyphen_joins(text, corpus),
-            hyphen_spaces(text, corpus), page_break_joins(text, corpus), digit_separators(text, digits),
-            doubled(text),
+            mixed_script(text), hyphen_joins(text, corpus, hyphenated), hyphen_spaces(text, corpus),
+            page_break_joins(text, corpus), digit_separators(text, digits), doubled(text),
+            unknown_words(text, corpus, names),
         )
+        covered: list[tuple[int, int]] = []  # spans of a hyphen or page-break suspect: their halves are not unknown words
         for detector in detectors:
             for start, end, cls, message, hint in detector:
                 if cls != "page-break-join" and text.is_decided(start, end):
                     continue
-                if (start, cls) in seen:
+                if (start, cls) in seen or (cls == "unknown-word" and any(a <= start and end <= b for a, b in covered)):
                     continue
+                if cls in ("hyphen-join", "hyphen-space", "page-break-join"):
+                    covered.append((start, end))
+                if cls == "unknown-word":
+                    near = suggest(text.string[start:end])
+                    if near:
+                        message += f" (perhaps '{near}', printed {corpus[near]} times in the corpus)"
                 seen.add((start, cls))
                 token = " ".join(text.string[start:end].split())
                 key = (src.siglum, cls, token)
