@@ -63,7 +63,7 @@ def selection_reading(course) -> words.Reading:
 def furniture_words(course, pages: list[str]) -> set[str]:
     """Words the PDF may add around the selection: running heads, page numbers, headings of the
     passages, margin page labels, permalinks, the notices of corrections."""
-    allowed = {"p", "Transcription", "reads", "https", "purges", "edition", "github", "io", "Contents"}
+    allowed = {"p", "Transcription", "reads", "sic", "https", "purges", "edition", "github", "io", "Contents"}
     for page in pages:
         lines = [l for l in page.strip().split("\n") if l.strip()]
         for line in lines[:1] + lines[-1:]:

@@ -144,7 +144,7 @@ def test_paragraphs_carry_their_id_and_printed_page(pages):
 
 def test_correction_shows_corrected_reading_with_original_on_hover(pages):
     alt = pages["edition/fixture/X.c1.md"].xpath("//span[contains(@class, 'correction')]")[0]
-    assert (alt.text_content(), alt.get("data-original"), alt.get("title")) == ("Trotskyist", "Trotskvist", "As printed: Trotskvist")
+    assert (alt.text_content(), alt.get("data-original"), alt.get("title")) == ("Trotskyist", "Trotskvist", "Transcription reads: Trotskvist")
 
 
 def test_witness_reference_and_bibliography_links(pages):

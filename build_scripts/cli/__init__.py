@@ -90,6 +90,23 @@ def stats() -> None:
     click.echo(st.format_table(st.table()))
 
 
+@main.command()
+@click.argument("sigla", nargs=-1)
+@click.option("--summary", is_flag=True, help="Print only the counts per witness and class.")
+def suspects(sigla: tuple[str, ...], summary: bool) -> None:
+    """List tokens likely to be transcription errors (by witness and class; information level)."""
+    from build_scripts.tei import suspects as sus
+
+    reports, problems = sus.run_project(set(sigla) or None)
+    for rep in reports:
+        click.echo(rep.summary())
+        if not summary:
+            for suspect in rep.suspects:
+                click.echo(str(suspect.problem(rep.source)))
+    report(problems, out=click.get_text_stream("stdout"))
+    click.echo(f"{sum(len(r.suspects) for r in reports)} suspect(s). Decide each: choice/sic/corr (transcription error), sic (the witness's slip), or sources/suspects-allow.yml (not an error); see docs/about/encoding.md.")
+
+
 def _register() -> None:
     """Add the click commands each stage's CLI module exposes in COMMANDS. Imported here, at the end:
     those modules use `report` above."""

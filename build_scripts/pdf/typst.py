@@ -165,6 +165,11 @@ def correction(el: etree._Element, ctx: Context) -> str:
     return f'{shown}#footnote(numbering: (..) => "†")[Transcription reads: {string(original)}]'
 
 
+def lone_sic(el: etree._Element, ctx: Context) -> str:
+    """A sic outside a choice: the witness's own slip, shown as printed and marked [sic] (never corrected)."""
+    return f"{inline(el, ctx)} \\[sic\\]"
+
+
 def line_break(el: etree._Element, ctx: Context) -> str:
     return " " if ctx.in_note else " \\\n" if el.get("break") != "no" else ""
 
@@ -233,7 +238,7 @@ BEHAVIOURS = {
     "choice": correction, "lb": line_break, "table": table, "list": listing, "item": passthrough,
     "divGen": generated, "label": passthrough, "num": passthrough, "name": passthrough,
     "persName": passthrough, "placeName": passthrough, "date": passthrough, "foreign": passthrough,
-    "term": passthrough, "seg": passthrough, "sic": passthrough, "corr": passthrough, "orig": passthrough,
+    "term": passthrough, "seg": passthrough, "sic": lone_sic, "corr": passthrough, "orig": passthrough,
     "author": passthrough, "titlePage": title_page, "docTitle": division, "titlePart": paragraph,
     "docAuthor": paragraph, "docImprint": paragraph, "docDate": paragraph, "byline": paragraph,
     "publisher": passthrough, "pubPlace": passthrough, "idno": passthrough, "gap": omit,

@@ -35,6 +35,10 @@ def attr(value: str) -> str:
     return html.escape(value, quote=True)
 
 
+# the label of a lone sic: the witness's own slip, shown as printed (a choice is labelled "Transcription reads")
+SIC_LABEL = "Printed so in the witness; not corrected by the edition"
+
+
 @dataclass
 class Context:
     """What a page needs to know about the rest of the site."""
@@ -215,6 +219,8 @@ class MarkdownPage:
             return f"<{tag}>{inner}</{tag}>"
         if node.style == "smallcaps":
             return f'<span class="smallcaps">{inner}</span>'
+        if node.style == "sic":  # a lone sic: the witness printed it so; the edition does not correct it
+            return f'<span class="sic">{inner}</span><span class="ed sic-label" title="{attr(SIC_LABEL)}"> [sic]</span>'
         return inner
 
     def break_(self, node: m.Break) -> str:
@@ -236,7 +242,7 @@ class MarkdownPage:
 
     def alternate(self, node: m.Alternate) -> str:
         original = m.plain_text(node.original)
-        label = {"correction": "As printed", "regularisation": "Original spelling", "expansion": "Abbreviated"}[node.kind]
+        label = {"correction": "Transcription reads", "regularisation": "Original spelling", "expansion": "Abbreviated"}[node.kind]
         return (f'<span class="alt {node.kind}" title="{attr(label)}: {attr(original)}" data-original="{attr(original)}">'
                 f"{self.inline(node.regular)}</span>")
 

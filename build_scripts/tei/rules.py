@@ -108,7 +108,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "anchor": (Rule("break", params={"kind": "anchor"}),),
     # alternates: the corrected reading in the text, the original on demand
     "choice": (Rule("alternate"),),
-    "sic": (inline("plain"),),  # outside a choice: shown as printed
+    "sic": (inline("sic"),),  # outside a choice: the witness's own slip, shown as printed with "[sic]"
     "corr": (inline("plain"),),
     "orig": (inline("plain"),),
     "reg": (inline("plain"),),

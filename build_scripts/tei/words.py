@@ -112,7 +112,7 @@ def tei_reading(root: etree._Element, edited: bool = False) -> Reading:
                 words.extend(tokens(number, el.sourceline or 0))
             reading.notes.append(NoteWords(el, words))
             inner(el, words)
-        elif name in skip or not isinstance(el.tag, str):
+        elif (name in skip and not (edited and name == "sic" and local(el.getparent()) != "choice")) or not isinstance(el.tag, str):
             pass
         elif name in ("pb", "lb", "cb") and el.get("break") == "no":
             out.append(Word("\x00", el.sourceline or 0))  # a word boundary that the source had
