@@ -1,10 +1,8 @@
 """Selections of TEI passages → PDF through Typst: the whole edition, one per witness, course packs."""
 from __future__ import annotations
 
-import copy
 import datetime
 import functools
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,10 @@ from build_scripts.project import witnesses as manifest
 from build_scripts.apparatus import edition, export, store
 from build_scripts.problems import Failed, Location, Problem, relpath
 from build_scripts.pdf.typst import Context, render, string
+from build_scripts.project.settings import settings
+from build_scripts.tei import model as m
+from build_scripts.tei import transforms
+from build_scripts.tei.load import Loader, as_blocks, from_tree
 from build_scripts.tei.teixml import NS, ROOT, XML_ID, local
 
 TEMPLATE = Path(__file__).parent / "templates" / "edition.typ"
@@ -26,16 +28,24 @@ OUT = ROOT / "pdf"
 WORK = ROOT / "build" / "typst"
 # Where the public site lives (the GitHub Pages address of the repository named in mkdocs.yml's
 # repo_url); the permalinks printed in the PDFs start with it. A fork sets EDITION_SITE_URL.
-SITE_URL = os.environ.get("EDITION_SITE_URL", "https://purges-edition.github.io/edition/").rstrip("/") + "/"
+SITE_URL = settings().site_url
 BLOCKS = {"p", "table", "cit", "quote", "list", "epigraph", "head", "listBibl", "divGen", "ab", "lg", "bibl"}
 
 
 @dataclass
 class Passage:
+    """A selection of one witness as the model the site renders too (tei/model.py)."""
     witness: manifest.Witness
-    elements: list[etree._Element]  # top-level blocks, in order
+    elements: list[etree._Element]  # the selected TEI blocks, in order (empty for a whole witness)
     path: str  # the TEI file, for messages
     label: str = ""  # e.g. "G.c6" or "K.art.p3–K.art.p9"
+    nodes: tuple = ()  # the model of the selection, after the excerpt rule
+
+    def __post_init__(self) -> None:
+        if not self.nodes and self.elements:
+            loader = Loader(self.path)
+            nodes = tuple(n for n in (loader.node(el) for el in self.elements) if n is not None)
+            self.nodes = as_blocks(nodes)
 
 
 @dataclass
@@ -62,12 +72,6 @@ def load_docs() -> tuple[dict[str, tuple[manifest.Witness, etree._ElementTree]],
     return docs, problems
 
 
-WITHHELD = (
-    "[Passage withheld{pages}. The rights to the full text of this witness are not cleared, so the "
-    "edition publishes only the excerpts the editors chose (see sources/excerpts.yml and the witness's "
-    "page on the site).]"
-)
-WITHHOLDABLE = {"p", "table", "cit", "quote", "list", "listBibl", "epigraph", "lg", "ab", "floatingText", "bibl"}
 
 
 def excerpts() -> dict[str, frozenset[str]]:
@@ -79,55 +83,20 @@ def excerpts() -> dict[str, frozenset[str]]:
 
 
 def publish_all() -> bool:
-    return os.environ.get("EDITION_PUBLISH_ALL", "") not in ("", "0", "false")
+    return settings().publish_all
 
 
-def published(witness: manifest.Witness, doc: etree._ElementTree) -> etree._ElementTree:
-    """The witness as the public PDFs carry it: whole, or, for publication "excerpts", the listed
-    passages with headings, each run of withheld passages replaced by one notice that keeps its pb."""
+def published(witness: manifest.Witness, nodes: tuple) -> tuple:
+    """The model as the public PDFs carry it: the site's excerpt rule (tei/transforms.py)."""
     if publish_all() or witness.fact("publication") != "excerpts":
-        return doc
-    keep = excerpts().get(witness.siglum, frozenset())
-    doc = copy.deepcopy(doc)
-    text = doc.find("tei:text", NS)
-    for el in list(text.iter()):
-        if not isinstance(el.tag, str) or local(el) not in WITHHOLDABLE or el.getparent() is None:
-            continue
-        if el.get(XML_ID) in keep or any(a.get(XML_ID) in keep for a in el.iterancestors()):
-            continue
-        if any(local(a) in WITHHOLDABLE for a in el.iterancestors()):
-            continue  # inside a block already withheld
-        parent = el.getparent()
-        previous = el.getprevious()
-        pages = [pb.get("n") for pb in el.iter(teixml.tei("pb")) if pb.get("n") and not any(local(a) == "note" for a in pb.iterancestors())]
-        between = []
-        while previous is not None and local(previous) == "pb":  # page breaks between withheld blocks
-            between.append(previous)
-            previous = previous.getprevious()
-        if previous is not None and previous.get("type") == "withheld":
-            pages = [pb.get("n") for pb in reversed(between) if pb.get("n")] + pages
-            for pb in between:
-                parent.remove(pb)
-            notice = previous
-        else:
-            notice = etree.Element(teixml.tei("ab"), type="withheld")
-            el.addprevious(notice)
-        notice.set("n", " ".join(filter(None, [notice.get("n"), *pages])))
-        notice.tail = el.tail
-        parent.remove(el)
-    for notice in text.iter(teixml.tei("ab")):
-        if notice.get("type") == "withheld":
-            pages = notice.attrib.pop("n", "").split()
-            span = f", text of pp. {pages[0]}–{pages[-1]}" if len(pages) > 1 else (f", text of p. {pages[0]}" if pages else "")
-            notice.text = WITHHELD.format(pages=span)
-    return doc
+        return nodes
+    return transforms.withhold(nodes, excerpts().get(witness.siglum, frozenset()))
 
 
 def whole(witness: manifest.Witness, doc: etree._ElementTree) -> Passage:
-    doc = published(witness, doc)
-    text = doc.find("tei:text", NS)
-    elements = [part for part in text if isinstance(part.tag, str)]
-    return Passage(witness, elements, relpath(witness.tei_path), witness.siglum)
+    document, _ = from_tree(doc.getroot(), relpath(witness.tei_path))
+    nodes = published(witness, document.front + document.body + document.back)
+    return Passage(witness, [], relpath(witness.tei_path), witness.siglum, nodes)
 
 
 def _by_id(doc: etree._ElementTree, ident: str) -> etree._Element | None:
@@ -221,11 +190,14 @@ def _passage(spec: dict, docs, rel: str) -> tuple[Passage | None, list[Problem]]
             return None, [Problem(where, f"{spec['from']} does not come before {spec.get('to')}", "Give from/to in document order", "course.empty-range")]
     else:
         return None, [Problem(where, "a passage needs div:, id: or from:/to:", "See courses/sample.yml", "course.missing-key")]
+    passage = Passage(witness, blocks, relpath(witness.tei_path), label)
+    problems = []
     if witness.fact("publication") == "excerpts" and not publish_all():
-        blocks = listed_inside(blocks, excerpts().get(witness.siglum, frozenset()))
-        if not blocks:
-            return None, [Problem(where, f"passage {label} of {siglum} is withheld: the witness is published in excerpts and sources/excerpts.yml lists nothing inside it", "Choose a published passage, or set EDITION_PUBLISH_ALL=1 if you hold the rights to the full text", "course.withheld", "warning")]
-    return Passage(witness, blocks, relpath(witness.tei_path), label), []
+        listed = excerpts().get(witness.siglum, frozenset())
+        if not listed_inside(blocks, listed):
+            problems.append(Problem(where, f"passage {label} of {siglum} is withheld: the witness is published in excerpts and sources/excerpts.yml lists nothing inside it; the pack prints a notice in its place", "Choose a published passage, or set EDITION_PUBLISH_ALL=1 if you hold the rights to the full text", "course.withheld", "warning"))
+        passage.nodes = published(witness, passage.nodes)
+    return passage, problems
 
 
 def listed_inside(blocks: list[etree._Element], listed: frozenset[str]) -> list[etree._Element]:
@@ -281,12 +253,11 @@ def passage_typst(passage: Passage, ctx: Context, course: bool) -> str:
             head = chapter.find("tei:head", NS)
             if head is not None:
                 parts.append(f"\n#heading(level: 2)[{string(head_text(head))}]\n")
-    for el in passage.elements:
-        parts.append(render(el, ctx))
-        if course:
-            ident = el.get(XML_ID) or (el.getparent().get(XML_ID) if local(el) == "head" else None)
-            if ident and local(el) != "head":
-                parts.append(f'\n#passage-link("{permalink(w.tei, ident)}")\n')
+    for node in passage.nodes:
+        parts.append(render((node,), ctx))
+        ident = getattr(node, "id", None)
+        if course and ident and not isinstance(node, m.Heading):
+            parts.append(f'\n#passage-link("{permalink(w.tei, ident)}")\n')
     return "".join(parts)
 
 
@@ -359,12 +330,13 @@ def _clip(text: str, limit: int = 240) -> str:
 
 
 def apparatus_typst(passages: list[Passage], level: str, docs: dict | None = None) -> str:
-    ids = {el.get(XML_ID) for p in passages for block in p.elements for el in block.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
+    ids = {i for p in passages for i in m.ids_in(p.nodes)}
     entries = apparatus_entries(ids, level, docs)
     if not entries:
         return ""
     blocks = "".join(f"\n#app-entry({_str(e['label'])}, [{string(e['text'])}])\n" for e in entries)
-    intro = string(f"Apparatus entries of tei/apparatus.xml that involve the passages above ({level}). Sigla: G Getty, K Khlevnyuk, M Martens, S Stalin Society, E Emelyanov.")
+    sigla = "; ".join(f"{w.siglum} {w.facts.get('short', w.siglum)}" for w in manifest.load()[0])
+    intro = string(f"Apparatus entries of tei/apparatus.xml that involve the passages above ({level}). Sigla: {sigla}.")
     return f"\n#heading(level: 1)[Apparatus]\n{intro}\n{blocks}"
 
 
@@ -396,8 +368,9 @@ def build_witnesses(sigla: list[str] | None = None, out_dir: Path = OUT) -> tupl
         problems += render_problems
         written.append(compile_pdf(Path(w.tei).stem, source + bibliography_typst(keys), out_dir))
     if not sigla:
-        passages = [whole(*docs[s]) for s in ("G", "K", "M", "S", "E") if s in docs]
-        source, render_problems, keys = document_typst("The Great Purges, 1937–1938: five texts", passages)
+        passages = [whole(*docs[s]) for s in docs]  # in the order of sources/witnesses.yml
+        title = f"The Great Purges, 1937–1938: {len(passages)} texts"
+        source, render_problems, keys = document_typst(title, passages)
         written.append(compile_pdf("edition", source + bibliography_typst(keys), out_dir))
     return written, problems
 
