@@ -26,7 +26,7 @@ def setup() -> None:
 
 def rerender_after_edit() -> dict:
     """Edit one TEI file of a scratch copy; time the incremental render in this process and as a command."""
-    from build_scripts import site
+    from build_scripts.site import render as site
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -16,10 +16,16 @@ from pathlib import Path
 
 from lxml import etree
 
-from build_scripts import apparatus, bibliography, fmt, registry, teixml, tei_subset, witnesses as manifest
-from build_scripts.project import Project
+from build_scripts import apparatus
+from build_scripts.bib import bibliography
+from build_scripts.tei import fmt
+from build_scripts.site import registry
+from build_scripts.tei import teixml
+from build_scripts.tei import subset as tei_subset
+from build_scripts.project import witnesses as manifest
+from build_scripts.project.paths import Project
 from build_scripts.problems import Location, Problem, relpath
-from build_scripts.teixml import NS, XML_ID, local
+from build_scripts.tei.teixml import NS, XML_ID, local
 
 SUPERSCRIPT_DIGITS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 DECLARED_WITNESSES = etree.XPath("//tei:listWit//tei:witness[@xml:id]", namespaces=NS)

@@ -5,7 +5,8 @@ import functools
 import tempfile
 from pathlib import Path
 
-from build_scripts import site, site_build
+from build_scripts.site import render as site
+from build_scripts.publish import build as site_build
 
 
 @functools.lru_cache(maxsize=1)

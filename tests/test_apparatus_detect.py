@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_scripts import witnesses as manifest
+from build_scripts.project import witnesses as manifest
 from build_scripts.apparatus import align, detect
 from build_scripts.apparatus.passages import plain_passages
-from build_scripts.words import strip_markup
+from build_scripts.tei.words import strip_markup
 
 ROOT = Path(__file__).resolve().parent.parent
 TRUTH = yaml.safe_load((ROOT / "tests/apparatus/ground_truth.yaml").read_text(encoding="utf-8"))

@@ -148,7 +148,7 @@ def test_shared_citations_come_last_and_are_never_substantive():
 
 
 def test_the_pdf_prints_shared_citations_only_at_level_all():
-    from build_scripts import pdf
+    from build_scripts.pdf import build as pdf
     from build_scripts.apparatus import store
 
     loci, _ = store.read(ROOT / "tei" / store.FILE)

@@ -1,4 +1,4 @@
-"""The citation linker (build_scripts/biblink.py, `edition bib link`): matching, Ibid. chains, writing.
+"""The citation linker (build_scripts/bib/link.py, `edition bib link`): matching, Ibid. chains, writing.
 
 The small references.bib and TEI here are made up; the last tests read the edition's own files.
 """
@@ -12,7 +12,9 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from build_scripts import biblink, teixml, words
+from build_scripts.bib import link as biblink
+from build_scripts.tei import teixml
+from build_scripts.tei import words
 from build_scripts.cli import main
 from tests.conftest import ROOT
 
@@ -208,9 +210,9 @@ def test_the_committed_tei_has_nothing_left_to_write(tmp_path):
     assert "0 link(s) written" in result.stderr and "Traceback" not in result.stderr
 
 
-# --- wrapping the citations of notes without bibl (`edition bib link --wrap`, build_scripts/biblwrap.py) ---------------
+# --- wrapping the citations of notes without bibl (`edition bib link --wrap`, build_scripts/bib/wrap.py) ---------------
 
-from build_scripts import biblwrap  # noqa: E402
+from build_scripts.bib import wrap as biblwrap  # noqa: E402
 
 NOTE = '<note xmlns="http://www.tei-c.org/ns/1.0" n="1">{}</note>'
 
@@ -308,7 +310,7 @@ def test_a_short_form_is_not_a_longer_title_that_shares_its_first_words(works):
 def test_a_fresh_import_of_getty_wraps_and_links_the_notes_as_the_committed_tei(tmp_path):
     """`edition import G` wraps the citations of the notes (monograph.py) and links them (importer.py):
     the same bibls, with the same @corresp, as tei/getty.xml, where `edition bib link --wrap --write` put them."""
-    from build_scripts import importer
+    from build_scripts.importers import run as importer
 
     def note_bibls(path):
         root = etree.parse(str(path)).getroot()

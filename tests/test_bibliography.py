@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from build_scripts import bibliography as bibmod
-from build_scripts import witnesses
+from build_scripts.bib import bibliography as bibmod
+from build_scripts.project import witnesses
 from tests.conftest import ROOT, assert_golden
 
 GOLDEN = ROOT / "tests" / "golden" / "bibliography"

@@ -112,7 +112,8 @@ def test_screenshot_of_witness_pages(page, base_url):
 def test_an_old_url_forwards_to_the_new_place(page, base_url):
     """A fixture redirect: a gone page forwards by its #fragment; a gone id on a page that still
     exists forwards through assets/redirects.js (both written here into the shared built site)."""
-    from build_scripts import site, site_urls
+    from build_scripts.site import render as site
+    from build_scripts.site import urls as site_urls
 
     site_dir, _ = built_site()
     new = site.url_for("getty.xml", "G.c6.d2.p6", everything=True)

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from build_scripts import check, witnesses
+from build_scripts import check
+from build_scripts.project import witnesses
 from build_scripts.cli import main
 from conftest import assert_golden
 
@@ -133,8 +134,8 @@ def test_fast_and_full_validation_agree_on_the_committed_tei(monkeypatch):
 
 
 def test_build_writes_nothing_when_the_check_fails(tmp_path, monkeypatch):
-    """`edition build` runs the check first (build_scripts.site_build); a broken project gets no site/."""
-    site_build = pytest.importorskip("build_scripts.site_build", reason="the site stage is not written yet")
+    """`edition build` runs the check first (build_scripts.publish.build); a broken project gets no site/."""
+    site_build = pytest.importorskip("build_scripts.publish.build", reason="the site stage is not written yet")
     project = make_project(tmp_path, "duplicate-id")
     monkeypatch.setattr(check, "Paths", functools.partial(check.Paths, project))  # the check reads the fixture
     site_dir = tmp_path / "site"
@@ -148,7 +149,8 @@ def test_build_writes_nothing_when_the_check_fails(tmp_path, monkeypatch):
 def test_subset_schema_accepts_valid_tei_with_new_elements_without_loading_tei_all():
     from lxml import etree
 
-    from build_scripts import tei_subset, teixml
+    from build_scripts.tei import subset as tei_subset
+    from build_scripts.tei import teixml
 
     committed = tei_subset.subset()
     assert committed is not None, "schema/tei_edition.rng is missing: run `edition schema --update`"

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from build_scripts import changelog, registry
+from build_scripts.tei import changelog
+from build_scripts.site import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "tests" / "fixtures" / "broken" / "_base"

@@ -6,7 +6,9 @@ On failure the message names the first difference with its line in the transcrip
 import pytest
 from lxml import etree
 
-from build_scripts import teixml, witnesses, words
+from build_scripts.tei import teixml
+from build_scripts.project import witnesses
+from build_scripts.tei import words
 
 WITNESSES, _ = witnesses.load()
 

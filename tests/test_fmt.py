@@ -8,7 +8,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 from lxml import etree
 
-from build_scripts import fmt, teixml
+from build_scripts.tei import fmt
+from build_scripts.tei import teixml
 from build_scripts.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

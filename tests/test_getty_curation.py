@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from build_scripts.teixml import XML_ID
+from build_scripts.tei.teixml import XML_ID
 
 TEI = Path("tei/getty.xml")
 SNAPSHOT = Path("tests/data/getty-ids.json")
@@ -80,7 +80,7 @@ def test_a_fresh_import_keeps_the_curated_ids(tmp_path, snapshot):
     """`edition import G` gives every curated id to the same words again (the importer numbers
     as the first import did, then adds new paragraphs and quotations after), without problems
     about block quotations (a listed opening not found, an introduced paragraph not listed)."""
-    from build_scripts import importer
+    from build_scripts.importers import run as importer
 
     path, problems = importer.run("G", out_dir=tmp_path)
     assert path is not None, [p.message for p in problems]

@@ -12,7 +12,8 @@ import re
 import pytest
 from lxml import etree
 
-from build_scripts import teixml, witnesses
+from build_scripts.tei import teixml
+from build_scripts.project import witnesses
 
 NS = teixml.NS
 XML_ID = teixml.XML_ID
@@ -184,7 +185,7 @@ def test_cyrillic_letters_in_a_latin_word_are_corrected_visibly(doc):
 
 def test_printed_note_anomalies_are_recorded_not_repaired():
     """A small book of the same style with a repeated marker, a marker without note, a note without marker."""
-    from build_scripts import words
+    from build_scripts.tei import words
     from build_scripts.importers.book import convert
     from build_scripts.importers.common import SourceText
 

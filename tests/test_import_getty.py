@@ -8,7 +8,7 @@ import re
 import pytest
 from lxml import etree
 
-from build_scripts.teixml import NS, XML_ID
+from build_scripts.tei.teixml import NS, XML_ID
 
 TEI = "tei/getty.xml"
 

@@ -10,10 +10,11 @@ import re
 import pytest
 from lxml import etree
 
-from build_scripts import teixml, witnesses
+from build_scripts.tei import teixml
+from build_scripts.project import witnesses
 from build_scripts.importers import latex2html
 from build_scripts.importers.common import SourceText
-from build_scripts.teixml import NS, XML_ID
+from build_scripts.tei.teixml import NS, XML_ID
 
 WITNESS = next(w for w in witnesses.load()[0] if w.siglum == "M")
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import search
 from lxml import html as lhtml
 
-from build_scripts import site_downloads
+from build_scripts.publish import downloads as site_downloads
 from tests.site_build_once import built_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -14,10 +14,11 @@ from hypothesis import given, settings, strategies as st
 from lxml import etree
 from pypdf import PdfReader
 
-from build_scripts import pdf, words
+from build_scripts.pdf import build as pdf
+from build_scripts.tei import words
 from build_scripts.cli import main
-from build_scripts.render_typst import string
-from build_scripts.teixml import NS, TEI_NS
+from build_scripts.pdf.typst import string
+from build_scripts.tei.teixml import NS, TEI_NS
 from conftest import ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
@@ -62,7 +63,7 @@ def selection_reading(course) -> words.Reading:
 def furniture_words(course, pages: list[str]) -> set[str]:
     """Words the PDF may add around the selection: running heads, page numbers, headings of the
     passages, margin page labels, permalinks, the notices of corrections."""
-    allowed = {"p", "Transcription", "reads", "https", "purges", "edition", "github", "io", "Contents"}
+    allowed = {"p", "Transcription", "reads", "sic", "https", "purges", "edition", "github", "io", "Contents"}
     for page in pages:
         lines = [l for l in page.strip().split("\n") if l.strip()]
         for line in lines[:1] + lines[-1:]:

@@ -14,9 +14,10 @@ import yaml
 from hypothesis import given, settings, strategies as st
 from lxml import etree, html as lhtml
 
-from build_scripts import load, site_pages
-from build_scripts.render_markdown import Context, escape, render_page
-from build_scripts.teixml import E, TEI_NS, XML_ID
+from build_scripts.tei import load
+from build_scripts.site import pages as site_pages
+from build_scripts.site.markdown import Context, escape, render_page
+from build_scripts.tei.teixml import E, TEI_NS, XML_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "all-elements.xml"
@@ -143,7 +144,7 @@ def test_paragraphs_carry_their_id_and_printed_page(pages):
 
 def test_correction_shows_corrected_reading_with_original_on_hover(pages):
     alt = pages["edition/fixture/X.c1.md"].xpath("//span[contains(@class, 'correction')]")[0]
-    assert (alt.text_content(), alt.get("data-original"), alt.get("title")) == ("Trotskyist", "Trotskvist", "As printed: Trotskvist")
+    assert (alt.text_content(), alt.get("data-original"), alt.get("title")) == ("Trotskyist", "Trotskvist", "Transcription reads: Trotskvist")
 
 
 def test_witness_reference_and_bibliography_links(pages):
@@ -169,7 +170,7 @@ def test_apparatus_marks_follow_their_paragraph(pages):
 
 
 def test_apparatus_hrefs_as_directory_urls_become_page_links():
-    from build_scripts.render_markdown import apparatus_page
+    from build_scripts.site.markdown import apparatus_page
     assert apparatus_page("edition/getty/G.c6.md", "../apparatus/claim.x/") == ("edition/apparatus/claim.x.md", None)
 
 
@@ -193,7 +194,7 @@ def test_every_element_the_conventions_name_has_a_rule():
     tei_elements = names & {"div", "head", "p", "hi", "note", "pb", "table", "row", "cell", "quote", "cit", "bibl", "ref",
                             "choice", "sic", "corr", "lb", "list", "item", "epigraph", "divGen", "titlePage", "label", "num",
                             "front", "body", "back", "TEI"}
-    from build_scripts.rules import RULES
+    from build_scripts.tei.rules import RULES
     assert tei_elements - {"TEI"} <= set(RULES), tei_elements - set(RULES)
 
 

@@ -15,8 +15,10 @@ import pytest
 import yaml
 from lxml import etree, html as lhtml
 
-from build_scripts import site, witnesses, words
-from build_scripts.teixml import NS
+from build_scripts.site import render as site
+from build_scripts.project import witnesses
+from build_scripts.tei import words
+from build_scripts.tei.teixml import NS
 from tests.site_build_once import built_site
 
 pytestmark = pytest.mark.slow
@@ -249,7 +251,7 @@ def test_rendering_is_incremental_per_witness(scratch):
 
 
 def test_the_serve_watcher_re_renders_a_changed_tei_file(scratch):
-    from build_scripts import site_build
+    from build_scripts.publish import build as site_build
 
     site.render(scratch, everything=True)
     done, stop = [], threading.Event()
@@ -277,7 +279,7 @@ def test_an_unknown_excerpt_id_is_reported(scratch):
 
 # --- public URLs, redirects, changelog, downloads ----------------------------------------------------
 def test_url_for_names_the_page_and_anchor_of_an_id(site_dir):
-    from build_scripts import pdf
+    from build_scripts.pdf import build as pdf
 
     cases = {"G.c6.d2.p6": "G.c6.d2.p6", "G.pb150": "G.pb150", "M.body": "M.body"}
     for ident, anchor in cases.items():
@@ -296,7 +298,8 @@ def test_url_for_names_the_page_and_anchor_of_an_id(site_dir):
 
 
 def test_a_redirect_page_forwards_an_old_url(site_dir, tmp_path):
-    from build_scripts import registry, site_urls
+    from build_scripts.site import registry
+    from build_scripts.site import urls as site_urls
 
     reg, redirects = tmp_path / "published-ids.tsv", tmp_path / "redirects.yml"
     new_p = site.url_for("getty.xml", "G.c6.p1", everything=True)
@@ -315,7 +318,8 @@ def test_a_redirect_page_forwards_an_old_url(site_dir, tmp_path):
 
 
 def test_the_build_writes_redirect_pages_from_sources_redirects_yml(scratch):
-    from build_scripts import registry, site_build
+    from build_scripts.site import registry
+    from build_scripts.publish import build as site_build
 
     (scratch.root / "references.bib").write_bytes((ROOT / "references.bib").read_bytes())
     (scratch.root / "build_scripts").symlink_to(ROOT / "build_scripts")  # the hooks of mkdocs.yml
@@ -331,7 +335,7 @@ def test_the_build_writes_redirect_pages_from_sources_redirects_yml(scratch):
 
 
 def test_the_changelog_is_a_page_of_the_about_section(site_dir):
-    from build_scripts import changelog
+    from build_scripts.tei import changelog
 
     page = parse(site_dir / "about" / "changelog" / "index.html")
     text = " ".join(page.xpath("//article")[0].text_content().split())
@@ -372,7 +376,7 @@ def test_the_pdfs_publish_what_the_site_publishes(site_dir):
 
 
 def test_the_sample_course_keeps_to_the_excerpts(monkeypatch):
-    from build_scripts import pdf
+    from build_scripts.pdf import build as pdf
 
     monkeypatch.delenv("EDITION_PUBLISH_ALL", raising=False)
     course, problems = pdf.load_course(ROOT / "courses" / "sample.yml")
@@ -391,7 +395,7 @@ def test_the_sample_course_keeps_to_the_excerpts(monkeypatch):
 def test_witness_pages_say_whom_they_quote_and_who_quotes_them(tmp_path):
     """Martens quotes Getty and is quoted by Emelyanov (through the 1938 resolution): both directions
     are on the witness pages, linked to the loci of the apparatus."""
-    from build_scripts import site
+    from build_scripts.site import render as site
 
     result = site.render(out=tmp_path, use_cache=False)
     assert not result.failed

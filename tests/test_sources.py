@@ -3,7 +3,7 @@ import hashlib
 
 import pytest
 
-from build_scripts import witnesses
+from build_scripts.project import witnesses
 from conftest import SHARED
 
 WITNESSES, PROBLEMS = witnesses.load()

@@ -19,7 +19,7 @@ from lxml import etree
 from build_scripts.apparatus import align, tables
 from build_scripts.apparatus.edition import Corpus
 from build_scripts.apparatus.model import Locus, Passage, Reading, Token
-from build_scripts.teixml import NS, XML_ID, local
+from build_scripts.tei.teixml import NS, XML_ID, local
 
 REFS = etree.XPath("//tei:text//tei:ref[@type='witness']", namespaces=NS)
 QUOTED = re.compile(r"(?:``|[`‘“\"])(.{12,}?)(?:''|['’”\"])(?=[\s.,;:)!?]|$)")

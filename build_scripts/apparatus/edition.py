@@ -5,7 +5,8 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from build_scripts import teixml, witnesses as manifest
+from build_scripts.tei import teixml
+from build_scripts.project import witnesses as manifest
 from build_scripts.apparatus.model import Passage
 from build_scripts.apparatus.passages import page_certs, witness_passages
 from build_scripts.problems import Location, Problem, relpath

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from build_scripts import witnesses as manifest
+from build_scripts.project import witnesses as manifest
 from build_scripts.apparatus import edition, store
 from build_scripts.apparatus.claims import squash
 from build_scripts.apparatus.model import TYPES, Locus, Reading
@@ -19,7 +19,7 @@ def check(tei_dir: Path | None = None, manifest_path: Path | None = None, docs: 
         return []
     loci, doc = store.read(path)
     if doc is None:
-        from build_scripts import teixml
+        from build_scripts.tei import teixml
 
         return teixml.parse(path)[1]
     corpus, _ = edition.load(tei_dir, manifest_path, docs)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from build_scripts import teixml
+from build_scripts.tei import teixml
 from build_scripts.apparatus.model import Passage
-from build_scripts.teixml import NS, XML_ID, local
+from build_scripts.tei.teixml import NS, XML_ID, local
 
 BLOCKS = frozenset({"p", "note", "quote", "table", "ab", "lg", "bibl"})
 SKIP = frozenset({"teiHeader", "corr", "reg", "expan", "supplied", "fw", "figDesc", "divGen"})

@@ -7,7 +7,7 @@ import html
 from collections import defaultdict
 from pathlib import Path
 
-from build_scripts import witnesses as manifest
+from build_scripts.project import witnesses as manifest
 from build_scripts.apparatus import align, edition, export, store
 from build_scripts.apparatus.model import Locus
 

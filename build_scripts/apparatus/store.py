@@ -6,9 +6,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from build_scripts import teixml
+from build_scripts.tei import teixml
 from build_scripts.apparatus.model import DECISIONS, VERDICTS, Locus, Reading
-from build_scripts.teixml import E, NS, XML_ID
+from build_scripts.tei.teixml import E, NS, XML_ID
 
 FILE = "apparatus.xml"
 EDITORS = "#apparatus.editors"  # not #editors: that id belongs to the witnesses' headers

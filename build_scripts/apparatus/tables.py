@@ -15,7 +15,7 @@ from lxml import etree
 from build_scripts.apparatus import align
 from build_scripts.apparatus.edition import Corpus
 from build_scripts.apparatus.model import Locus, Reading
-from build_scripts.teixml import NS, XML_ID, local
+from build_scripts.tei.teixml import NS, XML_ID, local
 
 CITING = etree.XPath("//tei:text//tei:table[@corresp and @xml:id]", namespaces=NS)
 ALL = etree.XPath("//tei:text//tei:table[@xml:id]", namespaces=NS)

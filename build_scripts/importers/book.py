@@ -16,7 +16,7 @@ from lxml import etree
 
 from build_scripts.importers.common import Anomaly, Furniture, ImportResult, SourceText, superscript_to_digits
 from build_scripts.problems import Problem
-from build_scripts.teixml import E, XML_ID
+from build_scripts.tei.teixml import E, XML_ID
 
 SIGLUM = "E"
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"

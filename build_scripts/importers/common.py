@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from build_scripts.problems import Location, Problem
-from build_scripts.teixml import E, XML_ID, XML_LANG, local, tei
-from build_scripts.witnesses import Witness
+from build_scripts.tei.teixml import E, XML_ID, XML_LANG, local, tei
+from build_scripts.project.witnesses import Witness
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from lxml import etree
 
 from build_scripts.importers.common import Furniture, ImportResult, SourceText, collapse
 from build_scripts.problems import Problem
-from build_scripts.teixml import E, XML_ID, local
+from build_scripts.tei.teixml import E, XML_ID, local
 
 PART = "M.body"
 NAVIGATION = re.compile(r"^(next up previous contents index|Next: .* Up: .* Previous: .*)$")

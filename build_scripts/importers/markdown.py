@@ -14,7 +14,7 @@ from lxml import etree
 
 from build_scripts.importers.common import Furniture, ImportResult, SourceText
 from build_scripts.problems import Problem
-from build_scripts.teixml import E, XML_ID
+from build_scripts.tei.teixml import E, XML_ID
 
 # Placeholders put into raw Markdown while paragraphs are rejoined; the inline parser turns them into
 # elements. Private-use characters, so that no transcription character is mistaken for one.

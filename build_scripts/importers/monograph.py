@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from build_scripts import biblwrap
+from build_scripts.bib import wrap as biblwrap
 from build_scripts.importers import monograph_index as index_mod
 from build_scripts.importers import monograph_notes as notes_mod
 from build_scripts.importers import monograph_pages as pages
@@ -22,7 +22,7 @@ from build_scripts.importers.common import Anomaly, ImportResult, SourceText, as
 from build_scripts.importers.monograph_parse import Break, Division, DivisionParser, Epigraph, Head, Para, Seg, Table
 from build_scripts.importers.monograph_text import Block, Hyphenation, Inline, add_text, blocks, render
 from build_scripts.problems import Problem
-from build_scripts.teixml import E, XML_ID
+from build_scripts.tei.teixml import E, XML_ID
 
 SIGLUM = "G"
 # temporary attributes, removed before the TEI is written: a paragraph of block quotation N; a

@@ -13,7 +13,7 @@ from lxml import etree
 
 from build_scripts.importers.monograph_pages import IndexRef
 from build_scripts.importers.monograph_text import Block
-from build_scripts.teixml import E
+from build_scripts.tei.teixml import E
 
 # a page or a range ("98–9", "93-4") in the comma-separated list after a heading, not a note
 # reference ("226n30") nor a figure in a heading ("Factory Number 35")

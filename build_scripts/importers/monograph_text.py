@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from build_scripts.importers.common import superscript_to_digits
-from build_scripts.teixml import E
+from build_scripts.tei.teixml import E
 
 
 @dataclass

@@ -34,7 +34,7 @@ from build_scripts.importers.ocr_text import (
     Block, Slot, Span, apply_fixes, choice, fill, italics, mixed, new_slot, read_blocks, record_joins, warn_doubtful,
 )
 from build_scripts.problems import Problem
-from build_scripts.teixml import E, XML_ID
+from build_scripts.tei.teixml import E, XML_ID
 
 COPYRIGHT = re.compile(r"^(NOTICE|This material may be protected by Copyright Law \(Title 17, U\.S\. Code\))$")
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"

@@ -16,7 +16,7 @@ from lxml import etree
 from build_scripts.importers.common import ImportResult, SourceText
 from build_scripts.importers.ocr_data import DOUBTFUL, PUNCT_FIXES, PUNCT_KIND, WORD_FIX_CONTEXT, WORD_FIXES
 from build_scripts.problems import Problem
-from build_scripts.teixml import E
+from build_scripts.tei.teixml import E
 
 FIGURE_WITH_POINT = re.compile(r"\b\d{1,3}\.\d{3}\b")  # 1.408, 259.450: comma or point? left as printed
 
@@ -130,7 +130,7 @@ def warn_doubtful(source: SourceText, slots: list[Slot], result: ImportResult) -
             for m in re.finditer(rf"\b{word}\b", slot.text):
                 result.problems.append(Problem(source.at(slot.line_at(m.start())), f"\"{word}\" may be an OCR error ({why}); left as printed", "Check the printed page; correct with choice/sic/corr only if certain", "import.ocr-doubtful", "warning"))
         for m in FIGURE_WITH_POINT.finditer(slot.text):
-            result.problems.append(Problem(source.at(slot.line_at(m.start())), f"the figure \"{m.group()}\" has a point where the text elsewhere prints a thousands comma; left as printed (a witness's figures are not corrected)", "Check the printed page", "import.ocr-figure", "warning"))
+            result.problems.append(Problem(source.at(slot.line_at(m.start())), f"the figure \"{m.group()}\" has a point where the text elsewhere prints a thousands comma (a comma the OCR read as a full stop; see K's editorialDecl/correction)", "The curated TEI encodes it as choice/sic/corr; `edition suspects` lists any left ([suspects.digit-separator])", "import.ocr-figure", "warning"))
 
 
 def record_joins(slots: list[Slot], result: ImportResult) -> None:

@@ -1,0 +1,1 @@
+"""The bibliography: references.bib, its formatter, and the citation linker."""

@@ -1,0 +1,1 @@
+"""Publishing: check, render, build the site with MkDocs, the PDFs and the offline copy."""

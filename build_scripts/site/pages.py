@@ -1,0 +1,134 @@
+"""model.Document → the pages of the site (one per chapter, front and back matter; long ones split).
+
+Pure functions, no I/O: `plan` decides which nodes go on which page and which anchors each page
+offers; `withhold` applies the excerpt rule of a witness published as "excerpts".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from build_scripts.tei import model as m
+
+SPLIT_WORDS = 20000  # a division longer than this (notes included), with two or more sections, gets a page per section
+
+
+@dataclass(frozen=True)
+class Page:
+    src: str  # relative to docs/: edition/getty/G.c6.md
+    title: str
+    nodes: tuple[m.Node, ...]
+    start_page: str | None  # the printed page in force where this page begins
+    anchors: dict  # xml:id → the HTML anchor that renders it on this page (fn:ID for notes)
+
+
+def plan(doc: m.Document, folder: str, short_title: str) -> list[Page]:
+    """The witness's text pages, in reading order."""
+    drafts: list[tuple[str, str, tuple[m.Node, ...]]] = []
+    if doc.front:
+        drafts.append(("front", "Front matter", doc.front))
+    for part, label in ((doc.body, short_title), (doc.back, "Back matter")):
+        loose: list[m.Node] = []
+        for node in part:
+            if isinstance(node, m.Division):
+                if loose:
+                    drafts.append((f"{part_name(doc, part)}-{len(drafts) + 1}", label, tuple(loose)))
+                    loose = []
+                drafts.extend(split(node, len(drafts)))
+            else:
+                loose.append(node)
+        if loose:
+            drafts.append((f"{part_name(doc, part)}-{len(drafts) + 1}", label, tuple(loose)))
+    pages, printed = [], None
+    for name, title, nodes in drafts:
+        pages.append(Page(f"{folder}/{name}.md", title, nodes, printed, anchors_of(nodes)))
+        printed = last_page_number(nodes, printed)
+    return pages
+
+
+def part_name(doc: m.Document, part: tuple[m.Node, ...]) -> str:
+    return "text" if part is doc.body else "back"
+
+
+def split(div: m.Division, index: int) -> list[tuple[str, str, tuple[m.Node, ...]]]:
+    name = div.id or f"part-{index + 1}"
+    # a division the witness prints without a heading is named by its type (the edition's words)
+    title = m.plain_text(div.head.children) if div.head else (div.type.replace("-", " ").capitalize() if div.type else name)
+    sections = [c for c in div.children if isinstance(c, m.Division)]
+    if word_count(div) <= SPLIT_WORDS or len(sections) < 2:
+        return [(name, title, (div,))]
+    first = div.children.index(sections[0])
+    lead = m.Division(div.id, div.type, div.head, div.children[:first], div.location)
+    out = [(name, title, (lead,))]
+    loose: list[m.Node] = []
+    for child in div.children[first:]:
+        if isinstance(child, m.Division):
+            if loose:
+                out.append((f"{name}-{len(out) + 1}", title, tuple(loose)))
+                loose = []
+            out.extend(split(child, index + len(out)))
+        else:
+            loose.append(child)
+    if loose:
+        out.append((f"{name}-{len(out) + 1}", title, tuple(loose)))
+    return out
+
+
+def word_count(node: m.Node) -> int:
+    return len(m.plain_text((node,), notes=True).split())
+
+
+def anchors_of(nodes: tuple[m.Node, ...]) -> dict:
+    out = {}
+    for node in m.walk(nodes):
+        ident = getattr(node, "id", None)
+        if ident and not isinstance(node, m.Item):
+            out[ident] = f"fn:{ident}" if isinstance(node, m.Note) else ident
+    return out
+
+
+def last_page_number(nodes: tuple[m.Node, ...], current: str | None) -> str | None:
+    for node in m.walk(nodes):
+        if isinstance(node, m.Break) and node.kind == "page" and node.n:
+            current = node.n
+    return current
+
+
+# --- excerpts ------------------------------------------------------------------------------------
+WITHHELD_BLOCKS = (m.Paragraph, m.Block, m.Table, m.ListBlock)
+ALWAYS_PUBLISHED = ("titlepage", "contents")  # division types published even from an "excerpts" witness
+
+
+def withhold(nodes: tuple[m.Node, ...], keep: frozenset[str]) -> tuple[m.Node, ...]:
+    """Keep headings, structure and the listed ids; each run of other blocks becomes one
+    `withheld` paragraph that keeps their page breaks and ids as anchors (links still land)."""
+    out: list[m.Node] = []
+    run: list[m.Node] = []
+
+    def flush() -> None:
+        if run:
+            kept = tuple(n for n in m.walk(tuple(run)) if isinstance(n, m.Break) and n.kind == "page")
+            ids = [i for i in m.ids_in(tuple(run)) if not any(i == b.id for b in kept)]
+            anchors = tuple(m.Break("anchor", run[0].location, id=i) for i in ids[1:])
+            out.append(m.Paragraph(ids[0] if ids else None, kept + anchors, run[0].location, "withheld"))
+            run.clear()
+
+    for node in nodes:
+        ident = getattr(node, "id", None)
+        if ident in keep or getattr(node, "kind", "") == "titlepage" or getattr(node, "type", "") in ALWAYS_PUBLISHED:
+            flush()
+            out.append(node)
+        elif isinstance(node, m.Division):
+            flush()
+            out.append(m.Division(node.id, node.type, node.head, withhold(node.children, keep), node.location))
+        elif isinstance(node, WITHHELD_BLOCKS):
+            run.append(node)
+        else:
+            flush()
+            out.append(node)
+    flush()
+    return tuple(out)
+
+
+def published_document(doc: m.Document, keep: frozenset[str]) -> m.Document:
+    """The document as the site publishes it under the excerpt rule."""
+    return m.Document(doc.siglum, doc.path, withhold(doc.front, keep), withhold(doc.body, keep), withhold(doc.back, keep), doc.ids)

@@ -1,0 +1,361 @@
+"""tei/*.xml + sources/witnesses.yml → the generated Markdown of the site (docs/edition/).
+
+`render(project, out)` writes only files whose content changed and removes stale ones. It is
+incremental per witness: a witness is rendered again when its TEI changed, or when a witness it
+links to moved its anchors to other pages; everything else comes from a small cache
+(build/site-cache.json), so re-rendering after one TEI edit is quick even in a new process.
+The optional stages plug in here: build_scripts.bib.bibliography (references.bib → bibliography page)
+and build_scripts.apparatus.render (extra pages and per-paragraph marks).
+
+`url_for(file, ident)` answers where an id is published (the registry and the PDFs ask it); it reads
+the render plan from the cache and keeps it in memory while the inputs do not change.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from build_scripts.tei import load
+from build_scripts.site import landing
+from build_scripts.site import pages as site_pages
+from build_scripts.site import urls as site_urls
+from build_scripts.project import witnesses as manifest
+from build_scripts.tei.model import Document, Link, walk
+from build_scripts.bib import bibliography as bibmod
+from build_scripts.tei import changelog
+from build_scripts.apparatus import render as app_render
+from build_scripts.project.paths import Project
+from build_scripts.problems import Location, Problem, relpath
+from build_scripts.site.markdown import Context, escape, render_page
+
+PUBLISH_ALL_ENV = "EDITION_PUBLISH_ALL"  # "1": publish every witness in full (tests, editors' previews)
+# The toolchain's own code is an input of every page: any change to it re-renders (never a stale page).
+CODE = sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
+PLAN_CODE = CODE
+
+
+@dataclass
+class Result:
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)  # sigla rendered this time
+    problems: list[Problem] = field(default_factory=list)
+    full_without_rights: list[str] = field(default_factory=list)
+    cache: dict = field(default_factory=dict)  # saved by `save_cache` once the output is in place
+    app_cache: dict = field(default_factory=dict)  # the apparatus stage's output, reused while its inputs are unchanged
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
+def publish_all(flag: bool | None = None) -> bool:
+    return bool(flag) if flag is not None else os.environ.get(PUBLISH_ALL_ENV, "") not in ("", "0")
+
+
+def publication(witness: manifest.Witness, everything: bool) -> str:
+    return "full" if everything else (witness.fact("publication") or "full")
+
+
+def excerpt_ids(project: Project) -> tuple[dict[str, frozenset[str]], list[Problem]]:
+    return manifest.load_excerpts(project.excerpts)
+
+
+def unknown_excerpts(project: Project, siglum: str, listed: frozenset[str], ids: frozenset[str]) -> list[Problem]:
+    rel = relpath(project.excerpts, project.root)
+    return [Problem(Location(rel, manifest.excerpt_line(project.excerpts, ident)), f"{siglum}: the excerpt {ident} is not an xml:id of the witness", "Fix the id or remove it from the list", "site.excerpt-unknown", "warning")
+            for ident in sorted(listed - ids)]
+
+
+# --- the other stages' parts of the site --------------------------------------------------------
+def bibliography(project: Project, cached: dict | None = None) -> tuple[str | None, set[str], list[Problem], dict | None]:
+    """The bibliography page's Markdown and its keys; (None, ∅) without references.bib.
+    The last value is what to cache: the page is made again only when references.bib or the code changes."""
+    if not project.bib.exists():
+        return None, set(), [], None
+    key = digest([project.bib, Path(bibmod.__file__), bibmod.STYLE])
+    if cached and cached.get("key") == key:
+        return cached["md"], set(cached["keys"]), [], cached
+    data, problems = bibmod.load(project.bib)
+    if data is None:
+        return None, set(), problems, None
+    entries = data.formatted()
+    lines = ["# Bibliography", "", "Works cited by the edition and by two or more of its witnesses (`references.bib`), "
+             "formatted in the Chicago notes-bibliography style.", ""]
+    lines += [f'<div class="bib-entry" id="bib-{e.key}">{e.html}</div>\n' for e in entries]
+    md, keys = "\n".join(lines) + "\n", {e.key for e in entries}
+    return md, keys, problems, (None if problems else {"key": key, "md": md, "keys": sorted(keys)})
+
+
+def app_key(project: Project, state: dict) -> str:
+    """What the apparatus pages depend on: every TEI file, the apparatus code, and the page of every id."""
+    code = sorted(Path(app_render.__file__).parent.glob("*.py"))
+    anchors = json.dumps({f: st["anchors"] for f, st in sorted(state.items())}, sort_keys=True)
+    return digest(code + sorted(project.tei_dir.glob("*.xml")) + [project.manifest], anchors)
+
+
+def app_marks(project: Project, siglum: str, result: Result) -> dict:
+    cached = result.app_cache.setdefault("marks", {})
+    if siglum not in cached:
+        cached[siglum] = app_render.marks(siglum, tei_dir=project.tei_dir)
+    return cached[siglum]
+
+
+def changelog_md(project: Project) -> str | None:
+    """The changelog of the About section (CHANGELOG.md + revisionDesc), without its own title."""
+    text = changelog.markdown(project.changelog, project.tei_dir)
+    return re.sub(r"\A# [^\n]*\n+", "", text)
+
+
+# --- the render --------------------------------------------------------------------------------------
+def digest(paths: list[Path], extra: str = "") -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(path.read_bytes() if path.exists() else b"-")
+    h.update(extra.encode())
+    return h.hexdigest()
+
+
+def cache_key(project: Project, everything: bool, has_bib: bool) -> str:
+    return digest(CODE + [project.manifest, project.excerpts, project.bib], f"{everything}{has_bib}")
+
+
+def plan_key(project: Project, everything: bool) -> str:
+    """What the page plan (which id is on which page) depends on, besides each TEI file."""
+    return digest(PLAN_CODE + [project.manifest, project.excerpts], str(everything))
+
+
+def witness_doc(project: Project, w: manifest.Witness, everything: bool, keep: dict, result: Result | None = None) -> Document | None:
+    """One witness loaded as the site publishes it (excerpt rule applied)."""
+    doc, problems = load.load(project.tei(w))
+    if result is not None:
+        result.problems += problems
+    if doc is not None and publication(w, everything) == "excerpts":
+        if result is not None:
+            result.problems += unknown_excerpts(project, w.siglum, keep.get(w.siglum, frozenset()), doc.ids)
+        doc = site_pages.published_document(doc, keep.get(w.siglum, frozenset()))
+    return doc
+
+
+def plan_pages(w: manifest.Witness, doc: Document) -> list[site_pages.Page]:
+    return site_pages.plan(doc, landing.folder(w), landing.title(w))
+
+
+def witness_state(w: manifest.Witness, doc: Document, sha: str, pages: list[site_pages.Page] | None = None) -> dict:
+    """The plan of one witness as the cache keeps it: its pages and the page of every id."""
+    pages = pages if pages is not None else plan_pages(w, doc)
+    return {"sha": sha, "pages": [[p.src, p.title] for p in pages], "root": doc.siglum, "landing": f"{landing.folder(w)}/index.md",
+            "anchors": {i: [p.src, a] for p in pages for i, a in p.anchors.items()}, "links": []}
+
+
+def render(project: Project = Project(), out: Path | None = None, everything: bool | None = None, use_cache: bool = True) -> Result:
+    """Render every witness into `out` (default docs/edition); see the module docstring."""
+    out = out or project.generated
+    everything = publish_all(everything)
+    result = Result()
+    wits, result.problems = manifest.load(project.manifest)
+    keep, problems = excerpt_ids(project)
+    result.problems += problems
+    cache = read_cache(project) if use_cache else {}
+    bib_md, bib_keys, problems, bib_cache = bibliography(project, cache.get("bibliography"))
+    result.problems += problems
+    key = cache_key(project, everything, bib_md is not None)
+    old = cache.get("witnesses", {}) if cache.get("key") == key else {}
+    state: dict[str, dict] = {}
+    docs: dict[str, Document] = {}
+    plans: dict[str, list[site_pages.Page]] = {}
+    present = [w for w in wits if project.tei(w).exists()]
+    for w in present:
+        sha = hashlib.sha256(project.tei(w).read_bytes()).hexdigest()
+        if old.get(w.tei, {}).get("sha") == sha and "root" in old[w.tei]:
+            state[w.tei] = old[w.tei]
+            continue
+        doc = witness_doc(project, w, everything, keep, result)
+        if doc is None:
+            continue
+        docs[w.tei] = doc
+        plans[w.tei] = plan_pages(w, doc)
+        state[w.tei] = witness_state(w, doc, sha, plans[w.tei])
+    moved = {f for f in docs if old.get(f, {}).get("anchors") != state[f]["anchors"]}
+    for w in present:  # witnesses linking to a witness whose anchors moved are rendered again
+        if w.tei in state and w.tei not in docs and set(state[w.tei].get("links", [])) & moved:
+            docs[w.tei] = witness_doc(project, w, everything, keep)
+    if result.failed:
+        return result
+    key_now = app_key(project, state)
+    result.app_cache = cache.get("apparatus") if (cache.get("apparatus") or {}).get("key") == key_now else {"key": key_now}
+    files: dict[str, str] = {}
+    for w in present:
+        if w.tei in docs:
+            pages = plans.get(w.tei) or plan_pages(w, docs[w.tei])
+            files.update(render_witness(w, pages, state, bib_keys, result, project))
+    by_siglum = {w.siglum: state[w.tei]["pages"] for w in present if w.tei in state}
+    files.update(around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, result))
+    for w in present:
+        if publication(w, everything) == "full" and w.facts.get("rights", {}).get("status") != "cleared":
+            result.full_without_rights.append(f"{w.siglum} (rights {w.facts.get('rights', {}).get('status', 'unknown')})")
+    if result.failed:
+        return result
+    write_files(out, files, {s for st in state.values() for s, _ in st["pages"]}, result)
+    result.cache = {"key": key, "plan": plan_key(project, everything), "witnesses": state, "bibliography": bib_cache,
+                    "apparatus": result.app_cache}
+    remember_plan(project, everything, state)
+    if out == project.generated:
+        save_cache(project, result)
+    return result
+
+
+def render_witness(w: manifest.Witness, pages: list[site_pages.Page], state: dict, bib_keys: set[str], result: Result,
+                   project: Project = Project()) -> dict[str, str]:
+    """Markdown of every text page of one witness, keyed by path under docs/."""
+    anchors = {f: st["anchors"] for f, st in state.items()}
+
+    def anchor_page(file: str, ident: str) -> str | None:
+        found = anchors.get(file, {}).get(ident) if ident else None
+        if not ident and file in state and state[file]["pages"]:
+            return state[file]["pages"][0][0]
+        return found[0] if found else None
+
+    marks = app_marks(project, w.siglum, result)
+    files, links = {}, set()
+    for page in pages:
+        ctx = Context(page.src, w.tei, anchor_page, lambda k: "edition/bibliography.md" if k in bib_keys else None, marks, page.start_page)
+        heading = not (len(page.nodes) == 1 and getattr(page.nodes[0], "head", None) is not None)
+        preamble = landing.meta_div(w) + (f"\n\n# {escape(page.title)} {{: .ed }}" if heading else "")
+        text, problems = render_page(page.nodes, ctx, 2 if heading else 1, preamble)
+        files[page.src] = text
+        result.problems += problems
+        links |= {n.target.partition("#")[0] for n in walk(page.nodes) if isinstance(n, Link) and n.kind == "witness"}
+    state[w.tei]["links"] = sorted(links)
+    result.rendered.append(w.siglum)
+    return files
+
+
+def around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, result: Result) -> dict[str, str]:
+    files: dict[str, str] = {}
+    published = {w.siglum: publication(w, everything) for w in wits}
+    for w in present:
+        if w.tei not in state:
+            continue
+        counts = ""
+        if published[w.siglum] == "excerpts":
+            counts = f"{len(keep.get(w.siglum, ()))} division(s) or paragraph(s) are listed for {w.siglum}."
+        anchors = state[w.tei].get("anchors", {})
+        evidence = [(i, f"{anchors[i][0].rsplit('/', 1)[-1]}#{anchors[i][1]}") for i in w.facts.get("stance_evidence", []) or [] if i in anchors]
+        relations = app_render.quotes_and_quoted_by(w.siglum, project.tei_dir)
+        files[f"{landing.folder(w)}/index.md"] = landing.landing(w, [tuple(p) for p in state[w.tei]["pages"]], published[w.siglum], counts, evidence,
+                                                                  landing.relations(relations, {x.siglum: landing.title(x) for x in wits}) if relations else "")
+    files["edition/_witnesses.md"] = landing.home_witnesses(wits, set(by_siglum))
+    files["edition/_rights.md"] = landing.rights_table(wits, published)
+    shown = [w for w in wits if w.tei in state]
+    files["edition/_downloads.md"] = landing.downloads_table(shown, published)
+    files["edition/_downloads.json"] = json.dumps(landing.download_names(shown)) + "\n"
+    log = changelog_md(project)
+    if log is not None:
+        files["edition/_changelog.md"] = log
+    extra = []
+    if bib_md is not None:
+        files["edition/bibliography.md"] = bib_md
+        extra.append(("edition/bibliography.md", "Bibliography"))
+    if "pages" not in result.app_cache:
+        result.app_cache["pages"] = app_pages(state, project)
+    for rel, text in result.app_cache["pages"].items():
+        files[f"edition/{rel}"] = text
+        if rel.endswith("index.md"):
+            extra.append((f"edition/{rel}", "Apparatus"))  # other apparatus pages: not_in_nav (mkdocs.yml)
+    order = [w for w in wits if w.tei in state]
+    files["edition/_nav.yml"] = yaml.safe_dump(landing.nav(order, {w.siglum: [tuple(p) for p in state[w.tei]["pages"]] for w in order}, extra), allow_unicode=True, sort_keys=False)
+    return files
+
+
+def app_pages(state: dict, project: Project = Project()) -> dict[str, str]:
+    """The apparatus pages; they get locate(file, id) → the page holding that id, relative to
+    docs/edition/ (e.g. "getty/G.c6.md"), or None."""
+
+    def locate(file: str, ident: str) -> str | None:
+        found = state.get(file, {}).get("anchors", {}).get(ident)
+        return found[0].removeprefix("edition/") if found else None
+
+    return app_render.pages(project.tei_dir, locate=locate)
+
+
+def write_files(out: Path, files: dict[str, str], page_srcs: set[str], result: Result) -> None:
+    """Write files whose content changed; remove generated files no longer produced."""
+    wanted = {out / Path(src).relative_to("edition") for src in files}
+    for src, text in files.items():
+        path = out / Path(src).relative_to("edition")
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        result.written.append(src)
+    keep = wanted | {out / Path(s).relative_to("edition") for s in page_srcs}
+    for path in sorted(out.rglob("*")) if out.exists() else []:
+        if path.is_file() and path not in keep:
+            path.unlink()
+            result.removed.append(str(path.relative_to(out)))
+
+
+def read_cache(project: Project) -> dict:
+    try:
+        return json.loads(project.site_cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save_cache(project: Project, result: Result) -> None:
+    project.site_cache.parent.mkdir(parents=True, exist_ok=True)
+    project.site_cache.write_text(json.dumps(result.cache), encoding="utf-8")
+
+
+# --- where an id is published ------------------------------------------------------------------------
+_PLANS: dict[tuple[Path, bool], tuple[tuple, dict]] = {}  # (root, everything) → (inputs' stamp, plan)
+
+
+def inputs_stamp(project: Project) -> tuple:
+    """mtime and size of everything the plan depends on: cheap enough to ask on every url_for call."""
+    paths = PLAN_CODE + [project.manifest, project.excerpts] + sorted((project.root / "tei").glob("*.xml"))
+    return tuple((str(p), s.st_mtime_ns, s.st_size) for p in paths for s in [p.stat()] if p.exists())
+
+
+def remember_plan(project: Project, everything: bool, state: dict) -> None:
+    _PLANS[(project.root, everything)] = (inputs_stamp(project), state)
+
+
+def plan(project: Project = Project(), everything: bool | None = None) -> dict[str, dict]:
+    """TEI file name → its plan (pages, the page of each id): from memory, else from the render
+    cache where it is current, else by loading the witnesses whose plan is not known (nothing is written)."""
+    everything = publish_all(everything)
+    stamp = inputs_stamp(project)
+    known = _PLANS.get((project.root, everything))
+    if known and known[0] == stamp:
+        return known[1]
+    cache = read_cache(project)
+    old = cache.get("witnesses", {}) if cache.get("plan") == plan_key(project, everything) else {}
+    wits, _ = manifest.load(project.manifest)
+    keep, _ = excerpt_ids(project)
+    state = {}
+    for w in wits:
+        if not project.tei(w).exists():
+            continue
+        sha = hashlib.sha256(project.tei(w).read_bytes()).hexdigest()
+        if old.get(w.tei, {}).get("sha") == sha and "root" in old[w.tei]:
+            state[w.tei] = old[w.tei]
+            continue
+        doc = witness_doc(project, w, everything, keep)
+        if doc is not None:
+            state[w.tei] = witness_state(w, doc, sha)
+    _PLANS[(project.root, everything)] = (stamp, state)
+    return state
+
+
+def url_for(file: str, ident: str, project: Project | None = None, everything: bool | None = None) -> str | None:
+    """The public URL path of the page holding TEI id `ident` of `file` (e.g. "getty.xml"), relative
+    to the site root: "edition/getty/G.c6/#G.c6.p12"; None if the site does not show that id."""
+    return site_urls.locate(plan(project or Project(), everything), file, ident)

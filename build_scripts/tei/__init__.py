@@ -1,0 +1,1 @@
+"""TEI in one place: parsing, the processing model (rules → model), loading, formatting, ids."""

@@ -1,0 +1,494 @@
+"""Suspects: tokens of a witness's TEI that are likely to be transcription (OCR, typing) errors.
+
+`edition suspects [SIGLUM]` lists them per witness, one a line in the project's format
+(`file:line: what is wrong. How to fix. [suspects.CLASS]`, at information level), by class:
+
+- mixed-script      letters of two scripts inside one word (a Cyrillic о inside a Latin word);
+- unknown-word      a word in no English word list (wordfreq, large list), nowhere else in the
+                    corpus of the five witnesses and in no name list (sources/transliterations.yml);
+- hyphen-join       a hyphenated form whose joined form occurs elsewhere (seri-ous / serious);
+- hyphen-space      a hyphen followed by a space inside a line whose halves join into a word
+                    (a printer's line-end hyphen kept by the transcription: "seri- ous");
+- page-break-join   a word rejoined across `pb break="no"` that is no word (letters lost at the break);
+- digit-separator   a digit group whose thousands separator disagrees with the witness's own
+                    convention, found by counting the witness's digit groups (the report says so);
+- doubled-word      the same word twice in a row ("the the");
+- doubled-punctuation  ",," ";;" "::" (a printer's or an OCR slip).
+
+Each suspect is decided by an editor reading the context and the raw transcription line:
+a transcription error becomes `choice/sic/corr`, the printed witness's own slip `sic` alone; a
+rejected suspect goes into sources/suspects-allow.yml with a reason, and the report stays quiet.
+Text inside `choice` or `sic`, editorial notes (with @resp) and the header are decided already and
+are not read for suspects (a `choice` counts with its `corr` in the corpus).
+
+The detectors are plain functions over text, so an importer can run them on a transcription too.
+"""
+from __future__ import annotations
+
+import bisect
+import collections
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from lxml import etree
+
+from build_scripts.problems import Location, Problem, relpath
+from build_scripts.tei.teixml import NS, local
+
+CLASSES = (
+    "mixed-script", "unknown-word", "hyphen-join", "hyphen-space", "page-break-join",
+    "digit-separator", "doubled-word", "doubled-punctuation",
+)
+BLOCK = "\x00"  # a block boundary in the flattened text (never whitespace, never a word)
+BLOCKS = frozenset("p head cell item note row table list div l lg label quote cit bibl epigraph titlePart docTitle byline docImprint titlePage argument trailer closer opener salute signed dateline".split())
+# bibl and quote are inline in running text but often stand alone; a boundary around them costs nothing
+INLINE_BLOCKS = frozenset({"bibl", "quote", "cit", "label"})
+SKIP = frozenset({"teiHeader", "fw", "figDesc", "divGen"})
+DECIDED = frozenset({"choice", "sic"})
+
+LETTERS = r"[^\W\d_]"
+WORD = re.compile(rf"{LETTERS}+(?:['’]{LETTERS}+)*")
+DIGIT_GROUP = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:([.,])\d{3})+(?![\d])(?![.,]\d)")
+HYPHENATED = re.compile(rf"(?<![\w-])({LETTERS}+)-({LETTERS}+)(?![\w-])")
+HYPHEN_SPACE = re.compile(rf"({LETTERS}{{2,}})- ({LETTERS}+)")
+DOUBLED = re.compile(rf"(?<![\w'’])({LETTERS}+)[ \t\n]+\1(?![\w'’])", re.IGNORECASE)
+DOUBLED_PUNCT = re.compile(r"([,;:])\s*\1")
+# pre- and post-war, one- or two-storey: a hyphen-space before a conjunction is a suspended compound
+SUSPENDED = frozenset({"and", "or", "to", "nor", "und", "et", "i", "ili"})
+# doubled words that English uses as such ("had had", "that that"): reported still, unless allowed
+
+# Latin look-alikes of Cyrillic and Greek letters: the suggested reading of a mixed-script word.
+HOMOGLYPHS = str.maketrans({
+    "а": "a", "в": "v", "е": "e", "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "y", "х": "kh", "ё": "e",
+    "ь": "'", "ы": "y", "ш": "sh", "ч": "ch", "ц": "ts", "ж": "zh", "я": "ya", "ю": "yu", "э": "e",
+    "д": "d", "г": "g", "б": "b", "ф": "f", "і": "i",
+    "А": "A", "В": "V", "Е": "E", "З": "Z", "И": "I", "К": "K", "М": "M", "Н": "N", "О": "O",
+    "Р": "R", "С": "S", "Т": "T", "У": "U", "Х": "Kh",
+    "α": "a", "ο": "o", "ρ": "p", "ν": "v", "ι": "i", "κ": "k", "τ": "t", "Α": "A", "Β": "B",
+    "Ε": "E", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X",
+})
+
+
+# --- the text of a witness, flattened with line numbers ----------------------------------------
+@dataclass
+class Text:
+    """A TEI file's running text and notes as one string, with the TEI line of each character, the
+    characters already decided (inside choice/sic) and the places of `pb break="no"`."""
+    path: str
+    chars: list[str] = field(default_factory=list)
+    decided: list[bool] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # offset where a line number begins
+    lines: list[int] = field(default_factory=list)
+    joins: list[int] = field(default_factory=list)  # offsets of pb/lb/cb break="no"
+    string: str = ""
+
+    def add(self, text: str, line: int, decided: bool) -> None:
+        offset = len(self.chars)
+        self.starts.append(offset)
+        self.lines.append(line)
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                self.starts.append(offset + i + 1)
+                self.lines.append(line + 1)
+                line += 1
+        self.chars.extend(text)
+        self.decided.extend([decided] * len(text))
+
+    def line_at(self, offset: int) -> int:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return self.lines[index] if index >= 0 else 1
+
+    def is_decided(self, start: int, end: int) -> bool:
+        return any(self.decided[start:end])
+
+    def context(self, start: int, end: int, width: int = 40) -> str:
+        before = self.string[max(0, start - width):start].split(BLOCK)[-1]
+        after = self.string[end:end + width].split(BLOCK)[0]
+        return " ".join(f"{before}[{self.string[start:end]}]{after}".split())
+
+
+def flatten(root: etree._Element, path: str) -> Text:
+    text = Text(path)
+    line = [1]
+
+    def count(el: etree._Element) -> None:
+        """Advance the line over a subtree that is not read."""
+        for node in el.iter():
+            if isinstance(node.tag, str) and node.sourceline:
+                line[0] = max(line[0], node.sourceline)
+            if node.text and isinstance(node.tag, str):
+                line[0] += node.text.count("\n")
+            if node is not el and node.tail:
+                line[0] += node.tail.count("\n")
+
+    def add(chunk: str | None, decided: bool) -> None:
+        if chunk:
+            text.add(chunk, line[0], decided)
+            line[0] += chunk.count("\n")
+
+    def walk(el: etree._Element, decided: bool) -> None:
+        if el.sourceline:
+            line[0] = max(line[0], el.sourceline)
+        name = local(el)
+        if not isinstance(el.tag, str) or name in SKIP or (name == "note" and el.get("resp") is not None):
+            if isinstance(el.tag, str):
+                count(el)
+                text.add(BLOCK, line[0], True)
+        elif name == "choice":
+            reading = next((c for c in el if local(c) in ("corr", "reg", "expan")), None)
+            count(el)
+            if reading is not None:
+                text.add("".join(reading.itertext()), line[0], True)
+        elif name in ("pb", "lb", "cb"):
+            if el.get("break") == "no":
+                text.joins.append(len(text.chars))
+            else:
+                text.add(" ", line[0], decided)
+        else:
+            block = name in BLOCKS
+            if block:
+                text.add(BLOCK, line[0], True)
+            inner = decided or name in DECIDED
+            add(el.text, inner)
+            for child in el:
+                walk(child, inner)
+            if block:
+                text.add(BLOCK, line[0], True)
+        if el.tail:
+            add(el.tail, decided)
+
+    body = root.find("tei:text", NS)
+    if body is not None:
+        walk(body, False)
+    text.string = "".join(text.chars)
+    return text
+
+
+# --- word lists ---------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=100_000)
+def in_word_list(word: str) -> bool:
+    """True if wordfreq's large English list knows the word (in any case)."""
+    from wordfreq import zipf_frequency
+
+    return any(zipf_frequency(w, "en", wordlist="large") > 0 for w in {word, word.lower()})
+
+
+def name_list(path: Path) -> set[str]:
+    """Names and transliterations: every spelling of every group of sources/transliterations.yml."""
+    if not path.exists():
+        return set()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(name).lower() for group in data.get("groups", []) for name in group}
+
+
+def scripts(word: str) -> set[str]:
+    return {unicodedata.name(ch, "UNKNOWN").split()[0] for ch in word if ch.isalpha()}
+
+
+# --- detectors: each yields (start, end, class, message, hint) ----------------------------------
+def mixed_script(text: Text):
+    for m in re.finditer(rf"{LETTERS}+", text.string):
+        found = scripts(m.group()) & {"LATIN", "CYRILLIC", "GREEK"}
+        if len(found) > 1:
+            word = m.group()
+            others = "".join(ch for ch in word if not unicodedata.name(ch, "").startswith("LATIN"))
+            yield (m.start(), m.end(), "mixed-script",
+                   f"'{word}' mixes {' and '.join(sorted(s.title() for s in found))} letters ({', '.join(repr(c) + ' ' + unicodedata.name(c).split(' LETTER ')[0].title() for c in dict.fromkeys(others))})",
+                   f"If the printed page has a Latin word, encode <choice><sic>{word}</sic><corr>{word.translate(HOMOGLYPHS)}</corr></choice> (check the letters)")
+
+
+def unknown_words(text: Text, corpus: collections.Counter, names: set[str]):
+    for m in WORD.finditer(text.string):
+        word = m.group()
+        if len(word) < 3 or any(ch.isdigit() for ch in word) or not scripts(word) <= {"LATIN"}:
+            continue
+        key = word.lower().replace("’", "'")
+        stem = key[:-2] if key.endswith("'s") else key.rstrip("'")
+        if corpus[key] > 1 or key in names or stem in names or in_word_list(word) or (stem != key and (corpus[stem] or in_word_list(stem))):
+            continue
+        yield (m.start(), m.end(), "unknown-word",
+               f"'{word}' is in no English word list, nowhere else in the corpus and in no name list",
+               "If the printed page reads otherwise, encode choice/sic/corr; if the witness printed it so, sic alone; if it is right (a name, a transliteration), allow it in sources/suspects-allow.yml")
+
+
+# first halves that form hyphenated compounds in standard English (non-party, re-election)
+COMPOUND_PREFIXES = frozenset(
+    "non anti re un pre post co self semi pro counter ex sub super inter multi mid half well first "
+    "second third".split()
+)
+
+
+def hyphen_joins(text: Text, corpus: collections.Counter, hyphenated: collections.Counter):
+    """A hyphenated form printed once in the corpus whose joined form occurs elsewhere: a printer's
+    line-end hyphen that the transcription kept (a compound the witnesses print more than once, or
+    with a prefix that English hyphenates, is taken as spelled so)."""
+    for m in HYPHENATED.finditer(text.string):
+        joined = (m.group(1) + m.group(2)).lower()
+        if corpus[joined] < 1 or hyphenated[m.group().lower()] > 1 or m.group(1).lower() in COMPOUND_PREFIXES:
+            continue
+        yield (m.start(), m.end(), "hyphen-join",
+               f"'{m.group()}' is hyphenated once in the corpus, but '{m.group(1) + m.group(2)}' occurs elsewhere ({corpus[joined]} times): perhaps a printer's line-end hyphen kept by the transcription",
+               f"If the printed page breaks the word at a line end, encode <choice><sic>{m.group()}</sic><corr>{m.group(1) + m.group(2)}</corr></choice>")
+
+
+def hyphen_spaces(text: Text, corpus: collections.Counter):
+    for m in HYPHEN_SPACE.finditer(text.string):
+        first, second = m.group(1), m.group(2)
+        if second.lower() in SUSPENDED or not second[0].islower():
+            continue
+        joined = first + second
+        if corpus[joined.lower()] or in_word_list(joined):
+            yield (m.start(), m.end(), "hyphen-space",
+                   f"'{m.group()}' splits a word with a hyphen and a space inside a line ('{joined}' is a word)",
+                   f"If the printed page has one word, encode <choice><sic>{m.group()}</sic><corr>{joined}</corr></choice>")
+
+
+def page_break_joins(text: Text, corpus: collections.Counter):
+    for offset in text.joins:
+        s = text.string
+        start = offset
+        while start > 0 and (s[start - 1].isalpha() or s[start - 1] in "'’"):
+            start -= 1
+        end = offset
+        while end < len(s) and (s[end].isalpha() or s[end] in "'’"):
+            end += 1
+        word = s[start:end]
+        if not word or text.is_decided(start, end):
+            continue
+        if corpus[word.lower()] > 1 or in_word_list(word):
+            continue
+        yield (start, end, "page-break-join",
+               f"'{s[start:offset]}|{s[offset:end]}' rejoined across a page break (pb break=\"no\") is no word",
+               "A letter may be lost at the break: compare the printed page; encode the missing letters as choice/sic/corr, or correct the join")
+
+
+def digit_convention(text: Text) -> collections.Counter:
+    counts: collections.Counter = collections.Counter()
+    for m in DIGIT_GROUP.finditer(text.string):
+        if not text.is_decided(m.start(), m.end()):
+            counts[m.group(1)] += 1
+    return counts
+
+
+def digit_separators(text: Text, counts: collections.Counter):
+    if len(counts) < 2:
+        return
+    (usual, n_usual), (other, n_other) = counts.most_common(2)
+    if n_usual < 2 * n_other:
+        return  # no clear convention: nothing to disagree with
+    name = {",": "comma", ".": "full stop"}
+    for m in DIGIT_GROUP.finditer(text.string):
+        if m.group(1) == other:
+            yield (m.start(), m.end(), "digit-separator",
+                   f"'{m.group()}' separates thousands with a {name[other]}; the witness prints {n_usual} digit groups with a {name[usual]} and {n_other} with a {name[other]}",
+                   f"If the printed page has a {name[usual]}, encode <choice><sic>{m.group()}</sic><corr>{m.group().replace(other, usual)}</corr></choice>")
+
+
+def doubled(text: Text):
+    for m in DOUBLED.finditer(text.string):
+        if m.group(1).isdigit():
+            continue
+        yield (m.start(), m.end(), "doubled-word",
+               f"'{' '.join(m.group().split())}' prints a word twice",
+               "If the printed page has it once, encode the second as choice/sic/corr (corr empty); if the witness printed it twice, encode <sic> alone")
+    for m in DOUBLED_PUNCT.finditer(text.string):
+        yield (m.start(), m.end(), "doubled-punctuation",
+               f"'{m.group()}' doubles a punctuation mark",
+               "Encode choice/sic/corr if the transcription doubled it, sic alone if the witness did")
+
+
+# --- the allow-list ------------------------------------------------------------------------------
+@dataclass
+class Allow:
+    entries: dict[tuple[str, str, str], str]  # (siglum, class, token) -> reason
+    problems: list[Problem]
+    lines: dict[tuple[str, str, str], int]
+
+
+def load_allow(path: Path, root: Path | None = None) -> Allow:
+    """sources/suspects-allow.yml: siglum → class → token → reason (see its header comment)."""
+    rel = relpath(path, root)
+    if not path.exists():
+        return Allow({}, [], {})
+    source = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(source) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        return Allow({}, [Problem(Location(rel, mark.line + 1 if mark else None), f"cannot read the allow-list: {str(err).splitlines()[0]}", "Fix the YAML syntax", "suspects.allow-unreadable")], {})
+    entries, problems, lines = {}, [], {}
+    node = yaml.compose(source)
+    positions = {}
+    if isinstance(node, yaml.MappingNode):
+        for sig_key, sig_val in node.value:
+            if isinstance(sig_val, yaml.MappingNode):
+                for cls_key, cls_val in sig_val.value:
+                    if isinstance(cls_val, yaml.MappingNode):
+                        for tok_key, _ in cls_val.value:
+                            positions[(sig_key.value, cls_key.value, str(tok_key.value))] = tok_key.start_mark.line + 1
+    for siglum, classes in (data.items() if isinstance(data, dict) else []):
+        for cls, tokens in (classes or {}).items():
+            if cls not in CLASSES:
+                problems.append(Problem(Location(rel, positions.get((siglum, cls, next(iter(tokens or {""}), "")))), f"unknown suspect class '{cls}'", f"Use one of {', '.join(CLASSES)}", "suspects.allow-malformed", "warning"))
+                continue
+            for token, reason in (tokens or {}).items():
+                key = (str(siglum), cls, str(token))
+                lines[key] = positions.get(key)
+                if not reason or not str(reason).strip():
+                    problems.append(Problem(Location(rel, lines[key]), f"'{token}' is allowed without a reason", "Say in a few words why it is not a transcription error", "suspects.allow-malformed", "warning"))
+                entries[key] = str(reason or "")
+    return Allow(entries, problems, lines)
+
+
+# --- the report ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Suspect:
+    siglum: str
+    cls: str
+    token: str
+    location: Location
+    message: str
+    hint: str
+    context: str
+    source_lines: tuple[int, ...] = ()
+
+    def problem(self, source_rel: str = "") -> Problem:
+        where = f"; transcription {source_rel}:{','.join(map(str, self.source_lines[:3]))}" if self.source_lines and source_rel else ""
+        return Problem(self.location, f"{self.message}: {self.context}{where}", self.hint, f"suspects.{self.cls}", "info")
+
+
+@dataclass
+class WitnessReport:
+    siglum: str
+    tei: str
+    source: str
+    suspects: list[Suspect]
+    allowed: collections.Counter  # class -> how many suspects the allow-list silenced
+    digits: collections.Counter  # separator -> count
+
+    def summary(self) -> str:
+        counts = collections.Counter(s.cls for s in self.suspects)
+        by_class = ", ".join(f"{c} {counts[c]}" for c in CLASSES if counts[c]) or "none"
+        allowed = sum(self.allowed.values())
+        name = {",": "comma", ".": "full stop"}
+        if self.digits:
+            usual, n = self.digits.most_common(1)[0]
+            parts = ", ".join(f"{name[k]} {v}" for k, v in self.digits.most_common())
+            clear = len(self.digits) == 1 or n >= 2 * self.digits.most_common(2)[1][1]
+            convention = f"digit groups: {parts} → convention {name[usual]}" if clear else f"digit groups: {parts} → no clear convention"
+        else:
+            convention = "digit groups: none"
+        return f"{self.siglum} ({self.tei}): {len(self.suspects)} suspect(s): {by_class}; {allowed} allowed; {convention}"
+
+
+@dataclass
+class Source:
+    """What the detectors need of one witness: its siglum, TEI file and raw transcription."""
+    siglum: str
+    tei: Path
+    source: Path | None = None
+
+
+def corpus_counts(texts: list[Text]) -> tuple[collections.Counter, collections.Counter]:
+    """How often each word (lower case) and each hyphenated form occurs in all the witnesses."""
+    counts: collections.Counter = collections.Counter()
+    hyphenated: collections.Counter = collections.Counter()
+    for text in texts:
+        for m in WORD.finditer(text.string):
+            counts[m.group().lower().replace("’", "'")] += 1
+        for m in HYPHENATED.finditer(text.string):
+            hyphenated[m.group().lower()] += 1
+    return counts, hyphenated
+
+
+class Suggest:
+    """The nearest word printed at least twice in the corpus (one or two letters away)."""
+
+    def __init__(self, corpus: collections.Counter):
+        self.words = [w for w, n in corpus.items() if n >= 2 and len(w) >= 3]
+
+    def __call__(self, word: str) -> str | None:
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        cutoff = 1 if len(word) <= 5 else 2
+        hit = process.extractOne(word.lower(), self.words, scorer=Levenshtein.distance, score_cutoff=cutoff)
+        return hit[0] if hit else None
+
+
+def run(sources: list[Source], only: set[str] | None = None, allow_path: Path | None = None,
+        names_path: Path | None = None, root: Path | None = None) -> tuple[list[WitnessReport], list[Problem]]:
+    """Detect suspects in each witness (all witnesses form the corpus; report those in `only`)."""
+    problems: list[Problem] = []
+    texts = {}
+    for src in sources:
+        tree = etree.parse(str(src.tei), etree.XMLParser(resolve_entities=False, no_network=True))
+        texts[src.siglum] = flatten(tree.getroot(), relpath(src.tei, root))
+    corpus, hyphenated = corpus_counts(list(texts.values()))
+    suggest = Suggest(corpus)
+    names = name_list(names_path) if names_path else set()
+    allow = load_allow(allow_path, root) if allow_path else Allow({}, [], {})
+    problems.extend(allow.problems)
+    used: set[tuple[str, str, str]] = set()
+    reports = []
+    for src in sources:
+        if only and src.siglum not in only:
+            continue
+        text = texts[src.siglum]
+        digits = digit_convention(text)
+        raw = src.source.read_text(encoding="utf-8").split("\n") if src.source and src.source.exists() else []
+        found: list[Suspect] = []
+        allowed: collections.Counter = collections.Counter()
+        seen: set[tuple[int, str]] = set()
+        detectors = (
+            mixed_script(text), hyphen_joins(text, corpus, hyphenated), hyphen_spaces(text, corpus),
+            page_break_joins(text, corpus), digit_separators(text, digits), doubled(text),
+            unknown_words(text, corpus, names),
+        )
+        covered: list[tuple[int, int]] = []  # spans of a hyphen or page-break suspect: their halves are not unknown words
+        for detector in detectors:
+            for start, end, cls, message, hint in detector:
+                if cls != "page-break-join" and text.is_decided(start, end):
+                    continue
+                if (start, cls) in seen or (cls == "unknown-word" and any(a <= start and end <= b for a, b in covered)):
+                    continue
+                if cls in ("hyphen-join", "hyphen-space", "page-break-join"):
+                    covered.append((start, end))
+                if cls == "unknown-word":
+                    near = suggest(text.string[start:end])
+                    if near:
+                        message += f" (perhaps '{near}', printed {corpus[near]} times in the corpus)"
+                seen.add((start, cls))
+                token = " ".join(text.string[start:end].split())
+                key = (src.siglum, cls, token)
+                if key in allow.entries:
+                    used.add(key)
+                    allowed[cls] += 1
+                    continue
+                probe = token.replace("|", "")
+                lines = tuple(i for i, ln in enumerate(raw, 1) if probe in ln) if probe and cls != "page-break-join" else ()
+                found.append(Suspect(src.siglum, cls, token, Location(text.path, text.line_at(start)), message, hint, text.context(start, end), lines))
+        found.sort(key=lambda s: (s.location.line or 0, CLASSES.index(s.cls)))
+        reports.append(WitnessReport(src.siglum, text.path, relpath(src.source, root) if src.source else "", found, allowed, digits))
+    rel = relpath(allow_path, root) if allow_path else ""
+    for key, line in allow.lines.items():
+        if key not in used and (not only or key[0] in only) and key[0] in texts:
+            problems.append(Problem(Location(rel, line), f"{key[0]} {key[1]} '{key[2]}' is allowed but no longer suspected", "Remove the entry (the text changed or the suspect was encoded)", "suspects.allow-unused", "info"))
+    return reports, problems
+
+
+def run_project(only: set[str] | None = None, root: Path | None = None) -> tuple[list[WitnessReport], list[Problem]]:
+    """The edition's witnesses (sources/witnesses.yml), allow-list and name list."""
+    from build_scripts.project import witnesses as wit
+    from build_scripts.tei.teixml import ROOT
+
+    root = root or ROOT
+    listed, problems = wit.load(root / "sources" / "witnesses.yml")
+    sources = [Source(w.siglum, root / "tei" / w.tei, root / "sources" / w.file) for w in listed]
+    reports, more = run(sources, only, root / "sources" / "suspects-allow.yml", root / "sources" / "transliterations.yml", root)
+    return reports, problems + more

@@ -1,0 +1,138 @@
+"""`edition suspects`: each detector finds its seeded error at the right file:line; the allow-list
+silences rejected suspects; decided text (choice, sic, editorial notes) is never reported; the
+renderers label each kind of intervention. Rules only: no test depends on today's witnesses."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from build_scripts.site import pages as site_pages
+from build_scripts.tei import load
+from build_scripts.site.markdown import SIC_LABEL, Context, render_page
+from build_scripts.pdf.typst import Context as TypstContext, render as typst_render
+from build_scripts.tei import suspects as sus
+from build_scripts.tei.teixml import TEI_NS, XML_ID, E
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "suspects"
+SEEDED = FIXTURES / "seeded.xml"
+EXPECT = re.compile(r"<!-- expect ([\w-]+) -->")
+
+
+def corpus(allow: Path | None = None, names: Path | None = None):
+    sources = [sus.Source("X", SEEDED, FIXTURES / "seeded.txt"), sus.Source("Y", FIXTURES / "other.xml")]
+    return sus.run(sources, {"X"}, allow, names, ROOT)
+
+
+def expected() -> dict[str, int]:
+    """class -> line of the seeded error (the comment on its line names the class)."""
+    found = {}
+    for number, line in enumerate(SEEDED.read_text(encoding="utf-8").split("\n"), start=1):
+        for m in EXPECT.finditer(line):
+            found[m.group(1)] = number
+    return found
+
+
+def test_the_fixture_seeds_every_class():
+    assert set(expected()) == set(sus.CLASSES)
+
+
+@pytest.mark.parametrize("cls", sus.CLASSES)
+def test_each_seeded_error_is_found_at_its_file_and_line(cls):
+    (report,), problems = corpus()
+    hits = [s for s in report.suspects if s.cls == cls and s.token != "Zemliachka"]  # the name the allow-list test allows
+    assert [(s.location.path, s.location.line) for s in hits] == [("tests/fixtures/suspects/seeded.xml", expected()[cls])]
+    line = str(hits[0].problem(report.source))
+    assert re.fullmatch(rf"tests/fixtures/suspects/seeded\.xml:{expected()[cls]}: .+\. .+\. \[suspects\.{cls}\]", line), line
+    assert hits[0].problem().severity == "info"
+
+
+def test_nothing_else_is_reported_and_decided_text_is_skipped():
+    (report,), _ = corpus()
+    tokens = {s.token for s in report.suspects}
+    assert not tokens & {"kolkhоз", "Yenukudze", "Qwxzyv"}  # choice, lone sic, editorial note
+    assert len(report.suspects) == len(sus.CLASSES) + 1  # + the name Zemliachka, which the next test allows
+
+
+def test_the_source_line_of_a_suspect_is_given():
+    (report,), _ = corpus()
+    mixed = next(s for s in report.suspects if s.cls == "mixed-script")
+    assert mixed.source_lines == (2,)
+    assert "seeded.txt:2" in str(mixed.problem(report.source))
+
+
+def test_the_digit_convention_is_found_by_counting_and_stated():
+    (report,), _ = corpus()
+    assert report.digits == {",": 3, ".": 1}
+    assert "comma 3, full stop 1 → convention comma" in report.summary()
+
+
+def test_rejected_suspects_in_the_allow_list_are_silenced(tmp_path):
+    allow = tmp_path / "suspects-allow.yml"
+    allow.write_text("X:\n  unknown-word:\n    Zemliachka: a name\n  doubled-word:\n    the the: reason\n    a a: stale entry\n", encoding="utf-8")
+    (report,), problems = corpus(allow)
+    assert "Zemliachka" not in {s.token for s in report.suspects}
+    assert "doubled-word" not in {s.cls for s in report.suspects}
+    assert report.allowed == {"unknown-word": 1, "doubled-word": 1}
+    assert [(p.code, p.location.line) for p in problems] == [("suspects.allow-unused", 6)]
+
+
+def test_an_allow_entry_without_reason_or_with_an_unknown_class_is_reported(tmp_path):
+    allow = tmp_path / "suspects-allow.yml"
+    allow.write_text("X:\n  unknown-word:\n    Zemliachka:\n  typo:\n    foo: bar\n", encoding="utf-8")
+    _, problems = corpus(allow)
+    assert {p.code for p in problems} >= {"suspects.allow-malformed"}
+    assert any("without a reason" in p.message and p.location.line == 3 for p in problems)
+
+
+def test_a_name_list_silences_a_name(tmp_path):
+    names = tmp_path / "transliterations.yml"
+    names.write_text("groups:\n  - [Zemliachka, Zemlyachka]\n", encoding="utf-8")
+    (report,), _ = corpus(names=names)
+    assert "Zemliachka" not in {s.token for s in report.suspects}
+
+
+def test_the_project_allow_list_is_well_formed():
+    """A rule for every witness present or future: each entry has a known class and a reason."""
+    allow = sus.load_allow(ROOT / "sources" / "suspects-allow.yml", ROOT)
+    assert allow.problems == []
+
+
+# --- the renderers: each kind of intervention has its own label --------------------------------------
+def chapter(*content) -> etree._Element:
+    p = E.p(*content)
+    p.set(XML_ID, "X.c1.p1")
+    root = E.TEI(E.text(E.body(E.div(p, type="chapter"))))
+    root.set(XML_ID, "X")
+    root.find(f"{{{TEI_NS}}}text/{{{TEI_NS}}}body/{{{TEI_NS}}}div").set(XML_ID, "X.c1")
+    return root
+
+
+def site_html(root: etree._Element) -> str:
+    doc, problems = load.from_tree(root, "tei/x.xml")
+    assert problems == []
+    pages = site_pages.plan(doc, "edition/x", "X")
+    md, _ = render_page(pages[0].nodes, Context(pages[0].src, "x.xml", lambda f, i: None, lambda key: None))
+    return md
+
+
+def test_site_shows_a_lone_sic_as_printed_with_sic_label():
+    md = site_html(chapter("Comrade ", E.sic("Yenukudze"), " spoke."))
+    assert '<span class="sic">Yenukudze</span><span class="ed sic-label"' in md
+    assert f'title="{SIC_LABEL}"> [sic]</span>' in md
+
+
+def test_site_labels_a_correction_as_the_transcription_reading():
+    md = site_html(chapter("the ", E.choice(E.sic("Lenigrad"), E.corr("Leningrad")), " party"))
+    assert 'title="Transcription reads: Lenigrad"' in md and "As printed" not in md
+
+
+def test_pdf_shows_a_lone_sic_with_sic_and_a_correction_with_the_transcription_reading():
+    ctx = TypstContext("tei/x.xml", lambda ident: ident)
+    lone = typst_render(E.sic("Yenukudze"), ctx)
+    assert lone.endswith(r" \[sic\]") and "Yenukudze" in lone
+    corrected = typst_render(E.choice(E.sic("Lenigrad"), E.corr("Leningrad")), ctx)
+    assert "Transcription reads" in corrected and "[sic]" not in corrected
