@@ -147,12 +147,13 @@ def measure(scale: int) -> dict:
 def table(rows: list[dict]) -> str:
     one = rows[0]
     lines = [f"{'scale':>5} {'wit.':>5} {'pages':>6} {'HTML MiB':>9} {'G.c1 KB':>8} "
-             + " ".join(f"{s + ' s (ratio, peak MiB)':>30}" for s in ("build", "check", "detect"))]
+             + " ".join(f"{s + ' s (ratios to 1×, peak MiB)':>40}" for s in ("build", "check", "detect"))]
     for r in rows:
         cells = []
         for step in ("build", "check", "detect"):
             ratio = r[step]["s"] / one[step]["s"] if one[step]["s"] else 0
-            cells.append(f"{r[step]['s']:9.1f} ({ratio:5.1f}×, {r[step]['peak_mib']:6.0f})".rjust(30))
+            cpu = r[step]["cpu_s"] / one[step]["cpu_s"] if one[step]["cpu_s"] else 0
+            cells.append(f"{r[step]['s']:7.1f} ({ratio:4.1f}× wall {cpu:4.1f}× CPU, {r[step]['peak_mib']:5.0f})".rjust(40))
         lines.append(f"{r['scale']:>4}× {r['witnesses']:>5} {r['pages']:>6} {r['html_mib']:>9.1f} {r['getty_c1_kb']:>8.1f} " + " ".join(cells))
     lines.append("goals: each ratio ≤ 1.1 × the scale; G.c1 within 10% of 1×; HTML MiB linear; detection peak < 1 GiB at 50×")
     return "\n".join(lines)
