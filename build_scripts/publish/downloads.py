@@ -3,13 +3,13 @@
 `edition build` starts them beside its own MkDocs run, each in a child process (the machine's other
 core does the work while MkDocs builds the site):
   - `pdfs`: the whole edition and one PDF per witness (build_scripts.pdf.build.build_witnesses) and the
-    sample course pack (courses/sample.yml), with the site's publication settings (EDITION_PUBLISH_ALL
+    course packs (every courses/*.yml), with the site's publication settings (EDITION_PUBLISH_ALL
     as the site build was asked);
   - `offline`: a second MkDocs build of the same staged Markdown with Material's offline plugin on
     (page.html URLs, the search index inlined in a script), zipped.
 `finish` then puts the PDFs into both sites and adds them to the zip.
 
-The sample course pack honours sources/excerpts.yml as the site does (build_scripts.pdf.build.build_course
+The course packs honour sources/excerpts.yml as the site does (build_scripts.pdf.build.build_course
 reduces a passage of a witness published in excerpts to the listed passages inside it).
 """
 from __future__ import annotations
@@ -91,8 +91,9 @@ def pdfs_main(out_dir: Path, work: Path) -> int:
     pdf.WORK = work  # a private Typst work folder: builds running side by side do not share files
     try:
         _, problems = pdf.build_witnesses(None, out_dir)
-        # course-sample.pdf: build_course honours sources/excerpts.yml unless EDITION_PUBLISH_ALL is set
-        _, course_problems = pdf.build_course(Path(SAMPLE_COURSE).resolve(), out_dir)
+        # every course of courses/ (course-<name>.pdf): withheld text becomes a notice unless
+        # EDITION_PUBLISH_ALL is set
+        _, course_problems = pdf.build_courses(out_dir)
         problems += course_problems
     except Failed as failed:
         problems = failed.problems

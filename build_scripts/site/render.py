@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from build_scripts.tei import load
+from build_scripts.site import courses as site_courses
 from build_scripts.site import landing
 from build_scripts.site import pages as site_pages
 from build_scripts.site import urls as site_urls
@@ -269,6 +270,7 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
         files[f"edition/{rel}"] = text
         if rel.endswith("index.md"):
             extra.append((f"edition/{rel}", "Apparatus"))  # other apparatus pages: not_in_nav (mkdocs.yml)
+    extra += site_courses.pages(project, state, files)  # courses/*.yml → edition/courses/
     order = [w for w in wits if w.tei in state]
     files["edition/_nav.yml"] = yaml.safe_dump(landing.nav(order, {w.siglum: [tuple(p) for p in state[w.tei]["pages"]] for w in order}, extra), allow_unicode=True, sort_keys=False)
     return files
