@@ -104,6 +104,7 @@ CONSEQUENCES = {
     "manifest.header": ("header comparison", "header comparisons", ""),
     "manifest.siglum": ("header comparison", "header comparisons", ""),
     "manifest.stance-evidence": ("stance evidence id", "stance evidence ids", ""),
+    "fmt.non-canonical": ("layout problem", "layout problems", " of {rel}"),
 }
 MANIFEST_DEPENDENT = ("sigla.", "apparatus.", "manifest.", "excerpts.", "bibliography.unused")
 
@@ -114,7 +115,7 @@ def _root_causes(problems: list[Problem], edition: Edition) -> list[Problem]:
     (which would otherwise flood the report with wrong advice); then every other problem, sorted."""
     roots = {path: root for path, root in edition.broken.items() if root in problems}
     manifest_rel = relpath(edition.paths.manifest)
-    unparsed = {path for path, root in roots.items() if root.code != "ids.duplicate"}
+    unparsed = {path for path, root in roots.items() if root.code not in ("ids.duplicate", "xml.doctype")}
     followers: dict[str, list[Problem]] = {path: [] for path in roots}
     rest = []
     for problem in set(problems):
@@ -139,7 +140,7 @@ def _cause(problem: Problem, roots: dict[str, Problem], unparsed: set[str], mani
         if rel == manifest_rel:
             continue
         name = Path(rel).name
-        if problem.location.path == rel and problem.code == "ids.removed":
+        if problem.location.path == rel and problem.code in ("ids.removed", "fmt.non-canonical"):
             return rel
         if problem.code == "bibliography.unused" and rel in unparsed:
             return rel
@@ -156,9 +157,9 @@ def _summary(root: Problem, followers: list[Problem]) -> Problem:
         counts[label] = counts.get(label, 0) + 1
     manifest_root = root.code.startswith("manifest.")
     parts = [f"{n} {one if n == 1 else many}{'' if manifest_root else where.format(rel=root.location.path)}"
-             for (one, many, where), n in sorted(counts.items(), key=lambda kv: -kv[1])]
+             for (one, many, where), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    until = "is fixed" if root.code == "ids.duplicate" else "can be read"
+    until = "is fixed" if root.code in ("ids.duplicate", "xml.doctype") else "can be read"
     verb = "is" if len(followers) == 1 else "are"
     return Problem(Location(root.location.path), f"{text} {verb} not checked until it {until}",
                    "Fix the problem above; `edition check` then checks them again", "check.not-checked", "warning")
@@ -198,7 +199,9 @@ def load_files(edition: Edition) -> list[Problem]:
             problems.append(root)
             continue
         item = Loaded(path, path.read_bytes(), doc)
-        problems += _prolog_problems(item)
+        for problem in _prolog_problems(item):
+            edition.broken.setdefault(item.rel, problem)
+            problems.append(problem)
         edition.loaded.append(item)
     return problems
 
@@ -206,7 +209,7 @@ def load_files(edition: Edition) -> list[Problem]:
 # A problem with one of these codes is a root: what follows from it is summarised in one line.
 ROOT_CODES = frozenset({"manifest.unreadable", "manifest.missing-key", "manifest.empty", "tei.missing",
                         "xml.empty", "xml.not-utf8", "xml.not-well-formed", "xml.unreadable",
-                        "ids.duplicate"})
+                        "ids.duplicate", "xml.doctype"})
 MANIFEST_FIX = "the comment at the top of the file says what each entry needs"
 
 
