@@ -63,8 +63,8 @@ def test_a_one_word_edit_makes_only_what_reads_the_edited_witness(project, tmp_p
     tei.write_text(text.replace(f" {word} ", f" {word.upper()} ", 1), encoding="utf-8")
     second = build()
     # what reads that witness: the pages (and their search index), the offline copy, its zip, its own
-    # PDF, the whole-edition PDF and the course pack (its apparatus quotes every witness)
-    readers = {"html", "offline", "zip", f"pdf:{landing.pdf_name(edited)}", f"pdf:{landing.WHOLE_PDF}", f"pdf:{landing.SAMPLE_COURSE}"}
+    # PDF, the whole-edition PDF and the course packs (their apparatus quotes every witness)
+    readers = {"html", "offline", "zip", f"pdf:{landing.pdf_name(edited)}", f"pdf:{landing.WHOLE_PDF}", "courses"}
     assert set(second.built) == readers
     assert {f"pdf:{landing.pdf_name(w)}" for w in wits if w != edited} <= {n for n, how in second.outputs.items() if how == "reused"}
     third = build()

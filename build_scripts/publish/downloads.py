@@ -1,14 +1,14 @@
 """The downloads of the site (site/downloads/): the PDFs and the offline edition, each made in a
 child process (build_scripts.publish.build starts only those whose inputs changed, see outputs.py):
-  - `pdf NAME`: one PDF: a witness's (build_scripts.pdf.build.build_witnesses), the whole edition, or
-    the sample course pack (courses/sample.yml), with the site's publication settings
+  - `pdf NAME`: one PDF: a witness's (build_scripts.pdf.build.build_witnesses) or the whole edition;
+    `courses`: the course packs (every courses/*.yml), each with the site's publication settings
     (EDITION_PUBLISH_ALL as the site build was asked);
   - `offline`: a second build of the same staged Markdown with Material's offline plugin on
     (page.html URLs, the search index inlined in a script).
 `Runner` runs them at most as many at a time as the machine has cores; `make_zip` zips the offline
 copy with the PDFs in its downloads/.
 
-The sample course pack honours sources/excerpts.yml as the site does (build_scripts.pdf.build.build_course
+The course packs honour sources/excerpts.yml as the site does (build_scripts.pdf.build.build_course
 reduces a passage of a witness published in excerpts to the listed passages inside it).
 """
 from __future__ import annotations
@@ -25,7 +25,6 @@ from pathlib import Path
 from build_scripts.problems import Location, Problem
 from build_scripts.project.paths import ROOT
 
-SAMPLE_COURSE = "courses/sample.yml"
 ZIP_FOLDER = "purges-edition"  # the folder the offline zip unpacks into
 NOT_OFFLINE = {"404.html", "sitemap.xml", "sitemap.xml.gz",  # a web server's files: no use from file://
                "search/search_index.json"}  # offline search reads search/search_index.js
@@ -100,6 +99,13 @@ def start_pdf(name: str, work: Path, everything: bool) -> Job:
                {"EDITION_PUBLISH_ALL": "1" if everything else "0"}, out, work / f"{name}.log")
 
 
+def start_courses(work: Path, everything: bool) -> Job:
+    """A job making every course pack of courses/ into the folder `work`/courses."""
+    out = work / "courses"
+    return Job("course packs", "courses", ["courses", str(out), str(work / "typst-courses")],
+               {"EDITION_PUBLISH_ALL": "1" if everything else "0"}, out, work / "courses.log")
+
+
 def start_offline(docs: Path, work: Path, engine: str = "mkdocs") -> Job:
     out = work / "offline"
     return Job("offline edition", "offline", ["offline", str(docs), str(out), engine], {}, out, work / "offline.log")
@@ -131,9 +137,11 @@ def pdf_main(name: str, out: Path, work: Path) -> int:
     pdf.WORK = work  # a private Typst work folder: builds running side by side do not share files
     made = None
     try:
-        if name == "course-sample.pdf":
-            # build_course honours sources/excerpts.yml unless EDITION_PUBLISH_ALL is set
-            made, problems = pdf.build_course(Path(SAMPLE_COURSE).resolve(), out.parent)
+        if name == "courses":
+            # every course of courses/ (course-<name>.pdf): withheld text becomes a notice unless
+            # EDITION_PUBLISH_ALL is set
+            _, problems = pdf.build_courses(out)
+            made = out
         elif name == "edition.pdf":
             docs, problems = pdf.load_docs()
             passages = [pdf.whole(*docs[s]) for s in ("G", "K", "M", "S", "E") if s in docs]
@@ -169,8 +177,8 @@ def offline_main(docs: Path, site_dir: Path, engine: str = "mkdocs") -> int:
 def main(argv: list[str]) -> int:
     command, *rest = argv
     try:
-        if command == "pdf":
-            return pdf_main(rest[0], Path(rest[1]), Path(rest[2]))
+        if command in ("pdf", "courses"):
+            return pdf_main(rest[0] if command == "pdf" else "courses", Path(rest[-2]), Path(rest[-1]))
         return offline_main(Path(rest[0]), Path(rest[1]), *rest[2:3])
     except Exception as err:  # noqa: BLE001  (reported by the parent as one problem line)
         print(f"{type(err).__name__}: {err}", file=sys.stderr)

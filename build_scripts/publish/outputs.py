@@ -5,8 +5,8 @@ with, or it is missing:
   - html: the staged Markdown (every file of docs/ as rendered), mkdocs.yml, overrides/, the sources
     of the redirects and search variants, the site code, the engine;
   - offline: the same, for the offline copy;
-  - pdf:<name>.pdf: the TEI of that witness (the whole-edition PDF: every witness; the course pack:
-    its course file, every witness and the apparatus), the manifest, the excerpt list, references.bib,
+  - pdf:<name>.pdf: the TEI of that witness (the whole-edition PDF: every witness); courses: the
+    course files, every witness and the apparatus, the manifest, the excerpt list, references.bib,
     the PDF code and template, and the page of every id (permalinks printed in the PDFs);
   - zip: the offline copy's key and the PDFs' keys.
 The code of the toolchain is an input of each (build_scripts/ as a whole: never a stale output).
@@ -21,7 +21,6 @@ from pathlib import Path
 
 from build_scripts.project import witnesses as manifest
 from build_scripts.project.paths import Project
-from build_scripts.publish import downloads
 from build_scripts.site import landing
 
 CODE_DIR = Path(__file__).resolve().parents[1]
@@ -76,9 +75,9 @@ def keys(project: Project, docs: Path, render, everything: bool, engine: str = "
         out[f"pdf:{landing.pdf_name(w)}"] = digest(common + [project.tei(w)], code, anchors, str(everything))
     every = [project.tei(w) for w in present]
     out[f"pdf:{landing.WHOLE_PDF}"] = digest(common + every, code, anchors, str(everything))
-    course = project.root / downloads.SAMPLE_COURSE
-    out[f"pdf:{landing.SAMPLE_COURSE}"] = digest(common + every + [course, project.tei_dir / "apparatus.xml"], code, anchors, str(everything))
-    out["zip"] = digest([], out["offline"], *(v for k, v in sorted(out.items()) if k.startswith("pdf:")))
+    courses = sorted((project.root / "courses").glob("*.yml"))  # their apparatus quotes every witness
+    out["courses"] = digest(common + every + courses + [project.tei_dir / "apparatus.xml"], code, anchors, str(everything))
+    out["zip"] = digest([], out["offline"], *(v for k, v in sorted(out.items()) if k.startswith("pdf:") or k == "courses"))
     return out
 
 
@@ -118,7 +117,8 @@ class Store:
         tmp.replace(self.index)
 
     def pdfs(self, keys: dict[str, str]) -> list[Path]:
-        return [self.path(n) for n in sorted(keys) if n.startswith("pdf:") and self.path(n).exists()]
+        made = [self.path(n) for n in sorted(keys) if n.startswith("pdf:") and self.path(n).exists()]
+        return made + (sorted(self.path("courses").glob("*.pdf")) if "courses" in keys else [])
 
     def assemble(self, site: Path, keys: dict[str, str]) -> None:
         """The site: the HTML, with the PDFs and the zip in downloads/ (hard links where possible);
@@ -126,7 +126,8 @@ class Store:
         shutil.copytree(self.path("html"), site, copy_function=link_or_copy)
         downloads_dir = site / "downloads"
         downloads_dir.mkdir(exist_ok=True)
-        files = self.pdfs(keys) if any(k.startswith("pdf:") for k in keys) else sorted((self.root / "pdf").glob("*.pdf"))
+        files = self.pdfs(keys) if any(k.startswith("pdf:") for k in keys) else sorted(
+            [*(self.root / "pdf").glob("*.pdf"), *self.path("courses").glob("*.pdf")])
         if self.path("zip").exists():
             files.append(self.path("zip"))
         for path in files:

@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from build_scripts.tei import load
+from build_scripts.site import courses as site_courses
 from build_scripts.site import engine, landing
 from build_scripts.site import nav as site_nav
 from build_scripts.site import pages as site_pages
@@ -271,6 +272,7 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
         files[f"edition/{rel}"] = text
         if rel.endswith("index.md"):
             extra.append((f"edition/{rel}", "Apparatus"))  # other apparatus pages: not_in_nav (mkdocs.yml)
+    extra += site_courses.pages(project, state, files)  # courses/*.yml → edition/courses/
     order = [w for w in wits if w.tei in state]
     entries = landing.nav(order, {w.siglum: [tuple(p) for p in state[w.tei]["pages"]] for w in order}, extra)
     files["edition/_nav.yml"] = yaml.safe_dump(site_nav.with_texts_page(entries), allow_unicode=True, sort_keys=False)
