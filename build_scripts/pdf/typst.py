@@ -74,13 +74,17 @@ def division(div: m.Division, ctx: Context, depth: int) -> str:
         return render(div.children, ctx, depth)
     out = ""
     if div.head is not None:
-        level = min(depth + 1 + ctx.heading_offset, 6)
-        words = tuple(n for n in div.head.children if not isinstance(n, m.Note))
-        notes = "".join(note(n, ctx) for n in m.walk(div.head.children) if isinstance(n, m.Note))
-        label = f" <{div.id}>" if div.id else ""
-        out = f"\n#heading(level: {level})[{inline(words, ctx)}]{label}\n"
-        out += f"\n{notes}\n\n" if notes else "\n"
+        out = heading(div.head, min(depth + 1 + ctx.heading_offset, 6), ctx, div.id)
     return out + render(div.children, ctx, depth + 1)
+
+
+def heading(head: m.Heading, level: int, ctx: Context, ident: str | None = None) -> str:
+    """A heading at `level`; its notes follow it (a note in a heading would leak into the outline)."""
+    words = tuple(n for n in head.children if not isinstance(n, m.Note))
+    notes = "".join(note(n, ctx) for n in m.walk(head.children) if isinstance(n, m.Note))
+    label = f" <{ident}>" if ident else ""
+    out = f"\n#heading(level: {level})[{inline(words, ctx)}]{label}\n"
+    return out + (f"\n{notes}\n\n" if notes else "\n")
 
 
 def paragraph(p: m.Paragraph, ctx: Context) -> str:
