@@ -14,14 +14,12 @@ from lxml import etree
 from build_scripts.bib import bibliography
 from build_scripts.tei import teixml
 from build_scripts.project import witnesses as manifest
-from build_scripts.apparatus import edition, export, store
 from build_scripts.problems import Failed, Location, Problem, relpath
 from build_scripts.pdf.typst import Context, render, string
 from build_scripts.project.settings import settings
-from build_scripts.tei import model as m
 from build_scripts.tei import transforms
 from build_scripts.tei.load import Loader, as_blocks, from_tree
-from build_scripts.tei.teixml import NS, ROOT, XML_ID, local
+from build_scripts.tei.teixml import ROOT
 
 TEMPLATE = Path(__file__).parent / "templates" / "edition.typ"
 OUT = ROOT / "pdf"

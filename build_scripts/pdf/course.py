@@ -29,7 +29,7 @@ from build_scripts.problems import Location, Problem, relpath
 from build_scripts.site import course_schema as schema
 from build_scripts.site import render as site_render
 from build_scripts.site import urls as site_urls
-from build_scripts.tei.teixml import XML_ID, local
+from build_scripts.tei.teixml import XML_ID
 
 TYPES = {"claim": "Claim", "quotation": "Quotation", "reuse": "Reuse", "citation": "Citation",
          "shared-citation": "Shared citation"}
