@@ -15,6 +15,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from build_scripts.pdf import build as pdf
+from build_scripts.project import witnesses
 from build_scripts.tei import model as m
 from build_scripts.tei import words
 from build_scripts.cli import main
@@ -56,10 +57,8 @@ def selection_reading(course) -> words.Reading:
     root = etree.Element(f"{{{TEI_NS}}}TEI")
     body = etree.SubElement(etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body")
     for passage in course.passages:
-        chosen = passage.elements
-        if passage.witness.fact("publication") == "excerpts" and not pdf.publish_all():
-            chosen = pdf.listed_inside(chosen, pdf.excerpts().get(passage.witness.siglum, frozenset()))
-        for el in chosen:
+        assert passage.elements, "a selection with no TEI blocks would make this test pass vacuously"
+        for el in passage.elements:
             body.append(copy.deepcopy(el))
     return words.tei_reading(root, edited=True)
 
@@ -70,6 +69,7 @@ def furniture_words(course, pages: list[str]) -> set[str]:
     allowed = {"p", "Transcription", "reads", "sic", "https", "purges", "edition", "github", "io", "Contents"}
     allowed |= {w.text for w in words.tokens(m.WITHHELD_NOTICE + " text of pp")}  # withheld passages
     allowed |= {w.text for w in words.tokens(" ".join(m.LABELS.values()))}  # the edition's labels
+    allowed |= {w.text for w in words.tokens("printed here in the original; shown at their markers elsewhere in this edition")}
     for passage in course.passages:  # editors' notes are printed, marked as theirs
         for el in passage.elements:
             for note in el.iter(f"{{{TEI_NS}}}note"):
@@ -136,7 +136,9 @@ def table_runs(selection) -> list[list[str]]:
         for el in passage.elements:
             for table in el.iter(f"{{{TEI_NS}}}table"):
                 root = etree.Element(f"{{{TEI_NS}}}TEI")
-                etree.SubElement(etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body").append(copy.deepcopy(table))
+                alone = copy.deepcopy(table)
+                alone.tail = None  # the words after the table belong to its paragraph, not to it
+                etree.SubElement(etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body").append(alone)
                 reading = words.tei_reading(root, edited=True)
                 runs.append(([w.text for w in reading.main], [[w.text for w in n.words] for n in reading.notes]))
     return [r for r in runs if r[0]]
@@ -174,6 +176,10 @@ def walk_pdf(pdf_words: list[str], reading: words.Reading, allowed: set[str], wi
             for note in notes:
                 if note in pending:
                     pending.remove(note)
+            continue
+        end = bag_match(pdf_words, i, run, allowed) if run else None
+        if end is not None:  # the table's notes went to the next page: they stay pending as notes
+            i, j = end, j + len(run)
             continue
         if i >= len(pdf_words):
             return f"the PDF ends before the selection: next expected {main[j:j + 8] if j < len(main) else pending[0][:8]}"
@@ -315,7 +321,7 @@ def witness_pdfs(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("siglum", ["G", "K", "M", "S", "E"])
+@pytest.mark.parametrize("siglum", [w.siglum for w in witnesses.load()[0]])
 def test_every_word_of_each_witness_reaches_its_pdf(witness_pdfs, siglum, monkeypatch):
     from types import SimpleNamespace
 

@@ -19,7 +19,7 @@ from build_scripts.pdf.typst import Context, render, string
 from build_scripts.project.settings import settings
 from build_scripts.tei import transforms
 from build_scripts.tei.load import Loader, as_blocks, from_tree
-from build_scripts.tei.teixml import ROOT
+from build_scripts.tei.teixml import NS, ROOT
 
 TEMPLATE = Path(__file__).parent / "templates" / "edition.typ"
 OUT = ROOT / "pdf"
@@ -82,7 +82,8 @@ def published(witness: manifest.Witness, nodes: tuple) -> tuple:
 def whole(witness: manifest.Witness, doc: etree._ElementTree) -> Passage:
     document, _ = from_tree(doc.getroot(), relpath(witness.tei_path))
     nodes = published(witness, document.front + document.body + document.back)
-    return Passage(witness, [], relpath(witness.tei_path), witness.siglum, nodes)
+    parts = [part for part in doc.getroot().find("tei:text", NS) if isinstance(part.tag, str)]
+    return Passage(witness, parts, relpath(witness.tei_path), witness.siglum, nodes)
 
 
 # --- rendering ------------------------------------------------------------------------------------------
