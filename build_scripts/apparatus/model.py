@@ -21,7 +21,8 @@ class Passage:
     """One block of a witness (p, note, quote, table) with the text the apparatus reads.
 
     `text` is whitespace-collapsed; notes inside the block are passages of their own and are
-    left out; `sic`, not `corr`, is read. Offsets of pointers are offsets into `text`.
+    left out; in choice the `corr` is read (a sic alone, the witness's own slip, as printed);
+    every block boundary (a paragraph inside a quotation) is a space. Offsets of pointers are offsets into `text`.
     """
 
     siglum: str

@@ -11,8 +11,13 @@ from build_scripts.apparatus.model import Passage
 from build_scripts.tei.teixml import NS, XML_ID, local
 
 BLOCKS = frozenset({"p", "note", "quote", "table", "ab", "lg", "bibl"})
-SKIP = frozenset({"teiHeader", "corr", "reg", "expan", "supplied", "fw", "figDesc", "divGen"})
-SPACE = frozenset({"lb", "cell", "row", "item", "head", "l", "bibl", "cit", "list"})  # word boundaries
+# Elements whose words the apparatus does not read. In choice/sic/corr (a transcription error) the
+# corrected reading is read, as readers see it; a sic alone (the witness's own slip) is read as printed.
+SKIP = frozenset({"teiHeader", "reg", "expan", "supplied", "fw", "figDesc", "divGen"})
+# Word boundaries: a space on each side (a paragraph inside a block quotation is not glued to the next).
+SPACE = frozenset({"lb", "cell", "row", "item", "head", "l", "bibl", "cit", "list", "label", "trailer",
+                   "div", "floatingText", "sp", "speaker", "byline", "dateline", "signed", "salute",
+                   "opener", "closer", "epigraph", "argument"}) | BLOCKS
 BIBLIOGRAPHIC = frozenset({"bibl", "title"})  # elements whose words are bibliographic matter, not prose
 
 
@@ -93,7 +98,10 @@ def witness_passages(doc: etree._ElementTree, file: str, cite_map: dict[str, str
 
     def walk(el: etree._Element, current: _Builder | None) -> None:
         name = local(el)
-        if not isinstance(el.tag, str) or name in SKIP:
+        parent = el.getparent()
+        if name == "sic" and parent is not None and local(parent) == "choice":
+            pass  # a transcription error: its corr is read
+        elif not isinstance(el.tag, str) or name in SKIP:
             pass
         elif name == "pb":
             state["page"] = el.get("n") or state["page"]
