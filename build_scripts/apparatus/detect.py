@@ -361,7 +361,7 @@ def detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Ma
 def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Match]:
     k = options.get("k", K)
     cap = options.get("max_postings", MAX_POSTINGS)
-    words = tokenised(passages)
+    words = options.get("words") or tokenised(passages)
     pairs = seeds(passages, index(words, k, cap, [p.siglum for p in passages]), cap)
     found: list[Match] = []
     toks: dict[int, list[Token]] = {}
@@ -408,12 +408,41 @@ def loci(matches: list[Match]) -> list[Locus]:
         kind = "shared-citation" if m.shared_citation else "quotation" if m.a.siglum in m.b.cites else "reuse"
         ra = reading(m.a, ta[m.a0].start, ta[m.a1 - 1].end, "source")
         rb = reading(m.b, tb[m.b0].start, tb[m.b1 - 1].end, "target")
+        relation = "" if m.shared_citation else relation_of(kind, m.a, ra, m.b, rb, m.score)
         ident = locus_id(m.a, m.b, ra.text)
         if ident in seen:  # the same words twice in one passage pair: the offset tells them apart
             ident = f"{ident}.{ra.start}"
         seen.add(ident)
-        out.append(Locus(ident, kind, (ra, rb), score=m.score, extra={"matched": m.matched}))
+        out.append(Locus(ident, kind, (ra, rb), score=m.score, extra={"matched": m.matched}, relation=relation))
     return out
+
+
+QUOTE_MARKS = "\"“”‘’`'"
+
+
+def quoted(p: Passage, start: int, end: int) -> bool:
+    """Do the words p.text[start:end] stand inside a quotation (a quote element, quotation marks)?"""
+    if p.kind == "quote" or any(".q" in ident and a <= start and end <= b for ident, a, b in p.spans):
+        return True
+    lead = p.text[max(0, start - 2) : start + 1]
+    return any(c in QUOTE_MARKS for c in lead) or _quote_open(p.text, 0, start + 1) is not None
+
+
+def relation_of(kind: str, a: Passage, ra: Reading, b: Passage, rb: Reading, score: float, retold: bool = False) -> str:
+    """How the later witness takes the words (app/@subtype): quotation (marked, of the earlier
+    witness), intermediary (a document quoted through the earlier witness, which it cites),
+    common-source / other-translation (both quote one document, in the same or another
+    translation), paraphrase (unmarked, words or facts retold), summary (much shorter retelling)."""
+    qa, qb = quoted(a, ra.start, ra.end), quoted(b, rb.start, rb.end)
+    if kind == "quotation":
+        return "intermediary" if qa else "quotation"
+    if qa and qb:
+        return "common-source" if score >= 0.9 and not retold else "other-translation"
+    if qb and not retold:
+        return "quotation"
+    if retold and len(rb.text) < 0.5 * len(ra.text):
+        return "summary"
+    return "paraphrase"
 
 
 def reading(p: Passage, start: int, end: int, role: str) -> Reading:

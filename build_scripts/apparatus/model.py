@@ -8,6 +8,8 @@ from typing import NamedTuple
 # Locus types of tei/apparatus.xml (app/@type).
 # shared-citation: two witnesses cite the same work (bibliographic matter shared, not text reused).
 TYPES = ("quotation", "reuse", "claim", "citation", "shared-citation")
+# Relations of a reuse or quotation entry (app/@subtype): how the later witness takes the words.
+RELATIONS = ("quotation", "paraphrase", "summary", "common-source", "other-translation", "intermediary")
 # Editors' decisions (app/@ana): machine entries start unreviewed.
 DECISIONS = ("unreviewed", "confirmed", "rejected")
 # Citation verdicts (app/@ana on type="citation").
@@ -93,6 +95,7 @@ class Locus:
     line: int = 0  # line in tei/apparatus.xml
     extra: dict = field(default_factory=dict, hash=False, compare=False)
     findings: tuple[str, ...] = ()  # the detector's notes (where the words were found, cell differences); rewritten by each run
+    relation: str = ""  # one of RELATIONS (app/@subtype), for quotation and reuse entries
 
     @property
     def sigla(self) -> tuple[str, ...]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from build_scripts.apparatus import citations, claims, detect, edition, store
+from build_scripts.apparatus import citations, claims, detect, edition, retold, store
 from build_scripts.apparatus.model import Locus
 from build_scripts.problems import Problem
 
@@ -12,7 +12,7 @@ def run(tei_dir: Path | None = None, write: bool = True) -> tuple[list[Locus], l
     corpus, problems = edition.load(tei_dir)
     path = corpus.tei_dir / store.FILE
     old, _ = store.read(path)
-    found = detect.loci(detect.detect(corpus.passages, corpus.dates))
+    found = reuse(corpus.passages, corpus.dates, corpus.tei_dir.parent / "sources" / "transliterations.yml")
     found += citations.check_citations(corpus)
     loci = store.merge(old, found, ("quotation", "reuse", "citation", "shared-citation"))
     seeded, claim_problems = claims.seed(corpus.passages)
@@ -20,6 +20,14 @@ def run(tei_dir: Path | None = None, write: bool = True) -> tuple[list[Locus], l
     problems += claim_problems
     written = store.write(path, loci) if write else False
     return loci, problems, written
+
+
+def reuse(passages, dates, translit: Path | None = None) -> list[Locus]:
+    """Verbatim reuse (shared word runs) and retellings (shared rare words and figures), one pass
+    over the words of every passage."""
+    words = detect.tokenised(passages)
+    found = detect.loci(detect.detect(passages, dates, words=words))
+    return found + retold.loci(retold.retellings(passages, dates, str(translit or ""), words), found)
 
 
 def grown(loci: list[Locus], seeded: list[Locus]) -> list[Locus]:

@@ -56,7 +56,7 @@ def locus_of(app: etree._Element) -> Locus:
     question = next((" ".join("".join(n.itertext()).split()) for n in app.iterfind("tei:note[@type='question']", NS)), "")
     cert = app.get("cert")
     score = float(cert) if cert and cert.replace(".", "", 1).isdigit() else None
-    return Locus(app.get(XML_ID), app.get("type", ""), tuple(readings), app.get("resp", ""), score, decision, verdict, question, notes, app.sourceline or 0, findings=findings)
+    return Locus(app.get(XML_ID), app.get("type", ""), tuple(readings), app.get("resp", ""), score, decision, verdict, question, notes, app.sourceline or 0, findings=findings, relation=app.get("subtype", ""))
 
 
 def merge(old: list[Locus], new: list[Locus], types: tuple[str, ...]) -> list[Locus]:
@@ -106,6 +106,8 @@ def _predecessor(locus: Locus, old: list[Locus], unavailable: set[str]) -> Locus
 def element(locus: Locus) -> etree._Element:
     ana = [f"#{locus.decision}"] + ([f"#cit.{locus.verdict}"] if locus.verdict else [])
     app = E.app({XML_ID: locus.id, "type": locus.type, "ana": " ".join(ana)})
+    if locus.relation:
+        app.set("subtype", locus.relation)
     if locus.resp:
         app.set("resp", locus.resp)
     if locus.score is not None:
