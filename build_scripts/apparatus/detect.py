@@ -192,6 +192,54 @@ def shared_citation(pa: Passage, ta: list[Token], a: tuple[int, int], pb: Passag
     return anchored and all(matter)
 
 
+YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+KEY = re.compile(r"([a-z]+)(\d{4})")
+
+
+def _reference(p: Passage, start: int, end: int) -> tuple[int, int]:
+    """The reference that holds text[start:end]: its bibl, else its sentence."""
+    for a, b in p.bibls:
+        if a <= start and end <= b:
+            return a, b
+    return sentence(p.text, start, end)
+
+
+def _surnames(p: Passage, ref: tuple[int, int], start: int) -> set[str]:
+    """Capitalised words of a reference before the title: its author's name(s) (the shared words
+    may begin with the name: "A. Medvedev, On Stalin")."""
+    lead = re.split(r"[,:(]", p.text[start : ref[1]], maxsplit=1)[0]
+    head = p.text[ref[0] : start] + (" " + lead if len(lead.split()) <= 3 else "")
+    words = re.findall(r"\b[A-Z][\w'’-]{2,}", re.sub(r"['’]s\b", "", head))
+    return {align.normal(w) for w in words} - {"the", "and", "see", "source", "ibid"}
+
+
+def same_work(pa: Passage, a: tuple[int, int], pb: Passage, b: tuple[int, int]) -> bool:
+    """Two references to one work: the same bibliography key where both are keyed, else the same
+    author and year around the shared title words (a key gives its author and year). Similar
+    titles of different works, and an event named in prose, are not shared citations."""
+    ka, kb = pa.work_at(*a), pb.work_at(*b)
+    if ka and kb:
+        return ka == kb
+    sides = []
+    for p, (s, e), key in ((pa, a, ka), (pb, b, kb)):
+        ref = _reference(p, s, e)
+        inside = p.share(p.bibls, s, e) >= MOSTLY or p.kind in ("note", "bibl") or p.share(p.titles, s, e) >= MOSTLY
+        if not inside:
+            return False  # an event or a document named in running prose, not a printed title
+        years = set(YEAR.findall(p.text[ref[0] : ref[1]]))
+        names = _surnames(p, ref, s)
+        found = KEY.match(key) if key else None
+        if found:
+            names, years = names | {found.group(1)}, {found.group(2)}
+        sides.append((years, names, bool(found)))
+    (ya, na, keyed_a), (yb, nb, keyed_b) = sides
+    if ya and yb and not ya & yb:
+        return False
+    if keyed_a or keyed_b:
+        return bool(na & nb)
+    return bool(na & nb) or not (na and nb)
+
+
 def spans(chain_list, k: int) -> list[list[int]]:
     """Each chain as a box [a0, a1, b0, b1]; overlapping boxes merge (a translation reorders words)."""
     boxes = sorted([min(p[0] for p in c), max(p[0] for p in c) + k, min(p[1] for p in c), max(p[1] for p in c) + k, len(c)] for c in chain_list)
@@ -300,18 +348,12 @@ def whole(pa: Passage, pb: Passage, ta, tb, a0: int, a1: int, b0: int, b1: int) 
 
 
 def _trimmed(ops: list[align.Op]) -> list[align.Op]:
-    """Drop the leading ops where one side only has words, and a stray word or two matched beyond
-    them ("the preparation for the electoral campaign, the center" against "(T)he center")."""
-    one_sided = ("delete", "insert")
-    while ops:
-        if ops[0].tag in one_sided:
-            ops = ops[1:]
-        elif (len(ops) > 1 and ops[0].tag == "equal" and ops[1].tag in one_sided
-              and ops[0].a1 - ops[0].a0 <= 2 < max(ops[1].a1 - ops[1].a0, ops[1].b1 - ops[1].b0)):
-            ops = ops[2:]
-        else:
-            break
-    return ops
+    """The ops from the first run of two or more equal words on: what lies before it (one side's
+    words only, a stray word matched beyond them, a table's cells against prose) is not shared."""
+    for i, op in enumerate(ops):
+        if op.tag == "equal" and op.a1 - op.a0 >= 2:
+            return ops[i:]
+    return []
 
 
 def merged(found: list[Match]) -> list[Match]:
@@ -333,6 +375,8 @@ def regions(pa: Passage, pb: Passage, ta, tb, points, min_seeds=MIN_SEEDS, min_w
             continue
         a0, a1, b0, b1 = extend(ta, tb, a0, a1, b0, b1)
         shared = shared_citation(pa, ta, (a0, a1), pb, tb, (b0, b1))
+        if shared and not same_work(pa, (ta[a0].start, ta[a1 - 1].end), pb, (tb[b0].start, tb[b1 - 1].end)):
+            continue  # similar titles of two works (or an event's name): neither citation nor reuse
         ops = align.align([t.norm for t in ta[a0:a1]], [t.norm for t in tb[b0:b1]])
         matched = matched_words(ops, ta[a0:a1], tb[b0:b1])
         if content_words(ops, ta[a0:a1]) < min_content:
@@ -420,12 +464,13 @@ def loci(matches: list[Match]) -> list[Locus]:
 QUOTE_MARKS = "\"“”‘’`'"
 
 
-def quoted(p: Passage, start: int, end: int) -> bool:
-    """Do the words p.text[start:end] stand inside a quotation (a quote element, quotation marks)?"""
+def quoted(p: Passage, start: int, end: int, text: str = "") -> bool:
+    """Do the words p.text[start:end] stand inside a quotation (a quote element, quotation marks
+    open at their middle)?"""
     if p.kind == "quote" or any(".q" in ident and a <= start and end <= b for ident, a, b in p.spans):
         return True
-    lead = p.text[max(0, start - 2) : start + 1]
-    return any(c in QUOTE_MARKS for c in lead) or _quote_open(p.text, 0, start + 1) is not None
+    mid = (start + end) // 2
+    return _quote_open(p.text, 0, mid) is not None
 
 
 def relation_of(kind: str, a: Passage, ra: Reading, b: Passage, rb: Reading, score: float, retold: bool = False) -> str:
@@ -433,7 +478,7 @@ def relation_of(kind: str, a: Passage, ra: Reading, b: Passage, rb: Reading, sco
     witness), intermediary (a document quoted through the earlier witness, which it cites),
     common-source / other-translation (both quote one document, in the same or another
     translation), paraphrase (unmarked, words or facts retold), summary (much shorter retelling)."""
-    qa, qb = quoted(a, ra.start, ra.end), quoted(b, rb.start, rb.end)
+    qa, qb = quoted(a, ra.start, ra.end, ra.text), quoted(b, rb.start, rb.end, rb.text)
     if kind == "quotation":
         return "intermediary" if qa else "quotation"
     if qa and qb:

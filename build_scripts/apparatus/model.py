@@ -39,6 +39,14 @@ class Passage:
     cites: frozenset[str] = frozenset()  # sigla this passage (or its citation) names
     bibls: tuple[tuple[int, int], ...] = ()  # (start, end) of the text inside bibl or title elements
     titles: tuple[tuple[int, int], ...] = ()  # (start, end) of the text inside title or italics (printed titles)
+    works: tuple[tuple[str, int, int], ...] = ()  # (bib key, start, end) of each bibl/@corresp="bib:key"
+
+    def work_at(self, start: int, end: int) -> str | None:
+        """The bibliography key of the reference that holds text[start:end] (mostly), if marked."""
+        for key, a, b in self.works:
+            if max(0, min(end, b) - max(start, a)) >= 0.5 * max(1, end - start):
+                return key
+        return None
 
     def share(self, ranges: tuple[tuple[int, int], ...], start: int, end: int) -> float:
         """The share of text[start:end] that lies inside `ranges` (self.bibls or self.titles)."""

@@ -39,7 +39,7 @@ class _Builder:
     def build(self, siglum: str, file: str, cites: frozenset[str]) -> Passage:
         out: list[str] = []
         size, space = 0, True  # `space`: the last char written is a space (or nothing yet)
-        breaks, opened, spans = [], {}, []
+        breaks, opened, spans, works = [], {}, [], []
         ranges: dict[str, list[tuple[int, int]]] = {"bibl": [], "title": []}
         depth, start = {"bibl": 0, "title": 0}, {"bibl": 0, "title": 0}
         for piece in self.pieces:
@@ -60,6 +60,10 @@ class _Builder:
                 opened[piece[1]] = size
             elif piece[0] == "close":
                 spans.append((piece[1], opened.pop(piece[1]), size))
+            elif piece[0] == "work+":
+                opened["work:" + piece[1]] = size
+            elif piece[0] == "work-":
+                works.append((piece[1], opened.pop("work:" + piece[1]), size))
             elif piece[0] in ranges:  # ("bibl" | "title", +1 on opening, -1 on closing)
                 kind = piece[0]
                 depth[kind] += piece[1]
@@ -73,6 +77,9 @@ class _Builder:
         clip = len(text)
         if local(self.el) in BIBLIOGRAPHIC:
             ranges["bibl"] = [(0, clip)]
+        own = self.el.get("corresp") or ""
+        if local(self.el) == "bibl" and own.startswith("bib:") and len(own) > 4:
+            works.append((own[4:].split()[0], 0, clip))
 
         def clipped(kind: str) -> tuple[tuple[int, int], ...]:
             return tuple((min(a, clip), min(b, clip)) for a, b in ranges[kind] if min(a, clip) < min(b, clip))
@@ -82,6 +89,7 @@ class _Builder:
             tuple((min(o, clip), n) for o, n in breaks),
             tuple((i, min(a, clip), min(b, clip)) for i, a, b in spans), cites,
             clipped("bibl"), clipped("title"),
+            tuple((k, min(a, clip), min(b, clip)) for k, a, b in works),
         )
 
 
@@ -122,8 +130,12 @@ def witness_passages(doc: etree._ElementTree, file: str, cite_map: dict[str, str
         else:
             ident = el.get(XML_ID) if current is not None else None
             marks = [] if current is None else ["bibl"] * (name in BIBLIOGRAPHIC) + ["title"] * _titled(el)
+            work = (el.get("corresp") or "") if name == "bibl" and current is not None else ""
+            work = work[4:].split()[0] if work.startswith("bib:") and len(work) > 4 else ""
             if ident:
                 current.add(("open", ident))
+            if work:
+                current.add(("work+", work))
             for mark in marks:
                 current.add((mark, 1))
             if name in SPACE and current is not None:
@@ -133,6 +145,8 @@ def witness_passages(doc: etree._ElementTree, file: str, cite_map: dict[str, str
                 current.add(" ")
             for mark in marks:
                 current.add((mark, -1))
+            if work:
+                current.add(("work-", work))
             if ident:
                 current.add(("close", ident))
         if el.tail and current is not None:
