@@ -170,7 +170,7 @@ HEADER = """<teiHeader xmlns="http://www.tei-c.org/ns/1.0">
       <respStmt><resp>Curated claims, editorial decisions and notes</resp><name xml:id="apparatus.editors">The editors of the edition</name></respStmt>
     </titleStmt>
     <publicationStmt><p>Part of the comparative edition of texts on the Soviet purges of 1937–1938. The encoding and editorial text: CC BY 4.0.</p></publicationStmt>
-    <sourceDesc><p>Born digital. Readings point into the witnesses tei/getty.xml, tei/khlevnyuk.xml, tei/martens.xml, tei/stalin-society.xml and tei/emelyanov.xml (rdg/@wit = file#siglum, rdg/@corresp = file#passage-id, rdg/@n = start-end character offsets into the passage text as the apparatus reads it; the rdg content is the reading exactly as printed).</p></sourceDesc>
+    <sourceDesc><p>Born digital. Readings point into the witnesses tei/getty.xml, tei/khlevnyuk.xml, tei/martens.xml, tei/stalin-society.xml and tei/emelyanov.xml (rdg/@wit = file#siglum, rdg/@corresp = file#passage-id, rdg/@n = start-end character offsets into the passage text as the apparatus reads it; the rdg content is the reading as the apparatus reads it: as printed, with transcription errors corrected (choice/corr)).</p></sourceDesc>
   </fileDesc>
   <encodingDesc>
     <appInfo>
