@@ -298,8 +298,8 @@ def _quote_close(text: str, lo: int, hi: int) -> int | None:
 
 
 def sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The characters of the sentence(s) around text[start:end], cut at the quotation marks where the
-    words lie inside a quotation: what a reading of a whole quotation spans."""
+    """The characters of the whole sentence(s) around text[start:end]: what a reading of a whole
+    quotation or retelling spans (the words that frame a quotation are variants of it)."""
     while start < end and not text[start].isalnum():
         start += 1  # the word's own opening quotation mark is looked at below
     while end > start and not text[end - 1].isalnum():
@@ -311,12 +311,6 @@ def sentence(text: str, start: int, end: int) -> tuple[int, int]:
         elif m.start() >= end - 1:
             hi = m.start() + len(m.group().rstrip())
             break
-    opened = _quote_open(text, lo, start)
-    if opened is not None:
-        lo = opened
-        closed = _quote_close(text, end, hi)
-        if closed is not None:
-            hi = closed
     return lo, hi
 
 
@@ -334,17 +328,9 @@ def widen(p: Passage, toks: list[Token], i: int, j: int) -> tuple[int, int]:
 
 
 def whole(pa: Passage, pb: Passage, ta, tb, a0: int, a1: int, b0: int, b1: int) -> tuple[int, int, int, int]:
-    """Both readings grown to their sentences or quotations, then the edges where only one side has
-    words cut back (the words the later witness did not take): one entry per quotation, with every
-    difference inside it."""
-    w = widen(pa, ta, a0, a1) + widen(pb, tb, b0, b1)
-    ops = align.align([t.norm for t in ta[w[0] : w[1]]], [t.norm for t in tb[w[2] : w[3]]])
-    ops = _trimmed(_trimmed(ops)[::-1])[::-1]
-    if not ops:
-        return a0, a1, b0, b1
-    n0, n1 = w[0] + ops[0].a0, w[0] + ops[-1].a1
-    m0, m1 = w[2] + ops[0].b0, w[2] + ops[-1].b1
-    return min(n0, a0), max(n1, a1), min(m0, b0), max(m1, b1)
+    """Both readings grown to their whole sentences: one entry per quotation, with every difference
+    inside it (the words a quoting witness leaves out or frames the quotation with included)."""
+    return widen(pa, ta, a0, a1) + widen(pb, tb, b0, b1)
 
 
 def _trimmed(ops: list[align.Op]) -> list[align.Op]:

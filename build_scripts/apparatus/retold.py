@@ -34,8 +34,12 @@ STOP = frozenset(align.__dict__.get("STOP", ())) | frozenset(
 CAP = 8  # a feature in more sentences of one witness (at least; `CAP_SHARE` of a large one) is
 CAP_SHARE = 0.03  # common there: no evidence for its pairs
 MIN_SHARED = 4  # shared features a passage pair needs
-MIN_SCORE = 30.0  # summed rarity (idf in the pair) of what a pair shares
+SURE_SCORE = 45.0  # summed rarity (idf in the pair) of what a pair shares that makes it a retelling
+MIN_SCORE = 30.0  # with two or three of the shared features in one pair of sentences
+LOCAL_SCORE = 15.0  # with three in one pair of sentences that share half their words
+LOCAL_COVER = 0.5
 MIN_FIGURES_ALONE = 2  # shared figures (not years) that, with the score, make a retelling
+MIN_FIGURE_SCORE = 20.0
 MIN_SHARED_WORDS = 6  # else this many shared words
 MIN_WORDS = 6  # content words a passage needs to be compared at all
 FIGURE_WEIGHT = 2.0
@@ -149,7 +153,7 @@ def units(passages: list[Passage], translit: dict[str, str], words: list[list[st
     pairs accepted (`span`)."""
     out = []
     for pi, p in enumerate(passages):
-        if p.kind in ("table", "bibl") or (p.kind == "note" and _reference(p.text)):
+        if p.kind == "bibl" or (p.kind == "note" and _reference(p.text)):
             continue
         feats = features(p.text, translit, words[pi] if words is not None else None)
         if len(feats) >= MIN_WORDS:
@@ -185,8 +189,10 @@ def candidates(passages: list[Passage], units: list[Unit]) -> dict[tuple[int, in
                         shared[(i, j) if i < j else (j, i)].append(f)
     out = {}
     for (i, j), feats in shared.items():
-        if len(feats) < MIN_SHARED:
+        if len(feats) < MIN_SHARED and sum(1 for f in feats if _figure(f)) < MIN_FIGURES_ALONE:
             continue
+        if passages[units[i].passage].kind == "table" and passages[units[j].passage].kind == "table":
+            continue  # tables are compared cell by cell (tables.py)
         x, y = wit[i], wit[j]
         out[(i, j)] = (sum(weight(f, x, y) for f in feats), sorted(feats, key=lambda f: -weight(f, x, y)))
     return out
@@ -196,10 +202,39 @@ def _figure(f: str) -> bool:
     return f[0] == "#" and not re.fullmatch(r"#(1[89]|20)\d\d", f)
 
 
-def accepted(feats: list[str], score: float) -> bool:
+def accepted(feats: list[str], score: float, local: tuple[int, float] = (99, 1.0)) -> bool:
+    """A candidate passage pair is a retelling: much rare content in common (`MIN_SCORE`), or
+    less but concentrated in one pair of sentences (`local`: the shared features of the best
+    sentence pair, and the share of that pair's words they make), or rare figures in common."""
+    shared, cover = local
+    if score >= SURE_SCORE:
+        return True
+    if score >= MIN_SCORE:
+        return shared >= 3 or (shared >= 2 and cover >= 0.3)
     figs = sum(1 for f in feats if _figure(f))
-    words = len(feats) - figs
-    return score >= MIN_SCORE and (figs >= MIN_FIGURES_ALONE or words >= MIN_SHARED_WORDS)
+    if figs >= MIN_FIGURES_ALONE and score >= MIN_FIGURE_SCORE:
+        return shared >= 2
+    return score >= LOCAL_SCORE and shared >= 3 and cover >= LOCAL_COVER
+
+
+def best_sentences(pa: Passage, pb: Passage, shared: set[str], translit: dict[str, str]) -> tuple[int, float]:
+    """The sentence pair of the two passages sharing most of `shared`: (how many, and the share of
+    the shorter sentence's features the two sentences have in common)."""
+    def sents(p: Passage) -> list[frozenset[str]]:
+        return [features(m.group(), translit) for m in SENTENCE.finditer(p.text)]
+
+    best = (0, 0.0)
+    sa, sb = sents(pa), sents(pb)
+    for fa in sa:
+        ka = fa & shared
+        if not ka:
+            continue
+        for fb in sb:
+            k = len(ka & fb)
+            if k:
+                cover = len(fa & fb) / max(1, min(len(fa), len(fb)))
+                best = max(best, (k, round(cover, 3)))
+    return best
 
 
 def span(p: Passage, shared: set[str], translit: dict[str, str]) -> tuple[int, int]:
@@ -222,10 +257,13 @@ def retellings(passages: list[Passage], dates: dict[str, str], translit_path: st
     us = units(passages, translit, words)
     out: list[Retelling] = []
     for (i, j), (score, feats) in sorted(candidates(passages, us).items()):
-        if not accepted(feats, score):
+        if score < LOCAL_SCORE:
             continue
         ua, ub = us[i], us[j]
         pa, pb = passages[ua.passage], passages[ub.passage]
+        local = (99, 1.0) if score >= SURE_SCORE else best_sentences(pa, pb, set(feats), translit)
+        if not accepted(feats, score, local):
+            continue
         if (dates.get(pb.siglum, ""), pb.siglum) < (dates.get(pa.siglum, ""), pa.siglum):
             ua, ub, pa, pb = ub, ua, pb, pa
         (a0, a1), (b0, b1) = span(pa, set(feats), translit), span(pb, set(feats), translit)
