@@ -96,7 +96,7 @@ def bibliography(project: Project, cached: dict | None = None) -> tuple[str | No
 
 def app_key(project: Project, state: dict, everything: bool = False) -> str:
     """What the apparatus pages depend on: every TEI file, the apparatus code, and the page of every id."""
-    code = sorted(Path(app_render.__file__).parent.glob("*.py"))
+    code = sorted(Path(app_render.__file__).parent.glob("*.py")) + [Path(parallel.__file__)]
     anchors = json.dumps({f: st["anchors"] for f, st in sorted(state.items())}, sort_keys=True)
     return digest(code + sorted(project.tei_dir.glob("*.xml")) + [project.manifest], anchors + str(everything))
 
