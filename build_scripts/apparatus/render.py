@@ -22,8 +22,8 @@ INDEX = "apparatus/index.md"
 ASSETS = "../../assets/apparatus/"  # from docs/edition/apparatus/ to docs/assets/apparatus/
 PAIRED = ("quotation", "reuse", "citation", "shared-citation")  # types shown as two readings side by side
 ORDER = ("claim", "citation", "quotation", "reuse", "shared-citation")  # rows of the index page, by type
-NO_SEARCH = "---\nsearch:\n  exclude: true\n---\n\n"  # Material: keep a page out of the search index
-WIDE = "---\nsearch:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---\n\n"  # the parallel view: both sidebars off
+NO_SEARCH = "---\nsource: tei/apparatus.xml\nsearch:\n  exclude: true\n---\n\n"  # Material: keep a page out of the search index
+WIDE = "---\nsource: tei/apparatus.xml\nsearch:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---\n\n"  # the parallel view: both sidebars off
 MD_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 
