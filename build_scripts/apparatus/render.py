@@ -72,7 +72,7 @@ def author(siglum: str) -> str:
 
 def md(text: str) -> str:
     """Plain text → Markdown that renders exactly this text (for headings)."""
-    return MD_SYNTAX.sub(r"\\\1", " ".join(text.split())).replace("<", "&lt;").replace("&", "&amp;")
+    return MD_SYNTAX.sub(r"\\\1", " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;"))
 
 
 def stem(file: str) -> str:
@@ -285,7 +285,7 @@ def _variants_block(vs: list[dict], siglum: str, sic: list[str] = ()) -> list[st
     order = ("substantive", "omission", "addition", "accidental")
     items = [f'<li class="v-{v["kind"]}">{view.notation(v, siglum)} <span class="kind">({v["kind"]})</span></li>'
              for k in order for v in vs if v["kind"] == k]
-    items += [f'<li class="v-addition"><i>add.</i> <span class="rdg">{esc(s)}</span> <span class="sig">{esc(siglum)}</span> '
+    items += [f'<li class="v-addition"><em>add.</em> <span class="rdg">{esc(s)}</span> <span class="sig">{esc(siglum)}</span> '
               f'<span class="kind">(addition by the quoting witness)</span></li>' for s in sic]
     return ["## Variants", "", f'<ul class="ap-variants">{"".join(items)}</ul>', ""]
 

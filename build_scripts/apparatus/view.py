@@ -152,9 +152,9 @@ def notation(v: dict, siglum: str) -> str:
     """A variant in the conventional notation of an apparatus: lemma] reading SIGLUM."""
     lem, rdg, sig = esc(v["a"].strip(PUNCT) or v["a"]), esc(v["b"].strip(PUNCT) or v["b"]), f'<span class="sig">{esc(siglum)}</span>'
     if v["kind"] == "omission":
-        return f'<span class="lem">{lem}</span>] <i>om.</i> {sig}' + (" (ellipsis printed)" if v["marked"] else "")
+        return f'<span class="lem">{lem}</span>] <em>om.</em> {sig}' + (" (ellipsis printed)" if v["marked"] else "")
     if v["kind"] == "addition":
-        return f'<i>add.</i> <span class="rdg">{rdg}</span> {sig}'
+        return f'<em>add.</em> <span class="rdg">{rdg}</span> {sig}'
     return f'<span class="lem">{lem}</span>] <span class="rdg">{rdg}</span> {sig}'
 
 
