@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from build_scripts.site import render as site
+from build_scripts.site import search
 from build_scripts.publish import downloads
 from build_scripts.problems import Location, Problem
 
@@ -55,6 +56,7 @@ def mkdocs_build(project: site.Project, docs_dir: Path, site_dir: Path, strict: 
             snippets["base_path"] = [str(docs_dir)]
         if offline:
             config.plugins["material/offline"].config.enabled = True
+        search.configure(config, online=not offline)  # online: Pagefind (made by search.build_index)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -101,6 +103,10 @@ def build(project: site.Project = site.Project(), everything: bool | None = None
         t = time.perf_counter()
         result.problems += mkdocs_build(project, docs, stage / "site")
         result.seconds["mkdocs"] = time.perf_counter() - t
+        if result.ok:
+            t = time.perf_counter()
+            result.problems += search.build_index(stage / "site", project.root)
+            result.seconds["search index"] = time.perf_counter() - t
         if extras:
             for job in (pdfs, offline):
                 result.problems += job.wait() if result.ok else stop(job)

@@ -18,7 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from build_scripts.site import search_variants
+from build_scripts.site import search
 from build_scripts.site import urls as site_urls
 
 log = get_plugin_logger("edition")
@@ -128,8 +128,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     path = site_dir / "search" / "search_index.json"
     if not path.exists():
         return
-    groups = search_variants.listed_groups(root_of(config) / "sources" / "transliterations.yml")
     index = json.loads(path.read_text(encoding="utf-8"))
-    added = search_variants.augment(index, groups)
+    search.name_titles(index, search.title_prefixes(site_dir, root_of(config)))
+    counts = search.tune_material_index(index, root_of(config))
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    log.debug(f"search index: {added} transliteration variants added")
+    log.debug(f"search index: {counts}")
