@@ -17,18 +17,18 @@
   const filterBox = root.querySelector(".edition-search__filters");
   const selects = { witness: filterBox.querySelector("[name=witness]"), kind: filterBox.querySelector("[name=kind]") };
   const base = new URL(form.dataset.base.replace(/\/?$/, "/"), location.href);
-  const PAGE = 10, WINDOW = 12, SNIPPETS = 6;
+  const PAGE = 10, WINDOW = 12, SNIPPETS = 6, DEBOUNCE = 200;
   const ADDED = /^⟨.*⟩[^\p{L}\p{N}]*$/u;
   let pagefind = null, seq = 0, results = [], shown = 0, terms = [];
 
   const load = () => pagefind ??= import(new URL("pagefind/pagefind.js", base).href).then(async (pf) => {
-    await pf.options({ excerptLength: 0 });
+    // no worker: the index is small, and a worker would be one more script to load before a result
+    await pf.options({ noWorker: true });
     await pf.init();
     return pf;
   });
 
-  async function fillFilters() {
-    const pf = await load();
+  async function fillFilters(pf) {
     const filters = await pf.filters();
     for (const [name, select] of Object.entries(selects)) {
       const values = Object.keys(filters[name] || {}).sort();
@@ -38,8 +38,17 @@
   }
 
   const open = () => { if (toggle) toggle.checked = true; };
-  input.addEventListener("focus", () => { open(); load(); if (filterBox.hidden) fillFilters(); }, { once: false });
-  input.addEventListener("input", () => { open(); run(); });
+  let timer = 0;
+  input.addEventListener("focus", () => { open(); load(); });
+  input.addEventListener("input", () => {
+    open();
+    const query = input.value.trim();
+    // while the reader types, fetch the index chunks of what is typed so far; search once typing
+    // pauses (so that no passages of a half-typed word are fetched on a slow line)
+    if (query.length >= 2) load().then((pf) => pf.preload(query));
+    clearTimeout(timer);
+    timer = setTimeout(run, DEBOUNCE);
+  });
   for (const select of Object.values(selects)) select.addEventListener("change", run);
   more.addEventListener("click", () => showMore(seq));
   document.addEventListener("keydown", (e) => {
@@ -51,7 +60,7 @@
   });
   // Load the engine (not the index) once the page is idle, so that the first query only fetches
   // the index chunk and the passages it needs.
-  (window.requestIdleCallback || ((f) => setTimeout(f, 200)))(() => load());
+  (window.requestIdleCallback || ((f) => setTimeout(f, 200)))(() => load().then(fillFilters));
 
   function chosenFilters() {
     const out = {};
@@ -75,15 +84,17 @@
     showMore(token);
   }
 
-  function showMore(token) {
+  async function showMore(token) {
     const batch = results.slice(shown, shown + PAGE);
     shown += batch.length;
     more.hidden = shown >= results.length;
-    for (const result of batch) {
-      const li = document.createElement("li");
-      li.className = "md-search-result__item";
-      list.append(li);
-      result.data().then((data) => { if (token === seq) render(li, data); });
+    const items = batch.map(() => list.appendChild(el("li", "md-search-result__item")));
+    // the first passage alone, then the others together: on a slow line they would share it
+    for (const [from, to] of [[0, 1], [1, batch.length]]) {
+      await Promise.all(batch.slice(from, to).map((result, i) => result.data().then((data) => {
+        if (token === seq) render(items[from + i], data);
+      })));
+      if (token !== seq) return;
     }
   }
 
