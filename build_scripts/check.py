@@ -20,7 +20,7 @@ from lxml import etree
 from build_scripts import apparatus
 from build_scripts.bib import bibliography
 from build_scripts.tei import fmt
-from build_scripts.site import registry
+from build_scripts.site import course_schema, registry
 from build_scripts.tei import teixml
 from build_scripts.tei import subset as tei_subset
 from build_scripts.project import witnesses as manifest
@@ -565,6 +565,7 @@ RULES: list[tuple[str, Callable[[Edition], Iterable[Problem]]]] = [
     ("published-ids", check_published_ids),
     ("bibliography", check_bibliography),
     ("apparatus", check_apparatus),
+    ("courses", lambda edition: course_schema.check(edition.paths)),  # courses/*.yml
 ]
 
 

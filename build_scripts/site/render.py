@@ -22,7 +22,9 @@ from pathlib import Path
 import yaml
 
 from build_scripts.tei import load
-from build_scripts.site import landing
+from build_scripts.site import courses as site_courses
+from build_scripts.site import engine, landing
+from build_scripts.site import nav as site_nav
 from build_scripts.site import pages as site_pages
 from build_scripts.site import urls as site_urls
 from build_scripts.project import witnesses as manifest
@@ -202,6 +204,7 @@ def render(project: Project = Project(), out: Path | None = None, everything: bo
             result.full_without_rights.append(f"{w.siglum} (rights {w.facts.get('rights', {}).get('status', 'unknown')})")
     if result.failed:
         return result
+    files = engine.front_matter(files)  # "Edit this page" → the TEI a page is made from
     write_files(out, files, {s for st in state.values() for s, _ in st["pages"]}, result)
     result.cache = {"key": key, "plan": plan_key(project, everything), "witnesses": state, "bibliography": bib_cache,
                     "apparatus": result.app_cache}
@@ -269,8 +272,11 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
         files[f"edition/{rel}"] = text
         if rel.endswith("index.md"):
             extra.append((f"edition/{rel}", "Apparatus"))  # other apparatus pages: not_in_nav (mkdocs.yml)
+    extra += site_courses.pages(project, state, files)  # courses/*.yml → edition/courses/
     order = [w for w in wits if w.tei in state]
-    files["edition/_nav.yml"] = yaml.safe_dump(landing.nav(order, {w.siglum: [tuple(p) for p in state[w.tei]["pages"]] for w in order}, extra), allow_unicode=True, sort_keys=False)
+    entries = landing.nav(order, {w.siglum: [tuple(p) for p in state[w.tei]["pages"]] for w in order}, extra)
+    files["edition/_nav.yml"] = yaml.safe_dump(site_nav.with_texts_page(entries), allow_unicode=True, sort_keys=False)
+    files[site_nav.TEXTS_PAGE] = site_nav.texts_page(wits, set(by_siglum))
     return files
 
 
