@@ -33,6 +33,7 @@ DECLARED_WITNESSES = etree.XPath("//tei:listWit//tei:witness[@xml:id]", namespac
 WIT_ATTRIBUTES = etree.XPath("//*[@wit]")
 ID_REQUIRED_TAGS = tuple(teixml.tei(name) for name in teixml.ID_REQUIRED)
 NOTE_TAG = teixml.tei("note")
+RESPONSIBILITY = etree.XPath("//*[@resp or @who]")
 BIB_POINTERS = etree.XPath("//*[@*[starts-with(normalize-space(.), 'bib:') or contains(., ' bib:')]]")
 
 
@@ -345,12 +346,22 @@ def check_targets(edition: Edition) -> list[Problem]:
                     problem = _resolve(pointer, item, ids)
                     if problem:
                         problems.append(Problem(item.at(el), f'@{attr}="{pointer}" {problem}', "Point to an existing xml:id (#id in this file, or file.xml#id in another witness), or fix the id", "targets.dangling"))
+        for el in RESPONSIBILITY(item.doc):
+            for attr in ("resp", "who"):
+                for pointer in (el.get(attr) or "").split():
+                    problem = _resolve(pointer, item, ids)
+                    if problem:
+                        problems.append(Problem(item.at(el), f'@{attr}="{pointer}" {problem}', f"Point @{attr} to who is responsible: #{_siglum(item)}.editors (declared in the header's respStmt), a bib:KEY, or an existing xml:id", "targets.dangling"))
         for el in teixml.ANOMALIES(item.doc):
             pointer = el.get("corresp", "")
             problem = _resolve(pointer, item, ids)
             if problem:
                 problems.append(Problem(item.at(el), f'note anomaly @corresp="{pointer}" {problem}', "Point the anomaly to the xml:id of the note it describes", "targets.dangling"))
     return problems
+
+
+def _siglum(item: Loaded) -> str:
+    return item.doc.getroot().get(XML_ID) or "SIGLUM"
 
 
 def _resolve(pointer: str, item: Loaded, ids: dict[str, set[str]]) -> str | None:

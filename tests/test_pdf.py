@@ -12,6 +12,8 @@ import typst
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 from lxml import etree
+
+from build_scripts.project import witnesses
 from pypdf import PdfReader
 
 from build_scripts.pdf import build as pdf
@@ -321,7 +323,7 @@ def witness_pdfs(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("siglum", [w.siglum for w in witnesses.load()[0]])
+@pytest.mark.parametrize("siglum", [w.siglum for w in witnesses.load()[0]])  # every witness, however many
 def test_every_word_of_each_witness_reaches_its_pdf(witness_pdfs, siglum, monkeypatch):
     from types import SimpleNamespace
 
