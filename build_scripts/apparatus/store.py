@@ -143,8 +143,10 @@ def document(loci: list[Locus]) -> etree._Element:
     info = header.find(".//tei:appInfo", NS)
     for resp in sorted({l.resp for l in loci} & APPLICATIONS.keys()):
         ident, label, desc = APPLICATIONS[resp]
-        info.append(E.application({XML_ID: resp.lstrip("#"), "ident": ident, "version": "1"},
-                                  E.label(label), E.desc(desc)))
+        app = E.application({XML_ID: resp.lstrip("#"), "ident": ident, "version": "1"},
+                            E.label(label), E.desc(desc))
+        app.tail, info[-1].tail = info[-1].tail, info.text
+        info.append(app)
     body = E.body()
     for key in ORDER:
         items = [l for l in loci if LISTS.get(l.type, "reuse") == key]
