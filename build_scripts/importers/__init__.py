@@ -7,7 +7,7 @@ import importlib
 STYLES = {
     "latex2html": "latex2html",  # Martens: LaTeX2HTML text, citations as paragraphs
     "markdown": "markdown",  # Stalin Society: Markdown with HTML tables
-    "ocr": "ocr",  # Khlevnyuk: OCR, footnotes at page feet, furniture
+    "ocr": "ocr",  # OCR of a chapter: footnotes at page feet, furniture
     "book": "book",  # Emelyanov: contents list, superscript markers, ENDNOTES
     "monograph": "monograph",  # Getty: whole book, per-chapter notes, tables, index
 }
