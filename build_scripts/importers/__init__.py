@@ -5,8 +5,8 @@ import importlib
 
 # style name in sources/witnesses.yml → module in this package exposing convert(SourceText)
 STYLES = {
-    "latex2html": "latex2html",  # Martens: LaTeX2HTML text, citations as paragraphs
-    "markdown": "markdown",  # Stalin Society: Markdown with HTML tables
+    "latex2html": "latex2html",  # LaTeX2HTML text, citations as paragraphs
+    "markdown": "markdown",  # Markdown with HTML tables
     "ocr": "ocr",  # OCR of a chapter: footnotes at page feet, furniture
     "book": "book",  # Emelyanov: contents list, superscript markers, ENDNOTES
     "monograph": "monograph",  # Getty: whole book, per-chapter notes, tables, index
