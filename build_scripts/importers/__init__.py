@@ -8,7 +8,7 @@ STYLES = {
     "latex2html": "latex2html",  # LaTeX2HTML text, citations as paragraphs
     "markdown": "markdown",  # Markdown with HTML tables
     "ocr": "ocr",  # OCR of a chapter: footnotes at page feet, furniture
-    "book": "book",  # Emelyanov: contents list, superscript markers, ENDNOTES
+    "book": "book",  # contents list, superscript markers, ENDNOTES
     "monograph": "monograph",  # Getty: whole book, per-chapter notes, tables, index
 }
 
