@@ -1,4 +1,4 @@
-"""OCR of a printed book chapter (Khlevnyuk) → TEI: title page, editor's introduction, article, reading list.
+"""OCR of a printed book chapter → TEI: title page, editor's introduction, article, reading list.
 
 The transcription is the OCR of a reprint: chapter number, title, author, an "Originally appeared as"
 line, the anthology editor's introduction (note series 1–4), the article (title and author repeated,
