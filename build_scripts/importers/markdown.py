@@ -75,11 +75,7 @@ class Data:
 
     @classmethod
     def read(cls, tables: Tables) -> Data:
-        rep = tables.data.get("reproduced_tables") or {}
-        if not isinstance(rep, dict):
-            raise tables.fail(tables.data, "`reproduced_tables` must be a mapping", "See the comment at the top")
-        sub = Tables(tables.siglum, None, rep)
-        sub.rel = tables.rel
+        sub = tables.section("reproduced_tables")
         reproduced = {str(e["number"]): (str(e["table"]), int(e["page"]))
                       for e in sub.entries("tables", ("number", "table", "page"))}
         bibls = []

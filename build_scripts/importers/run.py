@@ -44,9 +44,11 @@ def run(siglum: str, force: bool = False, out_dir: Path | None = None) -> tuple[
     if source is None:
         return None, problems
     try:
-        result = converter(witness.style)(source, tables.for_witness(witness))
+        witness_tables = tables.for_witness(witness)
+        result = converter(witness.style)(source, witness_tables)
     except tables.TableError as err:
         return None, [err.problem]
+    result.problems.extend(witness_tables.unread())
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:
         return None, result.problems

@@ -21,9 +21,10 @@ CODE = "import.tables"
 
 
 class Map(dict):
-    """A YAML mapping with the line it starts on."""
+    """A YAML mapping with the line it starts on and the line of each key."""
 
     line: int | None = None
+    key_lines: dict | None = None
 
 
 class Seq(list):
@@ -54,6 +55,7 @@ def _map(loader: _Loader, node: yaml.MappingNode) -> Map:
         seen[key] = key_node.start_mark.line + 1
     result = Map(loader.construct_mapping(node, deep=True))
     result.line = node.start_mark.line + 1
+    result.key_lines = seen
     return result
 
 
@@ -80,6 +82,15 @@ class Tables:
         self.rel = relpath(path) if path is not None else f"sources/import/{siglum}.yml"
         self.data = data if data is not None else Map()
         self.bibkey = ""  # the witness's own references.bib key (sources/witnesses.yml bibkey)
+        self.read: set[str] = set()  # the tables the importer asked for
+
+    def unread(self) -> list[Problem]:
+        """A warning for each table the importer never asked for (a misspelt name, or a table
+        of another style): it has no effect on the TEI."""
+        lines = self.data.key_lines or {}
+        return [Problem(Location(self.rel, lines.get(key)), f"the table `{key}` is not one the importer reads",
+                        "Check its name against the comment at the top of the file", CODE, "warning")
+                for key in self.data if key not in self.read]
 
     # --- reporting ------------------------------------------------------------------------------
     def at(self, node: object = None) -> Location:
@@ -94,6 +105,7 @@ class Tables:
 
     # --- accessors ------------------------------------------------------------------------------
     def _value(self, key: str, kind: type, required: bool):
+        self.read.add(key)
         if key not in self.data:
             if required:
                 raise self.fail(None, f"the tables of witness {self.siglum} lack `{key}`",
@@ -109,6 +121,7 @@ class Tables:
         return value
 
     def text(self, key: str, default: str = "", required: bool = False) -> str:
+        self.read.add(key)
         if key not in self.data and not required:
             return default
         value = self.data.get(key)
@@ -119,10 +132,18 @@ class Tables:
         return value
 
     def number(self, key: str, default: int | None = None) -> int | None:
+        self.read.add(key)
         value = self.data.get(key, default)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise self.fail(self.data, f"`{key}` must be a whole number, not {value!r}", f"Write `{key}: 123`")
         return value
+
+    def section(self, key: str, required: bool = False) -> Tables:
+        """A mapping of tables, read with the same accessors (and reported at the same file)."""
+        value = self._value(key, dict, required)
+        sub = Tables(self.siglum, None, value if isinstance(value, Map) else Map(value))
+        sub.rel, sub.bibkey = self.rel, self.bibkey
+        return sub
 
     def texts(self, key: str, required: bool = False) -> list[str]:
         """A list of texts (e.g. the paragraphs of the editorial declaration)."""
