@@ -7,6 +7,7 @@ and BASE's tables, imports every witness here with this tree's code and tables, 
 TEI files byte for byte. Exit status 0 when every file is identical. Use it to prove that a
 refactoring of the importers (such as moving their tables to sources/import/) changes no output.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,13 @@ RUN = "from build_scripts.cli import main; main()"
 
 def import_all(tree: Path, out: Path) -> None:
     env = {**os.environ, "EDITION_ROOT": str(tree)}
-    done = subprocess.run([sys.executable, "-c", RUN, "import", "all", "--out-dir", str(out)],
-                          cwd=tree, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, "import", "all", "--out-dir", str(out)],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if not any(out.glob("*.xml")):
         sys.exit(f"import in {tree} wrote nothing:\n{done.stdout}{done.stderr}")
 
@@ -32,12 +38,16 @@ def main(base: str = "main") -> int:
         work = Path(tmp)
         tree = work / "base"
         tree.mkdir()
-        archive = subprocess.run(["git", "archive", base], cwd=ROOT, capture_output=True, check=True).stdout
+        archive = subprocess.run(
+            ["git", "archive", base], cwd=ROOT, capture_output=True, check=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
         before, after = work / "before", work / "after"
         import_all(tree, before)
         import_all(ROOT, after)
-        names = sorted({p.name for p in before.glob("*.xml")} | {p.name for p in after.glob("*.xml")})
+        names = sorted(
+            {p.name for p in before.glob("*.xml")} | {p.name for p in after.glob("*.xml")}
+        )
         differ = 0
         for name in names:
             a, b = before / name, after / name
@@ -45,7 +55,9 @@ def main(base: str = "main") -> int:
                 print(f"{name}: only {'here' if b.exists() else base}")
                 differ += 1
             elif a.read_bytes() != b.read_bytes():
-                print(f"{name}: differs ({a.stat().st_size} bytes with {base}, {b.stat().st_size} here)")
+                print(
+                    f"{name}: differs ({a.stat().st_size} bytes at {base}, {b.stat().st_size} here)"
+                )
                 differ += 1
             else:
                 print(f"{name}: identical ({b.stat().st_size} bytes)")

@@ -5,6 +5,7 @@ That moving the tables out of the code changed no importer's output was proved w
 tests/import_diff.py (every witness imported by the old and the new code, compared byte for byte);
 it is a tool for refactorings, not a standing test, because editors change the tables on purpose.
 """
+
 from __future__ import annotations
 
 import copy
@@ -40,10 +41,15 @@ def test_a_key_given_twice_is_an_error_at_its_second_line(tmp_path):
 
 
 def test_an_entry_of_the_wrong_shape_is_reported_at_its_line(tmp_path):
-    t = _load(tmp_path, "# header\nword_fixes:\n- {misreading: a, reading: b, kind: k}\n- {misreading: c}\n")
+    t = _load(
+        tmp_path,
+        "# header\nword_fixes:\n- {misreading: a, reading: b, kind: k}\n- {misreading: c}\n",
+    )
     with pytest.raises(tables.TableError) as err:
         t.entries("word_fixes", ("misreading", "reading", "kind"), ("after",))
-    assert err.value.problem.location.line == 4 and "lacks reading, kind" in err.value.problem.message
+    assert (
+        err.value.problem.location.line == 4 and "lacks reading, kind" in err.value.problem.message
+    )
     t = _load(tmp_path, "series: [intro, art]\n")
     with pytest.raises(tables.TableError) as err:
         t.mapping("series")
@@ -54,7 +60,11 @@ def test_a_table_the_importer_does_not_read_is_reported(tmp_path):
     t = _load(tmp_path, "doubtful: {}\nwordfixes: []\n")
     t.mapping("doubtful")
     [problem] = t.unread()
-    assert problem.severity == "warning" and problem.location.line == 2 and "wordfixes" in problem.message
+    assert (
+        problem.severity == "warning"
+        and problem.location.line == 2
+        and "wordfixes" in problem.message
+    )
 
 
 def test_a_witness_without_tables_has_empty_ones(tmp_path):
@@ -100,7 +110,9 @@ def test_a_word_fix_of_the_tables_is_what_makes_the_correction(tmp_path):
     fewer = copy.copy(t)
     fewer.data = tables.Map(t.data)
     fewer.data["word_fixes"] = tables.Seq(t.data["word_fixes"][1:])
-    assert sics(convert(source, fewer)).count(fix["misreading"]) < sics(convert(source, t)).count(fix["misreading"])
+    assert sics(convert(source, fewer)).count(fix["misreading"]) < sics(convert(source, t)).count(
+        fix["misreading"]
+    )
     absent = tables.Map(fix)
     absent["misreading"], absent.line = "Qqzzxq", 99
     more = copy.copy(t)

@@ -16,6 +16,7 @@ The rule, checked on every module of build_scripts/ through its syntax tree:
 
 The names come from the manifest, so adding a witness extends the check by itself.
 """
+
 from __future__ import annotations
 
 import ast
@@ -32,17 +33,35 @@ CODE = ROOT / "build_scripts"
 # (path relative to the project, a fragment of the literal or identifier found, why it may stay).
 # Remove an entry when its literal is gone.
 ALLOWED: list[tuple[str, str, str]] = [
-    *[("build_scripts/tei/suspects.py", letter, "a Latin letter of the Cyrillic/Greek "
-       "transliteration table, not a siglum") for letter in ("E", "K", "M", "S")],
-    ("build_scripts/check.py", "(e.g. G.c6.p12)", "an example of the id scheme in a hint, as "
-     "docs/about/encoding.md gives it"),
-    ("build_scripts/apparatus/store.py", "tei/getty.xml, tei/khlevnyuk.xml",
-     "the header of a new tei/apparatus.xml; apparatus/ belongs to issue 10 (claims into the TEI "
-     "apparatus), which should list the witnesses from the manifest"),
-    ("build_scripts/publish/downloads.py", "1937–1938: five texts",
-     "the whole-edition PDF's title; publish/ is reworked by issue 16, which owns this line"),
-    ("build_scripts/site/landing.py", "the five texts, each as on the site",
-     "the downloads table of the landing page; left to the site's owners (reported with issue 9)"),
+    *[
+        (
+            "build_scripts/tei/suspects.py",
+            letter,
+            "a Latin letter of the Cyrillic/Greek transliteration table, not a siglum",
+        )
+        for letter in ("E", "K", "M", "S")
+    ],
+    (
+        "build_scripts/check.py",
+        "(e.g. G.c6.p12)",
+        "an example of the id scheme in a hint, as docs/about/encoding.md gives it",
+    ),
+    (
+        "build_scripts/apparatus/store.py",
+        "tei/getty.xml, tei/khlevnyuk.xml",
+        "the header of a new tei/apparatus.xml; apparatus/ is issue 10's (claims into the TEI "
+        "apparatus), which should list the witnesses from the manifest",
+    ),
+    (
+        "build_scripts/publish/downloads.py",
+        "1937–1938: five texts",
+        "the whole-edition PDF's title; publish/ is reworked by issue 16, which owns this line",
+    ),
+    (
+        "build_scripts/site/landing.py",
+        "the five texts, each as on the site",
+        "the downloads table of the landing page; left to the site's owners (reported, issue 9)",
+    ),
 ]
 
 NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
@@ -54,7 +73,13 @@ def _terms(wits: list[witnesses.Witness]) -> tuple[set[str], list[str], str | No
     names: set[str] = set()
     for w in wits:
         short = str(w.facts.get("short", "")).split(",")[0].strip()
-        names |= {short, w.tei, w.tei.removesuffix(".xml"), w.file, str(w.facts.get("bibkey") or "")}
+        names |= {
+            short,
+            w.tei,
+            w.tei.removesuffix(".xml"),
+            w.file,
+            str(w.facts.get("bibkey") or ""),
+        }
     count = NUMBER_WORDS[len(wits)] if len(wits) < len(NUMBER_WORDS) else None
     return sigla, sorted(n.lower() for n in names if n), count
 
@@ -64,8 +89,12 @@ def _docstrings(tree: ast.AST) -> set[int]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                    and isinstance(body[0].value.value, str):
+            if (
+                body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
                 ids.add(id(body[0].value))
     return ids
 
@@ -89,8 +118,16 @@ def findings(source: str, wits: list[witnesses.Witness]) -> list[tuple[int, str,
     sigla, names, count = _terms(wits)
     tree = ast.parse(source)
     skip = _docstrings(tree)
-    ident = re.compile(r"(?<![\w.])(?:%s)\.[A-Za-z]" % "|".join(map(re.escape, sorted(sigla)))) if sigla else None
-    name_re = re.compile(r"(?<![a-z])(?:%s)(?![a-z])" % "|".join(map(re.escape, names)), re.I) if names else None
+    ident = (
+        re.compile(r"(?<![\w.])(?:%s)\.[A-Za-z]" % "|".join(map(re.escape, sorted(sigla))))
+        if sigla
+        else None
+    )
+    name_re = (
+        re.compile(r"(?<![a-z])(?:%s)(?![a-z])" % "|".join(map(re.escape, names)), re.I)
+        if names
+        else None
+    )
     count_re = re.compile(rf"\b{count} (?:texts|witnesses|works)\b", re.I) if count else None
     out: list[tuple[int, str, str]] = []
     for node in ast.walk(tree):
@@ -101,7 +138,9 @@ def findings(source: str, wits: list[witnesses.Witness]) -> list[tuple[int, str,
             elif ident and ident.search(text):
                 out.append((node.lineno, text, "a witness's id"))
             elif name_re and name_re.search(text):
-                out.append((node.lineno, text, f"the witness name {name_re.search(text).group()!r}"))
+                out.append(
+                    (node.lineno, text, f"the witness name {name_re.search(text).group()!r}")
+                )
             elif count_re and count_re.search(text):
                 out.append((node.lineno, text, "the number of witnesses"))
         for word in _identifiers(node):
@@ -124,11 +163,15 @@ def test_no_module_of_the_toolchain_names_a_witness(wits):
     for path in sorted(CODE.rglob("*.py")):
         rel = str(path.relative_to(ROOT))
         for line, literal, what in findings(path.read_text(encoding="utf-8"), wits):
-            if not any(rel == where and (fragment == literal or len(fragment) > 3 and fragment in literal)
-                       for where, fragment, _ in ALLOWED):
+            if not any(
+                rel == where and (fragment == literal or len(fragment) > 3 and fragment in literal)
+                for where, fragment, _ in ALLOWED
+            ):
                 bad.append(f"{rel}:{line}: {literal!r} is {what}")
-    assert not bad, ("The toolchain names a witness; read it from sources/witnesses.yml or the "
-                     "witness's sources/import/<siglum>.yml instead:\n" + "\n".join(bad))
+    assert not bad, (
+        "The toolchain names a witness; read it from sources/witnesses.yml or the "
+        "witness's sources/import/<siglum>.yml instead:\n" + "\n".join(bad)
+    )
 
 
 def test_the_check_finds_each_kind_of_naming(wits):

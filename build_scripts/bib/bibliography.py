@@ -131,9 +131,10 @@ def load(path: Path = BIB, cache_dir: Path | None = CACHE_DIR) -> tuple[Bibliogr
     library = bibtexparser.parse_string(source)
     records = {e.key: Record(e.key, e.entry_type.lower(), {k.lower(): f.value for k, f in e.fields_dict.items()}, e.start_line + 1)
                for e in library.entries}
-    beside = path.parent / "sources" / "witnesses.yml"  # the manifest of the project the file belongs to
+    beside = path.parent / "sources" / "witnesses.yml"  # the manifest of the file's project
     sigla = tuple(w.siglum for w in manifest.load(beside if beside.is_file() else None)[0])
-    problems = _failed_blocks(library, rel) + [p for r in records.values() for p in _check_record(r, rel, sigla)]
+    problems = _failed_blocks(library, rel) + [p for r in records.values()
+                                               for p in _check_record(r, rel, sigla)]
     return Bibliography(path, source, records, cache_dir), problems
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 
-# style name in sources/witnesses.yml → module in this package exposing convert(SourceText, Tables);
+# style name in sources/witnesses.yml → module here exposing convert(SourceText, Tables);
 # what one witness needs beyond its style is its tables, sources/import/<siglum>.yml (tables.py)
 STYLES = {
     "latex2html": "latex2html",  # LaTeX2HTML text, citations as paragraphs

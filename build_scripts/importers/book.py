@@ -89,8 +89,8 @@ def known_works(tables: Tables) -> list[tuple[re.Pattern, str, str | None, str |
     works = []
     for e in tables.entries("known_works", ("pattern", "key"), ("chapter", "page")):
         if ("chapter" in e) != ("page" in e):
-            raise tables.fail(e, "a known work has a chapter target without a page target, or the reverse",
-                              "Give both chapter and page, or neither")
+            raise tables.fail(e, "a known work has a chapter target but no page target, or the "
+                              "reverse", "Give both chapter and page, or neither")
         try:
             pattern = re.compile(str(e["pattern"]))
         except re.error as err:
@@ -607,7 +607,10 @@ def _split_outside_brackets(text: str) -> list[str]:
 
 
 def _witness_ref(m: re.Match, chapter: str, page: str) -> etree._Element:
-    target = chapter.replace("{chapter}", m.group(2)) if m.group(2) else page.replace("{page}", m.group(3))
+    if m.group(2):
+        target = chapter.replace("{chapter}", m.group(2))
+    else:
+        target = page.replace("{page}", m.group(3))
     return E.ref(m.group(1), type="witness", target=target)
 
 

@@ -47,7 +47,8 @@ class Works:
     def read(cls, tables: Tables) -> Works:
         by_author: dict = {}
         for e in tables.entries("works", ("author", "key"), ("title",)):
-            by_author[(str(e["author"]), str(e["title"])) if "title" in e else str(e["author"])] = str(e["key"])
+            author = (str(e["author"]), str(e["title"])) if "title" in e else str(e["author"])
+            by_author[author] = str(e["key"])
         returns = [(str(e["phrase"]), str(e["key"]), str(e["reason"]))
                    for e in tables.entries("returns", ("phrase", "key", "reason"))]
         return cls(tables, by_author, returns, tables.mapping("witness_pages"))

@@ -83,10 +83,11 @@ class Data:
             try:
                 bibls.append((re.compile(str(e["pattern"])), str(e["key"])))
             except re.error as err:
-                raise tables.fail(e, f"the pattern {e['pattern']!r} is not a regular expression: {err}",
-                                  "Fix the pattern (Python re syntax)") from None
-        return cls(tables.siglum, tables.mapping("table_sources"), sub.text("key"), sub.text("target"),
-                   reproduced, bibls, tables.texts("normalisation"), tables.texts("normalisation_end"))
+                raise tables.fail(e, f"the pattern {e['pattern']!r} is not a regular expression: "
+                                  f"{err}", "Fix the pattern (Python re syntax)") from None
+        return cls(tables.siglum, tables.mapping("table_sources"), sub.text("key"),
+                   sub.text("target"), reproduced, bibls, tables.texts("normalisation"),
+                   tables.texts("normalisation_end"))
 
 
 @dataclass

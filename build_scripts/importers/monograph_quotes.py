@@ -22,7 +22,7 @@ def read(tables: Tables) -> list[BlockQuote]:
     out = []
     for e in tables.entries("block_quotes", ("opening", "paragraphs"), ("evidence",)):
         if not isinstance(e["paragraphs"], int) or e["paragraphs"] < 1:
-            raise tables.fail(e, f"`paragraphs` must be a number of paragraphs, not {e['paragraphs']!r}",
+            raise tables.fail(e, f"`paragraphs` must be a number, not {e['paragraphs']!r}",
                               "Write paragraphs: 1")
         out.append((str(e["opening"]), e["paragraphs"], str(e.get("evidence", ""))))
     return out

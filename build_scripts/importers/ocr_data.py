@@ -2,6 +2,7 @@
 importer uses. What each table means is documented at the top of the witness's file; a table entry
 that no longer matches the transcription is reported as a warning at its line there, never applied
 silently."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -56,24 +57,40 @@ def read(tables: Tables, bibkey: str = "") -> OcrData:
     siglum = tables.siglum
     labels = tables.mapping("series", required=True)
     data = OcrData(tables, {k: f"{siglum}.{k}" for k in labels}, labels, bibkey_self=bibkey)
-    data.bib_keys = [(str(e["words"]), str(e["key"])) for e in tables.entries("bib_keys", ("words", "key"))]
-    data.word_fixes = [WordFix(str(e["misreading"]), str(e["reading"]), str(e["kind"]), str(e.get("after", "")), e)
-                       for e in tables.entries("word_fixes", ("misreading", "reading", "kind"), ("after",))]
+    data.bib_keys = [
+        (str(e["words"]), str(e["key"])) for e in tables.entries("bib_keys", ("words", "key"))
+    ]
+    data.word_fixes = [
+        WordFix(str(e["misreading"]), str(e["reading"]), str(e["kind"]), str(e.get("after", "")), e)
+        for e in tables.entries("word_fixes", ("misreading", "reading", "kind"), ("after",))
+    ]
     for e in tables.entries("punct_fixes", ("before", "misreading", "reading", "after")):
-        fix = PunctFix(str(e["before"]), str(e["misreading"]), str(e["reading"]), str(e["after"]), e)
+        fix = PunctFix(
+            str(e["before"]), str(e["misreading"]), str(e["reading"]), str(e["after"]), e
+        )
         if (fix.wrong, fix.right) not in PUNCT_KIND:
-            raise tables.fail(e, f"punctuation fix {fix.wrong!r} → {fix.right!r} is not one the style knows",
-                              f"Use one of {', '.join(f'{a!r} → {b!r}' for a, b in PUNCT_KIND)}")
+            raise tables.fail(
+                e,
+                f"punctuation fix {fix.wrong!r} → {fix.right!r} is not one the style knows",
+                f"Use one of {', '.join(f'{a!r} → {b!r}' for a, b in PUNCT_KIND)}",
+            )
         data.punct_fixes.append(fix)
     data.doubtful = tables.mapping("doubtful")
-    data.quotes = [(str(e["first"]), str(e["last"])) for e in tables.entries("quotes", ("first", "last"))]
+    data.quotes = [
+        (str(e["first"]), str(e["last"])) for e in tables.entries("quotes", ("first", "last"))
+    ]
     for e in tables.entries("inferred_markers", ("series", "note", "after")):
         data.inferred_markers[(_series(tables, data, e), _note(tables, e))] = str(e["after"])
     for e in tables.entries("bibl_spans", ("series", "note", "spans")):
         spans = e["spans"]
-        if not isinstance(spans, list) or not all(isinstance(s, list) and len(s) == 2 for s in spans):
-            raise tables.fail(e, "`spans` must list pairs [first words, last words]",
-                              "Write spans: [[first words, last words], ...]")
+        if not isinstance(spans, list) or not all(
+            isinstance(s, list) and len(s) == 2 for s in spans
+        ):
+            raise tables.fail(
+                e,
+                "`spans` must list pairs [first words, last words]",
+                "Write spans: [[first words, last words], ...]",
+            )
         key = (_series(tables, data, e), _note(tables, e))
         data.bibl_spans[key] = [(str(a), str(b)) for a, b in spans]
         data.bibl_span_entries[key] = e
@@ -83,12 +100,17 @@ def read(tables: Tables, bibkey: str = "") -> OcrData:
 
 def _series(tables: Tables, data: OcrData, entry: Map) -> str:
     if entry["series"] not in data.series:
-        raise tables.fail(entry, f"unknown note series {entry['series']!r}",
-                          f"Use one of the keys of `series`: {', '.join(data.series)}")
+        raise tables.fail(
+            entry,
+            f"unknown note series {entry['series']!r}",
+            f"Use one of the keys of `series`: {', '.join(data.series)}",
+        )
     return str(entry["series"])
 
 
 def _note(tables: Tables, entry: Map) -> int:
     if not isinstance(entry["note"], int):
-        raise tables.fail(entry, f"`note` must be a note number, not {entry['note']!r}", "Write note: 12")
+        raise tables.fail(
+            entry, f"`note` must be a note number, not {entry['note']!r}", "Write note: 12"
+        )
     return entry["note"]
