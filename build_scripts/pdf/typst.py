@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from build_scripts.problems import Location, Problem
+from build_scripts.tei import model
 from build_scripts.tei.teixml import NS, XML_ID, local
 
 
@@ -154,20 +155,32 @@ def link(el: etree._Element, ctx: Context) -> str:
 
 
 def correction(el: etree._Element, ctx: Context) -> str:
-    """The corrected reading in the text; the transcription's reading in a footnote."""
-    corr, sic = el.find("tei:corr", NS), el.find("tei:sic", NS)
-    if corr is None or sic is None:
+    """A choice: the edited reading in the text (corr, reg, expan), never both readings. A correction
+    carries the transcription's reading in a footnote (inside a note, where footnotes cannot nest, in
+    brackets); a declared normalisation (orig/reg) is silent, as on the site (labels: tei/model.py)."""
+    for original, edited in (("sic", "corr"), ("orig", "reg"), ("abbr", "expan")):
+        orig_el, shown_el = el.find(f"tei:{original}", NS), el.find(f"tei:{edited}", NS)
+        if orig_el is not None and shown_el is not None:
+            break
+    else:
         return inline(el, ctx)
-    shown = inline(corr, ctx)
-    if ctx.in_note:
+    shown = inline(shown_el, ctx)
+    if original != "sic":
         return shown
-    original = "".join(sic.itertext())
-    return f'{shown}#footnote(numbering: (..) => "†")[Transcription reads: {string(original)}]'
+    text = string("".join(orig_el.itertext()))
+    if ctx.in_note:
+        return f"{shown} {brackets('[' + model.SHORT_LABELS['correction'] + ': ')}{text}{brackets(']')}"
+    return f'{shown}#footnote(numbering: (..) => "†")[{model.LABEL_CORRECTION}: {text}]'
+
+
+def brackets(text: str) -> str:
+    """Typst markup that prints these square brackets literally."""
+    return text.replace("[", "\\[").replace("]", "\\]")
 
 
 def lone_sic(el: etree._Element, ctx: Context) -> str:
     """A sic outside a choice: the witness's own slip, shown as printed and marked [sic] (never corrected)."""
-    return f"{inline(el, ctx)} \\[sic\\]"
+    return f"{inline(el, ctx)} {brackets(model.SIC_MARK)}"
 
 
 def line_break(el: etree._Element, ctx: Context) -> str:

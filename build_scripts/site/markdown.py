@@ -35,8 +35,8 @@ def attr(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-# the label of a lone sic: the witness's own slip, shown as printed (a choice is labelled "Transcription reads")
-SIC_LABEL = "Printed so in the witness; not corrected by the edition"
+# the label of a lone sic: the witness's own slip, shown as printed (labels live in model.py, shared with the PDF)
+SIC_LABEL = m.SIC_TITLE
 
 
 @dataclass
@@ -220,7 +220,8 @@ class MarkdownPage:
         if node.style == "smallcaps":
             return f'<span class="smallcaps">{inner}</span>'
         if node.style == "sic":  # a lone sic: the witness printed it so; the edition does not correct it
-            return f'<span class="sic">{inner}</span><span class="ed sic-label" title="{attr(SIC_LABEL)}"> [sic]</span>'
+            return (f'<span class="sic">{inner}</span><span class="ed sic-label" title="{attr(SIC_LABEL)}"> '
+                    f'{m.SIC_MARK}</span>')
         return inner
 
     def break_(self, node: m.Break) -> str:
@@ -241,9 +242,9 @@ class MarkdownPage:
         return ""
 
     def alternate(self, node: m.Alternate) -> str:
-        original = m.plain_text(node.original)
-        label = {"correction": "Transcription reads", "regularisation": "Original spelling", "expansion": "Abbreviated"}[node.kind]
-        return (f'<span class="alt {node.kind}" title="{attr(label)}: {attr(original)}" data-original="{attr(original)}">'
+        original = alternate_text(node.original)
+        label = m.intervention_label(node.kind, original)
+        return (f'<span class="alt {node.kind}" title="{attr(label)}" data-original="{attr(original)}">'
                 f"{self.inline(node.regular)}</span>")
 
     def link(self, node: m.Link) -> str:
@@ -306,6 +307,11 @@ class MarkdownPage:
             href = self.ctx.href(*apparatus_page(self.ctx.page, locus["href"]))
             out.append(f' [⇄]({href}){{: .ed .app-mark title="{attr(locus.get("label", ""))}" }}')
         return "".join(out)
+
+
+def alternate_text(nodes: tuple[m.Node, ...]) -> str:
+    """The text of one reading of an alternate as it stands (its spaces kept: " ," stays " ,")."""
+    return "".join(n.text if isinstance(n, m.Text) else m.plain_text((n,)) for n in nodes)
 
 
 def apparatus_page(page: str, href: str) -> tuple[str, str | None]:

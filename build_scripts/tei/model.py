@@ -15,6 +15,25 @@ from build_scripts.problems import Location
 NOWHERE = Location("")
 
 
+# --- the edition's labels for its interventions (every renderer uses these, never its own wording) ----
+# Three kinds, never mixed (docs/about/encoding.md): a transcription error corrected (choice/sic/corr),
+# the witness's own slip left as printed (sic alone), a declared normalisation (choice/orig/reg).
+LABEL_CORRECTION = "Corrected by the edition; the transcription reads"
+LABEL_NORMALISATION = "Normalised (see the encoding conventions); the transcription has"
+LABEL_EXPANSION = "Expanded by the edition; abbreviated"
+SIC_MARK = "[sic]"
+SIC_TITLE = "Printed so in the witness; not corrected by the edition"
+LABELS = {"correction": LABEL_CORRECTION, "regularisation": LABEL_NORMALISATION, "expansion": LABEL_EXPANSION}
+SHORT_LABELS = {"correction": "transcription reads", "regularisation": "transcription has",
+                "expansion": "abbreviated"}  # in a printed note: "[transcription reads: chisika]"
+AS_RECEIVED = "as received (transcription)"  # the view that shows the transcription's readings
+
+
+def intervention_label(kind: str, original: str) -> str:
+    """The reader-facing label of an alternate: "Corrected by the edition; the transcription reads: x"."""
+    return f"{LABELS.get(kind, LABEL_CORRECTION)}: {original}"
+
+
 # --- inline behaviours -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Text:
