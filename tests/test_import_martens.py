@@ -6,6 +6,7 @@ followed by its citation, and one inline quotation (Getty p. 178, line 46) follo
 7 citations of Getty (pp. 137, 155, 162, 170--171, 178, 177, 185); 5 furniture lines (1, 2, 125, 126, 128).
 """
 import re
+from copy import deepcopy
 
 import pytest
 from lxml import etree
@@ -120,7 +121,8 @@ def test_resolution_of_january_1938_quotations(doc):
 def reading(el, keep: str) -> str:
     """The text of `el` with each choice read as its `keep` child (orig: the transcription; reg: edited)."""
     drop = {"orig": "reg", "reg": "orig"}[keep]
-    copy = etree.fromstring(etree.tostring(el))
+    copy = deepcopy(el)
+    copy.tail = None
     for other in copy.findall(f".//tei:{drop}", NS):
         other.getparent().remove(other)
     return text_of(copy)
