@@ -35,8 +35,38 @@ def attr(value: str) -> str:
     return html.escape(value, quote=True)
 
 
+WORDS_IN_LIST = 30  # opening words of each note in the list of end notes
+
 # the label of a lone sic: the witness's own slip, shown as printed (labels live in model.py, shared with the PDF)
 SIC_LABEL = m.SIC_TITLE
+
+
+@dataclass(frozen=True)
+class Endnote:
+    """An end note as the list of notes shows it: printed number, the page and anchor of its marker, its text."""
+    n: str
+    page: str
+    anchor: str
+    text: str
+    divs: tuple[str, ...] = ()  # ids of the divisions around its marker
+
+
+def endnotes_of(pages: list[tuple[str, tuple[m.Node, ...]]]) -> tuple[Endnote, ...]:
+    """The end notes (place="end") of a witness's pages (docs path, nodes), in reading order."""
+    out: list[Endnote] = []
+
+    def visit(src: str, nodes, divs: tuple[str, ...]) -> None:
+        for node in nodes:
+            if isinstance(node, m.Note):
+                if node.place == "end" and node.id:
+                    out.append(Endnote(node.n or "", src, f"fn:{node.id}", m.plain_text(node.children, notes=True), divs))
+                continue  # a note inside a note is listed with it
+            inner = divs + (node.id,) if isinstance(node, m.Division) and node.id else divs
+            visit(src, m.children_of(node), inner)
+
+    for src, nodes in pages:
+        visit(src, nodes, ())
+    return tuple(out)
 
 
 @dataclass
@@ -48,6 +78,7 @@ class Context:
     bib_page: Callable[[str], str | None] = lambda key: None  # key → page holding #bib-KEY
     marks: dict[str, list[dict]] = field(default_factory=dict)  # paragraph id → apparatus loci
     start_page: str | None = None  # printed page number in force where this page begins
+    endnotes: tuple[Endnote, ...] = ()  # the witness's end notes, for the page where it printed them (divGen)
 
     def href(self, page: str, anchor: str | None = None) -> str:
         rel = posixpath.relpath(page, posixpath.dirname(self.page)) if page != self.page else ""
@@ -186,7 +217,26 @@ class MarkdownPage:
         head = self.inline(gen.head).strip()
         where = "at their markers" if gen.kind == "notes" else "elsewhere in this edition"
         note = f' <span class="ed divgen-note">(printed here in the original; shown {where})</span>'
-        return self.para(head + note, gen.id, None, ("divgen",))
+        out = self.para(head + note, gen.id, None, ("divgen",))
+        if gen.kind == "notes" and self.ctx.endnotes:
+            out += "\n\n" + self.endnote_list(gen.scope)
+        return out
+
+    def endnote_list(self, scope: tuple[str, ...] = ()) -> str:
+        """Where the witness printed its notes: each note's number (a link to the note at its marker)
+        and its opening words. Kept out of the search index: the notes are indexed at their markers."""
+        items = []
+        for note in self.ctx.endnotes:
+            if scope and not set(scope) & set(note.divs):
+                continue
+            words = note.text.split()
+            text = " ".join(words[:WORDS_IN_LIST]) + (" …" if len(words) > WORDS_IN_LIST else "")
+            href = self.ctx.href(note.page, note.anchor)
+            label = f"Note {note.n}, at its marker" if note.n else "Note at its marker"
+            items.append(f'- [{escape(note.n or "*")}]({href}){{: .endnote-n aria-label="{attr(label)}" }} {escape(text)}')
+        if not items:
+            return ""
+        return '<div class="ed endnote-list" data-search-exclude markdown="1">\n\n' + "\n".join(items) + "\n\n</div>"
 
     # --- inline ----------------------------------------------------------------------------
     def inline(self, nodes: tuple[m.Node, ...]) -> str:
@@ -227,7 +277,7 @@ class MarkdownPage:
     def break_(self, node: m.Break) -> str:
         if node.kind == "page":
             if node.n:
-                self.page = node.n
+                self.page = page_label(node)
             n = f' data-n="{attr(node.n)}"' if node.n else ""
             cert = f' data-cert="{attr(node.cert)}"' if node.cert else ""
             title = f"Page {node.n} of the printed edition" if node.n else "Page break (number not printed)"
@@ -307,6 +357,11 @@ class MarkdownPage:
             href = self.ctx.href(*apparatus_page(self.ctx.page, locus["href"]))
             out.append(f' [⇄]({href}){{: .ed .app-mark title="{attr(locus.get("label", ""))}" }}')
         return "".join(out)
+
+
+def page_label(node: m.Break) -> str:
+    """A printed page number as citations give it: an inferred number ends in "?"."""
+    return (node.n or "") + ("?" if node.cert else "")
 
 
 def alternate_text(nodes: tuple[m.Node, ...]) -> str:

@@ -176,6 +176,7 @@ class Generated:
     id: str | None
     head: tuple[Node, ...]
     location: Location = NOWHERE
+    scope: tuple[str, ...] = ()  # ids of the divisions whose matter it is (@corresp); () for the whole text
 
 
 @dataclass(frozen=True)
