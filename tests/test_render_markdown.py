@@ -139,7 +139,7 @@ def test_page_breaks_are_anchors_with_number_and_certainty(pages):
 def test_paragraphs_carry_their_id_and_printed_page(pages):
     chapter = pages["edition/fixture/X.c1.md"]
     assert chapter.xpath("//p[@id='X.c1.p1']/@data-page") == ["1"]
-    assert chapter.xpath("//p[@id='X.c1.p2']/@data-page") == ["2"]
+    assert chapter.xpath("//p[@id='X.c1.p2']/@data-page") == ["2?"]  # page 2 is inferred (cert): cited "2?"
 
 
 def test_correction_shows_corrected_reading_with_original_on_hover(pages):
