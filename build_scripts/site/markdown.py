@@ -32,7 +32,9 @@ def escape(text: str) -> str:
 
 
 def attr(value: str) -> str:
-    return html.escape(value, quote=True)
+    """An HTML attribute value; ` and \\ as character references, since Markdown reads code spans and
+    backslash escapes before it sees raw HTML (a ` in a title would open a code span)."""
+    return html.escape(value, quote=True).replace("`", "&#96;").replace("\\", "&#92;")
 
 
 WORDS_IN_LIST = 30  # opening words of each note in the list of end notes
