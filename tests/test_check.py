@@ -22,7 +22,16 @@ from conftest import assert_golden
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 BASE = BROKEN / "_base"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir() and not p.name.startswith("_"))
-OWN_FILES = {"README", "expected.txt"}
+OWN_FILES = {"README", "expected.txt", "DELETE"}
+# Cases whose one mistake makes other problems follow: the root message comes first, and the whole
+# report (root, one summary line, the count) is at most 3 lines.
+ROOT_CASES = {
+    "duplicate-id": "ids.duplicate", "not-well-formed": "xml.not-well-formed", "tei-missing": "tei.missing",
+    "tei-empty": "xml.empty", "tei-not-utf8": "xml.not-utf8", "manifest-empty": "manifest.empty",
+    "manifest-not-utf8": "manifest.unreadable", "manifest-not-yaml": "manifest.unreadable",
+    "manifest-misindented": "manifest.unreadable", "manifest-missing-key": "manifest.missing-key",
+    "tei-doctype": "xml.doctype", "bib-missing-comma": "bibliography.syntax",
+}
 
 
 def make_project(tmp_path: Path, case: str | None) -> Path:
@@ -35,6 +44,9 @@ def make_project(tmp_path: Path, case: str | None) -> Path:
                 target = project / source.relative_to(BROKEN / case)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
+        delete = BROKEN / case / "DELETE"
+        for name in delete.read_text(encoding="utf-8").split() if delete.exists() else []:
+            (project / name).unlink()
     return project
 
 
@@ -63,6 +75,28 @@ def test_broken_input_gives_exact_problem_lines(case, tmp_path, monkeypatch, upd
     lines = result.stderr.splitlines()
     assert lines[-1].startswith(f"{len(lines) - 1} problem(s).")
     assert_golden("\n".join(lines[:-1]) + "\n", BROKEN / case / "expected.txt", update_golden)
+
+
+@pytest.mark.parametrize("case", sorted(ROOT_CASES))
+def test_one_mistake_gives_its_root_message_first_and_at_most_3_lines(case, tmp_path, monkeypatch):
+    result = run_check(make_project(tmp_path, case), monkeypatch)
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert lines[0].endswith(f"[{ROOT_CASES[case]}]"), lines
+    assert len(lines) <= 3, lines
+    assert "bug in the toolchain" not in result.stderr
+    if len(lines) == 3:
+        assert lines[1].endswith("[check.not-checked]") and " not checked until it " in lines[1]
+
+
+def test_consequences_of_a_broken_file_are_counted_not_listed(tmp_path, monkeypatch):
+    """The summary line counts the apparatus pointers that cannot be checked (not a fixed text)."""
+    project = make_project(tmp_path, "tei-missing")
+    apparatus = (project / "tei" / "apparatus.xml").read_text(encoding="utf-8")
+    pointers = apparatus.count('corresp="a.xml#')
+    assert pointers >= 1
+    lines = run_check(project, monkeypatch).stderr.splitlines()
+    assert f"{pointers} apparatus pointer{'s' if pointers > 1 else ''} into tei/a.xml" in lines[1]
 
 
 def test_every_problem_line_has_location_message_hint_and_code(tmp_path, monkeypatch):

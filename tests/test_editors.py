@@ -69,3 +69,36 @@ def test_changelog_page_has_the_editors_text_and_the_tei_changes(tmp_path):
 def test_changelog_of_the_edition_renders():
     page = changelog.markdown()
     assert page.startswith("# Changelog\n") and "## Unreleased" in page
+
+
+def test_the_documented_redirect_line_appended_to_the_shipped_file_is_read(tmp_path):
+    """CONTRIBUTING.md's recipe, followed literally: append its example line to sources/redirects.yml."""
+    import re
+
+    recipe = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\nredirects:\n(.+?)```", recipe, re.S)
+    assert block, "CONTRIBUTING.md no longer shows the redirects example"
+    example = block.group(1).splitlines()[0]
+    old, new = (part.strip() for part in example.split("#")[0].split(":"))
+    path = tmp_path / "redirects.yml"
+    shipped = (ROOT / "sources" / "redirects.yml").read_text(encoding="utf-8")
+    path.write_text(shipped.rstrip("\n") + "\n" + example + "\n", encoding="utf-8")
+    mapping, lines, problems = registry.load_redirects(path)
+    assert problems == [] and old in mapping and mapping[old] == new
+
+
+def test_a_flow_mapping_with_a_line_appended_says_how_to_fix_it(tmp_path):
+    path = tmp_path / "redirects.yml"
+    path.write_text("redirects: {}\n  G.c6.p12: G.c6.p13\n", encoding="utf-8")
+    _, _, problems = registry.load_redirects(path)
+    assert [p.code for p in problems] == ["ids.redirects-unreadable"]
+    assert "delete a `{}`" in problems[0].hint
+
+
+def test_witness_editorial_responsibility_points_to_an_id_of_the_header():
+    """Every @resp/@who="#X" in a TEI file names an element of that file (the check's targets rule);
+    the documented example's #G.editors exists in getty.xml."""
+    doc = etree.parse(str(ROOT / "tei" / "getty.xml"))
+    assert doc.xpath("//tei:titleStmt//tei:name[@xml:id='G.editors']", namespaces={"tei": "http://www.tei-c.org/ns/1.0"})
+    recipe = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert 'resp="#G.editors"' in recipe and 'resp="#editors"' not in recipe

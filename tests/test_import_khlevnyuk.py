@@ -84,7 +84,7 @@ def test_article_series_has_fifty_numbered_notes_and_no_thirteen(doc):
 
 def test_missing_note_thirteen_is_an_editorial_note_at_its_printed_marker(doc):
     placeholder = note(doc, "K.art.n13")
-    assert placeholder.get("resp") == "#editors" and placeholder.get("n") is None
+    assert placeholder.get("resp") == "#K.editors" and placeholder.get("n") is None
     assert text_before(placeholder).endswith("this order of the NKVD was approved by the Politburo.13")
 
 

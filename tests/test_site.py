@@ -322,7 +322,6 @@ def test_the_build_writes_redirect_pages_from_sources_redirects_yml(scratch):
     from build_scripts.publish import build as site_build
 
     (scratch.root / "references.bib").write_bytes((ROOT / "references.bib").read_bytes())
-    (scratch.root / "build_scripts").symlink_to(ROOT / "build_scripts")  # the hooks of mkdocs.yml
     old = "edition/martens/M.body-1/#M.body.p0"
     scratch.registry.write_text(registry.HEADER + f"M.body.p0\tmartens.xml\t{old}\n", encoding="utf-8")
     scratch.redirects.write_text("redirects:\n  M.body.p0: M.body.p1\n", encoding="utf-8")

@@ -11,7 +11,7 @@ from build_scripts.apparatus.model import DECISIONS, VERDICTS, Locus, Reading
 from build_scripts.tei.teixml import E, NS, XML_ID
 
 FILE = "apparatus.xml"
-EDITORS = "#apparatus.editors"  # not #editors: that id belongs to the witnesses' headers
+EDITORS = "#apparatus.editors"  # the witnesses have their own: #G.editors, #K.editors, …
 APPS = etree.XPath("//tei:body//tei:app", namespaces=NS)
 LISTS = {"quotation": "reuse", "reuse": "reuse", "citation": "citations", "claim": "claims", "shared-citation": "shared-citations"}
 ORDER = ("reuse", "citations", "claims", "shared-citations")  # the listApp elements, in document order

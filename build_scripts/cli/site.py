@@ -35,13 +35,16 @@ def render(publish_all: bool | None) -> None:
 @PUBLISH_ALL
 @click.option("--skip-check", is_flag=True, help="Do not run `edition check` first (previews while the TEI is being fixed).")
 @click.option("--no-downloads", is_flag=True, help="Skip the PDFs and the offline zip (quicker previews): site/downloads/ keeps the last build's files, or empty placeholders.")
-def build(publish_all: bool | None, skip_check: bool, no_downloads: bool) -> None:
-    """Check, render and build the website into site/ (mkdocs build --strict), with the PDFs and the
-    offline edition in site/downloads/; nothing is written on failure."""
+@click.option("--engine", type=click.Choice(["mkdocs", "properdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="The site engine: MkDocs, ProperDocs (its maintained fork) or Zensical (no offline copy).")
+def build(publish_all: bool | None, skip_check: bool, no_downloads: bool, engine: str) -> None:
+    """Check, render and build the website into site/ (strict), with the PDFs and the offline edition
+    in site/downloads/; only the outputs whose inputs changed are made again (build/out/ keeps them);
+    nothing is written on failure."""
     from build_scripts.publish import build as site_build
     from build_scripts.cli import report
 
-    result = site_build.build(everything=publish_all, check=not skip_check, extras=not no_downloads)
+    result = site_build.build(everything=publish_all, check=not skip_check, extras=not no_downloads, engine=engine)
     report(result.problems)  # the render's, MkDocs', the downloads'
     if result.render is not None:
         _summary(result.render, problems=False)
@@ -50,6 +53,9 @@ def build(publish_all: bool | None, skip_check: bool, no_downloads: bool) -> Non
         raise SystemExit(1)
     times = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
     size = f"; offline zip {result.offline_zip_bytes / 2**20:.1f} MiB" if result.offline_zip_bytes else ""
+    made = ", ".join(result.built) or "nothing"
+    reused = len(result.outputs) - len(result.built)
+    click.echo(f"edition build: made {made}; {reused} output(s) reused, their inputs unchanged.")
     click.echo(f"edition build: site/ written ({times}{size}).")
 
 

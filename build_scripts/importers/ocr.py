@@ -318,7 +318,8 @@ def _place_missing(source, stream, key, prefix, n, zone, cursor, result):
 
 
 def _editorial_note(ident: str, text: str) -> etree._Element:
-    note = E.note(text, type="editorial", resp="#editors", place="foot")
+    # resp points to the editors' <name> in the header (common.header: xml:id SIGLUM.editors)
+    note = E.note(text, type="editorial", resp=f"#{ident.split('.')[0]}.editors", place="foot")
     note.set(XML_ID, ident)
     return note
 

@@ -49,7 +49,7 @@ def load(path: Path | None = None) -> tuple[list[Witness], list[Problem]]:
     rel = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:  # the check words each case itself
         mark = getattr(err, "problem_mark", None)
         return [], [Problem(Location(rel, mark.line + 1 if mark else None), f"cannot read the witness list: {err}".splitlines()[0], "Fix the YAML syntax", "manifest.unreadable")]
     witnesses, problems = [], []

@@ -1,17 +1,22 @@
-"""Generated Markdown → site/ with `mkdocs build --strict`; and the live server with its TEI watcher.
+"""Generated Markdown → site/ with an engine (MkDocs by default, ProperDocs, Zensical); the live server.
 
-`build` renders into a staging copy of docs/, builds from it, and only when everything succeeded
-swaps the new site/ (and docs/edition/) into place: a failed build writes nothing. Beside its MkDocs
-run, child processes make the downloads (build_scripts.publish.downloads: the PDFs, and the offline
-edition, a second MkDocs build zipped to site/downloads/edition-offline.zip).
-`serve` renders into docs/edition/, starts `mkdocs serve`, and a watcher thread re-renders when a
-TEI file, references.bib or a config file under sources/ changes (only changed Markdown files are
-rewritten, so MkDocs rebuilds once). The hooks never write into docs/.
+`build` renders into a staging copy of docs/, and makes each output only when an input it reads has
+changed (build_scripts.publish.outputs keeps, under build/out/, each output with the digest of its
+inputs): the HTML (and its search index) from the staged Markdown and the configuration; each PDF
+from its witness's TEI (the whole-edition PDF and the course pack from theirs); the offline copy from
+the same Markdown; the zip from the offline copy and the PDFs. The stale outputs are made at the same
+time, in child processes on the machine's cores, beside the HTML build. Only when everything
+succeeded is the new site/ put together (hard links into build/out/) and swapped into place: a failed
+build writes nothing. `BuildResult.outputs` says which outputs were made and which reused.
+`serve` renders into docs/edition/, writes build/serve.yml and starts `mkdocs serve` on it; a watcher
+thread re-renders when a TEI file, references.bib or a config file under sources/ changes.
 """
 from __future__ import annotations
 
 import logging
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -19,8 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from build_scripts.site import engine as site_engine
+from build_scripts.site import search
 from build_scripts.site import render as site
-from build_scripts.publish import downloads
+from build_scripts.publish import downloads, outputs
 from build_scripts.problems import Location, Problem
 
 
@@ -30,15 +37,44 @@ class BuildResult:
     render: site.Result | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     offline_zip_bytes: int = 0
+    outputs: dict[str, str] = field(default_factory=dict)  # output → "built" or "reused"
 
     @property
     def ok(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
 
+    @property
+    def built(self) -> list[str]:
+        return sorted(name for name, how in self.outputs.items() if how == "built")
 
-def mkdocs_build(project: site.Project, docs_dir: Path, site_dir: Path, strict: bool = True, offline: bool = False) -> list[Problem]:
-    """Run MkDocs in this process; its warnings go to stderr, and fail the build in strict mode.
+
+def mkdocs_build(project: site.Project, docs_dir: Path, site_dir: Path, strict: bool = True, offline: bool = False,
+                 engine: str = "mkdocs") -> list[Problem]:
+    """Build `docs_dir` into `site_dir` with `engine` from the generated configuration, then do what
+    the engine leaves (build_scripts.site.engine.finish). MkDocs runs in this process (its warnings
+    go to stderr and fail the build in strict mode); ProperDocs and Zensical run as commands.
     offline: with Material's offline plugin on (page.html URLs, search from file://)."""
+    cfg = site_engine.write_config(project, docs_dir, site_dir, docs_dir.parent / f"{engine}{'-offline' if offline else ''}.yml", offline)
+    online = not offline and engine != "zensical"  # searched with Pagefind (site/search.py)
+    if online:
+        search.mark_online(cfg)
+    problems = run_engine(engine, cfg, strict)
+    if not problems:
+        site_engine.finish(project, docs_dir, site_dir, offline)
+        if online:
+            problems += search.build_index(site_dir, project.root)
+    return problems
+
+
+def run_engine(engine: str, cfg: Path, strict: bool = True) -> list[Problem]:
+    if engine != "mkdocs":
+        module = {"properdocs": "properdocs", "zensical": "zensical"}[engine]
+        argv = [sys.executable, "-m", module, "build", "-f", str(cfg)] + (["--strict"] if strict else [])
+        done = subprocess.run(argv, cwd=cfg.parent, capture_output=True, text=True)
+        if done.returncode == 0:
+            return []
+        lines = [l for l in (done.stderr + done.stdout).splitlines() if l.strip()][-20:]
+        return [Problem(Location(cfg.name), f"{engine} build failed: {l}", "Fix the warnings it names", "site.engine") for l in lines or ["(no message)"]]
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -49,12 +85,7 @@ def mkdocs_build(project: site.Project, docs_dir: Path, site_dir: Path, strict: 
     handler.setLevel(logging.WARNING)
     logger.addHandler(handler)
     try:
-        config = load_config(str(project.root / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=strict)
-        snippets = config.mdx_configs.get("pymdownx.snippets")
-        if snippets is not None:  # include the staged docs' generated snippets, not those of docs/
-            snippets["base_path"] = [str(docs_dir)]
-        if offline:
-            config.plugins["material/offline"].config.enabled = True
+        config = load_config(str(cfg), strict=strict)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -70,48 +101,89 @@ def mkdocs_build(project: site.Project, docs_dir: Path, site_dir: Path, strict: 
 
 
 def build(project: site.Project = site.Project(), everything: bool | None = None, site_dir: Path | None = None,
-          check: bool = True, keep_markdown: bool = True, extras: bool = True) -> BuildResult:
-    """`edition build`: check → render → mkdocs build --strict (+ PDFs and offline zip) → swap into place."""
+          check: bool = True, keep_markdown: bool = True, extras: bool = True, engine: str = "mkdocs",
+          out_dir: Path | None = None) -> BuildResult:
+    """`edition build`: check → render → the stale outputs (HTML, PDFs, offline copy, zip) → site/.
+    out_dir: where the outputs are kept between builds (default build/out)."""
     result = BuildResult()
     started = time.perf_counter()
     if check:
         from build_scripts import check as checker
-        result.problems = checker.run(schema=False)
+        # The whole check, schema included (subset schema + cache: ~1 s; tei_all only for an invalid file).
+        result.problems = checker.run()
         result.seconds["check"] = time.perf_counter() - started
         if not result.ok:
             return result
     site_dir = site_dir or project.root / "site"
     everything = site.publish_all(everything)
+    store = outputs.Store(out_dir or project.root / "build" / "out")
     (project.root / "build").mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=project.root / "build", prefix="site-") as tmp:
         stage = Path(tmp)
-        pdfs = downloads.start_pdfs(stage / "pdf", everything, stage) if extras else None
         docs = stage / "docs"
         shutil.copytree(project.docs, docs, ignore=lambda d, names: ["edition"] if Path(d) == project.docs else [])
         if project.generated.exists():
             shutil.copytree(project.generated, docs / "edition")
         t = time.perf_counter()
         result.render = site.render(project, out=docs / "edition", everything=everything)
+        site_engine.stage(project, docs)
         result.seconds["render"] = time.perf_counter() - t
         result.problems += result.render.problems
         if not result.ok:
-            stop(pdfs)
             return result
-        offline = downloads.start_offline(docs, stage / "offline", stage) if extras else None
-        t = time.perf_counter()
-        result.problems += mkdocs_build(project, docs, stage / "site")
-        result.seconds["mkdocs"] = time.perf_counter() - t
+        keys = outputs.keys(project, docs, result.render, everything, engine)
+        if not extras:
+            keys = {"html": keys["html"]}
+        jobs = []
         if extras:
-            for job in (pdfs, offline):
-                result.problems += job.wait() if result.ok else stop(job)
-            result.seconds["downloads (waited for)"] = time.perf_counter() - t - result.seconds["mkdocs"]
+            if engine == "zensical":  # the offline copy needs Material's offline plugin (MkDocs, ProperDocs)
+                keys = {k: v for k, v in keys.items() if not k.startswith(("offline", "zip"))}
+            for name in store.stale(keys):
+                if name.startswith("pdf:"):
+                    jobs.append(downloads.start_pdf(name.removeprefix("pdf:"), stage / "jobs", everything))
+                elif name == "courses":
+                    jobs.append(downloads.start_courses(stage / "jobs", everything))
+                elif name == "offline":
+                    jobs.insert(0, downloads.start_offline(docs, stage / "jobs", engine))
+        runner = downloads.Runner(jobs)
+        runner.start()
+        t = time.perf_counter()
+        if "html" in store.stale(keys):
+            html = stage / "html"
+            result.problems += mkdocs_build(project, docs, html, engine=engine)
+            if result.ok:
+                store.put("html", html, keys["html"])
+            result.outputs["html"] = "built"
+        else:
+            result.outputs["html"] = "reused"
+        result.seconds["html"] = time.perf_counter() - t
+        t = time.perf_counter()
+        if not result.ok:
+            runner.stop()
+            return result
+        for job in runner.wait():
+            result.problems += job.problems
+            if not job.problems:
+                store.put(job.output, job.result, keys[job.output])
+        result.seconds["downloads (waited for)"] = time.perf_counter() - t
+        for name in keys:
+            result.outputs.setdefault(name, "built" if any(j.output == name for j in jobs) else "reused")
         if not result.ok:
             return result
-        if extras:
+        if "zip" in keys:
             t = time.perf_counter()
-            zip_path = stage / "site" / "downloads" / "edition-offline.zip"
-            result.offline_zip_bytes = downloads.finish(stage / "pdf", stage / "site", stage / "offline", zip_path)
+            if "zip" in store.stale(keys):
+                zip_path = stage / "edition-offline.zip"
+                downloads.make_zip(store.path("offline"), store.pdfs(keys), zip_path)
+                store.put("zip", zip_path, keys["zip"])
+                result.outputs["zip"] = "built"
+            else:
+                result.outputs["zip"] = "reused"
+            result.offline_zip_bytes = store.path("zip").stat().st_size
             result.seconds["zip"] = time.perf_counter() - t
+        t = time.perf_counter()
+        store.assemble(stage / "site", keys)
+        result.seconds["assemble"] = time.perf_counter() - t
         swap(stage / "site", site_dir, stage / "old-site")
         if keep_markdown:
             swap(docs / "edition", project.generated, stage / "old-edition")
@@ -120,19 +192,16 @@ def build(project: site.Project = site.Project(), everything: bool | None = None
     return result
 
 
-def stop(job) -> list[Problem]:
-    if job is not None and job.process.poll() is None:
-        job.process.kill()
-        job.process.wait()
-    return []
-
-
 def swap(new: Path, target: Path, trash: Path) -> None:
     """Put `new` where `target` is, with the old one moved aside first (two renames)."""
     if target.exists():
         target.rename(trash)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(new), str(target))
+
+
+def SERVE_CONFIG(project: site.Project) -> Path:  # noqa: N802  (the generated config `serve` reads)
+    return project.root / "build" / "serve.yml"
 
 
 # --- serve -----------------------------------------------------------------------------------------
@@ -163,11 +232,16 @@ def serve(project: site.Project = site.Project(), everything: bool | None = None
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    report(site.render(project, everything=everything))
+    def rendered(result: site.Result) -> None:
+        site_engine.stage(project, project.docs)
+        site_engine.write_config(project, project.docs, project.root / "site", SERVE_CONFIG(project))
+        report(result)
+
+    rendered(site.render(project, everything=everything))
     stop = threading.Event()
-    thread = threading.Thread(target=watch, args=(project, report, stop, everything), daemon=True)
+    thread = threading.Thread(target=watch, args=(project, rendered, stop, everything), daemon=True)
     thread.start()
     try:
-        mkdocs_serve(str(project.root / "mkdocs.yml"), dev_addr=dev_addr, strict=False)
+        mkdocs_serve(str(SERVE_CONFIG(project)), dev_addr=dev_addr, strict=False)
     finally:
         stop.set()

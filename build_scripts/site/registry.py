@@ -69,8 +69,9 @@ def load_redirects(path: Path = REDIRECTS) -> tuple[dict[str, str], dict[str, in
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        return {}, {}, [Problem(Location(relpath(path), mark.line + 1 if mark else None), "the redirects file is not valid YAML", "Write one `old-id: new-id` a line under `redirects:`", "ids.redirects-unreadable")]
+        return {}, {}, [Problem(Location(relpath(path), mark.line + 1 if mark else None), "the redirects file is not valid YAML", "Write one `old-id: new-id` a line, indented by two spaces, under a line `redirects:` (with nothing after the colon: delete a `{}` there)", "ids.redirects-unreadable")]
     mapping = data.get("redirects") if isinstance(data, dict) else None
+    mapping = {} if mapping is None and isinstance(data, dict) and "redirects" in data else mapping  # `redirects:` with no line yet
     if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
         return {}, {}, [Problem(Location(relpath(path)), "the redirects file has no `redirects:` mapping of id to id", "Write one `old-id: new-id` a line under `redirects:`", "ids.redirects-unreadable")]
     lines = {}

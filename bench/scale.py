@@ -1,0 +1,175 @@
+"""Scale figures (issue 16): the edition 1×, 10× and 50×, built, checked and run through detection.
+
+A synthetic corpus of scale N is a project folder (build/scale/<N>x/) holding N copies of the five
+witnesses: copy 0 is the edition itself; copy c ≥ 1 has its sigla and ids renamed (G → G<c>,
+getty.xml → getty-<c>.xml) and every letter and digit of its text (and of its transcription under
+sources/, so that the TEI still matches it) replaced by a per-copy permutation, so that copies share
+no words and the detector finds no reuse between them. The apparatus file stays the edition's.
+
+`python bench/scale.py` (`make bench` runs it) times, in one run, for each scale:
+  build: `edition build --publish-all --skip-check --no-downloads` (the HTML; cold: fresh output);
+  check: `edition check --no-cache`; detect: `edition apparatus detect --dry-run`;
+with each command's peak RSS (wait4), Getty ch. 1's page size and the total HTML. Ratios are to 1×.
+Scales: 1 and 10 by default; EDITION_BENCH_SCALES="1 10 50" adds 50× (minutes to hours).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import string
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+EDITION = str(ROOT / ".venv" / "bin" / "edition")
+TEI_NS = "{http://www.tei-c.org/ns/1.0}"
+COPIED = ("mkdocs.yml", "docs", "overrides", "references.bib", "CHANGELOG.md", "courses", "vendor", "schema")
+SIGLUM_REF = re.compile(r"(^|[#\s])([A-Z])(?=\.|$|\s)")
+FILE_REF = re.compile(r"\b([a-z][a-z-]*)\.xml\b")
+
+
+def permutation(copy: int) -> dict[int, str]:
+    """The translate table of copy `copy` (0: identity): letters (case kept) and digits permuted."""
+    if copy == 0:
+        return {}
+    rng = random.Random(copy)
+    lower, digits = list(string.ascii_lowercase), list(string.digits)
+    rng.shuffle(lower)
+    rng.shuffle(digits)
+    table = {ord(a): b for a, b in zip(string.ascii_lowercase, lower)}
+    table |= {ord(a.upper()): b.upper() for a, b in zip(string.ascii_lowercase, lower)}
+    table |= {ord(a): b for a, b in zip(string.digits, digits)}
+    return table
+
+
+def rename(value: str, copy: int, stems: set[str]) -> str:
+    value = SIGLUM_REF.sub(lambda m: f"{m.group(1)}{m.group(2)}{copy}", value)
+    return FILE_REF.sub(lambda m: f"{m.group(1)}-{copy}.xml" if m.group(1) in stems else m.group(0), value)
+
+
+def copy_tei(text: bytes, copy: int, stems: set[str]) -> bytes:
+    """A witness's TEI as copy `copy`: ids and references renamed, the text of <text> permuted."""
+    root = etree.fromstring(text)
+    table = permutation(copy)
+    for el in root.iter():
+        for name, value in el.attrib.items():
+            el.set(name, rename(value, copy, stems))
+    body = root.find(f"{TEI_NS}text")
+    for el in body.iter() if body is not None else []:
+        if isinstance(el.tag, str) and el.text:
+            el.text = el.text.translate(table)
+        if el is not body and el.tail:
+            el.tail = el.tail.translate(table)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def make(scale: int, out: Path) -> Path:
+    """The project folder of the corpus `scale`× (made once; reused while it exists)."""
+    if (out / ".complete").exists():
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    for name in COPIED:
+        if (ROOT / name).exists():
+            (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, out / name,
+                                                                        **({"ignore": shutil.ignore_patterns("edition")} if name == "docs" else {}))
+    (out / "sources").mkdir()
+    (out / "tei").mkdir()
+    for name in ("excerpts.yml", "published-ids.tsv", "redirects.yml", "suspects-allow.yml", "transliterations.yml"):
+        shutil.copy(ROOT / "sources" / name, out / "sources" / name)
+    shutil.copy(ROOT / "tei" / "apparatus.xml", out / "tei" / "apparatus.xml")
+    data = yaml.safe_load((ROOT / "sources" / "witnesses.yml").read_text(encoding="utf-8"))
+    stems = {w["tei"].removesuffix(".xml") for w in data["witnesses"]}
+    entries = []
+    for copy in range(scale):
+        table = permutation(copy)
+        for w in data["witnesses"]:
+            entry = json.loads(json.dumps(w))
+            source = (ROOT / "sources" / w["file"]).read_bytes()
+            tei = (ROOT / "tei" / w["tei"]).read_bytes()
+            if copy:
+                stem = w["tei"].removesuffix(".xml")
+                source = source.decode("utf-8").translate(table).encode("utf-8")
+                entry.update(siglum=f"{w['siglum']}{copy}", file=f"{stem}-{copy}.txt", tei=f"{stem}-{copy}.xml",
+                             sha256=hashlib.sha256(source).hexdigest(), short=f"{w.get('short', stem)} [copy {copy}]")
+                entry["stance_evidence"] = [rename(i, copy, stems) for i in w.get("stance_evidence") or []]
+                entry.pop("bibkey", None)
+                tei = copy_tei(tei, copy, stems).replace(w["sha256"].encode(), entry["sha256"].encode())
+                tei = tei.replace(f"sources/{w['file']}".encode(), f"sources/{entry['file']}".encode())
+            (out / "sources" / entry["file"]).write_bytes(source)
+            (out / "tei" / entry["tei"]).write_bytes(tei)
+            entries.append(entry)
+    (out / "sources" / "witnesses.yml").write_text(yaml.safe_dump({"witnesses": entries}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (out / ".complete").write_text("")
+    return out
+
+
+def run(argv: list[str], cwd: Path) -> dict:
+    """Run a command; wall time and the child's peak RSS (its own, from wait4)."""
+    start = time.perf_counter()
+    with open(cwd / "bench.log", "ab") as log:
+        process = subprocess.Popen(argv, cwd=cwd, stdout=log, stderr=log, env={**os.environ, "EDITION_PUBLISH_ALL": "1"})
+        _, status, usage = os.wait4(process.pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed in {cwd} (exit {code}): see {cwd / 'bench.log'}")
+    return {"s": time.perf_counter() - start, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024, "exit": code}
+
+
+def html_sizes(site: Path) -> dict:
+    pages = list(site.rglob("*.html"))
+    getty = site / "edition" / "getty" / "G.c1" / "index.html"
+    return {"pages": len(pages), "html_mib": sum(p.stat().st_size for p in pages) / 2**20,
+            "getty_c1_kb": getty.stat().st_size / 1024 if getty.exists() else 0.0}
+
+
+def measure(scale: int) -> dict:
+    folder = make(scale, ROOT / "build" / "scale" / f"{scale}x")
+    for stale in ("site", "build", "docs/edition"):
+        shutil.rmtree(folder / stale, ignore_errors=True)
+    row = {"scale": scale, "witnesses": 5 * scale}
+    row["build"] = run([EDITION, "--root", str(folder), "build", "--publish-all", "--skip-check", "--no-downloads"], folder)
+    row |= html_sizes(folder / "site")
+    row["check"] = run([EDITION, "--root", str(folder), "check", "--no-cache"], folder)
+    row["detect"] = run([EDITION, "--root", str(folder), "apparatus", "detect", "--dry-run"], folder)
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    one = rows[0]
+    lines = [f"{'scale':>5} {'wit.':>5} {'pages':>6} {'HTML MiB':>9} {'G.c1 KB':>8} "
+             + " ".join(f"{s + ' s (ratios to 1×, peak MiB)':>40}" for s in ("build", "check", "detect"))]
+    for r in rows:
+        cells = []
+        for step in ("build", "check", "detect"):
+            ratio = r[step]["s"] / one[step]["s"] if one[step]["s"] else 0
+            cpu = r[step]["cpu_s"] / one[step]["cpu_s"] if one[step]["cpu_s"] else 0
+            cells.append(f"{r[step]['s']:7.1f} ({ratio:4.1f}× wall {cpu:4.1f}× CPU, {r[step]['peak_mib']:5.0f})".rjust(40))
+        lines.append(f"{r['scale']:>4}× {r['witnesses']:>5} {r['pages']:>6} {r['html_mib']:>9.1f} {r['getty_c1_kb']:>8.1f} " + " ".join(cells))
+    lines.append("goals: each ratio ≤ 1.1 × the scale; G.c1 within 10% of 1×; HTML MiB linear; detection peak < 1 GiB at 50×")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> None:
+    scales = [int(s) for s in (argv or os.environ.get("EDITION_BENCH_SCALES", "1 10").split())]
+    rows = []
+    for scale in scales:
+        rows.append(measure(scale))
+        print(f"{scale}×: {json.dumps(rows[-1])}", file=sys.stderr, flush=True)
+    print(table(rows))
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "scale.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,72 @@
+"""Issue 16: pages whose size does not depend on the corpus, and builds that make only what an edit
+touches (asserted from the build's own report of what it made)."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from build_scripts.publish import build as site_build
+from build_scripts.site import landing
+from build_scripts.site import render as site
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import scale  # noqa: E402  (bench/scale.py: the synthetic corpora)
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scale")]
+SCALE = int(os.environ.get("EDITION_SCALE_TEST", "10"))  # the larger corpus of the page-size test
+
+
+def html_build(folder: Path, tmp: Path) -> Path:
+    out = tmp / f"site-{folder.name}"
+    result = site_build.build(site.Project(folder), everything=True, site_dir=out, check=False, keep_markdown=False,
+                              extras=False, out_dir=tmp / f"out-{folder.name}")
+    assert result.ok, result.problems[:5]
+    return out
+
+
+def test_a_page_does_not_grow_with_the_corpus(tmp_path):
+    one = html_build(scale.make(1, tmp_path / "1x"), tmp_path)
+    many = html_build(scale.make(SCALE, tmp_path / f"{SCALE}x"), tmp_path)
+    page = Path("edition/getty/G.c1/index.html")
+    small, large = (one / page).stat().st_size, (many / page).stat().st_size
+    assert large <= 1.10 * small, (small, large)
+    # the Texts page is the way to every witness
+    assert (many / "edition" / "index.html").read_text(encoding="utf-8").count('href="getty-') >= SCALE - 1
+
+
+@pytest.fixture
+def project(tmp_path) -> site.Project:
+    for name in ("mkdocs.yml", "docs", "sources", "tei", "overrides", "references.bib", "CHANGELOG.md", "courses"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, tmp_path / name)
+    shutil.rmtree(tmp_path / "docs" / "edition", ignore_errors=True)
+    return site.Project(tmp_path)
+
+
+def test_a_one_word_edit_makes_only_what_reads_the_edited_witness(project, tmp_path):
+    def build():
+        result = site_build.build(project, everything=True, site_dir=project.root / "site", check=False, out_dir=tmp_path / "out")
+        assert result.ok, result.problems[:5]
+        return result
+
+    first = build()
+    assert first.built == sorted(first.outputs)  # cold: everything is made
+    wits = [w for w in site.manifest.load(project.manifest)[0] if project.tei(w).exists()]
+    edited = wits[-1]
+    tei = project.tei(edited)
+    text = tei.read_text(encoding="utf-8")
+    word = next(w for w in text.split("<p ", 1)[1].split(">", 1)[1].split() if w.isalpha() and len(w) > 3)
+    tei.write_text(text.replace(f" {word} ", f" {word.upper()} ", 1), encoding="utf-8")
+    second = build()
+    # what reads that witness: the pages (and their search index), the offline copy, its zip, its own
+    # PDF, the whole-edition PDF and the course packs (their apparatus quotes every witness)
+    readers = {"html", "offline", "zip", f"pdf:{landing.pdf_name(edited)}", f"pdf:{landing.WHOLE_PDF}", "courses"}
+    assert set(second.built) == readers
+    assert {f"pdf:{landing.pdf_name(w)}" for w in wits if w != edited} <= {n for n, how in second.outputs.items() if how == "reused"}
+    third = build()
+    assert third.built == []  # nothing changed: nothing made
+    assert (project.root / "site" / "downloads" / landing.pdf_name(edited)).read_bytes()[:5] == b"%PDF-"
