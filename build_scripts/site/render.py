@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from build_scripts.bib import bibliography as bibmod
 from build_scripts.tei import changelog
 from build_scripts.apparatus import render as app_render
 from build_scripts.project.paths import Project
+from build_scripts.project.settings import settings
 from build_scripts.problems import Location, Problem, relpath
 from build_scripts.site.markdown import Context, endnotes_of, escape, render_page
 
@@ -59,7 +59,8 @@ class Result:
 
 
 def publish_all(flag: bool | None = None) -> bool:
-    return bool(flag) if flag is not None else os.environ.get(PUBLISH_ALL_ENV, "") not in ("", "0")
+    """The explicit choice of a caller, else the edition's setting (project/settings.py)."""
+    return bool(flag) if flag is not None else settings().publish_all
 
 
 def publication(witness: manifest.Witness, everything: bool) -> str:

@@ -14,18 +14,24 @@ from build_scripts.problems import Location
 
 NOWHERE = Location("")
 
+# What stands where the publication setting withholds passages (site and PDFs alike).
+WITHHELD_NOTICE = ("[Passage withheld{pages}. The rights to the full text of this witness are not "
+                   "cleared, so the edition publishes only the excerpts the editors chose (see the "
+                   "witness's page on the site).]")
+
 
 # --- the edition's labels for its interventions (every renderer uses these, never its own wording) ----
 # Three kinds, never mixed (docs/about/encoding.md): a transcription error corrected (choice/sic/corr),
 # the witness's own slip left as printed (sic alone), a declared normalisation (choice/orig/reg).
-LABEL_CORRECTION = "Corrected by the edition; the transcription reads"
+LABEL_CORRECTION = "Corrected by the edition; the transcription reads"  # the transcription erred, not the print
 LABEL_NORMALISATION = "Normalised (see the encoding conventions); the transcription has"
 LABEL_EXPANSION = "Expanded by the edition; abbreviated"
 SIC_MARK = "[sic]"
 SIC_TITLE = "Printed so in the witness; not corrected by the edition"
-LABELS = {"correction": LABEL_CORRECTION, "regularisation": LABEL_NORMALISATION, "expansion": LABEL_EXPANSION}
+LABELS = {"correction": LABEL_CORRECTION, "regularisation": LABEL_NORMALISATION, "expansion": LABEL_EXPANSION,
+          "sic": SIC_TITLE, "editorial": "Editors’ note."}  # the site's titles, the PDF's notes
 SHORT_LABELS = {"correction": "transcription reads", "regularisation": "transcription has",
-                "expansion": "abbreviated"}  # in a printed note: "[transcription reads: chisika]"
+                "expansion": "abbreviated"}  # where room is short: "[transcription reads: chisika]"
 AS_RECEIVED = "as received (transcription)"  # the view that shows the transcription's readings
 
 
