@@ -23,9 +23,9 @@ WITHHELD_NOTICE = ("[Passage withheld{pages}. The rights to the full text of thi
 # --- the edition's labels for its interventions (every renderer uses these, never its own wording) ----
 # Three kinds, never mixed (docs/about/encoding.md): a transcription error corrected (choice/sic/corr),
 # the witness's own slip left as printed (sic alone), a declared normalisation (choice/orig/reg).
-LABEL_CORRECTION = "Corrected by the edition; the transcription reads"  # the transcription erred, not the print
-LABEL_NORMALISATION = "Normalised (see the encoding conventions); the transcription has"
-LABEL_EXPANSION = "Expanded by the edition; abbreviated"
+LABEL_CORRECTION = "Transcription reads"  # corrected by the edition: the transcription erred, not the print
+LABEL_NORMALISATION = "Normalised; transcription has"  # a declared normalisation (editorialDecl)
+LABEL_EXPANSION = "Abbreviated"
 SIC_MARK = "[sic]"
 SIC_TITLE = "Printed so in the witness; not corrected by the edition"
 LABELS = {"correction": LABEL_CORRECTION, "regularisation": LABEL_NORMALISATION, "expansion": LABEL_EXPANSION,
@@ -36,7 +36,7 @@ AS_RECEIVED = "as received (transcription)"  # the view that shows the transcrip
 
 
 def intervention_label(kind: str, original: str) -> str:
-    """The reader-facing label of an alternate: "Corrected by the edition; the transcription reads: x"."""
+    """The reader-facing label of an alternate: "Transcription reads: chisika"."""
     return f"{LABELS.get(kind, LABEL_CORRECTION)}: {original}"
 
 
