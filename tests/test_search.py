@@ -45,6 +45,7 @@ def test_a_result_title_names_witness_and_chapter():
     page = search.info("edition/khlevnyuk/K.art/index.html", doc(), {"K": "Khlevnyuk 1995"}, {})
     assert page.kind == "text" and page.witnesses == ["Khlevnyuk 1995"]
     assert page.title == "Khlevnyuk 1995 · The Objectives"  # the ¶ of the permalink is not in it
+    assert search.PageInfo("about/", "editorial", [], "About").title == "Edition · About"
 
 
 def test_an_apparatus_entry_is_filed_under_every_witness_it_compares():

@@ -59,8 +59,8 @@ class PageInfo:
 
     @property
     def title(self) -> str:
-        who = ", ".join(self.witnesses) if self.kind != "apparatus" else "Apparatus"
-        return f"{who} · {self.chapter}" if who and self.chapter else (self.chapter or who)
+        who = "Apparatus" if self.kind == "apparatus" else ", ".join(self.witnesses) or "Edition"
+        return f"{who} · {self.chapter}" if self.chapter else who
 
 
 def labels(root: Path) -> dict[str, str]:
