@@ -83,7 +83,9 @@ def test_records_carry_metadata_filters_and_added_words():
     assert 'data-pagefind-filter="witness">Khlevnyuk 1995<' in joined
     assert 'data-pagefind-filter="kind">notes<' in joined and 'data-pagefind-filter="kind">text<' in joined
     assert 'data-pagefind-meta="title">Khlevnyuk 1995 · The Objectives<' in joined
-    assert search.MARK.format("00447") in joined and search.MARK.format("Yezhov") in joined
+    # each added word right after the word it belongs to (the context shown is that word's)
+    assert "N00447 " + search.MARK.format("00447") in joined
+    assert "Ezhov " + search.MARK.format("Yezhov") in joined
     assert 'data-pagefind-ignore="all"' in joined  # the ¶ permalink is not text
     for _, html in recs:
         assert html.count("data-pagefind-body") == 1

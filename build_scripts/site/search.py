@@ -152,14 +152,22 @@ def add_words(article, variants: dict[str, set[str]]) -> int:
     added = 0
 
     def extra(text: str) -> str:
+        """Each added word right after the word it belongs to (the context shown is the word's)."""
         nonlocal added
-        words = mixed_digits(text)
-        for name in search_variants.names_in(text):
-            words += sorted(variants.get(name, ()))
-        if not words:
-            return text
-        added += len(words)
-        return text + " " + " ".join(MARK.format(w) for w in words) + " "
+
+        def name(m: re.Match) -> str:
+            nonlocal added
+            more = sorted(variants.get(m.group(0), ()))
+            added += len(more)
+            return m.group(0) + "".join(" " + MARK.format(w) for w in more)
+
+        def digits(m: re.Match) -> str:
+            nonlocal added
+            more = [d for d in DIGITS.findall(m.group(0)) if d != m.group(0)]
+            added += len(more)
+            return m.group(0) + "".join(" " + MARK.format(w) for w in more)
+
+        return MIXED.sub(digits, search_variants.NAME.sub(name, text))
 
     for el in article.iter():
         if not isinstance(el.tag, str):
