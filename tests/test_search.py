@@ -48,6 +48,12 @@ def test_a_result_title_names_witness_and_chapter():
     assert search.PageInfo("about/", "editorial", [], "About").title == "Edition · About"
 
 
+def test_a_page_of_no_witness_under_edition_is_editorial():
+    plain = lhtml.fromstring("<html><body><article><h1>Centre and regions</h1><p>x</p></article></body></html>")
+    page = search.info("edition/courses/centre/index.html", plain, {}, {})
+    assert page.kind == "editorial" and page.title == "Edition · Centre and regions"
+
+
 def test_an_apparatus_entry_is_filed_under_every_witness_it_compares():
     entry = lhtml.fromstring('<html><body><article><h1>Claim</h1><table><tr>'
                              '<th><a href="../../khlevnyuk/K.art/#K.art.p16">K</a></th>'

@@ -46,7 +46,7 @@ PASSAGE_CHARS = 3000  # a passage's text: small fragments to load, one result pe
 MIXED = re.compile(r"\b(?=\w*[^\W\d_])(?=\w*\d)\w+\b")  # a token of letters and digits: N00447, 1937a
 DIGITS = re.compile(r"\d{2,}")
 MARK = "⟨{}⟩"  # an added index word; search.js shows the word it follows, never the mark
-IGNORE = ("headerlink", "footnote-backref", "md-search-variants", "edition-meta", "cite-button",
+IGNORE = ("headerlink", "footnote-backref", "md-search-variants", "edition-meta", "cite-button", "app-mark",
           "cite-box", "md-source-file")  # classes of elements that are not the text
 
 
@@ -135,6 +135,8 @@ def info(rel: str, doc, sigla: dict[str, str], folders: dict[str, str]) -> PageI
         siglum = doc.xpath("string((//*[@data-siglum])[1]/@data-siglum)")
         if siglum:
             page.witnesses = [sigla.get(siglum, siglum)]
+    if kind in ("text", "notes") and not page.witnesses:  # under edition/ but no witness's page
+        page.kind = "editorial"                           # (a course pack, a generated list)
     if kind == "editorial" and len(url.strip("/").split("/")) == 2 and page.witnesses:
         page.chapter = "About this witness"
     return page
