@@ -148,8 +148,8 @@ class MarkdownPage:
     def container(self, node: m.Block, level: int) -> str:
         tag = "blockquote" if node.kind == "quote" else "div"
         ident = f' id="{attr(node.id)}"' if node.id else ""
-        inner = "\n\n".join(self.blocks(node.children, level))
-        return f'<{tag} class="{attr(node.kind)}"{ident} markdown="1">\n\n{inner}\n\n</{tag}>'
+        inner = "\n\n".join(self.blocks(node.children, level) + [self.apparatus_block(node.id)])
+        return f'<{tag} class="{attr(node.kind)}"{ident} markdown="1">\n\n{inner.strip()}\n\n</{tag}>'
 
     def table(self, table: m.Table) -> str:
         ident = f' id="{attr(table.id)}"' if table.id else ""
@@ -163,6 +163,8 @@ class MarkdownPage:
         lines.append("</table>")
         if table.notes:
             lines += ["", self.para(" ".join(self.note_ref(n) for n in table.notes), classes=("table-notes",))]
+        if self.apparatus_block(table.id):
+            lines += ["", self.apparatus_block(table.id)]
         return "\n".join(lines + ["", "</div>"])
 
     def cell(self, cell: m.Cell, label_row: bool) -> str:
@@ -213,7 +215,7 @@ class MarkdownPage:
     def styled(self, node: m.Inline) -> str:
         inner = self.inline(node.children)
         if node.id:
-            inner = f'<span class="{attr(node.role)}" id="{attr(node.id)}">{inner}</span>'
+            inner = f'<span class="{attr(node.role)}" id="{attr(node.id)}">{inner}</span>' + self.apparatus(node.id)
         tag = STYLE_TAGS.get(node.style)
         if tag:
             return f"<{tag}>{inner}</{tag}>"
@@ -295,17 +297,34 @@ class MarkdownPage:
         self.in_note = True
         body = self.blocks(note.children, 6) or [""]
         self.in_note = False
+        body[-1] = with_marks(body[-1], self.apparatus(ident))
         first, rest = body[0], body[1:]
         text = f"[^{ident}]: {prefix}{indent(first, 4).lstrip()}"
         return "\n\n".join([text] + [indent(b, 4) for b in rest])
 
     def apparatus(self, ident: str | None) -> str:
-        """A mark after a paragraph for each apparatus locus that involves it."""
+        """A mark after a passage for each apparatus locus that involves it: a link to the locus page
+        that assets/apparatus/compare.js turns into an in-place comparison (data-locus)."""
         out = []
         for locus in self.ctx.marks.get(ident or "", []):
             href = self.ctx.href(*apparatus_page(self.ctx.page, locus["href"]))
-            out.append(f' [⇄]({href}){{: .ed .app-mark title="{attr(locus.get("label", ""))}" }}')
+            label = attr(locus.get("label", ""))
+            extra = f' data-locus="{attr(locus["locus"])}" aria-haspopup="dialog"' if locus.get("locus") else ""
+            out.append(f' [⇄]({href}){{: .ed .app-mark title="{label}" aria-label="{label}"{extra} }}')
         return "".join(out)
+
+    def apparatus_block(self, ident: str | None) -> str:
+        """The marks of a block that is not a paragraph (a table, a quotation) as a line of their own."""
+        marks = self.apparatus(ident)
+        return self.para(marks.strip(), classes=("app-marks",)) if marks else ""
+
+
+def with_marks(block: str, marks: str) -> str:
+    """A rendered paragraph with marks appended before its attribute list, if it has one."""
+    if not marks:
+        return block
+    text, sep, attrs = block.rpartition("\n{:")
+    return f"{text}{marks}{sep}{attrs}" if sep and attrs.endswith("}") else block + marks
 
 
 def apparatus_page(page: str, href: str) -> tuple[str, str | None]:

@@ -14,6 +14,19 @@ from build_scripts.problems import Location
 
 NOWHERE = Location("")
 
+# The labels every output gives the edition's interventions (the site's titles, the PDF's notes).
+LABELS = {
+    "correction": "Transcription reads",  # choice/sic/corr: the transcription erred, not the print
+    "regularisation": "Original spelling",
+    "expansion": "Abbreviated",
+    "sic": "Printed so in the witness; not corrected by the edition",  # a lone sic
+    "editorial": "Editors’ note.",
+}
+# What stands where the publication setting withholds passages (site and PDFs alike).
+WITHHELD_NOTICE = ("[Passage withheld{pages}. The rights to the full text of this witness are not "
+                   "cleared, so the edition publishes only the excerpts the editors chose (see the "
+                   "witness's page on the site).]")
+
 
 # --- inline behaviours -------------------------------------------------------------------------
 @dataclass(frozen=True)
