@@ -66,7 +66,7 @@ def html_of(md_text: str) -> str:
 
 @pytest.mark.parametrize("kind", ["reuse", "claim"])
 def test_locus_page_keeps_witness_text_literal(kind):
-    page = html_of(render.locus_page(nasty_locus(kind), corpus=None)).replace("<mark>", "").replace("</mark>", "")
+    page = re.sub(r"</?mark[^>]*>", "", html_of(render.locus_page(nasty_locus(kind), corpus=None)))  # marks of differing words
     assert "<b>" not in page and "<script>" not in page and "<i>" not in page
     assert "a &lt;b&gt;bold&lt;/b&gt; *star* [link](http://x) `code` &amp; _under_" in page
     assert "<code>code</code>" not in page and "<em>star</em>" not in page and "<em>really</em>" not in page

@@ -46,19 +46,65 @@ def test_ground_truth_on_the_tei(machine):
 
 # --- shared citations ----------------------------------------------------------------------------------
 def test_shared_titles_are_typed_shared_citation(machine):
-    """Every locus over a shared title of the ground truth (`bibliographic`) is a shared citation, and every
-    shared citation is over one of them; a locus that also shares three words with a reuse pair of the
-    ground truth is judged as reuse by test_ground_truth_on_the_tei. By reading the notes: 21 loci over
-    shared titles on the TEI (e.g. the Bukharin trial report in G's notes 11 and 28 and in E's note 30 and
-    prose, the McNeal and KPSS volumes, Medvedev's book)."""
+    """A shared citation is two references to one work: the same bibliography key, or the same
+    author and year. By reading the notes: the ground truth's shared titles that name one work
+    (Getty's book in K, S and E; Medvedev's book in G and K, both New York 1971; the Bukharin trial
+    report in G's note 11 and E's note 30) are shared citations; similar titles of two works are
+    not (G's French Rittersporn, 1991 and K's English one; G's 1937 Trotskyite Centre report and
+    E's 1938 Bloc report; Medvedev's 1971 book in K and its 1989 edition in E), nor is the trial
+    named as an event in E's prose."""
     shared = [l for l in machine if l.type == "shared-citation"]
     titled = [l for l in machine if len(l.readings) >= 2 and any(matches(l, b) for b in TRUTH["bibliographic"])
               and not any(matches(l, p) for p in TRUTH["pairs"])]  # three shared words can be a title's and a resolution's
-    assert len(titled) >= 15
+    assert len(titled) >= 5
     assert [l.id for l in titled if l.type != "shared-citation"] == []
     assert [l.id for l in shared if not any(matches(l, b) for b in TRUTH["bibliographic"])] == []
-    trial = next(l for l in machine if [(r.siglum, r.passage) for r in l.readings] == [("G", "G.app.n11"), ("E", "E.pt3.d3.p16")])
-    assert trial.type == "shared-citation" and "Anti-Soviet Bloc of Rights and Trotskyites" in trial.readings[0].text
+    pairs = {tuple((r.siglum, r.passage) for r in l.readings) for l in shared}
+    assert (("G", "G.app.n11"), ("E", "E.n30")) in pairs
+    different = [(("G", "G.c5.n31"), ("K", "K.art.n1")), (("G", "G.c5.n60"), ("E", "E.n30")),
+                 (("K", "K.art.n1"), ("E", "E.n6")), (("G", "G.app.n11"), ("E", "E.pt3.d3.p16"))]
+    assert [p for p in different if p in pairs] == []
+
+
+def _bib(sig: str, n: int, key: str, text: str) -> str:
+    corresp = f' corresp="bib:{key}"' if key else ""
+    return f'<note xml:id="{sig}.d1.n{n}" n="{n}" place="end"><bibl{corresp}>{text}</bibl></note>'
+
+
+@pytest.mark.parametrize("g_key, e_key, g_ref, e_ref, expected", [
+    ("smith1990great", "smith1990great", "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
+     "John Smith, The Great Terror Reconsidered in the Provinces of Russia (London, 1990), 44", True),
+    ("smith1990great", "brown1995great", "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
+     "A. Brown, The Great Terror Reconsidered in the Provinces of Russia and Ukraine (Oxford, 1995), 44", False),
+    ("", "", "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
+     "A. Brown, The Great Terror Reconsidered in the Provinces of Russia and Ukraine (Oxford, 1995), 44", False),
+    ("", "", "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
+     "John Smith, The Great Terror Reconsidered in the Provinces of Russia (London, 1990), 44", True),
+])
+def test_a_shared_citation_is_one_work(tmp_path, g_key, e_key, g_ref, e_ref, expected):
+    """Same key, or same author and year: a shared citation; a similar title of another work: nothing."""
+    tei = tmp_path / "tei"
+    tei.mkdir()
+    g = f'<p xml:id="G.d1.p1">A sentence about something else entirely.{_bib("G", 1, g_key, g_ref)}</p>'
+    e = f'<p xml:id="E.d1.p1">Another sentence on a different matter.{_bib("E", 1, e_key, e_ref)}</p>'
+    (tei / "getty.xml").write_text(WITNESS.format(sig="G", body=g), encoding="utf-8")
+    (tei / "emelyanov.xml").write_text(WITNESS.format(sig="E", body=e), encoding="utf-8")
+    corpus, _ = edition.load(tei)
+    found = [l for l in detect.loci(detect.detect(corpus.passages, corpus.dates))]
+    assert [l.type for l in found] == (["shared-citation"] if expected else [])
+
+
+def test_an_event_named_in_prose_is_no_citation(tmp_path):
+    tei = tmp_path / "tei"
+    tei.mkdir()
+    ref = "Report of the Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites, Moscow, 1938, 376"
+    g = f'<p xml:id="G.d1.p1">The trial was a spectacle.{_bib("G", 1, "report1938bloc", ref)}</p>'
+    e = ('<p xml:id="E.d1.p1">In March 1938 the Moscow trial in the Case of the Anti-Soviet Bloc of Rights and '
+         'Trotskyites took place before a large audience.</p>')
+    (tei / "getty.xml").write_text(WITNESS.format(sig="G", body=g), encoding="utf-8")
+    (tei / "emelyanov.xml").write_text(WITNESS.format(sig="E", body=e), encoding="utf-8")
+    corpus, _ = edition.load(tei)
+    assert [l.type for l in detect.loci(detect.detect(corpus.passages, corpus.dates))] == []
 
 
 COMMENTED = ('<p xml:id="{sig}.d1.p1">{prose}<note xml:id="{sig}.d1.n1" n="1" place="end"><bibl>Report of the Court Proceedings in the Case of the '

@@ -136,7 +136,7 @@ def test_apparatus_index_filters_by_type_and_substantive(page, base_url):
     visible = [r for r in rows.all() if r.is_visible()]
     assert visible and all(r.get_attribute("data-type") == "claim" for r in visible)
     assert len(visible) < total
-    page.locator("#apparatus-filter select[name=type]").select_option("(all)")
+    page.locator("#apparatus-filter select[name=type]").select_option("")
     page.locator("#apparatus-filter input[type=checkbox]").check()
     visible = [r for r in rows.all() if r.is_visible()]
     assert visible and all(r.get_attribute("data-substantive") == "1" for r in visible)

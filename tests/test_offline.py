@@ -128,6 +128,8 @@ def test_hovering_an_apparatus_mark_shows_its_tooltip_from_file_urls(page, offli
     label = mark.get_attribute("title")
     mark.hover()
     page.locator(".md-tooltip2, .md-tooltip").filter(has_text=label).first.wait_for(state="visible", timeout=5000)
-    mark.click()
+    mark.click()  # opens the comparison in place (assets/apparatus/compare.js); its link leads to the locus
+    page.locator("#ap-pop").wait_for(state="visible", timeout=5000)
+    page.locator("#ap-pop a[data-src$='.md']").filter(has_text="locus").first.click()
     page.wait_for_load_state()
-    assert "/apparatus/" in page.url and page.url.endswith(".html") and page.locator("table.apparatus-compare").count() == 1
+    assert "/apparatus/" in page.url and page.url.endswith(".html") and page.locator("h1").count() == 1

@@ -132,7 +132,8 @@ def test_site_labels_a_correction_as_the_transcription_reading():
 
 def test_pdf_shows_a_lone_sic_with_sic_and_a_correction_with_the_transcription_reading():
     ctx = TypstContext("tei/x.xml", lambda ident: ident)
-    lone = typst_render(E.sic("Yenukudze"), ctx)
-    assert lone.endswith(r" \[sic\]") and "Yenukudze" in lone
-    corrected = typst_render(E.choice(E.sic("Lenigrad"), E.corr("Leningrad")), ctx)
+    loader = load.Loader("tei/x.xml")
+    lone = typst_render((loader.node(E.sic("Yenukudze")),), ctx)
+    assert lone.endswith('[#"[sic]"]') and "Yenukudze" in lone
+    corrected = typst_render((loader.node(E.choice(E.sic("Lenigrad"), E.corr("Leningrad"))),), ctx)
     assert "Transcription reads" in corrected and "[sic]" not in corrected

@@ -138,11 +138,42 @@ def variants(ops: list[Op], a: list[Token], b: list[Token], text_a: str, text_b:
             out.append(Variant("addition", "", words(tb, text_b)))
         else:  # replace
             joined = "".join(t.norm for t in ta) == "".join(t.norm for t in tb)
-            if joined or (len(ta) == len(tb) and all(spelling(x.norm, y.norm) for x, y in zip(ta, tb))):
+            same_value = len(ta) == len(tb) and all(
+                value(text_a[x.start : x.end]) is not None and value(text_a[x.start : x.end]) == value(text_b[y.start : y.end])
+                for x, y in zip(ta, tb))
+            if joined or same_value or (len(ta) == len(tb) and all(spelling(x.norm, y.norm) for x, y in zip(ta, tb))):
                 out.append(Variant("accidental", words(ta, text_a), words(tb, text_b)))
             else:
                 out.append(Variant("substantive", words(ta, text_a), words(tb, text_b)))
-    return out
+    return out + _editorial(a, text_a, b, text_b)
+
+
+SIC = re.compile(r"[(\[]\s*sic\s*[)\]]", re.IGNORECASE)
+
+
+def _editorial(a: list[Token], text_a: str, b: list[Token], text_b: str) -> list[Variant]:
+    """An editorial "(sic)" or "[sic]" one witness adds to the words of the other: an addition (or
+    an omission), though the aligner does not see it as a word."""
+    def count(toks: list[Token], text: str) -> int:
+        return len(SIC.findall(text[toks[0].start : toks[-1].end + 8])) if toks else 0
+
+    na, nb = count(a, text_a), count(b, text_b)
+    return [Variant("addition", "", "(sic)")] * max(0, nb - na) + [Variant("omission", "(sic)", "")] * max(0, na - nb)
+
+
+FIGURE = re.compile(r"^[(\[]?(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)%?[)\].,;:]*$")
+
+
+def value(raw: str) -> float | None:
+    """The value of a printed figure: "11" and "11.0" → 11; "1.408" and "1,408" (a thousands
+    separator) → 1408; not a figure → None. Equal values printed otherwise are accidentals."""
+    m = FIGURE.match(raw.strip("\"'“”‘’"))
+    if not m:
+        return None
+    text = m.group(1)
+    if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", text):
+        text = re.sub(r"[,.]", "", text)
+    return float(text)
 
 
 def _gap_after(b: list[Token], index: int, text_b: str) -> bool:

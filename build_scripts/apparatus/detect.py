@@ -19,8 +19,11 @@ K = 5  # words per shingle
 MAX_POSTINGS = 12  # a shingle found in more passages is a formula, not evidence of reuse
 MIN_SEEDS = 2  # shared shingles a region needs
 GAP = 40  # tokens between two seeds of one region
-MIN_WORDS = 8  # matched words of an accepted region
+MIN_WORDS = 6  # matched words of an accepted region (runs of 6-7 words are reuse too)
 MIN_SCORE = 0.5  # matched words / words of the shorter side
+SHORT = 8  # a region of fewer matched words needs rare words (`RARE_WORDS` of them) to count
+RARE_WORDS = 2
+RARE_DF = 4  # a word in at most this many passages of each of the two witnesses is rare for the pair
 MIN_CONTENT = 3  # matched words that are not function words (4 would also drop two true pairs of the ground truth)
 STOP = frozenset("a about after all also an and any are as at be been but by can could did do does for from had has have he her him his i if in into is it its may more must no not now of on one only or other our out over she should so some such than that the their them then there these they this those to under up upon very was we were what when where which while who whom will with would you".split())
 
@@ -45,8 +48,9 @@ def tokenised(passages: list[Passage]) -> list[list[str]]:
 
 def index(toks: list[list[str]], k: int = K, max_postings: int = MAX_POSTINGS, groups: list[str] | None = None) -> dict[int, list[tuple[int, int]]]:
     """Shingle hash → (passage index, token position) postings, for shingles found in two groups
-    (witnesses; without `groups`, passages) and in at most `max_postings` places (a shingle found
-    in more is a formula, not evidence of reuse).
+    (witnesses; without `groups`, passages). A shingle frequent in one witness is a formula there:
+    `seeds` drops it for the pairs of that witness only, so that the entries of two witnesses never
+    depend on a third.
 
     Near-linear in the size of the corpus, and every loop over all shingles runs in C: one flat array
     of hashes; the shingles of two or more groups found by sorting (hash, group) pairs with numpy;
@@ -61,7 +65,7 @@ def index(toks: list[list[str]], k: int = K, max_postings: int = MAX_POSTINGS, g
     for g in shared_at:
         pi = bisect.bisect_right(starts, g) - 1
         postings[hashes[g]].append((pi, g - starts[pi]))
-    return {h: hits for h, hits in postings.items() if len(hits) <= max_postings}
+    return postings  # no global cap: whether a shingle counts for a pair depends on that pair alone
 
 
 def _shared_positions(hashes: array, starts: list[int], groups: list) -> list[int]:
@@ -80,21 +84,26 @@ def _shared_positions(hashes: array, starts: list[int], groups: list) -> list[in
 
 
 def seeds(passages: list[Passage], postings, max_postings: int = MAX_POSTINGS) -> dict[tuple[int, int], list[tuple[int, int]]]:
-    """Shared shingles per pair of passages of different witnesses: (pos in first, pos in second)."""
+    """Shared shingles per pair of passages of different witnesses: (pos in first, pos in second).
+    A shingle found more than `max_postings` times in one witness is a formula of that witness and is
+    not evidence for its pairs; the cap is counted per witness, never over the corpus (stability: the
+    pairs of two witnesses are the same whatever other witnesses the edition holds)."""
     pairs: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     for hits in postings.values():
-        if len(hits) < 2 or len(hits) > max_postings:
+        if len(hits) < 2:
             continue
-        for x in range(len(hits)):
-            pa, ia = hits[x]
-            for y in range(x + 1, len(hits)):
-                pb, ib = hits[y]
-                if passages[pa].siglum == passages[pb].siglum:
-                    continue
-                if pa < pb:
-                    pairs[(pa, pb)].append((ia, ib))
-                else:
-                    pairs[(pb, pa)].append((ib, ia))
+        by_wit: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for hit in hits:
+            by_wit[passages[hit[0]].siglum].append(hit)
+        groups = [g for g in by_wit.values() if len(g) <= max_postings]
+        for gi in range(len(groups)):
+            for gj in range(gi + 1, len(groups)):
+                for pa, ia in groups[gi]:
+                    for pb, ib in groups[gj]:
+                        if pa < pb:
+                            pairs[(pa, pb)].append((ia, ib))
+                        else:
+                            pairs[(pb, pa)].append((ib, ia))
     return pairs
 
 
@@ -183,6 +192,54 @@ def shared_citation(pa: Passage, ta: list[Token], a: tuple[int, int], pb: Passag
     return anchored and all(matter)
 
 
+YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+KEY = re.compile(r"([a-z]+)(\d{4})")
+
+
+def _reference(p: Passage, start: int, end: int) -> tuple[int, int]:
+    """The reference that holds text[start:end]: its bibl, else its sentence."""
+    for a, b in p.bibls:
+        if a <= start and end <= b:
+            return a, b
+    return sentence(p.text, start, end)
+
+
+def _surnames(p: Passage, ref: tuple[int, int], start: int) -> set[str]:
+    """Capitalised words of a reference before the title: its author's name(s) (the shared words
+    may begin with the name: "A. Medvedev, On Stalin")."""
+    lead = re.split(r"[,:(]", p.text[start : ref[1]], maxsplit=1)[0]
+    head = p.text[ref[0] : start] + (" " + lead if len(lead.split()) <= 3 else "")
+    words = re.findall(r"\b[A-Z][\w'’-]{2,}", re.sub(r"['’]s\b", "", head))
+    return {align.normal(w) for w in words} - {"the", "and", "see", "source", "ibid"}
+
+
+def same_work(pa: Passage, a: tuple[int, int], pb: Passage, b: tuple[int, int]) -> bool:
+    """Two references to one work: the same bibliography key where both are keyed, else the same
+    author and year around the shared title words (a key gives its author and year). Similar
+    titles of different works, and an event named in prose, are not shared citations."""
+    ka, kb = pa.work_at(*a), pb.work_at(*b)
+    if ka and kb:
+        return ka == kb
+    sides = []
+    for p, (s, e), key in ((pa, a, ka), (pb, b, kb)):
+        ref = _reference(p, s, e)
+        inside = p.share(p.bibls, s, e) >= MOSTLY or p.kind in ("note", "bibl") or p.share(p.titles, s, e) >= MOSTLY
+        if not inside:
+            return False  # an event or a document named in running prose, not a printed title
+        years = set(YEAR.findall(p.text[ref[0] : ref[1]]))
+        names = _surnames(p, ref, s)
+        found = KEY.match(key) if key else None
+        if found:
+            names, years = names | {found.group(1)}, {found.group(2)}
+        sides.append((years, names, bool(found)))
+    (ya, na, keyed_a), (yb, nb, keyed_b) = sides
+    if ya and yb and not ya & yb:
+        return False
+    if keyed_a or keyed_b:
+        return bool(na & nb)
+    return bool(na & nb) or not (na and nb)
+
+
 def spans(chain_list, k: int) -> list[list[int]]:
     """Each chain as a box [a0, a1, b0, b1]; overlapping boxes merge (a translation reorders words)."""
     boxes = sorted([min(p[0] for p in c), max(p[0] for p in c) + k, min(p[1] for p in c), max(p[1] for p in c) + k, len(c)] for c in chain_list)
@@ -196,19 +253,126 @@ def spans(chain_list, k: int) -> list[list[int]]:
     return merged
 
 
-def regions(pa: Passage, pb: Passage, ta, tb, points, min_seeds=MIN_SEEDS, min_words=MIN_WORDS, min_score=MIN_SCORE, k=K, min_content=MIN_CONTENT) -> list[Match]:
+def rare_words(ops: list[align.Op], ta: list[Token], dfa: dict, dfb: dict) -> int:
+    """Matched content words rare in both witnesses of the pair (document frequency ≤ RARE_DF in
+    each): what tells "had a virtual monopoly on administrative" from "of the Central Committee of
+    the party". Counted in the two witnesses only, so a third never changes the verdict."""
+    words = {t.norm for op in ops if op.tag == "equal" for t in ta[op.a0 : op.a1] if t.norm not in STOP}
+    return sum(1 for w in words if dfa.get(w, 0) <= RARE_DF and dfb.get(w, 0) <= RARE_DF)
+
+
+SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘`(\[]*[A-Z0-9])")
+WIDEN_MAX = 80  # words a side may grow by (a passage without sentence punctuation stays as found)
+
+
+def _quote_open(text: str, lo: int, hi: int) -> int | None:
+    """Where the quotation that is still open at `hi` opened, looking back no further than `lo`."""
+    depth, where, straight = 0, None, None
+    for i in range(hi - 1, lo - 1, -1):
+        c = text[i]
+        if c == "”" or (c in "’'" and (i + 1 >= len(text) or not text[i + 1].isalpha())):
+            depth += 1
+        elif c in "“`" or (c == "‘" and (i == 0 or not text[i - 1].isalnum())):
+            if depth == 0:
+                return i
+            depth -= 1
+        elif c == '"' and straight is None:
+            straight = i
+    if straight is not None and text.count('"', lo, hi) % 2 == 1:
+        return straight
+    return where
+
+
+def _quote_close(text: str, lo: int, hi: int) -> int | None:
+    """The end of the first closing quotation mark in text[lo:hi] (the quotation open at `lo`)."""
+    depth = 0
+    for i in range(lo, hi):
+        c = text[i]
+        if c in "“`" or (c == "‘" and (i == 0 or not text[i - 1].isalnum())):
+            depth += 1
+        elif c in '”"' or (c in "’'" and (i + 1 >= len(text) or not text[i + 1].isalpha())):
+            if depth == 0:
+                return i + 1
+            depth -= 1
+    return None
+
+
+def sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The characters of the whole sentence(s) around text[start:end]: what a reading of a whole
+    quotation or retelling spans (the words that frame a quotation are variants of it)."""
+    while start < end and not text[start].isalnum():
+        start += 1  # the word's own opening quotation mark is looked at below
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    lo, hi = 0, len(text)
+    for m in SENTENCE_END.finditer(text):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end - 1:
+            hi = m.start() + len(m.group().rstrip())
+            break
+    return lo, hi
+
+
+def widen(p: Passage, toks: list[Token], i: int, j: int) -> tuple[int, int]:
+    """Token range [i, j) grown to the whole sentence or quotation it lies in."""
+    if p.kind == "table" or j <= i:
+        return i, j
+    lo, hi = sentence(p.text, toks[i].start, toks[j - 1].end)
+    i2, j2 = i, j
+    while i2 > 0 and toks[i2 - 1].start >= lo and i - i2 < WIDEN_MAX:
+        i2 -= 1
+    while j2 < len(toks) and toks[j2].end <= hi and j2 - j < WIDEN_MAX:
+        j2 += 1
+    return i2, j2
+
+
+def whole(pa: Passage, pb: Passage, ta, tb, a0: int, a1: int, b0: int, b1: int) -> tuple[int, int, int, int]:
+    """Both readings grown to their whole sentences: one entry per quotation, with every difference
+    inside it (the words a quoting witness leaves out or frames the quotation with included)."""
+    return widen(pa, ta, a0, a1) + widen(pb, tb, b0, b1)
+
+
+def _trimmed(ops: list[align.Op]) -> list[align.Op]:
+    """The ops from the first run of two or more equal words on: what lies before it (one side's
+    words only, a stray word matched beyond them, a table's cells against prose) is not shared."""
+    for i, op in enumerate(ops):
+        if op.tag == "equal" and op.a1 - op.a0 >= 2:
+            return ops[i:]
+    return []
+
+
+def merged(found: list[Match]) -> list[Match]:
+    """Matches of one passage pair whose ranges overlap (or touch) on both sides become one."""
+    out: list[Match] = []
+    for m in sorted(found, key=lambda m: (m.a.id, m.b.id, m.a0, m.b0)):
+        last = out[-1] if out else None
+        if last and last.a.id == m.a.id and last.b.id == m.b.id and m.a0 <= last.a1 and m.b0 <= last.b1 and m.b1 >= last.b0:
+            out[-1] = Match(m.a, m.b, last.a0, max(last.a1, m.a1), min(last.b0, m.b0), max(last.b1, m.b1), last.matched + m.matched, max(last.score, m.score), last.shared_citation and m.shared_citation)
+        else:
+            out.append(m)
+    return out
+
+
+def regions(pa: Passage, pb: Passage, ta, tb, points, min_seeds=MIN_SEEDS, min_words=MIN_WORDS, min_score=MIN_SCORE, k=K, min_content=MIN_CONTENT, df=None) -> list[Match]:
     out = []
     for a0, a1, b0, b1, count in spans(chains(points, k), k):
         if count < min_seeds:
             continue
         a0, a1, b0, b1 = extend(ta, tb, a0, a1, b0, b1)
         shared = shared_citation(pa, ta, (a0, a1), pb, tb, (b0, b1))
+        if shared and not same_work(pa, (ta[a0].start, ta[a1 - 1].end), pb, (tb[b0].start, tb[b1 - 1].end)):
+            continue  # similar titles of two works (or an event's name): neither citation nor reuse
         ops = align.align([t.norm for t in ta[a0:a1]], [t.norm for t in tb[b0:b1]])
         matched = matched_words(ops, ta[a0:a1], tb[b0:b1])
         if content_words(ops, ta[a0:a1]) < min_content:
             continue  # "those who had been expelled from the party": a common phrase, not reuse
         score = matched / max(1, min(a1 - a0, b1 - b0))
+        if df is not None and matched < SHORT and rare_words(ops, ta[a0:a1], df.get(pa.siglum, {}), df.get(pb.siglum, {})) < RARE_WORDS:
+            continue
         if matched >= min_words and score >= min_score:
+            if not shared:
+                a0, a1, b0, b1 = whole(pa, pb, ta, tb, a0, a1, b0, b1)
             out.append(Match(pa, pb, a0, a1, b0, b1, matched, round(min(score, 1.0), 3), shared))
     return out
 
@@ -227,9 +391,11 @@ def detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Ma
 def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Match]:
     k = options.get("k", K)
     cap = options.get("max_postings", MAX_POSTINGS)
-    pairs = seeds(passages, index(tokenised(passages), k, cap, [p.siglum for p in passages]), cap)
+    words = options.get("words") or tokenised(passages)
+    pairs = seeds(passages, index(words, k, cap, [p.siglum for p in passages]), cap)
     found: list[Match] = []
     toks: dict[int, list[Token]] = {}
+    df = frequencies(passages, words)
     min_seeds = options.get("min_seeds", MIN_SEEDS)
     for (x, y), points in pairs.items():
         if len(points) < min_seeds or not any(box[4] >= min_seeds for box in spans(chains(points, k), k)):
@@ -241,8 +407,18 @@ def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[M
         if (dates.get(py.siglum, ""), py.siglum) < (dates.get(px.siglum, ""), px.siglum):
             x, y, px, py = y, x, py, px
             points = [(b, a) for a, b in points]
-        found += regions(px, py, toks[x], toks[y], points, min_seeds, options.get("min_words", MIN_WORDS), options.get("min_score", MIN_SCORE), k)
-    return sorted(found, key=lambda m: (m.a.siglum, m.b.siglum, m.a.id, m.b.id, m.a0))
+        found += regions(px, py, toks[x], toks[y], points, min_seeds, options.get("min_words", MIN_WORDS), options.get("min_score", MIN_SCORE), k, df=df)
+    return sorted(merged(found), key=lambda m: (m.a.siglum, m.b.siglum, m.a.id, m.b.id, m.a0))
+
+
+def frequencies(passages: list[Passage], words: list[list[str]]) -> dict[str, dict[str, int]]:
+    """Siglum → word → the number of its passages holding the word (document frequency)."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for p, norms in zip(passages, words):
+        counts = out[p.siglum]
+        for w in set(norms):
+            counts[w] += 1
+    return out
 
 
 def locus_id(a: Passage, b: Passage, reading_a: str) -> str:
@@ -262,12 +438,42 @@ def loci(matches: list[Match]) -> list[Locus]:
         kind = "shared-citation" if m.shared_citation else "quotation" if m.a.siglum in m.b.cites else "reuse"
         ra = reading(m.a, ta[m.a0].start, ta[m.a1 - 1].end, "source")
         rb = reading(m.b, tb[m.b0].start, tb[m.b1 - 1].end, "target")
+        relation = "" if m.shared_citation else relation_of(kind, m.a, ra, m.b, rb, m.score)
         ident = locus_id(m.a, m.b, ra.text)
         if ident in seen:  # the same words twice in one passage pair: the offset tells them apart
             ident = f"{ident}.{ra.start}"
         seen.add(ident)
-        out.append(Locus(ident, kind, (ra, rb), score=m.score, extra={"matched": m.matched}))
+        out.append(Locus(ident, kind, (ra, rb), score=m.score, extra={"matched": m.matched}, relation=relation))
     return out
+
+
+QUOTE_MARKS = "\"“”‘’`'"
+
+
+def quoted(p: Passage, start: int, end: int, text: str = "") -> bool:
+    """Do the words p.text[start:end] stand inside a quotation (a quote element, quotation marks
+    open at their middle)?"""
+    if p.kind == "quote" or any(".q" in ident and a <= start and end <= b for ident, a, b in p.spans):
+        return True
+    mid = (start + end) // 2
+    return _quote_open(p.text, 0, mid) is not None
+
+
+def relation_of(kind: str, a: Passage, ra: Reading, b: Passage, rb: Reading, score: float, retold: bool = False) -> str:
+    """How the later witness takes the words (app/@subtype): quotation (marked, of the earlier
+    witness), intermediary (a document quoted through the earlier witness, which it cites),
+    common-source / other-translation (both quote one document, in the same or another
+    translation), paraphrase (unmarked, words or facts retold), summary (much shorter retelling)."""
+    qa, qb = quoted(a, ra.start, ra.end, ra.text), quoted(b, rb.start, rb.end, rb.text)
+    if kind == "quotation":
+        return "intermediary" if qa else "quotation"
+    if qa and qb:
+        return "common-source" if score >= 0.9 and not retold else "other-translation"
+    if qb and not retold:
+        return "quotation"
+    if retold and len(rb.text) < 0.5 * len(ra.text):
+        return "summary"
+    return "paraphrase"
 
 
 def reading(p: Passage, start: int, end: int, role: str) -> Reading:

@@ -8,6 +8,8 @@ from typing import NamedTuple
 # Locus types of tei/apparatus.xml (app/@type).
 # shared-citation: two witnesses cite the same work (bibliographic matter shared, not text reused).
 TYPES = ("quotation", "reuse", "claim", "citation", "shared-citation")
+# Relations of a reuse or quotation entry (app/@subtype): how the later witness takes the words.
+RELATIONS = ("quotation", "paraphrase", "summary", "common-source", "other-translation", "intermediary")
 # Editors' decisions (app/@ana): machine entries start unreviewed.
 DECISIONS = ("unreviewed", "confirmed", "rejected")
 # Citation verdicts (app/@ana on type="citation").
@@ -21,7 +23,8 @@ class Passage:
     """One block of a witness (p, note, quote, table) with the text the apparatus reads.
 
     `text` is whitespace-collapsed; notes inside the block are passages of their own and are
-    left out; `sic`, not `corr`, is read. Offsets of pointers are offsets into `text`.
+    left out; in choice the `corr` is read (a sic alone, the witness's own slip, as printed);
+    every block boundary (a paragraph inside a quotation) is a space. Offsets of pointers are offsets into `text`.
     """
 
     siglum: str
@@ -36,6 +39,14 @@ class Passage:
     cites: frozenset[str] = frozenset()  # sigla this passage (or its citation) names
     bibls: tuple[tuple[int, int], ...] = ()  # (start, end) of the text inside bibl or title elements
     titles: tuple[tuple[int, int], ...] = ()  # (start, end) of the text inside title or italics (printed titles)
+    works: tuple[tuple[str, int, int], ...] = ()  # (bib key, start, end) of each bibl/@corresp="bib:key"
+
+    def work_at(self, start: int, end: int) -> str | None:
+        """The bibliography key of the reference that holds text[start:end] (mostly), if marked."""
+        for key, a, b in self.works:
+            if max(0, min(end, b) - max(start, a)) >= 0.5 * max(1, end - start):
+                return key
+        return None
 
     def share(self, ranges: tuple[tuple[int, int], ...], start: int, end: int) -> float:
         """The share of text[start:end] that lies inside `ranges` (self.bibls or self.titles)."""
@@ -92,6 +103,7 @@ class Locus:
     line: int = 0  # line in tei/apparatus.xml
     extra: dict = field(default_factory=dict, hash=False, compare=False)
     findings: tuple[str, ...] = ()  # the detector's notes (where the words were found, cell differences); rewritten by each run
+    relation: str = ""  # one of RELATIONS (app/@subtype), for quotation and reuse entries
 
     @property
     def sigla(self) -> tuple[str, ...]:

@@ -11,8 +11,13 @@ from build_scripts.apparatus.model import Passage
 from build_scripts.tei.teixml import NS, XML_ID, local
 
 BLOCKS = frozenset({"p", "note", "quote", "table", "ab", "lg", "bibl"})
-SKIP = frozenset({"teiHeader", "corr", "reg", "expan", "supplied", "fw", "figDesc", "divGen"})
-SPACE = frozenset({"lb", "cell", "row", "item", "head", "l", "bibl", "cit", "list"})  # word boundaries
+# Elements whose words the apparatus does not read. In choice/sic/corr (a transcription error) the
+# corrected reading is read, as readers see it; a sic alone (the witness's own slip) is read as printed.
+SKIP = frozenset({"teiHeader", "reg", "expan", "supplied", "fw", "figDesc", "divGen"})
+# Word boundaries: a space on each side (a paragraph inside a block quotation is not glued to the next).
+SPACE = frozenset({"lb", "cell", "row", "item", "head", "l", "bibl", "cit", "list", "label", "trailer",
+                   "div", "floatingText", "sp", "speaker", "byline", "dateline", "signed", "salute",
+                   "opener", "closer", "epigraph", "argument"}) | BLOCKS
 BIBLIOGRAPHIC = frozenset({"bibl", "title"})  # elements whose words are bibliographic matter, not prose
 
 
@@ -34,7 +39,7 @@ class _Builder:
     def build(self, siglum: str, file: str, cites: frozenset[str]) -> Passage:
         out: list[str] = []
         size, space = 0, True  # `space`: the last char written is a space (or nothing yet)
-        breaks, opened, spans = [], {}, []
+        breaks, opened, spans, works = [], {}, [], []
         ranges: dict[str, list[tuple[int, int]]] = {"bibl": [], "title": []}
         depth, start = {"bibl": 0, "title": 0}, {"bibl": 0, "title": 0}
         for piece in self.pieces:
@@ -55,6 +60,10 @@ class _Builder:
                 opened[piece[1]] = size
             elif piece[0] == "close":
                 spans.append((piece[1], opened.pop(piece[1]), size))
+            elif piece[0] == "work+":
+                opened["work:" + piece[1]] = size
+            elif piece[0] == "work-":
+                works.append((piece[1], opened.pop("work:" + piece[1]), size))
             elif piece[0] in ranges:  # ("bibl" | "title", +1 on opening, -1 on closing)
                 kind = piece[0]
                 depth[kind] += piece[1]
@@ -68,6 +77,9 @@ class _Builder:
         clip = len(text)
         if local(self.el) in BIBLIOGRAPHIC:
             ranges["bibl"] = [(0, clip)]
+        own = self.el.get("corresp") or ""
+        if local(self.el) == "bibl" and own.startswith("bib:") and len(own) > 4:
+            works.append((own[4:].split()[0], 0, clip))
 
         def clipped(kind: str) -> tuple[tuple[int, int], ...]:
             return tuple((min(a, clip), min(b, clip)) for a, b in ranges[kind] if min(a, clip) < min(b, clip))
@@ -77,6 +89,7 @@ class _Builder:
             tuple((min(o, clip), n) for o, n in breaks),
             tuple((i, min(a, clip), min(b, clip)) for i, a, b in spans), cites,
             clipped("bibl"), clipped("title"),
+            tuple((k, min(a, clip), min(b, clip)) for k, a, b in works),
         )
 
 
@@ -93,7 +106,10 @@ def witness_passages(doc: etree._ElementTree, file: str, cite_map: dict[str, str
 
     def walk(el: etree._Element, current: _Builder | None) -> None:
         name = local(el)
-        if not isinstance(el.tag, str) or name in SKIP:
+        parent = el.getparent()
+        if name == "sic" and parent is not None and local(parent) == "choice":
+            pass  # a transcription error: its corr is read
+        elif not isinstance(el.tag, str) or name in SKIP:
             pass
         elif name == "pb":
             state["page"] = el.get("n") or state["page"]
@@ -114,8 +130,12 @@ def witness_passages(doc: etree._ElementTree, file: str, cite_map: dict[str, str
         else:
             ident = el.get(XML_ID) if current is not None else None
             marks = [] if current is None else ["bibl"] * (name in BIBLIOGRAPHIC) + ["title"] * _titled(el)
+            work = (el.get("corresp") or "") if name == "bibl" and current is not None else ""
+            work = work[4:].split()[0] if work.startswith("bib:") and len(work) > 4 else ""
             if ident:
                 current.add(("open", ident))
+            if work:
+                current.add(("work+", work))
             for mark in marks:
                 current.add((mark, 1))
             if name in SPACE and current is not None:
@@ -125,6 +145,8 @@ def witness_passages(doc: etree._ElementTree, file: str, cite_map: dict[str, str
                 current.add(" ")
             for mark in marks:
                 current.add((mark, -1))
+            if work:
+                current.add(("work-", work))
             if ident:
                 current.add(("close", ident))
         if el.tail and current is not None:

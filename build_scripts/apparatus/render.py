@@ -1,20 +1,31 @@
-"""tei/apparatus.xml + witnesses → Markdown pages for the site (relative to docs/edition/), tooltip
-marks and "quotes / quoted by" lists. Witness text is always HTML-escaped: it never becomes markup."""
+"""tei/apparatus.xml + witnesses → the reader's apparatus on the site (paths relative to docs/edition/):
+a page per locus, the index with its filters, the in-place comparison of each ⇄ mark (one script of
+data per witness, read by assets/apparatus/compare.js), and the overview of each witness's relations.
+Witness text is always HTML-escaped: it never becomes markup. The data come through the model
+(Locus, Reading, Corpus), so whatever the detector or the editors record flows through."""
 from __future__ import annotations
 
 import functools
-import html
-from collections import defaultdict
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from build_scripts.project import witnesses as manifest
-from build_scripts.apparatus import align, edition, export, store
+from build_scripts.apparatus import edition, export, store, view
 from build_scripts.apparatus.model import Locus
+from build_scripts.apparatus.view import esc
 
 INDEX = "apparatus/index.md"
 ASSETS = "../../assets/apparatus/"  # from docs/edition/apparatus/ to docs/assets/apparatus/
 PAIRED = ("quotation", "reuse", "citation", "shared-citation")  # types shown as two readings side by side
 ORDER = ("claim", "citation", "quotation", "reuse", "shared-citation")  # rows of the index page, by type
+NO_SEARCH = "---\nsource: tei/apparatus.xml\nsearch:\n  exclude: true\n---\n\n"  # Material: keep a page out of the search index
+WIDE = "---\nsource: tei/apparatus.xml\nsearch:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---\n\n"  # the parallel view: both sidebars off
+MD_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 
 
 def _stamp(paths: list[Path]) -> tuple:
@@ -48,6 +59,22 @@ def _read_loci(path: Path, stamp: tuple) -> list:
     return [locus for locus in loci if locus.decision != "rejected"]
 
 
+@functools.lru_cache(maxsize=1)
+def short_titles() -> dict[str, str]:
+    wits, _ = manifest.load()
+    return {w.siglum: w.facts.get("short") or w.fact("title") or w.siglum for w in wits}
+
+
+def author(siglum: str) -> str:
+    """"Getty", "Stalin Society": the short title up to its first comma."""
+    return short_titles().get(siglum, siglum).split(",")[0]
+
+
+def md(text: str) -> str:
+    """Plain text → Markdown that renders exactly this text (for headings)."""
+    return MD_SYNTAX.sub(r"\\\1", " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;"))
+
+
 def stem(file: str) -> str:
     return Path(file).stem
 
@@ -57,13 +84,22 @@ def href(file: str, passage: str, depth: int, locate=None, corpus=None) -> str:
     site's `locate(file, id)` (→ "getty/G.c6.md" or None) the link goes to the page that holds the id,
     else to the page that holds the passage around it, else to the witness's first page."""
     up = "../" * depth
+    found = src(file, passage, locate, corpus)
+    if found is None:
+        return up + f"{stem(file)}/" + (f"#{passage}" if locate is None else "")
+    page, anchor = found
+    return up + page.removesuffix(".md").removesuffix("index") + ("/" if not page.endswith("index.md") else "") + f"#{anchor}"
+
+
+def src(file: str, passage: str, locate=None, corpus=None) -> tuple[str, str] | None:
+    """(page relative to docs/edition/, anchor) of a passage on the site, or None."""
     if locate is None:
-        return up + f"{stem(file)}/#{passage}"
+        return None
     for ident in (passage, _container(passage, corpus)):
         page = locate(file, ident) if ident else None
         if page:
-            return up + page.removesuffix(".md").removesuffix("index") + ("/" if not page.endswith("index.md") else "") + f"#{_fragment(ident, corpus)}"
-    return up + f"{stem(file)}/"
+            return page, _fragment(ident, corpus)
+    return None
 
 
 def _fragment(ident: str, corpus) -> str:
@@ -81,82 +117,235 @@ def page_name(locus: Locus) -> str:
     return f"apparatus/{locus.id}.md"
 
 
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+def pair_name(a: str, b: str) -> str:
+    """The parallel view of witness a (left) and b (right), relative to docs/edition/."""
+    return f"apparatus/compare-{a}-{b}.md"
 
 
-def highlighted(locus: Locus, corpus) -> tuple[str, str]:
-    """The first two readings as HTML, words that differ wrapped in <mark>."""
-    a, b = locus.readings[0], locus.readings[1]
-    ta, tb = align.tokens(a.text), align.tokens(b.text)
-    ops = align.align([t.norm for t in ta], [t.norm for t in tb])
-    diff_a, diff_b = set(), set()
-    for op in ops:
-        if op.tag != "equal":
-            diff_a.update(range(op.a0, op.a1))
-            diff_b.update(range(op.b0, op.b1))
+@dataclass
+class Reader:
+    """Everything the reader-facing pages need: the corpus, the loci shown, and where the site puts
+    each id (`locate(file, id)` → "getty/G.c6.md"), the title of that page (`chapter`), and which
+    witnesses are published in full (others show only the words of their readings)."""
+    corpus: object
+    loci: list[Locus]
+    locate: Callable | None = None
+    chapter: Callable | None = None
+    full: frozenset[str] | None = None
+    _sides: dict = field(default_factory=dict)
 
-    def paint(text, toks, marked):
-        out, pos = [], 0
-        for i, t in enumerate(toks):
-            out.append(_esc(text[pos : t.start]))
-            word = _esc(text[t.start : t.end])
-            out.append(f"<mark>{word}</mark>" if i in marked else word)
-            pos = t.end
-        out.append(_esc(text[pos:]))
-        return "".join(out)
+    def side(self, reading) -> view.Side:
+        key = (reading.passage, reading.start, reading.end, reading.text)
+        if key not in self._sides:
+            self._sides[key] = view.side(reading, self.corpus)
+        return self._sides[key]
 
-    return paint(a.text, ta, diff_a), paint(b.text, tb, diff_b)
+    def is_full(self, siglum: str) -> bool:
+        return self.full is None or siglum in self.full
+
+    def where(self, reading, link_depth: int | None = None) -> str:
+        """"Chapter 7 … · p. 178?" as HTML, with a link into the text when link_depth is given."""
+        s = self.side(reading)
+        parts = []
+        found = src(reading.file, reading.passage, self.locate, self.corpus)
+        if found and self.chapter:
+            title = self.chapter(reading.file, found[0])
+            if title:
+                parts.append(esc(title))
+        page = view.page_of(s, self.corpus)
+        if page:
+            parts.append(f'<span class="ap-page" title="{"page number inferred" if page.endswith("?") else "printed page"}">'
+                         f"{esc(page)}</span>")
+        if link_depth is not None:
+            parts.append(f'<a href="{href(reading.file, reading.passage, link_depth, self.locate, self.corpus)}">'
+                         f"read in the text</a>")
+        return " · ".join(parts)
+
+    def text_src(self, reading) -> str | None:
+        """docs-relative source of a reading's place ("edition/getty/G.c7.md#G.c7.d1.p21")."""
+        found = src(reading.file, reading.passage, self.locate, self.corpus)
+        return f"edition/{found[0]}#{found[1]}" if found else None
+
+    def position(self, reading) -> float:
+        """Where a reading falls in its witness, 0 (start) to 1 (end)."""
+        order = _order(self.corpus)
+        s = self.side(reading)
+        if s.passage is None:
+            return 0.0
+        index, total = order.get(s.passage.id, (0, 1))
+        return (index + s.start / max(1, len(s.passage.text))) / max(1, total)
 
 
-def locus_page(locus: Locus, corpus, locate=None) -> str:
-    lines = [f"# {_esc(locus.type.capitalize())}: {' / '.join(r.siglum for r in locus.readings)}", ""]
-    if locus.question:
-        lines += [f'<p class="apparatus-question"><em>{_esc(locus.question)}</em></p>', ""]
-    lines += [f"Locus `{locus.id}` · decision: {locus.decision}" + (f" · verdict: {locus.verdict}" if locus.verdict else "") + (f" · score {locus.score:.2f}" if locus.score is not None else ""), ""]
-    cells = []
-    if locus.type in PAIRED and len(locus.readings) >= 2:
-        pair = highlighted(locus, corpus)
-        cells = list(zip(locus.readings, pair))
+_ORDERS: dict[int, tuple[object, dict]] = {}
+
+
+def _order(corpus) -> dict[str, tuple[int, int]]:
+    """passage id → (index in its witness, number of passages of the witness)."""
+    cached = _ORDERS.get(id(corpus))
+    if cached is not None and cached[0] is corpus:
+        return cached[1]
+    out, by_siglum = {}, defaultdict(list)
+    for p in getattr(corpus, "passages", []):
+        by_siglum[p.siglum].append(p)
+    for passages in by_siglum.values():
+        for i, p in enumerate(passages):
+            out[p.id] = (i, len(passages))
+    _ORDERS.clear()
+    _ORDERS[id(corpus)] = (corpus, out)
+    return out
+
+
+def heading(locus: Locus, reader: Reader) -> str:
+    """The title of a locus page in the reader's words."""
+    rs = locus.readings
+    if locus.type == "claim":
+        return locus.question or "Claim: " + ", ".join(author(s) for s in dict.fromkeys(locus.sigla))
+    if len(rs) < 2:
+        return view.TYPE_LABEL.get(locus.type, locus.type)
+    a, b = rs[0], rs[1]
+    if locus.type == "citation":
+        page = view.page_of(reader.side(a), reader.corpus)
+        return f"{author(b.siglum)} cites {author(a.siglum)}" + (f", {page}" if page else "")
+    if locus.type == "quotation":
+        return f"{author(b.siglum)} quotes {author(a.siglum)}"
+    if locus.type == "reuse":
+        return f"{author(a.siglum)} and {author(b.siglum)}: a shared passage"
+    return f"{author(a.siglum)} and {author(b.siglum)} cite the same work"
+
+
+def witness_label(siglum: str) -> str:
+    return f'<span class="sig">{esc(siglum)}</span> {esc(short_titles().get(siglum, siglum))}'
+
+
+def figures(text_html: str) -> str:
+    """Figures and years in an escaped claim reading, emphasised."""
+    return re.sub(r"(?<![\w&#])(\d[\d,.]*\d|\d)(?![\w;])", r"<strong>\1</strong>", text_html)
+
+
+def locus_page(locus: Locus, corpus, locate=None, reader: Reader | None = None) -> str:
+    reader = reader or Reader(corpus, [locus], locate)
+    rs = locus.readings
+    lines = [f"# {md(heading(locus, reader))}", ""]
+    facts = [("Type", view.TYPE_LABEL.get(locus.type, locus.type))]
+    paired = locus.type in PAIRED and len(rs) >= 2
+    vs = view.variants(locus) if paired else []
+    if locus.verdict:
+        facts.append(("Verdict", view.verdict(locus, vs)))
+    facts.append(("Decision", view.DECISION_LABEL.get(locus.decision, locus.decision)))
+    lines += ['<dl class="ap-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>", ""]
+    if locus.type == "claim":
+        lines += claim_table(locus, reader)
+    elif paired:
+        lines += pair_block(locus, reader, vs)
     else:
-        cells = [(r, _esc(r.text)) for r in locus.readings]
-    lines.append('<table class="apparatus-compare"><tr>' + "".join(f'<th><a href="{href(r.file, r.passage, 2, locate, corpus)}">{_esc(r.siglum)} · {_esc(r.passage)}</a></th>' for r, _ in cells) + "</tr>")
-    lines.append("<tr>" + "".join(f"<td>{text}</td>" for _, text in cells) + "</tr></table>")
-    lines.append("")
-    for finding in locus.findings:
-        lines += [f'<p class="apparatus-finding">{_esc(finding)}</p>', ""]
-    for note in locus.notes:
-        lines += [f'<p class="apparatus-note">{_esc(note)}</p>', ""]
-    if locus.type in PAIRED:
-        vs = export.variants_of(locus, corpus)
-        if vs:
-            a, b = locus.readings[0].siglum, locus.readings[1].siglum
-            rows = "".join(f"<tr><td>{v['kind']}</td><td>{_cell(v['a'])}</td><td>{_cell(v['b'])}</td></tr>" for v in vs)
-            lines += [f'<table class="apparatus-variants"><tr><th>variant</th><th>{_esc(a)}</th><th>{_esc(b)}</th></tr>{rows}</table>', ""]
+        lines += [_reading_section(r, esc(r.text), reader) for r in rs] + [""]
+    if locus.findings:
+        lines += ["## What the program found", ""]
+        lines += [f'<p class="ap-finding">{esc(f)}</p>' for f in locus.findings] + [""]
+    if locus.notes:
+        lines += ["## Editorial note", ""]
+        lines += [f'<p class="ap-note">{esc(n)}</p>' for n in locus.notes] + [""]
+    pairs = list(dict.fromkeys((a.siglum, b.siglum) for a in rs for b in rs if a.siglum != b.siglum))
+    if pairs:
+        links = " · ".join(f'<a href="../compare-{esc(x)}-{esc(y)}/#r-{esc(locus.id)}">{esc(author(x))} | {esc(author(y))}</a>'
+                           for x, y in pairs[:6])
+        lines += [f'<p class="ap-parallel">Open in parallel at this place: {links}</p>', ""]
+    machine = [f"locus {locus.id}", f"entry by {locus.resp.lstrip('#')}"]
+    if locus.score is not None:
+        machine.append(f"share of matched words {locus.score:.2f}")
+    lines += [f'<details class="ap-machine"><summary>For editors</summary><p>{esc(" · ".join(machine))} '
+              f"(tei/apparatus.xml, line {locus.line})</p></details>", ""]
     return "\n".join(lines)
 
 
+def _reading_section(r, body: str, reader: Reader) -> str:
+    return (f'<section class="ap-reading"><h2>{witness_label(r.siglum)}</h2>'
+            f'<p class="ap-where">{reader.where(r, 2)}</p><blockquote class="ap-text">{body}</blockquote></section>')
+
+
+def pair_block(locus: Locus, reader: Reader, vs: list[dict]) -> list[str]:
+    a, b = locus.readings[0], locus.readings[1]
+    sa, sb = reader.side(a), reader.side(b)
+    out = []
+    if view.is_table(sa) and view.is_table(sb):
+        table = view.compared_table(reader.corpus, a, b)
+        if table:
+            out += ["## The tables, row by row", "", table, ""]
+            out += ['<div class="ap-readings">' + _reading_section(a, esc(a.text), reader)
+                    + _reading_section(b, esc(b.text), reader) + "</div>", ""]
+            return out + _variants_block(vs, b.siglum)
+    pa, pb = view.painted_pair(a.text, b.text)
+    out += ['<div class="ap-readings">' + _reading_section(a, pa, reader) + _reading_section(b, pb, reader) + "</div>", ""]
+    return out + _variants_block(vs, b.siglum, view.sic_added(a.text, b.text))
+
+
+def _variants_block(vs: list[dict], siglum: str, sic: list[str] = ()) -> list[str]:
+    if not vs and not sic:
+        return ['<p class="ap-none">No difference in the words (case and punctuation aside).</p>', ""]
+    order = ("substantive", "omission", "addition", "accidental")
+    items = [f'<li class="v-{v["kind"]}">{view.notation(v, siglum)} <span class="kind">({v["kind"]})</span></li>'
+             for k in order for v in vs if v["kind"] == k]
+    items += [f'<li class="v-addition"><em>add.</em> <span class="rdg">{esc(s)}</span> <span class="sig">{esc(siglum)}</span> '
+              f'<span class="kind">(addition by the quoting witness)</span></li>' for s in sic]
+    return ["## Variants", "", f'<ul class="ap-variants">{"".join(items)}</ul>', ""]
+
+
+def claim_table(locus: Locus, reader: Reader) -> list[str]:
+    rows = []
+    for r in locus.readings:
+        rows.append(f'<tr><th scope="row">{witness_label(r.siglum)}</th><td>{figures(esc(r.text))}</td>'
+                    f'<td class="ap-where">{reader.where(r, 2)}</td></tr>')
+    return ["## What each witness says", "",
+            '<div class="ap-table-wrap"><table class="ap-claim"><thead><tr><th scope="col">Witness</th>'
+            '<th scope="col">What it says</th><th scope="col">Where</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table></div>", ""]
+
+
 def _cell(text: str) -> str:
-    return _esc(text) or "—"
+    return esc(text) or "—"
 
 
 def index_page(loci: list[Locus], corpus=None) -> str:
-    """The table of every locus; each row says whether its locus has a substantive variant (claims and
-    citation checks count as substantive), for the "substantive only" filter of filter.js."""
-    lines = ["# Apparatus", "",
-             "Every locus of tei/apparatus.xml: first the claims (where the witnesses answer the same question "
+    """The table of every locus with labelled filters (type, witness involved, decision, substantive
+    only); each row says whether its locus has a substantive variant (claims and citation checks
+    count as substantive). Kept out of the search index: the loci are found one by one."""
+    rows = sorted(loci, key=lambda x: ORDER.index(x.type) if x.type in ORDER else len(ORDER))  # stable
+    types = Counter(l.type for l in rows)
+    wits = Counter(s for l in rows for s in set(l.sigla))
+    decisions = Counter(l.decision for l in rows)
+
+    def select(name: str, label: str, any_: str, counts: Counter, names=None) -> str:
+        opts = f'<option value="">{esc(any_)} ({sum(counts.values()) if name != "witness" else len(rows)})</option>'
+        keys = [k for k in (ORDER if name == "type" else sorted(counts)) if k in counts]
+        opts += "".join(f'<option value="{esc(k)}">{esc(names(k) if names else k)} ({counts[k]})</option>' for k in keys)
+        return f'<label>{esc(label)} <select name="{name}">{opts}</select></label>'
+
+    name = lambda s: f"{s} · {short_titles().get(s, s)}"  # noqa: E731
+    form = ('<form id="apparatus-filter" class="ap-filter" aria-label="Filter the apparatus">'
+            + select("type", "Type", "any type", types, lambda t: view.TYPE_LABEL.get(t, t).lower())
+            + select("witness", "Involving", "any witness", wits, name)
+            + select("witness2", "and", "any witness", wits, name)
+            + select("decision", "Decision", "any decision", decisions)
+            + '<label><input type="checkbox" name="substantive"> substantive only</label>'
+            + f'<p id="apparatus-count" role="status">{len(rows)} of {len(rows)} loci shown</p></form>')
+    lines = [NO_SEARCH + "# Apparatus", "",
+             "Every locus of the apparatus: first the claims (where the witnesses answer the same question "
              "differently), then the citations one witness makes of another's pages, then quotations and reuse, "
              "and last the shared citations (two witnesses cite the same work: a shared title, not shared text). "
-             "Filter by type, by pair of witnesses, or to substantive variants only; "
-             "[How to read the apparatus](../../about/apparatus.md) explains the types, variants and verdicts.", "",
-             f'<div id="apparatus-filter"></div><script src="{ASSETS}filter.js"></script>', "",
-             '<table id="apparatus-index"><tr><th>locus</th><th>type</th><th>witnesses</th><th>decision</th></tr>']
-    for l in sorted(loci, key=lambda x: ORDER.index(x.type) if x.type in ORDER else len(ORDER)):  # stable: file order within a type
-        pair = "-".join(sorted({r.siglum for r in l.readings}))
-        lines.append(f'<tr data-type="{_esc(l.type)}" data-pair="{_esc(pair)}" data-substantive="{int(_substantive(l, corpus))}">'
-                     f'<td><a href="{_esc(l.id)}/">{_esc(l.question or l.readings[0].text[:80] if l.readings else l.id)}</a></td>'
-                     f"<td>{_esc(l.type + (f' ({l.verdict})' if l.verdict else ''))}</td><td>{_esc(pair)}</td><td>{_esc(l.decision)}</td></tr>")
-    lines.append("</table>")
+             "[How to read the apparatus](../../about/apparatus.md) explains the types, variants and verdicts; "
+             "each witness's page shows where its relations to the others fall.", "",
+             form, "", f'<script src="{ASSETS}filter.js"></script>', "",
+             '<div class="ap-table-wrap"><table id="apparatus-index" class="ap-index"><thead><tr><th scope="col">Locus</th>'
+             '<th scope="col">Type</th><th scope="col">Witnesses</th><th scope="col">Decision</th></tr></thead><tbody>']
+    for l in rows:
+        sig = list(dict.fromkeys(l.sigla))
+        label = l.question or (l.readings[0].text[:90] + ("…" if len(l.readings[0].text) > 90 else "") if l.readings else l.id)
+        kind = view.TYPE_LABEL.get(l.type, l.type).lower() + (f" ({l.verdict})" if l.verdict else "")
+        lines.append(f'<tr data-type="{esc(l.type)}" data-wits="{esc(" ".join(sig))}" data-decision="{esc(l.decision)}" '
+                     f'data-substantive="{int(_substantive(l, corpus))}">'
+                     f'<td><a href="{esc(l.id)}/">{esc(label)}</a></td><td>{esc(kind)}</td>'
+                     f'<td>{esc(" · ".join(sig))}</td><td>{esc(l.decision)}</td></tr>')
+    lines.append("</tbody></table></div>")
     return "\n".join(lines) + "\n"
 
 
@@ -166,27 +355,160 @@ def _substantive(locus: Locus, corpus) -> bool:
     return export.substantive(locus, corpus)
 
 
-def pages(tei_dir: Path | None = None, locate=None) -> dict[str, str]:
-    """Extra Markdown pages, paths relative to docs/edition/. `locate(file, id)`, when the site passes
-    it, names the page of the site that holds an id (see `href`)."""
+def reader(tei_dir: Path | None = None, locate=None, chapter=None, full=None) -> Reader:
     corpus, loci = _load(tei_dir)
-    out = {INDEX: index_page(loci, corpus)}
-    for l in loci:
-        out[page_name(l)] = locus_page(l, corpus, locate)
+    return Reader(corpus, loci, locate, chapter, frozenset(full) if full is not None else None)
+
+
+def pages(tei_dir: Path | None = None, locate=None, chapter=None, full=None, rd: Reader | None = None) -> dict[str, str]:
+    """Extra pages, paths relative to docs/edition/: the index, a page per locus, and a script of
+    in-place comparisons per witness (apparatus/pop-<siglum>.js). `locate(file, id)`, when the site
+    passes it, names the page of the site that holds an id (see `href`); `chapter(file, page)` its title."""
+    rd = rd or reader(tei_dir, locate, chapter, full)
+    out = {INDEX: index_page(rd.loci, rd.corpus)}
+    for l in rd.loci:
+        out[page_name(l)] = locus_page(l, rd.corpus, rd.locate, rd)
+    for siglum in sorted({s for l in rd.loci for s in l.sigla}):
+        out[f"apparatus/pop-{siglum}.js"] = popover_script(siglum, rd)
     return out
 
 
+# --- comparison in place --------------------------------------------------------------------------
+def popover(locus: Locus, siglum: str, rd: Reader) -> str:
+    """The comparison shown at a ⇄ mark of witness `siglum`: the other witnesses' words, differences
+    marked, the verdict, and links (data-src: docs paths, made into URLs by compare.js)."""
+    mine = [r for r in locus.readings if r.siglum == siglum]
+    others = [r for r in locus.readings if r.siglum != siglum]
+    head = view.TYPE_LABEL.get(locus.type, locus.type)
+    paired = locus.type in PAIRED and len(locus.readings) >= 2
+    if locus.verdict:
+        head += " · " + view.verdict(locus, view.variants(locus) if paired else [])
+    out = [f'<p class="ap-pop-type">{esc(head)}</p>']
+    if locus.question:
+        out.append(f'<p class="ap-pop-q">{esc(locus.question)}</p>')
+    self_html = ""
+    for r in others:
+        if paired and mine:
+            theirs, ours = view.painted_pair(r.text, mine[0].text)
+            self_html = ours
+        else:
+            theirs = figures(esc(r.text)) if locus.type == "claim" else esc(r.text)
+        out.append(f'<div class="ap-pop-other"><p class="ap-pop-wit">{witness_label(r.siglum)}'
+                   f'<span class="ap-pop-where"> · {rd.where(r) or "page not numbered"}</span></p>'
+                   f'<blockquote lang="en">{theirs}</blockquote></div>')
+    if self_html:
+        out.append(f'<p class="ap-pop-self"><span class="sig">{esc(siglum)}</span> here: {self_html}</p>')
+    elif locus.type == "claim" and mine:
+        out.append(f'<p class="ap-pop-self"><span class="sig">{esc(siglum)}</span> here: {figures(esc(mine[0].text))}</p>')
+    if locus.type == "claim" and locus.notes:
+        out.append(f'<p class="ap-pop-note">{esc(locus.notes[0])}</p>')
+    links = []
+    for other in dict.fromkeys(r.siglum for r in others):
+        links.append(f'<a data-src="edition/{pair_name(siglum, other)}#r-{esc(locus.id)}">'
+                     f"Open {esc(author(siglum))} | {esc(author(other))} in parallel</a>")
+    links.append(f'<a data-src="edition/{page_name(locus)}">The locus, in full</a>')
+    for r in others[:1]:
+        target = rd.text_src(r)
+        if target:
+            links.append(f'<a data-src="{esc(target)}">{esc(author(r.siglum))}’s passage in its text</a>')
+    out.append('<p class="ap-pop-links">' + " ".join(links) + "</p>")
+    return "".join(out)
+
+
+def popover_script(siglum: str, rd: Reader) -> str:
+    data = {l.id: popover(l, siglum, rd) for l in rd.loci if siglum in l.sigla}
+    return ("window.__appPop = window.__appPop || {};\nwindow.__appPop[" + json.dumps(siglum) + "] = "
+            + json.dumps(data, ensure_ascii=False, sort_keys=True) + ";\n")
+
+
+def mark_label(locus: Locus, siglum: str) -> str:
+    others = list(dict.fromkeys(r.siglum for r in locus.readings if r.siglum != siglum))
+    kind = view.TYPE_LABEL.get(locus.type, locus.type)
+    return f"{kind}: compare with {', '.join(author(o) for o in others)}" if others else kind
+
+
 def marks(siglum: str, tei_dir: Path | None = None) -> dict[str, list[dict]]:
-    """passage id → tooltips for the witness text: label, link to the locus page, short HTML."""
+    """passage id → the loci at it: label (each witness named once), locus id, link to the locus page."""
     loci = _loci(tei_dir)
     out: dict[str, list[dict]] = defaultdict(list)
     for l in loci:
-        others = [r.siglum for r in l.readings if r.siglum != siglum]
-        for r in l.readings:
-            if r.siglum == siglum:
-                label = f"{l.type}: {', '.join(others)}" if others else l.type
-                out[r.passage].append({"label": label, "href": f"../apparatus/{l.id}/", "html": _esc(l.question or r.text[:160])})
+        for passage in dict.fromkeys(r.passage for r in l.readings if r.siglum == siglum):
+            out[passage].append({"label": mark_label(l, siglum), "href": f"../apparatus/{l.id}/", "locus": l.id,
+                                 "html": esc(l.question or next(r.text for r in l.readings if r.passage == passage)[:160])})
     return dict(out)
+
+
+# --- overview: whom a witness quotes and contradicts, and where -----------------------------------
+RELATIONS = (("quotes", "quotes or reuses it"), ("quoted", "is quoted or reused by it"), ("cites", "cites its pages"),
+             ("cited", "is cited by it"), ("claims", "answers a question otherwise (claims)"),
+             ("shared", "cites the same work"))
+
+
+def relation_counts(siglum: str, loci: list[Locus]) -> dict[str, Counter]:
+    out = {k: Counter() for k, _ in RELATIONS}
+    for l in loci:
+        if siglum not in l.sigla or len(l.readings) < 2:
+            continue
+        a, b = l.readings[0].siglum, l.readings[1].siglum
+        if l.type in ("quotation", "reuse"):
+            if b == siglum and a != siglum:
+                out["quotes"][a] += 1
+            elif a == siglum and b != siglum:
+                out["quoted"][b] += 1
+        elif l.type == "citation":
+            if b == siglum and a != siglum:
+                out["cites"][a] += 1
+            elif a == siglum and b != siglum:
+                out["cited"][b] += 1
+        elif l.type == "claim":
+            for other in set(l.sigla) - {siglum}:
+                out["claims"][other] += 1
+        elif l.type == "shared-citation":
+            out["shared"][a if b == siglum else b] += 1
+    return out
+
+
+def strip(siglum: str, rows: list[tuple[Locus, object, str]], rd: Reader, label: str) -> str:
+    """A density strip of the witness's text, start to end: a tick per locus, linking to `target`."""
+    ticks = []
+    for locus, reading, target in rows:
+        pos = rd.position(reading)
+        where = rd.where(reading)
+        name = f"{view.TYPE_LABEL.get(locus.type, locus.type)}, {re.sub('<[^>]+>', '', where) or 'at ' + format(pos, '.0%')}"
+        ticks.append(f'<a class="ap-tick t-{esc(locus.type)}" style="left:{pos * 100:.2f}%" href="{esc(target)}" '
+                     f'aria-label="{esc(name)}" title="{esc(name)}"></a>')
+    return (f'<figure class="ap-strip-fig"><figcaption>{esc(label)}</figcaption>'
+            f'<div class="ap-strip" role="group" aria-label="{esc(label)}"><span class="ap-strip-start">start</span>'
+            f'{"".join(ticks)}<span class="ap-strip-end">end</span></div></figure>')
+
+
+LEGEND = ('<p class="ap-legend">' + "".join(f'<span class="t-{t}">{view.TYPE_LABEL[t].lower()}</span>' for t in ORDER) + "</p>")
+
+
+def overview(siglum: str, rd: Reader, depth: int = 1) -> str:
+    """For a witness's landing page (docs/edition/<folder>/index.md): a table of whom it quotes and
+    contradicts, and how often, with the parallel views, and the strip of where its loci fall."""
+    counts = relation_counts(siglum, rd.loci)
+    others = sorted({o for c in counts.values() for o in c})
+    if not others:
+        return ""
+    up = "../" * depth
+    head = "".join(f'<th scope="col">{esc(label)}</th>' for _, label in RELATIONS)
+    rows = []
+    for o in others:
+        cells = "".join(f"<td>{counts[k][o] or ''}</td>" for k, _ in RELATIONS)
+        rows.append(f'<tr><th scope="row">{witness_label(o)}</th>{cells}'
+                    f'<td><a href="{up}apparatus/compare-{esc(siglum)}-{esc(o)}/">{esc(author(siglum))} | {esc(author(o))}</a></td></tr>')
+    mine = [(l, next(r for r in l.readings if r.siglum == siglum), f"{up}apparatus/{l.id}/")
+            for l in rd.loci if siglum in l.sigla and len(set(l.sigla)) > 1]
+    return "\n".join([
+        "## Relations with the other witnesses", "",
+        "From the apparatus ([how to read it](../../about/apparatus.md)): how often this witness quotes, cites "
+        "or contradicts each other witness, and the parallel view of the two texts.", "",
+        f'<div class="ap-table-wrap"><table class="ap-relations"><thead><tr><th scope="col">Witness</th>{head}'
+        f'<th scope="col">In parallel</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>', "",
+        strip(siglum, mine, rd, f"Where in {author(siglum)}’s text its loci fall (each mark opens the locus)"),
+        LEGEND, ""])
 
 
 def quotes_and_quoted_by(siglum: str, tei_dir: Path | None = None) -> dict[str, list[dict]]:

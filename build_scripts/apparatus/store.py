@@ -56,7 +56,7 @@ def locus_of(app: etree._Element) -> Locus:
     question = next((" ".join("".join(n.itertext()).split()) for n in app.iterfind("tei:note[@type='question']", NS)), "")
     cert = app.get("cert")
     score = float(cert) if cert and cert.replace(".", "", 1).isdigit() else None
-    return Locus(app.get(XML_ID), app.get("type", ""), tuple(readings), app.get("resp", ""), score, decision, verdict, question, notes, app.sourceline or 0, findings=findings)
+    return Locus(app.get(XML_ID), app.get("type", ""), tuple(readings), app.get("resp", ""), score, decision, verdict, question, notes, app.sourceline or 0, findings=findings, relation=app.get("subtype", ""))
 
 
 def merge(old: list[Locus], new: list[Locus], types: tuple[str, ...]) -> list[Locus]:
@@ -106,6 +106,8 @@ def _predecessor(locus: Locus, old: list[Locus], unavailable: set[str]) -> Locus
 def element(locus: Locus) -> etree._Element:
     ana = [f"#{locus.decision}"] + ([f"#cit.{locus.verdict}"] if locus.verdict else [])
     app = E.app({XML_ID: locus.id, "type": locus.type, "ana": " ".join(ana)})
+    if locus.relation:
+        app.set("subtype", locus.relation)
     if locus.resp:
         app.set("resp", locus.resp)
     if locus.score is not None:
@@ -134,7 +136,22 @@ def document(loci: list[Locus]) -> etree._Element:
         if not items and key == "shared-citations":
             continue  # an apparatus without shared citations keeps the three lists it always had
         body.append(E.listApp({XML_ID: f"apparatus.{key}", "type": key}, E.head(HEADINGS[key]), *[element(l) for l in items]))
+    for list_app in body:
+        _lines(list_app, 3)
+        for app in list_app.iterfind("tei:app", NS):
+            _lines(app, 4)
     return E.TEI({XML_ID: "apparatus"}, header, E.text(body))
+
+
+def _lines(el: etree._Element, level: int) -> None:
+    """Each child on its own line (canonical layout: a one-word decision change is a one-line diff)."""
+    children = list(el)
+    if not children:
+        return
+    el.text = "\n" + "  " * (level + 1)
+    for child in children:
+        child.tail = "\n" + "  " * (level + 1)
+    children[-1].tail = "\n" + "  " * level
 
 
 def write(path: Path, loci: list[Locus]) -> bool:
@@ -153,11 +170,11 @@ HEADER = """<teiHeader xmlns="http://www.tei-c.org/ns/1.0">
       <respStmt><resp>Curated claims, editorial decisions and notes</resp><name xml:id="apparatus.editors">The editors of the edition</name></respStmt>
     </titleStmt>
     <publicationStmt><p>Part of the comparative edition of texts on the Soviet purges of 1937–1938. The encoding and editorial text: CC BY 4.0.</p></publicationStmt>
-    <sourceDesc><p>Born digital. Readings point into the witnesses tei/getty.xml, tei/khlevnyuk.xml, tei/martens.xml, tei/stalin-society.xml and tei/emelyanov.xml (rdg/@wit = file#siglum, rdg/@corresp = file#passage-id, rdg/@n = start-end character offsets into the passage text as the apparatus reads it; the rdg content is the reading exactly as printed).</p></sourceDesc>
+    <sourceDesc><p>Born digital. Readings point into the witnesses tei/getty.xml, tei/khlevnyuk.xml, tei/martens.xml, tei/stalin-society.xml and tei/emelyanov.xml (rdg/@wit = file#siglum, rdg/@corresp = file#passage-id, rdg/@n = start-end character offsets into the passage text as the apparatus reads it; the rdg content is the reading as the apparatus reads it: as printed, with transcription errors corrected (choice/corr)).</p></sourceDesc>
   </fileDesc>
   <encodingDesc>
     <appInfo>
-      <application xml:id="detector" ident="edition-apparatus-detect" version="1"><label>edition apparatus detect</label><desc>Machine entries: 5-word shingle index over all passages, local word alignment on candidate pairs; app/@cert is the share of matched words; where the shared words are bibliographic matter (inside bibl or title in one witness, or a printed title in one and a note in the other, and in each a reference, a title or mostly capitalised words) the entry is app/@type="shared-citation": two witnesses cite the same work, which is not reuse of text. Citation entries: the quoted words looked up on the cited page, tables compared cell by cell; note type="finding" (resp="#detector") says where the words were found and how certain the page number is (pb/@cert), and is rewritten by each run, while note type="editorial" is the editors' and kept.</desc></application>
+      <application xml:id="detector" ident="edition-apparatus-detect" version="1"><label>edition apparatus detect</label><desc>Machine entries: 5-word shingle index over all passages, local word alignment on candidate pairs, each reading grown to the whole sentence or quotation; retellings (app/@xml:id ret.*) from an index of rare stemmed words, names and normalised figures, rarity counted in the two witnesses compared, with the shared evidence in a finding; app/@subtype is the relation (quotation, paraphrase, summary, common-source, other-translation, intermediary); app/@cert is the share of matched words (retellings: the summed rarity of the shared evidence / 100, at most 1); where the shared words are bibliographic matter (inside bibl or title in one witness, or a printed title in one and a note in the other, and in each a reference, a title or mostly capitalised words) the entry is app/@type="shared-citation": two witnesses cite the same work, which is not reuse of text. Citation entries: the quoted words looked up on the cited page, tables compared cell by cell; note type="finding" (resp="#detector") says where the words were found and how certain the page number is (pb/@cert), and is rewritten by each run, while note type="editorial" is the editors' and kept.</desc></application>
     </appInfo>
     <classDecl>
       <taxonomy xml:id="decisions">

@@ -3,8 +3,9 @@
 The transcription is the text of a LaTeX2HTML page: navigation strips at the top and bottom and a
 footer date (page furniture), the section title, then paragraphs separated by blank lines. A block
 quotation is one or more paragraphs opening with a TeX quote (`); the paragraph of citation after it
-("Getty, op. cit., p. 137.", "Ibid., p. 155.") is its source. TeX quotes and dashes are the text of
-the witness and are kept as printed.
+("Getty, op. cit., p. 137.", "Ibid., p. 155.") is its source. TeX's input conventions (quotes,
+dashes) and the space LaTeX2HTML left before the comma of "Ibid. ," are normalised to the characters
+TeX prints, each place as choice/orig/reg (`tex_typography`), so the transcription's form is kept.
 """
 from __future__ import annotations
 
@@ -48,12 +49,20 @@ RETURNS = [
 # Works that are witnesses of this edition: citations of a page point to that page of the witness.
 WITNESS_PAGES = {"getty1985origins": "getty.xml#G.pb{page}"}
 
+# TeX's input conventions → the characters TeX prints (longest first); " ," only after an abbreviation.
+TEX_TYPOGRAPHY = {"``": "“", "''": "”", "---": "—", "--": "–", "`": "‘", "'": "’", " ,": ","}
+TEX_PATTERN = re.compile(r"``|''|---|--|`|'|(?<=\.) ,")
+
 NORMALISATION = [
-    "TeX quotation marks (`…' and ``…'') and the dashes --- and -- are kept exactly as in the transcription "
-    "(LaTeX2HTML left them unconverted): they are the witness's text.",
+    "Typography (normalisation, declared; docs/about/encoding.md, Normalisation): the transcription is "
+    "LaTeX2HTML source in which TeX's input conventions were left unconverted. They are shown as the "
+    "characters TeX prints for them: `` as “, '' as ”, ` as ‘, ' as ’ (apostrophes included), --- as an "
+    "em dash —, -- as an en dash –. Each place is encoded choice/orig/reg: orig keeps the transcription's "
+    "characters, reg the printed ones; the site's “as received” view shows orig.",
     "Whitespace is normalised: a run of spaces is one space. The double spaces after names "
     "(\"Yaroslavsky  harshly\", \"Rumiantsev,  who\") are remnants of LaTeX2HTML index anchors. The space "
-    "before the comma in \"Ibid. ,\" and \"op. cit. ,\" is kept as transcribed.",
+    "before the comma in \"Ibid. ,\" and \"op. cit. ,\" (a LaTeX2HTML artefact of the non-breaking space "
+    "after the abbreviation) is a normalisation too: orig \" ,\", reg \",\".",
     "Each paragraph of citation after a quotation or paragraph is encoded as bibl: with the quotation as "
     "cit (quote + bibl), otherwise after the paragraph it cites, whose quotation (or the paragraph itself) "
     "points to it with @source. \"Ibid.\" and \"op. cit.\" are resolved by following the chain of "
@@ -83,8 +92,37 @@ def convert(source: SourceText) -> ImportResult:
     div = E.div(E.head(blocks[0].text), type="section")
     div.set(XML_ID, PART)
     _fill(div, blocks[1:], source, result)
+    tex_typography(div)
     result.body.append(div)
     return result
+
+
+def tex_typography(root: etree._Element) -> int:
+    """Each TeX convention in the text below `root` → choice/orig/reg (TEX_TYPOGRAPHY); the count."""
+    count = 0
+
+    def split(text: str) -> tuple[str, list[tuple[etree._Element, str]]]:
+        nonlocal count
+        pieces = TEX_PATTERN.split(text)
+        found = TEX_PATTERN.findall(text)
+        count += len(found)
+        return pieces[0], [(E.choice(E.orig(f), E.reg(TEX_TYPOGRAPHY[f])), after) for f, after in zip(found, pieces[1:])]
+
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or local(el) in ("orig", "reg"):
+            continue
+        if el.text:
+            el.text, made = split(el.text)
+            for offset, (choice, after) in enumerate(made):
+                choice.tail = after
+                el.insert(offset, choice)
+        if el is not root and el.tail:
+            el.tail, made = split(el.tail)
+            parent, at = el.getparent(), el.getparent().index(el)
+            for offset, (choice, after) in enumerate(made, start=1):
+                choice.tail = after
+                parent.insert(at + offset, choice)
+    return count
 
 
 def _blocks(source: SourceText, result: ImportResult) -> list[Block]:

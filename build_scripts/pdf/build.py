@@ -2,10 +2,8 @@
 are made by build_scripts/pdf/course.py (build_course and load_course here call it)."""
 from __future__ import annotations
 
-import copy
 import datetime
 import functools
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,26 +14,36 @@ from lxml import etree
 from build_scripts.bib import bibliography
 from build_scripts.tei import teixml
 from build_scripts.project import witnesses as manifest
-from build_scripts.apparatus import edition, export, store
 from build_scripts.problems import Failed, Location, Problem, relpath
 from build_scripts.pdf.typst import Context, render, string
-from build_scripts.tei.teixml import NS, ROOT, XML_ID, local
+from build_scripts.project.settings import settings
+from build_scripts.tei import transforms
+from build_scripts.tei.load import Loader, as_blocks, from_tree
+from build_scripts.tei.teixml import NS, ROOT
 
 TEMPLATE = Path(__file__).parent / "templates" / "edition.typ"
 OUT = ROOT / "pdf"
 WORK = ROOT / "build" / "typst"
 # Where the public site lives (the GitHub Pages address of the repository named in mkdocs.yml's
 # repo_url); the permalinks printed in the PDFs start with it. A fork sets EDITION_SITE_URL.
-SITE_URL = os.environ.get("EDITION_SITE_URL", "https://purges-edition.github.io/edition/").rstrip("/") + "/"
+SITE_URL = settings().site_url
 BLOCKS = {"p", "table", "cit", "quote", "list", "epigraph", "head", "listBibl", "divGen", "ab", "lg", "bibl"}
 
 
 @dataclass
 class Passage:
+    """A selection of one witness as the model the site renders too (tei/model.py)."""
     witness: manifest.Witness
-    elements: list[etree._Element]  # top-level blocks, in order
+    elements: list[etree._Element]  # the selected TEI blocks, in order (empty for a whole witness)
     path: str  # the TEI file, for messages
     label: str = ""  # e.g. "G.c6" or "K.art.p3–K.art.p9"
+    nodes: tuple = ()  # the model of the selection, after the excerpt rule
+
+    def __post_init__(self) -> None:
+        if not self.nodes and self.elements:
+            loader = Loader(self.path)
+            nodes = tuple(n for n in (loader.node(el) for el in self.elements) if n is not None)
+            self.nodes = as_blocks(nodes)
 
 
 # --- loading ------------------------------------------------------------------------------------------
@@ -50,12 +58,6 @@ def load_docs() -> tuple[dict[str, tuple[manifest.Witness, etree._ElementTree]],
     return docs, problems
 
 
-WITHHELD = (
-    "[Passage withheld{pages}. The rights to the full text of this witness are not cleared, so the "
-    "edition publishes only the excerpts the editors chose (see sources/excerpts.yml and the witness's "
-    "page on the site).]"
-)
-WITHHOLDABLE = {"p", "table", "cit", "quote", "list", "listBibl", "epigraph", "lg", "ab", "floatingText", "bibl"}
 
 
 def excerpts() -> dict[str, frozenset[str]]:
@@ -67,55 +69,21 @@ def excerpts() -> dict[str, frozenset[str]]:
 
 
 def publish_all() -> bool:
-    return os.environ.get("EDITION_PUBLISH_ALL", "") not in ("", "0", "false")
+    return settings().publish_all
 
 
-def published(witness: manifest.Witness, doc: etree._ElementTree) -> etree._ElementTree:
-    """The witness as the public PDFs carry it: whole, or, for publication "excerpts", the listed
-    passages with headings, each run of withheld passages replaced by one notice that keeps its pb."""
+def published(witness: manifest.Witness, nodes: tuple) -> tuple:
+    """The model as the public PDFs carry it: the site's excerpt rule (tei/transforms.py)."""
     if publish_all() or witness.fact("publication") != "excerpts":
-        return doc
-    keep = excerpts().get(witness.siglum, frozenset())
-    doc = copy.deepcopy(doc)
-    text = doc.find("tei:text", NS)
-    for el in list(text.iter()):
-        if not isinstance(el.tag, str) or local(el) not in WITHHOLDABLE or el.getparent() is None:
-            continue
-        if el.get(XML_ID) in keep or any(a.get(XML_ID) in keep for a in el.iterancestors()):
-            continue
-        if any(local(a) in WITHHOLDABLE for a in el.iterancestors()):
-            continue  # inside a block already withheld
-        parent = el.getparent()
-        previous = el.getprevious()
-        pages = [pb.get("n") for pb in el.iter(teixml.tei("pb")) if pb.get("n") and not any(local(a) == "note" for a in pb.iterancestors())]
-        between = []
-        while previous is not None and local(previous) == "pb":  # page breaks between withheld blocks
-            between.append(previous)
-            previous = previous.getprevious()
-        if previous is not None and previous.get("type") == "withheld":
-            pages = [pb.get("n") for pb in reversed(between) if pb.get("n")] + pages
-            for pb in between:
-                parent.remove(pb)
-            notice = previous
-        else:
-            notice = etree.Element(teixml.tei("ab"), type="withheld")
-            el.addprevious(notice)
-        notice.set("n", " ".join(filter(None, [notice.get("n"), *pages])))
-        notice.tail = el.tail
-        parent.remove(el)
-    for notice in text.iter(teixml.tei("ab")):
-        if notice.get("type") == "withheld":
-            pages = notice.attrib.pop("n", "").split()
-            span = f", text of pp. {pages[0]}–{pages[-1]}" if len(pages) > 1 else (f", text of p. {pages[0]}" if pages else "")
-            notice.text = WITHHELD.format(pages=span)
-    return doc
+        return nodes
+    return transforms.withhold(nodes, excerpts().get(witness.siglum, frozenset()))
 
 
 def whole(witness: manifest.Witness, doc: etree._ElementTree) -> Passage:
-    doc = published(witness, doc)
-    text = doc.find("tei:text", NS)
-    elements = [part for part in text if isinstance(part.tag, str)]
-    return Passage(witness, elements, relpath(witness.tei_path), witness.siglum)
+    document, _ = from_tree(doc.getroot(), relpath(witness.tei_path))
+    nodes = published(witness, document.front + document.body + document.back)
+    parts = [part for part in doc.getroot().find("tei:text", NS) if isinstance(part.tag, str)]
+    return Passage(witness, parts, relpath(witness.tei_path), witness.siglum, nodes)
 
 
 # --- rendering ------------------------------------------------------------------------------------------
@@ -137,7 +105,7 @@ def permalink(file: str, ident: str) -> str:
 def passage_typst(passage: Passage, ctx: Context) -> str:
     w = passage.witness
     parts = [f"\n#heading(level: 1)[{string(w.fact('short') or w.facts.get('short', w.siglum))}]\n"]
-    parts += [render(el, ctx) for el in passage.elements]
+    parts += [render((node,), ctx) for node in passage.nodes]
     return "".join(parts)
 
 
@@ -199,8 +167,9 @@ def build_witnesses(sigla: list[str] | None = None, out_dir: Path = OUT) -> tupl
         problems += render_problems
         written.append(compile_pdf(Path(w.tei).stem, source + bibliography_typst(keys), out_dir))
     if not sigla:
-        passages = [whole(*docs[s]) for s in ("G", "K", "M", "S", "E") if s in docs]
-        source, render_problems, keys = document_typst("The Great Purges, 1937–1938: five texts", passages)
+        passages = [whole(*docs[s]) for s in docs]  # in the order of sources/witnesses.yml
+        title = f"The Great Purges, 1937–1938: {len(passages)} texts"
+        source, render_problems, keys = document_typst(title, passages)
         written.append(compile_pdf("edition", source + bibliography_typst(keys), out_dir))
     return written, problems
 

@@ -1,15 +1,22 @@
-"""TEI passages → Typst source for the PDFs. Witness text is always emitted as Typst strings
-(`#"…"`), so nothing a witness prints can become Typst markup."""
+"""The edition's model (tei/model.py, built by the rules of tei/rules.py) → Typst source for the PDFs.
+
+The same processing model as the site: this module never sees a TEI element, only the closed set of
+behaviour nodes, and implements each behaviour once (as site/markdown.py does for the web). Witness
+text is always emitted as Typst strings (`#"…"`), so nothing a witness prints can become markup.
+"""
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
-from lxml import etree
+from build_scripts.problems import Problem
+from build_scripts.tei import model as m
 
-from build_scripts.problems import Location, Problem
-from build_scripts.tei.teixml import NS, XML_ID, local
+# Typst functions for the inline styles of the model (see tei/rules.py "hi", "del", ...).
+STYLES = {"italic": "emph", "bold": "strong", "superscript": "super", "subscript": "sub",
+          "smallcaps": "smallcaps", "underline": "underline", "strike": "strike"}
+STRUCTURAL = ("front", "body", "back")  # divisions that are parts of the text, not headed sections
 
 
 def string(text: str) -> str:
@@ -18,245 +25,209 @@ def string(text: str) -> str:
     return f'#"{escaped}"' if text else ""
 
 
-def content(text: str) -> str:
-    return f"[{text}]"
-
-
-@dataclass
-class Context:
-    """What the walk needs besides the element: where links go, what was used, what went wrong."""
-
-    path: str
-    permalink: callable  # (element id) -> URL on the public site
-    heading_offset: int = 1  # TEI div depth 1 → Typst heading level 1 + offset
-    cited_keys: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    in_note: bool = False
-
-    def problem(self, el: etree._Element, message: str, hint: str, code: str) -> None:
-        self.problems.append(Problem(Location(self.path, el.sourceline), message, hint, code, "warning"))
-
-
-def inline(el: etree._Element, ctx: Context) -> str:
-    """Text and inline children of an element, then nothing of its tail."""
-    parts = [string(_ws(el.text))] if el.text else []
-    for child in el:
-        parts.append(render(child, ctx))
-        if child.tail:
-            parts.append(string(_ws(child.tail)))
-    return "".join(parts)
-
-
 def _ws(text: str) -> str:
     """XML whitespace (newlines, indentation) is one space, as in the TEI's meaning."""
     return re.sub(r"[ \t\r\n]+", " ", text) if text else ""
 
 
-def block_children(el: etree._Element, ctx: Context) -> str:
-    return "".join(render(child, ctx) for child in el if isinstance(child.tag, str))
+@dataclass
+class Context:
+    """What the walk needs besides the nodes: where links go, what was cited, what went wrong."""
+
+    path: str
+    permalink: Callable[[str], str]  # (element id) -> URL on the public site
+    heading_offset: int = 1  # a section at depth 1 → Typst heading level 1 + offset
+    cited_keys: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    in_note: bool = False
 
 
-# --- behaviours: one small function each ----------------------------------------------------------
-def heading(el: etree._Element, ctx: Context) -> str:
-    """A heading; its notes follow it (a note inside a heading would leak into the outline)."""
-    depth = len([a for a in el.iterancestors() if local(a) == "div"])
-    level = min(depth + ctx.heading_offset, 6)
-    ident = el.getparent().get(XML_ID)
+def render(nodes: tuple[m.Node, ...] | list[m.Node], ctx: Context, depth: int = 0) -> str:
+    """Blocks (or a run of inline nodes) as Typst."""
+    return "".join(block(n, ctx, depth) for n in nodes)
+
+
+# --- blocks ----------------------------------------------------------------------------------------
+def block(node: m.Node, ctx: Context, depth: int) -> str:
+    match node:
+        case m.Division():
+            return division(node, ctx, depth)
+        case m.Paragraph():
+            return paragraph(node, ctx)
+        case m.Heading():
+            return f"\n#strong[{inline(node.children, ctx)}]\n\n"
+        case m.Block():
+            return container(node, ctx, depth)
+        case m.Table():
+            return table(node, ctx)
+        case m.ListBlock():
+            return listing(node, ctx, depth)
+        case m.Generated():
+            return generated(node, ctx)
+    return inline_node(node, ctx)  # loose inline content
+
+
+def division(div: m.Division, ctx: Context, depth: int) -> str:
+    """A section: its heading at its depth, the heading's notes after it (a note inside a heading
+    would leak into the outline), then its blocks."""
+    if div.type in STRUCTURAL and div.head is None:
+        return render(div.children, ctx, depth)
+    out = ""
+    if div.head is not None:
+        out = heading(div.head, min(depth + 1 + ctx.heading_offset, 6), ctx, div.id)
+    return out + render(div.children, ctx, depth + 1)
+
+
+def heading(head: m.Heading, level: int, ctx: Context, ident: str | None = None) -> str:
+    """A heading at `level`; its notes follow it (a note in a heading would leak into the outline)."""
+    words = tuple(n for n in head.children if not isinstance(n, m.Note))
+    notes = "".join(note(n, ctx) for n in m.walk(head.children) if isinstance(n, m.Note))
     label = f" <{ident}>" if ident else ""
-    bare = etree.Element(el.tag)
-    bare.text = el.text
-    notes = []
-    for child in el:
-        if local(child) == "note":
-            notes.append(render(child, ctx))
-            tail = etree.SubElement(bare, "{http://www.tei-c.org/ns/1.0}seg")
-            tail.tail = child.tail
-        else:
-            bare.append(copy.deepcopy(child))
-    after = f"\n{''.join(notes)}\n" if notes else ""
-    return f"\n#heading(level: {level})[{inline(bare, ctx)}]{label}\n{after}\n"
+    out = f"\n#heading(level: {level})[{inline(words, ctx)}]{label}\n"
+    return out + (f"\n{notes}\n\n" if notes else "\n")
 
 
-def division(el: etree._Element, ctx: Context) -> str:
-    return block_children(el, ctx)
+def paragraph(p: m.Paragraph, ctx: Context) -> str:
+    if p.kind == "withheld":
+        return withheld(p, ctx)
+    body = inline(p.children, ctx)
+    return body + " " if ctx.in_note else f"\n{body}\n\n"
 
 
-def paragraph(el: etree._Element, ctx: Context) -> str:
-    body = inline(el, ctx)
-    if ctx.in_note:
-        return body + " "
-    return f"\n{body}\n\n"
+def withheld(p: m.Paragraph, ctx: Context) -> str:
+    """Passages the publication setting withholds: one notice per run, their page breaks kept."""
+    pages = [n.n for n in p.children if isinstance(n, m.Break) and n.kind == "page" and n.n]
+    span = (f", text of pp. {pages[0]}–{pages[-1]}" if len(pages) > 1
+            else f", text of p. {pages[0]}" if pages else "")
+    breaks = "".join(break_(n, ctx) for n in p.children if isinstance(n, m.Break))
+    return f"\n{breaks}#emph[{string(m.WITHHELD_NOTICE.format(pages=span))}]\n\n"
 
 
-def note(el: etree._Element, ctx: Context) -> str:
-    if el.get("resp"):
-        return ""
-    previous, ctx.in_note = ctx.in_note, True
-    body = inline(el, ctx)
-    ctx.in_note = previous
-    n = el.get("n")
-    # a note whose marker the witness lost gets the editors' bracketed marker at the inferred place
-    number = (f'"[{n}]"' if el.get("type") == "unmarked" else f'"{n}"') if n else "none"
-    ident = el.get(XML_ID)
-    return f'#wnote({number}, [{body}], id: "{ident}")'
+def container(node: m.Block, ctx: Context, depth: int) -> str:
+    inner = render(node.children, ctx, depth)
+    if node.kind == "quote":
+        return f"\n#quote(block: true)[{inner}]\n"
+    if node.kind == "epigraph":
+        return (f"\n#align(right)[#block(width: 70%)[#set align(left); "
+                f"#text(size: 9pt)[{inner}]]]\n")
+    return inner
 
 
-def page_break(el: etree._Element, ctx: Context) -> str:
-    n = el.get("n")
-    cert = el.get("cert")
-    args = f'"{n}"' if n else "none"
-    if cert:
-        args += f', cert: "{cert}"'
-    return f"#pb({args})"
-
-
-def emphasis(el: etree._Element, ctx: Context) -> str:
-    rend = el.get("rend", "italic")
-    func = {"bold": "strong", "superscript": "super", "subscript": "sub"}.get(rend, "emph")
-    return f"#{func}[{inline(el, ctx)}]"
-
-
-def quotation(el: etree._Element, ctx: Context) -> str:
-    parent = local(el.getparent())
-    if parent in ("p", "note", "cell", "item", "head", "hi"):
-        return inline(el, ctx)
-    inner = block_children(el, ctx) if el.find("tei:p", NS) is not None else inline(el, ctx)
-    return f"\n#quote(block: true)[{inner}]\n"
-
-
-def citation(el: etree._Element, ctx: Context) -> str:
-    parts = []
-    for child in el:
-        if local(child) == "bibl" and local(el) == "cit":
-            parts.append(f"\n#align(right)[#text(size: 8.5pt)[{inline(child, ctx)}]]\n")
-        else:
-            parts.append(render(child, ctx))
-    return "".join(parts)
-
-
-def bibl(el: etree._Element, ctx: Context) -> str:
-    key = (el.get("corresp") or "")
-    if key.startswith("bib:"):
-        ctx.cited_keys.append(key[4:])
-    if local(el.getparent()) in ("div", "body", "back", "front", "listBibl"):
-        return f"\n{inline(el, ctx)}\n\n"
-    return inline(el, ctx)
-
-
-def link(el: etree._Element, ctx: Context) -> str:
-    target = el.get("target", "")
-    text = inline(el, ctx)
-    if target.startswith(("http://", "https://", "mailto:")):
-        return f'#link("{target}")[{text}]'
-    if "#" in target:
-        return f'#link("{ctx.permalink(target.split("#", 1)[1])}")[{text}]'
-    return text
-
-
-def correction(el: etree._Element, ctx: Context) -> str:
-    """The corrected reading in the text; the transcription's reading in a footnote."""
-    corr, sic = el.find("tei:corr", NS), el.find("tei:sic", NS)
-    if corr is None or sic is None:
-        return inline(el, ctx)
-    shown = inline(corr, ctx)
-    if ctx.in_note:
-        return shown
-    original = "".join(sic.itertext())
-    return f'{shown}#footnote(numbering: (..) => "†")[Transcription reads: {string(original)}]'
-
-
-def lone_sic(el: etree._Element, ctx: Context) -> str:
-    """A sic outside a choice: the witness's own slip, shown as printed and marked [sic] (never corrected)."""
-    return f"{inline(el, ctx)} \\[sic\\]"
-
-
-def line_break(el: etree._Element, ctx: Context) -> str:
-    return " " if ctx.in_note else " \\\n" if el.get("break") != "no" else ""
-
-
-def table(el: etree._Element, ctx: Context) -> str:
-    rows = el.findall("tei:row", NS)
-    columns = max((sum(int(c.get("cols", "1")) for c in r.findall("tei:cell", NS)) for r in rows), default=1)
+def table(t: m.Table, ctx: Context) -> str:
+    columns = max((sum(c.cols for c in r.cells) for r in t.rows), default=1) or 1
     cells = []
-    for row in rows:
-        for cell in row.findall("tei:cell", NS):
-            body = inline(cell, ctx)
-            if row.get("role") == "label" or cell.get("role") == "label":
+    for row in t.rows:
+        for cell in row.cells:
+            body = inline(cell.children, ctx)
+            if cell.label or row.label:
                 body = f"#strong[{body}]"
-            span = int(cell.get("cols", "1"))
-            cells.append(f"table.cell(colspan: {span})[{body}]" if span > 1 else f"[{body}]")
-    caption = " \\ ".join(inline(head, ctx) for head in el.findall("tei:head", NS))
-    notes = "".join(_table_note(n, ctx) for n in el.findall("tei:note", NS))
-    return (
-        f"\n#figure(kind: table, supplement: none, caption: [{caption}], "
-        f"table(columns: {columns}, {', '.join(cells)}))\n{notes}\n"
-    )
+            span = (f"colspan: {cell.cols}, " if cell.cols > 1 else "") + (
+                f"rowspan: {cell.rows}, " if cell.rows > 1 else "")
+            cells.append(f"table.cell({span})[{body}]" if span else f"[{body}]")
+    caption = inline(t.head, ctx)
+    notes = "".join(table_note(n, ctx) for n in t.notes)
+    return (f"\n#figure(kind: table, supplement: none, caption: [{caption}], "
+            f"table(columns: {columns}, {', '.join(cells)}))\n{notes}\n")
 
 
-def _table_note(el: etree._Element, ctx: Context) -> str:
+def table_note(n: m.Note, ctx: Context) -> str:
     previous, ctx.in_note = ctx.in_note, True
-    body = inline(el, ctx)
+    body = render(n.children, ctx)
     ctx.in_note = previous
-    n = el.get("n")
-    prefix = string(f"{n} ") if n else ""
+    prefix = string(f"{n.n} ") if n.n and not n.has_label else ""
     return f"\n#text(size: 8pt)[{prefix}{body}]\n"
 
 
-def listing(el: etree._Element, ctx: Context) -> str:
-    head = el.find("tei:head", NS)
-    title = f"\n#strong[{inline(head, ctx)}]\n" if head is not None else ""
-    items = [f"[{inline(c, ctx)}]" for c in el if local(c) == "item"]
-    rest = "".join(render(c, ctx) for c in el if isinstance(c.tag, str) and local(c) not in ("item", "head"))
-    return title + (f"\n#list({', '.join(items)})\n" if items else "") + rest
+def listing(lst: m.ListBlock, ctx: Context, depth: int) -> str:
+    title = f"\n#strong[{inline(lst.head, ctx)}]\n" if lst.head else ""
+    items = [f"[{render(i.children, ctx, depth)}]" for i in lst.items]
+    func = "enum" if lst.ordered else "list"
+    return title + (f"\n#{func}({', '.join(items)})\n" if items else "")
 
 
-def generated(el: etree._Element, ctx: Context) -> str:
-    return block_children(el, ctx)
+def generated(gen: m.Generated, ctx: Context) -> str:
+    where = "at their markers" if gen.kind == "notes" else "elsewhere in this edition"
+    return (f"\n{inline(gen.head, ctx)} "
+            f"#text(fill: luma(90))[{string(f'(printed here in the original; shown {where})')}]\n\n")
 
 
-def epigraph(el: etree._Element, ctx: Context) -> str:
-    return f"\n#align(right)[#block(width: 70%)[#set align(left); #text(size: 9pt)[{block_children(el, ctx)}]]]\n"
+# --- inline ----------------------------------------------------------------------------------------
+def inline(nodes: tuple[m.Node, ...], ctx: Context) -> str:
+    return "".join(inline_node(n, ctx) for n in nodes)
 
 
-def omit(el: etree._Element, ctx: Context) -> str:
+def inline_node(node: m.Node, ctx: Context) -> str:
+    match node:
+        case m.Text():
+            return string(_ws(node.text))
+        case m.Inline():
+            return styled(node, ctx)
+        case m.Break():
+            return break_(node, ctx)
+        case m.Alternate():
+            return alternate(node, ctx)
+        case m.Link():
+            return link(node, ctx)
+        case m.Citation():
+            if node.key:
+                ctx.cited_keys.append(node.key)
+            return inline(node.children, ctx)
+        case m.Note():
+            return note(node, ctx)
+    return " " + block(node, ctx, 5) + " "  # a block inside inline content (a list in a cell)
+
+
+def styled(node: m.Inline, ctx: Context) -> str:
+    inner = inline(node.children, ctx)
+    if node.style == "sic":  # the witness's own slip: printed so, never corrected
+        return f"{inner} #text(fill: luma(90))[{string(m.SIC_MARK)}]"
+    func = STYLES.get(node.style)
+    return f"#{func}[{inner}]" if func else inner
+
+
+def break_(node: m.Break, ctx: Context) -> str:
+    if node.kind == "page":
+        args = f'"{node.n}"' if node.n else "none"
+        return f'#pb({args}, cert: "{node.cert}")' if node.cert else f"#pb({args})"
+    if node.kind == "line" and not node.joins:
+        return " " if ctx.in_note else " \\\n"
     return ""
 
 
-def passthrough(el: etree._Element, ctx: Context) -> str:
-    return inline(el, ctx)
+def alternate(node: m.Alternate, ctx: Context) -> str:
+    """The edited reading in the text; what the transcription had, in a marked footnote, for a
+    corrected transcription error (regularisations and expansions print the edited form only)."""
+    shown = inline(node.regular, ctx)
+    if node.kind != "correction":
+        return shown
+    original = m.plain_text(node.original)
+    if ctx.in_note:  # a footnote cannot hold a footnote: the short label follows in brackets
+        short = string(f"[{m.SHORT_LABELS['correction']}: {original}]")
+        return f"{shown} #text(fill: luma(90))[{short}]"
+    original = string(m.intervention_label("correction", original))
+    return f'{shown}#footnote(numbering: (..) => "†")[{original}]'
 
 
-def title_page(el: etree._Element, ctx: Context) -> str:
-    return "".join(f"\n{inline(c, ctx) if len(c) == 0 or local(c) not in ('docTitle', 'titlePart') else block_children(c, ctx)}\n\n" for c in el)
+def link(node: m.Link, ctx: Context) -> str:
+    text = inline(node.children, ctx) or string(node.target)
+    if node.kind == "url":
+        return f'#link("{node.target}")[{text}]'
+    if node.kind in ("witness", "local") and "#" in node.target:
+        return f'#link("{ctx.permalink(node.target.split("#", 1)[1])}")[{text}]'
+    return text
 
 
-BEHAVIOURS = {
-    "div": division, "body": division, "front": division, "back": division,
-    "head": heading, "p": paragraph, "ab": paragraph, "note": note, "pb": page_break,
-    "hi": emphasis, "emph": emphasis, "title": passthrough, "quote": quotation, "q": passthrough,
-    "cit": citation, "epigraph": epigraph, "bibl": bibl, "listBibl": division, "ref": link,
-    "choice": correction, "lb": line_break, "table": table, "list": listing, "item": passthrough,
-    "divGen": generated, "label": passthrough, "num": passthrough, "name": passthrough,
-    "persName": passthrough, "placeName": passthrough, "date": passthrough, "foreign": passthrough,
-    "term": passthrough, "seg": passthrough, "sic": lone_sic, "corr": passthrough, "orig": passthrough,
-    "author": passthrough, "titlePage": title_page, "docTitle": division, "titlePart": paragraph,
-    "docAuthor": paragraph, "docImprint": paragraph, "docDate": paragraph, "byline": paragraph,
-    "publisher": passthrough, "pubPlace": passthrough, "idno": passthrough, "gap": omit,
-    "signed": paragraph, "closer": division, "opener": division, "salute": paragraph, "trailer": paragraph,
-    "dateline": paragraph, "figure": division, "figDesc": omit, "lg": division, "l": paragraph,
-    "fw": omit, "anchor": omit, "milestone": omit, "cb": omit, "space": omit, "unclear": passthrough,
-    "supplied": passthrough, "add": passthrough, "del": passthrough, "abbr": passthrough, "expan": passthrough,
-    "mentioned": passthrough, "soCalled": passthrough, "gloss": passthrough, "ptr": omit, "said": passthrough,
-    "biblScope": passthrough, "floatingText": division, "text": division, "docEdition": paragraph,
-    "measure": passthrough, "orgName": passthrough, "rs": passthrough, "c": passthrough, "w": passthrough,
-}
-
-
-def render(el: etree._Element, ctx: Context) -> str:
-    if not isinstance(el.tag, str):
-        return ""
-    behaviour = BEHAVIOURS.get(local(el))
-    if behaviour is None:
-        ctx.problem(el, f"<{local(el)}> has no PDF rendering rule; its text is printed plainly", f"Add '{local(el)}' to BEHAVIOURS in build_scripts/pdf/typst.py", "pdf.unknown-element")
-        return inline(el, ctx)
-    return behaviour(el, ctx)
+def note(n: m.Note, ctx: Context) -> str:
+    """A note of the witness with its printed number; an editors' note marked as theirs."""
+    previous, ctx.in_note = ctx.in_note, True
+    body = render(n.children, ctx)
+    ctx.in_note = previous
+    if n.editorial:
+        body = f"#emph[{string(m.LABELS['editorial'] + ' ')}]{body}"
+        number = '"‡"'
+    elif n.n:
+        number = f'"[{n.n}]"' if n.type == "unmarked" else f'"{n.n}"'
+    else:
+        number = "none"
+    ident = f', id: "{n.id}"' if n.id else ""
+    return f"#wnote({number}, [{body}]{ident})"

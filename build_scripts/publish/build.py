@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from build_scripts.site import engine as site_engine
+from build_scripts.site import search
 from build_scripts.site import render as site
 from build_scripts.publish import downloads, outputs
 from build_scripts.problems import Location, Problem
@@ -54,9 +55,14 @@ def mkdocs_build(project: site.Project, docs_dir: Path, site_dir: Path, strict: 
     go to stderr and fail the build in strict mode); ProperDocs and Zensical run as commands.
     offline: with Material's offline plugin on (page.html URLs, search from file://)."""
     cfg = site_engine.write_config(project, docs_dir, site_dir, docs_dir.parent / f"{engine}{'-offline' if offline else ''}.yml", offline)
+    online = not offline and engine != "zensical"  # searched with Pagefind (site/search.py)
+    if online:
+        search.mark_online(cfg)
     problems = run_engine(engine, cfg, strict)
     if not problems:
         site_engine.finish(project, docs_dir, site_dir, offline)
+        if online:
+            problems += search.build_index(site_dir, project.root)
     return problems
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from build_scripts.project.paths import Project
-from build_scripts.site import registry, search_variants
+from build_scripts.site import registry, search, search_variants
 from build_scripts.site import urls as site_urls
 
 GENERATED = "edition/"
@@ -179,13 +179,13 @@ def augment_search(project: Project, site_dir: Path) -> int:
             if "docs" not in index and "items" in index:  # Zensical names the entries "items"
                 added += search_variants.augment({"docs": index["items"]}, groups)
             else:
-                added += search_variants.augment(index, groups)
+                added += search.tune_material_index(index, project.root, site_dir)
             path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     script = site_dir / "search" / "search_index.js"
     if script.exists():
         prefix, _, data = script.read_text(encoding="utf-8").partition("=")
         index = json.loads(data.strip().rstrip(";"))
-        added += search_variants.augment(index, groups)
+        added += search.tune_material_index(index, project.root, site_dir)
         script.write_text(f"{prefix}= {json.dumps(index, ensure_ascii=False, separators=(',', ':'))};", encoding="utf-8")
     return added
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from build_scripts.tei import load
 from build_scripts.site import courses as site_courses
 from build_scripts.site import engine, landing
 from build_scripts.site import nav as site_nav
+from build_scripts.site import parallel
 from build_scripts.site import pages as site_pages
 from build_scripts.site import urls as site_urls
 from build_scripts.project import witnesses as manifest
@@ -33,8 +33,9 @@ from build_scripts.bib import bibliography as bibmod
 from build_scripts.tei import changelog
 from build_scripts.apparatus import render as app_render
 from build_scripts.project.paths import Project
+from build_scripts.project.settings import settings
 from build_scripts.problems import Location, Problem, relpath
-from build_scripts.site.markdown import Context, escape, render_page
+from build_scripts.site.markdown import Context, endnotes_of, escape, render_page
 
 PUBLISH_ALL_ENV = "EDITION_PUBLISH_ALL"  # "1": publish every witness in full (tests, editors' previews)
 # The toolchain's own code is an input of every page: any change to it re-renders (never a stale page).
@@ -58,7 +59,8 @@ class Result:
 
 
 def publish_all(flag: bool | None = None) -> bool:
-    return bool(flag) if flag is not None else os.environ.get(PUBLISH_ALL_ENV, "") not in ("", "0")
+    """The explicit choice of a caller, else the edition's setting (project/settings.py)."""
+    return bool(flag) if flag is not None else settings().publish_all
 
 
 def publication(witness: manifest.Witness, everything: bool) -> str:
@@ -95,11 +97,11 @@ def bibliography(project: Project, cached: dict | None = None) -> tuple[str | No
     return md, keys, problems, (None if problems else {"key": key, "md": md, "keys": sorted(keys)})
 
 
-def app_key(project: Project, state: dict) -> str:
+def app_key(project: Project, state: dict, everything: bool = False) -> str:
     """What the apparatus pages depend on: every TEI file, the apparatus code, and the page of every id."""
-    code = sorted(Path(app_render.__file__).parent.glob("*.py"))
+    code = sorted(Path(app_render.__file__).parent.glob("*.py")) + [Path(parallel.__file__)]
     anchors = json.dumps({f: st["anchors"] for f, st in sorted(state.items())}, sort_keys=True)
-    return digest(code + sorted(project.tei_dir.glob("*.xml")) + [project.manifest], anchors)
+    return digest(code + sorted(project.tei_dir.glob("*.xml")) + [project.manifest], anchors + str(everything))
 
 
 def app_marks(project: Project, siglum: str, result: Result) -> dict:
@@ -190,7 +192,7 @@ def render(project: Project = Project(), out: Path | None = None, everything: bo
             docs[w.tei] = witness_doc(project, w, everything, keep)
     if result.failed:
         return result
-    key_now = app_key(project, state)
+    key_now = app_key(project, state, everything)
     result.app_cache = cache.get("apparatus") if (cache.get("apparatus") or {}).get("key") == key_now else {"key": key_now}
     files: dict[str, str] = {}
     for w in present:
@@ -227,8 +229,10 @@ def render_witness(w: manifest.Witness, pages: list[site_pages.Page], state: dic
 
     marks = app_marks(project, w.siglum, result)
     files, links = {}, set()
+    endnotes = endnotes_of([(p.src, p.nodes) for p in pages])
     for page in pages:
-        ctx = Context(page.src, w.tei, anchor_page, lambda k: "edition/bibliography.md" if k in bib_keys else None, marks, page.start_page)
+        ctx = Context(page.src, w.tei, anchor_page, lambda k: "edition/bibliography.md" if k in bib_keys else None, marks,
+                      page.start_page, endnotes)
         heading = not (len(page.nodes) == 1 and getattr(page.nodes[0], "head", None) is not None)
         preamble = landing.meta_div(w) + (f"\n\n# {escape(page.title)} {{: .ed }}" if heading else "")
         text, problems = render_page(page.nodes, ctx, 2 if heading else 1, preamble)
@@ -251,9 +255,9 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
             counts = f"{len(keep.get(w.siglum, ()))} division(s) or paragraph(s) are listed for {w.siglum}."
         anchors = state[w.tei].get("anchors", {})
         evidence = [(i, f"{anchors[i][0].rsplit('/', 1)[-1]}#{anchors[i][1]}") for i in w.facts.get("stance_evidence", []) or [] if i in anchors]
-        relations = app_render.quotes_and_quoted_by(w.siglum, project.tei_dir)
+        relations = app_reader(state, project, published).get("overview", {}).get(w.siglum, "")
         files[f"{landing.folder(w)}/index.md"] = landing.landing(w, [tuple(p) for p in state[w.tei]["pages"]], published[w.siglum], counts, evidence,
-                                                                  landing.relations(relations, {x.siglum: landing.title(x) for x in wits}) if relations else "")
+                                                                  relations)
     files["edition/_witnesses.md"] = landing.home_witnesses(wits, set(by_siglum))
     files["edition/_rights.md"] = landing.rights_table(wits, published)
     shown = [w for w in wits if w.tei in state]
@@ -267,7 +271,7 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
         files["edition/bibliography.md"] = bib_md
         extra.append(("edition/bibliography.md", "Bibliography"))
     if "pages" not in result.app_cache:
-        result.app_cache["pages"] = app_pages(state, project)
+        result.app_cache["pages"] = app_reader(state, project, published)["pages"]
     for rel, text in result.app_cache["pages"].items():
         files[f"edition/{rel}"] = text
         if rel.endswith("index.md"):
@@ -278,6 +282,30 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
     files["edition/_nav.yml"] = yaml.safe_dump(site_nav.with_texts_page(entries), allow_unicode=True, sort_keys=False)
     files[site_nav.TEXTS_PAGE] = site_nav.texts_page(wits, set(by_siglum))
     return files
+
+
+_APP_READER: dict = {}
+
+
+def app_reader(state: dict, project: Project, published: dict[str, str]) -> dict:
+    """The apparatus' pages (loci, index, parallel views, in-place comparisons) and each witness's
+    overview of its relations, made once per render from the same reading of the corpus."""
+    key = (str(project.tei_dir), json.dumps(published, sort_keys=True), id(state))
+    if _APP_READER.get("key") != key:
+        titles = {src: title for st in state.values() for src, title in st["pages"]}
+        full = {s for s, how in published.items() if how == "full"}
+
+        def locate(file: str, ident: str) -> str | None:
+            found = state.get(file, {}).get("anchors", {}).get(ident)
+            return found[0].removeprefix("edition/") if found else None
+
+        rd = app_render.reader(project.tei_dir, locate, lambda file, page: titles.get(f"edition/{page}"), full)
+        files = app_render.pages(rd=rd)
+        files.update(parallel.pages(rd))
+        overview = {s: app_render.overview(s, rd) for s in {x for l in rd.loci for x in l.sigla}}
+        _APP_READER.clear()
+        _APP_READER.update(key=key, value={"pages": files, "overview": overview})
+    return _APP_READER["value"]
 
 
 def app_pages(state: dict, project: Project = Project()) -> dict[str, str]:

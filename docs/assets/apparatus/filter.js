@@ -1,26 +1,26 @@
-// Filter the apparatus index by type, pair of witnesses and substantive-only (no dependencies).
+// Filters of the apparatus index (no dependencies): type, a witness involved (any witness, and a
+// second one), decision, substantive only; the count of loci shown is announced.
 function apparatusFilter() {
-  var table = document.getElementById("apparatus-index"), box = document.getElementById("apparatus-filter");
-  if (!table || !box) return;
+  var table = document.getElementById("apparatus-index"), form = document.getElementById("apparatus-filter");
+  if (!table || !form) return;
   var rows = Array.prototype.slice.call(table.querySelectorAll("tr[data-type]"));
-  function values(attr) { var s = {}; rows.forEach(function (r) { s[r.getAttribute(attr)] = 1; }); return Object.keys(s).sort(); }
-  function select(name, opts) {
-    var el = document.createElement("select"); el.name = name; el.setAttribute("aria-label", "Filter by " + name);
-    ["(all)"].concat(opts).forEach(function (o) { var op = document.createElement("option"); op.textContent = o; el.appendChild(op); });
-    box.appendChild(el); return el;
-  }
-  var type = select("type", values("data-type")), pair = select("pair", values("data-pair"));
-  var sub = document.createElement("input"); sub.type = "checkbox"; var lab = document.createElement("label");
-  lab.appendChild(sub); lab.appendChild(document.createTextNode(" substantive only")); box.appendChild(lab);
+  var count = document.getElementById("apparatus-count");
+  function has(row, wit) { return !wit || (" " + row.getAttribute("data-wits") + " ").indexOf(" " + wit + " ") >= 0; }
   function apply() {
+    var type = form.elements.type.value, w1 = form.elements.witness.value, w2 = form.elements.witness2.value;
+    var decision = form.elements.decision.value, sub = form.elements.substantive.checked, shown = 0;
     rows.forEach(function (r) {
-      var ok = (type.value === "(all)" || r.getAttribute("data-type") === type.value) &&
-               (pair.value === "(all)" || r.getAttribute("data-pair") === pair.value) &&
-               (!sub.checked || r.getAttribute("data-substantive") === "1");
-      r.style.display = ok ? "" : "none";
+      var ok = (!type || r.getAttribute("data-type") === type) && has(r, w1) && has(r, w2) &&
+               (!decision || r.getAttribute("data-decision") === decision) &&
+               (!sub || r.getAttribute("data-substantive") === "1");
+      r.hidden = !ok;
+      if (ok) shown++;
     });
+    if (count) count.textContent = shown + " of " + rows.length + " loci shown";
   }
-  [type, pair, sub].forEach(function (el) { el.addEventListener("change", apply); });
+  form.addEventListener("change", apply);
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+  apply();
 }
 // the script stands before the table it filters: run once the page is parsed
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", apparatusFilter);

@@ -1,0 +1,297 @@
+"""Retellings: sentence pairs of two witnesses that share rare content (stemmed words, names in any
+transliteration, figures and dates normalised) though hardly five words in a row.
+
+An inverted index over sentences, weighted by rarity in the pair of witnesses compared (an idf
+counted in those two witnesses only, so that a third witness never changes a pair's verdict), gives
+candidate sentence pairs; each is verified by the weighted share of its content found on the other
+side, and adjacent sentence pairs become one entry. Near-linear: a feature frequent in a witness
+(more than `CAP` sentences) is no evidence there, so no posting list grows with the corpus.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import Stemmer
+import yaml
+
+from build_scripts.apparatus import align
+from build_scripts.apparatus.model import Locus, Passage, Reading
+
+SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
+# 12,345 · 12345 · 1.408 (a dotted thousands separator) · 2.1 · 2.1 per cent / percent / % · 1937-38
+NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(?:\s*(%|per\s?cent|percent))?(?![\w])")
+STOP = frozenset(align.__dict__.get("STOP", ())) | frozenset(
+    "a about after all also an and any are as at be been being but by can could did do does for from "
+    "had has have he her him his i if in into is it its may more most much must no not now of on one "
+    "only or other our out over she should so some such than that the their them then there these they "
+    "this those to under up upon very was we were what when where which while who whom will with would "
+    "you your just even same each many two three four five six seven eight nine ten first second".split())
+CAP = 8  # a feature in more sentences of one witness (at least; `CAP_SHARE` of a large one) is
+CAP_SHARE = 0.03  # common there: no evidence for its pairs
+MIN_SHARED = 4  # shared features a passage pair needs
+SURE_SCORE = 45.0  # summed rarity (idf in the pair) of what a pair shares that makes it a retelling
+MIN_SCORE = 30.0  # with two or three of the shared features in one pair of sentences
+LOCAL_SCORE = 15.0  # with three in one pair of sentences that share half their words
+LOCAL_COVER = 0.5
+MIN_FIGURES_ALONE = 2  # shared figures (not years) that, with the score, make a retelling
+MIN_FIGURE_SCORE = 20.0
+MIN_SHARED_WORDS = 6  # else this many shared words
+MIN_WORDS = 6  # content words a passage needs to be compared at all
+FIGURE_WEIGHT = 2.0
+
+
+@dataclass(frozen=True)
+class Unit:
+    passage: int  # index into the passages
+    features: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Retelling:
+    a: Passage
+    b: Passage
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    shared: tuple[str, ...]  # the evidence: shared features, rarest first
+    score: float
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=4)
+def names(path: str = "") -> dict[str, str]:
+    """Normal form of each spelling → the normal form of its group's first spelling
+    (sources/transliterations.yml)."""
+    file = Path(path) if path else None
+    if file is None or not file.exists():
+        return {}
+    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    out = {}
+    for group in data.get("groups", []):
+        key = align.normal(str(group[0]))
+        for spelling in group:
+            out[align.normal(str(spelling))] = key
+    return out
+
+
+def name_key(norm: str) -> str:
+    """Spellings that differ by y/i, ia/ya, iu/yu, ii/y (Iagoda/Yagoda) share one key."""
+    key = norm.replace("ya", "ia").replace("yu", "iu").replace("iy", "i").replace("y", "i")
+    return key[:-2] + "i" if key.endswith("ii") else key
+
+
+def figure(raw: str, unit: str | None) -> tuple[str, bool]:
+    """A printed figure → (normal form, is a year). "12,345" and "12345" → 12345; "1.408" (three
+    digits after the point) → 1408; "2.1 per cent" and "2.1%" → 2.1%; "11.0" → 11."""
+    text = raw
+    if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", text):
+        text = re.sub(r"[,.]", "", text)
+    value = float(text)
+    norm = f"{value:g}" if value < 1e15 else text
+    if unit:
+        return f"#{norm}%", False
+    year = "." not in text and 1800 <= value <= 2100
+    return f"#{norm}", year
+
+
+def figures(text: str) -> list[tuple[str, bool, int, int]]:
+    """Every figure of a text: (normal form, is a year, start, end)."""
+    out = []
+    for m in NUMBER.finditer(text):
+        try:
+            norm, year = figure(m.group(1), m.group(2))
+        except ValueError:
+            continue
+        out.append((norm, year, m.start(), m.end()))
+    return out
+
+
+@lru_cache(maxsize=1 << 18)
+def _key(norm: str, translit_id: int) -> str | None:
+    """A word's feature: its transliteration group, y/i-folded, Snowball-stemmed (None: not content)."""
+    if len(norm) < 3 or norm in STOP or norm.isdigit():
+        return None
+    return _stemmer().stemWord(name_key(_TRANSLIT[translit_id].get(norm, norm)))
+
+
+_TRANSLIT: dict[int, dict[str, str]] = {}
+
+
+def features(text: str, translit: dict[str, str], norms: list[str] | None = None) -> frozenset[str]:
+    """Stemmed content words (names folded) and figures of a text; `norms`: its `align.words`."""
+    tid = id(translit)
+    _TRANSLIT.setdefault(tid, translit)
+    out = {_key(n, tid) for n in set(align.words(text) if norms is None else norms)}
+    out.discard(None)
+    for norm, year, _, _ in figures(text):
+        if year or norm not in SMALL:
+            out.add(norm)
+    return frozenset(out)
+
+
+SMALL = frozenset(f"#{n}" for n in range(11))
+
+
+def _reference(text: str) -> bool:
+    heads = [w.lstrip("\"'“‘`([")[:1] for w in text.split() if align.normal(w) not in STOP]
+    return sum(h.isupper() or h.isdigit() for h in heads) >= 0.5 * max(1, len(heads))
+
+
+def units(passages: list[Passage], translit: dict[str, str], words: list[list[str]] | None = None) -> list[Unit]:
+    """The passages compared, each with its features (references in notes and tables left out:
+    shared works and tables have entries of their own). Sentences are looked at only for the
+    pairs accepted (`span`)."""
+    out = []
+    for pi, p in enumerate(passages):
+        if p.kind == "bibl" or (p.kind == "note" and _reference(p.text)):
+            continue
+        feats = features(p.text, translit, words[pi] if words is not None else None)
+        if len(feats) >= MIN_WORDS:
+            out.append(Unit(pi, feats))
+    return out
+
+
+def candidates(passages: list[Passage], units: list[Unit]) -> dict[tuple[int, int], tuple[float, list[str]]]:
+    """Passage pairs of different witnesses → (summed rarity of what they share, shared features
+    rarest first). Rarity: idf counted in the two witnesses compared."""
+    wit = [passages[u.passage].siglum for u in units]
+    size: dict[str, int] = defaultdict(int)
+    df: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    postings: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, u in enumerate(units):
+        size[wit[i]] += 1
+        for f in u.features:
+            df[wit[i]][f] += 1
+            postings[f][wit[i]].append(i)
+    cap = {w: max(CAP, int(CAP_SHARE * n)) for w, n in size.items()}
+
+    def weight(f: str, x: str, y: str) -> float:
+        idf = math.log((size[x] + size[y] + 1) / (df[x].get(f, 0) + df[y].get(f, 0)))
+        return idf * (FIGURE_WEIGHT if _figure(f) else 1.0)
+
+    shared: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for f, by_wit in postings.items():
+        groups = [(w, hits) for w, hits in by_wit.items() if len(hits) <= cap[w]]
+        for gi in range(len(groups)):
+            for gj in range(gi + 1, len(groups)):
+                for i in groups[gi][1]:
+                    for j in groups[gj][1]:
+                        shared[(i, j) if i < j else (j, i)].append(f)
+    out = {}
+    for (i, j), feats in shared.items():
+        if len(feats) < MIN_SHARED and sum(1 for f in feats if _figure(f)) < MIN_FIGURES_ALONE:
+            continue
+        if passages[units[i].passage].kind == "table" and passages[units[j].passage].kind == "table":
+            continue  # tables are compared cell by cell (tables.py)
+        x, y = wit[i], wit[j]
+        out[(i, j)] = (sum(weight(f, x, y) for f in feats), sorted(feats, key=lambda f: -weight(f, x, y)))
+    return out
+
+
+def _figure(f: str) -> bool:
+    return f[0] == "#" and not re.fullmatch(r"#(1[89]|20)\d\d", f)
+
+
+def accepted(feats: list[str], score: float, local: tuple[int, float] = (99, 1.0)) -> bool:
+    """A candidate passage pair is a retelling: much rare content in common (`MIN_SCORE`), or
+    less but concentrated in one pair of sentences (`local`: the shared features of the best
+    sentence pair, and the share of that pair's words they make), or rare figures in common."""
+    shared, cover = local
+    if score >= SURE_SCORE:
+        return True
+    if score >= MIN_SCORE:
+        return shared >= 3 or (shared >= 2 and cover >= 0.3)
+    figs = sum(1 for f in feats if _figure(f))
+    if figs >= MIN_FIGURES_ALONE and score >= MIN_FIGURE_SCORE:
+        return shared >= 2
+    return score >= LOCAL_SCORE and shared >= 3 and cover >= LOCAL_COVER
+
+
+def best_sentences(pa: Passage, pb: Passage, shared: set[str], translit: dict[str, str]) -> tuple[int, float]:
+    """The sentence pair of the two passages sharing most of `shared`: (how many, and the share of
+    the shorter sentence's features the two sentences have in common)."""
+    def sents(p: Passage) -> list[frozenset[str]]:
+        return [features(m.group(), translit) for m in SENTENCE.finditer(p.text)]
+
+    best = (0, 0.0)
+    sa, sb = sents(pa), sents(pb)
+    for fa in sa:
+        ka = fa & shared
+        if not ka:
+            continue
+        for fb in sb:
+            k = len(ka & fb)
+            if k:
+                cover = len(fa & fb) / max(1, min(len(fa), len(fb)))
+                best = max(best, (k, round(cover, 3)))
+    return best
+
+
+def span(p: Passage, shared: set[str], translit: dict[str, str]) -> tuple[int, int]:
+    """The sentences of a passage that hold the shared features (two or more, or a figure), first
+    to last."""
+    sents = []
+    for m in SENTENCE.finditer(p.text):
+        lead = len(m.group()) - len(m.group().lstrip())
+        sents.append((m.start() + lead, m.end(), features(m.group(), translit) & shared))
+    hits = [(a, b) for a, b, f in sents if len(f) >= 2 or any(_figure(x) for x in f)]
+    hits = hits or [(a, b) for a, b, f in sents if f] or [(0, len(p.text))]
+    return hits[0][0], hits[-1][1]
+
+
+def retellings(passages: list[Passage], dates: dict[str, str], translit_path: str = "",
+               words: list[list[str]] | None = None) -> list[Retelling]:
+    """Passage pairs that retell one another (earlier witness first), with the sentences that do.
+    `words`: `align.words` of each passage, when the caller has them (`detect.tokenised`)."""
+    translit = names(translit_path)
+    us = units(passages, translit, words)
+    out: list[Retelling] = []
+    for (i, j), (score, feats) in sorted(candidates(passages, us).items()):
+        if score < LOCAL_SCORE:
+            continue
+        ua, ub = us[i], us[j]
+        pa, pb = passages[ua.passage], passages[ub.passage]
+        local = (99, 1.0) if score >= SURE_SCORE else best_sentences(pa, pb, set(feats), translit)
+        if not accepted(feats, score, local):
+            continue
+        if (dates.get(pb.siglum, ""), pb.siglum) < (dates.get(pa.siglum, ""), pa.siglum):
+            ua, ub, pa, pb = ub, ua, pb, pa
+        (a0, a1), (b0, b1) = span(pa, set(feats), translit), span(pb, set(feats), translit)
+        out.append(Retelling(pa, pb, a0, a1, b0, b1, tuple(feats), round(score, 2)))
+    return out
+
+
+def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
+    """Retellings → reuse entries (app/@subtype paraphrase, summary, other-translation...), leaving
+    out the passage pairs whose words the verbatim detector has already aligned there."""
+    from build_scripts.apparatus import detect
+
+    taken: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
+    for l in verbatim:
+        if len(l.readings) >= 2 and None not in (l.readings[0].start, l.readings[1].start):
+            a, b = l.readings[0], l.readings[1]
+            taken[(a.passage, b.passage)].append((a.start, a.end, b.start, b.end))
+            taken[(b.passage, a.passage)].append((b.start, b.end, a.start, a.end))
+    out = []
+    for r in found:
+        if any(a0 < r.a_end and r.a_start < a1 and b0 < r.b_end and r.b_start < b1 for a0, a1, b0, b1 in taken[(r.a.id, r.b.id)]):
+            continue
+        ra = Reading(r.a.siglum, r.a.file, r.a.id, r.a.text[r.a_start : r.a_end], r.a_start, r.a_end, "source")
+        rb = Reading(r.b.siglum, r.b.file, r.b.id, r.b.text[r.b_start : r.b_end], r.b_start, r.b_end, "target")
+        kind = "quotation" if r.a.siglum in r.b.cites else "reuse"
+        relation = detect.relation_of(kind, r.a, ra, r.b, rb, 0.0, retold=True)
+        evidence = ", ".join(f.lstrip("#") for f in r.shared[:12])
+        finding = f"Retold, not copied: the two passages share rare words and figures ({evidence})."
+        ident = "ret." + detect.locus_id(r.a, r.b, ra.text).removeprefix("app.")
+        out.append(Locus(ident, kind, (ra, rb), score=round(min(1.0, r.score / 100), 3), findings=(finding,), relation=relation))
+    return out

@@ -1,0 +1,1 @@
+"""The PDFs: TEI model → Typst → PDF (whole edition, per witness, course packs)."""

@@ -1,0 +1,1 @@
+"""The website: TEI model → Markdown pages for MkDocs, URLs, the ids registry, the hooks."""

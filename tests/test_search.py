@@ -1,0 +1,113 @@
+"""Search (build_scripts/site/search.py): which pages are indexed and as what, the passages a page is
+cut into, the words added to the index (digits of mixed tokens, transliteration variants), and the
+tuning of Material's index for the offline copy. Fast: small HTML made here, no site build."""
+from __future__ import annotations
+
+import re
+
+from lxml import html as lhtml
+
+from build_scripts.site import search
+
+PAGE = """<!DOCTYPE html><html><body><div class="md-content"><article class="md-content__inner">
+<div class="edition-meta" hidden data-siglum="K"></div>
+<h1 id="K.art">The Objectives<a class="headerlink" href="#K.art">¶</a></h1>
+<p id="K.art.p1" data-page="1">{p1}</p>
+<p id="K.art.p2" data-page="2">{p2}</p>
+<div class="footnote"><ol><li id="fn:1"><p>A note on Ezhov.</p></li></ol></div>
+</article></div></body></html>"""
+
+
+def doc(p1="First paragraph.", p2="Second paragraph."):
+    return lhtml.fromstring(PAGE.format(p1=p1, p2=p2))
+
+
+def test_kinds_of_pages():
+    assert search.kind_of("edition/getty/G.c6/") == "text"
+    assert search.kind_of("edition/getty/G.notes/") == "notes"
+    assert search.kind_of("edition/apparatus/claim.x/") == "apparatus"
+    assert search.kind_of("edition/getty/") == "editorial"
+    assert search.kind_of("about/encoding/") == "editorial"
+    assert search.kind_of("") == "editorial"
+    assert set(search.KINDS) >= {"text", "notes", "apparatus", "editorial"}
+
+
+def test_list_pages_and_non_pages_are_not_indexed():
+    for listing in search.LIST_PAGES:
+        assert search.url_of(listing + "index.html") is None
+    assert search.url_of("404.html") is None
+    assert search.url_of("assets/x.html") is None
+    assert search.url_of("edition/getty/G.c6/index.html") == "edition/getty/G.c6/"
+    assert search.page_key("edition/getty/G.c6.html#G.c6.p1") == "edition/getty/G.c6/"  # offline copy
+
+
+def test_a_result_title_names_witness_and_chapter():
+    page = search.info("edition/khlevnyuk/K.art/index.html", doc(), {"K": "Khlevnyuk 1995"}, {})
+    assert page.kind == "text" and page.witnesses == ["Khlevnyuk 1995"]
+    assert page.title == "Khlevnyuk 1995 · The Objectives"  # the ¶ of the permalink is not in it
+    assert search.PageInfo("about/", "editorial", [], "About").title == "Edition · About"
+
+
+def test_a_page_of_no_witness_under_edition_is_editorial():
+    plain = lhtml.fromstring("<html><body><article><h1>Centre and regions</h1><p>x</p></article></body></html>")
+    page = search.info("edition/courses/centre/index.html", plain, {}, {})
+    assert page.kind == "editorial" and page.title == "Edition · Centre and regions"
+
+
+def test_an_apparatus_entry_is_filed_under_every_witness_it_compares():
+    entry = lhtml.fromstring('<html><body><article><h1>Claim</h1><table><tr>'
+                             '<th><a href="../../khlevnyuk/K.art/#K.art.p16">K</a></th>'
+                             '<th><a href="../../emelyanov/E.pt3/#x">E</a></th></tr></table></article></body></html>')
+    folders = {"khlevnyuk": "Khlevnyuk 1995", "emelyanov": "Emelyanov 2012"}
+    page = search.info("edition/apparatus/claim.x/index.html", entry, {}, folders)
+    assert page.kind == "apparatus" and page.witnesses == ["Khlevnyuk 1995", "Emelyanov 2012"]
+
+
+def test_digits_inside_tokens():
+    assert search.mixed_digits("the order N00447 of 1937") == ["00447"]
+    assert search.mixed_digits("in 1937 and 00447") == []  # plain numbers are found as they are
+    assert search.mixed_digits("") == []
+
+
+def test_a_page_is_cut_into_passages_with_its_notes_apart():
+    long = "word " * 400
+    article = doc(p1=long, p2=long).xpath("//article")[0]
+    cut = search.passages(article, "text", target=1000)
+    kinds = [p.kind for p in cut]
+    assert kinds.count("notes") == 1 and kinds[-1] == "notes"
+    texts = [p for p in cut if p.kind == "text"]
+    assert len(texts) >= 2  # two long paragraphs do not share a passage of 1000 characters
+    second = next(p for p in texts if any(b.get("id") == "K.art.p2" for b in p.blocks))
+    assert second.anchor == "K.art.p2" and second.page == "2"  # linked to its paragraph and page
+    assert sum(len(p.blocks) for p in cut) == 4  # h1, p, p, note: nothing lost, nothing twice
+
+
+def test_records_carry_metadata_filters_and_added_words():
+    page = search.PageInfo("edition/khlevnyuk/K.art/", "text", ["Khlevnyuk 1995"], "The Objectives")
+    recs = search.records(doc(p1="the order N00447 by Ezhov"), page, {"Ezhov": {"Yezhov"}})
+    joined = "".join(html for _, html in recs)
+    assert 'data-pagefind-filter="witness">Khlevnyuk 1995<' in joined
+    assert 'data-pagefind-filter="kind">notes<' in joined and 'data-pagefind-filter="kind">text<' in joined
+    assert 'data-pagefind-meta="title">Khlevnyuk 1995 · The Objectives<' in joined
+    # each added word right after the word it belongs to (the context shown is that word's)
+    assert "N00447 " + search.MARK.format("00447") in joined
+    assert "Ezhov " + search.MARK.format("Yezhov") in joined
+    assert 'data-pagefind-ignore="all"' in joined  # the ¶ permalink is not text
+    for _, html in recs:
+        assert html.count("data-pagefind-body") == 1
+
+
+def test_material_index_tuned():
+    index = {"docs": [
+        {"location": "edition/apparatus/", "title": "Apparatus", "text": "everything"},
+        {"location": "edition/khlevnyuk/K.art/", "title": "The Objectives", "text": "<p>order N00447</p>"},
+        {"location": "edition/khlevnyuk/K.art/#s", "title": "A section", "text": "Ezhov and Yezhov"},
+    ]}
+    from pathlib import Path
+    search.tune_material_index(index, Path("/nonexistent"))
+    locations = [d["location"] for d in index["docs"]]
+    assert not any(search.page_key(l) in search.LIST_PAGES for l in locations)
+    assert re.search(r"hidden>[^<]*00447", index["docs"][0]["text"])
+    search.name_titles(index, {"edition/khlevnyuk/K.art/": "Khlevnyuk 1995 · The Objectives"})
+    assert index["docs"][0]["title"] == "Khlevnyuk 1995 · The Objectives"
+    assert "Khlevnyuk 1995" in index["docs"][1]["title"] and "A section" in index["docs"][1]["title"]
