@@ -112,7 +112,7 @@ def test_footnotes_at_their_markers(doc):
     assert [(n.get("n"), n.get(XML_ID)) for n in notes] == [("1", "S.art.n1"), ("2", "S.art.n2")]
     first = notes[0]
     assert (first.getparent().text or "").endswith("This book bears the name ")  # after the italic title
-    assert first.tail.startswith(" by the American history professor")
+    assert first.tail[:1].isspace() and " ".join(first.tail.split()).startswith("by the American history professor")
     assert first.find("tei:bibl", NS).get("corresp") == "bib:getty1985origins"
     assert notes[1].getparent().text.endswith("The political trials ")
 
@@ -160,7 +160,8 @@ def test_paragraph_around_table_2_rejoined(doc):
     assert teixml.local(p) == "p"
     assert text_of(p).startswith("In relation to the purges of 1929, Table 2 gives")
     assert teixml.local(table.getprevious()) == "pb"  # the page break, then the table
-    assert text_before(table.getprevious()).endswith("re-admitted. On further ")
+    before = text_before(table.getprevious())  # spacing as TEI reads it (fmt may break lines)
+    assert before[-1:].isspace() and " ".join(before.split()).endswith("re-admitted. On further")
     assert table.tail.startswith("examination, it turns out that the great majority")
     assert doc.xpath("//tei:table[@n='3']", namespaces=NS)[0].tail.startswith("directives as a criterion")
 

@@ -3,9 +3,11 @@
 The transcription is the text of a LaTeX2HTML page: navigation strips at the top and bottom and a
 footer date (page furniture), the section title, then paragraphs separated by blank lines. A block
 quotation is one or more paragraphs opening with a TeX quote (`); the paragraph of citation after it
-("Smith, op. cit., p. 137.", "Ibid., p. 155.") is its source. TeX quotes and dashes are the text of
-the witness and are kept as printed. The works the witness cites, and the paragraphs of its
-editorial declaration, are its tables in sources/import/<siglum>.yml.
+("Smith, op. cit., p. 137.", "Ibid., p. 155.") is its source. TeX's input conventions (quotes,
+dashes) and the space LaTeX2HTML left before the comma of "Ibid. ," are normalised to the characters
+TeX prints, each place as choice/orig/reg (`tex_typography`), so the transcription's form is kept.
+The works the witness cites, and the paragraphs of its editorial declaration, are its tables in
+sources/import/<siglum>.yml.
 """
 from __future__ import annotations
 
@@ -27,6 +29,10 @@ CITATION = re.compile(r"^(?P<head>.*?)(?P<pages>pp?\. (?P<first>[A-Z]?\d+)(?:--(
 OP_CIT = re.compile(r"(?P<author>[A-Z][A-Za-z]+), op\. cit\. ,\s*$")
 IBID = re.compile(r"^Ibid\. ,\s*$")
 NAMED = re.compile(r"(?P<author>[A-Z][A-Za-z]+), (?P<title>[A-Z][^,]+), $")
+
+# TeX's input conventions → the characters TeX prints (longest first); " ," only after an abbreviation.
+TEX_TYPOGRAPHY = {"``": "“", "''": "”", "---": "—", "--": "–", "`": "‘", "'": "’", " ,": ","}
+TEX_PATTERN = re.compile(r"``|''|---|--|`|'|(?<=\.) ,")
 
 @dataclass
 class Block:
@@ -65,8 +71,37 @@ def convert(source: SourceText, tables: Tables) -> ImportResult:
     div = E.div(E.head(blocks[0].text), type="section")
     div.set(XML_ID, part)
     _fill(div, blocks[1:], source, result, works, part)
+    tex_typography(div)
     result.body.append(div)
     return result
+
+
+def tex_typography(root: etree._Element) -> int:
+    """Each TeX convention in the text below `root` → choice/orig/reg (TEX_TYPOGRAPHY); the count."""
+    count = 0
+
+    def split(text: str) -> tuple[str, list[tuple[etree._Element, str]]]:
+        nonlocal count
+        pieces = TEX_PATTERN.split(text)
+        found = TEX_PATTERN.findall(text)
+        count += len(found)
+        return pieces[0], [(E.choice(E.orig(f), E.reg(TEX_TYPOGRAPHY[f])), after) for f, after in zip(found, pieces[1:])]
+
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or local(el) in ("orig", "reg"):
+            continue
+        if el.text:
+            el.text, made = split(el.text)
+            for offset, (choice, after) in enumerate(made):
+                choice.tail = after
+                el.insert(offset, choice)
+        if el is not root and el.tail:
+            el.tail, made = split(el.tail)
+            parent, at = el.getparent(), el.getparent().index(el)
+            for offset, (choice, after) in enumerate(made, start=1):
+                choice.tail = after
+                parent.insert(at + offset, choice)
+    return count
 
 
 def _blocks(source: SourceText, result: ImportResult) -> list[Block]:
