@@ -2,6 +2,7 @@
 unreviewed machine entries. passim itself (a Spark application installed from its repository, not
 from a registry) cannot run here: its output is built from the exported records in the layout its
 `clusterJoin` and `--pairwise` steps write (out.json/part-*.json, align.json/part-*.json)."""
+
 from __future__ import annotations
 
 import json
@@ -30,11 +31,23 @@ def write_clusters(folder: Path, clusters: list[list[tuple[dict, int, int]]]) ->
     lines = []
     for number, members in enumerate(clusters, start=1):
         for rec, begin, end in members:
-            lines.append({**rec, "text": rec["text"][begin:end], "cluster": number * 1000,
-                          "size": len(members), "uid": hash(rec["id"]), "begin": begin, "end": end,
-                          "src": [], "boiler": False, "pboiler": 0.0})
+            lines.append(
+                {
+                    **rec,
+                    "text": rec["text"][begin:end],
+                    "cluster": number * 1000,
+                    "size": len(members),
+                    "uid": hash(rec["id"]),
+                    "begin": begin,
+                    "end": end,
+                    "src": [],
+                    "boiler": False,
+                    "pboiler": 0.0,
+                }
+            )
     (out / "part-00000-synthetic.json").write_text(
-        "".join(json.dumps(rec) + "\n" for rec in lines), encoding="utf-8")
+        "".join(json.dumps(rec) + "\n" for rec in lines), encoding="utf-8"
+    )
     (out / "_SUCCESS").write_text("")
     return folder
 
@@ -97,16 +110,30 @@ def test_pairwise_output_and_stale_spans(tmp_path):
     folder = tmp_path / "passim"
     (folder / "align.json").mkdir(parents=True)
     i, j = A.index(SHARED), B.index(SHARED)
-    rows = [{"id": "A.src.p1", "series": "A", "begin": i, "end": i + len(SHARED),
-             "id2": "B.src.p1", "series2": "B", "begin2": j, "end2": j + len(SHARED),
-             "s1": SHARED, "s2": SHARED, "matches": len(SHARED)}]
+    rows = [
+        {
+            "id": "A.src.p1",
+            "series": "A",
+            "begin": i,
+            "end": i + len(SHARED),
+            "id2": "B.src.p1",
+            "series2": "B",
+            "begin2": j,
+            "end2": j + len(SHARED),
+            "s1": SHARED,
+            "s2": SHARED,
+            "matches": len(SHARED),
+        }
+    ]
     (folder / "align.json" / "part-00000.json").write_text(json.dumps(rows[0]) + "\n")
     groups, problems = passim.read_output(folder)
     loci, problems = passim.loci(groups, by_id, DATES)
-    assert not problems and [l.readings[1].text for l in loci] == [SHARED + ","]
+    assert not problems and [x.readings[1].text for x in loci] == [SHARED + ","]
     # a span the text no longer has (the TEI changed since the export) is reported, not imported
-    stale = write_clusters(tmp_path / "stale", [[span(next(passim.records(passages[:1], DATES)), SHARED)]])
-    records = (stale / "out.json" / "part-00000-synthetic.json")
+    stale = write_clusters(
+        tmp_path / "stale", [[span(next(passim.records(passages[:1], DATES)), SHARED)]]
+    )
+    records = stale / "out.json" / "part-00000-synthetic.json"
     records.write_text(records.read_text().replace('"text": "the plenum', '"text": "THE plenum'))
     groups, _ = passim.read_output(stale)
     loci, problems = passim.loci(groups, by_id, DATES)
@@ -118,42 +145,64 @@ def test_cli_round_trip_on_the_edition(tmp_path):
     shutil.copytree(ROOT / "tei", tei)
     runner = CliRunner(mix_stderr=False)
     exported = tmp_path / "corpus.json"
-    result = runner.invoke(main, ["apparatus", "export", "--format", "passim", str(exported),
-                                  "--tei-dir", str(tei)])
+    result = runner.invoke(
+        main, ["apparatus", "export", "--format", "passim", str(exported), "--tei-dir", str(tei)]
+    )
     assert result.exit_code == 0, result.output + result.stderr
     recs = {r["id"]: r for r in map(json.loads, exported.read_text(encoding="utf-8").splitlines())}
     old, _ = store.read(tei / store.FILE)
     loaded, _ = edition.load(tei)
     # one cluster the detector already has (its entry's readings), one new pair of passages
-    known = next(l for l in old if l.resp == "#detector" and l.type == "reuse"
-                 and all(r.start is not None for r in l.readings))
+    known = next(
+        x
+        for x in old
+        if x.resp == "#detector"
+        and x.type == "reuse"
+        and all(r.start is not None for r in x.readings)
+    )
     ka, kb = known.readings[:2]
-    pairs = {frozenset(r.passage for r in l.readings) for l in old}
-    x, y = next((p, q) for p in loaded.passages for q in loaded.passages
-                if p.siglum < q.siglum and len(p.text) > 80 and len(q.text) > 80
-                and frozenset((p.id, q.id)) not in pairs)
+    pairs = {frozenset(r.passage for r in x.readings) for x in old}
+    x, y = next(
+        (p, q)
+        for p in loaded.passages
+        for q in loaded.passages
+        if p.siglum < q.siglum
+        and len(p.text) > 80
+        and len(q.text) > 80
+        and frozenset((p.id, q.id)) not in pairs
+    )
     new_x, new_y = (recs[x.id], 0, 40), (recs[y.id], 0, 40)
-    folder = write_clusters(tmp_path / "passim", [
-        [(recs[ka.passage], ka.start, ka.end), (recs[kb.passage], kb.start, kb.end)], [new_x, new_y]])
+    folder = write_clusters(
+        tmp_path / "passim",
+        [
+            [(recs[ka.passage], ka.start, ka.end), (recs[kb.passage], kb.start, kb.end)],
+            [new_x, new_y],
+        ],
+    )
     result = runner.invoke(main, ["apparatus", "import-passim", str(folder), "--tei-dir", str(tei)])
     assert result.exit_code == 0, result.output + result.stderr
     assert "1 new entries, 1 already in the apparatus" in result.output
     after, _ = store.read(tei / store.FILE)
-    ours = [l for l in after if l.resp == "#passim"]
+    ours = [x for x in after if x.resp == "#passim"]
     assert len(ours) == 1 and ours[0].decision == "unreviewed"
     assert {r.passage for r in ours[0].readings} == {x.id, y.id}
     for r in ours[0].readings:
         p = loaded.by_id[r.passage]
-        assert r.start == 0 and r.end >= 40 and p.text[r.start:r.end] == r.text
-    assert [l.id for l in after if l.resp != "#passim"] == [l.id for l in old]  # nothing else touched
+        assert r.start == 0 and r.end >= 40 and p.text[r.start : r.end] == r.text
+    assert [x.id for x in after if x.resp != "#passim"] == [
+        x.id for x in old
+    ]  # nothing else touched
     assert b'xml:id="passim"' in (tei / store.FILE).read_bytes()  # resp="#passim" points somewhere
     # an editor's decision survives a new import, and the entry is not duplicated
     path = tei / store.FILE
-    text, n = re.subn(rf'(xml:id="{re.escape(ours[0].id)}"[^>]*ana=")#unreviewed', r"\1#rejected",
-                      path.read_text(encoding="utf-8"))
+    text, n = re.subn(
+        rf'(xml:id="{re.escape(ours[0].id)}"[^>]*ana=")#unreviewed',
+        r"\1#rejected",
+        path.read_text(encoding="utf-8"),
+    )
     assert n == 1
     path.write_text(text, encoding="utf-8")
     result = runner.invoke(main, ["apparatus", "import-passim", str(folder), "--tei-dir", str(tei)])
     assert result.exit_code == 0, result.output + result.stderr
-    again = [l for l in store.read(path)[0] if l.resp == "#passim"]
-    assert [(l.id, l.decision) for l in again] == [(ours[0].id, "rejected")]
+    again = [x for x in store.read(path)[0] if x.resp == "#passim"]
+    assert [(x.id, x.decision) for x in again] == [(ours[0].id, "rejected")]

@@ -60,7 +60,8 @@ def candidates(passages: list[Passage], words: list[list[str]], k: int = K,
     ((passage index, passage index) → [(position, position)], lower index first). The rules, which
     the Spark job implements again as a join: a feature counts for a pair of passages of two
     different witnesses, unless one of the two witnesses has it more than `max_postings` times."""
-    return seeds(passages, index(words, k, max_postings, [p.siglum for p in passages]), max_postings)
+    sigla = [p.siglum for p in passages]
+    return seeds(passages, index(words, k, max_postings, sigla), max_postings)
 
 
 def index(toks: list[list[str]], k: int = K, max_postings: int = MAX_POSTINGS, groups: list[str] | None = None) -> dict[int, list[tuple[int, int]]]:

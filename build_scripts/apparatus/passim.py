@@ -17,6 +17,7 @@ aligned pair: `id`, `series`, `begin`, `end` of one side and `id2`, `series2`, `
 the other, with the alignment (`s1`, `s2`, `matches`). Where the pairs are there they are used (each
 pair's own spans); else every two passages of a cluster from different witnesses make an entry.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -32,7 +33,7 @@ from build_scripts.problems import Location, Problem, relpath
 
 RESP = "#passim"
 PREFIX = "psm."
-# Entries of these types already cover a passage pair's shared words: passim's entry is then a duplicate.
+# Entries of these types cover a passage pair's shared words (passim's would duplicate them).
 COVERING = ("quotation", "reuse", "shared-citation")
 
 
@@ -42,8 +43,14 @@ COVERING = ("quotation", "reuse", "shared-citation")
 def records(passages: Iterable[Passage], dates: dict[str, str]) -> Iterator[dict]:
     """One passim input record per passage."""
     for p in passages:
-        rec = {"id": p.id, "series": p.siglum, "text": p.text, "file": p.file, "kind": p.kind,
-               "date": dates.get(p.siglum, "")}
+        rec = {
+            "id": p.id,
+            "series": p.siglum,
+            "text": p.text,
+            "file": p.file,
+            "kind": p.kind,
+            "date": dates.get(p.siglum, ""),
+        }
         locs = _pages(p)
         if locs:
             rec["locs"] = locs
@@ -62,7 +69,7 @@ def _pages(p: Passage) -> list[dict]:
 
 
 def write_corpus(path: Path, passages: Iterable[Passage], dates: dict[str, str]) -> int:
-    """Write passim's input (JSON Lines; gzip when the name ends in .gz). Returns the record count."""
+    """Write passim's input (JSON Lines; gzip when the name ends in .gz); returns the count."""
     path.parent.mkdir(parents=True, exist_ok=True)
     opener = gzip.open if path.suffix == ".gz" else open
     count = 0
@@ -91,23 +98,38 @@ def read_output(path: Path) -> tuple[list[list[Span]], list[Problem]]:
     else each cluster."""
     problems: list[Problem] = []
     if not path.exists():
-        return [], [Problem(Location(str(path)), "no such file or folder",
-                            "Give passim's output folder (the one holding out.json)", "passim.missing")]
+        return [], [
+            Problem(
+                Location(str(path)),
+                "no such file or folder",
+                "Give passim's output folder (the one holding out.json)",
+                "passim.missing",
+            )
+        ]
     pairs_dir = _part_dir(path, "align")
     if pairs_dir is not None:
         groups = []
         for rec, where in _read_lines(pairs_dir, problems):
             try:
-                groups.append([Span(str(rec["id"]), int(rec["begin"]), int(rec["end"]), None, where),
-                               Span(str(rec["id2"]), int(rec["begin2"]), int(rec["end2"]), None, where)])
+                groups.append(
+                    [
+                        Span(str(rec["id"]), int(rec["begin"]), int(rec["end"]), None, where),
+                        Span(str(rec["id2"]), int(rec["begin2"]), int(rec["end2"]), None, where),
+                    ]
+                )
             except (KeyError, TypeError, ValueError):
                 problems.append(_bad(where, "id, begin, end, id2, begin2, end2"))
         return groups, problems
     clusters_dir = _part_dir(path, "out")
     if clusters_dir is None:
-        return [], [Problem(Location(str(path)), "holds neither out.json nor align.json of passim",
-                            "Run passim with --output-format json (the default) and give its "
-                            "output folder", "passim.format")]
+        return [], [
+            Problem(
+                Location(str(path)),
+                "holds neither out.json nor align.json of passim",
+                "Run passim with --output-format json (the default) and give its output folder",
+                "passim.format",
+            )
+        ]
     clusters: dict[str, list[Span]] = {}
     for rec, where in _read_lines(clusters_dir, problems):
         try:
@@ -119,8 +141,12 @@ def read_output(path: Path) -> tuple[list[list[Span]], list[Problem]]:
 
 
 def _bad(where: str, fields: str) -> Problem:
-    return Problem(Location(where), f"a passim record without {fields}",
-                   "Give passim's own output, unedited", "passim.record")
+    return Problem(
+        Location(where),
+        f"a passim record without {fields}",
+        "Give passim's own output, unedited",
+        "passim.record",
+    )
 
 
 def _part_dir(path: Path, name: str) -> Path | None:
@@ -128,8 +154,9 @@ def _part_dir(path: Path, name: str) -> Path | None:
     if path.is_file():
         return path if name == "out" else None
     for candidate in (path / f"{name}.json", path):
-        if candidate.is_dir() and (candidate.name == f"{name}.json" or
-                                   (candidate == path and path.name == f"{name}.json")):
+        if candidate.is_dir() and (
+            candidate.name == f"{name}.json" or (candidate == path and path.name == f"{name}.json")
+        ):
             return candidate
     if name == "out" and any(path.glob("part-*")):
         return path
@@ -137,8 +164,11 @@ def _part_dir(path: Path, name: str) -> Path | None:
 
 
 def _read_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[dict, str]]:
-    files = [path] if path.is_file() else sorted(
-        f for f in path.iterdir() if f.is_file() and not f.name.startswith((".", "_")))
+    files = (
+        [path]
+        if path.is_file()
+        else sorted(f for f in path.iterdir() if f.is_file() and not f.name.startswith((".", "_")))
+    )
     for file in files:
         opener = gzip.open if file.suffix == ".gz" else open
         with opener(file, "rt", encoding="utf-8") as lines:
@@ -149,16 +179,24 @@ def _read_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[dict, str
                 try:
                     rec = json.loads(line)
                 except json.JSONDecodeError as err:
-                    problems.append(Problem(Location(relpath(file), number), f"not JSON ({err.msg})",
-                                            "Give passim's JSON output, one record a line",
-                                            "passim.json"))
+                    problems.append(
+                        Problem(
+                            Location(relpath(file), number),
+                            f"not JSON ({err.msg})",
+                            "Give passim's JSON output, one record a line",
+                            "passim.json",
+                        )
+                    )
                     continue
                 if isinstance(rec, dict):
                     yield rec, where
 
 
-def loci(groups: list[list[Span]], by_id: dict[str, Passage], dates: dict[str, str],
-         ) -> tuple[list[Locus], list[Problem]]:
+def loci(
+    groups: list[list[Span]],
+    by_id: dict[str, Passage],
+    dates: dict[str, str],
+) -> tuple[list[Locus], list[Problem]]:
     """passim's groups → reuse entries between every two passages of different witnesses (earlier
     witness first), each reading grown to whole words, resp="#passim", unreviewed."""
     problems: list[Problem] = []
@@ -168,17 +206,29 @@ def loci(groups: list[list[Span]], by_id: dict[str, Passage], dates: dict[str, s
         for s in group:
             p = by_id.get(s.passage)
             if p is None or by_id.get(p.id) is not p:
-                problems.append(Problem(Location(s.where), f"passim's document {s.passage!r} is no "
-                                        "passage of the edition", "Export the corpus again "
-                                        "(edition apparatus export --format passim) and rerun passim",
-                                        "passim.unknown", "warning"))
+                problems.append(
+                    Problem(
+                        Location(s.where),
+                        f"passim's document {s.passage!r} is no passage of the edition",
+                        "Export the corpus again "
+                        "(edition apparatus export --format passim) and rerun passim",
+                        "passim.unknown",
+                        "warning",
+                    )
+                )
                 continue
             if not (0 <= s.begin < s.end <= len(p.text)) or (
-                    s.text is not None and p.text[s.begin:s.end] != s.text):
-                problems.append(Problem(Location(s.where), f"passim's span {s.begin}-{s.end} of "
-                                        f"{p.id} is not the passage's text now", "The TEI changed "
-                                        "since the export: export again and rerun passim",
-                                        "passim.stale", "warning"))
+                s.text is not None and p.text[s.begin : s.end] != s.text
+            ):
+                problems.append(
+                    Problem(
+                        Location(s.where),
+                        f"passim's span {s.begin}-{s.end} of {p.id} is not the passage's text now",
+                        "The TEI changed since the export: export again and rerun passim",
+                        "passim.stale",
+                        "warning",
+                    )
+                )
                 continue
             words = _words(p, s.begin, s.end)
             if words:
@@ -212,9 +262,19 @@ def _locus(x, y, dates: dict[str, str]) -> Locus | None:
     words = " ".join(t.norm for t in ta)
     digest = hashlib.sha1(f"{words}|{ra.start}|{rb.start}".encode("utf-8")).hexdigest()[:6]
     ident = f"{PREFIX}{pa.id}--{pb.id}.{digest}"
-    return Locus(ident, kind, (ra, rb), RESP, score, "unreviewed", relation=relation,
-                 findings=("Found by passim (character n-gram alignment); imported by "
-                           "edition apparatus import-passim.",))
+    return Locus(
+        ident,
+        kind,
+        (ra, rb),
+        RESP,
+        score,
+        "unreviewed",
+        relation=relation,
+        findings=(
+            "Found by passim (character n-gram alignment); imported by "
+            "edition apparatus import-passim.",
+        ),
+    )
 
 
 def _span(r, by_id: dict[str, Passage]) -> tuple[int, int] | None:
@@ -244,15 +304,18 @@ def covered(locus: Locus, others: list[Locus], by_id: dict[str, Passage]) -> boo
     return False
 
 
-def merge(old: list[Locus], new: list[Locus], by_id: dict[str, Passage],
-          ) -> tuple[list[Locus], int, int]:
+def merge(
+    old: list[Locus],
+    new: list[Locus],
+    by_id: dict[str, Passage],
+) -> tuple[list[Locus], int, int]:
     """A new import replaces the old passim entries, keeping every editor's decision, question and
     note (an entry an editor touched stays even when passim no longer finds it; a rejected one does
     not come back as new); an entry the detector (or an editor) already has is not added. Every
     other entry is untouched. Returns the apparatus, the number of passim entries new to it and the
     number left out because another entry covers them."""
-    others = [l for l in old if l.resp != RESP]
-    previous = {l.id: l for l in old if l.resp == RESP}
+    others = [x for x in old if x.resp != RESP]
+    previous = {x.id: x for x in old if x.resp == RESP}
     out, kept, added, duplicates = list(others), set(), 0, 0
     for locus in new:
         if covered(locus, others, by_id):
@@ -261,16 +324,23 @@ def merge(old: list[Locus], new: list[Locus], by_id: dict[str, Passage],
         before = previous.get(locus.id) or _predecessor(locus, previous, kept)
         if before is not None:
             kept.add(before.id)
-            locus = replace(locus, id=before.id, decision=before.decision, notes=before.notes,
-                            question=before.question)
+            locus = replace(
+                locus,
+                id=before.id,
+                decision=before.decision,
+                notes=before.notes,
+                question=before.question,
+            )
         else:
             added += 1
         out.append(locus)
     for locus in previous.values():
-        if locus.id not in kept and (locus.decision != "unreviewed" or locus.notes or locus.question):
+        if locus.id not in kept and (
+            locus.decision != "unreviewed" or locus.notes or locus.question
+        ):
             out.append(locus)
     order = store.ORDER
-    out.sort(key=lambda l: (order.index(store.LISTS.get(l.type, "reuse")), l.id))
+    out.sort(key=lambda x: (order.index(store.LISTS.get(x.type, "reuse")), x.id))
     return out, added, duplicates
 
 
@@ -279,7 +349,9 @@ def _predecessor(locus: Locus, previous: dict[str, Locus], kept: set[str]) -> Lo
     or shrank): the new one keeps its id and decision."""
     first = locus.readings[0]
     for before in previous.values():
-        if before.id in kept or [r.passage for r in before.readings] != [r.passage for r in locus.readings]:
+        if before.id in kept or [r.passage for r in before.readings] != [
+            r.passage for r in locus.readings
+        ]:
             continue
         b = before.readings[0]
         if b.start is not None and b.start < first.end and first.start < b.end:

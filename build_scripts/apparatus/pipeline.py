@@ -15,8 +15,8 @@ def run(tei_dir: Path | None = None, write: bool = True, engine: str = "python",
     corpus, problems = edition.load(tei_dir)
     path = corpus.tei_dir / store.FILE
     old, _ = store.read(path)
-    found = reuse(corpus.passages, corpus.dates, corpus.tei_dir.parent / "sources" / "transliterations.yml",
-                  engine, master)
+    translit = corpus.tei_dir.parent / "sources" / "transliterations.yml"
+    found = reuse(corpus.passages, corpus.dates, translit, engine, master)
     found += citations.check_citations(corpus)
     curated = [l for l in old if l.type == "claim" and l.resp != "#detector"]
     found += claims.propose(corpus.passages, curated)

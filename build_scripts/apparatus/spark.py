@@ -13,6 +13,7 @@ the seeds, aligning, verifying) runs in process on the driver, as before.
 
 pyspark is imported here only: nothing else of the toolchain needs Java or Spark.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,9 @@ from build_scripts.apparatus import detect
 from build_scripts.apparatus.model import Passage
 
 DEFAULT_MASTER = "local[*]"
-SHUFFLE_PARTITIONS = 4  # the edition is small; a cluster run sets spark.sql.shuffle.partitions itself
+SHUFFLE_PARTITIONS = (
+    4  # the edition is small; a cluster run sets spark.sql.shuffle.partitions itself
+)
 # Last run's figures (`edition apparatus detect --engine spark` prints them).
 LAST: dict[str, float] = {}
 
@@ -42,11 +45,13 @@ def _check() -> None:
     except ImportError as err:
         raise SparkUnavailable(
             "pyspark is not installed. Run `make venv` (requirements.txt pins it), or use "
-            "--engine python [apparatus.spark-missing]") from err
+            "--engine python [apparatus.spark-missing]"
+        ) from err
     if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
         raise SparkUnavailable(
             "Spark needs Java 17 or later and no `java` is on the PATH. Install it "
-            "(apt-get install openjdk-17-jre-headless) or set JAVA_HOME [apparatus.spark-java]")
+            "(apt-get install openjdk-17-jre-headless) or set JAVA_HOME [apparatus.spark-java]"
+        )
 
 
 def session(master: str | None = None, partitions: int = SHUFFLE_PARTITIONS):
@@ -57,15 +62,19 @@ def session(master: str | None = None, partitions: int = SHUFFLE_PARTITIONS):
 
     master = master or os.environ.get("EDITION_SPARK_MASTER") or DEFAULT_MASTER
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # read by SparkContext, not the config
-    builder = (SparkSession.builder.master(master).appName("edition-apparatus-candidates")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.shuffle.partitions", str(partitions))
-               .config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"]))
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("edition-apparatus-candidates")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"])
+    )
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no network: loopback only
-        builder = (builder.config("spark.driver.host", "127.0.0.1")
-                   .config("spark.driver.bindAddress", "127.0.0.1"))
+        builder = builder.config("spark.driver.host", "127.0.0.1").config(
+            "spark.driver.bindAddress", "127.0.0.1"
+        )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     if not master.startswith("local"):
@@ -96,9 +105,13 @@ def _postings(k: int, features=detect.features):
     return run
 
 
-def candidates(passages: list[Passage], words: list[list[str]], k: int = detect.K,
-               max_postings: int = detect.MAX_POSTINGS, spark=None,
-               ) -> dict[tuple[int, int], list[tuple[int, int]]]:
+def candidates(
+    passages: list[Passage],
+    words: list[list[str]],
+    k: int = detect.K,
+    max_postings: int = detect.MAX_POSTINGS,
+    spark=None,
+) -> dict[tuple[int, int], list[tuple[int, int]]]:
     """(b) as a Spark job: the same dict as `detect.candidates` ((passage index, passage index),
     lower first → seed points (position in the first, position in the second))."""
     own = spark is None
@@ -120,16 +133,28 @@ def _candidates(spark, passages, words, k, max_postings):
     slices = max(1, min(len(rows), sc.defaultParallelism * 4))
     posts = spark.createDataFrame(
         sc.parallelize(rows, slices).mapPartitions(_postings(k)),
-        "key long, wit string, p int, pos int")
+        "key long, wit string, p int, pos int",
+    )
     # a witness that has a feature more than `max_postings` times: the feature is a formula there
-    common = (posts.groupBy("key", "wit").count().filter(F.col("count") > max_postings)
-              .select("key", "wit"))
+    common = (
+        posts.groupBy("key", "wit")
+        .count()
+        .filter(F.col("count") > max_postings)
+        .select("key", "wit")
+    )
     kept = posts.join(common, ["key", "wit"], "left_anti")
     a, b = kept.alias("a"), kept.alias("b")
-    seeds = (a.join(b, (F.col("a.key") == F.col("b.key")) & (F.col("a.wit") != F.col("b.wit"))
-                    & (F.col("a.p") < F.col("b.p")))
-             .select(F.col("a.p").alias("pa"), F.col("b.p").alias("pb"),
-                     F.col("a.pos").alias("ia"), F.col("b.pos").alias("ib")))
+    seeds = a.join(
+        b,
+        (F.col("a.key") == F.col("b.key"))
+        & (F.col("a.wit") != F.col("b.wit"))
+        & (F.col("a.p") < F.col("b.p")),
+    ).select(
+        F.col("a.p").alias("pa"),
+        F.col("b.p").alias("pb"),
+        F.col("a.pos").alias("ia"),
+        F.col("b.pos").alias("ib"),
+    )
     grouped = seeds.groupBy("pa", "pb").agg(F.collect_list(F.struct("ia", "ib")).alias("points"))
     out: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for row in grouped.collect():

@@ -128,13 +128,14 @@ def element(locus: Locus) -> etree._Element:
     return app
 
 
-# Other programs whose entries the apparatus holds (app/@resp), declared in the header only when used.
+# Other programs whose entries the apparatus holds (app/@resp); in the header only when used.
 APPLICATIONS = {
     "#passim": ("passim", "passim (imported by edition apparatus import-passim)",
                 "Machine entries imported from passim's reuse clusters or pairwise alignments "
-                "(character n-gram index, alignment on Spark) over the passages exported by edition "
-                "apparatus export --format passim; readings grown to whole words; unreviewed until an "
-                "editor decides. app/@cert is the share of matched words, as for the detector."),
+                "(character n-gram index, alignment on Spark) over the passages exported by "
+                "edition apparatus export --format passim; readings grown to whole words; "
+                "unreviewed until an editor decides. app/@cert is the share of matched words, as "
+                "for the detector."),
 }
 
 

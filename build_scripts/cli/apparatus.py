@@ -16,9 +16,10 @@ def apparatus() -> None:
 @apparatus.command()
 @click.option("--tei-dir", type=click.Path(path_type=Path), default=None, help="Folder of the TEI files (default: tei/).")
 @click.option("--dry-run", is_flag=True, help="Detect and report, but do not write tei/apparatus.xml.")
-@click.option("--engine", type=click.Choice(["python", "spark"]), default="python", show_default=True,
-              help="Where the candidate pairs are found: in this process, or as an Apache Spark job "
-                   "(same candidates; needs Java 17+).")
+@click.option("--engine", type=click.Choice(["python", "spark"]), default="python",
+              show_default=True,
+              help="Where the candidate pairs are found: in this process, or as an Apache Spark "
+                   "job (same candidates; needs Java 17+).")
 @click.option("--master", default=None, metavar="URL",
               help="Spark master with --engine spark (default: $EDITION_SPARK_MASTER or local[*]).")
 def detect(tei_dir: Path | None, dry_run: bool, engine: str, master: str | None) -> None:
@@ -29,8 +30,8 @@ def detect(tei_dir: Path | None, dry_run: bool, engine: str, master: str | None)
     if engine == "spark":
         from build_scripts.apparatus import spark
 
-        try:
-            spark.session(master).stop()  # fails early, with one message, without pyspark or Java
+        try:  # fails early, with one message, without pyspark or Java; the job reuses this session
+            spark.session(master)
         except spark.SparkUnavailable as err:
             raise click.ClickException(str(err)) from None
     loci, problems, written = pipeline.run(tei_dir, write=not dry_run, engine=engine, master=master)
@@ -48,7 +49,8 @@ def detect(tei_dir: Path | None, dry_run: bool, engine: str, master: str | None)
 @apparatus.command()
 @click.option("--tei-dir", type=click.Path(path_type=Path), default=None)
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write here instead of standard output.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "passim"]), default="jsonl", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "passim"]), default="jsonl",
+              show_default=True,
               help="jsonl: the apparatus (one locus a line); passim: the corpus as passim's input "
                    "(one passage a line: id, series = siglum, text).")
 @click.argument("out", type=click.Path(path_type=Path), required=False)
@@ -63,7 +65,7 @@ def export(tei_dir: Path | None, output: Path | None, fmt: str, out: Path | None
         from build_scripts.cli import report
 
         if output is None:
-            raise click.UsageError("--format passim writes a file: give OUT (e.g. passim/corpus.json)")
+            raise click.UsageError("--format passim writes a file: give OUT (passim/corpus.json)")
         corpus, problems = edition.load(tei_dir)
         if report(problems):
             raise SystemExit(1)
@@ -82,7 +84,8 @@ def export(tei_dir: Path | None, output: Path | None, fmt: str, out: Path | None
 @apparatus.command("import-passim")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--tei-dir", type=click.Path(path_type=Path), default=None)
-@click.option("--dry-run", is_flag=True, help="Report what would be added; do not write tei/apparatus.xml.")
+@click.option("--dry-run", is_flag=True,
+              help="Report what would be added; do not write tei/apparatus.xml.")
 def import_passim(folder: Path, tei_dir: Path | None, dry_run: bool) -> None:
     """Read passim's output (FOLDER holds out.json, or align.json with --pairwise) into
     tei/apparatus.xml as unreviewed entries by passim; editors' decisions are kept, and an entry
