@@ -35,7 +35,7 @@ from build_scripts.apparatus import render as app_render
 from build_scripts.project.paths import Project
 from build_scripts.project.settings import settings
 from build_scripts.problems import Location, Problem, relpath
-from build_scripts.site.markdown import Context, escape, render_page
+from build_scripts.site.markdown import Context, endnotes_of, escape, render_page
 
 PUBLISH_ALL_ENV = "EDITION_PUBLISH_ALL"  # "1": publish every witness in full (tests, editors' previews)
 # The toolchain's own code is an input of every page: any change to it re-renders (never a stale page).
@@ -244,8 +244,10 @@ def render_witness(w: manifest.Witness, pages: list[site_pages.Page], state: dic
 
     marks = app_marks(project, w.siglum, result)
     files, links = {}, set()
+    endnotes = endnotes_of([(p.src, p.nodes) for p in pages])
     for page in pages:
-        ctx = Context(page.src, w.tei, anchor_page, lambda k: "edition/bibliography.md" if k in bib_keys else None, marks, page.start_page)
+        ctx = Context(page.src, w.tei, anchor_page, lambda k: "edition/bibliography.md" if k in bib_keys else None, marks,
+                      page.start_page, endnotes)
         heading = not (len(page.nodes) == 1 and getattr(page.nodes[0], "head", None) is not None)
         preamble = landing.meta_div(w) + (f"\n\n# {escape(page.title)} {{: .ed }}" if heading else "")
         text, problems = render_page(page.nodes, ctx, 2 if heading else 1, preamble)
