@@ -208,7 +208,7 @@ def test_an_edit_inside_an_unreviewed_machine_reading_is_re_anchored_and_does_no
     text = apparatus.read_text(encoding="utf-8")
     machine = text.replace('ana="#confirmed" resp="#apparatus.editors"', 'ana="#unreviewed" resp="#detector"', 1)
     machine = machine.replace('<name xml:id="apparatus.editors">The editors</name>',
-                              '<name xml:id="apparatus.editors">The editors</name><name xml:id="detector">edition apparatus detect</name>')
+                              '<name xml:id="apparatus.editors">The editors</name>\n          <name xml:id="detector">edition apparatus detect</name>')
     assert machine != text
     apparatus.write_text(machine, encoding="utf-8")
     result = run_check(project, monkeypatch)
