@@ -93,7 +93,7 @@ def test_a_fresh_import_keeps_the_curated_ids(tmp_path, snapshot):
 
     path, problems = importer.run("G", out_dir=tmp_path)
     assert path is not None, [p.message for p in problems]
-    assert not [p for p in problems if p.code == "import.getty.quote"], [p.message for p in problems if p.code == "import.getty.quote"]
+    assert not [p for p in problems if p.code == "import.monograph.quote"], [p.message for p in problems if p.code == "import.monograph.quote"]
     doc = etree.parse(str(path))
     fresh = {el.get(XML_ID): el for el in doc.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
     wrong = [i for i, text in snapshot.items()

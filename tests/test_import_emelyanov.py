@@ -189,6 +189,7 @@ def test_printed_note_anomalies_are_recorded_not_repaired():
     from build_scripts.tei import words
     from build_scripts.importers.book import convert
     from build_scripts.importers.common import SourceText
+    from build_scripts.importers.tables import for_witness
 
     text = "\n".join([
         "A Title", "", "An Author", "", "Publisher's Note", "", "A note.", "", "CONTENTS", "",
@@ -196,7 +197,7 @@ def test_printed_note_anomalies_are_recorded_not_repaired():
         "PART 1: ONE", "", "Marked.¹ Again.² Twice.² Lost.⁴", "", "A Section", "", "More.", "",
         "ENDNOTES", "", "1. First, 12.", "2. Second, 13.", "3. Orphan, 14.",
     ])
-    result = convert(SourceText("t.txt", text))
+    result = convert(SourceText("t.txt", text), for_witness(WITNESS))
     assert sorted(a.target for a in result.anomalies) == ["E.m2.2", "E.m4.1", "E.n3"]
     E = teixml.E
     root = E.TEI(E.text(E.front(*result.front), E.body(*result.body), E.back(*result.back)))

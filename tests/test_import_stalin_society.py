@@ -16,6 +16,7 @@ from build_scripts.tei import teixml
 from build_scripts.project import witnesses
 from build_scripts.importers import markdown
 from build_scripts.importers.common import SourceText
+from build_scripts.importers.tables import for_witness
 from build_scripts.tei.teixml import NS, XML_ID
 
 WITNESS = next(w for w in witnesses.load()[0] if w.siglum == "S")
@@ -215,7 +216,7 @@ def test_table_notes(doc):
 
 # --- the converter on small inputs ---------------------------------------------------------------
 def convert(text: str):
-    return markdown.convert(SourceText("t.txt", text))
+    return markdown.convert(SourceText("t.txt", text), for_witness(WITNESS))
 
 
 def test_unpaired_emphasis_stays_text():

@@ -461,19 +461,27 @@ def quoted(p: Passage, start: int, end: int, text: str = "") -> bool:
 
 def relation_of(kind: str, a: Passage, ra: Reading, b: Passage, rb: Reading, score: float, retold: bool = False) -> str:
     """How the later witness takes the words (app/@subtype): quotation (marked, of the earlier
-    witness), intermediary (a document quoted through the earlier witness, which it cites),
-    common-source / other-translation (both quote one document, in the same or another
-    translation), paraphrase (unmarked, words or facts retold), summary (much shorter retelling)."""
+    witness), intermediary (a document quoted through the earlier witness, which the later one cites
+    there), common-source / other-translation
+    (both quote one document, in the same or another translation), paraphrase (unmarked, words or
+    facts retold, cited or not), summary (a retelling much shorter than what it retells)."""
     qa, qb = quoted(a, ra.start, ra.end, ra.text), quoted(b, rb.start, rb.end, rb.text)
-    if kind == "quotation":
-        return "intermediary" if qa else "quotation"
     if qa and qb:
+        if kind == "quotation":
+            return "intermediary"
         return "common-source" if score >= 0.9 and not retold else "other-translation"
+    if kind == "quotation" and (qb or "table" in (a.kind, b.kind) or ".t" in rb.passage):
+        return "quotation"  # quoted, or a table reproduced, with a citation of the earlier witness
     if qb and not retold:
         return "quotation"
-    if retold and len(rb.text) < 0.5 * len(ra.text):
+    words_a, words_b = len(ra.text.split()), len(rb.text.split())
+    if retold and words_a >= SUMMARY_MIN and words_b <= SUMMARY_SHARE * words_a:
         return "summary"
     return "paraphrase"
+
+
+SUMMARY_MIN = 60  # words of a retold passage that a summary condenses
+SUMMARY_SHARE = 0.5
 
 
 def reading(p: Passage, start: int, end: int, role: str) -> Reading:
