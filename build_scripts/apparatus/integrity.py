@@ -61,7 +61,7 @@ def machine(locus: Locus) -> bool:
 
 def reanchor(r: Reading, text: str) -> tuple[int, int, str] | None:
     """Where the reading's words stand in the (edited) text of its passage: exactly (spacing aside),
-    else the closest stretch (rapidfuzz alignment, at least 80 % alike); None if they are gone."""
+    else the closest stretch (rapidfuzz alignment, at least 60 % alike); None if they are gone."""
     words = squash(r.text)
     at = text.find(words)
     if at >= 0:
@@ -70,7 +70,7 @@ def reanchor(r: Reading, text: str) -> tuple[int, int, str] | None:
         return None
     from rapidfuzz import fuzz
 
-    best = fuzz.partial_ratio_alignment(words, text, score_cutoff=80)
+    best = fuzz.partial_ratio_alignment(words, text, score_cutoff=60)
     if best is None:
         return None
     return best.dest_start, best.dest_end, text[best.dest_start : best.dest_end]
@@ -84,7 +84,7 @@ def changed(locus: Locus, r: Reading, text: str, where: Location) -> Problem:
         if moved is None:
             return Problem(where, f"{locus.id}: the words {old} of {r.siglum} are gone from {r.passage} (an unreviewed machine entry)", "Nothing blocks the build; `edition apparatus detect` drops or replaces the entry", "apparatus.re-anchored", "warning")
         start, end, words = moved
-        now = "" if squash(words) == squash(r.text) else f"; it now reads {squash(words)[:80]!r}"
+        now = "" if squash(words) == squash(r.text) else f": it read {old}, it now reads {squash(words)[:80]!r}"
         return Problem(where, f"{locus.id}: re-anchored the unreviewed machine reading of {r.siglum} to {r.passage} [{start}-{end}] after an edit of the witness{now}", "Nothing blocks the build; `edition apparatus detect` stores the new place (the entry stays unreviewed)", "apparatus.re-anchored", "warning")
     new = repr(squash(moved[2])[:80]) if moved else "nothing like it"
     return Problem(where, f"{locus.id} ({locus.decision}): {r.siglum} {r.passage} now reads {new} where the entry reads {old}", "If the witness edit is right, run `edition apparatus detect` (it re-anchors the entry and keeps the decision); otherwise restore the witness text", "apparatus.reading-changed")
