@@ -2,6 +2,7 @@
 proposed claims) merged with the editors' entries of tei/apparatus.xml → tei/apparatus.xml."""
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from build_scripts.apparatus import citations, claims, detect, edition, retold, store
@@ -25,6 +26,12 @@ def run(tei_dir: Path | None = None, write: bool = True) -> tuple[list[Locus], l
 def reuse(passages, dates, translit: Path | None = None) -> list[Locus]:
     """Verbatim reuse (shared word runs) and retellings (shared rare words and figures), one pass
     over the words of every passage."""
-    words = detect.tokenised(passages)
-    found = detect.loci(detect.detect(passages, dates, words=words))
-    return found + retold.loci(retold.retellings(passages, dates, str(translit or ""), words), found)
+    paused = gc.isenabled()
+    gc.disable()  # millions of small tuples and sets, no cycles: the cyclic collector would rescan them
+    try:
+        words = detect.tokenised(passages)
+        found = detect.loci(detect.detect(passages, dates, words=words))
+        return found + retold.loci(retold.retellings(passages, dates, str(translit or ""), words), found)
+    finally:
+        if paused:
+            gc.enable()
