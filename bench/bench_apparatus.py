@@ -10,6 +10,7 @@ Run a case from the repository root, e.g. `.venv/bin/python bench/bench_apparatu
 `.venv/bin/python bench/bench_apparatus.py ratio` runs 1x and 10x and prints the ratio of medians;
 `ratio 50` runs 1x, 10x and 50x in one process (alternating, 2 runs each) and prints both ratios.
 """
+
 from __future__ import annotations
 
 import random
@@ -50,8 +51,12 @@ def synthetic(passages, scale: int, seed: int = 1):
             for _ in range(len(words) // 20):
                 # a variant word of the same copy: copies share no vocabulary, so the 10x corpus is ten
                 # editions side by side, not one edition with spurious matches across copies
-                words[rng.randrange(len(words))] = rng.choice(["the", "party", "purge", "Stalin", "NKVD"]) + f"q{copy}"
-            out.append(Passage(f"{p.siglum}{copy}", f"{p.id}.x{copy}", p.file, p.kind, " ".join(words)))
+                words[rng.randrange(len(words))] = (
+                    rng.choice(["the", "party", "purge", "Stalin", "NKVD"]) + f"q{copy}"
+                )
+            out.append(
+                Passage(f"{p.siglum}{copy}", f"{p.id}.x{copy}", p.file, p.kind, " ".join(words))
+            )
     return out
 
 
@@ -118,16 +123,25 @@ def summary(kind: str, scale: int, passages, dates, results: list) -> dict:
         detection(passages, dates)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    return {"case": f"{kind} {scale}x" if kind == "synthetic" else kind, "passages": len(passages),
-            "words": sum(len(p.text.split()) for p in passages), "regions": found,
-            "median_s": statistics.median(times), "runs": [round(t, 3) for t in times], "median_cpu_s": statistics.median(cpu), "detect_peak_mib": peak / 2**20 if peak is not None else float("nan"),
-            "process_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "case": f"{kind} {scale}x" if kind == "synthetic" else kind,
+        "passages": len(passages),
+        "words": sum(len(p.text.split()) for p in passages),
+        "regions": found,
+        "median_s": statistics.median(times),
+        "runs": [round(t, 3) for t in times],
+        "median_cpu_s": statistics.median(cpu),
+        "detect_peak_mib": peak / 2**20 if peak is not None else float("nan"),
+        "process_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def show(r: dict) -> str:
-    return (f"{r['case']}: {r['passages']} passages, {r['words']} words, {r['regions']} regions; "
-            f"median {r['median_s']:.3f} s wall, {r['median_cpu_s']:.3f} s CPU, of {len(r['runs'])} runs {r['runs']}; detection peak {r['detect_peak_mib']:.1f} MiB "
-            f"(tracemalloc), process peak RSS {r['process_peak_mib']:.1f} MiB")
+    return (
+        f"{r['case']}: {r['passages']} passages, {r['words']} words, {r['regions']} regions; "
+        f"median {r['median_s']:.3f} s wall, {r['median_cpu_s']:.3f} s CPU, of {len(r['runs'])} runs {r['runs']}; detection peak {r['detect_peak_mib']:.1f} MiB "
+        f"(tracemalloc), process peak RSS {r['process_peak_mib']:.1f} MiB"
+    )
 
 
 def main(argv: list[str]) -> None:
@@ -140,8 +154,10 @@ def main(argv: list[str]) -> None:
             print(show(r))
         one = results[0]
         for scale, r in zip(scales[1:], results[1:]):
-            print(f"ratio {scale}x/1x: {r['median_s'] / one['median_s']:.2f} wall, {r['median_cpu_s'] / one['median_cpu_s']:.2f} CPU"
-                  f" (goal <= {scale * 1.1:g})")
+            print(
+                f"ratio {scale}x/1x: {r['median_s'] / one['median_s']:.2f} wall, {r['median_cpu_s'] / one['median_cpu_s']:.2f} CPU"
+                f" (goal <= {scale * 1.1:g})"
+            )
         return
     scale = int(argv[1]) if len(argv) > 1 else 10
     print(show(measure(kind, scale)))

@@ -1,5 +1,6 @@
 """The `edition apparatus detect` stage: witnesses → machine loci (reuse, retellings, citations,
 proposed claims) merged with the editors' entries of tei/apparatus.xml → tei/apparatus.xml."""
+
 from __future__ import annotations
 
 import gc
@@ -14,7 +15,9 @@ def run(tei_dir: Path | None = None, write: bool = True) -> tuple[list[Locus], l
     corpus, problems = edition.load(tei_dir)
     path = corpus.tei_dir / store.FILE
     old, _ = store.read(path)
-    found = reuse(corpus.passages, corpus.dates, corpus.tei_dir.parent / "sources" / "transliterations.yml")
+    found = reuse(
+        corpus.passages, corpus.dates, corpus.tei_dir.parent / "sources" / "transliterations.yml"
+    )
     found += citations.check_citations(corpus)
     curated = [l for l in old if l.type == "claim" and l.resp != "#detector"]
     found += claims.propose(corpus.passages, curated)
@@ -31,7 +34,9 @@ def reuse(passages, dates, translit: Path | None = None) -> list[Locus]:
     try:
         words = detect.tokenised(passages)
         found = detect.loci(detect.detect(passages, dates, words=words))
-        return found + retold.loci(retold.retellings(passages, dates, str(translit or ""), words), found)
+        return found + retold.loci(
+            retold.retellings(passages, dates, str(translit or ""), words), found
+        )
     finally:
         if paused:
             gc.enable()
