@@ -245,10 +245,13 @@ def test_witness_landing_page_shows_whom_it_quotes_and_where(page, base_url):
     page.goto(f"{base_url}/edition/martens/")
     table = page.locator("table.ap-relations")
     assert table.count() == 1 and "Getty" in table.inner_text()
-    ticks = page.locator(".ap-strip a.ap-tick")
-    assert ticks.count() > 0
-    href = ticks.first.get_attribute("href")
-    assert "apparatus/" in href
+    ticks = page.locator(".ap-strip .ap-tick")
+    links = [a for a in page.locator(".ap-strip a.ap-bin").all() if a.is_visible()]
+    assert ticks.count() > 0 and links
+    assert "apparatus/" in links[0].get_attribute("href")
+    for a in links:  # WCAG 2.5.8 (Lighthouse's target-size): every mark's link at least 24 × 24 px
+        box = a.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, box
     shot(page, "landing", full=True)
 
 

@@ -468,18 +468,45 @@ def relation_counts(siglum: str, loci: list[Locus]) -> dict[str, Counter]:
     return out
 
 
+STRIP_BINS = (12, 24)  # hit areas per strip: 12 on a phone, 24 from 60em (CSS); each >= 24 px wide
+
+
 def strip(siglum: str, rows: list[tuple[Locus, object, str]], rd: Reader, label: str) -> str:
-    """A density strip of the witness's text, start to end: a tick per locus, linking to `target`."""
-    ticks = []
+    """A density strip of the witness's text, start to end: a tick per locus (drawn, not a target),
+    and over it the strip cut into equal bins, each bin holding loci a link to the first of them, so
+    that every link is at least 24 px wide (WCAG 2.5.8) however close the ticks fall."""
+    placed = []
     for locus, reading, target in rows:
-        pos = rd.position(reading)
-        where = rd.where(reading)
-        name = f"{view.TYPE_LABEL.get(locus.type, locus.type)}, {re.sub('<[^>]+>', '', where) or 'at ' + format(pos, '.0%')}"
-        ticks.append(f'<a class="ap-tick t-{esc(locus.type)}" style="left:{pos * 100:.2f}%" href="{esc(target)}" '
-                     f'aria-label="{esc(name)}" title="{esc(name)}"></a>')
+        pos = min(1.0, max(0.0, rd.position(reading)))
+        placed.append((pos, locus, reading, target))
+    placed.sort(key=lambda x: x[0])
+    ticks = "".join(f'<span class="ap-tick t-{esc(locus.type)}" style="left:{pos * 100:.2f}%"></span>'
+                    for pos, locus, _, _ in placed)
+    bins = "".join(_bins(placed, n, rd) for n in STRIP_BINS)
     return (f'<figure class="ap-strip-fig"><figcaption>{esc(label)}</figcaption>'
             f'<div class="ap-strip" role="group" aria-label="{esc(label)}"><span class="ap-strip-start">start</span>'
-            f'{"".join(ticks)}<span class="ap-strip-end">end</span></div></figure>')
+            f'<span class="ap-ticks" aria-hidden="true">{ticks}</span>{bins}'
+            f'<span class="ap-strip-end">end</span></div></figure>')
+
+
+def _bins(placed: list[tuple], n: int, rd: Reader) -> str:
+    """The strip cut in n equal bins: a link per bin that holds loci, to the first of them."""
+    held: dict[int, list[tuple]] = defaultdict(list)
+    for item in placed:
+        held[min(n - 1, int(item[0] * n))].append(item)
+    links = []
+    for i, items in sorted(held.items()):
+        _, locus, reading, target = items[0]
+        kinds = Counter(view.TYPE_LABEL.get(l.type, l.type).lower() for _, l, _, _ in items)
+        where = re.sub("<[^>]+>", "", rd.where(reading)) or f"at {i / n:.0%}"
+        if len(items) == 1:
+            name = f"{view.TYPE_LABEL.get(locus.type, locus.type)}, {where}"
+        else:
+            name = (f"{len(items)} places (" + ", ".join(f"{c} {k}" for k, c in kinds.items())
+                    + f"), the first {where}")
+        links.append(f'<a class="ap-bin" style="left:{i * 100 / n:.4g}%;width:{100 / n:.4g}%" '
+                     f'href="{esc(target)}" aria-label="{esc(name)}" title="{esc(name)}"></a>')
+    return f'<span class="ap-bins ap-bins-{n}">{"".join(links)}</span>'
 
 
 LEGEND = ('<p class="ap-legend">' + "".join(f'<span class="t-{t}">{view.TYPE_LABEL[t].lower()}</span>' for t in ORDER) + "</p>")

@@ -26,6 +26,7 @@
     // no worker: the index is small, and a worker would be one more script to load before a result
     await pf.options({ noWorker: true });
     await pf.init();
+    fillFilters(pf);
     return pf;
   });
 
@@ -59,9 +60,11 @@
       e.preventDefault(); open(); input.focus();
     }
   });
-  // Load the engine (not the index) once the page is idle, so that the first query only fetches
-  // the index chunk and the passages it needs.
-  (window.requestIdleCallback || ((f) => setTimeout(f, 200)))(() => load().then(fillFilters));
+  // Load the engine (not the index) when the reader shows the intent to search (pointer over the
+  // box, the search opened, or the box focused), never on page load: on a phone, compiling the
+  // engine's WebAssembly at idle time blocked the page for seconds (Lighthouse, issue 12).
+  toggle?.addEventListener("change", () => { if (toggle.checked) load(); });
+  form.addEventListener("pointerenter", () => load(), { once: true });
 
   function chosenFilters() {
     const out = {};
