@@ -236,9 +236,21 @@ def test_course_prints_the_selection_word_for_word_in_order(course_pdf):
     assert failure is None, failure
 
 
+def printed_nodes(course) -> list:
+    """The processing-model nodes of every block the pack prints (headings and text; not the
+    withheld runs), as build_scripts/pdf/course.py renders them."""
+    from build_scripts.problems import relpath
+    from build_scripts.tei.load import Loader
+
+    return [node for p in course.passages for b in p.blocks if b.kind != "withheld" and b.element is not None
+            for node in [Loader(relpath(p.witness.tei_path)).node(b.element)] if node is not None]
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(reason="issue 15, open: in the sample pack one of Emelyanov's notes (E.n106) is set on "
-                   "the page after its marker since the course layout changed; to be fixed", strict=False)
+@pytest.mark.xfail(reason="issue 15: in the sample pack Emelyanov's note E.n106 is set at the foot of the page "
+                   "BEFORE its marker (the marker's line opens the next page), Typst's open bug typst/typst#5314 "
+                   "(a footnote may precede its reference); every other note is on its marker's page",
+                   raises=AssertionError, strict=False)
 def test_every_footnote_is_on_the_page_of_its_marker(course_pdf):
     path, course = course_pdf
     pages = page_texts(path)
@@ -247,10 +259,11 @@ def test_every_footnote_is_on_the_page_of_its_marker(course_pdf):
     import json
 
     markers = json.loads(markers)
-    notes = {n.get("{http://www.w3.org/XML/1998/namespace}id"): n for p in course.passages for el in p.elements for n in el.iter(f"{{{TEI_NS}}}note")}
-    table_notes = {n.id for p in course.passages for t in m.walk(p.nodes) if isinstance(t, m.Table) for n in t.notes}
-    printed = {n.id for p in course.passages for n in m.walk(p.nodes)
-               if isinstance(n, m.Note) and n.id and n.id not in table_notes}
+    notes = {n.get("{http://www.w3.org/XML/1998/namespace}id"): n for p in course.passages
+             for b in p.blocks if b.element is not None for n in b.element.iter(f"{{{TEI_NS}}}note")}
+    nodes = printed_nodes(course)
+    table_notes = {n.id for t in m.walk(nodes) if isinstance(t, m.Table) for n in t.notes}
+    printed = {n.id for n in m.walk(nodes) if isinstance(n, m.Note) and n.id and n.id not in table_notes}
     assert {marker["id"] for marker in markers} == printed  # every note of the published selection
     moved = []
     for marker in markers:
@@ -265,7 +278,8 @@ def test_every_footnote_is_on_the_page_of_its_marker(course_pdf):
         joined = " ".join(page_words)
         for choice in note.iter(f"{{{TEI_NS}}}choice"):  # a correction in a note carries its label inline
             sic = " ".join(w.text for w in words.tokens("".join(choice.find(f"{{{TEI_NS}}}sic").itertext())))
-            joined = joined.replace(f" Transcription reads {sic}", "")
+            for label in (m.LABEL_CORRECTION, m.SHORT_LABELS["correction"]):  # long or short form
+                joined = joined.replace(f" {label} {sic}", "")
         if " ".join(first) not in joined:  # Typst moves a note with no room left to the next page
             following = " ".join(w.text for w in words.tokens(pages[marker["page"]])) if marker["page"] < len(pages) else ""
             assert " ".join(first) in following, (

@@ -40,18 +40,19 @@ def site_url(course: schema.Course) -> str:
     return f"{build.SITE_URL}edition/courses/{course.name}/"
 
 
-_PLAN: dict = {}  # the site's page plan, read once per pack (build_course clears it)
+_PLAN: dict = {}  # TEI file → its page plan on the site, read once per pack (build_course clears it)
 
 
 def permalink(passage_or_tei, ident: str, el: etree._Element | None = None) -> str:
     """The public URL of `ident` (build.permalink, with the site's page plan read once)."""
     tei = getattr(getattr(passage_or_tei, "witness", None), "tei", passage_or_tei)
-    if "plan" not in _PLAN:
-        _PLAN["plan"] = site_render.plan()
-    url = site_urls.locate(_PLAN["plan"], tei, ident)
+    if tei not in _PLAN:  # only the witnesses the pack links into are planned
+        _PLAN[tei] = site_render.witness_plan(tei)
+    plan = _PLAN[tei]
+    url = site_urls.locate(plan, tei, ident)
     if url is None and el is not None:  # withheld text: the nearest division the site shows
         for a in el.iterancestors():
-            url = site_urls.locate(_PLAN["plan"], tei, a.get(XML_ID)) if a.get(XML_ID) else None
+            url = site_urls.locate(plan, tei, a.get(XML_ID)) if a.get(XML_ID) else None
             if url:
                 break
     if url is None:
@@ -194,8 +195,8 @@ def apparatus_entries(course: schema.Course) -> list[str]:
             w = by_file.get(r.file)
             who = schema.short(w) if w else r.siglum
             doc = course.docs.get(r.file)
-            el = doc.xpath("//*[@xml:id=$i]", i=r.passage) if doc is not None else []
-            page = schema._pages(doc).get(el[0]) if el else None
+            el = schema._by_id(doc, r.passage) if doc is not None else None
+            page = schema._pages(doc).get(el) if el is not None else None
             where = ", ".join(x for x in (f"p. {page}" if page else "",
                                           f"¶ {schema.paragraph_label(r.passage)}") if x)
             rows.append(f"[{string(who)}], [{string(where)}], [{string(_clip(r.text))}]")

@@ -389,8 +389,17 @@ def _passage(spec: dict, ed: Edition, where: Location) -> tuple[Passage | None, 
 
 
 def _by_id(doc: etree._ElementTree, ident: str) -> etree._Element | None:
-    found = doc.xpath("//*[@xml:id=$i]", i=ident)
-    return found[0] if found else None
+    return _ids(doc).get(ident)
+
+
+@functools.lru_cache(maxsize=16)
+def _ids(doc: etree._ElementTree) -> dict[str, etree._Element]:
+    """xml:id → element, indexed once per document (a lookup by XPath walks the whole tree)."""
+    out: dict[str, etree._Element] = {}
+    for el in doc.getroot().iter():
+        if isinstance(el.tag, str) and el.get(XML_ID) is not None:
+            out.setdefault(el.get(XML_ID), el)  # as XPath would: the first in document order
+    return out
 
 
 def _order(doc: etree._ElementTree, el: etree._Element) -> int:

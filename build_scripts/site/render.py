@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -402,6 +403,65 @@ def plan(project: Project = Project(), everything: bool | None = None) -> dict[s
             state[w.tei] = witness_state(w, doc, sha)
     _PLANS[(project.root, everything)] = (stamp, state)
     return state
+
+
+_ONE_PLANS: dict[tuple, tuple[tuple, dict]] = {}
+
+
+def witness_plan(file: str, project: Project = Project(), everything: bool | None = None) -> dict[str, dict]:
+    """The plan of one TEI file, as plan() gives it ({file: state}, or {} if the site does not show
+    it), without loading the other witnesses: for a course pack, which links into a few of them."""
+    everything = publish_all(everything)
+    known = _PLANS.get((project.root, everything))
+    if known and known[0] == inputs_stamp(project):
+        return {file: known[1][file]} if file in known[1] else {}
+    w = next((w for w in manifest.load(project.manifest)[0] if w.tei == file), None)
+    if w is None or not project.tei(w).exists():
+        return {}
+    sha = hashlib.sha256(project.tei(w).read_bytes()).hexdigest()
+    key, stamp = (project.root, everything, file), (sha, plan_key(project, everything))
+    hit = _ONE_PLANS.get(key)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    cache = read_cache(project)
+    old = cache.get("witnesses", {}).get(file, {}) if cache.get("plan") == stamp[1] else {}
+    kept = _read_json(_plan_file(project)).get(file, {})  # a course build's own, keyed the same way
+    if old.get("sha") == sha and "root" in old:
+        state = {file: old}
+    elif kept.get("stamp") == [*stamp, everything]:
+        state = kept["state"]
+    else:
+        doc = witness_doc(project, w, everything, excerpt_ids(project)[0])
+        state = {file: witness_state(w, doc, sha)} if doc is not None else {}
+        _write_plan(project, file, {"stamp": [*stamp, everything], "state": state})
+    _ONE_PLANS[key] = (stamp, state)
+    return state
+
+
+def _plan_file(project: Project) -> Path:
+    return project.site_cache.with_name("plan-cache.json")  # build/: never committed
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_plan(project: Project, file: str, entry: dict) -> None:
+    """Remember one witness's plan (keyed on its TEI's sha and everything the plan depends on), so
+    that the next course pack need not load the witness; written whole, then renamed into place."""
+    path = _plan_file(project)
+    data = _read_json(path)
+    data[file] = entry
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only checkout: the plan is computed again next time
 
 
 def url_for(file: str, ident: str, project: Project | None = None, everything: bool | None = None) -> str | None:

@@ -8,6 +8,10 @@
   "use strict";
   const form = document.querySelector("form[name='edition-search']");
   if (!form) return;
+  // the results' styles: loaded here, after the page is drawn, not as a render-blocking <link>
+  // (nothing they style is visible before the search opens; Lighthouse, issue 12)
+  const css = document.currentScript?.dataset.css;
+  if (css) document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: css }));
   const root = form.closest(".edition-search");
   const input = form.querySelector("input");
   const toggle = document.getElementById("__search");
