@@ -534,7 +534,7 @@ def overview(siglum: str, rd: Reader, depth: int = 1) -> str:
         "or contradicts each other witness, and the parallel view of the two texts.", "",
         f'<div class="ap-table-wrap"><table class="ap-relations"><thead><tr><th scope="col">Witness</th>{head}'
         f'<th scope="col">In parallel</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>', "",
-        strip(siglum, mine, rd, f"Where in {author(siglum)}’s text its loci fall (each mark opens the locus)"),
+        strip(siglum, mine, rd, f"Where in {author(siglum)}’s text its loci fall (each stretch opens its first locus)"),
         LEGEND, ""])
 
 
