@@ -4,7 +4,7 @@ An output is made again only when its key (a digest of its inputs) differs from 
 with, or it is missing:
   - html: the staged Markdown (every file of docs/ as rendered), mkdocs.yml, overrides/, the sources
     of the redirects and search variants, the site code, the engine;
-  - offline: the same, for the offline copy;
+  - offline: the HTML's key (the offline copy is derived from the HTML: publish/offline.py);
   - pdf:<name>.pdf: the TEI of that witness (the whole-edition PDF: every witness); courses: the
     course files, every witness and the apparatus, the manifest, the excerpt list, references.bib,
     the PDF code and template, and the page of every id (permalinks printed in the PDFs);
