@@ -41,7 +41,9 @@ def test_a_page_does_not_grow_with_the_corpus(tmp_path):
 
 @pytest.fixture
 def project(tmp_path) -> site.Project:
-    for name in ("mkdocs.yml", "docs", "sources", "tei", "overrides", "references.bib", "CHANGELOG.md", "courses"):
+    # a clone of the edition (the PDFs read vendor/: the CSL style of the bibliography)
+    for name in ("mkdocs.yml", "docs", "sources", "tei", "overrides", "references.bib", "CHANGELOG.md", "courses",
+                 "vendor", "schema"):
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, tmp_path / name)
     shutil.rmtree(tmp_path / "docs" / "edition", ignore_errors=True)
     return site.Project(tmp_path)

@@ -142,9 +142,9 @@ def build(project: site.Project = site.Project(), everything: bool | None = None
                 keys = {k: v for k, v in keys.items() if not k.startswith(("offline", "zip"))}
             for name in store.stale(keys):
                 if name.startswith("pdf:"):
-                    jobs.append(downloads.start_pdf(name.removeprefix("pdf:"), stage / "jobs", everything))
+                    jobs.append(downloads.start_pdf(name.removeprefix("pdf:"), stage / "jobs", everything, project.root))
                 elif name == "courses":
-                    jobs.append(downloads.start_courses(stage / "jobs", everything))
+                    jobs.append(downloads.start_courses(stage / "jobs", everything, project.root))
         runner = downloads.Runner(jobs)
         runner.start()
         t = time.perf_counter()

@@ -37,6 +37,7 @@ class Job:
     env: dict[str, str]
     result: Path  # the file or folder it writes
     log: Path
+    root: Path = ROOT  # the edition it reads (a project outside the code's tree: its own folder)
     process: subprocess.Popen | None = None
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -48,7 +49,7 @@ class Job:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("w", encoding="utf-8") as err:
             self.process = subprocess.Popen([sys.executable, "-m", "build_scripts.publish.downloads", *self.argv],
-                                            cwd=ROOT, env={**os.environ, "EDITION_ROOT": str(ROOT), **self.env},
+                                            cwd=self.root, env={**os.environ, "EDITION_ROOT": str(self.root), **self.env},
                                             stdout=subprocess.DEVNULL, stderr=err)
         code = self.process.wait()
         self.seconds = time.perf_counter() - start
@@ -91,18 +92,18 @@ class Runner:
         self.wait()
 
 
-def start_pdf(name: str, work: Path, everything: bool) -> Job:
+def start_pdf(name: str, work: Path, everything: bool, root: Path = ROOT) -> Job:
     """A job making the PDF `name` (e.g. getty.pdf, edition.pdf, course-sample.pdf) in `work`."""
     out = work / "pdf" / name
     return Job(f"PDF {name}", f"pdf:{name}", ["pdf", name, str(out), str(work / f"typst-{name}")],
-               {"EDITION_PUBLISH_ALL": "1" if everything else "0"}, out, work / f"{name}.log")
+               {"EDITION_PUBLISH_ALL": "1" if everything else "0"}, out, work / f"{name}.log", root)
 
 
-def start_courses(work: Path, everything: bool) -> Job:
+def start_courses(work: Path, everything: bool, root: Path = ROOT) -> Job:
     """A job making every course pack of courses/ into the folder `work`/courses."""
     out = work / "courses"
     return Job("course packs", "courses", ["courses", str(out), str(work / "typst-courses")],
-               {"EDITION_PUBLISH_ALL": "1" if everything else "0"}, out, work / "courses.log")
+               {"EDITION_PUBLISH_ALL": "1" if everything else "0"}, out, work / "courses.log", root)
 
 
 def make_zip(offline_dir: Path, pdfs: list[Path], zip_path: Path) -> int:
