@@ -168,10 +168,10 @@ def edit_one_word(folder: Path, run: int) -> str:
     tei = folder / "tei" / wits[-1]["tei"]
     text = tei.read_text(encoding="utf-8")
     body = text.index("<p ", text.index("<body"))
-    words = re.findall(r"(?<=[ >])([^\W\d_]{5,})(?= )", text[body:body + 20000])
+    words = list(re.finditer(r"(?<= )[^\W\d_]{5,}(?= )", text[body:body + 20000]))
     word = words[run % len(words)]
-    at = text.index(f" {word} ", body)
-    tei.write_text(text[:at] + f" {word.upper()} " + text[at + len(word) + 2:], encoding="utf-8")
+    at, end = body + word.start(), body + word.end()
+    tei.write_text(text[:at] + word.group(0).swapcase() + text[end:], encoding="utf-8")
     return tei.name
 
 
