@@ -163,8 +163,14 @@ def build(project: site.Project = site.Project(), everything: bool | None = None
         if "offline" in keys:  # from the online HTML, while the PDFs are made
             t = time.perf_counter()
             if "offline" in store.stale(keys):
-                offline_copy.derive(project, docs, store.path("html"), stage / "offline", stage / "jobs")
-                store.put("offline", stage / "offline", keys["offline"])
+                try:
+                    offline_copy.derive(project, docs, store.path("html"), stage / "offline", stage / "jobs")
+                    store.put("offline", stage / "offline", keys["offline"])
+                except offline_copy.Unconvertible as err:
+                    result.problems.append(Problem(Location("overrides/partials"), f"the offline copy could not be made: {err}",
+                                                   "Fix what it names", "site.offline"))
+                    runner.stop()
+                    return result
                 result.outputs["offline"] = "built"
             else:
                 result.outputs["offline"] = "reused"

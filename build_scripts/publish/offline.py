@@ -47,6 +47,10 @@ def page_files(docs_dir: Path) -> dict[str, str]:
     return out
 
 
+class Unconvertible(ValueError):
+    """An online page this module cannot turn into its offline form (the templates changed)."""
+
+
 class Converter:
     def __init__(self, online: Path, pages: dict[str, str]):
         self.online = online
@@ -97,6 +101,10 @@ class Converter:
 
         text = CONFIG.sub(config, text, count=1)
         text = PAGEFIND_BOX.sub(lambda m: search_box, text, count=1)
+        if 'class="md-search edition-search"' in text:
+            raise Unconvertible("the Pagefind search box of overrides/partials/search-pagefind.html was not "
+                                "found whole (from its <div> to the assets/search/search.js script). Update "
+                                "PAGEFIND_BOX in build_scripts/publish/offline.py to match the partial")
         text = text.replace(f'/{site_engine.REDIRECTS_JS}"', f'/{site_engine.OFFLINE_REDIRECTS_JS}"').replace(
             f'"{site_engine.REDIRECTS_JS}"', f'"{site_engine.OFFLINE_REDIRECTS_JS}"')
         shim = posixpath.relpath(site_engine.IFRAME_WORKER, there or ".")
