@@ -26,15 +26,18 @@ from build_scripts.site import landing
 CODE_DIR = Path(__file__).resolve().parents[1]
 
 
-def _hash_files(h, paths) -> None:
+def _hash_files(h, paths, root: Path | None = None) -> None:
     for path in paths:
-        h.update(str(path).encode() + b"\0")
+        name = path.relative_to(root).as_posix() if root is not None else str(path)
+        h.update(name.encode() + b"\0")
         h.update(path.read_bytes() if path.is_file() else b"-")
 
 
 def tree_digest(root: Path) -> str:
+    """The files under `root` by their paths inside it (the staging folder's own name changes with
+    every build) and their bytes."""
     h = hashlib.sha256()
-    _hash_files(h, sorted(p for p in root.rglob("*") if p.is_file()))
+    _hash_files(h, sorted(p for p in root.rglob("*") if p.is_file()), root)
     return h.hexdigest()
 
 
