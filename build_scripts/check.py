@@ -22,6 +22,7 @@ from build_scripts.bib import bibliography
 from build_scripts.tei import fmt
 from build_scripts.site import course_schema, registry
 from build_scripts.tei import teixml
+from build_scripts.tei import odd
 from build_scripts.tei import subset as tei_subset
 from build_scripts.project import witnesses as manifest
 from build_scripts.project.paths import Project
@@ -31,7 +32,6 @@ from build_scripts.tei.teixml import NS, XML_ID, local
 SUPERSCRIPT_DIGITS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 DECLARED_WITNESSES = etree.XPath("//tei:listWit//tei:witness[@xml:id]", namespaces=NS)
 WIT_ATTRIBUTES = etree.XPath("//*[@wit]")
-ID_REQUIRED_TAGS = tuple(teixml.tei(name) for name in teixml.ID_REQUIRED)
 NOTE_TAG = teixml.tei("note")
 RESPONSIBILITY = etree.XPath("//*[@resp or @who]")
 BIB_POINTERS = etree.XPath("//*[@*[starts-with(normalize-space(.), 'bib:') or contains(., ' bib:')]]")
@@ -316,6 +316,13 @@ def check_schema(edition: Edition) -> list[Problem]:
     return problems
 
 
+def check_rules(edition: Edition) -> list[Problem]:
+    """The project's rules written as Schematron in schema/edition.odd (ids required, note numbers,
+    choice pairs, editorial notes' @resp): the same rules the editors' XML editor runs as they type."""
+    cache = edition.paths.check_cache if edition.use_cache else None
+    return [p for item in edition.loaded for p in odd.validate(item.doc, item.data, item.path, cache)]
+
+
 def check_ids(edition: Edition) -> list[Problem]:
     problems, seen = [], {}
     for item in edition.loaded:
@@ -326,9 +333,6 @@ def check_ids(edition: Edition) -> list[Problem]:
                 edition.broken.setdefault(item.rel, problems[-1])
             else:
                 seen[ident] = item.at(el)
-        for el in (el for text in teixml.TEXT(item.doc) for el in text.iter(*ID_REQUIRED_TAGS)):
-            if not el.get(XML_ID):
-                problems.append(Problem(item.at(el), f"<{local(el)}> has no xml:id", "Add the next free id of the scheme in docs/about/encoding.md (e.g. G.c6.p12); never renumber the others", "ids.missing"))
     return problems
 
 
@@ -398,8 +402,6 @@ def check_notes(edition: Edition) -> list[Problem]:
         for note in teixml.NOTES(item.doc):
             if note.get("type") == "unmarked" and note.get("n") is not None and note.get(XML_ID) not in recorded:
                 problems.append(Problem(item.at(note), f'note {note.get("n")} ({note.get(XML_ID)}) has no marker in the text and no recorded anomaly', 'Move the note to its marker, or record the missing marker in <list type="note-anomalies"> of the header', "notes.unmarked"))
-            if note.get("n") is None and note.get("type") not in ("unnumbered", "table") and note.get("resp") is None:
-                problems.append(Problem(item.at(note), f"note {note.get(XML_ID)} has no @n", 'Give the note its printed number as @n, or type="unnumbered" if none is printed', "notes.no-number"))
         problems += _stray_markers(item, recorded)
     return problems
 
@@ -555,6 +557,7 @@ def _ids_unique(doc: etree._ElementTree) -> bool:
 RULES: list[tuple[str, Callable[[Edition], Iterable[Problem]]]] = [
     ("load", load_files),  # must stay first: the other rules read what it loads
     ("schema", check_schema),
+    ("rules", check_rules),  # schema/edition.odd's Schematron
     ("ids", check_ids),
     ("targets", check_targets),
     ("sigla", check_sigla),

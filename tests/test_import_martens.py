@@ -15,6 +15,7 @@ from build_scripts.tei import teixml
 from build_scripts.project import witnesses
 from build_scripts.importers import latex2html
 from build_scripts.importers.common import SourceText
+from build_scripts.importers.tables import for_witness
 from build_scripts.tei.teixml import NS, XML_ID
 
 WITNESS = next(w for w in witnesses.load()[0] if w.siglum == "M")
@@ -166,7 +167,7 @@ def test_whitespace_normalised_and_recorded(doc):
 
 # --- the converter on small inputs ---------------------------------------------------------------
 def convert(text: str):
-    return latex2html.convert(SourceText("t.txt", text))
+    return latex2html.convert(SourceText("t.txt", text), for_witness(WITNESS))
 
 
 def test_ibid_without_antecedent_is_reported():

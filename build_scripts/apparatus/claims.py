@@ -100,11 +100,17 @@ def statements(passages: list[Passage]) -> list[Statement]:
                 if at is None:
                     continue
                 counts = _counts(toks, at)
-                year = min(years, key=lambda y: abs(y[0] - n.start()))[1] if years else ""
+                year = min(years, key=lambda y: abs(y[0] - n.start()))[1] if years else _year_before(p.text, m.start())
                 if counts and year:
                     lead = len(sent) - len(sent.lstrip())
                     out.append(Statement(p, m.start() + lead, m.end(), value, n.group().strip(), counts, year, percent))
     return out
+
+
+def _year_before(text: str, at: int) -> str:
+    """The last year the passage names before a sentence that names none (the year it speaks of)."""
+    years = _years(text[max(0, at - 600) : at])
+    return years[-1][1] if years else ""
 
 
 def _counts(toks, at: int) -> str:
@@ -117,6 +123,24 @@ def _counts(toks, at: int) -> str:
     return best[1] if best else ""
 
 
+GENERIC = frozenset("parti member expel communist organis organiz candid year total number".split())
+SAME_CONTEXT = 3  # content words (stemmed) two witnesses' sentences share beyond the figure's count
+
+
+def _about_the_same(found: list[Statement]) -> list[Statement]:
+    """The statements that speak of the same thing as a statement of another witness: their
+    sentences share `SAME_CONTEXT` content words (the place, the operation, the body...)."""
+    from build_scripts.apparatus.retold import features
+
+    feats = [{f for f in features(s.passage.text[s.start : s.end], {}) if f[0] != "#" and f not in GENERIC} for s in found]
+    keep = set()
+    for i, a in enumerate(found):
+        for j in range(i + 1, len(found)):
+            if a.passage.siglum != found[j].passage.siglum and len(feats[i] & feats[j]) >= SAME_CONTEXT:
+                keep |= {i, j}
+    return [s for i, s in enumerate(found) if i in keep]
+
+
 def propose(passages: list[Passage], curated: list[Locus] = ()) -> list[Locus]:
     """Machine claims: the same quantity (what is counted, the year, a share or a number) stated
     with different values by two or more witnesses; each witness's sentences quoted. A group whose
@@ -127,6 +151,7 @@ def propose(passages: list[Passage], curated: list[Locus] = ()) -> list[Locus]:
     covered = [{r.passage for r in l.readings} for l in curated if l.type == "claim"]
     out = []
     for (counts, year, percent), found in sorted(groups.items()):
+        found = _about_the_same(found)
         values = {s.passage.siglum: set() for s in found}
         for s in found:
             values[s.passage.siglum].add(s.value)

@@ -29,6 +29,7 @@ def record(locus: Locus, corpus: edition.Corpus) -> dict:
         "score": locus.score,
         "decision": locus.decision,
         "verdict": locus.verdict,
+        "relation": locus.relation or None,
         "question": locus.question or None,
         "notes": list(locus.notes),
         "findings": list(locus.findings),

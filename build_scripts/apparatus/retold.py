@@ -36,7 +36,7 @@ CAP_SHARE = 0.03  # common there: no evidence for its pairs
 MIN_SHARED = 4  # shared features a passage pair needs
 SURE_SCORE = 45.0  # summed rarity (idf in the pair) of what a pair shares that makes it a retelling
 MIN_SCORE = 30.0  # with two or three of the shared features in one pair of sentences
-LOCAL_SCORE = 15.0  # with three in one pair of sentences that share half their words
+LOCAL_SCORE = 20.0  # with three in one pair of sentences that share half their words
 LOCAL_COVER = 0.5
 MIN_FIGURES_ALONE = 2  # shared figures (not years) that, with the score, make a retelling
 MIN_FIGURE_SCORE = 20.0
@@ -175,9 +175,14 @@ def candidates(passages: list[Passage], units: list[Unit]) -> dict[tuple[int, in
             postings[f][wit[i]].append(i)
     cap = {w: max(CAP, int(CAP_SHARE * n)) for w, n in size.items()}
 
+    weights: dict[tuple[str, str, str], float] = {}
+
     def weight(f: str, x: str, y: str) -> float:
-        idf = math.log((size[x] + size[y] + 1) / (df[x].get(f, 0) + df[y].get(f, 0)))
-        return idf * (FIGURE_WEIGHT if _figure(f) else 1.0)
+        w = weights.get((f, x, y))
+        if w is None:
+            idf = math.log((size[x] + size[y] + 1) / (df[x].get(f, 0) + df[y].get(f, 0)))
+            w = weights[(f, x, y)] = idf * (FIGURE_WEIGHT if _figure(f) else 1.0)
+        return w
 
     shared: dict[tuple[int, int], list[str]] = defaultdict(list)
     for f, by_wit in postings.items():
@@ -189,7 +194,7 @@ def candidates(passages: list[Passage], units: list[Unit]) -> dict[tuple[int, in
                         shared[(i, j) if i < j else (j, i)].append(f)
     out = {}
     for (i, j), feats in shared.items():
-        if len(feats) < MIN_SHARED and sum(1 for f in feats if _figure(f)) < MIN_FIGURES_ALONE:
+        if len(feats) < MIN_SHARED and sum(1 for f in feats if f[0] == "#" and _figure(f)) < MIN_FIGURES_ALONE:
             continue
         if passages[units[i].passage].kind == "table" and passages[units[j].passage].kind == "table":
             continue  # tables are compared cell by cell (tables.py)
@@ -217,11 +222,17 @@ def accepted(feats: list[str], score: float, local: tuple[int, float] = (99, 1.0
     return score >= LOCAL_SCORE and shared >= 3 and cover >= LOCAL_COVER
 
 
-def best_sentences(pa: Passage, pb: Passage, shared: set[str], translit: dict[str, str]) -> tuple[int, float]:
+def best_sentences(pa: Passage, pb: Passage, shared: set[str], translit: dict[str, str],
+                   cache: dict | None = None) -> tuple[int, float]:
     """The sentence pair of the two passages sharing most of `shared`: (how many, and the share of
-    the shorter sentence's features the two sentences have in common)."""
+    the shorter sentence's features the two sentences have in common). `cache`: passage id →
+    its sentences' features, kept by the caller for one run."""
+    cache = {} if cache is None else cache
+
     def sents(p: Passage) -> list[frozenset[str]]:
-        return [features(m.group(), translit) for m in SENTENCE.finditer(p.text)]
+        if p.id not in cache:
+            cache[p.id] = [features(m.group(), translit) for m in SENTENCE.finditer(p.text)]
+        return cache[p.id]
 
     best = (0, 0.0)
     sa, sb = sents(pa), sents(pb)
@@ -256,12 +267,13 @@ def retellings(passages: list[Passage], dates: dict[str, str], translit_path: st
     translit = names(translit_path)
     us = units(passages, translit, words)
     out: list[Retelling] = []
+    cache: dict[str, list] = {}
     for (i, j), (score, feats) in sorted(candidates(passages, us).items()):
         if score < LOCAL_SCORE:
             continue
         ua, ub = us[i], us[j]
         pa, pb = passages[ua.passage], passages[ub.passage]
-        local = (99, 1.0) if score >= SURE_SCORE else best_sentences(pa, pb, set(feats), translit)
+        local = (99, 1.0) if score >= SURE_SCORE else best_sentences(pa, pb, set(feats), translit, cache)
         if not accepted(feats, score, local):
             continue
         if (dates.get(pb.siglum, ""), pb.siglum) < (dates.get(pa.siglum, ""), pa.siglum):
