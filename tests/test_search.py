@@ -51,7 +51,7 @@ def test_a_result_title_names_witness_and_chapter():
 def test_a_page_of_no_witness_under_edition_is_editorial():
     plain = lhtml.fromstring("<html><body><article><h1>Centre and regions</h1><p>x</p></article></body></html>")
     page = search.info("edition/courses/centre/index.html", plain, {}, {})
-    assert page.kind == "editorial" and page.title == "Edition · Centre and regions"
+    assert page.kind == "editorial" and page.title == "Course pack · Centre and regions"
 
 
 def test_an_apparatus_entry_is_filed_under_every_witness_it_compares():

@@ -116,4 +116,109 @@ def changelog() -> None:
     click.echo(log.markdown())
 
 
-COMMANDS = [check, fmt_command, ids, schema, changelog]
+def _at(base: str, root: Path, rel: str) -> bytes | None:
+    """A file as it was at commit BASE (None if it did not exist there)."""
+    import subprocess
+
+    done = subprocess.run(["git", "-C", str(root), "show", f"{base}:{rel}"], capture_output=True)
+    return done.stdout if done.returncode == 0 else None
+
+
+def _words(data: bytes | None) -> list[str]:
+    from lxml import etree
+
+    from build_scripts.tei import words
+
+    if not data:
+        return []
+    reading = words.tei_reading(etree.fromstring(data))
+    return [w.text for w in reading.main] + [w.text for n in reading.notes for w in n.words]
+
+
+def _ids(data: bytes | None) -> set[str]:
+    from lxml import etree
+
+    from build_scripts.site import registry
+
+    return set(registry.ids_in(etree.ElementTree(etree.fromstring(data)))) if data else set()
+
+
+def _loci(data: bytes | None) -> dict:
+    import tempfile
+
+    from build_scripts.apparatus import store
+
+    if not data:
+        return {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / store.FILE
+        path.write_bytes(data)
+        loci, _ = store.read(path)
+    return {locus.id: locus for locus in loci}
+
+
+def edition_diff(base: str, root: Path) -> str:
+    """What a change does to the edition since BASE, as Markdown: words changed per witness,
+    apparatus entries added, removed and re-decided, published ids removed and their redirects."""
+    import difflib
+
+    from build_scripts.project import witnesses as manifest
+    from build_scripts.site import registry
+
+    wits, _ = manifest.load(root / "sources" / "witnesses.yml")
+    lines = [f"## What this change does to the edition (since `{base}`)", "", "| Witness | Words changed | Words added | Words removed |", "|---|---|---|---|"]
+    removed_ids: set[str] = set()
+    current_ids: set[str] = set()
+    for w in wits:
+        rel = f"tei/{w.tei}"
+        now_path = root / rel
+        now = now_path.read_bytes() if now_path.exists() else None
+        then = _at(base, root, rel)
+        current_ids |= _ids(now)
+        removed_ids |= _ids(then) - _ids(now)
+        changed = added = deleted = 0
+        a, b = ([], []) if then == now else (_words(then), _words(now))
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            if op == "replace":
+                changed += max(i2 - i1, j2 - j1)
+            elif op == "insert":
+                added += j2 - j1
+            elif op == "delete":
+                deleted += i2 - i1
+        status = " (new witness)" if then is None else ""
+        lines.append(f"| {w.siglum} {w.tei}{status} | {changed} | {added} | {deleted} |")
+    app = root / "tei" / "apparatus.xml"
+    old, new = _loci(_at(base, root, "tei/apparatus.xml")), _loci(app.read_bytes() if app.exists() else None)
+    redecided = [i for i in sorted(set(old) & set(new)) if old[i].decision != new[i].decision]
+    lines += ["", f"Apparatus: {len(set(new) - set(old))} entr(y/ies) added, {len(set(old) - set(new))} removed, "
+              f"{len(redecided)} re-decided."]
+    lines += [f"- {i}: {old[i].decision} → {new[i].decision}" for i in redecided]
+    redirects, _, _ = registry.load_redirects(root / "sources" / "redirects.yml")
+    gone = sorted(removed_ids - current_ids)
+    lines += ["", f"Ids removed: {len(gone)}."]
+    for ident in gone:
+        target = redirects.get(ident)
+        lines.append(f"- {ident} → {target}" if target else f"- {ident}: **no redirect** (published links to it break)")
+    return "\n".join(lines) + "\n"
+
+
+@click.command("diff")
+@click.argument("base")
+@click.option("--output", type=click.Path(path_type=Path), help="Append the summary to this file (e.g. $GITHUB_STEP_SUMMARY) instead of printing it.")
+@ROOT_OPTION
+def diff_command(base: str, output: Path | None, root: Path | None) -> None:
+    """Summarise what the working tree changes in the edition since git commit BASE (Markdown)."""
+    from build_scripts.project.paths import find_root
+
+    try:
+        text = edition_diff(base, (root or find_root()).resolve())
+    except Exception as err:  # noqa: BLE001
+        _crash("diff", err)
+    if output:
+        with output.open("a", encoding="utf-8") as out:
+            out.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+COMMANDS = [check, fmt_command, ids, schema, changelog, diff_command]

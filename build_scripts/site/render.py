@@ -126,8 +126,23 @@ def digest(paths: list[Path], extra: str = "") -> str:
     return h.hexdigest()
 
 
+def shared_inputs(project: Project) -> list[Path]:
+    """Every input of the edition except the witnesses' own TEI (each keyed with its own pages):
+    the apparatus and any other TEI file, every YAML and table under sources/, the courses,
+    references.bib, the changelog. Found by folder, never listed by hand, so a new kind of input
+    file cannot leave a page stale."""
+    wits, _ = manifest.load(project.manifest)
+    witness_files = {project.tei(w) for w in wits}
+    files = [p for p in sorted(project.tei_dir.glob("*.xml")) if p not in witness_files]
+    for folder, pattern in (("sources", "*.yml"), ("sources", "*.tsv"), ("courses", "*.yml")):
+        files += sorted((project.root / folder).rglob(pattern))
+    return files + [project.bib, project.changelog]
+
+
 def cache_key(project: Project, everything: bool, has_bib: bool) -> str:
-    return digest(CODE + [project.manifest, project.excerpts, project.bib], f"{everything}{has_bib}")
+    """The key of every cached page: the toolchain's code and every shared input. A witness page is
+    also keyed on its own TEI (its sha in the cache) and re-rendered when a witness it links to moved."""
+    return digest(CODE + shared_inputs(project), f"{everything}{has_bib}")
 
 
 def plan_key(project: Project, everything: bool) -> str:

@@ -56,10 +56,11 @@ class PageInfo:
     kind: str
     witnesses: list[str] = field(default_factory=list)  # labels: "Getty 1985"
     chapter: str = ""
+    who: str = ""  # what the page is, when it is no witness's page and not the apparatus
 
     @property
     def title(self) -> str:
-        who = "Apparatus" if self.kind == "apparatus" else ", ".join(self.witnesses) or "Edition"
+        who = self.who or ("Apparatus" if self.kind == "apparatus" else ", ".join(self.witnesses) or "Edition")
         return f"{who} · {self.chapter}" if self.chapter else who
 
 
@@ -137,6 +138,9 @@ def info(rel: str, doc, sigla: dict[str, str], folders: dict[str, str]) -> PageI
             page.witnesses = [sigla.get(siglum, siglum)]
     if kind in ("text", "notes") and not page.witnesses:  # under edition/ but no witness's page
         page.kind = "editorial"                           # (a course pack, a generated list)
+    if "courses" in url.strip("/").split("/"):  # a course pack quotes witnesses but is none of them
+        page.kind, page.witnesses, page.who = "editorial", [], "Course pack"
+        page.chapter = page.chapter or "Course pack"
     if kind == "editorial" and len(url.strip("/").split("/")) == 2 and page.witnesses:
         page.chapter = "About this witness"
     return page
