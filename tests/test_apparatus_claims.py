@@ -1,6 +1,7 @@
 """Claims: curated claims are editors' data in tei/apparatus.xml (not in code) and survive
 re-detection; the detector proposes claims (unreviewed, with evidence) where witnesses give
 different figures for the same quantity, and none where they agree."""
+
 from __future__ import annotations
 
 import shutil
@@ -17,9 +18,23 @@ def p(siglum: str, n: int, text: str) -> Passage:
 
 
 def test_different_figures_for_one_quantity_become_a_proposed_claim():
-    passages = [p("G", 1, "In 1937 the Smolensk obkom expelled 5,000 former kulaks and traders from the Western Region."),
-                p("S", 1, "In 1937 the Smolensk obkom expelled 7,000 former kulaks and traders from the Western Region."),
-                p("E", 1, "In 1937 the Smolensk obkom expelled 5000 former kulaks and traders from the Western Region.")]
+    passages = [
+        p(
+            "G",
+            1,
+            "In 1937 the Smolensk obkom expelled 5,000 former kulaks and traders from the Western Region.",
+        ),
+        p(
+            "S",
+            1,
+            "In 1937 the Smolensk obkom expelled 7,000 former kulaks and traders from the Western Region.",
+        ),
+        p(
+            "E",
+            1,
+            "In 1937 the Smolensk obkom expelled 5000 former kulaks and traders from the Western Region.",
+        ),
+    ]
     proposed = claims.propose(passages)
     assert len(proposed) == 1
     claim = proposed[0]
@@ -30,14 +45,34 @@ def test_different_figures_for_one_quantity_become_a_proposed_claim():
 
 
 def test_equal_values_printed_otherwise_are_no_disagreement():
-    passages = [p("G", 1, "In 1937 the Smolensk obkom expelled 1,408 former kulaks and traders from the Western Region."),
-                p("K", 1, "In 1937 the Smolensk obkom expelled 1.408 former kulaks and traders from the Western Region.")]
+    passages = [
+        p(
+            "G",
+            1,
+            "In 1937 the Smolensk obkom expelled 1,408 former kulaks and traders from the Western Region.",
+        ),
+        p(
+            "K",
+            1,
+            "In 1937 the Smolensk obkom expelled 1.408 former kulaks and traders from the Western Region.",
+        ),
+    ]
     assert claims.propose(passages) == []
 
 
 def test_unrelated_figures_are_not_grouped():
-    passages = [p("G", 1, "In 1937 the Smolensk obkom expelled 5,000 former kulaks and traders from the Western Region."),
-                p("K", 1, "In 1937 Eikhe's krai committee in Novosibirsk expelled 9,000 members for passivity at the factories.")]
+    passages = [
+        p(
+            "G",
+            1,
+            "In 1937 the Smolensk obkom expelled 5,000 former kulaks and traders from the Western Region.",
+        ),
+        p(
+            "K",
+            1,
+            "In 1937 Eikhe's krai committee in Novosibirsk expelled 9,000 members for passivity at the factories.",
+        ),
+    ]
     assert claims.propose(passages) == []
 
 
@@ -45,11 +80,17 @@ def test_curated_claims_live_in_the_tei_and_survive_detection(tmp_path):
     assert not hasattr(claims, "CLAIMS")  # no editors' data in code
     tei = tmp_path / "tei"
     shutil.copytree(ROOT / "tei", tei)
-    before = [l for l in store.read(tei / store.FILE)[0] if l.type == "claim" and l.resp != "#detector"]
+    before = [
+        l for l in store.read(tei / store.FILE)[0] if l.type == "claim" and l.resp != "#detector"
+    ]
     assert len(before) >= 20
     pipeline.run(tei)
     after = {l.id: l for l in store.read(tei / store.FILE)[0]}
     for old in before:
         new = after[old.id]
-        assert (new.question, new.notes, new.decision, [r.text for r in new.readings]) == \
-               (old.question, old.notes, old.decision, [r.text for r in old.readings])
+        assert (new.question, new.notes, new.decision, [r.text for r in new.readings]) == (
+            old.question,
+            old.notes,
+            old.decision,
+            [r.text for r in old.readings],
+        )

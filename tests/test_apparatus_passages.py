@@ -1,5 +1,6 @@
 """The passage text the apparatus reads: a space at every block boundary, `corr` read in choice,
 a sic alone (the witness's own slip) read as printed."""
+
 from __future__ import annotations
 
 import re
@@ -26,5 +27,9 @@ def test_block_boundaries_are_spaces_and_corr_is_read():
 def test_no_glued_sentences_in_the_edition():
     """No paragraph of a block quotation runs into the next ("unfounded.Then")."""
     corpus, _ = edition.load()
-    glued = [(p.id, m.group()) for p in corpus.passages for m in re.finditer(r"[a-z]{3}[.?!][”\"’]?[A-Z][a-z]{2}", p.text)]
+    glued = [
+        (p.id, m.group())
+        for p in corpus.passages
+        for m in re.finditer(r"[a-z]{3}[.?!][”\"’]?[A-Z][a-z]{2}", p.text)
+    ]
     assert glued == []

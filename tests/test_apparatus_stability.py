@@ -6,6 +6,7 @@
 - Canonical layout of tei/apparatus.xml: each app, rdg and note on its own line, so that an editor's
   one-word decision change is a one-line diff (issue 14).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -37,9 +38,19 @@ def noisy_witness(passages: list[Passage]) -> list[Passage]:
     for n, p in enumerate(passages[::2]):
         words = p.text.split()
         for k in range(3):  # three passages, each printing the opening and the middle five times
-            text = " ".join([" ".join(words[:16]) + ".", " ".join(words[len(words) // 2 :][:16]) + "."] * 5)
+            text = " ".join(
+                [" ".join(words[:16]) + ".", " ".join(words[len(words) // 2 :][:16]) + "."] * 5
+            )
             out.append(Passage("X", f"X.p{n}.{k}", "x.xml", "p", text))
-    out.append(Passage("X", "X.own", "x.xml", "p", "A witness of its own, with words that no other text prints at all."))
+    out.append(
+        Passage(
+            "X",
+            "X.own",
+            "x.xml",
+            "p",
+            "A witness of its own, with words that no other text prints at all.",
+        )
+    )
     return out
 
 
@@ -48,14 +59,22 @@ def test_an_unrelated_witness_removes_no_entry(corpus):
     dates = dict(corpus.dates, X="2030")
     translit = ROOT / "sources/transliterations.yml"
     before = pipeline.reuse(base, dates, translit) + claims.propose(base)
-    after = pipeline.reuse(base + noisy_witness(base), dates, translit) + claims.propose(base + noisy_witness(base))
+    after = pipeline.reuse(base + noisy_witness(base), dates, translit) + claims.propose(
+        base + noisy_witness(base)
+    )
     kept = {k for k in keys(after) if all(not pid.startswith("X.") for pid, _, _ in k[1])}
     lost = keys([l for l in before if l.type != "claim"]) - kept
     assert len(before) >= 30
     assert lost == set(), f"{len(lost)} entries lost, e.g. {sorted(lost)[:3]}"
+
     # a proposed claim may gain X's readings, never lose its own
     def claim_readings(loci):
-        return {l.id: {(r.passage, r.start) for r in l.readings if not r.passage.startswith("X.")} for l in loci if l.type == "claim"}
+        return {
+            l.id: {(r.passage, r.start) for r in l.readings if not r.passage.startswith("X.")}
+            for l in loci
+            if l.type == "claim"
+        }
+
     old, new = claim_readings(before), claim_readings(after)
     assert all(rid in new and old[rid] <= new[rid] for rid in old)
 
@@ -66,16 +85,43 @@ def test_one_decision_is_a_one_line_diff(tmp_path):
     loci, _ = store.read(ROOT / "tei" / store.FILE)
     store.write(path, loci)
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert max(len(line) for line in lines) < 4000  # a reading may be long; an entry is never one line
+    assert (
+        max(len(line) for line in lines) < 4000
+    )  # a reading may be long; an entry is never one line
     assert sum(1 for line in lines if line.lstrip().startswith("<app ")) == len(loci)
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     subprocess.run(["git", "-C", str(tmp_path), "add", store.FILE], check=True)
     target = next(l for l in loci if l.decision == "unreviewed")
-    changed = [Locus(l.id, l.type, l.readings, l.resp, l.score, "confirmed", l.verdict, l.question, l.notes,
-                     findings=l.findings, relation=l.relation) if l.id == target.id else l for l in loci]
+    changed = [
+        Locus(
+            l.id,
+            l.type,
+            l.readings,
+            l.resp,
+            l.score,
+            "confirmed",
+            l.verdict,
+            l.question,
+            l.notes,
+            findings=l.findings,
+            relation=l.relation,
+        )
+        if l.id == target.id
+        else l
+        for l in loci
+    ]
     store.write(path, changed)
-    diff = subprocess.run(["git", "-C", str(tmp_path), "diff", "-U0", "--no-color"], capture_output=True, text=True, check=True).stdout
-    body = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    diff = subprocess.run(
+        ["git", "-C", str(tmp_path), "diff", "-U0", "--no-color"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    body = [
+        line
+        for line in diff.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
     assert len(body) == 2 and len(diff.encode("utf-8")) <= 1024, diff[:2000]
 
 

@@ -2,6 +2,7 @@
 proposed claims) merged with the editors' entries of tei/apparatus.xml → tei/apparatus.xml."""
 from __future__ import annotations
 
+import gc
 from functools import partial
 from pathlib import Path
 
@@ -30,12 +31,19 @@ def reuse(passages, dates, translit: Path | None = None, engine: str = "python",
     """Verbatim reuse (shared word runs) and retellings (shared rare words and figures), one pass
     over the words of every passage. `engine="spark"`: the candidate pairs of the verbatim
     detector come from a Spark job (build_scripts/apparatus/spark.py), the same pairs."""
-    words = detect.tokenised(passages)
     options = {}
     if engine == "spark":
         options["candidates"] = partial(_spark_candidates, master=master)
-    found = detect.loci(detect.detect(passages, dates, words=words, **options))
-    return found + retold.loci(retold.retellings(passages, dates, str(translit or ""), words), found)
+    paused = gc.isenabled()
+    gc.disable()  # millions of small tuples and sets, no cycles: the cyclic collector would rescan them
+    try:
+        words = detect.tokenised(passages)
+        found = detect.loci(detect.detect(passages, dates, words=words, **options))
+        retold_found = retold.retellings(passages, dates, str(translit or ""), words)
+        return found + retold.loci(retold_found, found)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _spark_candidates(passages, words, k, cap, master=None):
