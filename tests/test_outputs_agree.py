@@ -10,7 +10,6 @@ import subprocess
 import pytest
 import typst
 from lxml import etree
-from lxml import html as lhtml
 
 from build_scripts.pdf import typst as typst_render
 from build_scripts.pdf.build import TEMPLATE
