@@ -22,6 +22,7 @@ from build_scripts.bib import bibliography
 from build_scripts.tei import fmt
 from build_scripts.site import course_schema, registry
 from build_scripts.tei import teixml
+from build_scripts.tei import odd
 from build_scripts.tei import subset as tei_subset
 from build_scripts.project import witnesses as manifest
 from build_scripts.project.paths import Project
@@ -31,7 +32,6 @@ from build_scripts.tei.teixml import NS, XML_ID, local
 SUPERSCRIPT_DIGITS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 DECLARED_WITNESSES = etree.XPath("//tei:listWit//tei:witness[@xml:id]", namespaces=NS)
 WIT_ATTRIBUTES = etree.XPath("//*[@wit]")
-ID_REQUIRED_TAGS = tuple(teixml.tei(name) for name in teixml.ID_REQUIRED)
 NOTE_TAG = teixml.tei("note")
 RESPONSIBILITY = etree.XPath("//*[@resp or @who]")
 BIB_POINTERS = etree.XPath("//*[@*[starts-with(normalize-space(.), 'bib:') or contains(., ' bib:')]]")
@@ -106,8 +106,11 @@ CONSEQUENCES = {
     "manifest.siglum": ("header comparison", "header comparisons", ""),
     "manifest.stance-evidence": ("stance evidence id", "stance evidence ids", ""),
     "fmt.non-canonical": ("layout problem", "layout problems", " of {rel}"),
+    "course.unknown-witness": ("course passage", "course passages", " of {rel}"),
+    "bibliography.unknown-siglum": ("bibliography siglum", "bibliography sigla", ""),
 }
-MANIFEST_DEPENDENT = ("sigla.", "apparatus.", "manifest.", "excerpts.", "bibliography.unused")
+MANIFEST_DEPENDENT = ("sigla.", "apparatus.", "manifest.", "excerpts.", "bibliography.unused",
+                      "bibliography.unknown-siglum", "course.unknown-witness")
 
 
 def _root_causes(problems: list[Problem], edition: Edition) -> list[Problem]:
@@ -118,9 +121,10 @@ def _root_causes(problems: list[Problem], edition: Edition) -> list[Problem]:
     manifest_rel = relpath(edition.paths.manifest)
     unparsed = {path for path, root in roots.items() if root.code not in ("ids.duplicate", "xml.doctype")}
     followers: dict[str, list[Problem]] = {path: [] for path in roots}
+    sigla = {w.tei: w.siglum for w in edition.witnesses}
     rest = []
     for problem in set(problems):
-        owner = None if problem.code in ROOT_CODES else _cause(problem, roots, unparsed, manifest_rel)
+        owner = None if problem.code in ROOT_CODES else _cause(problem, roots, unparsed, manifest_rel, sigla)
         if owner is None:
             rest.append(problem)
         else:
@@ -134,7 +138,8 @@ def _root_causes(problems: list[Problem], edition: Edition) -> list[Problem]:
     return report + sorted(rest, key=_order)
 
 
-def _cause(problem: Problem, roots: dict[str, Problem], unparsed: set[str], manifest_rel: str) -> str | None:
+def _cause(problem: Problem, roots: dict[str, Problem], unparsed: set[str], manifest_rel: str,
+           sigla: dict[str, str]) -> str | None:
     if manifest_rel in roots and problem.code.startswith(MANIFEST_DEPENDENT):
         return manifest_rel
     for rel in roots:
@@ -146,6 +151,9 @@ def _cause(problem: Problem, roots: dict[str, Problem], unparsed: set[str], mani
         if problem.code == "bibliography.unused" and rel in unparsed:
             return rel
         if problem.location.path != rel and problem.code in CONSEQUENCES and re.search(rf"(?<![\w.-]){re.escape(name)}\b", problem.message):
+            return rel
+        siglum = sigla.get(name)
+        if problem.code.startswith("course.") and rel in unparsed and siglum and f"witness '{siglum}'" in problem.message:
             return rel
     return None
 
@@ -316,6 +324,13 @@ def check_schema(edition: Edition) -> list[Problem]:
     return problems
 
 
+def check_rules(edition: Edition) -> list[Problem]:
+    """The project's rules written as Schematron in schema/edition.odd (ids required, note numbers,
+    choice pairs, editorial notes' @resp): the same rules the editors' XML editor runs as they type."""
+    cache = edition.paths.check_cache if edition.use_cache else None
+    return [p for item in edition.loaded for p in odd.validate(item.doc, item.data, item.path, cache)]
+
+
 def check_ids(edition: Edition) -> list[Problem]:
     problems, seen = [], {}
     for item in edition.loaded:
@@ -326,9 +341,6 @@ def check_ids(edition: Edition) -> list[Problem]:
                 edition.broken.setdefault(item.rel, problems[-1])
             else:
                 seen[ident] = item.at(el)
-        for el in (el for text in teixml.TEXT(item.doc) for el in text.iter(*ID_REQUIRED_TAGS)):
-            if not el.get(XML_ID):
-                problems.append(Problem(item.at(el), f"<{local(el)}> has no xml:id", "Add the next free id of the scheme in docs/about/encoding.md (e.g. G.c6.p12); never renumber the others", "ids.missing"))
     return problems
 
 
@@ -398,8 +410,6 @@ def check_notes(edition: Edition) -> list[Problem]:
         for note in teixml.NOTES(item.doc):
             if note.get("type") == "unmarked" and note.get("n") is not None and note.get(XML_ID) not in recorded:
                 problems.append(Problem(item.at(note), f'note {note.get("n")} ({note.get(XML_ID)}) has no marker in the text and no recorded anomaly', 'Move the note to its marker, or record the missing marker in <list type="note-anomalies"> of the header', "notes.unmarked"))
-            if note.get("n") is None and note.get("type") not in ("unnumbered", "table") and note.get("resp") is None:
-                problems.append(Problem(item.at(note), f"note {note.get(XML_ID)} has no @n", 'Give the note its printed number as @n, or type="unnumbered" if none is printed', "notes.no-number"))
         problems += _stray_markers(item, recorded)
     return problems
 
@@ -555,6 +565,7 @@ def _ids_unique(doc: etree._ElementTree) -> bool:
 RULES: list[tuple[str, Callable[[Edition], Iterable[Problem]]]] = [
     ("load", load_files),  # must stay first: the other rules read what it loads
     ("schema", check_schema),
+    ("rules", check_rules),  # schema/edition.odd's Schematron
     ("ids", check_ids),
     ("targets", check_targets),
     ("sigla", check_sigla),

@@ -147,13 +147,3 @@ def test_shared_citations_come_last_and_are_never_substantive():
     assert 'data-type="shared-citation"' in rows[-1] and 'data-substantive="0"' in rows[-1]
 
 
-def test_the_pdf_prints_shared_citations_only_at_level_all():
-    from build_scripts.pdf import build as pdf
-    from build_scripts.apparatus import store
-
-    loci, _ = store.read(ROOT / "tei" / store.FILE)
-    shared = [l for l in loci if l.type == "shared-citation" and l.decision != "rejected"]
-    ids = {r.passage for l in shared for r in l.readings}
-    assert shared
-    assert not any(e["label"].startswith("shared-citation") for e in pdf.apparatus_entries(ids, "substantive"))
-    assert {e["id"] for e in pdf.apparatus_entries(ids, "all")} >= {l.id for l in shared}

@@ -10,9 +10,9 @@ of the fact questions on which the witnesses disagree that a claim covers (quote
 two of its witnesses). The figures are printed (pytest -s); the thresholds asserted are floors
 that the apparatus must not fall below, not its goals (the issue's goals are in the note).
 """
+
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -21,12 +21,29 @@ import yaml
 from build_scripts.apparatus import align, citations, claims, edition, pipeline, store
 
 ROOT = Path(__file__).resolve().parent.parent
-PAIRS = yaml.safe_load((ROOT / "tests/apparatus/reading_pairs.yaml").read_text(encoding="utf-8"))["pairs"]
-FACTS = yaml.safe_load((ROOT / "tests/apparatus/fact_questions.yaml").read_text(encoding="utf-8"))["questions"]
-RELATIONS = ("quotation", "paraphrase", "summary", "common-source", "other-translation", "intermediary")
+PAIRS = yaml.safe_load((ROOT / "tests/apparatus/reading_pairs.yaml").read_text(encoding="utf-8"))[
+    "pairs"
+]
+FACTS = yaml.safe_load((ROOT / "tests/apparatus/fact_questions.yaml").read_text(encoding="utf-8"))[
+    "questions"
+]
+RELATIONS = (
+    "quotation",
+    "paraphrase",
+    "summary",
+    "common-source",
+    "other-translation",
+    "intermediary",
+)
 # floors (measured values are printed; see docs/about/apparatus.md for the figures of record)
-RECALL_FLOOR = {"quotation": 0.8, "paraphrase": 0.3, "summary": 0.2, "common-source": 0.6,
-                "other-translation": 0.4, "intermediary": 0.5}
+RECALL_FLOOR = {
+    "quotation": 0.8,
+    "paraphrase": 0.3,
+    "summary": 0.2,
+    "common-source": 0.6,
+    "other-translation": 0.4,
+    "intermediary": 0.5,
+}
 PRECISION_FLOOR = 0.6
 CLAIM_FLOOR = 0.5
 
@@ -74,7 +91,9 @@ def relation(pair) -> str:
 
 
 def test_recall_and_precision_per_relation(machine, corpus):
-    reuse = [l for l in machine if l.type in ("quotation", "reuse", "citation") and len(l.readings) >= 2]
+    reuse = [
+        l for l in machine if l.type in ("quotation", "reuse", "citation") and len(l.readings) >= 2
+    ]
     hits = {p["id"]: [l for l in reuse if connects(l, corpus, p)] for p in PAIRS}
     lines, recall = [], {}
     for rel in RELATIONS:
@@ -85,16 +104,24 @@ def test_recall_and_precision_per_relation(machine, corpus):
         true = [l for l in mine if any(l in hits[p["id"]] for p in PAIRS)]
         typed = [p for p in found if any(l.relation == rel for l in hits[p["id"]])]
         recall[rel] = len(found) / max(1, len(pairs))
-        lines.append(f"{rel:18} recall {len(found):2}/{len(pairs):2} (high {sum(1 for p in high if hits[p['id']])}/{len(high)}),"
-                     f" typed so {len(typed):2}; entries {len(mine):3}, on a pair {len(true):3}")
+        lines.append(
+            f"{rel:18} recall {len(found):2}/{len(pairs):2} (high {sum(1 for p in high if hits[p['id']])}/{len(high)}),"
+            f" typed so {len(typed):2}; entries {len(mine):3}, on a pair {len(true):3}"
+        )
     matched = [l for l in reuse if any(l in hits[p["id"]] for p in PAIRS)]
-    print("\n" + "\n".join(lines) + f"\nall entries on a ground-truth pair: {len(matched)}/{len(reuse)}")
+    print(
+        "\n"
+        + "\n".join(lines)
+        + f"\nall entries on a ground-truth pair: {len(matched)}/{len(reuse)}"
+    )
     for rel, floor in RECALL_FLOOR.items():
         assert recall[rel] >= floor, (rel, recall[rel])
 
 
 def test_substantive_variants_lie_inside_the_readings(machine, corpus):
-    reuse = [l for l in machine if l.type in ("quotation", "reuse", "citation") and len(l.readings) >= 2]
+    reuse = [
+        l for l in machine if l.type in ("quotation", "reuse", "citation") and len(l.readings) >= 2
+    ]
     total = inside = 0
     for p in PAIRS:
         for kind, a_words, b_words in p.get("variants") or []:
@@ -107,7 +134,9 @@ def test_substantive_variants_lie_inside_the_readings(machine, corpus):
                 texts = {r.siglum: [t.norm for t in align.tokens(r.text)] for r in l.readings}
                 want_a = [t.norm for t in align.tokens(a_words)]
                 want_b = [t.norm for t in align.tokens(b_words)]
-                if _within(texts.get(p["a"]["wit"], []), want_a) and _within(texts.get(p["b"]["wit"], []), want_b):
+                if _within(texts.get(p["a"]["wit"], []), want_a) and _within(
+                    texts.get(p["b"]["wit"], []), want_b
+                ):
                     inside += 1
                     break
     print(f"\nsubstantive variants inside the readings: {inside}/{total}")
@@ -131,16 +160,28 @@ def test_fact_questions_are_covered_by_claims(corpus):
     def quotes(claim, statement) -> bool:
         hit = corpus.resolve(statement["id"])
         pid = hit[0].id if hit else statement["id"]
-        return any(r.siglum == statement["wit"] and r.passage in (pid, statement["id"]) for r in claim.readings)
+        return any(
+            r.siglum == statement["wit"] and r.passage in (pid, statement["id"])
+            for r in claim.readings
+        )
 
     for q in disagree:
         wits = {s["wit"] for s in q["statements"]}
-        claim = next((c for c in every if len({s["wit"] for s in q["statements"] if quotes(c, s)}) >= min(2, len(wits))), None)
+        claim = next(
+            (
+                c
+                for c in every
+                if len({s["wit"] for s in q["statements"] if quotes(c, s)}) >= min(2, len(wits))
+            ),
+            None,
+        )
         if claim:
             covered.append(q["id"])
             with_g += any(s["wit"] == "G" and quotes(claim, s) for s in q["statements"])
     getty = sum(1 for q in disagree if any(s["wit"] == "G" for s in q["statements"]))
     missing = [q["id"] for q in disagree if q["id"] not in covered]
-    print(f"\nfact questions (disagreeing) covered by a claim: {len(covered)}/{len(disagree)};"
-          f" Getty quoted where he answers: {with_g}/{getty}; not covered: {missing}")
+    print(
+        f"\nfact questions (disagreeing) covered by a claim: {len(covered)}/{len(disagree)};"
+        f" Getty quoted where he answers: {with_g}/{getty}; not covered: {missing}"
+    )
     assert len(covered) / max(1, len(disagree)) >= CLAIM_FLOOR

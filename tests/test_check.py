@@ -198,3 +198,28 @@ def test_subset_schema_accepts_valid_tei_with_new_elements_without_loading_tei_a
     assert teixml.schema.cache_info().currsize == loaded_before
     doc.getroot()[1][0][0].append(etree.Element(teixml.tei("emphasis")))
     assert not tei_subset.quick_schema(doc).validate(doc)
+
+
+def test_an_edit_inside_an_unreviewed_machine_reading_is_re_anchored_and_does_not_block(tmp_path, monkeypatch):
+    """The same edit as apparatus-reading-changed, but the entry is the detector's, still unreviewed:
+    one warning (old and new wording, the new place), exit 0, so `edition build` goes on."""
+    project = make_project(tmp_path, "apparatus-reading-changed")
+    apparatus = project / "tei" / "apparatus.xml"
+    text = apparatus.read_text(encoding="utf-8")
+    machine = text.replace('ana="#confirmed" resp="#apparatus.editors"', 'ana="#unreviewed" resp="#detector"', 1)
+    machine = machine.replace('<name xml:id="apparatus.editors">The editors</name>',
+                              '<name xml:id="apparatus.editors">The editors</name>\n          <name xml:id="detector">edition apparatus detect</name>')
+    assert machine != text
+    apparatus.write_text(machine, encoding="utf-8")
+    result = run_check(project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.endswith("[apparatus.re-anchored]")]
+    assert len(lines) == 1 and "B.body.p1 [0-18]" in lines[0] and "'The sole paragraph'" in lines[0]
+
+
+def test_a_confirmed_reading_that_changed_gives_one_message_with_both_wordings(tmp_path, monkeypatch):
+    lines = run_check(make_project(tmp_path, "apparatus-reading-changed"), monkeypatch).stderr.splitlines()
+    changed = [line for line in lines if "[apparatus.reading-changed]" in line]
+    assert len(changed) == 1
+    assert "'The sole paragraph'" in changed[0] and "'The only paragraph'" in changed[0]
+    assert "`edition apparatus detect`" in changed[0]

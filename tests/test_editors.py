@@ -102,3 +102,35 @@ def test_witness_editorial_responsibility_points_to_an_id_of_the_header():
     assert doc.xpath("//tei:titleStmt//tei:name[@xml:id='G.editors']", namespaces={"tei": "http://www.tei-c.org/ns/1.0"})
     recipe = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert 'resp="#G.editors"' in recipe and 'resp="#editors"' not in recipe
+
+
+def test_edition_diff_summarises_words_apparatus_decisions_and_removed_ids(tmp_path, monkeypatch):
+    """`edition diff BASE` (the pull request summary of CI) on a git repository of the fixture project."""
+    import shutil
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from build_scripts.cli import main
+
+    project = tmp_path / "project"
+    shutil.copytree(BASE, project)
+    git = ["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    b = project / "tei" / "b.xml"
+    b.write_text(b.read_text(encoding="utf-8").replace("The only paragraph of Beta.", "The sole paragraph of Beta, revised."), encoding="utf-8")
+    a = project / "tei" / "a.xml"
+    a.write_text(a.read_text(encoding="utf-8").replace('xml:id="A.body.p2"', 'xml:id="A.body.p3"'), encoding="utf-8")
+    (project / "sources" / "redirects.yml").write_text("redirects:\n  A.body.p2: A.body.p3\n", encoding="utf-8")
+    app = project / "tei" / "apparatus.xml"
+    app.write_text(app.read_text(encoding="utf-8").replace('ana="#confirmed"', 'ana="#rejected"'), encoding="utf-8")
+    monkeypatch.chdir(project)
+    result = CliRunner(mix_stderr=False).invoke(main, ["diff", "HEAD", "--root", str(project)])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "| B b.xml | 1 | 1 | 0 |" in out  # only → sole, and one word added
+    assert "| A a.xml | 0 | 0 | 0 |" in out
+    assert "1 re-decided" in out and "- claim.paragraphs: confirmed → rejected" in out
+    assert "- A.body.p2 → A.body.p3" in out

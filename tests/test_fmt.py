@@ -43,7 +43,8 @@ def document(spec) -> bytes:
 
 
 def assert_same_text(before: etree._Element, after: etree._Element) -> None:
-    """Same elements and attributes; every text node is identical unless it is whitespace between the children of a container."""
+    """Same elements and attributes; every text node is identical, except whitespace between the
+    children of a container and single spaces that became line breaks (one sentence a line)."""
     assert (before.tag, dict(before.attrib), len(before)) == (after.tag, dict(after.attrib), len(after))
     container = teixml.local(before) in teixml.CONTAINERS
     _same_or_layout(before.text, after.text, container)
@@ -55,8 +56,8 @@ def assert_same_text(before: etree._Element, after: etree._Element) -> None:
 def _same_or_layout(old: str | None, new: str | None, container: bool) -> None:
     if container and not (old or "").strip():
         assert not (new or "").strip()  # layout whitespace may change, but never into text
-    else:
-        assert (old or "") == (new or "")
+    else:  # mixed content: at most a single space became a line break (same length, same words)
+        assert (old or "").replace("\n", " ") == (new or "").replace("\n", " ") and len(old or "") == len(new or "")
 
 
 @settings(max_examples=300, deadline=None)
@@ -72,17 +73,50 @@ def test_fmt_indents_containers_and_leaves_mixed_content_alone():
     data = b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><div><p>one <hi>two</hi>\n three</p><list><item>x</item></list></div></body></text></TEI>'
     assert fmt.canonical(data) == (
         b"<?xml version='1.0' encoding='UTF-8'?>\n"
-        b'<TEI xmlns="http://www.tei-c.org/ns/1.0">\n  <text>\n    <body>\n      <div>\n'
+        + b"".join(b"<?xml-model " + m.encode() + b"?>\n" for m in teixml.XML_MODELS)
+        + b'<TEI xmlns="http://www.tei-c.org/ns/1.0">\n  <text>\n    <body>\n      <div>\n'
         b"        <p>one <hi>two</hi>\n three</p>\n        <list>\n          <item>x</item>\n        </list>\n"
         b"      </div>\n    </body>\n  </text>\n</TEI>\n"
     )
 
 
-def test_fmt_keeps_a_prolog():
+def test_fmt_keeps_a_prolog_and_names_the_edition_schemas():
     data = b'<?xml version="1.0"?>\n<?xml-model href="tei_all.rng"?>\n<!-- c -->\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>'
     out = fmt.canonical(data)
-    assert b'<?xml-model href="tei_all.rng"?>' in out and b"<!-- c -->" in out
+    assert b"<!-- c -->" in out and b'href="tei_all.rng"' not in out  # an older xml-model is replaced
+    assert out.count(b"<?xml-model ") == 2 and b"../schema/tei_edition.rng" in out and b"../schema/tei_edition.sch" in out
     assert fmt.canonical(out) == out
+
+
+SENTENCES = st.lists(st.sampled_from(["Alpha", "beta", "gamma,", "delta.", "Epsilon!", "“Zeta”.", "(eta)", "1937.",
+                                      "Theta?", "iota;", " ", "\n", "- list", "# head"]), max_size=80)
+
+
+@settings(max_examples=200, deadline=None)
+@given(SENTENCES, SENTENCES)
+def test_one_sentence_a_line_changes_no_word_and_is_idempotent(first, second):
+    text, tail = " ".join(first), " ".join(second)
+    p = etree.Element(teixml.tei("p"))
+    p.text = text
+    hi = etree.SubElement(p, teixml.tei("hi"))
+    hi.text, hi.tail = "x", tail
+    data = document_of(p)
+    once = fmt.canonical(data)
+    assert fmt.canonical(once) == once
+    old_p, new_p = (etree.fromstring(d).find(".//" + teixml.tei("p")) for d in (data, once))
+    pairs = ((old_p.text, new_p.text), (old_p[0].text, new_p[0].text), (old_p[0].tail, new_p[0].tail))
+    for a, b in pairs:  # every text node: the same words, the same length (offsets into it kept)
+        assert " ".join((a or "").split()) == " ".join((b or "").split())
+        assert len(a or "") == len(b or "") and (a or "").replace("\n", " ") == (b or "").replace("\n", " ")
+    for line in once.decode().splitlines() if "\n" not in text + tail else []:  # no break starts markup
+        assert not line.lstrip().startswith(("- ", "# ", "1937."))
+
+
+def document_of(p: etree._Element) -> bytes:
+    root = etree.Element(teixml.tei("TEI"), nsmap={None: teixml.TEI_NS})
+    body = etree.SubElement(etree.SubElement(root, teixml.tei("text")), teixml.tei("body"))
+    body.append(p)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def test_fmt_check_lists_files_and_changes_nothing_then_fmt_fixes_them(tmp_path):
@@ -93,7 +127,7 @@ def test_fmt_check_lists_files_and_changes_nothing_then_fmt_fixes_them(tmp_path)
     runner = CliRunner(mix_stderr=False)
     result = runner.invoke(main, ["fmt", "--check", str(messy), str(clean)])
     assert result.exit_code == 1
-    assert result.stderr == f"{messy}:1: the file is not in canonical layout (indentation or XML declaration differ from `edition fmt`'s). Run `edition fmt {messy}`; it changes only whitespace between container elements. [fmt.non-canonical]\n"
+    assert result.stderr == f"{messy}:1: the file is not in canonical layout (indentation, one sentence a line or the xml-model lines differ from `edition fmt`'s). Run `edition fmt {messy}`; it changes only whitespace that TEI ignores. [fmt.non-canonical]\n"
     assert messy.read_bytes().startswith(b"<TEI")
     result = runner.invoke(main, ["fmt", str(messy), str(clean)])
     assert result.exit_code == 0 and result.stdout == "edition fmt: 1 file(s) reformatted, 1 already canonical.\n"
@@ -114,3 +148,37 @@ def test_committed_tei_is_canonical(path):
     data = path.read_bytes()
     problem = fmt.problem_for(path, data)
     assert problem is None, str(problem)
+
+
+def flattened(data: bytes) -> bytes:
+    """The file with every line break inside mixed content back to a space (its layout undone)."""
+    root = etree.fromstring(data)
+    for el in root.iter(etree.Element):
+        if teixml.local(el) in teixml.SENTENCE_LINES and el.text:
+            el.text = el.text.replace("\n", " ")
+        parent = el.getparent()
+        if parent is not None and teixml.local(parent) in teixml.SENTENCE_LINES and el.tail:
+            el.tail = el.tail.replace("\n", " ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+@pytest.mark.parametrize("path", TEI_FILES, ids=lambda p: p.name)
+def test_layout_changes_no_word_and_no_apparatus_offset_of_the_witness(path):
+    """Proof per file: the one-sentence-a-line layout of the witness, laid over its text with the
+    layout undone, gives the same characters of the text, the same words in reading order (the
+    fidelity test's reading, which splits words as the witness does) and the same passages with the
+    same characters at the same offsets (the apparatus's)."""
+    from build_scripts.apparatus.passages import witness_passages
+    from build_scripts.tei import words
+
+    flat = flattened(path.read_bytes())
+    laid_out = fmt.canonical(flat)
+    a, b = etree.fromstring(flat), etree.fromstring(laid_out)
+    text_a, text_b = ("".join(x.find(teixml.tei("text")).itertext()) for x in (a, b))
+    assert "".join(text_a.split()) == "".join(text_b.split())  # the same characters, in the same order
+    ra, rb = words.tei_reading(a), words.tei_reading(b)
+    assert [w.text for w in ra.main] == [w.text for w in rb.main]
+    assert [[w.text for w in n.words] for n in ra.notes] == [[w.text for w in n.words] for n in rb.notes]
+    before = [(p.id, p.text) for p in witness_passages(a.getroottree(), path.name)]
+    after = [(p.id, p.text) for p in witness_passages(b.getroottree(), path.name)]
+    assert before == after

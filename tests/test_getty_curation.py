@@ -48,8 +48,15 @@ def test_no_id_vanished(ids, snapshot):
     assert not missing, f"{len(missing)} curated ids are gone from {TEI}: {missing[:10]}"
 
 
+def unspaced(text: str) -> str:
+    """Spacing aside: `edition fmt` may lay out a table's rows and cells on lines of their own (the
+    whitespace TEI ignores between elements), which puts a space between cells in itertext()."""
+    return "".join(text.split())
+
+
 def test_no_id_moved(ids, snapshot):
-    moved = [(i, text, first_chars(ids[i])) for i, text in snapshot.items() if i in ids and first_chars(ids[i]) != text]
+    moved = [(i, text, first_chars(ids[i])) for i, text in snapshot.items()
+             if i in ids and not unspaced(first_chars(ids[i])).startswith(unspaced(text)[:40])]
     assert not moved, f"{len(moved)} ids now stand on other words, e.g. {moved[:3]}"
 
 
@@ -67,6 +74,8 @@ def test_new_ids_follow_the_scheme(ids, snapshot):
         if re.fullmatch(r"G\.pb\d+", ident):
             continue  # named by its page
         el = ids[ident]
+        if not any(etree.QName(a).localname == "text" for a in el.iterancestors()):
+            continue  # the scheme names the text's elements; a header id (G.editors) names a role
         parent = el.getparent()
         while parent is not None and parent.get(XML_ID) is None:
             parent = parent.getparent()
@@ -84,8 +93,9 @@ def test_a_fresh_import_keeps_the_curated_ids(tmp_path, snapshot):
 
     path, problems = importer.run("G", out_dir=tmp_path)
     assert path is not None, [p.message for p in problems]
-    assert not [p for p in problems if p.code == "import.getty.quote"], [p.message for p in problems if p.code == "import.getty.quote"]
+    assert not [p for p in problems if p.code == "import.monograph.quote"], [p.message for p in problems if p.code == "import.monograph.quote"]
     doc = etree.parse(str(path))
     fresh = {el.get(XML_ID): el for el in doc.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
-    wrong = [i for i, text in snapshot.items() if i not in fresh or first_chars(fresh[i]) != text]
+    wrong = [i for i, text in snapshot.items()
+             if i not in fresh or not unspaced(first_chars(fresh[i])).startswith(unspaced(text)[:40])]
     assert not wrong, wrong[:10]

@@ -354,6 +354,7 @@ def test_quotation_after_that_is_not_a_page_break():
 
 def test_an_introduced_paragraph_not_listed_as_a_block_quotation_is_reported():
     from build_scripts.importers import monograph_quotes as quotes
+    from build_scripts.importers import tables
     from build_scripts.importers.monograph_parse import Division, Para, Seg
 
     division = Division("G.cX", "chapter", [], [
@@ -363,7 +364,7 @@ def test_an_introduced_paragraph_not_listed_as_a_block_quotation_is_reported():
         Para([Seg(7, "Capitalist encirclement? Oh that's nothing! And so on.")]),
     ])
     found: set[str] = set()
-    warnings = quotes.mark(division, [0], found)
+    warnings = quotes.mark(division, [0], found, quotes.read(tables.load("G")))
     assert [line for line, _, _ in warnings] == [3]
     assert [p.quote for p in division.units] == [None, None, None, 1]
     assert found == {"Capitalist encirclement? Oh that's nothing!"}

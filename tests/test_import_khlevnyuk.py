@@ -22,6 +22,7 @@ from build_scripts.tei import teixml
 from build_scripts.project import witnesses
 from build_scripts.importers import ocr
 from build_scripts.importers.common import SourceText
+from build_scripts.importers.tables import for_witness
 from build_scripts.tei.teixml import NS, XML_ID, local
 
 WITNESS = next(w for w in witnesses.load()[0] if w.siglum == "K")
@@ -216,7 +217,7 @@ def test_emphasis_and_citations(doc):
 # --- the importer itself ---------------------------------------------------------------------
 def test_convert_reports_only_warnings_with_their_lines():
     source = SourceText(f"sources/{WITNESS.file}", WITNESS.source_path.read_text(encoding="utf-8"))
-    result = ocr.convert(source)
+    result = ocr.convert(source, for_witness(WITNESS))
     assert not [p for p in result.problems if p.severity == "error"]
     by_code = {(p.code, p.location.line) for p in result.problems}
     assert ("import.ocr-note-missing", 124) in by_code  # marker 13, its note absent

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings, strategies as st
 from lxml import etree, html as lhtml
 
-from build_scripts.tei import load
+from build_scripts.tei import load, model
 from build_scripts.site import pages as site_pages
 from build_scripts.site.markdown import Context, escape, render_page
 from build_scripts.tei.teixml import E, TEI_NS, XML_ID
@@ -139,12 +139,12 @@ def test_page_breaks_are_anchors_with_number_and_certainty(pages):
 def test_paragraphs_carry_their_id_and_printed_page(pages):
     chapter = pages["edition/fixture/X.c1.md"]
     assert chapter.xpath("//p[@id='X.c1.p1']/@data-page") == ["1"]
-    assert chapter.xpath("//p[@id='X.c1.p2']/@data-page") == ["2"]
+    assert chapter.xpath("//p[@id='X.c1.p2']/@data-page") == ["2?"]  # page 2 is inferred (cert): cited "2?"
 
 
 def test_correction_shows_corrected_reading_with_original_on_hover(pages):
     alt = pages["edition/fixture/X.c1.md"].xpath("//span[contains(@class, 'correction')]")[0]
-    assert (alt.text_content(), alt.get("data-original"), alt.get("title")) == ("Trotskyist", "Trotskvist", "Transcription reads: Trotskvist")
+    assert (alt.text_content(), alt.get("data-original"), alt.get("title")) == ("Trotskyist", "Trotskvist", f"{model.LABEL_CORRECTION}: Trotskvist")
 
 
 def test_witness_reference_and_bibliography_links(pages):

@@ -45,6 +45,13 @@ def test_a_result_title_names_witness_and_chapter():
     page = search.info("edition/khlevnyuk/K.art/index.html", doc(), {"K": "Khlevnyuk 1995"}, {})
     assert page.kind == "text" and page.witnesses == ["Khlevnyuk 1995"]
     assert page.title == "Khlevnyuk 1995 · The Objectives"  # the ¶ of the permalink is not in it
+    assert search.PageInfo("about/", "editorial", [], "About").title == "Edition · About"
+
+
+def test_a_page_of_no_witness_under_edition_is_editorial():
+    plain = lhtml.fromstring("<html><body><article><h1>Centre and regions</h1><p>x</p></article></body></html>")
+    page = search.info("edition/courses/centre/index.html", plain, {}, {})
+    assert page.kind == "editorial" and page.title == "Course pack · Centre and regions"
 
 
 def test_an_apparatus_entry_is_filed_under_every_witness_it_compares():
@@ -82,7 +89,9 @@ def test_records_carry_metadata_filters_and_added_words():
     assert 'data-pagefind-filter="witness">Khlevnyuk 1995<' in joined
     assert 'data-pagefind-filter="kind">notes<' in joined and 'data-pagefind-filter="kind">text<' in joined
     assert 'data-pagefind-meta="title">Khlevnyuk 1995 · The Objectives<' in joined
-    assert search.MARK.format("00447") in joined and search.MARK.format("Yezhov") in joined
+    # each added word right after the word it belongs to (the context shown is that word's)
+    assert "N00447 " + search.MARK.format("00447") in joined
+    assert "Ezhov " + search.MARK.format("Yezhov") in joined
     assert 'data-pagefind-ignore="all"' in joined  # the ¶ permalink is not text
     for _, html in recs:
         assert html.count("data-pagefind-body") == 1

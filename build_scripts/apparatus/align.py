@@ -1,4 +1,5 @@
 """Token streams → word alignment and variant classes. The aligner (rapidfuzz) stays behind this module."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,15 @@ SEPARATOR = re.compile(r"\s+|[—–/]+|-{2,}|…+|\.{3,}|(?<=\w)(?:\s*\.\s*){3,
 GAP = re.compile(r"\.{3,}|…|\. \. \.|\[\s*\.\.\.|\(\.\.\.\)")
 NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 EDITORIAL = frozenset({"sic"})
-NEGATIONS = ("in", "un", "non", "dis", "im", "ir", "il")  # "(sic)", "[sic]": an editor's word, not the witness's reading
+NEGATIONS = (
+    "in",
+    "un",
+    "non",
+    "dis",
+    "im",
+    "ir",
+    "il",
+)  # "(sic)", "[sic]": an editor's word, not the witness's reading
 
 
 @lru_cache(maxsize=1 << 20)
@@ -37,12 +46,22 @@ def _word(raw: str) -> tuple[str, bool, bool, bool]:
     norm = normal(raw)
     core = raw.strip(".,;:!?'\"`’‘“”")
     bracketed = core[:1] in "([" and core.strip("()[]").lower() in EDITORIAL
-    return norm, bracketed, bool(GAP.match(raw)), bool(GAP.search(raw[1:])) if norm else bool(GAP.search(raw))
+    return (
+        norm,
+        bracketed,
+        bool(GAP.match(raw)),
+        bool(GAP.search(raw[1:])) if norm else bool(GAP.search(raw)),
+    )
 
 
 # Characters that are never part of a word's normal form: ASCII punctuation and symbols (the space
 # stays: it joins the runs below) and the quotation marks and dashes of printed English.
-_DELETE = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum() and chr(c) != " ") + "’‘“”„‚«»‹›–—…•·′″§¶†‡°")
+_DELETE = str.maketrans(
+    "",
+    "",
+    "".join(chr(c) for c in range(128) if not chr(c).isalnum() and chr(c) != " ")
+    + "’‘“”„‚«»‹›–—…•·′″§¶†‡°",
+)
 
 
 def words(text: str) -> list[str]:
@@ -52,10 +71,18 @@ def words(text: str) -> list[str]:
     non-ASCII letter go through `normal` one by one, and "sic" is checked for its brackets."""
     parts = SEPARATOR.split(text)
     cleaned = " ".join(parts).translate(_DELETE)
-    norms = cleaned.lower().split(" ") if cleaned.isascii() else [w.lower() if w.isascii() else normal(parts[i]) for i, w in enumerate(cleaned.split(" "))]
+    norms = (
+        cleaned.lower().split(" ")
+        if cleaned.isascii()
+        else [
+            w.lower() if w.isascii() else normal(parts[i]) for i, w in enumerate(cleaned.split(" "))
+        ]
+    )
     if "sic" in norms:
         norms = ["" if n == "sic" and _word(parts[i])[1] else n for i, n in enumerate(norms)]
-    return list(map(sys.intern, filter(None, norms)))  # one string per word form: less memory, hashed once
+    return list(
+        map(sys.intern, filter(None, norms))
+    )  # one string per word form: less memory, hashed once
 
 
 def tokens(text: str) -> list[Token]:
@@ -93,7 +120,10 @@ def align(a: Sequence[str], b: Sequence[str]) -> list[Op]:
     """Word-by-word alignment of two token sequences (Levenshtein opcodes over whole words)."""
     if not a and not b:
         return []
-    return [Op(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Levenshtein.opcodes(list(a), list(b))]
+    return [
+        Op(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end)
+        for o in Levenshtein.opcodes(list(a), list(b))
+    ]
 
 
 def rebuild(ops: list[Op], a: Sequence[str], b: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -117,7 +147,9 @@ def spelling(x: str, y: str) -> bool:
     return len(short) >= 4 and fuzz.ratio(x, y) >= 80
 
 
-def variants(ops: list[Op], a: list[Token], b: list[Token], text_a: str, text_b: str) -> list[Variant]:
+def variants(
+    ops: list[Op], a: list[Token], b: list[Token], text_a: str, text_b: str
+) -> list[Variant]:
     """Classify every difference: a = earlier witness (source), b = later (target)."""
     out: list[Variant] = []
 
@@ -132,16 +164,24 @@ def variants(ops: list[Op], a: list[Token], b: list[Token], text_a: str, text_b:
                 if rx.strip(".,;:!?'\"`’‘“”()[]*") != ry.strip(".,;:!?'\"`’‘“”()[]*"):
                     out.append(Variant("accidental", rx, ry))
         elif op.tag == "delete":
-            marked = any(t.gap_before for t in b[op.b0 : op.b0 + 1]) or (op.b0 > 0 and b[op.b0 - 1 : op.b0] and _gap_after(b, op.b0, text_b))
+            marked = any(t.gap_before for t in b[op.b0 : op.b0 + 1]) or (
+                op.b0 > 0 and b[op.b0 - 1 : op.b0] and _gap_after(b, op.b0, text_b)
+            )
             out.append(Variant("omission", words(ta, text_a), "", bool(marked)))
         elif op.tag == "insert":
             out.append(Variant("addition", "", words(tb, text_b)))
         else:  # replace
             joined = "".join(t.norm for t in ta) == "".join(t.norm for t in tb)
             same_value = len(ta) == len(tb) and all(
-                value(text_a[x.start : x.end]) is not None and value(text_a[x.start : x.end]) == value(text_b[y.start : y.end])
-                for x, y in zip(ta, tb))
-            if joined or same_value or (len(ta) == len(tb) and all(spelling(x.norm, y.norm) for x, y in zip(ta, tb))):
+                value(text_a[x.start : x.end]) is not None
+                and value(text_a[x.start : x.end]) == value(text_b[y.start : y.end])
+                for x, y in zip(ta, tb)
+            )
+            if (
+                joined
+                or same_value
+                or (len(ta) == len(tb) and all(spelling(x.norm, y.norm) for x, y in zip(ta, tb)))
+            ):
                 out.append(Variant("accidental", words(ta, text_a), words(tb, text_b)))
             else:
                 out.append(Variant("substantive", words(ta, text_a), words(tb, text_b)))
@@ -154,11 +194,14 @@ SIC = re.compile(r"[(\[]\s*sic\s*[)\]]", re.IGNORECASE)
 def _editorial(a: list[Token], text_a: str, b: list[Token], text_b: str) -> list[Variant]:
     """An editorial "(sic)" or "[sic]" one witness adds to the words of the other: an addition (or
     an omission), though the aligner does not see it as a word."""
+
     def count(toks: list[Token], text: str) -> int:
         return len(SIC.findall(text[toks[0].start : toks[-1].end + 8])) if toks else 0
 
     na, nb = count(a, text_a), count(b, text_b)
-    return [Variant("addition", "", "(sic)")] * max(0, nb - na) + [Variant("omission", "(sic)", "")] * max(0, na - nb)
+    return [Variant("addition", "", "(sic)")] * max(0, nb - na) + [
+        Variant("omission", "(sic)", "")
+    ] * max(0, na - nb)
 
 
 FIGURE = re.compile(r"^[(\[]?(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)%?[)\].,;:]*$")

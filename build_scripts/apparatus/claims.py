@@ -10,6 +10,7 @@ quota...) and the year it concerns; statements about the same quantity from two 
 that give different values become one machine claim, quoting each witness's sentence, with the
 values found as evidence (a finding). An editor confirms, rewrites or rejects it.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,21 +22,39 @@ from build_scripts.apparatus.model import Locus, Passage, Reading
 
 SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
 # 12,345 · 1.408 (thousands) · 2.1 · 2.1 per cent / percent / % ; not part of a date range's year
-NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(\s*(?:%|per\s?cent|percent))?(?![\w%])")
+NUMBER = re.compile(
+    r"(?<![\w.,/-])(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(\s*(?:%|per\s?cent|percent))?(?![\w%])"
+)
 YEAR = re.compile(r"(?<!\d)(19[0-9]\d)(?:\s*[-–]\s*(\d{2,4}))?(?!\d)")
 # What a figure counts: the stem of a word near it → the quantity's name.
 COUNTS = {
-    "expel": "expelled", "expuls": "expelled", "purg": "expelled",
-    "arrest": "arrested", "imprison": "arrested",
-    "shot": "executed", "execut": "executed", "death": "executed",
-    "member": "members", "communist": "members",
-    "quota": "quota", "limit": "quota",
-    "rehabilit": "rehabilitated", "reinstat": "reinstated", "readmit": "reinstated",
-    "deport": "exiled", "exil": "exiled", "camp": "in camps",
-    "appeal": "appeals", "candid": "candidates", "admit": "admitted", "admiss": "admitted",
+    "expel": "expelled",
+    "expuls": "expelled",
+    "purg": "expelled",
+    "arrest": "arrested",
+    "imprison": "arrested",
+    "shot": "executed",
+    "execut": "executed",
+    "death": "executed",
+    "member": "members",
+    "communist": "members",
+    "quota": "quota",
+    "limit": "quota",
+    "rehabilit": "rehabilitated",
+    "reinstat": "reinstated",
+    "readmit": "reinstated",
+    "deport": "exiled",
+    "exil": "exiled",
+    "camp": "in camps",
+    "appeal": "appeals",
+    "candid": "candidates",
+    "admit": "admitted",
+    "admiss": "admitted",
 }
 NEAR = 6  # words either side of a figure where what it counts is looked for
-MIN_VALUE = 100  # smaller absolute figures (ages, days, page numbers) are not compared; percentages are
+MIN_VALUE = (
+    100  # smaller absolute figures (ages, days, page numbers) are not compared; percentages are
+)
 
 
 def squash(text: str) -> str:
@@ -100,11 +119,32 @@ def statements(passages: list[Passage]) -> list[Statement]:
                 if at is None:
                     continue
                 counts = _counts(toks, at)
-                year = min(years, key=lambda y: abs(y[0] - n.start()))[1] if years else ""
+                year = (
+                    min(years, key=lambda y: abs(y[0] - n.start()))[1]
+                    if years
+                    else _year_before(p.text, m.start())
+                )
                 if counts and year:
                     lead = len(sent) - len(sent.lstrip())
-                    out.append(Statement(p, m.start() + lead, m.end(), value, n.group().strip(), counts, year, percent))
+                    out.append(
+                        Statement(
+                            p,
+                            m.start() + lead,
+                            m.end(),
+                            value,
+                            n.group().strip(),
+                            counts,
+                            year,
+                            percent,
+                        )
+                    )
     return out
+
+
+def _year_before(text: str, at: int) -> str:
+    """The last year the passage names before a sentence that names none (the year it speaks of)."""
+    years = _years(text[max(0, at - 600) : at])
+    return years[-1][1] if years else ""
 
 
 def _counts(toks, at: int) -> str:
@@ -117,6 +157,34 @@ def _counts(toks, at: int) -> str:
     return best[1] if best else ""
 
 
+GENERIC = frozenset("parti member expel communist organis organiz candid year total number".split())
+SAME_CONTEXT = 3  # content words (stemmed) two witnesses' sentences share beyond the figure's count
+
+
+def _about_the_same(found: list[Statement]) -> list[Statement]:
+    """The statements that speak of the same thing as a statement of another witness: their
+    sentences share `SAME_CONTEXT` content words (the place, the operation, the body...)."""
+    from build_scripts.apparatus.retold import features
+
+    feats = [
+        {
+            f
+            for f in features(s.passage.text[s.start : s.end], {})
+            if f[0] != "#" and f not in GENERIC
+        }
+        for s in found
+    ]
+    keep = set()
+    for i, a in enumerate(found):
+        for j in range(i + 1, len(found)):
+            if (
+                a.passage.siglum != found[j].passage.siglum
+                and len(feats[i] & feats[j]) >= SAME_CONTEXT
+            ):
+                keep |= {i, j}
+    return [s for i, s in enumerate(found) if i in keep]
+
+
 def propose(passages: list[Passage], curated: list[Locus] = ()) -> list[Locus]:
     """Machine claims: the same quantity (what is counted, the year, a share or a number) stated
     with different values by two or more witnesses; each witness's sentences quoted. A group whose
@@ -127,6 +195,7 @@ def propose(passages: list[Passage], curated: list[Locus] = ()) -> list[Locus]:
     covered = [{r.passage for r in l.readings} for l in curated if l.type == "claim"]
     out = []
     for (counts, year, percent), found in sorted(groups.items()):
+        found = _about_the_same(found)
         values = {s.passage.siglum: set() for s in found}
         for s in found:
             values[s.passage.siglum].add(s.value)
@@ -144,12 +213,29 @@ def propose(passages: list[Passage], curated: list[Locus] = ()) -> list[Locus]:
                 continue
             seen.add((s.passage.id, s.start))
             p = s.passage
-            readings.append(Reading(p.siglum, p.file, p.id, p.text[s.start : s.end], s.start, s.end, ""))
+            readings.append(
+                Reading(p.siglum, p.file, p.id, p.text[s.start : s.end], s.start, s.end, "")
+            )
         unit = " (per cent)" if percent else ""
         question = f"How many {counts}{unit}, {year}? (machine-proposed: figures of several witnesses that seem to count the same thing)"
-        evidence = "; ".join(f"{sig}: {', '.join(sorted({s.printed for s in found if s.passage.siglum == sig}))}"
-                             for sig in sorted(values))
+        evidence = "; ".join(
+            f"{sig}: {', '.join(sorted({s.printed for s in found if s.passage.siglum == sig}))}"
+            for sig in sorted(values)
+        )
         finding = f"Figures found near “{counts}” and the year {year}: {evidence}. Proposed by the detector, unreviewed: check that they count the same thing."
         ident = f"fig.{counts.replace(' ', '-')}.{year}" + (".pct" if percent else "")
-        out.append(Locus(ident, "claim", tuple(readings), "#detector", None, "unreviewed", None, question, (), findings=(finding,)))
+        out.append(
+            Locus(
+                ident,
+                "claim",
+                tuple(readings),
+                "#detector",
+                None,
+                "unreviewed",
+                None,
+                question,
+                (),
+                findings=(finding,),
+            )
+        )
     return out

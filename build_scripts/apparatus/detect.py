@@ -9,6 +9,7 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 
@@ -46,6 +47,23 @@ def tokenised(passages: list[Passage]) -> list[list[str]]:
     return [align.words(p.text) for p in passages]
 
 
+def features(norms: list[str], k: int = K) -> Iterator[int]:
+    """(a) A passage's features: the hash key of the shingle starting at each word position, in
+    order (the position is the index). Pure: the in-process index and the Spark job
+    (`build_scripts.apparatus.spark`) both call it, so both engines see the same keys."""
+    return map(hash, zip(*(norms[j:] for j in range(k))))
+
+
+def candidates(passages: list[Passage], words: list[list[str]], k: int = K,
+               max_postings: int = MAX_POSTINGS) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """(b) The join, in process: features → candidate passage pairs with their seed points
+    ((passage index, passage index) → [(position, position)], lower index first). The rules, which
+    the Spark job implements again as a join: a feature counts for a pair of passages of two
+    different witnesses, unless one of the two witnesses has it more than `max_postings` times."""
+    sigla = [p.siglum for p in passages]
+    return seeds(passages, index(words, k, max_postings, sigla), max_postings)
+
+
 def index(toks: list[list[str]], k: int = K, max_postings: int = MAX_POSTINGS, groups: list[str] | None = None) -> dict[int, list[tuple[int, int]]]:
     """Shingle hash → (passage index, token position) postings, for shingles found in two groups
     (witnesses; without `groups`, passages). A shingle frequent in one witness is a formula there:
@@ -58,7 +76,7 @@ def index(toks: list[list[str]], k: int = K, max_postings: int = MAX_POSTINGS, g
     hashes = array("q")  # compact: 8 bytes a shingle, no int object kept per position
     starts = [0]
     for norms in toks:
-        hashes.extend(map(hash, zip(*(norms[j:] for j in range(k)))))
+        hashes.extend(features(norms, k))
         starts.append(len(hashes))
     shared_at = _shared_positions(hashes, starts, groups or list(range(len(toks))))
     postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -392,7 +410,7 @@ def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[M
     k = options.get("k", K)
     cap = options.get("max_postings", MAX_POSTINGS)
     words = options.get("words") or tokenised(passages)
-    pairs = seeds(passages, index(words, k, cap, [p.siglum for p in passages]), cap)
+    pairs = options.get("candidates", candidates)(passages, words, k, cap)  # the Spark job's too
     found: list[Match] = []
     toks: dict[int, list[Token]] = {}
     df = frequencies(passages, words)
@@ -461,19 +479,27 @@ def quoted(p: Passage, start: int, end: int, text: str = "") -> bool:
 
 def relation_of(kind: str, a: Passage, ra: Reading, b: Passage, rb: Reading, score: float, retold: bool = False) -> str:
     """How the later witness takes the words (app/@subtype): quotation (marked, of the earlier
-    witness), intermediary (a document quoted through the earlier witness, which it cites),
-    common-source / other-translation (both quote one document, in the same or another
-    translation), paraphrase (unmarked, words or facts retold), summary (much shorter retelling)."""
+    witness), intermediary (a document quoted through the earlier witness, which the later one cites
+    there), common-source / other-translation
+    (both quote one document, in the same or another translation), paraphrase (unmarked, words or
+    facts retold, cited or not), summary (a retelling much shorter than what it retells)."""
     qa, qb = quoted(a, ra.start, ra.end, ra.text), quoted(b, rb.start, rb.end, rb.text)
-    if kind == "quotation":
-        return "intermediary" if qa else "quotation"
     if qa and qb:
+        if kind == "quotation":
+            return "intermediary"
         return "common-source" if score >= 0.9 and not retold else "other-translation"
+    if kind == "quotation" and (qb or "table" in (a.kind, b.kind) or ".t" in rb.passage):
+        return "quotation"  # quoted, or a table reproduced, with a citation of the earlier witness
     if qb and not retold:
         return "quotation"
-    if retold and len(rb.text) < 0.5 * len(ra.text):
+    words_a, words_b = len(ra.text.split()), len(rb.text.split())
+    if retold and words_a >= SUMMARY_MIN and words_b <= SUMMARY_SHARE * words_a:
         return "summary"
     return "paraphrase"
+
+
+SUMMARY_MIN = 60  # words of a retold passage that a summary condenses
+SUMMARY_SHARE = 0.5
 
 
 def reading(p: Passage, start: int, end: int, role: str) -> Reading:

@@ -1,4 +1,5 @@
 """tei/apparatus.xml + witnesses → JSON Lines, one locus a line (schema: docs/about/apparatus-schema.md)."""
+
 from __future__ import annotations
 
 import json
@@ -12,12 +13,18 @@ SCHEMA_VERSION = 1
 
 def variants_of(locus: Locus, corpus: edition.Corpus) -> list[dict]:
     """Word-level variants between the first two readings (earlier witness first), computed now."""
-    if locus.type not in ("quotation", "reuse", "citation", "shared-citation") or len(locus.readings) < 2:
+    if (
+        locus.type not in ("quotation", "reuse", "citation", "shared-citation")
+        or len(locus.readings) < 2
+    ):
         return []
     a, b = locus.readings[0], locus.readings[1]
     ta, tb = align.tokens(a.text), align.tokens(b.text)  # the stored readings (verified by `check`)
     ops = align.align([t.norm for t in ta], [t.norm for t in tb])
-    return [{"kind": v.kind, "a": v.source, "b": v.target, "marked": v.marked} for v in align.variants(ops, ta, tb, a.text, b.text)]
+    return [
+        {"kind": v.kind, "a": v.source, "b": v.target, "marked": v.marked}
+        for v in align.variants(ops, ta, tb, a.text, b.text)
+    ]
 
 
 def record(locus: Locus, corpus: edition.Corpus) -> dict:
@@ -29,11 +36,20 @@ def record(locus: Locus, corpus: edition.Corpus) -> dict:
         "score": locus.score,
         "decision": locus.decision,
         "verdict": locus.verdict,
+        "relation": locus.relation or None,
         "question": locus.question or None,
         "notes": list(locus.notes),
         "findings": list(locus.findings),
         "readings": [
-            {"siglum": r.siglum, "file": r.file, "passage": r.passage, "start": r.start, "end": r.end, "role": r.role or None, "text": r.text}
+            {
+                "siglum": r.siglum,
+                "file": r.file,
+                "passage": r.passage,
+                "start": r.start,
+                "end": r.end,
+                "role": r.role or None,
+                "text": r.text,
+            }
             for r in locus.readings
         ],
         "variants": variants_of(locus, corpus),  # a = first reading, b = second

@@ -47,8 +47,44 @@ def reading_problems(locus: Locus, r: Reading, corpus: edition.Corpus, where: Lo
         return [Problem(where, f"{locus.id}: {r.passage} is in tei/{passage.file}, not tei/{r.file}", "Fix the file part of rdg/@corresp", "apparatus.pointer")]
     if r.start is not None:  # offsets into the text of the element named (a nested one: from its start)
         found = passage.text[lo + r.start : min(hi, lo + r.end)] if 0 <= r.start <= r.end else ""
-        if squash(found) != squash(r.text):
-            return [Problem(where, f"{locus.id}: the reading of {r.siglum} no longer matches {r.passage} [{r.start}-{r.end}]: stored {r.text[:80]!r}, the witness now reads {found[:80]!r}", "If the witness was corrected, rerun `edition apparatus detect`; otherwise restore the witness text", "apparatus.reading-changed")]
-    elif squash(r.text) not in passage.text[lo:hi]:
-        return [Problem(where, f"{locus.id}: the words {r.text[:80]!r} of {r.siglum} are not in {r.passage}", "Copy the words exactly from the passage, or point to the passage that prints them", "apparatus.reading-changed")]
-    return []
+        if squash(found) == squash(r.text):
+            return []
+    elif squash(r.text) in passage.text[lo:hi]:
+        return []
+    return [changed(locus, r, passage.text[lo:hi], where)]
+
+
+def machine(locus: Locus) -> bool:
+    """An entry the detector made and no editor has decided: re-anchored, never blocking."""
+    return locus.resp == "#detector" and locus.decision == "unreviewed" and not locus.notes
+
+
+def reanchor(r: Reading, text: str) -> tuple[int, int, str] | None:
+    """Where the reading's words stand in the (edited) text of its passage: exactly (spacing aside),
+    else the closest stretch (rapidfuzz alignment, at least 60 % alike); None if they are gone."""
+    words = squash(r.text)
+    at = text.find(words)
+    if at >= 0:
+        return at, at + len(words), words
+    if not words:
+        return None
+    from rapidfuzz import fuzz
+
+    best = fuzz.partial_ratio_alignment(words, text, score_cutoff=60)
+    if best is None:
+        return None
+    return best.dest_start, best.dest_end, text[best.dest_start : best.dest_end]
+
+
+def changed(locus: Locus, r: Reading, text: str, where: Location) -> Problem:
+    """A reading its witness no longer prints as stored: one message, old and new wording side by side."""
+    moved = reanchor(r, text)
+    old = repr(squash(r.text)[:80])
+    if machine(locus):
+        if moved is None:
+            return Problem(where, f"{locus.id}: the words {old} of {r.siglum} are gone from {r.passage} (an unreviewed machine entry)", "Nothing blocks the build; `edition apparatus detect` drops or replaces the entry", "apparatus.re-anchored", "warning")
+        start, end, words = moved
+        now = "" if squash(words) == squash(r.text) else f": it read {old}, it now reads {squash(words)[:80]!r}"
+        return Problem(where, f"{locus.id}: re-anchored the unreviewed machine reading of {r.siglum} to {r.passage} [{start}-{end}] after an edit of the witness{now}", "Nothing blocks the build; `edition apparatus detect` stores the new place (the entry stays unreviewed)", "apparatus.re-anchored", "warning")
+    new = repr(squash(moved[2])[:80]) if moved else "nothing like it"
+    return Problem(where, f"{locus.id} ({locus.decision}): {r.siglum} {r.passage} now reads {new} where the entry reads {old}", "If the witness edit is right, run `edition apparatus detect` (it re-anchors the entry and keeps the decision); otherwise restore the witness text", "apparatus.reading-changed")

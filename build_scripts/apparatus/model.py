@@ -1,4 +1,5 @@
 """The apparatus model: passages of the witnesses, tokens, readings and loci (frozen data, no I/O)."""
+
 from __future__ import annotations
 
 import bisect
@@ -9,7 +10,14 @@ from typing import NamedTuple
 # shared-citation: two witnesses cite the same work (bibliographic matter shared, not text reused).
 TYPES = ("quotation", "reuse", "claim", "citation", "shared-citation")
 # Relations of a reuse or quotation entry (app/@subtype): how the later witness takes the words.
-RELATIONS = ("quotation", "paraphrase", "summary", "common-source", "other-translation", "intermediary")
+RELATIONS = (
+    "quotation",
+    "paraphrase",
+    "summary",
+    "common-source",
+    "other-translation",
+    "intermediary",
+)
 # Editors' decisions (app/@ana): machine entries start unreviewed.
 DECISIONS = ("unreviewed", "confirmed", "rejected")
 # Citation verdicts (app/@ana on type="citation").
@@ -37,9 +45,15 @@ class Passage:
     breaks: tuple[tuple[int, str], ...] = ()  # (offset, page n) of page breaks inside
     spans: tuple[tuple[str, int, int], ...] = ()  # ids nested inside: (id, start, end)
     cites: frozenset[str] = frozenset()  # sigla this passage (or its citation) names
-    bibls: tuple[tuple[int, int], ...] = ()  # (start, end) of the text inside bibl or title elements
-    titles: tuple[tuple[int, int], ...] = ()  # (start, end) of the text inside title or italics (printed titles)
-    works: tuple[tuple[str, int, int], ...] = ()  # (bib key, start, end) of each bibl/@corresp="bib:key"
+    bibls: tuple[
+        tuple[int, int], ...
+    ] = ()  # (start, end) of the text inside bibl or title elements
+    titles: tuple[
+        tuple[int, int], ...
+    ] = ()  # (start, end) of the text inside title or italics (printed titles)
+    works: tuple[
+        tuple[str, int, int], ...
+    ] = ()  # (bib key, start, end) of each bibl/@corresp="bib:key"
 
     def work_at(self, start: int, end: int) -> str | None:
         """The bibliography key of the reference that holds text[start:end] (mostly), if marked."""
@@ -102,7 +116,9 @@ class Locus:
     notes: tuple[str, ...] = ()  # editorial notes, plain text
     line: int = 0  # line in tei/apparatus.xml
     extra: dict = field(default_factory=dict, hash=False, compare=False)
-    findings: tuple[str, ...] = ()  # the detector's notes (where the words were found, cell differences); rewritten by each run
+    findings: tuple[
+        str, ...
+    ] = ()  # the detector's notes (where the words were found, cell differences); rewritten by each run
     relation: str = ""  # one of RELATIONS (app/@subtype), for quotation and reuse entries
 
     @property

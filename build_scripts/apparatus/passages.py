@@ -1,4 +1,5 @@
 """tei/<witness>.xml → the passages the apparatus reads (Passage per p, note, quote, table)."""
+
 from __future__ import annotations
 
 import re
@@ -13,17 +14,49 @@ from build_scripts.tei.teixml import NS, XML_ID, local
 BLOCKS = frozenset({"p", "note", "quote", "table", "ab", "lg", "bibl"})
 # Elements whose words the apparatus does not read. In choice/sic/corr (a transcription error) the
 # corrected reading is read, as readers see it; a sic alone (the witness's own slip) is read as printed.
-SKIP = frozenset({"teiHeader", "reg", "expan", "supplied", "fw", "figDesc", "divGen"})
+# In choice/orig/reg (a declared normalisation, e.g. M's TeX quotes) the normalised reading is read.
+SKIP = frozenset({"teiHeader", "orig", "expan", "supplied", "fw", "figDesc", "divGen"})
 # Word boundaries: a space on each side (a paragraph inside a block quotation is not glued to the next).
-SPACE = frozenset({"lb", "cell", "row", "item", "head", "l", "bibl", "cit", "list", "label", "trailer",
-                   "div", "floatingText", "sp", "speaker", "byline", "dateline", "signed", "salute",
-                   "opener", "closer", "epigraph", "argument"}) | BLOCKS
-BIBLIOGRAPHIC = frozenset({"bibl", "title"})  # elements whose words are bibliographic matter, not prose
+SPACE = (
+    frozenset(
+        {
+            "lb",
+            "cell",
+            "row",
+            "item",
+            "head",
+            "l",
+            "bibl",
+            "cit",
+            "list",
+            "label",
+            "trailer",
+            "div",
+            "floatingText",
+            "sp",
+            "speaker",
+            "byline",
+            "dateline",
+            "signed",
+            "salute",
+            "opener",
+            "closer",
+            "epigraph",
+            "argument",
+        }
+    )
+    | BLOCKS
+)
+BIBLIOGRAPHIC = frozenset(
+    {"bibl", "title"}
+)  # elements whose words are bibliographic matter, not prose
 
 
 def _titled(el: etree._Element) -> bool:
     """A title as printed: `title`, or italics (how the witnesses print the titles they name in prose)."""
     return local(el) == "title" or (local(el) == "hi" and "italic" in (el.get("rend") or ""))
+
+
 WS = re.compile(r"\s+")
 
 
@@ -82,18 +115,30 @@ class _Builder:
             works.append((own[4:].split()[0], 0, clip))
 
         def clipped(kind: str) -> tuple[tuple[int, int], ...]:
-            return tuple((min(a, clip), min(b, clip)) for a, b in ranges[kind] if min(a, clip) < min(b, clip))
+            return tuple(
+                (min(a, clip), min(b, clip)) for a, b in ranges[kind] if min(a, clip) < min(b, clip)
+            )
 
         return Passage(
-            siglum, self.el.get(XML_ID), file, local(self.el), text, self.el.sourceline or 0, self.page,
+            siglum,
+            self.el.get(XML_ID),
+            file,
+            local(self.el),
+            text,
+            self.el.sourceline or 0,
+            self.page,
             tuple((min(o, clip), n) for o, n in breaks),
-            tuple((i, min(a, clip), min(b, clip)) for i, a, b in spans), cites,
-            clipped("bibl"), clipped("title"),
+            tuple((i, min(a, clip), min(b, clip)) for i, a, b in spans),
+            cites,
+            clipped("bibl"),
+            clipped("title"),
             tuple((k, min(a, clip), min(b, clip)) for k, a, b in works),
         )
 
 
-def witness_passages(doc: etree._ElementTree, file: str, cite_map: dict[str, str] | None = None) -> list[Passage]:
+def witness_passages(
+    doc: etree._ElementTree, file: str, cite_map: dict[str, str] | None = None
+) -> list[Passage]:
     """Every passage of one witness (a note comes before the passage it sits in)."""
     root = doc.getroot()
     siglum = root.get(XML_ID) or Path(file).stem
@@ -129,7 +174,11 @@ def witness_passages(doc: etree._ElementTree, file: str, cite_map: dict[str, str
                     state["page"] = page  # a note's page breaks (endnote pages) are not the text's
         else:
             ident = el.get(XML_ID) if current is not None else None
-            marks = [] if current is None else ["bibl"] * (name in BIBLIOGRAPHIC) + ["title"] * _titled(el)
+            marks = (
+                []
+                if current is None
+                else ["bibl"] * (name in BIBLIOGRAPHIC) + ["title"] * _titled(el)
+            )
             work = (el.get("corresp") or "") if name == "bibl" and current is not None else ""
             work = work[4:].split()[0] if work.startswith("bib:") and len(work) > 4 else ""
             if ident:
@@ -204,5 +253,7 @@ def plain_passages(siglum: str, text: str, file: str = "") -> list[Passage]:
     for number, para in enumerate(re.split(r"\n\s*\n", text), start=1):
         clean = WS.sub(" ", para).strip()
         if clean:
-            out.append(Passage(siglum, f"{siglum}.src.p{number}", file or f"{siglum}.txt", "p", clean))
+            out.append(
+                Passage(siglum, f"{siglum}.src.p{number}", file or f"{siglum}.txt", "p", clean)
+            )
     return out

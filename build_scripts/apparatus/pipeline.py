@@ -2,6 +2,8 @@
 proposed claims) merged with the editors' entries of tei/apparatus.xml → tei/apparatus.xml."""
 from __future__ import annotations
 
+import gc
+from functools import partial
 from pathlib import Path
 
 from build_scripts.apparatus import citations, claims, detect, edition, retold, store
@@ -9,11 +11,13 @@ from build_scripts.apparatus.model import Locus
 from build_scripts.problems import Problem
 
 
-def run(tei_dir: Path | None = None, write: bool = True) -> tuple[list[Locus], list[Problem], bool]:
+def run(tei_dir: Path | None = None, write: bool = True, engine: str = "python",
+        master: str | None = None) -> tuple[list[Locus], list[Problem], bool]:
     corpus, problems = edition.load(tei_dir)
     path = corpus.tei_dir / store.FILE
     old, _ = store.read(path)
-    found = reuse(corpus.passages, corpus.dates, corpus.tei_dir.parent / "sources" / "transliterations.yml")
+    translit = corpus.tei_dir.parent / "sources" / "transliterations.yml"
+    found = reuse(corpus.passages, corpus.dates, translit, engine, master)
     found += citations.check_citations(corpus)
     curated = [l for l in old if l.type == "claim" and l.resp != "#detector"]
     found += claims.propose(corpus.passages, curated)
@@ -22,9 +26,31 @@ def run(tei_dir: Path | None = None, write: bool = True) -> tuple[list[Locus], l
     return loci, problems, written
 
 
-def reuse(passages, dates, translit: Path | None = None) -> list[Locus]:
+def reuse(passages, dates, translit: Path | None = None, engine: str = "python",
+          master: str | None = None) -> list[Locus]:
     """Verbatim reuse (shared word runs) and retellings (shared rare words and figures), one pass
-    over the words of every passage."""
-    words = detect.tokenised(passages)
-    found = detect.loci(detect.detect(passages, dates, words=words))
-    return found + retold.loci(retold.retellings(passages, dates, str(translit or ""), words), found)
+    over the words of every passage. `engine="spark"`: the candidate pairs of the verbatim
+    detector come from a Spark job (build_scripts/apparatus/spark.py), the same pairs."""
+    options = {}
+    if engine == "spark":
+        options["candidates"] = partial(_spark_candidates, master=master)
+    paused = gc.isenabled()
+    gc.disable()  # millions of small tuples and sets, no cycles: the cyclic collector would rescan them
+    try:
+        words = detect.tokenised(passages)
+        found = detect.loci(detect.detect(passages, dates, words=words, **options))
+        retold_found = retold.retellings(passages, dates, str(translit or ""), words)
+        return found + retold.loci(retold_found, found)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _spark_candidates(passages, words, k, cap, master=None):
+    from build_scripts.apparatus import spark
+
+    session = spark.session(master)
+    try:
+        return spark.candidates(passages, words, k, cap, spark=session)
+    finally:
+        session.stop()

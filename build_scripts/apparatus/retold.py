@@ -7,6 +7,7 @@ candidate sentence pairs; each is verified by the weighted share of its content 
 side, and adjacent sentence pairs become one entry. Near-linear: a feature frequent in a witness
 (more than `CAP` sentences) is no evidence there, so no posting list grows with the corpus.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,19 +25,22 @@ from build_scripts.apparatus.model import Locus, Passage, Reading
 
 SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
 # 12,345 · 12345 · 1.408 (a dotted thousands separator) · 2.1 · 2.1 per cent / percent / % · 1937-38
-NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(?:\s*(%|per\s?cent|percent))?(?![\w])")
+NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(?:\s*(%|per\s?cent|percent))?(?![\w])"
+)
 STOP = frozenset(align.__dict__.get("STOP", ())) | frozenset(
     "a about after all also an and any are as at be been being but by can could did do does for from "
     "had has have he her him his i if in into is it its may more most much must no not now of on one "
     "only or other our out over she should so some such than that the their them then there these they "
     "this those to under up upon very was we were what when where which while who whom will with would "
-    "you your just even same each many two three four five six seven eight nine ten first second".split())
+    "you your just even same each many two three four five six seven eight nine ten first second".split()
+)
 CAP = 8  # a feature in more sentences of one witness (at least; `CAP_SHARE` of a large one) is
 CAP_SHARE = 0.03  # common there: no evidence for its pairs
 MIN_SHARED = 4  # shared features a passage pair needs
 SURE_SCORE = 45.0  # summed rarity (idf in the pair) of what a pair shares that makes it a retelling
 MIN_SCORE = 30.0  # with two or three of the shared features in one pair of sentences
-LOCAL_SCORE = 15.0  # with three in one pair of sentences that share half their words
+LOCAL_SCORE = 20.0  # with three in one pair of sentences that share half their words
 LOCAL_COVER = 0.5
 MIN_FIGURES_ALONE = 2  # shared figures (not years) that, with the score, make a retelling
 MIN_FIGURE_SCORE = 20.0
@@ -147,7 +151,9 @@ def _reference(text: str) -> bool:
     return sum(h.isupper() or h.isdigit() for h in heads) >= 0.5 * max(1, len(heads))
 
 
-def units(passages: list[Passage], translit: dict[str, str], words: list[list[str]] | None = None) -> list[Unit]:
+def units(
+    passages: list[Passage], translit: dict[str, str], words: list[list[str]] | None = None
+) -> list[Unit]:
     """The passages compared, each with its features (references in notes and tables left out:
     shared works and tables have entries of their own). Sentences are looked at only for the
     pairs accepted (`span`)."""
@@ -161,7 +167,9 @@ def units(passages: list[Passage], translit: dict[str, str], words: list[list[st
     return out
 
 
-def candidates(passages: list[Passage], units: list[Unit]) -> dict[tuple[int, int], tuple[float, list[str]]]:
+def candidates(
+    passages: list[Passage], units: list[Unit]
+) -> dict[tuple[int, int], tuple[float, list[str]]]:
     """Passage pairs of different witnesses → (summed rarity of what they share, shared features
     rarest first). Rarity: idf counted in the two witnesses compared."""
     wit = [passages[u.passage].siglum for u in units]
@@ -175,9 +183,14 @@ def candidates(passages: list[Passage], units: list[Unit]) -> dict[tuple[int, in
             postings[f][wit[i]].append(i)
     cap = {w: max(CAP, int(CAP_SHARE * n)) for w, n in size.items()}
 
+    weights: dict[tuple[str, str, str], float] = {}
+
     def weight(f: str, x: str, y: str) -> float:
-        idf = math.log((size[x] + size[y] + 1) / (df[x].get(f, 0) + df[y].get(f, 0)))
-        return idf * (FIGURE_WEIGHT if _figure(f) else 1.0)
+        w = weights.get((f, x, y))
+        if w is None:
+            idf = math.log((size[x] + size[y] + 1) / (df[x].get(f, 0) + df[y].get(f, 0)))
+            w = weights[(f, x, y)] = idf * (FIGURE_WEIGHT if _figure(f) else 1.0)
+        return w
 
     shared: dict[tuple[int, int], list[str]] = defaultdict(list)
     for f, by_wit in postings.items():
@@ -189,12 +202,21 @@ def candidates(passages: list[Passage], units: list[Unit]) -> dict[tuple[int, in
                         shared[(i, j) if i < j else (j, i)].append(f)
     out = {}
     for (i, j), feats in shared.items():
-        if len(feats) < MIN_SHARED and sum(1 for f in feats if _figure(f)) < MIN_FIGURES_ALONE:
+        if (
+            len(feats) < MIN_SHARED
+            and sum(1 for f in feats if f[0] == "#" and _figure(f)) < MIN_FIGURES_ALONE
+        ):
             continue
-        if passages[units[i].passage].kind == "table" and passages[units[j].passage].kind == "table":
+        if (
+            passages[units[i].passage].kind == "table"
+            and passages[units[j].passage].kind == "table"
+        ):
             continue  # tables are compared cell by cell (tables.py)
         x, y = wit[i], wit[j]
-        out[(i, j)] = (sum(weight(f, x, y) for f in feats), sorted(feats, key=lambda f: -weight(f, x, y)))
+        out[(i, j)] = (
+            sum(weight(f, x, y) for f in feats),
+            sorted(feats, key=lambda f: (-weight(f, x, y), f)),
+        )
     return out
 
 
@@ -217,11 +239,18 @@ def accepted(feats: list[str], score: float, local: tuple[int, float] = (99, 1.0
     return score >= LOCAL_SCORE and shared >= 3 and cover >= LOCAL_COVER
 
 
-def best_sentences(pa: Passage, pb: Passage, shared: set[str], translit: dict[str, str]) -> tuple[int, float]:
+def best_sentences(
+    pa: Passage, pb: Passage, shared: set[str], translit: dict[str, str], cache: dict | None = None
+) -> tuple[int, float]:
     """The sentence pair of the two passages sharing most of `shared`: (how many, and the share of
-    the shorter sentence's features the two sentences have in common)."""
+    the shorter sentence's features the two sentences have in common). `cache`: passage id →
+    its sentences' features, kept by the caller for one run."""
+    cache = {} if cache is None else cache
+
     def sents(p: Passage) -> list[frozenset[str]]:
-        return [features(m.group(), translit) for m in SENTENCE.finditer(p.text)]
+        if p.id not in cache:
+            cache[p.id] = [features(m.group(), translit) for m in SENTENCE.finditer(p.text)]
+        return cache[p.id]
 
     best = (0, 0.0)
     sa, sb = sents(pa), sents(pb)
@@ -249,19 +278,28 @@ def span(p: Passage, shared: set[str], translit: dict[str, str]) -> tuple[int, i
     return hits[0][0], hits[-1][1]
 
 
-def retellings(passages: list[Passage], dates: dict[str, str], translit_path: str = "",
-               words: list[list[str]] | None = None) -> list[Retelling]:
+def retellings(
+    passages: list[Passage],
+    dates: dict[str, str],
+    translit_path: str = "",
+    words: list[list[str]] | None = None,
+) -> list[Retelling]:
     """Passage pairs that retell one another (earlier witness first), with the sentences that do.
     `words`: `align.words` of each passage, when the caller has them (`detect.tokenised`)."""
     translit = names(translit_path)
     us = units(passages, translit, words)
     out: list[Retelling] = []
+    cache: dict[str, list] = {}
     for (i, j), (score, feats) in sorted(candidates(passages, us).items()):
         if score < LOCAL_SCORE:
             continue
         ua, ub = us[i], us[j]
         pa, pb = passages[ua.passage], passages[ub.passage]
-        local = (99, 1.0) if score >= SURE_SCORE else best_sentences(pa, pb, set(feats), translit)
+        local = (
+            (99, 1.0)
+            if score >= SURE_SCORE
+            else best_sentences(pa, pb, set(feats), translit, cache)
+        )
         if not accepted(feats, score, local):
             continue
         if (dates.get(pb.siglum, ""), pb.siglum) < (dates.get(pa.siglum, ""), pa.siglum):
@@ -284,14 +322,42 @@ def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
             taken[(b.passage, a.passage)].append((b.start, b.end, a.start, a.end))
     out = []
     for r in found:
-        if any(a0 < r.a_end and r.a_start < a1 and b0 < r.b_end and r.b_start < b1 for a0, a1, b0, b1 in taken[(r.a.id, r.b.id)]):
+        if any(
+            a0 < r.a_end and r.a_start < a1 and b0 < r.b_end and r.b_start < b1
+            for a0, a1, b0, b1 in taken[(r.a.id, r.b.id)]
+        ):
             continue
-        ra = Reading(r.a.siglum, r.a.file, r.a.id, r.a.text[r.a_start : r.a_end], r.a_start, r.a_end, "source")
-        rb = Reading(r.b.siglum, r.b.file, r.b.id, r.b.text[r.b_start : r.b_end], r.b_start, r.b_end, "target")
+        ra = Reading(
+            r.a.siglum,
+            r.a.file,
+            r.a.id,
+            r.a.text[r.a_start : r.a_end],
+            r.a_start,
+            r.a_end,
+            "source",
+        )
+        rb = Reading(
+            r.b.siglum,
+            r.b.file,
+            r.b.id,
+            r.b.text[r.b_start : r.b_end],
+            r.b_start,
+            r.b_end,
+            "target",
+        )
         kind = "quotation" if r.a.siglum in r.b.cites else "reuse"
         relation = detect.relation_of(kind, r.a, ra, r.b, rb, 0.0, retold=True)
         evidence = ", ".join(f.lstrip("#") for f in r.shared[:12])
         finding = f"Retold, not copied: the two passages share rare words and figures ({evidence})."
         ident = "ret." + detect.locus_id(r.a, r.b, ra.text).removeprefix("app.")
-        out.append(Locus(ident, kind, (ra, rb), score=round(min(1.0, r.score / 100), 3), findings=(finding,), relation=relation))
+        out.append(
+            Locus(
+                ident,
+                kind,
+                (ra, rb),
+                score=round(min(1.0, r.score / 100), 3),
+                findings=(finding,),
+                relation=relation,
+            )
+        )
     return out

@@ -1,4 +1,5 @@
 """tei/apparatus.xml ⇄ loci: read the standoff apparatus, merge a new detection run, write it back."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -13,8 +14,19 @@ from build_scripts.tei.teixml import E, NS, XML_ID
 FILE = "apparatus.xml"
 EDITORS = "#apparatus.editors"  # the witnesses have their own: #G.editors, #K.editors, …
 APPS = etree.XPath("//tei:body//tei:app", namespaces=NS)
-LISTS = {"quotation": "reuse", "reuse": "reuse", "citation": "citations", "claim": "claims", "shared-citation": "shared-citations"}
-ORDER = ("reuse", "citations", "claims", "shared-citations")  # the listApp elements, in document order
+LISTS = {
+    "quotation": "reuse",
+    "reuse": "reuse",
+    "citation": "citations",
+    "claim": "claims",
+    "shared-citation": "shared-citations",
+}
+ORDER = (
+    "reuse",
+    "citations",
+    "claims",
+    "shared-citations",
+)  # the listApp elements, in document order
 HEADINGS = {
     "reuse": "Reuse: one witness reproduces another's text, or both reproduce a common document",
     "citations": "Citations of one witness by another, verified against the cited page",
@@ -47,16 +59,53 @@ def locus_of(app: etree._Element) -> Locus:
             a, _, b = rdg.get("n").partition("-")
             if a.isdigit() and b.isdigit():
                 start, end = int(a), int(b)
-        readings.append(Reading(siglum, target.partition("#")[0] or file, target.partition("#")[2], rdg.text or "", start, end, rdg.get("type", "")))
+        readings.append(
+            Reading(
+                siglum,
+                target.partition("#")[0] or file,
+                target.partition("#")[2],
+                rdg.text or "",
+                start,
+                end,
+                rdg.get("type", ""),
+            )
+        )
     ana = (app.get("ana") or "").replace("#", "").split()
     decision = next((a for a in ana if a in DECISIONS), "unreviewed")
-    verdict = next((a.removeprefix("cit.") for a in ana if a.removeprefix("cit.") in VERDICTS), None)
-    notes = tuple(" ".join("".join(n.itertext()).split()) for n in app.iterfind("tei:note[@type='editorial']", NS))
-    findings = tuple(" ".join("".join(n.itertext()).split()) for n in app.iterfind("tei:note[@type='finding']", NS))
-    question = next((" ".join("".join(n.itertext()).split()) for n in app.iterfind("tei:note[@type='question']", NS)), "")
+    verdict = next(
+        (a.removeprefix("cit.") for a in ana if a.removeprefix("cit.") in VERDICTS), None
+    )
+    notes = tuple(
+        " ".join("".join(n.itertext()).split())
+        for n in app.iterfind("tei:note[@type='editorial']", NS)
+    )
+    findings = tuple(
+        " ".join("".join(n.itertext()).split())
+        for n in app.iterfind("tei:note[@type='finding']", NS)
+    )
+    question = next(
+        (
+            " ".join("".join(n.itertext()).split())
+            for n in app.iterfind("tei:note[@type='question']", NS)
+        ),
+        "",
+    )
     cert = app.get("cert")
     score = float(cert) if cert and cert.replace(".", "", 1).isdigit() else None
-    return Locus(app.get(XML_ID), app.get("type", ""), tuple(readings), app.get("resp", ""), score, decision, verdict, question, notes, app.sourceline or 0, findings=findings, relation=app.get("subtype", ""))
+    return Locus(
+        app.get(XML_ID),
+        app.get("type", ""),
+        tuple(readings),
+        app.get("resp", ""),
+        score,
+        decision,
+        verdict,
+        question,
+        notes,
+        app.sourceline or 0,
+        findings=findings,
+        relation=app.get("subtype", ""),
+    )
 
 
 def merge(old: list[Locus], new: list[Locus], types: tuple[str, ...]) -> list[Locus]:
@@ -76,7 +125,14 @@ def merge(old: list[Locus], new: list[Locus], types: tuple[str, ...]) -> list[Lo
             before = _predecessor(locus, old, taken | ids)
         if before is not None:
             taken.add(before.id)
-            locus = replace(locus, id=before.id, decision=before.decision, question=locus.question or before.question, notes=before.notes, line=0)
+            locus = replace(
+                locus,
+                id=before.id,
+                decision=before.decision,
+                question=locus.question or before.question,
+                notes=before.notes,
+                line=0,
+            )
         out.append(locus)
     kept = {l.id for l in out}
     for locus in old:
@@ -93,12 +149,20 @@ def _predecessor(locus: Locus, old: list[Locus], unavailable: set[str]) -> Locus
         return None
     first = locus.readings[0]
     for before in old:
-        if before.id in unavailable or before.resp != "#detector" or LISTS.get(before.type) != LISTS.get(locus.type):
+        if (
+            before.id in unavailable
+            or before.resp != "#detector"
+            or LISTS.get(before.type) != LISTS.get(locus.type)
+        ):
             continue
-        if [(r.siglum, r.passage) for r in before.readings] != [(r.siglum, r.passage) for r in locus.readings]:
+        if [(r.siglum, r.passage) for r in before.readings] != [
+            (r.siglum, r.passage) for r in locus.readings
+        ]:
             continue
         b = before.readings[0]
-        if None in (b.start, b.end, first.start, first.end) or (b.start < first.end and first.start < b.end):
+        if None in (b.start, b.end, first.start, first.end) or (
+            b.start < first.end and first.start < b.end
+        ):
             return before
     return None
 
@@ -120,22 +184,55 @@ def element(locus: Locus) -> etree._Element:
             rdg.set("type", r.role)
         app.append(rdg)
     if locus.question:
-        app.append(E.note({XML_ID: f"{locus.id}.question", "type": "question", "resp": EDITORS}, locus.question))
+        app.append(
+            E.note(
+                {XML_ID: f"{locus.id}.question", "type": "question", "resp": EDITORS},
+                locus.question,
+            )
+        )
     for i, text in enumerate(locus.findings, start=1):
-        app.append(E.note({XML_ID: f"{locus.id}.finding{i}", "type": "finding", "resp": "#detector"}, text))
+        app.append(
+            E.note({XML_ID: f"{locus.id}.finding{i}", "type": "finding", "resp": "#detector"}, text)
+        )
     for i, text in enumerate(locus.notes, start=1):
-        app.append(E.note({XML_ID: f"{locus.id}.note{i}", "type": "editorial", "resp": EDITORS}, text))
+        app.append(
+            E.note({XML_ID: f"{locus.id}.note{i}", "type": "editorial", "resp": EDITORS}, text)
+        )
     return app
+
+
+# Other programs whose entries the apparatus holds (app/@resp); in the header only when used.
+APPLICATIONS = {
+    "#passim": ("passim", "passim (imported by edition apparatus import-passim)",
+                "Machine entries imported from passim's reuse clusters or pairwise alignments "
+                "(character n-gram index, alignment on Spark) over the passages exported by "
+                "edition apparatus export --format passim; readings grown to whole words; "
+                "unreviewed until an editor decides. app/@cert is the share of matched words, as "
+                "for the detector."),
+}
 
 
 def document(loci: list[Locus]) -> etree._Element:
     header = etree.fromstring(HEADER)
+    info = header.find(".//tei:appInfo", NS)
+    for resp in sorted({l.resp for l in loci} & APPLICATIONS.keys()):
+        ident, label, desc = APPLICATIONS[resp]
+        app = E.application({XML_ID: resp.lstrip("#"), "ident": ident, "version": "1"},
+                            E.label(label), E.desc(desc))
+        app.tail, info[-1].tail = info[-1].tail, info.text
+        info.append(app)
     body = E.body()
     for key in ORDER:
         items = [l for l in loci if LISTS.get(l.type, "reuse") == key]
         if not items and key == "shared-citations":
             continue  # an apparatus without shared citations keeps the three lists it always had
-        body.append(E.listApp({XML_ID: f"apparatus.{key}", "type": key}, E.head(HEADINGS[key]), *[element(l) for l in items]))
+        body.append(
+            E.listApp(
+                {XML_ID: f"apparatus.{key}", "type": key},
+                E.head(HEADINGS[key]),
+                *[element(l) for l in items],
+            )
+        )
     for list_app in body:
         _lines(list_app, 3)
         for app in list_app.iterfind("tei:app", NS):

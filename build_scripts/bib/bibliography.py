@@ -30,6 +30,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from build_scripts.problems import Failed, Location, Problem, relpath
+from build_scripts.project import witnesses as manifest
 from build_scripts.tei.teixml import ROOT, VENDOR
 
 BIB = ROOT / "references.bib"
@@ -38,7 +39,6 @@ STYLE = CSL_DIR / "chicago-notes-bibliography.csl"
 LOCALE = CSL_DIR / "locales-en-US.xml"
 CACHE_DIR = ROOT / "build" / "bibliography"
 CONVERTER_VERSION = "2"  # bump when to_csl() or the post-processing changes the output
-SIGLA = ("G", "K", "M", "S", "E")
 
 # BibTeX entry type → CSL type; @article is refined by entrysubtype (biblatex convention).
 CSL_TYPES = {"book": "book", "incollection": "chapter", "inbook": "chapter", "article": "article-journal",
@@ -131,7 +131,10 @@ def load(path: Path = BIB, cache_dir: Path | None = CACHE_DIR) -> tuple[Bibliogr
     library = bibtexparser.parse_string(source)
     records = {e.key: Record(e.key, e.entry_type.lower(), {k.lower(): f.value for k, f in e.fields_dict.items()}, e.start_line + 1)
                for e in library.entries}
-    problems = _failed_blocks(library, rel) + [p for r in records.values() for p in _check_record(r, rel)]
+    beside = path.parent / "sources" / "witnesses.yml"  # the manifest of the file's project
+    sigla = tuple(w.siglum for w in manifest.load(beside if beside.is_file() else None)[0])
+    problems = _failed_blocks(library, rel) + [p for r in records.values()
+                                               for p in _check_record(r, rel, sigla)]
     return Bibliography(path, source, records, cache_dir), problems
 
 
@@ -147,14 +150,14 @@ def _failed_blocks(library: Library, rel: str) -> list[Problem]:
     return problems
 
 
-def _check_record(record: Record, rel: str) -> list[Problem]:
+def _check_record(record: Record, rel: str, sigla: tuple[str, ...]) -> list[Problem]:
     where, f = Location(rel, record.line), record.fields
     missing = [name for name, present in (("author or editor", f.get("author") or f.get("editor")),
                                           ("title", f.get("title")), ("year", f.get("year") or f.get("date"))) if not present]
     problems = [Problem(where, f"entry {record.key} has no {', '.join(missing)}", "Add the missing field (a corporate author goes in double braces)", "bibliography.missing-field")] if missing else []
-    unknown = [s for s in record.cited_by + ((record.witness,) if record.witness else ()) if s not in SIGLA]
+    unknown = [s for s in record.cited_by + ((record.witness,) if record.witness else ()) if s not in sigla]
     if unknown:
-        problems.append(Problem(where, f"entry {record.key} names unknown sigla {', '.join(unknown)} in keywords", f"Use the sigla {', '.join(SIGLA)}", "bibliography.unknown-siglum", "warning"))
+        problems.append(Problem(where, f"entry {record.key} names unknown sigla {', '.join(unknown)} in keywords", f"Use the sigla {', '.join(sigla)} (sources/witnesses.yml)", "bibliography.unknown-siglum", "warning"))
     return problems
 
 

@@ -17,7 +17,8 @@ marker was printed otherwise). Writing only adds or extends @corresp: the words 
 TEI stay as they are.
 
     works = load_works()[0]
-    proposals = propose(root, works, siglum="G", path="tei/getty.xml")
+    witness = manifest.by_siglum(siglum)   # build_scripts.project.witnesses: sources/witnesses.yml
+    proposals = propose(root, works, witness.siglum, path=f"tei/{witness.tei}")
     apply(proposals)       # sets @corresp on the bibls of the writable proposals
 """
 from __future__ import annotations

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import importlib
 
-# style name in sources/witnesses.yml → module in this package exposing convert(SourceText)
+# style name in sources/witnesses.yml → module here exposing convert(SourceText, Tables);
+# what one witness needs beyond its style is its tables, sources/import/<siglum>.yml (tables.py)
 STYLES = {
-    "latex2html": "latex2html",  # Martens: LaTeX2HTML text, citations as paragraphs
-    "markdown": "markdown",  # Stalin Society: Markdown with HTML tables
-    "ocr": "ocr",  # Khlevnyuk: OCR, footnotes at page feet, furniture
-    "book": "book",  # Emelyanov: contents list, superscript markers, ENDNOTES
-    "monograph": "monograph",  # Getty: whole book, per-chapter notes, tables, index
+    "latex2html": "latex2html",  # LaTeX2HTML text, citations as paragraphs
+    "markdown": "markdown",  # Markdown with HTML tables
+    "ocr": "ocr",  # OCR of a chapter: footnotes at page feet, furniture
+    "book": "book",  # contents list, superscript markers, ENDNOTES
+    "monograph": "monograph",  # whole book: per-chapter notes, tables, index
+    "plain": "plain",  # plain text or simple Markdown: paragraphs and # headings (a new witness)
 }
 
 

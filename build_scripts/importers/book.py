@@ -1,4 +1,4 @@
-"""Book text (Emelyanov) → TEI front, body and back.
+"""Book text → TEI front, body and back.
 
 The transcription is plain text made from a paginated print: a title block and publisher's note, a
 CONTENTS list (title, optional dot leader, TAB, printed page), parts and sections whose headings are
@@ -6,6 +6,8 @@ plain lines (found by matching them against the contents list), superscript note
 text stands in an ENDNOTES list ("1. …"), a boxed reading list between "* * *" rules, a figure
 printed as a tab-separated table, block quotations, *italics* and <URL>s. Page numbers are not
 printed in the running text: a page break shows as a blank line that splits a sentence or a word.
+The works the witness cites and the opening paragraphs of its editorial declaration are its tables
+in sources/import/<siglum>.yml.
 """
 from __future__ import annotations
 
@@ -15,10 +17,10 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from build_scripts.importers.common import Anomaly, Furniture, ImportResult, SourceText, superscript_to_digits
+from build_scripts.importers.tables import Tables
 from build_scripts.problems import Problem
 from build_scripts.tei.teixml import E, XML_ID
 
-SIGLUM = "E"
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 OPEN_QUOTES = ("“", '"')
 TERMINAL = ".?!:"  # a chunk ending otherwise runs on into the next one (a page break)
@@ -31,12 +33,6 @@ BIBL_ENTRY = re.compile(r"^[A-Z][\w’'-]+, [A-Z].*\*")  # "Baibakov, Nikolai. *
 CITATION_WORDS = 45  # a note paragraph of at most this many words is a citation (bibl); longer is prose
 LEAD = re.compile(r"^((?:[Ss]ee also|[Ss]ee|cited by|quoted in|quoted by|[^,*“\"]*? (?:found|published|reprinted) in) )")
 CITATION_SIGNAL = re.compile(r"\*|“|\"|https?:|\b1[89]\d\d\b|\b20\d\d\b|, \d")  # a title, a URL, a year or a page
-# Works cited by the witness that references.bib holds, and the witness file of the edition they are.
-KNOWN_WORKS = [
-    (re.compile(r"Getty, \*Origins of the Great Purges\*"), "getty1985origins", "getty.xml", "G"),
-    (re.compile(r"Martens, \*Another View of Stalin\*"), "martens1994another", None, None),
-    (re.compile(r"Khlevn[iy]uk"), "khlevniuk1995objectives", None, None),
-]
 CYRILLIC_TO_LATIN = str.maketrans("абвгдезиклмнопрстуфхАБВГДЕЗИКЛМНОПРСТУФХ", "abvgdeziklmnoprstufhABVGDEZIKLMNOPRSTUFH")
 
 OBJ = re.compile(r"\ue000(\d+)\ue001")
@@ -88,9 +84,28 @@ class Anchor:
     fresh: bool = False  # a part or the notes: taken to begin a new page when a break is unseen
 
 
+def known_works(tables: Tables) -> list[tuple[re.Pattern, str, str | None, str | None]]:
+    """The table known_works: (pattern, key, chapter target, page target)."""
+    works = []
+    for e in tables.entries("known_works", ("pattern", "key"), ("chapter", "page")):
+        if ("chapter" in e) != ("page" in e):
+            raise tables.fail(e, "a known work has a chapter target but no page target, or the "
+                              "reverse", "Give both chapter and page, or neither")
+        try:
+            pattern = re.compile(str(e["pattern"]))
+        except re.error as err:
+            raise tables.fail(e, f"the pattern {e['pattern']!r} is not a regular expression: {err}",
+                              "Fix the pattern (Python re syntax)") from None
+        works.append((pattern, str(e["key"]), e.get("chapter"), e.get("page")))
+    return works
+
+
 class Converter:
-    def __init__(self, source: SourceText):
+    def __init__(self, source: SourceText, tables: Tables):
         self.source = source
+        self.siglum = tables.siglum
+        self.known_works = known_works(tables)
+        self.opening = tables.texts("normalisation")
         self.lines = source.lines
         self.result = ImportResult()
         self.objects: list[etree._Element] = []
@@ -147,14 +162,14 @@ class Converter:
         self.used.append(n)
         paras = self.notes.get(n)
         if paras is None or self.used.count(n) > 1:
-            ident = f"{SIGLUM}.m{n}.{self.used.count(n)}"
+            ident = f"{self.siglum}.m{n}.{self.used.count(n)}"
             marker = E.hi(str(n), rend="superscript")
             marker.set(XML_ID, ident)
             why = "has no note in the ENDNOTES list" if paras is None else "is printed a second time; its note stands at the first"
             self.result.anomalies.append(Anomaly(ident, f"Marker {n} (line {line}) {why}: kept as a superscript number."))
             return marker
         note = E.note(n=str(n), place="end")
-        note.set(XML_ID, f"{SIGLUM}.n{n}")
+        note.set(XML_ID, f"{self.siglum}.n{n}")
         self.note_content(note, paras)
         return note
 
@@ -188,12 +203,12 @@ class Converter:
             _append(el, tail)
 
     def witness_refs(self, bibl: etree._Element, core: str) -> str:
-        for pattern, key, file, siglum in KNOWN_WORKS:
+        for pattern, key, chapter, page in self.known_works:
             if not pattern.search(core):
                 continue
             bibl.set("corresp", f"bib:{key}")
-            if file:
-                core = re.sub(r"(?<=, )(chap\. (\d+)|(\d+)(?:[–-]\d+)?)(?=[,.;]|$)", lambda m: self.obj(_witness_ref(m, file, siglum)), core)
+            if chapter and page:
+                core = re.sub(r"(?<=, )(chap\. (\d+)|(\d+)(?:[–-]\d+)?)(?=[,.;]|$)", lambda m: self.obj(_witness_ref(m, chapter, page)), core)
         return core
 
     # --- structure --------------------------------------------------------------------------------
@@ -232,7 +247,7 @@ class Converter:
         out: list[etree._Element] = [E.titlePage(E.docTitle(E.titlePart(title.text, type="main")), E.docAuthor(author.text))]
         note = rest[0].text
         div = E.div(E.head(note), type="preface")
-        div.set(XML_ID, f"{SIGLUM}.pubnote")
+        div.set(XML_ID, f"{self.siglum}.pubnote")
         imprint = None
         for chunk in rest[1:]:
             if chunk.text.startswith("ISBN:"):
@@ -259,10 +274,10 @@ class Converter:
 
     def contents_div(self, entries) -> etree._Element:
         items = []
-        for (title, dots, page, _), ident in zip(entries, self.div_ids + [f"{SIGLUM}.notes"]):
+        for (title, dots, page, _), ident in zip(entries, self.div_ids + [f"{self.siglum}.notes"]):
             items.append(E.item(E.ref(title, target=f"#{ident}"), dots + " ", E.num(str(page), type="page")))
         div = E.div(E.head("CONTENTS"), E.list(*items), type="contents")
-        div.set(XML_ID, f"{SIGLUM}.contents")
+        div.set(XML_ID, f"{self.siglum}.contents")
         return div
 
     def body(self, chunks: list[Chunk], entries) -> list[etree._Element]:
@@ -283,13 +298,13 @@ class Converter:
                 part = PART.match(raw)
                 if part:
                     div = E.div(pb, E.head(raw), type="part", n=part.group(1))
-                    div.set(XML_ID, f"{SIGLUM}.pt{part.group(1)}")
+                    div.set(XML_ID, f"{self.siglum}.pt{part.group(1)}")
                     parts.append(div)
                     part_div, section = div, 0
                 else:
                     section += 1
                     div = E.div(pb, E.head(raw), type="section")
-                    div.set(XML_ID, f"{part_div.get(XML_ID) if part_div is not None else SIGLUM}.d{section}")
+                    div.set(XML_ID, f"{part_div.get(XML_ID) if part_div is not None else self.siglum}.d{section}")
                     (parts if part_div is None else part_div).append(div)
                 self.div_ids.append(div.get(XML_ID))
                 self.anchors.append(Anchor(chunk.line, page, pb, bool(part)))
@@ -469,7 +484,7 @@ class Converter:
         pb = E.pb(n=str(entry[2]))
         self.anchors.append(Anchor(heading.line, entry[2], pb, True))
         div = E.div(pb, E.head(heading.text), E.divGen(type="notes"), type="notes")
-        div.set(XML_ID, f"{SIGLUM}.notes")
+        div.set(XML_ID, f"{self.siglum}.notes")
         return [div]
 
     def check_notes(self, body: list[etree._Element]) -> None:
@@ -485,7 +500,7 @@ class Converter:
         placed = {int(n.get("n")): n for root in body for n in root.iter(E.note().tag) if n.get("n") and not n.get("resp")}
         for n in sorted(set(self.notes) - set(self.used)):
             note = E.note(n=str(n), place="end", type="unmarked")
-            note.set(XML_ID, f"{SIGLUM}.n{n}")
+            note.set(XML_ID, f"{self.siglum}.n{n}")
             self.note_content(note, self.notes[n])
             before = max((k for k in placed if k < n), default=None)
             if before is None:
@@ -508,7 +523,7 @@ class Converter:
         its own pb (cert medium) only if its page began unseen.
         """
         start = self.offset[self.anchors[0].line - 1]
-        self.anchors[0].pb.set(XML_ID, f"{SIGLUM}.pb{self.anchors[0].page}")
+        self.anchors[0].pb.set(XML_ID, f"{self.siglum}.pb{self.anchors[0].page}")
         for a, b in zip(self.anchors, self.anchors[1:]):
             breaks = [(line, pb) for line, pb in self.visible if a.line < line < b.line]
             need = b.page - a.page
@@ -525,40 +540,25 @@ class Converter:
             page, cert = a.page, ("medium" if need == len(breaks) else "low")
             for (line, pb), add in zip(breaks, extra):
                 page += add + 1
-                _number(pb, page, cert)
+                _number(pb, page, cert, self.siglum)
                 start = self.offset[line - 1]
             if need and extra[-1]:
-                _number(b.pb, b.page, "medium")
+                _number(b.pb, b.page, "medium", self.siglum)
                 start = self.offset[b.line - 1]
             else:
                 b.pb.getparent().remove(b.pb)
         for k, pb in enumerate(self.note_pbs, start=1):
-            _number(pb, self.anchors[-1].page + k, "medium")
+            _number(pb, self.anchors[-1].page + k, "medium", self.siglum)
 
     def record(self) -> None:
-        self.result.normalisation[:0] = [
-            "Page numbers are not printed in the running text. The contents list gives the first page of each part and section; a blank "
-            "line that splits a sentence or a word is a page break. Breaks are numbered by counting between headings: cert=\"medium\" "
-            "where every break between two headings is visible; cert=\"low\" where some fell between paragraphs unseen and were assumed "
-            "to lie at the head of a part or of the ENDNOTES (taken to begin a new page) and then in the longest stretches of text; a pb "
-            "at a heading (cert=\"medium\") where the page began unseen at or before it. "
-            "Pages that began unseen between paragraphs have no pb. In the ENDNOTES list every blank line is a page break (counted from "
-            "its contents page); a blank line after a line continuing a note over a page break is layout only.",
-            "Contents: entries as printed, dot leaders kept as text; the TAB before each page number is encoded by num type=\"page\".",
-            "Endnotes are moved to their superscript markers (note place=\"end\", n as printed); the ENDNOTES heading is kept as div type=\"notes\" "
-            "with divGen type=\"notes\". A note paragraph of up to 45 words that names a title, a URL, a year or a page is a citation (one bibl per segment "
-            "between semicolons, words such as “See” or “cited by” outside it); other note paragraphs are prose. "
-            "Angle brackets around URLs (<…>) and the Markdown link syntax of note 79 are transcription markup, not printed text: URLs are ref with the URL as text.",
-            "Block quotations (a paragraph opening with a quotation mark after a lead-in not ending a sentence) are quote inside the paragraph "
-            "that introduces them; text after a quotation that begins in lower case continues that paragraph.",
-        ]
+        self.result.normalisation[:0] = list(self.opening)
         if self.hyphens:
             self.result.hyphenation.append("Words rejoined across a page break (line of the transcription: as printed): " + "; ".join(f"{n}: {w}" for n, w in sorted(self.hyphens)) + ".")
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-def convert(source: SourceText) -> ImportResult:
-    return Converter(source).run()
+def convert(source: SourceText, tables: Tables) -> ImportResult:
+    return Converter(source, tables).run()
 
 
 def _chunks(lines: list[str]) -> list[Chunk]:
@@ -606,14 +606,17 @@ def _split_outside_brackets(text: str) -> list[str]:
     return [s for s in out + [text[start:]] if s]
 
 
-def _witness_ref(m: re.Match, file: str, siglum: str) -> etree._Element:
-    target = f"{file}#{siglum}.c{m.group(2)}" if m.group(2) else f"{file}#{siglum}.pb{m.group(3)}"
+def _witness_ref(m: re.Match, chapter: str, page: str) -> etree._Element:
+    if m.group(2):
+        target = chapter.replace("{chapter}", m.group(2))
+    else:
+        target = page.replace("{page}", m.group(3))
     return E.ref(m.group(1), type="witness", target=target)
 
 
-def _number(pb: etree._Element, page: int, cert: str) -> None:
+def _number(pb: etree._Element, page: int, cert: str, siglum: str) -> None:
     pb.set("n", str(page))
-    pb.set(XML_ID, f"{SIGLUM}.pb{page}")
+    pb.set(XML_ID, f"{siglum}.pb{page}")
     pb.set("cert", cert)
 
 

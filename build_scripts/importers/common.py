@@ -9,6 +9,7 @@ from lxml import etree
 
 from build_scripts.problems import Location, Problem
 from build_scripts.tei.teixml import E, XML_ID, XML_LANG, local, tei
+from build_scripts.project import witnesses as manifest
 from build_scripts.project.witnesses import Witness
 
 
@@ -85,6 +86,12 @@ def assign_ids(root: etree._Element, siglum: str) -> None:
 
 # --- header ----------------------------------------------------------------------------------
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+NUMBER_WORDS = "no one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def count_words(n: int) -> str:
+    """A count as the header's prose writes it: "five" texts (digits from 13 on)."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
 
 
 def _cert_el(tag: str, witness: Witness, name: str) -> etree._Element:
@@ -161,7 +168,7 @@ def header(witness: Witness, source: SourceText, result: ImportResult) -> etree.
             E.sourceDesc(bibl),
         ),
         E.encodingDesc(
-            E.projectDesc(E.p("A comparative digital edition of five texts on the Soviet purges of 1937–1938: each witness is presented as it is, and a standoff apparatus shows where the texts reproduce and contradict each other.")),
+            E.projectDesc(E.p(f"A comparative digital edition of {count_words(len(manifest.load()[0]))} texts on the Soviet purges of 1937–1938: each witness is presented as it is, and a standoff apparatus shows where the texts reproduce and contradict each other.")),
             decl,
             E.listPrefixDef(E.prefixDef(E.p("bib:KEY points to the entry KEY of references.bib."), ident="bib", matchPattern="(.+)", replacementPattern="../references.bib#$1")),
         ),

@@ -1,10 +1,13 @@
-"""LaTeX2HTML text (Martens) → TEI body: one section, block quotations with their citations.
+"""LaTeX2HTML text → TEI body: one section, block quotations with their citations.
 
 The transcription is the text of a LaTeX2HTML page: navigation strips at the top and bottom and a
 footer date (page furniture), the section title, then paragraphs separated by blank lines. A block
 quotation is one or more paragraphs opening with a TeX quote (`); the paragraph of citation after it
-("Getty, op. cit., p. 137.", "Ibid., p. 155.") is its source. TeX quotes and dashes are the text of
-the witness and are kept as printed.
+("Smith, op. cit., p. 137.", "Ibid., p. 155.") is its source. TeX's input conventions (quotes,
+dashes) and the space LaTeX2HTML left before the comma of "Ibid. ," are normalised to the characters
+TeX prints, each place as choice/orig/reg (`tex_typography`), so the transcription's form is kept.
+The works the witness cites, and the paragraphs of its editorial declaration, are its tables in
+sources/import/<siglum>.yml.
 """
 from __future__ import annotations
 
@@ -14,10 +17,10 @@ from dataclasses import dataclass
 from lxml import etree
 
 from build_scripts.importers.common import Furniture, ImportResult, SourceText, collapse
+from build_scripts.importers.tables import Tables
 from build_scripts.problems import Problem
 from build_scripts.tei.teixml import E, XML_ID, local
 
-PART = "M.body"
 NAVIGATION = re.compile(r"^(next up previous contents index|Next: .* Up: .* Previous: .*)$")
 FOOTER_DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \w{3} +\d{1,2} \d\d:\d\d:\d\d [A-Z]{3} \d{4}$")
 
@@ -27,46 +30,9 @@ OP_CIT = re.compile(r"(?P<author>[A-Z][A-Za-z]+), op\. cit\. ,\s*$")
 IBID = re.compile(r"^Ibid\. ,\s*$")
 NAMED = re.compile(r"(?P<author>[A-Z][A-Za-z]+), (?P<title>[A-Z][^,]+), $")
 
-# Works cited by author (op. cit.) or by author and title, as keys of references.bib.
-WORKS = {
-    "Getty": "getty1985origins",
-    "McNeal": "mcneal1974resolutions",
-    "Tokaev": "tokaev1956comrade",
-    ("Khrushchev", "Secret Report"): "khrushchev1956secret",
-}
-# Where reading overrides the plain chain: a phrase of the running text between the previous
-# citation and an "Ibid." names the work that "Ibid." returns to.
-RETURNS = [
-    (
-        "We return to the January 1938 resolution",
-        "mcneal1974resolutions",
-        "\"Ibid., p. 194.\" follows the citation of Khrushchev's Secret Report, but the text has returned to "
-        "the resolution of 18 January 1938 (\"We return to the January 1938 resolution\"), cited before from "
-        "McNeal (pp. 188, 190--192): it is resolved to McNeal, not to Khrushchev.",
-    ),
-]
-# Works that are witnesses of this edition: citations of a page point to that page of the witness.
-WITNESS_PAGES = {"getty1985origins": "getty.xml#G.pb{page}"}
-
-NORMALISATION = [
-    "TeX quotation marks (`…' and ``…'') and the dashes --- and -- are kept exactly as in the transcription "
-    "(LaTeX2HTML left them unconverted): they are the witness's text.",
-    "Whitespace is normalised: a run of spaces is one space. The double spaces after names "
-    "(\"Yaroslavsky  harshly\", \"Rumiantsev,  who\") are remnants of LaTeX2HTML index anchors. The space "
-    "before the comma in \"Ibid. ,\" and \"op. cit. ,\" is kept as transcribed.",
-    "Each paragraph of citation after a quotation or paragraph is encoded as bibl: with the quotation as "
-    "cit (quote + bibl), otherwise after the paragraph it cites, whose quotation (or the paragraph itself) "
-    "points to it with @source. \"Ibid.\" and \"op. cit.\" are resolved by following the chain of "
-    "citations and recorded in @corresp (bib:KEY of references.bib); the printed words are not changed. "
-    "Pages of Getty, a witness of this edition, point to the page break of that page in getty.xml "
-    "(for a range, to its first page). The chain: Getty (op. cit., p. 137; Ibid. pp. 155, 162, 170--171, "
-    "178, 177, 185); McNeal (op. cit., p. 188, for the resolution of 18 January 1938; Ibid. pp. 190--192); "
-    "Khrushchev, Secret Report (p. S26); McNeal again (Ibid., p. 194, see the next paragraph); Tokaev "
-    "(op. cit., p. 119; Ibid., p. 101).",
-    "The spellings in the quotations (\"explusion (sic)\", \"expell\", \"regarless\", \"consciousless\") "
-    "are the witness's text and are not corrected.",
-]
-
+# TeX's input conventions → the characters TeX prints (longest first); " ," only after an abbreviation.
+TEX_TYPOGRAPHY = {"``": "“", "''": "”", "---": "—", "--": "–", "`": "‘", "'": "’", " ,": ","}
+TEX_PATTERN = re.compile(r"``|''|---|--|`|'|(?<=\.) ,")
 
 @dataclass
 class Block:
@@ -74,17 +40,68 @@ class Block:
     text: str  # whitespace-normalised
 
 
-def convert(source: SourceText) -> ImportResult:
-    result = ImportResult(normalisation=list(NORMALISATION))
+@dataclass
+class Works:
+    """The tables of the witness (sources/import/<siglum>.yml): see the comment at its top."""
+
+    tables: Tables
+    by_author: dict  # author or (author, title) → key
+    returns: list[tuple[str, str, str]]
+    witness_pages: dict[str, str]
+
+    @classmethod
+    def read(cls, tables: Tables) -> Works:
+        by_author: dict = {}
+        for e in tables.entries("works", ("author", "key"), ("title",)):
+            author = (str(e["author"]), str(e["title"])) if "title" in e else str(e["author"])
+            by_author[author] = str(e["key"])
+        returns = [(str(e["phrase"]), str(e["key"]), str(e["reason"]))
+                   for e in tables.entries("returns", ("phrase", "key", "reason"))]
+        return cls(tables, by_author, returns, tables.mapping("witness_pages"))
+
+
+def convert(source: SourceText, tables: Tables) -> ImportResult:
+    works = Works.read(tables)
+    part = f"{tables.siglum}.body"
+    result = ImportResult(normalisation=tables.texts("normalisation"))
     blocks = _blocks(source, result)
     if not blocks:
         result.problems.append(Problem(source.at(1), "no text found", "Check that the file is a LaTeX2HTML page", "import.empty"))
         return result
     div = E.div(E.head(blocks[0].text), type="section")
-    div.set(XML_ID, PART)
-    _fill(div, blocks[1:], source, result)
+    div.set(XML_ID, part)
+    _fill(div, blocks[1:], source, result, works, part)
+    tex_typography(div)
     result.body.append(div)
     return result
+
+
+def tex_typography(root: etree._Element) -> int:
+    """Each TeX convention in the text below `root` → choice/orig/reg (TEX_TYPOGRAPHY); the count."""
+    count = 0
+
+    def split(text: str) -> tuple[str, list[tuple[etree._Element, str]]]:
+        nonlocal count
+        pieces = TEX_PATTERN.split(text)
+        found = TEX_PATTERN.findall(text)
+        count += len(found)
+        return pieces[0], [(E.choice(E.orig(f), E.reg(TEX_TYPOGRAPHY[f])), after) for f, after in zip(found, pieces[1:])]
+
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or local(el) in ("orig", "reg"):
+            continue
+        if el.text:
+            el.text, made = split(el.text)
+            for offset, (choice, after) in enumerate(made):
+                choice.tail = after
+                el.insert(offset, choice)
+        if el is not root and el.tail:
+            el.tail, made = split(el.tail)
+            parent, at = el.getparent(), el.getparent().index(el)
+            for offset, (choice, after) in enumerate(made, start=1):
+                choice.tail = after
+                parent.insert(at + offset, choice)
+    return count
 
 
 def _blocks(source: SourceText, result: ImportResult) -> list[Block]:
@@ -110,15 +127,16 @@ def _blocks(source: SourceText, result: ImportResult) -> list[Block]:
     return blocks
 
 
-def _fill(div: etree._Element, blocks: list[Block], source: SourceText, result: ImportResult) -> None:
+def _fill(div: etree._Element, blocks: list[Block], source: SourceText, result: ImportResult,
+          works: Works, part: str) -> None:
     """Paragraphs, block quotations and citations in reading order; ids of quotations and bibls."""
-    chain = Chain(source, result)
+    chain = Chain(source, result, works)
     pending_quote: list[Block] = []
     counters = {"q": 0, "bibl": 0}
 
     def next_id(kind: str) -> str:
         counters[kind] += 1
-        return f"{PART}.{kind}{counters[kind]}"
+        return f"{part}.{kind}{counters[kind]}"
 
     context: list[str] = []  # running text since the previous citation
     for block in blocks:
@@ -173,8 +191,8 @@ def _point_to(div: etree._Element, bibl: etree._Element, next_id) -> None:
 class Chain:
     """Resolves Ibid. and op. cit. by following the citations in reading order."""
 
-    def __init__(self, source: SourceText, result: ImportResult):
-        self.source, self.result = source, result
+    def __init__(self, source: SourceText, result: ImportResult, works: Works):
+        self.source, self.result, self.works = source, result, works
         self.last: str | None = None
 
     def bibl(self, block: Block, citation: re.Match, context: str) -> etree._Element | None:
@@ -186,8 +204,9 @@ class Chain:
         bibl = E.bibl(*parts, corresp=f"bib:{key}")
         scope = E.biblScope(unit="page", **{"from": citation.group("first"), "to": citation.group("last") or citation.group("first")})
         pages = citation.group("pages")
-        if key in WITNESS_PAGES:
-            scope.append(E.ref(pages, type="witness", target=WITNESS_PAGES[key].format(page=citation.group("first"))))
+        if key in self.works.witness_pages:
+            target = self.works.witness_pages[key].replace("{page}", citation.group("first"))
+            scope.append(E.ref(pages, type="witness", target=target))
         else:
             scope.text = pages
         scope.tail = "."
@@ -196,7 +215,7 @@ class Chain:
 
     def _resolve(self, block: Block, head: str, context: str) -> tuple[str | None, list]:
         if IBID.match(head):
-            for phrase, key, reason in RETURNS:
+            for phrase, key, reason in self.works.returns:
                 if phrase in context:
                     if reason not in self.result.normalisation:
                         self.result.normalisation.append(reason)
@@ -207,8 +226,8 @@ class Chain:
         match = OP_CIT.search(head)
         if match:
             author = match.group("author")
-            if author not in WORKS:
-                self._problem(block, f"\"{author}, op. cit.\" names a work this importer does not know", "Add the author and its references.bib key to WORKS in build_scripts/importers/latex2html.py")
+            if author not in self.works.by_author:
+                self._problem(block, f"\"{author}, op. cit.\" names a work the witness's tables do not list", f"Add the author and its references.bib key to works in {self.works.tables.rel}")
                 return None, []
             before = head[: match.start()]
             parts: list = []
@@ -216,14 +235,14 @@ class Chain:
                 parts.extend(_resolution_title(before))
             parts.append(E.author(author))
             parts[-1].tail = head[match.end("author") :]
-            return WORKS[author], parts
+            return self.works.by_author[author], parts
         match = NAMED.match(head)
-        if match and (match.group("author"), match.group("title")) in WORKS:
+        if match and (match.group("author"), match.group("title")) in self.works.by_author:
             author = E.author(match.group("author"))
             author.tail = ", "
             title = E.title(match.group("title"))
             title.tail = ", "
-            return WORKS[(match.group("author"), match.group("title"))], [author, title]
+            return self.works.by_author[(match.group("author"), match.group("title"))], [author, title]
         return None, []
 
     def _problem(self, block: Block, message: str, hint: str) -> None:

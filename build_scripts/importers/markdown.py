@@ -1,9 +1,11 @@
-"""Markdown text (Stalin Society) → TEI front, body and back.
+"""Markdown text → TEI front, body and back.
 
 The transcription is Markdown with HTML fragments, made from a paginated print: headings (#, ##, ###),
 **bold**/*italic* and <b>/<i>, links, hard line breaks (two trailing spaces), footnote markers
 <sup>[n]</sup> whose text stands after a "---" rule at the page foot, tables as tab-separated lines
 under a "Table n" label, and paragraphs that page breaks split (no page numbers are printed).
+The witness's sources (tables reproduced from another witness, citations) and the paragraphs of
+its editorial declaration are its tables in sources/import/<siglum>.yml.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from build_scripts.importers.common import Furniture, ImportResult, SourceText
+from build_scripts.importers.tables import Tables
 from build_scripts.problems import Problem
 from build_scripts.tei.teixml import E, XML_ID
 
@@ -34,11 +37,6 @@ CLOSED = re.compile(r"[.!?:;\"”’')\]]$")
 BODY_LEVEL1 = 2  # the body begins at the second level-1 heading; before it, the title block (front)
 COLOPHON = re.compile(r"^Published and distributed by ")  # the back begins here
 
-SOURCES = {"Getty": "getty1985origins"}
-# The tables the pamphlet reproduces from Getty, as the editors identified them: printed number →
-# (Getty's table, page in getty.xml).
-GETTY_TABLES = {"1": ("2.1", 46), "2": ("2.2", 47), "3": ("2.3", 54), "4": ("3.1", 69), "6": ("7.1", 177)}
-NOTE_BIBLS = [(re.compile(r"Getty.*Origins of the Great Purges"), "getty1985origins")]
 DIV_TYPES = {1: "article", 2: "section", 3: "subsection"}
 
 
@@ -63,9 +61,40 @@ class Block:
 
 
 @dataclass
+class Data:
+    """The tables of the witness (sources/import/<siglum>.yml): see the comment at its top."""
+
+    siglum: str
+    table_sources: dict[str, str]
+    reproduced_key: str  # the work the reproduced tables come from
+    reproduced_target: str  # its page, {page} standing for the number
+    reproduced: dict[str, tuple[str, int]]  # number printed here → (number there, page)
+    note_bibls: list[tuple[re.Pattern, str]]
+    normalisation: list[str]
+    normalisation_end: list[str]
+
+    @classmethod
+    def read(cls, tables: Tables) -> Data:
+        sub = tables.section("reproduced_tables")
+        reproduced = {str(e["number"]): (str(e["table"]), int(e["page"]))
+                      for e in sub.entries("tables", ("number", "table", "page"))}
+        bibls = []
+        for e in tables.entries("note_bibls", ("pattern", "key")):
+            try:
+                bibls.append((re.compile(str(e["pattern"])), str(e["key"])))
+            except re.error as err:
+                raise tables.fail(e, f"the pattern {e['pattern']!r} is not a regular expression: "
+                                  f"{err}", "Fix the pattern (Python re syntax)") from None
+        return cls(tables.siglum, tables.mapping("table_sources"), sub.text("key"),
+                   sub.text("target"), reproduced, bibls, tables.texts("normalisation"),
+                   tables.texts("normalisation_end"))
+
+
+@dataclass
 class State:
     source: SourceText
     result: ImportResult
+    tables: Data
     notes: dict[str, list[Block]] = field(default_factory=dict)  # footnote number → its paragraphs
     counters: dict[tuple[str, str], int] = field(default_factory=dict)
     decisions: list[str] = field(default_factory=list)  # editorial decisions made while reading
@@ -80,17 +109,18 @@ class State:
         self.result.problems.append(Problem(self.source.at(line), message, hint, "import.markdown", severity))
 
 
-def convert(source: SourceText) -> ImportResult:
+def convert(source: SourceText, tables: Tables) -> ImportResult:
     result = ImportResult()
-    state = State(source, result)
+    state = State(source, result, Data.read(tables))
+    siglum = tables.siglum
     blocks = _blocks(source)
     _classify(blocks, state)
     front, body, back = _regions(blocks)
-    state.part = "S.title"
+    state.part = f"{siglum}.title"
     result.front = _divisions(front, state, "titlepage", continuing=False)
-    state.part = "S.art"
+    state.part = f"{siglum}.art"
     result.body = _divisions(body, state, "article", continuing=True)
-    state.part = "S.colophon"
+    state.part = f"{siglum}.colophon"
     result.back = _back(back, state)
     result.normalisation = _normalisation(state)
     return result
@@ -303,8 +333,8 @@ def _table(blocks: list[Block], i: int, state: State) -> tuple[etree._Element, i
         table.append(_inline(E.head(type="label"), label.raw, state, label.line))
     caption = block.lines[0].split("\t")[0].strip()
     table.append(_caption(caption, number, state, block.line))
-    if number in GETTY_TABLES:
-        table.set("corresp", f"getty.xml#G.pb{GETTY_TABLES[number][1]}")
+    if number in state.tables.reproduced:
+        table.set("corresp", _reproduced_target(state.tables, number))
     marked = next((n for n in notes if TABLE_NOTE_MARKED.match(n.lines[0])), None)
     rows = [line.split("\t") for line in block.lines[1:]]
     table.set("rows", str(len(rows)))
@@ -328,21 +358,25 @@ def _table(blocks: list[Block], i: int, state: State) -> tuple[etree._Element, i
     return table, i
 
 
+def _reproduced_target(data: Data, number: str) -> str:
+    return data.reproduced_target.replace("{page}", str(data.reproduced[number][1]))
+
+
 def _table_note(block: Block, n: str, state: State) -> etree._Element:
     note = E.note(n=n, type="table", place="bottom")
     return _inline(note, TABLE_NOTE_MARKED.sub("", block.raw), state, block.line)
 
 
 def _caption(caption: str, number: str | None, state: State, line: int) -> etree._Element:
-    """Caption with its bracketed source "[Getty: <i>Origins…</i> ]" as a bibl."""
+    """Caption with its bracketed source "[Author: <i>Title…</i> ]" as a bibl."""
     m = SOURCE_BRACKET.search(caption)
     if not m:
         return _inline(E.head(), caption, state, line)
-    key = SOURCES.get(m.group("who"))
+    key = state.tables.table_sources.get(m.group("who"))
     bibl = E.bibl(corresp=f"bib:{key}") if key else E.bibl()
     holder = bibl
-    if key == "getty1985origins" and number in GETTY_TABLES:
-        holder = E.ref(type="witness", target=f"getty.xml#G.pb{GETTY_TABLES[number][1]}")
+    if key and key == state.tables.reproduced_key and number in state.tables.reproduced:
+        holder = E.ref(type="witness", target=_reproduced_target(state.tables, number))
         bibl.append(holder)
     _inline(holder, m.group("bibl"), state, line)
     raw = caption[: m.start()] + "[" + OBJ + m.group("space") + "]"
@@ -359,7 +393,7 @@ def _footnote(n: str, state: State, line: int) -> etree._Element | None:
     note.set(XML_ID, state.next_id("n"))
     texts = [FOOTNOTE.sub("", paragraphs[0].raw)] + [b.raw for b in paragraphs[1:]]
     if len(texts) == 1:
-        key = next((k for pattern, k in NOTE_BIBLS if pattern.search(texts[0])), None)
+        key = next((k for pattern, k in state.tables.note_bibls if pattern.search(texts[0])), None)
         holder = E.bibl(corresp=f"bib:{key}") if key else note
         if key:
             note.append(holder)
@@ -463,42 +497,19 @@ def _back(blocks: list[Block], state: State) -> list[etree._Element]:
         return []
     divs: list[etree._Element] = []
     colophon = E.div(type="colophon")
-    colophon.set(XML_ID, "S.colophon")
+    colophon.set(XML_ID, f"{state.tables.siglum}.colophon")
     divs.append(colophon)
     current = colophon
     for block in blocks:
         if block.role == "heading":
             current = E.div(_inline(E.head(), _heading_text(block), state, block.line), type="about")
-            current.set(XML_ID, "S.society")
+            current.set(XML_ID, f"{state.tables.siglum}.society")
             divs.append(current)
         else:
             current.append(_inline(E.p(), block.raw, state, block.line))
     return divs
 
 
-# --- header --------------------------------------------------------------------------------------
+# --- header ---------------------------------------------------------------------------------------
 def _normalisation(state: State) -> list[str]:
-    getty = "; ".join(f"Table {n} ↔ Getty Table {t}, p. {p}" for n, (t, p) in GETTY_TABLES.items())
-    return [
-        "The Markdown and HTML markup of the transcription is encoded, not kept: headings (#, ##, ###) as "
-        "nested div with head, **bold** and <b> as hi rend=\"bold\", *italic* and <i> as hi rend=\"italic\", "
-        "[text](address) as ref, hard line breaks (two trailing spaces) as lb, the escape \\* as *.",
-        "No page numbers are printed. Where a page break splits a paragraph (the part before it ends without "
-        "closing punctuation), the parts are rejoined and the break recorded as pb without @n, after any "
-        "footnotes or tables printed between them. Page breaks between paragraphs cannot be seen and are not "
-        "recorded. Where a table interrupts a paragraph (Tables 2 and 3) it is kept in place inside the "
-        "rejoined paragraph, after the pb; whether the page broke before or after the table is not known.",
-        "The rule \"---\" before the footnotes at a page foot is a separator and is removed (listed below); "
-        "each footnote is placed at its marker <sup>[n]</sup> with place=\"foot\" and n as printed.",
-        *state.decisions,
-        "The table numbers are kept as printed: 1, 2, 3, 4, 6. There is no Table 5 (a printed anomaly, "
-        "perhaps a table of the source text left out of this extract); the tables are not renumbered.",
-        "Table captions: the bracketed source \"[Getty: Origins of the Great Purges ]\" is encoded as bibl "
-        "(bib:getty1985origins). The pointers from the tables to Getty's tables (table/@corresp, and ref in "
-        f"the bibl) are the editors' identification; the pamphlet prints no page: {getty}.",
-        "Table notes: the note of the marker * (Table 1) is placed at its marker in the header cell "
-        "(n=\"*\"); the note of Table 6 that begins \"Note:\" has no marker and stands at the end of its table.",
-        "The title block (society, address, web address, title, source and presenter) is kept as the front; "
-        "the signatures as closer of the article; the colophon (publisher and address) and the society's "
-        "statement and address as the back.",
-    ]
+    return [*state.tables.normalisation, *state.decisions, *state.tables.normalisation_end]

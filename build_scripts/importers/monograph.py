@@ -1,10 +1,12 @@
-"""Getty, Origins of the Great Purges (whole book, style "monograph") → TEI.
+"""A whole scholarly book (style "monograph") → TEI.
 
 The book's own apparatus drives the conversion: the contents list gives the divisions and their
 start pages, the list of tables the tables' pages, the Notes section the notes per chapter, the
 index (page numbers of notes, "225n12") the pages of the Notes section. Parsing of a division's
 blocks is in monograph_parse, inline text in monograph_text, page numbers in monograph_pages,
-notes in monograph_notes; this module finds the parts of the book and writes the TEI.
+notes in monograph_notes; this module finds the parts of the book and writes the TEI. What
+reading one witness established (its block quotations, suspected readings, the paragraphs of its
+editorial declaration) is its tables in sources/import/<siglum>.yml.
 """
 from __future__ import annotations
 
@@ -21,25 +23,13 @@ from build_scripts.importers import monograph_quotes as quotes
 from build_scripts.importers.common import Anomaly, ImportResult, SourceText, assign_ids
 from build_scripts.importers.monograph_parse import Break, Division, DivisionParser, Epigraph, Head, Para, Seg, Table
 from build_scripts.importers.monograph_text import Block, Hyphenation, Inline, add_text, blocks, render
+from build_scripts.importers.tables import Tables
 from build_scripts.problems import Problem
 from build_scripts.tei.teixml import E, XML_ID
 
-SIGLUM = "G"
 # temporary attributes, removed before the TEI is written: a paragraph of block quotation N; a
 # paragraph split off by a rule added after the TEI was curated (it takes the next free id)
 QUOTE_MARK, NEW_MARK = "edition-quote", "edition-new"
-HYPHENATION_POLICY = (
-    "Getty (G): a word hyphenated across a page break is rejoined with pb break=\"no\"; the printer's "
-    "hyphen is dropped, except where the first part is already a compound (\"rank-and-\") or the hyphenated "
-    "form occurs elsewhere in the book and the solid form does not, where it is kept before the pb."
-)
-
-
-# Readings that look like transcription errors but cannot be settled without the printed page:
-# reported, never corrected (the edition corrects only where certain).
-SUSPECTED = {
-    "chisiku riadow": "may be an OCR error for \"chistku riadov\" (Getty transliterates в as v, and the bracketed translation reads \"purge of the ranks\")",
-}
 
 
 @dataclass
@@ -61,8 +51,18 @@ def _page(value: str) -> int | None:
 
 
 class Converter:
-    def __init__(self, source: SourceText):
+    def __init__(self, source: SourceText, tables: Tables):
         self.source = source
+        self.tables = tables
+        self.siglum = tables.siglum
+        self.block_quotes = quotes.read(tables)
+        self.suspected = tables.mapping("suspected")
+        self.label = tables.text("label", self.siglum)
+        self.last_page = tables.number("last_page")
+        if self.last_page is None:
+            raise tables.fail(None, f"the tables of witness {self.siglum} lack `last_page`",
+                              "Add `last_page:` (the printed page of the book's last page)")
+        self.series_heading = tables.text("series_heading", required=True)
         self.lines = source.lines
         self.result = ImportResult()
         self.hyphenation = Hyphenation(source.text)
@@ -99,7 +99,7 @@ class Converter:
         body_start = starts[0][0]
         self._front(all_blocks[:body_start], contents_i, tables_i, preface_i, entries)
         index_i = next(i for i, e in starts if e.type == "index")
-        series_i = find("SOVIET AND EAST EUROPEAN STUDIES", index_i)
+        series_i = find(self.series_heading, index_i)
         divisions: list[tuple[Division, Entry, list[Block]]] = []
         for k, (i, entry) in enumerate(starts):
             end = starts[k + 1][0] if k + 1 < len(starts) else series_i
@@ -112,11 +112,11 @@ class Converter:
                 if previous == entry.label:
                     label = previous
                 else:
-                    self.warn(all_blocks[i].line, f'chapter {entry.label} ("{entry.plain}") has no chapter number on its own line before its title, unlike the other chapters', "The number is taken from the contents list for the id only; the head keeps the title as printed", "import.getty.chapter-number")
-            next_page = _page(starts[k + 1][1].page) if k + 1 < len(starts) else 276
+                    self.warn(all_blocks[i].line, f'chapter {entry.label} ("{entry.plain}") has no chapter number on its own line before its title, unlike the other chapters', "The number is taken from the contents list for the id only; the head keeps the title as printed", "import.monograph.chapter-number")
+            next_page = _page(starts[k + 1][1].page) if k + 1 < len(starts) else self.last_page
             division = Division(entry.ident, entry.type, [Head(all_blocks[i].line, all_blocks[i].text.strip(), label)], [], _page(entry.page), next_page - 1)
             divisions.append((division, entry, items))
-        self.index_refs = next(index_mod.refs(items) for _, entry, items in divisions if entry.type == "index")
+        self.index_refs = next(index_mod.refs(items, self.last_page) for _, entry, items in divisions if entry.type == "index")
         rendered: dict[str, etree._Element] = {}
         groups: list[notes_mod.NoteGroup] = []
         index_refs: list[tuple[int, int]] = []
@@ -125,14 +125,14 @@ class Converter:
                 heads = {e.plain: e.ident for _, e, _ in divisions if e.part in ("body", "back") and e.type not in ("notes", "index")}
                 groups, warnings = notes_mod.parse(items, heads, self.hyphenation)
                 for line, message, hint in warnings:
-                    self.warn(line, message, hint, "import.getty.notes")
+                    self.warn(line, message, hint, "import.monograph.notes")
                 rendered[division.ident] = self._notes_div(division, groups)
             elif entry.type == "index":
                 rendered[division.ident], index_refs = self._index_div(division, items)
             else:
                 rendered[division.ident] = self._division(division, items)
-        for opening in quotes.unmatched(self.quotes_found):
-            self.warn(body_start, f'the block quotation opening "{opening}" is not found once in the text', "Correct its opening words in BLOCK_QUOTES (build_scripts/importers/monograph_quotes.py)", "import.getty.quote")
+        for opening in quotes.unmatched(self.quotes_found, self.block_quotes):
+            self.warn(body_start, f'the block quotation opening "{opening}" is not found once in the text', f"Correct its opening words in block_quotes ({self.tables.rel})", "import.monograph.quote")
         self._number_note_breaks(groups, index_refs)
         self._attach_notes(groups)
         for division, entry, _ in divisions:
@@ -145,9 +145,9 @@ class Converter:
 
     def _suspected(self) -> None:
         for number, line in enumerate(self.lines, start=1):
-            for reading, why in SUSPECTED.items():
+            for reading, why in self.suspected.items():
                 if reading in line:
-                    self.warn(number, f'"{reading}" {why}', "Not corrected: compare with the printed book and, if the print has the correct form, encode choice/sic/corr", "import.getty.suspected-reading")
+                    self.warn(number, f'"{reading}" {why}', "Not corrected: compare with the printed book and, if the print has the correct form, encode choice/sic/corr", "import.monograph.suspected-reading")
 
     # --- contents -----------------------------------------------------------------------------
     def _contents(self, items: list[Block]) -> list[Entry]:
@@ -158,21 +158,21 @@ class Converter:
                 plain = re.sub(r"</?i>", "", title)
                 m = re.match(r"^(\d+) (.*)$", plain)
                 entry = Entry(block.line + k, title, m.group(2) if m else plain, m.group(1) if m else None, page)
-                self._classify(entry)
+                self._classify(entry, self.siglum)
                 entries.append(entry)
         return entries
 
     @staticmethod
-    def _classify(entry: Entry) -> None:
+    def _classify(entry: Entry, siglum: str) -> None:
         plain = entry.plain
         kinds = [
-            (entry.label is not None, f"G.c{entry.label}", "chapter", "body"),
-            (plain.startswith("Introduction"), "G.intro", "introduction", "body"),
-            (plain.startswith("Conclusion"), "G.concl", "conclusion", "body"),
-            (plain.startswith("Appendix"), "G.app", "appendix", "back"),
-            (plain.startswith("Bibliographic essay"), "G.bibess", "bibliography", "back"),
-            (plain == "Notes", "G.notes", "notes", "back"),
-            (plain == "Index", "G.index", "index", "back"),
+            (entry.label is not None, f"{siglum}.c{entry.label}", "chapter", "body"),
+            (plain.startswith("Introduction"), f"{siglum}.intro", "introduction", "body"),
+            (plain.startswith("Conclusion"), f"{siglum}.concl", "conclusion", "body"),
+            (plain.startswith("Appendix"), f"{siglum}.app", "appendix", "back"),
+            (plain.startswith("Bibliographic essay"), f"{siglum}.bibess", "bibliography", "back"),
+            (plain == "Notes", f"{siglum}.notes", "notes", "back"),
+            (plain == "Index", f"{siglum}.index", "index", "back"),
         ]
         for matches, ident, kind, part in kinds:
             if matches:
@@ -197,20 +197,20 @@ class Converter:
         imprint_i = next(i for i, b in enumerate(items) if b.text.startswith("Published by"))
         front = self.result.front
         front.append(E.titlePage(E.docTitle(E.titlePart(half_title.text.strip(), type="main")), type="half-title"))
-        series_div = E.div(type="series", **{XML_ID: "G.seriespage"})
+        series_div = E.div(type="series", **{XML_ID: f"{self.siglum}.seriespage"})
         series_div.append(self._head(series[0], ctx))
         for block in items[2:title_i]:
             series_div.append(self._p(block, ctx))
         front.append(series_div)
         front.append(self._title_page(items[title_i:imprint_i]))
-        imprint = E.div(type="imprint", **{XML_ID: "G.imprint"})
+        imprint = E.div(type="imprint", **{XML_ID: f"{self.siglum}.imprint"})
         for block in items[imprint_i:contents_i]:
             imprint.append(self._p(block, ctx))
         front.append(imprint)
         front.append(self._contents_div(items[contents_i], entries))
         front.append(self._tables_div(items[tables_i]))
-        preface = E.div(type="preface", **{XML_ID: "G.preface"})
-        division = Division("G.preface", "preface", [], [], None, None)
+        preface = E.div(type="preface", **{XML_ID: f"{self.siglum}.preface"})
+        division = Division(f"{self.siglum}.preface", "preface", [], [], None, None)
         parser = DivisionParser(self.hyphenation)
         division.units = parser.units(items[preface_i + 1 :])
         preface.append(self._pb("vii", None))
@@ -244,27 +244,27 @@ class Converter:
 
     def _contents_div(self, head: Block, entries: list[Entry]) -> etree._Element:
         ctx = Inline(with_notes=False)
-        div = E.div(type="contents", **{XML_ID: "G.contents"})
+        div = E.div(type="contents", **{XML_ID: f"{self.siglum}.contents"})
         div.append(self._head(head, ctx))
         items = E.list(type="contents")
         for entry in entries:
             item = E.item()
             title, _, page = entry.title.rpartition("\t") if "\t" in entry.title else (entry.title, "", "")
-            target = entry.ident or {"List of tables": "G.tables", "Preface": "G.preface"}.get(entry.plain)
+            target = entry.ident or {"List of tables": f"{self.siglum}.tables", "Preface": f"{self.siglum}.preface"}.get(entry.plain)
             ref = E.ref(target=f"#{target}")
             render(ref, entry.title, entry.line, ctx)
             item.append(ref)
             add_text(item, " ")
             item.append(E.hi("page", rend="italic"))
             add_text(item, " ")
-            item.append(E.ref(E.num(entry.page), target=f"#G.pb{entry.page}"))
+            item.append(E.ref(E.num(entry.page), target=f"#{self.siglum}.pb{entry.page}"))
             items.append(item)
         div.append(items)
         return div
 
     def _tables_div(self, head: Block) -> etree._Element:
         ctx = Inline(with_notes=False)
-        div = E.div(type="tables", **{XML_ID: "G.tables"})
+        div = E.div(type="tables", **{XML_ID: f"{self.siglum}.tables"})
         div.append(self._pb("vi", None))
         div.append(self._head(head, ctx))
         items = E.list(type="tables")
@@ -276,30 +276,30 @@ class Converter:
                 item.append(E.hi("page", rend="italic"))
                 add_text(item, " ")
             item.append(E.num(page))
-            item.set("corresp", f"#G.table.{number}")  # resolved to the table's id in _finish
+            item.set("corresp", f"#{self.siglum}.table.{number}")  # resolved to the table's id in _finish
             items.append(item)
         div.append(items)
         return div
 
     # --- divisions ----------------------------------------------------------------------------
     def _division(self, division: Division, items: list[Block]) -> etree._Element:
-        parser = DivisionParser(self.hyphenation, quotes.openings())
+        parser = DivisionParser(self.hyphenation, quotes.openings(self.block_quotes))
         epigraphs, used = parser.epigraphs(items)
         division.units = [*epigraphs, *parser.units(items[used:])]
         for line, message, hint in parser.warnings:
-            self.warn(line, message, hint, "import.getty.table")
+            self.warn(line, message, hint, "import.monograph.table")
         for table in self._name_headless_tables(division):
             if table.number:
                 table.page = self.table_pages.get(table.number)
-        for line, message, hint in quotes.mark(division, self.quote_counter, self.quotes_found):
-            self.warn(line, message, hint, "import.getty.quote")
+        for line, message, hint in quotes.mark(division, self.quote_counter, self.quotes_found, self.block_quotes, self.tables.rel):
+            self.warn(line, message, hint, "import.monograph.quote")
         report, warnings = pages.number(division, self.index_refs)
         self.reports.append(report)
         for message in warnings:
-            self.warn(division.heads[0].line, message, "Check the page breaks of this division against the printed book", "import.getty.pages")
+            self.warn(division.heads[0].line, message, "Check the page breaks of this division against the printed book", "import.monograph.pages")
         for table, page in pages.place_tables(division):
             if table.number and table.page and page != table.page:
-                self.warn(table.line, f"table {table.number} falls on p. {page} by the inferred page numbers, but the list of tables gives p. {table.page}", "The inferred page numbers near this table may be off; check against the printed book", "import.getty.pages")
+                self.warn(table.line, f"table {table.number} falls on p. {page} by the inferred page numbers, but the list of tables gives p. {table.page}", "The inferred page numbers near this table may be off; check against the printed book", "import.monograph.pages")
 
         ctx = Inline()
         self.inline[division.ident] = ctx
@@ -314,7 +314,7 @@ class Converter:
         """A table printed without its "Table N.N." line gets @n from the list of tables when the
         list has exactly one table of this division that the text does not head."""
         tables = [t for u in division.units for t in ([u] if isinstance(u, Table) else [p for p in getattr(u, "parts", []) if isinstance(p, Table)])]
-        prefix = {"G.concl": "C"}.get(division.ident, division.ident.removeprefix("G.c")) + "."
+        prefix = {f"{self.siglum}.concl": "C"}.get(division.ident, division.ident.removeprefix(f"{self.siglum}.c")) + "."
         listed = [number for _, number, _, _ in self.table_list if number.startswith(prefix)]
         missing = [n for n in listed if n not in {t.number for t in tables}]
         headless = [t for t in tables if t.head is None]
@@ -322,9 +322,9 @@ class Converter:
             if len(headless) == 1 and len(missing) == 1:
                 table.number = missing[0]
                 title = next(t for _, n, t, _ in self.table_list if n == missing[0])
-                self.warn(table.line, f'this table has no head in the transcription (no "Table N.N." line before its rows); the list of tables has one table of this chapter not found elsewhere, {missing[0]} "{title}", so the table is numbered {missing[0]} (@n) without a head', "Check the printed page; add the head by hand if the book prints one", "import.getty.table")
+                self.warn(table.line, f'this table has no head in the transcription (no "Table N.N." line before its rows); the list of tables has one table of this chapter not found elsewhere, {missing[0]} "{title}", so the table is numbered {missing[0]} (@n) without a head', "Check the printed page; add the head by hand if the book prints one", "import.monograph.table")
             else:
-                self.warn(table.line, 'this table has no head in the transcription (no "Table N.N." line before its rows)', "Kept without a head; number it by hand from the list of tables", "import.getty.table")
+                self.warn(table.line, 'this table has no head in the transcription (no "Table N.N." line before its rows)', "Kept without a head; number it by hand from the list of tables", "import.monograph.table")
         return tables
 
     def _units(self, div: etree._Element, division: Division, ctx: Inline) -> None:
@@ -408,7 +408,7 @@ class Converter:
             render(note, seg.text.strip(), seg.line, ctx)
             if not label or not self._at_table_marker(el, label, note):
                 if label:
-                    self.warn(seg.line, f'table note "{label}" has no marker in its table', "Kept under the table; attach it at its marker by hand", "import.getty.table")
+                    self.warn(seg.line, f'table note "{label}" has no marker in its table', "Kept under the table; attach it at its marker by hand", "import.monograph.table")
                 el.append(note)
         return el
 
@@ -436,7 +436,7 @@ class Converter:
             pb.set("cert", cert)
         if no_break:
             pb.set("break", "no")
-        ident = f"G.pb{n}"
+        ident = f"{self.siglum}.pb{n}"
         if ident not in self.pb_ids:
             pb.set(XML_ID, ident)
             self.pb_ids.add(ident)
@@ -566,13 +566,13 @@ class Converter:
                     last_el = el
             for note in group.notes:
                 if note.printed_period:
-                    self.warn(note.line, f"note {note.number} of {self._where(group.ident)} has its number followed by a full stop (\"{note.number}.\"), unlike the others", "Kept; the number is read as printed", "import.getty.notes")
+                    self.warn(note.line, f"note {note.number} of {self._where(group.ident)} has its number followed by a full stop (\"{note.number}.\"), unlike the others", "Kept; the number is read as printed", "import.monograph.notes")
                 if note.split_from_previous:
-                    self.warn(note.line, f"note {note.number} of {self._where(group.ident)} runs on in the line of note {note.number - 1} in the transcription", f"Split into its own note at \"{note.number} \"", "import.getty.notes")
+                    self.warn(note.line, f"note {note.number} of {self._where(group.ident)} runs on in the line of note {note.number - 1} in the transcription", f"Split into its own note at \"{note.number} \"", "import.monograph.notes")
         for ident, ctx in self.inline.items():
             for marker in ctx.markers:
                 if marker.element.get("n") is None and marker.element.tag == E.note().tag:
-                    self.warn(marker.line, f"marker {marker.printed} in {ident} has no notes group", "Check the Notes section", "import.getty.notes")
+                    self.warn(marker.line, f"marker {marker.printed} in {ident} has no notes group", "Check the Notes section", "import.monograph.notes")
                     marker.element.tag = E.hi().tag
                     marker.element.set("rend", "superscript")
                     marker.element.text = str(marker.printed)
@@ -583,10 +583,10 @@ class Converter:
         el.set("place", "end")
         self._parts(el, note.parts, Inline(with_notes=False))
 
-    @staticmethod
-    def _where(ident: str) -> str:
-        names = {"G.intro": "the Introduction", "G.concl": "the Conclusion", "G.app": "the Appendix", "G.bibess": "the Bibliographic essay"}
-        return names.get(ident, f"chapter {ident.removeprefix('G.c')}")
+    def _where(self, ident: str) -> str:
+        part = ident.removeprefix(f"{self.siglum}.")
+        names = {"intro": "the Introduction", "concl": "the Conclusion", "app": "the Appendix", "bibess": "the Bibliographic essay"}
+        return names.get(part, f"chapter {part.removeprefix('c')}")
 
     # --- index and series list -----------------------------------------------------------------
     def _index_div(self, division: Division, items: list[Block]) -> tuple[etree._Element, list[tuple[int, int]]]:
@@ -623,8 +623,8 @@ class Converter:
 
     def _series_list(self, items: list[Block]) -> etree._Element:
         ctx = Inline(with_notes=False)
-        div = E.div(type="series-list", **{XML_ID: "G.series"})
-        div.append(self._pb("276", None))
+        div = E.div(type="series-list", **{XML_ID: f"{self.siglum}.series"})
+        div.append(self._pb(str(self.last_page), None))
         div.append(self._head(items[0], ctx))
         div.append(self._p(items[1], ctx))
         titles = E.list()
@@ -637,8 +637,7 @@ class Converter:
         return div
 
     # --- ids ------------------------------------------------------------------------------------
-    @staticmethod
-    def _assign_ids(text: etree._Element) -> None:
+    def _assign_ids(self, text: etree._Element) -> None:
         """Ids as the curated TEI has them: first every element the first import numbered, as it
         numbered them; then paragraphs split off since (next free number); then the block
         quotations wrapped around their paragraphs (next free q number)."""
@@ -646,13 +645,13 @@ class Converter:
         new = [p for p in text.iter(p_tag) if p.get(NEW_MARK)]
         for p in new:
             p.tag = hidden_tag
-        assign_ids(text, SIGLUM)
+        assign_ids(text, self.siglum)
         for p in new:
             p.tag = p_tag
             del p.attrib[NEW_MARK]
-        assign_ids(text, SIGLUM)
+        assign_ids(text, self.siglum)
         Converter._wrap_quotes(text)
-        assign_ids(text, SIGLUM)
+        assign_ids(text, self.siglum)
 
     @staticmethod
     def _wrap_quotes(text: etree._Element) -> None:
@@ -680,14 +679,13 @@ class Converter:
                 el = following
             quote[-1].tail = None
 
-    @staticmethod
-    def _link_index(text: etree._Element) -> None:
+    def _link_index(self, text: etree._Element) -> None:
         """Page numbers of the index → ref to the page's break, where the edition has it."""
         pages = {pb.get("n") for pb in text.iter(E.pb().tag) if pb.get(XML_ID)}
         for div in text.iter(E.div().tag):
-            if div.get(XML_ID) == "G.index":
+            if div.get(XML_ID) == f"{self.siglum}.index":
                 for item in div.iter(E.item().tag):
-                    index_mod.link(item, pages)
+                    index_mod.link(item, pages, self.siglum)
 
     # --- header facts -------------------------------------------------------------------------
     def _finish(self, entries: list[Entry]) -> None:
@@ -701,38 +699,23 @@ class Converter:
         tables = {t.get("n"): t.get(XML_ID) for t in text.iter(E.table().tag) if t.get("n")}
         for item in text.iter(E.item().tag):
             corresp = item.get("corresp", "")
-            if corresp.startswith("#G.table."):
-                number = corresp.removeprefix("#G.table.")
+            if corresp.startswith(f"#{self.siglum}.table."):
+                number = corresp.removeprefix(f"#{self.siglum}.table.")
                 if number in tables:
                     item.set("corresp", f"#{tables[number]}")
                 else:
                     del item.attrib["corresp"]
-        self.result.hyphenation.append(HYPHENATION_POLICY)
-        self.result.normalisation.append(
-            "Getty (G): printed page numbers are not in the transcription. Each chapter and back-matter division "
-            "starts with a pb whose number the contents list gives. Page breaks that split a sentence or a word are "
-            "visible in the transcription and kept as pb, except where the block after the split is a block quotation "
-            "(\"… warned that\" / \"The City Committee …\"). A sentence split by a table marks a possible break, "
-            "kept only where the page turns there. Where a division has fewer visible breaks than its pages require, "
-            "the missing ones are placed between paragraphs (or at a table) where they make the pages most even in "
-            "length, put each table on the page the list of tables gives, and meet the most page references of the "
-            "index (a heading such as \"Tukhachevskii, M., 2, 167\" should stand on p. 167). Certainty: "
-            "cert=\"medium\" for a break whose number counting fixes, or whose page or the page before holds a heading "
-            "the index gives for that page alone, or (for a placed break) whose paragraph gap the index fixes: a heading "
-            "indexed for the page before stands just before it and one indexed for the page after just after it, "
-            "with no other place for a break between them; cert=\"low\" otherwise. Page breaks inside the notes "
-            "(from the Notes section, pp. 221–270) are numbered by interpolation between the notes whose page the index "
-            "gives (cert=\"low\"). Page numbers in the index link to the page breaks (ref) where the edition has the page."
-        )
+        self.result.hyphenation.extend(self.tables.texts("hyphenation"))
+        self.result.normalisation.extend(self.tables.texts("normalisation"))
         report = "; ".join(
             f"{r.ident} pp. {r.first}–{r.last}: {r.expected} breaks expected, {r.visible} visible, {r.inferred} placed"
             + (f", {r.index_met} of {r.index_checked} single-page index references (headings as the index prints them) met" if r.index_checked else "")
             + (f", implausible page length at p. {', '.join(map(str, r.odd_pages))}" if r.odd_pages else "")
             for r in self.reports
         )
-        self.result.normalisation.append(f"Getty (G), page breaks per division: {report}.")
+        self.result.normalisation.append(f"{self.label}, page breaks per division: {report}.")
 
 
-def convert(source: SourceText) -> ImportResult:
-    """Getty's Origins of the Great Purges (plain-text transcription) → TEI parts."""
-    return Converter(source).run()
+def convert(source: SourceText, tables: Tables) -> ImportResult:
+    """A whole book (plain-text transcription) → TEI parts."""
+    return Converter(source, tables).run()

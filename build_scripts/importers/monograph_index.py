@@ -1,4 +1,4 @@
-"""Getty monograph: the index at the back: the pages it gives for each heading, and links from
+"""Monograph style: the index at the back: the pages it gives for each heading, and links from
 its page numbers to the page breaks of the edition.
 
 An entry is a heading with page numbers ("Tukhachevskii, M., 2, 167, 168, 255n84"), optionally
@@ -18,7 +18,6 @@ from build_scripts.tei.teixml import E
 # a page or a range ("98–9", "93-4") in the comma-separated list after a heading, not a note
 # reference ("226n30") nor a figure in a heading ("Factory Number 35")
 PAGE = re.compile(r"(?<=, )(\d{1,3})(?:[–-](\d{1,3}))?(?![\w–-])")
-LAST_PAGE = 276
 
 
 def _range(first: str, last: str | None) -> tuple[int, int]:
@@ -36,7 +35,7 @@ def heading_term(line: str) -> str | None:
     return head if head and not head[0].isdigit() else None
 
 
-def refs(items: list[Block]) -> list[IndexRef]:
+def refs(items: list[Block], last_page: int) -> list[IndexRef]:
     """Every page reference of the index (blocks after its heading) with the entry's heading."""
     found: list[IndexRef] = []
     for block in items:
@@ -46,14 +45,14 @@ def refs(items: list[Block]) -> list[IndexRef]:
         for line in block.lines:
             for first, last in PAGE.findall(line):
                 lo, hi = _range(first, last)
-                if 1 <= lo <= hi <= LAST_PAGE:
+                if 1 <= lo <= hi <= last_page:
                     found.append(IndexRef(term, lo, hi))
     return found
 
 
-def link(item: etree._Element, pages: set[str]) -> int:
+def link(item: etree._Element, pages: set[str], siglum: str) -> int:
     """Wrap each page number of an index item's own text (not its sub-list) in
-    <ref target="#G.pbN"> where the edition has that page's break; returns how many.
+    <ref target="#SIGLUM.pbN"> where the edition has that page's break; returns how many.
     A range links its first page; the printed text stays as it is."""
     linked = 0
     nodes: list[tuple[etree._Element, str]] = [(item, "text")]
@@ -72,7 +71,7 @@ def link(item: etree._Element, pages: set[str]) -> int:
             if str(lo) not in pages:
                 continue
             pieces.append(text[pos : m.start()])
-            pieces.append(E.ref(m.group(0), target=f"#G.pb{lo}"))
+            pieces.append(E.ref(m.group(0), target=f"#{siglum}.pb{lo}"))
             pos = m.end()
             linked += 1
         if pos == 0:

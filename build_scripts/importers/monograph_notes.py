@@ -1,4 +1,4 @@
-"""Getty monograph: the Notes section → notes per division, aligned with the markers.
+"""Monograph style: the Notes section → notes per division, aligned with the markers.
 
 The section has one group per division, headed as the chapter is ("1. The Communist Party in
 the thirties"), numbering from 1 in each. A note starts with its number ("- 12 …" or "12 …");

@@ -1,4 +1,4 @@
-"""Getty monograph: number the page breaks of each division from its printed start page.
+"""Monograph style: number the page breaks of each division from its printed start page.
 
 A division (chapter, appendix…) runs from the page the contents list gives to the page before
 the next division's, so it has a known number of internal breaks. Visible breaks (a sentence or

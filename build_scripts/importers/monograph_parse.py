@@ -1,4 +1,4 @@
-"""Getty monograph: the blocks of one division (chapter, appendix…) → a stream of units.
+"""Monograph style: the blocks of one division (chapter, appendix…) → a stream of units.
 
 Units are plain data (heads, paragraphs with their page breaks, tables, epigraphs, lists);
 monograph_pages numbers the breaks and monograph renders the units as TEI.

@@ -1,4 +1,4 @@
-"""Getty monograph, inline level: blocks of lines, emphasis, note markers, page-break joins.
+"""Monograph style, inline level: blocks of lines, emphasis, note markers, page-break joins.
 
 The transcription writes one paragraph (or one page's piece of a paragraph) per line, blocks
 separated by blank lines; emphasis as `*…*` (and `<i>…</i>` in the contents and tables); note

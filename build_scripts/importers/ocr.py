@@ -1,4 +1,4 @@
-"""OCR of a printed book chapter (Khlevnyuk) → TEI: title page, editor's introduction, article, reading list.
+"""OCR of a printed book chapter → TEI: title page, editor's introduction, article, reading list.
 
 The transcription is the OCR of a reprint: chapter number, title, author, an "Originally appeared as"
 line, the anthology editor's introduction (note series 1–4), the article (title and author repeated,
@@ -15,7 +15,8 @@ anthology. Text and page-foot material are interleaved as blocks separated by bl
 Markers in the running text are superscripts or, where the OCR lost the superscript, plain digits
 after punctuation ("deadly.2", "influence. 9"); each note is attached at the marker found on the page
 whose foot prints it, in its own series. What the reading of this transcription established (OCR
-misreadings, block quotations, markers lost or fused) is data in ocr_data.py; the text-level work
+misreadings, block quotations, markers lost or fused) is data in sources/import/<siglum>.yml
+(read by ocr_data.py); the text-level work
 (slots, corrections, rendering) is in ocr_text.py.
 """
 from __future__ import annotations
@@ -27,9 +28,9 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from build_scripts.importers.common import Anomaly, Furniture, ImportResult, SourceText, superscript_to_digits
-from build_scripts.importers.ocr_data import (
-    BIB_KEYS, BIBKEY_SELF, BIBL_SPANS, INFERRED_MARKERS, NORMALISATION, QUOTES, SERIES, SERIES_LABEL,
-)
+from build_scripts.importers.ocr_data import OcrData
+from build_scripts.importers.ocr_data import read as read_tables
+from build_scripts.importers.tables import Tables
 from build_scripts.importers.ocr_text import (
     Block, Slot, Span, apply_fixes, choice, fill, italics, mixed, new_slot, read_blocks, record_joins, warn_doubtful,
 )
@@ -65,8 +66,9 @@ class Division:
     head_notes: list[Note] = field(default_factory=list)  # unnumbered notes printed for the title
 
 
-def convert(source: SourceText) -> ImportResult:
-    result = ImportResult(normalisation=list(NORMALISATION))
+def convert(source: SourceText, tables: Tables) -> ImportResult:
+    data = read_tables(tables, tables.bibkey)
+    result = ImportResult(normalisation=list(data.normalisation))
     blocks = read_blocks(source)
     if len(blocks) < 6 or not blocks[0].text.isdigit():
         result.problems.append(Problem(source.at(1), "the transcription does not open with a chapter number, title and author", "Check that the file is the OCR of a book chapter (style ocr)", "import.ocr-structure"))
@@ -74,32 +76,32 @@ def convert(source: SourceText) -> ImportResult:
     number, title, author, first = blocks[0], blocks[1], blocks[2], blocks[3]
     rest = blocks[4:]
     reading_at = next((i for i, b in enumerate(rest) if b.text.startswith("Further Reading")), len(rest))
-    divisions, notes = _divisions(source, rest[:reading_at], title.text, author.text, result)
+    divisions, notes = _divisions(source, rest[:reading_at], title.text, author.text, result, data)
     slots = [s for d in divisions for s in _slots_of(d.units)]
     note_slots = [n.slot for n in notes]
-    apply_fixes(source, slots + note_slots, result)
+    apply_fixes(source, slots + note_slots, result, data)
     italics(slots + note_slots)
-    _place_notes(source, divisions, notes, result)
+    _place_notes(source, divisions, notes, result, data)
     for note in notes:
-        _bibls(source, note, result)
-    warn_doubtful(source, slots + note_slots, result)
+        _bibls(source, note, result, data)
+    warn_doubtful(source, slots + note_slots, result, data)
     record_joins(slots, result)
-    front = [_title_page(number, title, author, first)]
-    elements = {d.key: _render_division(d) for d in divisions}
+    front = [_title_page(number, title, author, first, data)]
+    elements = {d.key: _render_division(d, data) for d in divisions}
     front.append(elements["intro"])
     result.front = front
     result.body = [elements["art"]]
-    result.back = _reading_list(source, rest[reading_at:], result)
+    result.back = _reading_list(source, rest[reading_at:], result, data)
     result.problems.sort(key=lambda p: p.location.line or 0)
     return result
 
 
-def _divisions(source, blocks, title, author, result):
+def _divisions(source, blocks, title, author, result, data: OcrData):
     """Walk the blocks: headings open divisions, page feet become notes and page breaks."""
     kinds = _classify(blocks)
     divisions: list[Division] = []
     notes: list[Note] = []
-    expected = {key: 1 for key in SERIES}
+    expected = {key: 1 for key in data.series}
     zone, in_foot, after_foot = 0, False, False
     quote_end: str | None = None
     for block, kind in zip(blocks, kinds):
@@ -108,7 +110,7 @@ def _divisions(source, blocks, title, author, result):
         if kind in ("furniture", "note", "note-lost", "note-unnumbered"):
             in_foot = True
             if kind != "furniture":
-                notes.append(_note(source, block, kind, zone, divisions, notes, expected, result))
+                notes.append(_note(source, block, kind, zone, divisions, notes, expected, result, data))
             continue
         if in_foot:
             zone, in_foot, after_foot = zone + 1, False, True
@@ -120,7 +122,7 @@ def _divisions(source, blocks, title, author, result):
             divisions[-1].byline = block.text
         elif not divisions:
             result.problems.append(Problem(source.at(block.line), "text before the Editor's Introduction", "Check the opening of the transcription", "import.ocr-structure"))
-        elif quote_end is not None or (quote := _quote_start(block)):
+        elif quote_end is not None or (quote := _quote_start(block, data)):
             if quote_end is None:
                 quote_end = quote[1]
                 if after_foot:
@@ -166,8 +168,8 @@ def _continues(previous: str, text: str) -> bool:
     return text[:1].islower() or not ENDS_SENTENCE.search(previous)
 
 
-def _quote_start(block: Block) -> tuple[str, str] | None:
-    return next((q for q in QUOTES if block.text.startswith(q[0])), None)
+def _quote_start(block: Block, data: OcrData) -> tuple[str, str] | None:
+    return next((q for q in data.quotes if block.text.startswith(q[0])), None)
 
 
 def _add(units: list, block: Block, page: int, after_foot: bool) -> None:
@@ -185,7 +187,7 @@ def _add(units: list, block: Block, page: int, after_foot: bool) -> None:
     units.append(("p", new_slot(block, page)))
 
 
-def _note(source, block, kind, zone, divisions, notes, expected, result) -> Note:
+def _note(source, block, kind, zone, divisions, notes, expected, result, data) -> Note:
     match = FOOTNOTE.match(block.text)
     if kind == "note-unnumbered":
         div = divisions[-1].key if divisions else "intro"
@@ -208,7 +210,7 @@ def _note(source, block, kind, zone, divisions, notes, expected, result) -> Note
     expected[series] = n + 1
     note = Note(series, n, slot, zone, number_lost=not match)
     if note.number_lost:
-        result.problems.append(Problem(source.at(block.line), f"{SERIES[series]}: footnote printed without its number; read as note {n} (between notes {n - 1} and {n + 1})", "Check the number against the printed page", "import.ocr-note-number", "warning"))
+        result.problems.append(Problem(source.at(block.line), f"{data.series[series]}: footnote printed without its number; read as note {n} (between notes {n - 1} and {n + 1})", "Check the number against the printed page", "import.ocr-note-number", "warning"))
     return note
 
 
@@ -237,9 +239,9 @@ def _fused_marker(n: int) -> re.Pattern:
     return re.compile(rf"\b(1[89]\d\d){n}\b")  # a marker the OCR glued to a year: "193726"
 
 
-def _place_notes(source, divisions, notes, result) -> None:
+def _place_notes(source, divisions, notes, result, data: OcrData) -> None:
     stream = [(d.key, s) for d in divisions for s in _slots_of(d.units)]
-    for key, prefix in SERIES.items():
+    for key, prefix in data.series.items():
         cursor = (0, 0)
         series = [n for n in notes if n.series == key]
         numbered = [n for n in series if n.n is not None]
@@ -251,8 +253,8 @@ def _place_notes(source, divisions, notes, result) -> None:
         for previous, note in zip([None] + numbered, numbered):
             if previous is not None and note.n - previous.n > 1:
                 for missing in range(previous.n + 1, note.n):
-                    cursor = _place_missing(source, stream, key, prefix, missing, note.zone, cursor, result) or cursor
-            cursor = _place(source, stream, key, note, cursor, result) or cursor
+                    cursor = _place_missing(source, stream, key, prefix, missing, note.zone, cursor, result, data) or cursor
+            cursor = _place(source, stream, key, note, cursor, result, data) or cursor
         for note in unnumbered:
             _attach_to_head(divisions, note)
 
@@ -269,10 +271,10 @@ def _find(stream, key, pattern, zone, cursor):
     return None
 
 
-def _place(source, stream, key, note, cursor, result):
+def _place(source, stream, key, note, cursor, result, data: OcrData):
     found = _find(stream, key, _marker(note.n), note.zone, cursor)
-    label = f"{SERIES[key]} note {note.n}"
-    series = f"{SERIES_LABEL[key]}, note {note.n}"
+    label = f"{data.series[key]} note {note.n}"
+    series = f"{data.series_label[key]}, note {note.n}"
     if found:
         index, slot, m = found
         slot.spans.append(Span(m.start(), m.end(), lambda: _note_element(note)))
@@ -288,7 +290,7 @@ def _place(source, stream, key, note, cursor, result):
         _anomaly(result, note, f"{series}: the OCR joined the marker to the year (\"{m.group()}\" for {year} with marker {note.n}); encoded as sic/corr, the note placed after it with type=\"unmarked\" so that its marker is read once, in the sic.")
         result.problems.append(Problem(source.at(slot.line_at(m.start())), f"{label}: marker fused with the year \"{m.group()}\"", "Encoded as sic/corr with the note after it; check against the printed page", "import.ocr-marker-fused", "warning"))
         return index, m.end()
-    phrase = INFERRED_MARKERS.get((key, note.n))
+    phrase = data.inferred_markers.get((key, note.n))
     hit = _find(stream, key, re.compile(re.escape(phrase)), note.zone, cursor) if phrase else None
     if hit:
         index, slot, m = hit
@@ -296,11 +298,11 @@ def _place(source, stream, key, note, cursor, result):
         _anomaly(result, note, f"{series}: no marker is printed in the text (lost in the OCR); the editors place the note after \"{phrase}\", the sentence it documents.")
         result.problems.append(Problem(source.at(slot.line_at(m.start())), f"{label}: no marker in the text; placed after \"{phrase}\" (inferred)", "Check the place of the marker against the printed page", "import.ocr-marker-missing", "warning"))
         return index, m.end()
-    result.problems.append(Problem(source.at(note.slot.line_at(0)), f"{label}: no marker found on its page", "Add the place of its marker to INFERRED_MARKERS in build_scripts/importers/ocr.py", "import.ocr-marker-missing"))
+    result.problems.append(Problem(source.at(note.slot.line_at(0)), f"{label}: no marker found on its page", f"Add the place of its marker to inferred_markers in {data.tables.rel}", "import.ocr-marker-missing"))
     return None
 
 
-def _place_missing(source, stream, key, prefix, n, zone, cursor, result):
+def _place_missing(source, stream, key, prefix, n, zone, cursor, result, data: OcrData):
     """A marker printed in the text whose note is not in the transcription: an editorial note."""
     found = _find(stream, key, _marker(n), zone, cursor)
     if not found:
@@ -312,8 +314,8 @@ def _place_missing(source, stream, key, prefix, n, zone, cursor, result):
     # the marker stays the witness's text; the note is the editors' (it holds no words of the witness)
     slot.spans.append(Span(m.start(), m.end(), lambda: E.hi(digits, rend="superscript")))
     slot.spans.append(Span(m.end(), m.end(), lambda: _editorial_note(ident, text)))
-    result.anomalies.append(Anomaly(ident, f"{SERIES_LABEL[key]}, note {n}: the marker is printed, the note text is missing from the transcription; an editorial note stands at the marker."))
-    result.problems.append(Problem(source.at(slot.line_at(m.start())), f"{SERIES[key]} note {n}: marker printed, note text missing", "An editorial note stands at the marker; supply the note from the first edition if it can be checked", "import.ocr-note-missing", "warning"))
+    result.anomalies.append(Anomaly(ident, f"{data.series_label[key]}, note {n}: the marker is printed, the note text is missing from the transcription; an editorial note stands at the marker."))
+    result.problems.append(Problem(source.at(slot.line_at(m.start())), f"{data.series[key]} note {n}: marker printed, note text missing", "An editorial note stands at the marker; supply the note from the first edition if it can be checked", "import.ocr-note-missing", "warning"))
     return index, m.end()
 
 
@@ -349,18 +351,19 @@ def _attach_to_head(divisions, note: Note) -> None:
     next(d for d in divisions if d.key == note.series).head_notes.append(note)
 
 
-def _bibls(source: SourceText, note: Note, result: ImportResult) -> None:
-    """Citations of a note as bibl: by BIBL_SPANS, else the note less its lead-in, split at "; "."""
+def _bibls(source: SourceText, note: Note, result: ImportResult, data: OcrData) -> None:
+    """Citations of a note as bibl: by the table bibl_spans, else the note less its lead-in, split at "; "."""
     slot, text = note.slot, note.slot.text
     ranges: list[tuple[int, int]] = []
-    spec = BIBL_SPANS.get((note.series, note.n)) if note.n is not None else None
+    spec = data.bibl_spans.get((note.series, note.n)) if note.n is not None else None
     if spec:
         cursor = 0
         for first, last in spec:
             start = text.find(first, cursor)
             end = text.find(last, start) + len(last) if start >= 0 and text.find(last, start) >= 0 else -1
             if start < 0 or end < 0:
-                result.problems.append(Problem(source.at(slot.line_at(0)), f"{note.xml_id}: the citation {first!r}…{last!r} of BIBL_SPANS is not in the note", "Fix the entry in build_scripts/importers/ocr_data.py", "import.ocr-bibl", "warning"))
+                entry = data.bibl_span_entries[(note.series, note.n)]
+                result.problems.append(data.tables.warning(entry, f"{note.xml_id}: the citation {first!r}…{last!r} of bibl_spans is not in the note", "Fix the entry", "import.ocr-bibl"))
                 return
             ranges.append((start, end))
             cursor = end
@@ -374,11 +377,11 @@ def _bibls(source: SourceText, note: Note, result: ImportResult) -> None:
     for start, end in ranges:
         if any(s.start < start < s.end or s.start < end < s.end for s in slot.spans):
             continue  # would cut through a correction or an emphasis: leave unwrapped
-        slot.spans.append(Span(start, end, _bibl_maker(_bib_key(text[start:end])), (start, end)))
+        slot.spans.append(Span(start, end, _bibl_maker(_bib_key(text[start:end], data)), (start, end)))
 
 
-def _bib_key(text: str) -> str | None:
-    return next((f"bib:{key}" for words, key in BIB_KEYS if words in text), None)
+def _bib_key(text: str, data: OcrData) -> str | None:
+    return next((f"bib:{key}" for words, key in data.bib_keys if words in text), None)
 
 
 def _bibl_maker(corresp: str | None) -> Callable[[], etree._Element]:
@@ -408,32 +411,32 @@ def _units(units) -> list[etree._Element]:
     return out
 
 
-def _render_division(division: Division) -> etree._Element:
+def _render_division(division: Division, data: OcrData) -> etree._Element:
     head = E.head(division.head)
     for note in division.head_notes:
         head.append(_note_element(note))
     div = E.div(head, type="introduction" if division.key == "intro" else "article")
-    div.set(XML_ID, SERIES[division.key])
+    div.set(XML_ID, data.series[division.key])
     if division.byline:
         div.append(E.byline(E.docAuthor(division.byline)))
     div.extend(_units(division.units))
     return div
 
 
-def _title_page(number: Block, title: Block, author: Block, first: Block) -> etree._Element:
+def _title_page(number: Block, title: Block, author: Block, first: Block, data: OcrData) -> etree._Element:
     page = E.titlePage(
         E.docTitle(E.titlePart(number.text, type="chapter-number"), E.titlePart(title.text, type="main")),
         E.docAuthor(author.text),
     )
     m = re.match(r"^(Originally appeared as )(.*?)(\.?)$", first.text)
     if m:
-        page.append(E.docEdition(m.group(1), E.bibl(m.group(2), corresp=f"bib:{BIBKEY_SELF}"), m.group(3)))
+        page.append(E.docEdition(m.group(1), E.bibl(m.group(2), corresp=f"bib:{data.bibkey_self}"), m.group(3)))
     else:
         page.append(E.docEdition(first.text))
     return page
 
 
-def _reading_list(source: SourceText, blocks: list[Block], result: ImportResult) -> list[etree._Element]:
+def _reading_list(source: SourceText, blocks: list[Block], result: ImportResult, data: OcrData) -> list[etree._Element]:
     """The anthology's "Further Reading" list; what follows it is the next part of the anthology."""
     if not blocks:
         return []
@@ -448,11 +451,11 @@ def _reading_list(source: SourceText, blocks: list[Block], result: ImportResult)
     bibls = []
     for item in items:
         bibl = E.bibl(item)
-        if _bib_key(item):
-            bibl.set("corresp", _bib_key(item))
+        if _bib_key(item, data):
+            bibl.set("corresp", _bib_key(item, data))
         bibls.append(bibl)
     div = E.div(E.head(blocks[0].text), E.listBibl(*bibls), type="bibliography")
-    div.set(XML_ID, "K.reading")
+    div.set(XML_ID, f"{data.siglum}.reading")
     for block in blocks[index:]:
         for offset, line in enumerate(block.lines):
             result.furniture.append(Furniture(block.line + offset, "following-part-heading", line))

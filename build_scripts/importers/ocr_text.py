@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from build_scripts.importers.common import ImportResult, SourceText
-from build_scripts.importers.ocr_data import DOUBTFUL, PUNCT_FIXES, PUNCT_KIND, WORD_FIX_CONTEXT, WORD_FIXES
+from build_scripts.importers.ocr_data import PUNCT_KIND, OcrData
 from build_scripts.problems import Problem
 from build_scripts.tei.teixml import E
 
@@ -92,22 +92,23 @@ def choice(sic: str, corr: str) -> Callable[[], etree._Element]:
     return lambda: E.choice(E.sic(sic), E.corr(corr))
 
 
-def apply_fixes(source: SourceText, slots: list[Slot], result: ImportResult) -> None:
+def apply_fixes(source: SourceText, slots: list[Slot], result: ImportResult, data: OcrData) -> None:
     """Mark each certain OCR misreading of the tables as choice/sic/corr; list the kinds for the header."""
     counts: dict[str, list[str]] = {}
-    for wrong, right, kind in WORD_FIXES:
-        before = WORD_FIX_CONTEXT.get(wrong, "")
+    for fix in data.word_fixes:
+        wrong, right, kind, before = fix.wrong, fix.right, fix.kind, fix.before
         pattern = re.compile(rf"(?<={re.escape(before)})\b{re.escape(wrong)}\b" if before else rf"\b{re.escape(wrong)}\b")
         hits = [(slot, m) for slot in slots for m in pattern.finditer(slot.text)]
         if not hits:
-            result.problems.append(Problem(source.at(1), f"the OCR correction {wrong!r} → {right!r} matches nowhere", "Remove it from WORD_FIXES in build_scripts/importers/ocr_data.py", "import.ocr-correction", "warning"))
+            result.problems.append(data.tables.warning(fix.entry, f"the OCR correction {wrong!r} → {right!r} matches nowhere", "Remove it from word_fixes", "import.ocr-correction"))
         for slot, m in hits:
             slot.spans.append(Span(m.start(), m.end(), choice(wrong, right)))
             counts.setdefault(kind, []).append(f"{wrong} → {right}")
-    for before, wrong, right, after in PUNCT_FIXES:
+    for fix in data.punct_fixes:
+        before, wrong, right, after = fix.before, fix.wrong, fix.right, fix.after
         hits = [(slot, m) for slot in slots for m in re.finditer(re.escape(before + wrong + after), slot.text)]
         if len(hits) != 1:
-            result.problems.append(Problem(source.at(1), f"the OCR correction {before + wrong + after!r} matches {len(hits)} places, not one", "Make the context of the correction in build_scripts/importers/ocr_data.py unique", "import.ocr-correction", "warning"))
+            result.problems.append(data.tables.warning(fix.entry, f"the OCR correction {before + wrong + after!r} matches {len(hits)} places, not one", "Make the context of the correction unique", "import.ocr-correction"))
             continue
         slot, m = hits[0]
         start = m.start() + len(before)
@@ -124,13 +125,13 @@ def italics(slots: list[Slot]) -> None:
             slot.spans.append(Span(m.start(), m.end(), lambda: E.hi(rend="italic"), (m.start(1), m.end(1))))
 
 
-def warn_doubtful(source: SourceText, slots: list[Slot], result: ImportResult) -> None:
+def warn_doubtful(source: SourceText, slots: list[Slot], result: ImportResult, data: OcrData) -> None:
     for slot in slots:
-        for word, why in DOUBTFUL.items():
+        for word, why in data.doubtful.items():
             for m in re.finditer(rf"\b{word}\b", slot.text):
                 result.problems.append(Problem(source.at(slot.line_at(m.start())), f"\"{word}\" may be an OCR error ({why}); left as printed", "Check the printed page; correct with choice/sic/corr only if certain", "import.ocr-doubtful", "warning"))
         for m in FIGURE_WITH_POINT.finditer(slot.text):
-            result.problems.append(Problem(source.at(slot.line_at(m.start())), f"the figure \"{m.group()}\" has a point where the text elsewhere prints a thousands comma (a comma the OCR read as a full stop; see K's editorialDecl/correction)", "The curated TEI encodes it as choice/sic/corr; `edition suspects` lists any left ([suspects.digit-separator])", "import.ocr-figure", "warning"))
+            result.problems.append(Problem(source.at(slot.line_at(m.start())), f"the figure \"{m.group()}\" has a point where the text elsewhere prints a thousands comma (a comma the OCR read as a full stop; see the witness's editorialDecl/correction)", "The curated TEI encodes it as choice/sic/corr; `edition suspects` lists any left ([suspects.digit-separator])", "import.ocr-figure", "warning"))
 
 
 def record_joins(slots: list[Slot], result: ImportResult) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from build_scripts.bib import link as biblink
 from build_scripts.tei import teixml
 from build_scripts.project import witnesses as manifest
-from build_scripts.importers import STYLES, converter
+from build_scripts.importers import STYLES, converter, tables
 from build_scripts.importers.common import SourceText, document
 from build_scripts.problems import Location, Problem, relpath
 
@@ -43,7 +43,12 @@ def run(siglum: str, force: bool = False, out_dir: Path | None = None) -> tuple[
     source, problems = read_source(witness.source_path)
     if source is None:
         return None, problems
-    result = converter(witness.style)(source)
+    try:
+        witness_tables = tables.for_witness(witness)
+        result = converter(witness.style)(source, witness_tables)
+    except tables.TableError as err:
+        return None, [err.problem]
+    result.problems.extend(witness_tables.unread())
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:
         return None, result.problems

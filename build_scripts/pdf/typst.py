@@ -180,7 +180,7 @@ def inline_node(node: m.Node, ctx: Context) -> str:
 def styled(node: m.Inline, ctx: Context) -> str:
     inner = inline(node.children, ctx)
     if node.style == "sic":  # the witness's own slip: printed so, never corrected
-        return f"{inner} #text(fill: luma(90))[{string('[sic]')}]"
+        return f"{inner} #text(fill: luma(90))[{string(m.SIC_MARK)}]"
     func = STYLES.get(node.style)
     return f"#{func}[{inner}]" if func else inner
 
@@ -200,9 +200,11 @@ def alternate(node: m.Alternate, ctx: Context) -> str:
     shown = inline(node.regular, ctx)
     if node.kind != "correction":
         return shown
-    original = string(f"{m.LABELS['correction']}: {m.plain_text(node.original)}")
-    if ctx.in_note:  # a footnote cannot hold a footnote: the label follows in brackets
-        return f"{shown} #text(fill: luma(90))[\\[{original}\\]]"
+    original = m.plain_text(node.original)
+    if ctx.in_note:  # a footnote cannot hold a footnote: the short label follows in brackets
+        short = string(f"[{m.SHORT_LABELS['correction']}: {original}]")
+        return f"{shown} #text(fill: luma(90))[{short}]"
+    original = string(m.intervention_label("correction", original))
     return f'{shown}#footnote(numbering: (..) => "†")[{original}]'
 
 

@@ -128,6 +128,7 @@ def make_zip(offline_dir: Path, pdfs: list[Path], zip_path: Path) -> int:
 def pdf_main(name: str, out: Path, work: Path) -> int:
     from build_scripts.pdf import build as pdf
     from build_scripts.problems import Failed
+    from build_scripts.project import witnesses as manifest
 
     pdf.WORK = work  # a private Typst work folder: builds running side by side do not share files
     made = None
@@ -139,12 +140,11 @@ def pdf_main(name: str, out: Path, work: Path) -> int:
             made = out
         elif name == "edition.pdf":
             docs, problems = pdf.load_docs()
-            passages = [pdf.whole(*docs[s]) for s in ("G", "K", "M", "S", "E") if s in docs]
+            order = [w.siglum for w in manifest.load()[0]]  # the order of sources/witnesses.yml
+            passages = [pdf.whole(*docs[s]) for s in order if s in docs]
             source, more, keys = pdf.document_typst("The Great Purges, 1937–1938: five texts", passages)
             made, problems = pdf.compile_pdf("edition", source + pdf.bibliography_typst(keys), out.parent), problems + more
         else:
-            from build_scripts.project import witnesses as manifest
-
             wits, _ = manifest.load()
             sigla = [w.siglum for w in wits if w.tei.removesuffix(".xml") + ".pdf" == name]
             written, problems = pdf.build_witnesses(sigla, out.parent)

@@ -6,6 +6,11 @@ All text from the manifest is escaped like witness text.
 """
 from __future__ import annotations
 
+import functools
+import re
+from urllib.parse import quote, urlencode
+
+from build_scripts.bib import bibliography
 from build_scripts.site.markdown import attr, escape
 from build_scripts.project.witnesses import Witness
 
@@ -53,14 +58,55 @@ def title(witness: Witness) -> str:
     return witness.facts.get("short") or witness.fact("title")
 
 
+ALSO_SPELLED = re.compile(r"\s*\((?:also spelled|also written)\b[^)]*\)")  # a note on spelling, not a name
+
+
+def cite_author(witness: Witness) -> str:
+    """The author as a citation names it: the manifest's value without notes on other spellings."""
+    return ALSO_SPELLED.sub("", witness.fact("author")).strip()
+
+
 def cite_base(witness: Witness) -> str:
-    """The witness as a Chicago note citation begins (the page and permalink are added per passage)."""
-    return f"{witness.fact('author')}, {witness.fact('title')} ({witness.fact('date')})"
+    """The witness as a plain citation begins, where references.bib has no entry for it."""
+    return f"{cite_author(witness)}, {witness.fact('title')} ({witness.fact('date')})"
+
+
+@functools.lru_cache(maxsize=4)
+def _bib_notes(stamp: tuple) -> dict[str, tuple[str, str]]:
+    data, _ = bibliography.load()
+    return {e.key: (e.note_text, e.note_html) for e in data.formatted()} if data is not None and len(data) else {}
+
+
+def witness_note(witness: Witness) -> tuple[str, str]:
+    """The witness as the first note of a Chicago notes-bibliography citation (text, HTML), from its
+    references.bib entry (`bibkey` in the manifest), without the closing full stop: the page, the
+    paragraph and the address are added per passage (edition.js)."""
+    key = witness.facts.get("bibkey")
+    path = bibliography.BIB
+    stamp = (str(path), path.stat().st_mtime_ns) if path.exists() else ("",)
+    try:
+        text, markup = _bib_notes(stamp).get(key, ("", "")) if key else ("", "")
+    except Exception:  # noqa: BLE001 - pandoc missing or failing: the plain citation still serves
+        text = markup = ""
+    if not text:
+        return cite_base(witness), attr(cite_base(witness))
+    return text.rstrip(". "), markup.rstrip(". ")
+
+
+def coins(witness: Witness) -> str:
+    """A COinS span (OpenURL ContextObject): reference managers such as Zotero capture the witness from it."""
+    fields = [("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), ("rft.genre", "book"),
+              ("rft.btitle", witness.fact("title")), ("rft.au", cite_author(witness)), ("rft.date", witness.fact("date"))]
+    if witness.fact("isbn"):
+        fields.append(("rft.isbn", witness.fact("isbn")))
+    return f'<span class="Z3988" title="{attr(urlencode(fields, quote_via=quote))}"></span>'
 
 
 def meta_div(witness: Witness) -> str:
+    """What edition.js needs to cite a passage (hidden), and the witness's COinS for reference managers."""
+    text, markup = witness_note(witness)
     return (f'<div class="edition-meta" hidden data-siglum="{attr(witness.siglum)}" '
-            f'data-cite="{attr(cite_base(witness))}"></div>')
+            f'data-cite="{attr(text)}" data-cite-html="{attr(markup)}">{coins(witness)}</div>')
 
 
 def fact_rows(witness: Witness) -> list[str]:

@@ -32,11 +32,43 @@ def escape(text: str) -> str:
 
 
 def attr(value: str) -> str:
-    return html.escape(value, quote=True)
+    """An HTML attribute value; ` and \\ as character references, since Markdown reads code spans and
+    backslash escapes before it sees raw HTML (a ` in a title would open a code span)."""
+    return html.escape(value, quote=True).replace("`", "&#96;").replace("\\", "&#92;")
 
 
-# the label of a lone sic: the witness's own slip, shown as printed (a choice is labelled "Transcription reads")
-SIC_LABEL = "Printed so in the witness; not corrected by the edition"
+WORDS_IN_LIST = 30  # opening words of each note in the list of end notes
+
+# the label of a lone sic: the witness's own slip, shown as printed (labels live in model.py, shared with the PDF)
+SIC_LABEL = m.SIC_TITLE
+
+
+@dataclass(frozen=True)
+class Endnote:
+    """An end note as the list of notes shows it: printed number, the page and anchor of its marker, its text."""
+    n: str
+    page: str
+    anchor: str
+    text: str
+    divs: tuple[str, ...] = ()  # ids of the divisions around its marker
+
+
+def endnotes_of(pages: list[tuple[str, tuple[m.Node, ...]]]) -> tuple[Endnote, ...]:
+    """The end notes (place="end") of a witness's pages (docs path, nodes), in reading order."""
+    out: list[Endnote] = []
+
+    def visit(src: str, nodes, divs: tuple[str, ...]) -> None:
+        for node in nodes:
+            if isinstance(node, m.Note):
+                if node.place == "end" and node.id:
+                    out.append(Endnote(node.n or "", src, f"fn:{node.id}", m.plain_text(node.children, notes=True), divs))
+                continue  # a note inside a note is listed with it
+            inner = divs + (node.id,) if isinstance(node, m.Division) and node.id else divs
+            visit(src, m.children_of(node), inner)
+
+    for src, nodes in pages:
+        visit(src, nodes, ())
+    return tuple(out)
 
 
 @dataclass
@@ -48,6 +80,7 @@ class Context:
     bib_page: Callable[[str], str | None] = lambda key: None  # key → page holding #bib-KEY
     marks: dict[str, list[dict]] = field(default_factory=dict)  # paragraph id → apparatus loci
     start_page: str | None = None  # printed page number in force where this page begins
+    endnotes: tuple[Endnote, ...] = ()  # the witness's end notes, for the page where it printed them (divGen)
 
     def href(self, page: str, anchor: str | None = None) -> str:
         rel = posixpath.relpath(page, posixpath.dirname(self.page)) if page != self.page else ""
@@ -188,7 +221,26 @@ class MarkdownPage:
         head = self.inline(gen.head).strip()
         where = "at their markers" if gen.kind == "notes" else "elsewhere in this edition"
         note = f' <span class="ed divgen-note">(printed here in the original; shown {where})</span>'
-        return self.para(head + note, gen.id, None, ("divgen",))
+        out = self.para(head + note, gen.id, None, ("divgen",))
+        if gen.kind == "notes" and self.ctx.endnotes:
+            out += "\n\n" + self.endnote_list(gen.scope)
+        return out
+
+    def endnote_list(self, scope: tuple[str, ...] = ()) -> str:
+        """Where the witness printed its notes: each note's number (a link to the note at its marker)
+        and its opening words. Kept out of the search index: the notes are indexed at their markers."""
+        items = []
+        for note in self.ctx.endnotes:
+            if scope and not set(scope) & set(note.divs):
+                continue
+            words = note.text.split()
+            text = " ".join(words[:WORDS_IN_LIST]) + (" …" if len(words) > WORDS_IN_LIST else "")
+            href = self.ctx.href(note.page, note.anchor)
+            label = f"Note {note.n}, at its marker" if note.n else "Note at its marker"
+            items.append(f'- [{escape(note.n or "*")}]({href}){{: .endnote-n aria-label="{attr(label)}" }} {escape(text)}')
+        if not items:
+            return ""
+        return '<div class="ed endnote-list" data-search-exclude markdown="1">\n\n' + "\n".join(items) + "\n\n</div>"
 
     # --- inline ----------------------------------------------------------------------------
     def inline(self, nodes: tuple[m.Node, ...]) -> str:
@@ -222,13 +274,14 @@ class MarkdownPage:
         if node.style == "smallcaps":
             return f'<span class="smallcaps">{inner}</span>'
         if node.style == "sic":  # a lone sic: the witness printed it so; the edition does not correct it
-            return f'<span class="sic">{inner}</span><span class="ed sic-label" title="{attr(SIC_LABEL)}"> [sic]</span>'
+            return (f'<span class="sic">{inner}</span><span class="ed sic-label" title="{attr(SIC_LABEL)}"> '
+                    f'{m.SIC_MARK}</span>')
         return inner
 
     def break_(self, node: m.Break) -> str:
         if node.kind == "page":
             if node.n:
-                self.page = node.n
+                self.page = page_label(node)
             n = f' data-n="{attr(node.n)}"' if node.n else ""
             cert = f' data-cert="{attr(node.cert)}"' if node.cert else ""
             title = f"Page {node.n} of the printed edition" if node.n else "Page break (number not printed)"
@@ -243,9 +296,9 @@ class MarkdownPage:
         return ""
 
     def alternate(self, node: m.Alternate) -> str:
-        original = m.plain_text(node.original)
-        label = {"correction": "Transcription reads", "regularisation": "Original spelling", "expansion": "Abbreviated"}[node.kind]
-        return (f'<span class="alt {node.kind}" title="{attr(label)}: {attr(original)}" data-original="{attr(original)}">'
+        original = alternate_text(node.original)
+        label = m.intervention_label(node.kind, original)
+        return (f'<span class="alt {node.kind}" title="{attr(label)}" data-original="{attr(original)}">'
                 f"{self.inline(node.regular)}</span>")
 
     def link(self, node: m.Link) -> str:
@@ -325,6 +378,16 @@ def with_marks(block: str, marks: str) -> str:
         return block
     text, sep, attrs = block.rpartition("\n{:")
     return f"{text}{marks}{sep}{attrs}" if sep and attrs.endswith("}") else block + marks
+
+
+def page_label(node: m.Break) -> str:
+    """A printed page number as citations give it: an inferred number ends in "?"."""
+    return (node.n or "") + ("?" if node.cert else "")
+
+
+def alternate_text(nodes: tuple[m.Node, ...]) -> str:
+    """The text of one reading of an alternate as it stands (its spaces kept: " ," stays " ,")."""
+    return "".join(n.text if isinstance(n, m.Text) else m.plain_text((n,)) for n in nodes)
 
 
 def apparatus_page(page: str, href: str) -> tuple[str, str | None]:

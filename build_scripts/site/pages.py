@@ -90,7 +90,7 @@ def anchors_of(nodes: tuple[m.Node, ...]) -> dict:
 def last_page_number(nodes: tuple[m.Node, ...], current: str | None) -> str | None:
     for node in m.walk(nodes):
         if isinstance(node, m.Break) and node.kind == "page" and node.n:
-            current = node.n
+            current = node.n + ("?" if node.cert else "")  # an inferred number is cited with "?"
     return current
 
 

@@ -35,7 +35,7 @@ from build_scripts.apparatus import render as app_render
 from build_scripts.project.paths import Project
 from build_scripts.project.settings import settings
 from build_scripts.problems import Location, Problem, relpath
-from build_scripts.site.markdown import Context, escape, render_page
+from build_scripts.site.markdown import Context, endnotes_of, escape, render_page
 
 PUBLISH_ALL_ENV = "EDITION_PUBLISH_ALL"  # "1": publish every witness in full (tests, editors' previews)
 # The toolchain's own code is an input of every page: any change to it re-renders (never a stale page).
@@ -126,8 +126,23 @@ def digest(paths: list[Path], extra: str = "") -> str:
     return h.hexdigest()
 
 
+def shared_inputs(project: Project) -> list[Path]:
+    """Every input of the edition except the witnesses' own TEI (each keyed with its own pages):
+    the apparatus and any other TEI file, every YAML and table under sources/, the courses,
+    references.bib, the changelog. Found by folder, never listed by hand, so a new kind of input
+    file cannot leave a page stale."""
+    wits, _ = manifest.load(project.manifest)
+    witness_files = {project.tei(w) for w in wits}
+    files = [p for p in sorted(project.tei_dir.glob("*.xml")) if p not in witness_files]
+    for folder, pattern in (("sources", "*.yml"), ("sources", "*.tsv"), ("courses", "*.yml")):
+        files += sorted((project.root / folder).rglob(pattern))
+    return files + [project.bib, project.changelog]
+
+
 def cache_key(project: Project, everything: bool, has_bib: bool) -> str:
-    return digest(CODE + [project.manifest, project.excerpts, project.bib], f"{everything}{has_bib}")
+    """The key of every cached page: the toolchain's code and every shared input. A witness page is
+    also keyed on its own TEI (its sha in the cache) and re-rendered when a witness it links to moved."""
+    return digest(CODE + shared_inputs(project), f"{everything}{has_bib}")
 
 
 def plan_key(project: Project, everything: bool) -> str:
@@ -229,8 +244,10 @@ def render_witness(w: manifest.Witness, pages: list[site_pages.Page], state: dic
 
     marks = app_marks(project, w.siglum, result)
     files, links = {}, set()
+    endnotes = endnotes_of([(p.src, p.nodes) for p in pages])
     for page in pages:
-        ctx = Context(page.src, w.tei, anchor_page, lambda k: "edition/bibliography.md" if k in bib_keys else None, marks, page.start_page)
+        ctx = Context(page.src, w.tei, anchor_page, lambda k: "edition/bibliography.md" if k in bib_keys else None, marks,
+                      page.start_page, endnotes)
         heading = not (len(page.nodes) == 1 and getattr(page.nodes[0], "head", None) is not None)
         preamble = landing.meta_div(w) + (f"\n\n# {escape(page.title)} {{: .ed }}" if heading else "")
         text, problems = render_page(page.nodes, ctx, 2 if heading else 1, preamble)

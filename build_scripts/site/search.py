@@ -46,7 +46,7 @@ PASSAGE_CHARS = 3000  # a passage's text: small fragments to load, one result pe
 MIXED = re.compile(r"\b(?=\w*[^\W\d_])(?=\w*\d)\w+\b")  # a token of letters and digits: N00447, 1937a
 DIGITS = re.compile(r"\d{2,}")
 MARK = "⟨{}⟩"  # an added index word; search.js shows the word it follows, never the mark
-IGNORE = ("headerlink", "footnote-backref", "md-search-variants", "edition-meta", "cite-button",
+IGNORE = ("headerlink", "footnote-backref", "md-search-variants", "edition-meta", "cite-button", "app-mark",
           "cite-box", "md-source-file")  # classes of elements that are not the text
 
 
@@ -56,11 +56,12 @@ class PageInfo:
     kind: str
     witnesses: list[str] = field(default_factory=list)  # labels: "Getty 1985"
     chapter: str = ""
+    who: str = ""  # what the page is, when it is no witness's page and not the apparatus
 
     @property
     def title(self) -> str:
-        who = ", ".join(self.witnesses) if self.kind != "apparatus" else "Apparatus"
-        return f"{who} · {self.chapter}" if who and self.chapter else (self.chapter or who)
+        who = self.who or ("Apparatus" if self.kind == "apparatus" else ", ".join(self.witnesses) or "Edition")
+        return f"{who} · {self.chapter}" if self.chapter else who
 
 
 def labels(root: Path) -> dict[str, str]:
@@ -135,6 +136,11 @@ def info(rel: str, doc, sigla: dict[str, str], folders: dict[str, str]) -> PageI
         siglum = doc.xpath("string((//*[@data-siglum])[1]/@data-siglum)")
         if siglum:
             page.witnesses = [sigla.get(siglum, siglum)]
+    if kind in ("text", "notes") and not page.witnesses:  # under edition/ but no witness's page
+        page.kind = "editorial"                           # (a course pack, a generated list)
+    if "courses" in url.strip("/").split("/"):  # a course pack quotes witnesses but is none of them
+        page.kind, page.witnesses, page.who = "editorial", [], "Course pack"
+        page.chapter = page.chapter or "Course pack"
     if kind == "editorial" and len(url.strip("/").split("/")) == 2 and page.witnesses:
         page.chapter = "About this witness"
     return page
@@ -152,14 +158,22 @@ def add_words(article, variants: dict[str, set[str]]) -> int:
     added = 0
 
     def extra(text: str) -> str:
+        """Each added word right after the word it belongs to (the context shown is the word's)."""
         nonlocal added
-        words = mixed_digits(text)
-        for name in search_variants.names_in(text):
-            words += sorted(variants.get(name, ()))
-        if not words:
-            return text
-        added += len(words)
-        return text + " " + " ".join(MARK.format(w) for w in words) + " "
+
+        def name(m: re.Match) -> str:
+            nonlocal added
+            more = sorted(variants.get(m.group(0), ()))
+            added += len(more)
+            return m.group(0) + "".join(" " + MARK.format(w) for w in more)
+
+        def digits(m: re.Match) -> str:
+            nonlocal added
+            more = [d for d in DIGITS.findall(m.group(0)) if d != m.group(0)]
+            added += len(more)
+            return m.group(0) + "".join(" " + MARK.format(w) for w in more)
+
+        return MIXED.sub(digits, search_variants.NAME.sub(name, text))
 
     for el in article.iter():
         if not isinstance(el.tag, str):

@@ -1,9 +1,11 @@
 """tei/*.xml → the same TEI in canonical layout (`edition fmt`, `edition fmt --check`).
 
-Canonical means: UTF-8 with an XML declaration, container elements (div, list, row…; see
-teixml.CONTAINERS) indented two spaces per level, everything else byte for byte as the parser read it.
-Mixed content (p, head, note, hi…) is never touched, so the words of a witness cannot change; a diff
-between two canonical files shows only real edits.
+Canonical means: UTF-8 with an XML declaration, the two `<?xml-model?>` instructions that name the
+edition's schemas (schema/tei_edition.rng and .sch, for XML editors), container elements (div, list,
+row…; see teixml.CONTAINERS) indented two spaces per level, and, in a witness's text, one sentence a
+line: the single space after a sentence becomes a line break (teixml.sentence_lines). TEI reads both as
+the same whitespace, so no word changes (tests/test_fmt.py proves the normalised text equal per
+witness), and a one-word edit shows in `git diff` as its sentence only.
 """
 from __future__ import annotations
 
@@ -20,12 +22,7 @@ PARSER_OPTIONS = dict(remove_blank_text=False, resolve_entities=False, no_networ
 def canonical(data: bytes) -> bytes:
     """The canonical bytes of a TEI document; raises etree.XMLSyntaxError if it is not well-formed."""
     doc = etree.fromstring(data, etree.XMLParser(**PARSER_OPTIONS)).getroottree()
-    root = doc.getroot()
-    if root.getprevious() is None and root.getnext() is None and doc.docinfo.doctype == "":
-        return teixml.serialize(root)
-    # A prolog (<?xml-model?>, comments, DOCTYPE) is kept: serialize the whole tree, not only the root.
-    teixml.indent(root)
-    return etree.tostring(doc, xml_declaration=True, encoding="UTF-8") + b"\n"
+    return teixml.serialize(doc.getroot())
 
 
 def first_difference(old: bytes, new: bytes) -> int:
@@ -46,8 +43,8 @@ def problem_for(path: Path, data: bytes) -> Problem | None:
         return None
     return Problem(
         Location(relpath(path), first_difference(data, new)),
-        "the file is not in canonical layout (indentation or XML declaration differ from `edition fmt`'s)",
-        f"Run `edition fmt {relpath(path)}`; it changes only whitespace between container elements",
+        "the file is not in canonical layout (indentation, one sentence a line or the xml-model lines differ from `edition fmt`'s)",
+        f"Run `edition fmt {relpath(path)}`; it changes only whitespace that TEI ignores",
         "fmt.non-canonical",
     )
 

@@ -185,7 +185,8 @@ class Loader:
 
     def _generated(self, el: etree._Element, rule: Rule) -> m.Generated:
         head = tuple(n for c in self.mixed(el) if isinstance(c, m.Heading) for n in c.children)
-        return m.Generated(el.get("type") or "", el.get(XML_ID), head, self.at(el))
+        return m.Generated(el.get("type") or "", el.get(XML_ID), head, self.at(el),
+                           tuple(c.lstrip("#") for c in (el.get("corresp") or "").split() if c.startswith("#")))
 
     def misplaced(self, el: etree._Element, why: str) -> None:
         self.problems.append(Problem(self.at(el), f"<{local(el)}> cannot stand here: {why}", "Move the element (see docs/about/encoding.md)", "render.misplaced-element"))

@@ -14,18 +14,30 @@ from build_scripts.problems import Location
 
 NOWHERE = Location("")
 
-# The labels every output gives the edition's interventions (the site's titles, the PDF's notes).
-LABELS = {
-    "correction": "Transcription reads",  # choice/sic/corr: the transcription erred, not the print
-    "regularisation": "Original spelling",
-    "expansion": "Abbreviated",
-    "sic": "Printed so in the witness; not corrected by the edition",  # a lone sic
-    "editorial": "Editors’ note.",
-}
 # What stands where the publication setting withholds passages (site and PDFs alike).
 WITHHELD_NOTICE = ("[Passage withheld{pages}. The rights to the full text of this witness are not "
                    "cleared, so the edition publishes only the excerpts the editors chose (see the "
                    "witness's page on the site).]")
+
+
+# --- the edition's labels for its interventions (every renderer uses these, never its own wording) ----
+# Three kinds, never mixed (docs/about/encoding.md): a transcription error corrected (choice/sic/corr),
+# the witness's own slip left as printed (sic alone), a declared normalisation (choice/orig/reg).
+LABEL_CORRECTION = "Transcription reads"  # corrected by the edition: the transcription erred, not the print
+LABEL_NORMALISATION = "Normalised; transcription has"  # a declared normalisation (editorialDecl)
+LABEL_EXPANSION = "Abbreviated"
+SIC_MARK = "[sic]"
+SIC_TITLE = "Printed so in the witness; not corrected by the edition"
+LABELS = {"correction": LABEL_CORRECTION, "regularisation": LABEL_NORMALISATION, "expansion": LABEL_EXPANSION,
+          "sic": SIC_TITLE, "editorial": "Editors’ note."}  # the site's titles, the PDF's notes
+SHORT_LABELS = {"correction": "transcription reads", "regularisation": "transcription has",
+                "expansion": "abbreviated"}  # where room is short: "[transcription reads: chisika]"
+AS_RECEIVED = "as received (transcription)"  # the view that shows the transcription's readings
+
+
+def intervention_label(kind: str, original: str) -> str:
+    """The reader-facing label of an alternate: "Transcription reads: chisika"."""
+    return f"{LABELS.get(kind, LABEL_CORRECTION)}: {original}"
 
 
 # --- inline behaviours -------------------------------------------------------------------------
@@ -170,6 +182,7 @@ class Generated:
     id: str | None
     head: tuple[Node, ...]
     location: Location = NOWHERE
+    scope: tuple[str, ...] = ()  # ids of the divisions whose matter it is (@corresp); () for the whole text
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ generated on the spot, ~0.1 s, so the fast path never needs tei_all for a valid 
 valid against tei_all. A document the subset rejects is validated again against tei_all, so the
 messages (and the verdict) are always tei_all's. Results are cached by file content under build/.
 
-Regenerate with `edition schema --update` (committed as schema/tei_edition.rng).
+The element list comes from the project's ODD, schema/edition.odd (build_scripts/tei/odd.py).
+Regenerate with `edition schema --update` (committed as schema/tei_edition.rng and .sch).
 """
 from __future__ import annotations
 
@@ -91,9 +92,22 @@ def _reachable(start: etree._Element, defines: dict[str, list[etree._Element]]) 
     return seen
 
 
+def customised() -> frozenset[str]:
+    """The elements of the project's customisation (schema/edition.odd), else the baseline above."""
+    from build_scripts.tei import odd
+
+    return odd.elements() if odd.ODD.exists() else BASELINE
+
+
 def update(tei_paths: list[Path], target: Path = SUBSET_RNG) -> Path:
+    """schema/edition.odd → schema/tei_edition.rng (tei_all restricted to the ODD's elements, plus any
+    the TEI already uses) and schema/tei_edition.sch (the ODD's Schematron rules)."""
+    from build_scripts.tei import odd
+
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(generate(BASELINE | elements_used(tei_paths)))
+    target.write_bytes(generate(set(customised() | elements_used(tei_paths))))
+    if odd.ODD.exists():
+        odd.write(target.with_suffix(".sch"))
     return target
 
 
@@ -111,7 +125,7 @@ def subset(path: Path = SUBSET_RNG) -> tuple[etree.RelaxNG, frozenset[str]] | No
 @functools.lru_cache(maxsize=8)
 def _extended(elements: frozenset[str]) -> etree.RelaxNG:
     """A subset generated on the spot (~0.1 s) for a document that uses elements the committed one lacks."""
-    return etree.RelaxNG(etree.fromstring(generate(set(BASELINE | elements))))
+    return etree.RelaxNG(etree.fromstring(generate(set(customised() | elements))))
 
 
 def quick_schema(doc: etree._ElementTree) -> etree.RelaxNG:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -15,6 +16,7 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 NS = {"tei": TEI_NS}
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
+XML_SPACE = f"{{{XML_NS}}}space"
 
 E = ElementMaker(namespace=TEI_NS, nsmap={None: TEI_NS})
 
@@ -124,7 +126,140 @@ def indent(el: etree._Element, level: int = 0) -> None:
     children[-1].tail = "\n" + "  " * level
 
 
+# The schemas an XML editor (Oxygen, VS Code with LemMinX) validates a TEI file against as it is typed:
+# relative to tei/, generated from schema/edition.odd (build_scripts/tei/odd.py).
+XML_MODELS = (
+    'href="../schema/tei_edition.rng" type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"',
+    'href="../schema/tei_edition.sch" type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"',
+)
+
+# Mixed-content elements whose text may be laid out one sentence a line: TEI treats whitespace in them
+# as insignificant (one space and one line break read the same), so the layout changes no word.
+SENTENCE_LINES = frozenset("p note head item cell quote q hi l seg bibl label trailer byline dateline "
+                           "salute signed opener closer epigraph docTitle titlePart".split())
+# A sentence ends at . ! ? (and a closing quotation mark or bracket); the next begins with a capital or
+# an opening quotation mark. Only a single plain space is replaced, by a line break: same length, same
+# words, so offsets into the text (the apparatus's) stay valid. Never before a digit or a Markdown
+# marker, so a line can never be read as a list or a heading where the text becomes Markdown.
+SENTENCE_END = re.compile(r"(?<=[.!?])([\"'’”)\]]?) (?=[A-Z“‘\"'(])")
+
+
+def sentence_lines(root: etree._Element) -> None:
+    """One sentence a line inside paragraphs, notes, cells… (witness files only: the
+    apparatus keeps the layout its own writer gives it; xml:space="preserve" is respected)."""
+    if root.find(f".//{tei('listApp')}") is not None:
+        return
+    for el in root.iter(etree.Element):
+        if local(el) in SENTENCE_LINES and not _preserved(el):
+            el.text = _break(el.text)
+        parent = el.getparent()
+        if parent is not None and local(parent) in SENTENCE_LINES and not _preserved(parent):
+            el.tail = _break(_after_sentence(el))
+
+
+def _after_sentence(el: etree._Element) -> str | None:
+    """The tail of an element that closes a sentence ("… arrested.<note>…</note> At the plenum"):
+    its leading single space becomes a line break, as after a sentence inside one text node."""
+    tail = el.tail
+    if tail and re.match(r" [A-Za-z“‘\"'(]", tail) and len(etree.tostring(el, with_tail=False)) > 100:
+        return "\n" + tail[1:]  # after a long inline element (a citation, a note), a new line
+    if not tail or not re.match(r" [A-Z“‘\"'(]", tail):
+        return tail
+    if local(el) in ("note", "pb", "lb", "anchor"):  # placed after the sentence they follow
+        before = el.getprevious().tail if el.getprevious() is not None else el.getparent().text
+    else:
+        before = "".join(el.itertext())
+    if (before or "").rstrip()[-1:] in (".", "!", "?", "”", "’", '"', ")"):
+        return "\n" + tail[1:]
+    return tail
+
+
+def _preserved(el: etree._Element) -> bool:
+    space = next((a.get(XML_SPACE) for a in [el, *el.iterancestors()] if a.get(XML_SPACE)), None)
+    return space == "preserve"
+
+
+LINE_LIMIT = 160  # characters of text a line; a longer sentence is broken after a comma, else a word
+CLAUSE_END = re.compile(r"(?<=[,;:]) (?=[A-Za-z“‘\"'(])")
+WORD_END = re.compile(r"(?<=\S) (?=[A-Za-z“‘\"'(])")
+
+
+def _break(text: str | None) -> str | None:
+    if not text or " " not in text:
+        return text
+    lines = []
+    for line in SENTENCE_END.sub(lambda m: _sentence_break(m, text), text).split("\n"):
+        while len(line) > LINE_LIMIT:
+            cut = _last(CLAUSE_END, line) or _last(WORD_END, line)
+            if cut is None:
+                break
+            lines.append(line[:cut])
+            line = line[cut + 1:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# Not sentence ends: initials (E. A. Rees), and abbreviations, also before a number (Fig 1. Draft).
+ABBREVIATIONS = frozenset("Mr Mrs Ms Dr St Fig Figs No Nos Vol vol pp p cf ed eds Ibid ibid op cit Jr Sr "
+                          "Gen Col Lt Capt Prof Rev Mt Co Inc Ltd vs Art Ch ch".split())
+
+
+def _sentence_break(match: re.Match, text: str) -> str:
+    words = text[: match.start()].split()
+    word = (words[-1] if words else "").rstrip(".!?")
+    before = words[-2] if len(words) > 1 else ""
+    if (len(word) == 1 and word.isupper()) or word in ABBREVIATIONS or (word.isdigit() and before in ABBREVIATIONS):
+        return match.group(0)
+    return match.group(1) + "\n"
+
+
+def _last(pattern: re.Pattern, line: str) -> int | None:
+    """The last break point (a single space) within the line limit, not too near the start."""
+    spots = [m.start() for m in pattern.finditer(line, 0, LINE_LIMIT + 1) if m.start() >= LINE_LIMIT // 3]
+    return spots[-1] if spots else None
+
+
+# Blocks: elements that stand on lines of their own when their parent holds nothing but blocks (a
+# table or list inside a paragraph, paragraphs inside a quotation or a header element). The whitespace
+# added between them is the kind TEI ignores: no text node with a character in it is touched.
+BLOCKS = frozenset("p quote cit bibl list item table row cell head listBibl lg l note label".split())
+ELEMENT_ONLY = frozenset("table row list listBibl".split())  # TEI allows no text directly in them
+
+
+def indent_blocks(root: etree._Element) -> None:
+    """Indent every element holding only blocks (no text of its own), wherever it stands."""
+    for el in root.iter(etree.Element):
+        children = list(el)
+        if (not children or not _blank(el.text)
+                or any(local(c) not in BLOCKS or not _blank(c.tail) for c in children)
+                or (el.text or "").count("\n")):
+            continue
+        if local(el) not in ELEMENT_ONLY and any(local(a) == "text" for a in el.iterancestors()):
+            continue  # in the text, a space between two paragraphs of a quotation would shift the
+            # apparatus's offsets into it (passage text joins blocks without one): only tables, lists
+        level = sum(1 for _ in el.iterancestors())
+        pad = "\n" + "  " * (level + 1)
+        el.text = pad
+        for child in children:
+            child.tail = pad
+            indent(child, level + 1)
+        children[-1].tail = "\n" + "  " * level
+
+
 def serialize(root: etree._Element) -> bytes:
-    """Canonical bytes of a TEI document: UTF-8, XML declaration, containers indented."""
+    """Canonical bytes of a TEI document: UTF-8, XML declaration, the xml-model instructions (one a
+    line), containers indented, one sentence a line in the text's mixed content."""
     indent(root)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+    if root.find(f".//{tei('listApp')}") is None:  # witnesses only: the apparatus has its own layout
+        indent_blocks(root)
+    sentence_lines(root)
+    tree = root.getroottree()
+    if tree.docinfo.doctype:  # refused by the check (xml.doctype): written as it is, nothing added
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n"
+    lines = [b"<?xml version='1.0' encoding='UTF-8'?>"]
+    for node in reversed(list(root.itersiblings(preceding=True))):  # other prolog nodes are kept
+        if not (isinstance(node, etree._ProcessingInstruction) and node.target == "xml-model"):
+            lines.append(etree.tostring(node, with_tail=False, encoding="UTF-8"))
+    lines += [f"<?xml-model {text}?>".encode() for text in XML_MODELS]
+    lines.append(etree.tostring(root, with_tail=False, encoding="UTF-8"))
+    return b"\n".join(lines) + b"\n"

@@ -18,7 +18,8 @@
   const selects = { witness: filterBox.querySelector("[name=witness]"), kind: filterBox.querySelector("[name=kind]") };
   const base = new URL(form.dataset.base.replace(/\/?$/, "/"), location.href);
   const PAGE = 10, WINDOW = 12, SNIPPETS = 6, DEBOUNCE = 200;
-  const ADDED = /^⟨.*⟩[^\p{L}\p{N}]*$/u;
+  const ADDED = /^[^\p{L}\p{N}]*⟨/u;  // a word added by the build (possibly followed by a "'s")
+  const MARKS = /⟨[^⟩]*⟩/g;
   let pagefind = null, seq = 0, results = [], shown = 0, terms = [];
 
   const load = () => pagefind ??= import(new URL("pagefind/pagefind.js", base).href).then(async (pf) => {
@@ -145,8 +146,10 @@
       const p = el("p", "md-search-result__teaser edition-search__kwic");
       if (s.from > 0) p.append("… ");
       for (let i = s.from; i <= Math.min(s.to, words.length - 1); i++) {
-        if (ADDED.test(words[i])) continue;
-        if (s.hits.has(i)) p.append(el("mark", "", words[i])); else p.append(words[i]);
+        const shownWord = words[i].replace(MARKS, "");
+        if (!shownWord) continue;
+        if (ADDED.test(words[i])) { p.lastChild?.remove(); p.append(shownWord, " "); continue; }  // "'s"
+        if (s.hits.has(i)) p.append(el("mark", "", shownWord)); else p.append(shownWord);
         p.append(" ");
       }
       if (s.to < words.length - 1) p.append("…");
