@@ -8,7 +8,8 @@ written as the page file MkDocs writes without directory URLs (`X.html`; `…/in
   - Material's base URL (`__md_scope`, `__config.base`) and the search worker's path likewise;
   - the Pagefind search box (it cannot load from file://) replaced by Material's own, rendered
     once from the theme, with the iframe-worker shim that lets Material's search run from file://;
-  - assets/redirects.js → assets/redirects-offline.js (written here with page-file URLs).
+  - assets/redirects.js → assets/redirects-offline.js (written here with page-file URLs);
+  - no canonical link to the public site (a copy read from file:// refers to no other host).
 Material's search index (search/search_index.json, tuned by the online build) gets page-file
 locations and is inlined as search/search_index.js, as Material's offline plugin does. Redirect
 pages at gone old URLs are written again with page-file targets. Everything else (assets, the
@@ -33,6 +34,7 @@ SCOPE = re.compile(r'(__md_scope=new URL\(")([^"]*)(",location\))')
 CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 PAGEFIND_BOX = re.compile(r'<div class="md-search edition-search".*?assets/search/search\.js"[^>]*>\s*</script>',
                           re.S)
+CANONICAL = re.compile(r'\s*<link rel="canonical" href="[a-z]+://[^"]*">')  # the public page: another host
 ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")
 SEARCH_BOX = ('{% import "partials/language.html" as lang with context %}'
               '{% set features = config.theme.features or [] %}{% include "partials/search.html" %}')
@@ -89,6 +91,7 @@ class Converter:
         return posixpath.relpath(".", there or ".")
 
     def page(self, text: str, here: str, there: str, search_box: str) -> str:
+        text = CANONICAL.sub("", text, count=1)  # (edition:public-url keeps the address citations use)
         text = ATTR.sub(lambda m: m.group(1) + self.url(m.group(2), here, there) + m.group(3), text)
         text = SCOPE.sub(lambda m: m.group(1) + self.root(there) + m.group(3), text)
 
