@@ -32,12 +32,14 @@ SKIPPED = ("pagefind/", "404.html", "sitemap.xml")  # online only: no use from f
 ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 SCOPE = re.compile(r'(__md_scope=new URL\(")([^"]*)(",location\))')
 CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
-PAGEFIND_BOX = re.compile(r'<div class="md-search edition-search".*?assets/search/search\.js"[^>]*>\s*</script>',
-                          re.S)
-CANONICAL = re.compile(r'\s*<link rel="canonical" href="[a-z]+://[^"]*">')  # the public page: another host
+PAGEFIND_BOX = re.compile(
+    r'<div class="md-search edition-search".*?assets/search/search\.js"[^>]*>\s*</script>', re.S)
+# the canonical link to the public page: another host
+CANONICAL = re.compile(r'\s*<link rel="canonical" href="[a-z]+://[^"]*">')
 ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")
 SEARCH_BOX = ('{% import "partials/language.html" as lang with context %}'
-              '{% set features = config.theme.features or [] %}{% include "partials/search.html" %}')
+              '{% set features = config.theme.features or [] %}'
+              '{% include "partials/search.html" %}')
 
 
 def page_files(docs_dir: Path) -> dict[str, str]:
@@ -45,7 +47,8 @@ def page_files(docs_dir: Path) -> dict[str, str]:
     out = {}
     for src in site_engine.page_sources(docs_dir):
         url = site_urls.page_url(src)
-        out[url] = url + "index.html" if src == "index.md" or src.endswith("/index.md") else url[:-1] + ".html"
+        index = src == "index.md" or src.endswith("/index.md")
+        out[url] = url + "index.html" if index else url[:-1] + ".html"
     return out
 
 
@@ -74,7 +77,8 @@ class Converter:
         return found
 
     def url(self, value: str, here: str, there: str) -> str:
-        """A relative URL of the online page in folder `here`, written from offline folder `there`."""
+        """A relative URL of the online page in folder `here`, written from offline folder
+        `there`."""
         if not value or ABSOLUTE.match(value):
             return value
         cut = min([i for i in (value.find("#"), value.find("?")) if i >= 0] or [len(value)])
@@ -91,7 +95,7 @@ class Converter:
         return posixpath.relpath(".", there or ".")
 
     def page(self, text: str, here: str, there: str, search_box: str) -> str:
-        text = CANONICAL.sub("", text, count=1)  # (edition:public-url keeps the address citations use)
+        text = CANONICAL.sub("", text, count=1)  # edition:public-url keeps the address to cite
         text = ATTR.sub(lambda m: m.group(1) + self.url(m.group(2), here, there) + m.group(3), text)
         text = SCOPE.sub(lambda m: m.group(1) + self.root(there) + m.group(3), text)
 
@@ -105,11 +109,13 @@ class Converter:
         text = CONFIG.sub(config, text, count=1)
         text = PAGEFIND_BOX.sub(lambda m: search_box, text, count=1)
         if 'class="md-search edition-search"' in text:
-            raise Unconvertible("the Pagefind search box of overrides/partials/search-pagefind.html was not "
-                                "found whole (from its <div> to the assets/search/search.js script). Update "
-                                "PAGEFIND_BOX in build_scripts/publish/offline.py to match the partial")
-        text = text.replace(f'/{site_engine.REDIRECTS_JS}"', f'/{site_engine.OFFLINE_REDIRECTS_JS}"').replace(
-            f'"{site_engine.REDIRECTS_JS}"', f'"{site_engine.OFFLINE_REDIRECTS_JS}"')
+            raise Unconvertible(
+                "the Pagefind search box of overrides/partials/search-pagefind.html was not found "
+                "whole (from its <div> to the assets/search/search.js script). Update PAGEFIND_BOX "
+                "in build_scripts/publish/offline.py to match the partial")
+        online_js, offline_js = site_engine.REDIRECTS_JS, site_engine.OFFLINE_REDIRECTS_JS
+        for quote in ("/", '"'):
+            text = text.replace(f'{quote}{online_js}"', f'{quote}{offline_js}"')
         shim = posixpath.relpath(site_engine.IFRAME_WORKER, there or ".")
         return text.replace("</head>", f'<script src="{shim}"></script>\n</head>', 1)
 
@@ -118,7 +124,8 @@ def material_search_box(project: Project, docs_dir: Path, work: Path) -> str:
     """Material's search box (overrides/partials/search.html without Pagefind), rendered once."""
     from mkdocs.config import load_config
 
-    cfg = site_engine.write_config(project, docs_dir, work / "offline-site", work / "offline-search.yml", offline=True)
+    cfg = site_engine.write_config(project, docs_dir, work / "offline-site",
+                                   work / "offline-search.yml", offline=True)
     config = load_config(str(cfg))
     return config.theme.get_env().from_string(SEARCH_BOX).render(config=config)
 
@@ -141,7 +148,8 @@ def derive(project: Project, docs_dir: Path, online: Path, out: Path, work: Path
             continue
         if rel.endswith(".html") and rel in online_file:
             new = online_file[rel]
-            text = convert.page(path.read_text(encoding="utf-8"), posixpath.dirname(rel), posixpath.dirname(new), box)
+            text = convert.page(path.read_text(encoding="utf-8"), posixpath.dirname(rel),
+                                posixpath.dirname(new), box)
             target = out / new
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
@@ -152,22 +160,27 @@ def derive(project: Project, docs_dir: Path, online: Path, out: Path, work: Path
         if rel == "search/search_index.json":
             index = json.loads(path.read_text(encoding="utf-8"))
             for doc in index.get("docs", []):
-                doc["location"] = convert.url(doc["location"], "", "") if doc["location"] else pages.get("", "index.html")
+                where = doc["location"]
+                home = pages.get("", "index.html")
+                doc["location"] = convert.url(where, "", "") if where else home
             data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
             target.write_text(data, encoding="utf-8")
-            (target.parent / "search_index.js").write_text(f"var __index = {data}", encoding="utf-8")
+            script = target.parent / "search_index.js"
+            script.write_text(f"var __index = {data}", encoding="utf-8")
         elif rel == site_engine.OFFLINE_REDIRECTS_JS:
             moved = {frag: convert.url(url, "", "") for frag, url in fragments.items()}
             target.write_text(site_urls.redirects_script(moved), encoding="utf-8")
         else:
             link_or_copy(str(path), str(target))
-    offline_pages = {convert.target(old, True) if old.endswith("/") or not old else old:
-                     {frag: convert.url(url, "", "") for frag, url in targets.items()} for old, targets in gone.items()}
-    site_urls.write_pages(out, {p: t for p, t in offline_pages.items()})
+    offline_pages = {}
+    for old, targets in gone.items():
+        where = convert.target(old, True) if old.endswith("/") or not old else old
+        offline_pages[where] = {frag: convert.url(url, "", "") for frag, url in targets.items()}
+    site_urls.write_pages(out, offline_pages)
     return written
 
 
-def main(argv: list[str]) -> int:  # pragma: no cover  (python -m build_scripts.publish.offline DOCS ONLINE OUT)
+def main(argv: list[str]) -> int:  # python -m build_scripts.publish.offline DOCS ONLINE OUT
     docs, online, out = (Path(a) for a in argv)
     shutil.rmtree(out, ignore_errors=True)
     print(derive(Project(), docs, online, out, out.parent), "pages")
