@@ -11,6 +11,9 @@ no words and the detector finds no reuse between them. The apparatus file stays 
   check: `edition check --no-cache`; detect: `edition apparatus detect --dry-run`;
 with each command's peak RSS (wait4), Getty ch. 1's page size and the total HTML. Ratios are to 1×.
 Scales: 1 and 10 by default; EDITION_BENCH_SCALES="1 10 50" adds 50× (minutes to hours).
+
+`python bench/scale.py incremental [RUNS]` times a one-word edit to one witness: the whole
+`edition build` against the HTML alone (medians of RUNS edits; goal ≤ 1.5×).
 """
 from __future__ import annotations
 
@@ -159,7 +162,56 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def edit_one_word(folder: Path, run: int) -> str:
+    """Change one word of the last witness's TEI (a different one each run); return the file."""
+    wits = yaml.safe_load((folder / "sources" / "witnesses.yml").read_text(encoding="utf-8"))["witnesses"]
+    tei = folder / "tei" / wits[-1]["tei"]
+    text = tei.read_text(encoding="utf-8")
+    body = text.index("<p ", text.index("<body"))
+    words = list(re.finditer(r"(?<= )[^\W\d_]{5,}(?= )", text[body:body + 20000]))
+    word = words[run % len(words)]
+    at, end = body + word.start(), body + word.end()
+    tei.write_text(text[:at] + word.group(0).swapcase() + text[end:], encoding="utf-8")
+    return tei.name
+
+
+def incremental(runs: int = 3) -> dict:
+    """A one-word edit to one witness: `edition build` (site, offline copy, zip and the PDFs that
+    read the witness) against the HTML alone (`--no-downloads`), each in its own copy of the
+    edition with its own build/out, after a cold build of each; `runs` edits, medians."""
+    import statistics
+
+    folders = {}
+    for kind in ("full", "html"):
+        folder = ROOT / "build" / "scale" / f"incremental-{kind}"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(make(1, ROOT / "build" / "scale" / "1x"), folder,
+                        ignore=shutil.ignore_patterns("site", "build", "edition", "bench.log"))
+        folders[kind] = folder
+    argv = {"full": ["--publish-all", "--skip-check"], "html": ["--publish-all", "--skip-check", "--no-downloads"]}
+    times: dict[str, list[dict]] = {"full": [], "html": []}
+    for kind, folder in folders.items():
+        run([EDITION, "--root", str(folder), "build", *argv[kind]], folder)  # cold: fills build/out
+    for i in range(runs):
+        for kind, folder in folders.items():
+            edit_one_word(folder, i)
+            times[kind].append(run([EDITION, "--root", str(folder), "build", *argv[kind]], folder))
+            print(f"incremental run {i + 1} {kind}: {times[kind][-1]}", file=sys.stderr, flush=True)
+    med = {k: {m: statistics.median(t[m] for t in v) for m in ("s", "cpu_s")} for k, v in times.items()}
+    return {"runs": runs, "median": med, "all": times,
+            "ratio_wall": med["full"]["s"] / med["html"]["s"], "ratio_cpu": med["full"]["cpu_s"] / med["html"]["cpu_s"]}
+
+
 def main(argv: list[str]) -> None:
+    if argv[:1] == ["incremental"]:
+        result = incremental(int(argv[1]) if len(argv) > 1 else 3)
+        m = result["median"]
+        print(f"one-word edit, median of {result['runs']}: edition build {m['full']['s']:.1f} s "
+              f"({m['full']['cpu_s']:.1f} s CPU), HTML only {m['html']['s']:.1f} s ({m['html']['cpu_s']:.1f} s CPU): "
+              f"{result['ratio_wall']:.2f}× wall, {result['ratio_cpu']:.2f}× CPU (goal ≤ 1.5×)")
+        (ROOT / "bench" / "results").mkdir(exist_ok=True)
+        (ROOT / "bench" / "results" / "incremental.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        return
     scales = [int(s) for s in (argv or os.environ.get("EDITION_BENCH_SCALES", "1 10").split())]
     rows = []
     for scale in scales:

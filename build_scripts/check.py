@@ -106,8 +106,11 @@ CONSEQUENCES = {
     "manifest.siglum": ("header comparison", "header comparisons", ""),
     "manifest.stance-evidence": ("stance evidence id", "stance evidence ids", ""),
     "fmt.non-canonical": ("layout problem", "layout problems", " of {rel}"),
+    "course.unknown-witness": ("course passage", "course passages", " of {rel}"),
+    "bibliography.unknown-siglum": ("bibliography siglum", "bibliography sigla", ""),
 }
-MANIFEST_DEPENDENT = ("sigla.", "apparatus.", "manifest.", "excerpts.", "bibliography.unused")
+MANIFEST_DEPENDENT = ("sigla.", "apparatus.", "manifest.", "excerpts.", "bibliography.unused",
+                      "bibliography.unknown-siglum", "course.unknown-witness")
 
 
 def _root_causes(problems: list[Problem], edition: Edition) -> list[Problem]:
@@ -118,9 +121,10 @@ def _root_causes(problems: list[Problem], edition: Edition) -> list[Problem]:
     manifest_rel = relpath(edition.paths.manifest)
     unparsed = {path for path, root in roots.items() if root.code not in ("ids.duplicate", "xml.doctype")}
     followers: dict[str, list[Problem]] = {path: [] for path in roots}
+    sigla = {w.tei: w.siglum for w in edition.witnesses}
     rest = []
     for problem in set(problems):
-        owner = None if problem.code in ROOT_CODES else _cause(problem, roots, unparsed, manifest_rel)
+        owner = None if problem.code in ROOT_CODES else _cause(problem, roots, unparsed, manifest_rel, sigla)
         if owner is None:
             rest.append(problem)
         else:
@@ -134,7 +138,8 @@ def _root_causes(problems: list[Problem], edition: Edition) -> list[Problem]:
     return report + sorted(rest, key=_order)
 
 
-def _cause(problem: Problem, roots: dict[str, Problem], unparsed: set[str], manifest_rel: str) -> str | None:
+def _cause(problem: Problem, roots: dict[str, Problem], unparsed: set[str], manifest_rel: str,
+           sigla: dict[str, str]) -> str | None:
     if manifest_rel in roots and problem.code.startswith(MANIFEST_DEPENDENT):
         return manifest_rel
     for rel in roots:
@@ -146,6 +151,9 @@ def _cause(problem: Problem, roots: dict[str, Problem], unparsed: set[str], mani
         if problem.code == "bibliography.unused" and rel in unparsed:
             return rel
         if problem.location.path != rel and problem.code in CONSEQUENCES and re.search(rf"(?<![\w.-]){re.escape(name)}\b", problem.message):
+            return rel
+        siglum = sigla.get(name)
+        if problem.code.startswith("course.") and rel in unparsed and siglum and f"witness '{siglum}'" in problem.message:
             return rel
     return None
 

@@ -139,3 +139,15 @@ def test_the_edition_same_candidates_and_same_matches(spark):
         candidates=lambda p, w, k, cap: engine.candidates(p, w, k, cap, spark=spark),
     )
     assert in_process and key(on_spark) == key(in_process)
+
+
+def test_detect_takes_its_candidates_from_the_engine_given():
+    """The equality above means something only if detect() uses the candidates it is given (the
+    Spark job's) and nothing else: with no candidates it finds nothing; with the in-process join's
+    it finds what it finds by default."""
+    passages = corpus()
+    words = detect.tokenised(passages)
+    default = detect.detect(passages, {}, words=words)
+    assert default
+    assert detect.detect(passages, {}, words=words, candidates=lambda *args: {}) == []
+    assert detect.detect(passages, {}, words=words, candidates=detect.candidates) == default

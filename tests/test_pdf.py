@@ -17,7 +17,6 @@ from build_scripts.project import witnesses
 from pypdf import PdfReader
 
 from build_scripts.pdf import build as pdf
-from build_scripts.project import witnesses
 from build_scripts.tei import model as m
 from build_scripts.tei import words
 from build_scripts.cli import main

@@ -14,7 +14,8 @@ from build_scripts.tei.teixml import NS, XML_ID, local
 BLOCKS = frozenset({"p", "note", "quote", "table", "ab", "lg", "bibl"})
 # Elements whose words the apparatus does not read. In choice/sic/corr (a transcription error) the
 # corrected reading is read, as readers see it; a sic alone (the witness's own slip) is read as printed.
-SKIP = frozenset({"teiHeader", "reg", "expan", "supplied", "fw", "figDesc", "divGen"})
+# In choice/orig/reg (a declared normalisation, e.g. M's TeX quotes) the normalised reading is read.
+SKIP = frozenset({"teiHeader", "orig", "expan", "supplied", "fw", "figDesc", "divGen"})
 # Word boundaries: a space on each side (a paragraph inside a block quotation is not glued to the next).
 SPACE = (
     frozenset(

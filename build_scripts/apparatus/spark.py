@@ -130,11 +130,11 @@ def _candidates(spark, passages, words, k, max_postings):
 
     sc = spark.sparkContext
     rows = [(i, p.siglum, list(norms)) for i, (p, norms) in enumerate(zip(passages, words))]
-    slices = max(1, min(len(rows), sc.defaultParallelism * 4))
+    slices = max(1, min(len(rows), sc.defaultParallelism * 2))
     posts = spark.createDataFrame(
         sc.parallelize(rows, slices).mapPartitions(_postings(k)),
         "key long, wit string, p int, pos int",
-    )
+    ).cache()  # read three times below: the Python features are computed once
     # a witness that has a feature more than `max_postings` times: the feature is a formula there
     common = (
         posts.groupBy("key", "wit")
@@ -159,6 +159,7 @@ def _candidates(spark, passages, words, k, max_postings):
     out: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for row in grouped.collect():
         out[(row.pa, row.pb)] = sorted((pt.ia, pt.ib) for pt in row.points)
+    posts.unpersist()
     LAST["pairs"] = len(out)
     LAST["points"] = sum(len(v) for v in out.values())
     return out

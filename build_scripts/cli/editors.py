@@ -221,4 +221,85 @@ def diff_command(base: str, output: Path | None, root: Path | None) -> None:
         click.echo(text, nl=False)
 
 
-COMMANDS = [check, fmt_command, ids, schema, changelog, diff_command]
+FACTS = ("author", "title", "date", "kind", "language", "rights", "publication", "bibkey")
+
+
+@click.group()
+def witness() -> None:
+    """Add a witness to the edition."""
+
+
+@witness.command("add")
+@click.argument("transcription", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--siglum", required=True, help="The new witness's siglum (its ids start with it: X.body.p1).")
+@click.option("--facts", "facts_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A small YAML file of its facts: author, title, date, kind, language, rights, publication, bibkey.")
+@click.option("--style", default="plain", show_default=True, help="Transcription style: plain (text or simple Markdown) or one of the importers' styles.")
+@click.option("--detect/--no-detect", default=True, help="Run `edition apparatus detect` afterwards.")
+@ROOT_OPTION
+def witness_add(transcription: Path, siglum: str, facts_file: Path | None, style: str, detect: bool, root: Path | None) -> None:
+    """Add a witness in one step: copy the transcription to sources/, write its entry in
+    sources/witnesses.yml (and sources/excerpts.yml if published in excerpts, and its references.bib
+    entry), import it with ids from its own siglum, then run the check and detection."""
+    import hashlib
+    import shutil
+    import subprocess
+
+    import yaml
+
+    from build_scripts.project.paths import find_root
+
+    root = (root or find_root()).resolve()
+    manifest_path = root / "sources" / "witnesses.yml"
+    facts = yaml.safe_load(facts_file.read_text(encoding="utf-8")) if facts_file else {}
+    data = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) or {}
+    taken = {w.get("siglum") for w in data.get("witnesses", [])}
+    missing = [k for k in FACTS[:-1] if k not in facts]
+    problem = (f"siglum {siglum} is taken" if siglum in taken else
+               f"{facts_file or '--facts'} lacks {', '.join(missing)}" if missing else None)
+    if problem:
+        click.echo(f"{relpath_of(manifest_path, root)}: {problem}. Give a new siglum and every fact (see CONTRIBUTING.md, Add a witness). [witness.facts]", err=True)
+        raise SystemExit(1)
+    target = root / "sources" / transcription.name
+    if not target.exists():
+        shutil.copyfile(transcription, target)
+    entry = {"siglum": siglum, "file": target.name, "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
+             "tei": f"{siglum.lower()}.xml", "style": style, **{k: facts[k] for k in FACTS if k in facts}}
+    with manifest_path.open("a", encoding="utf-8") as out:
+        dumped = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, indent=2)
+        out.write("".join(f"  {line}\n" for line in dumped.splitlines()))
+    tables = root / "sources" / "import" / f"{siglum}.yml"
+    if style == "ocr" and not tables.exists():  # the importer's tables for this witness: none needed yet
+        tables.parent.mkdir(exist_ok=True)
+        tables.write_text(f"# Import tables of witness {siglum} (style ocr), written by `edition witness add`; the\n"
+                          "# keys are those of the other witnesses' tables (sources/import/*.yml) and\n"
+                          "# build_scripts/importers/ocr_data.py. One note series: the text.\n"
+                          "series: {body: Text}\n", encoding="utf-8")
+    if facts.get("publication") == "excerpts":
+        excerpts = root / "sources" / "excerpts.yml"
+        with excerpts.open("a", encoding="utf-8") as out:
+            out.write(f"\n# {siglum}: list here the ids of the passages to publish (nothing is published until you do)\n{siglum}: []\n")
+    bib = root / "references.bib"
+    key = facts.get("bibkey")
+    if key and bib.exists() and f"{{{key}," not in bib.read_text(encoding="utf-8"):
+        with bib.open("a", encoding="utf-8") as out:
+            out.write(f"\n@misc{{{key},\n  author    = {{{facts['author'] if isinstance(facts['author'], str) else facts['author'].get('value', '')}}},\n"
+                      f"  title     = {{{facts['title'] if isinstance(facts['title'], str) else facts['title'].get('value', '')}}},\n"
+                      f"  year      = {{{str(facts['date'] if not isinstance(facts['date'], dict) else facts['date'].get('value', ''))[:4]}}},\n"
+                      f"  keywords  = {{witness:{siglum}}},\n}}\n")
+    # import, check and detection run as the `edition` commands do, in this edition's folder
+    edition = [sys.executable, "-m", "build_scripts", "--root", str(root)]
+    steps = [["import", siglum], ["check"]] + ([["apparatus", "detect"]] if detect else [])
+    for step in steps:
+        done = subprocess.run([*edition, *step], cwd=root)
+        if done.returncode:
+            click.echo(f"edition witness add: `edition {' '.join(step)}` reported problems (above); fix them and run it again.", err=True)
+            raise SystemExit(1)
+    click.echo(f"edition witness add: {siglum} added (sources/{target.name}, tei/{entry['tei']}); review `git diff` and commit.")
+
+
+def relpath_of(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+COMMANDS = [check, fmt_command, ids, schema, changelog, diff_command, witness]

@@ -11,6 +11,7 @@ STYLES = {
     "ocr": "ocr",  # OCR of a chapter: footnotes at page feet, furniture
     "book": "book",  # contents list, superscript markers, ENDNOTES
     "monograph": "monograph",  # whole book: per-chapter notes, tables, index
+    "plain": "plain",  # plain text or simple Markdown: paragraphs and # headings (a new witness)
 }
 
 

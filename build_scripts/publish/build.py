@@ -4,8 +4,9 @@
 changed (build_scripts.publish.outputs keeps, under build/out/, each output with the digest of its
 inputs): the HTML (and its search index) from the staged Markdown and the configuration; each PDF
 from its witness's TEI (the whole-edition PDF and the course pack from theirs); the offline copy from
-the same Markdown; the zip from the offline copy and the PDFs. The stale outputs are made at the same
-time, in child processes on the machine's cores, beside the HTML build. Only when everything
+the HTML (build_scripts.publish.offline: links rewritten to page files, no second build); the zip
+from the offline copy and the PDFs. The stale PDFs are made in child processes on the machine's
+cores, beside the HTML build and the offline copy. Only when everything
 succeeded is the new site/ put together (hard links into build/out/) and swapped into place: a failed
 build writes nothing. `BuildResult.outputs` says which outputs were made and which reused.
 `serve` renders into docs/edition/, writes build/serve.yml and starts `mkdocs serve` on it; a watcher
@@ -28,6 +29,7 @@ from build_scripts.site import engine as site_engine
 from build_scripts.site import search
 from build_scripts.site import render as site
 from build_scripts.publish import downloads, outputs
+from build_scripts.publish import offline as offline_copy
 from build_scripts.problems import Location, Problem
 
 
@@ -140,11 +142,9 @@ def build(project: site.Project = site.Project(), everything: bool | None = None
                 keys = {k: v for k, v in keys.items() if not k.startswith(("offline", "zip"))}
             for name in store.stale(keys):
                 if name.startswith("pdf:"):
-                    jobs.append(downloads.start_pdf(name.removeprefix("pdf:"), stage / "jobs", everything))
+                    jobs.append(downloads.start_pdf(name.removeprefix("pdf:"), stage / "jobs", everything, project.root))
                 elif name == "courses":
-                    jobs.append(downloads.start_courses(stage / "jobs", everything))
-                elif name == "offline":
-                    jobs.insert(0, downloads.start_offline(docs, stage / "jobs", engine))
+                    jobs.append(downloads.start_courses(stage / "jobs", everything, project.root))
         runner = downloads.Runner(jobs)
         runner.start()
         t = time.perf_counter()
@@ -157,10 +157,25 @@ def build(project: site.Project = site.Project(), everything: bool | None = None
         else:
             result.outputs["html"] = "reused"
         result.seconds["html"] = time.perf_counter() - t
-        t = time.perf_counter()
         if not result.ok:
             runner.stop()
             return result
+        if "offline" in keys:  # from the online HTML, while the PDFs are made
+            t = time.perf_counter()
+            if "offline" in store.stale(keys):
+                try:
+                    offline_copy.derive(project, docs, store.path("html"), stage / "offline", stage / "jobs")
+                    store.put("offline", stage / "offline", keys["offline"])
+                except offline_copy.Unconvertible as err:
+                    result.problems.append(Problem(Location("overrides/partials"), f"the offline copy could not be made: {err}",
+                                                   "Fix what it names", "site.offline"))
+                    runner.stop()
+                    return result
+                result.outputs["offline"] = "built"
+            else:
+                result.outputs["offline"] = "reused"
+            result.seconds["offline"] = time.perf_counter() - t
+        t = time.perf_counter()
         for job in runner.wait():
             result.problems += job.problems
             if not job.problems:

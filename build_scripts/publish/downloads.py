@@ -1,12 +1,11 @@
-"""The downloads of the site (site/downloads/): the PDFs and the offline edition, each made in a
-child process (build_scripts.publish.build starts only those whose inputs changed, see outputs.py):
+"""The downloads of the site (site/downloads/): the PDFs, each made in a child process
+(build_scripts.publish.build starts only those whose inputs changed, see outputs.py), and the zip:
   - `pdf NAME`: one PDF: a witness's (build_scripts.pdf.build.build_witnesses) or the whole edition;
     `courses`: the course packs (every courses/*.yml), each with the site's publication settings
     (EDITION_PUBLISH_ALL as the site build was asked);
-  - `offline`: a second build of the same staged Markdown with Material's offline plugin on
-    (page.html URLs, the search index inlined in a script).
 `Runner` runs them at most as many at a time as the machine has cores; `make_zip` zips the offline
-copy with the PDFs in its downloads/.
+copy (build_scripts.publish.offline derives it from the online HTML) with the PDFs in its
+downloads/.
 
 The course packs honour sources/excerpts.yml as the site does (build_scripts.pdf.build.build_course
 reduces a passage of a witness published in excerpts to the listed passages inside it).
@@ -33,11 +32,12 @@ NOT_OFFLINE = {"404.html", "sitemap.xml", "sitemap.xml.gz",  # a web server's fi
 @dataclass
 class Job:
     name: str
-    output: str  # the output it makes (outputs.keys): "offline", "pdf:getty.pdf"
+    output: str  # the output it makes (outputs.keys): "pdf:getty.pdf", "courses"
     argv: list[str]
     env: dict[str, str]
     result: Path  # the file or folder it writes
     log: Path
+    root: Path = ROOT  # the edition it reads (a project outside the code's tree: its own folder)
     process: subprocess.Popen | None = None
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -49,7 +49,7 @@ class Job:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("w", encoding="utf-8") as err:
             self.process = subprocess.Popen([sys.executable, "-m", "build_scripts.publish.downloads", *self.argv],
-                                            cwd=ROOT, env={**os.environ, "EDITION_ROOT": str(ROOT), **self.env},
+                                            cwd=self.root, env={**os.environ, "EDITION_ROOT": str(self.root), **self.env},
                                             stdout=subprocess.DEVNULL, stderr=err)
         code = self.process.wait()
         self.seconds = time.perf_counter() - start
@@ -92,23 +92,18 @@ class Runner:
         self.wait()
 
 
-def start_pdf(name: str, work: Path, everything: bool) -> Job:
+def start_pdf(name: str, work: Path, everything: bool, root: Path = ROOT) -> Job:
     """A job making the PDF `name` (e.g. getty.pdf, edition.pdf, course-sample.pdf) in `work`."""
     out = work / "pdf" / name
     return Job(f"PDF {name}", f"pdf:{name}", ["pdf", name, str(out), str(work / f"typst-{name}")],
-               {"EDITION_PUBLISH_ALL": "1" if everything else "0"}, out, work / f"{name}.log")
+               {"EDITION_PUBLISH_ALL": "1" if everything else "0"}, out, work / f"{name}.log", root)
 
 
-def start_courses(work: Path, everything: bool) -> Job:
+def start_courses(work: Path, everything: bool, root: Path = ROOT) -> Job:
     """A job making every course pack of courses/ into the folder `work`/courses."""
     out = work / "courses"
     return Job("course packs", "courses", ["courses", str(out), str(work / "typst-courses")],
-               {"EDITION_PUBLISH_ALL": "1" if everything else "0"}, out, work / "courses.log")
-
-
-def start_offline(docs: Path, work: Path, engine: str = "mkdocs") -> Job:
-    out = work / "offline"
-    return Job("offline edition", "offline", ["offline", str(docs), str(out), engine], {}, out, work / "offline.log")
+               {"EDITION_PUBLISH_ALL": "1" if everything else "0"}, out, work / "courses.log", root)
 
 
 def make_zip(offline_dir: Path, pdfs: list[Path], zip_path: Path) -> int:
@@ -164,22 +159,10 @@ def pdf_main(name: str, out: Path, work: Path) -> int:
     return 1 if errors or not out.exists() else 0
 
 
-def offline_main(docs: Path, site_dir: Path, engine: str = "mkdocs") -> int:
-    from build_scripts.site import render as site
-    from build_scripts.publish import build as site_build
-
-    problems = site_build.mkdocs_build(site.Project(), docs, site_dir, offline=True, engine=engine)
-    for p in problems:
-        print(p, file=sys.stderr)
-    return 1 if problems else 0
-
-
 def main(argv: list[str]) -> int:
     command, *rest = argv
     try:
-        if command in ("pdf", "courses"):
-            return pdf_main(rest[0] if command == "pdf" else "courses", Path(rest[-2]), Path(rest[-1]))
-        return offline_main(Path(rest[0]), Path(rest[1]), *rest[2:3])
+        return pdf_main(rest[0] if command == "pdf" else "courses", Path(rest[-2]), Path(rest[-1]))
     except Exception as err:  # noqa: BLE001  (reported by the parent as one problem line)
         print(f"{type(err).__name__}: {err}", file=sys.stderr)
         return 1

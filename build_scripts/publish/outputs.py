@@ -4,7 +4,7 @@ An output is made again only when its key (a digest of its inputs) differs from 
 with, or it is missing:
   - html: the staged Markdown (every file of docs/ as rendered), mkdocs.yml, overrides/, the sources
     of the redirects and search variants, the site code, the engine;
-  - offline: the same, for the offline copy;
+  - offline: the HTML's key (the offline copy is derived from the HTML: publish/offline.py);
   - pdf:<name>.pdf: the TEI of that witness (the whole-edition PDF: every witness); courses: the
     course files, every witness and the apparatus, the manifest, the excerpt list, references.bib,
     the PDF code and template, and the page of every id (permalinks printed in the PDFs);
@@ -26,15 +26,18 @@ from build_scripts.site import landing
 CODE_DIR = Path(__file__).resolve().parents[1]
 
 
-def _hash_files(h, paths) -> None:
+def _hash_files(h, paths, root: Path | None = None) -> None:
     for path in paths:
-        h.update(str(path).encode() + b"\0")
+        name = path.relative_to(root).as_posix() if root is not None else str(path)
+        h.update(name.encode() + b"\0")
         h.update(path.read_bytes() if path.is_file() else b"-")
 
 
 def tree_digest(root: Path) -> str:
+    """The files under `root` by their paths inside it (the staging folder's own name changes with
+    every build) and their bytes."""
     h = hashlib.sha256()
-    _hash_files(h, sorted(p for p in root.rglob("*") if p.is_file()))
+    _hash_files(h, sorted(p for p in root.rglob("*") if p.is_file()), root)
     return h.hexdigest()
 
 
