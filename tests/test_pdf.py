@@ -241,14 +241,16 @@ def printed_nodes(course) -> list:
     from build_scripts.problems import relpath
     from build_scripts.tei.load import Loader
 
-    return [node for p in course.passages for b in p.blocks if b.kind != "withheld" and b.element is not None
+    return [node for p in course.passages for b in p.blocks
+            if b.kind != "withheld" and b.element is not None
             for node in [Loader(relpath(p.witness.tei_path)).node(b.element)] if node is not None]
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="issue 15: in the sample pack Emelyanov's note E.n106 is set at the foot of the page "
-                   "BEFORE its marker (the marker's line opens the next page), Typst's open bug typst/typst#5314 "
-                   "(a footnote may precede its reference); every other note is on its marker's page",
+@pytest.mark.xfail(reason="issue 15: in the sample pack Emelyanov's note E.n106 is set at the "
+                   "foot of the page BEFORE its marker (the marker's line opens the next page), "
+                   "Typst's open bug typst/typst#5314 (a footnote may precede its reference); "
+                   "every other note is on its marker's page",
                    raises=AssertionError, strict=False)
 def test_every_footnote_is_on_the_page_of_its_marker(course_pdf):
     path, course = course_pdf
@@ -259,10 +261,12 @@ def test_every_footnote_is_on_the_page_of_its_marker(course_pdf):
 
     markers = json.loads(markers)
     notes = {n.get("{http://www.w3.org/XML/1998/namespace}id"): n for p in course.passages
-             for b in p.blocks if b.element is not None for n in b.element.iter(f"{{{TEI_NS}}}note")}
+             for b in p.blocks if b.element is not None
+             for n in b.element.iter(f"{{{TEI_NS}}}note")}
     nodes = printed_nodes(course)
     table_notes = {n.id for t in m.walk(nodes) if isinstance(t, m.Table) for n in t.notes}
-    printed = {n.id for n in m.walk(nodes) if isinstance(n, m.Note) and n.id and n.id not in table_notes}
+    printed = {n.id for n in m.walk(nodes)
+               if isinstance(n, m.Note) and n.id and n.id not in table_notes}
     assert {marker["id"] for marker in markers} == printed  # every note of the published selection
     moved = []
     for marker in markers:

@@ -480,8 +480,8 @@ def strip(siglum: str, rows: list[tuple[Locus, object, str]], rd: Reader, label:
         pos = min(1.0, max(0.0, rd.position(reading)))
         placed.append((pos, locus, reading, target))
     placed.sort(key=lambda x: x[0])
-    ticks = "".join(f'<span class="ap-tick t-{esc(locus.type)}" style="left:{pos * 100:.2f}%"></span>'
-                    for pos, locus, _, _ in placed)
+    ticks = "".join(f'<span class="ap-tick t-{esc(locus.type)}" style="left:{pos * 100:.2f}%">'
+                    "</span>" for pos, locus, _, _ in placed)
     bins = "".join(_bins(placed, n, rd) for n in STRIP_BINS)
     return (f'<figure class="ap-strip-fig"><figcaption>{esc(label)}</figcaption>'
             f'<div class="ap-strip" role="group" aria-label="{esc(label)}"><span class="ap-strip-start">start</span>'
@@ -534,7 +534,8 @@ def overview(siglum: str, rd: Reader, depth: int = 1) -> str:
         "or contradicts each other witness, and the parallel view of the two texts.", "",
         f'<div class="ap-table-wrap"><table class="ap-relations"><thead><tr><th scope="col">Witness</th>{head}'
         f'<th scope="col">In parallel</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>', "",
-        strip(siglum, mine, rd, f"Where in {author(siglum)}’s text its loci fall (each stretch opens its first locus)"),
+        strip(siglum, mine, rd,
+              f"Where in {author(siglum)}’s text its loci fall (each stretch opens its first locus)"),
         LEGEND, ""])
 
 

@@ -40,7 +40,7 @@ def site_url(course: schema.Course) -> str:
     return f"{build.SITE_URL}edition/courses/{course.name}/"
 
 
-_PLAN: dict = {}  # TEI file → its page plan on the site, read once per pack (build_course clears it)
+_PLAN: dict = {}  # TEI file → its plan on the site, read once per pack (build_course clears it)
 
 
 def permalink(passage_or_tei, ident: str, el: etree._Element | None = None) -> str:

@@ -11,7 +11,8 @@ import yaml
 from build_scripts.problems import Location, Problem
 from build_scripts.project.paths import ROOT
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: same result, ~10x faster
+# libyaml when PyYAML has it: the same result, about ten times faster
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SOURCES = ROOT / "sources"
 TEI_DIR = ROOT / "tei"
 MANIFEST = SOURCES / "witnesses.yml"
@@ -54,9 +55,14 @@ def load(path: Path | None = None) -> tuple[list[Witness], list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:  # the check words each case itself
-        return [], [Problem(Location(_rel(path)), f"cannot read the witness list: {err}".splitlines()[0], "Fix the YAML syntax", "manifest.unreadable")]
+        return [], [_unreadable(Location(_rel(path)), err)]
     witnesses, problems = _parse(path, text)
     return list(witnesses), list(problems)
+
+
+def _unreadable(where: Location, err: Exception) -> Problem:
+    return Problem(where, f"cannot read the witness list: {err}".splitlines()[0], "Fix the YAML syntax",
+                   "manifest.unreadable")
 
 
 def _rel(path: Path) -> str:
@@ -78,7 +84,7 @@ def _parse_slow(rel: str, text: str) -> tuple[tuple[Witness, ...], tuple[Problem
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:  # the check words each case itself
         mark = getattr(err, "problem_mark", None)
-        return (), (Problem(Location(rel, mark.line + 1 if mark else None), f"cannot read the witness list: {err}".splitlines()[0], "Fix the YAML syntax", "manifest.unreadable"),)
+        return (), (_unreadable(Location(rel, mark.line + 1 if mark else None), err),)
     return _entries(rel, data)
 
 

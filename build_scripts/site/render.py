@@ -408,7 +408,8 @@ def plan(project: Project = Project(), everything: bool | None = None) -> dict[s
 _ONE_PLANS: dict[tuple, tuple[tuple, dict]] = {}
 
 
-def witness_plan(file: str, project: Project = Project(), everything: bool | None = None) -> dict[str, dict]:
+def witness_plan(file: str, project: Project = Project(),
+                 everything: bool | None = None) -> dict[str, dict]:
     """The plan of one TEI file, as plan() gives it ({file: state}, or {} if the site does not show
     it), without loading the other witnesses: for a course pack, which links into a few of them."""
     everything = publish_all(everything)
