@@ -502,8 +502,9 @@ def _bins(placed: list[tuple], n: int, rd: Reader) -> str:
         if len(items) == 1:
             name = f"{view.TYPE_LABEL.get(locus.type, locus.type)}, {where}"
         else:
-            name = (f"{len(items)} places (" + ", ".join(f"{c} {k}" for k, c in kinds.items())
-                    + f"), the first {where}")
+            name = (f"{len(items)} places ("
+                    + ", ".join(f"{c} {k}{'s' if c > 1 and k != 'reuse' else ''}" for k, c in kinds.items())
+                    + f"); the first: {where}")
         links.append(f'<a class="ap-bin" style="left:{i * 100 / n:.4g}%;width:{100 / n:.4g}%" '
                      f'href="{esc(target)}" aria-label="{esc(name)}" title="{esc(name)}"></a>')
     return f'<span class="ap-bins ap-bins-{n}">{"".join(links)}</span>'
