@@ -157,6 +157,15 @@ def compile_pdf(name: str, source: str, out_dir: Path = OUT) -> Path:
     return target
 
 
+NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def edition_title(count: int) -> str:
+    """The whole edition's title, counting its witnesses (in words up to ten, as style has it)."""
+    n = NUMBERS[count] if count < len(NUMBERS) else str(count)
+    return f"The Great Purges, 1937–1938: {n} text{'s' if count != 1 else ''}"
+
+
 def build_witnesses(sigla: list[str] | None = None, out_dir: Path = OUT) -> tuple[list[Path], list[Problem]]:
     docs, problems = load_docs()
     written = []
@@ -168,7 +177,7 @@ def build_witnesses(sigla: list[str] | None = None, out_dir: Path = OUT) -> tupl
         written.append(compile_pdf(Path(w.tei).stem, source + bibliography_typst(keys), out_dir))
     if not sigla:
         passages = [whole(*docs[s]) for s in docs]  # in the order of sources/witnesses.yml
-        title = f"The Great Purges, 1937–1938: {len(passages)} texts"
+        title = edition_title(len(passages))
         source, render_problems, keys = document_typst(title, passages)
         written.append(compile_pdf("edition", source + bibliography_typst(keys), out_dir))
     return written, problems

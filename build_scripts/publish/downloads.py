@@ -142,7 +142,7 @@ def pdf_main(name: str, out: Path, work: Path) -> int:
             docs, problems = pdf.load_docs()
             order = [w.siglum for w in manifest.load()[0]]  # the order of sources/witnesses.yml
             passages = [pdf.whole(*docs[s]) for s in order if s in docs]
-            source, more, keys = pdf.document_typst("The Great Purges, 1937–1938: five texts", passages)
+            source, more, keys = pdf.document_typst(pdf.edition_title(len(passages)), passages)
             made, problems = pdf.compile_pdf("edition", source + pdf.bibliography_typst(keys), out.parent), problems + more
         else:
             wits, _ = manifest.load()

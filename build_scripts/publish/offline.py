@@ -18,7 +18,6 @@ placeholders of the downloads) is hard-linked. Pagefind's index stays out.
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 import shutil

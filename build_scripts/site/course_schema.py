@@ -27,6 +27,8 @@ from build_scripts.problems import Location, Problem, relpath
 from build_scripts.project import witnesses as manifest
 from build_scripts.project.paths import Project
 from build_scripts.tei import teixml
+from build_scripts.tei import model as m
+from build_scripts.tei.load import Loader
 from build_scripts.tei.teixml import NS, XML_ID, local
 
 DOCS = "docs/about/course-packs.md"
@@ -452,12 +454,9 @@ def _chapter_head(el: etree._Element) -> str:
 
 def head_text(head: etree._Element) -> str:
     """The words of a heading without its notes."""
-    parts = [head.text or ""]
-    for child in head:
-        if local(child) != "note":
-            parts.append("".join(child.itertext()))
-        parts.append(child.tail or "")
-    return " ".join("".join(parts).split())
+    node = Loader("").node(head)  # the shared model: a choice reads its edited form (corr, reg)
+    words = tuple(n for n in getattr(node, "children", ()) if not isinstance(n, m.Note))
+    return m.plain_text(words)
 
 
 def _blocks(chosen: list[etree._Element], keep: frozenset[str] | None, pages: dict,

@@ -6,6 +6,7 @@ reports every problem.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -178,6 +179,9 @@ class Loader:
             elif node is not None:
                 self.misplaced(child, "a list holds head, item and label")
         ordered = (el.get("type") or el.get("rend") or "") in ("ordered", "numbered")
+        if ordered and items and all(re.match(r"\s*\(?\w{1,4}[.)]", m.plain_text(i.children))
+                                     for i in items):
+            ordered = False  # the witness prints its numbers: no second, generated numbering
         return m.ListBlock(el.get(XML_ID), tuple(head), tuple(items), self.at(el), ordered)
 
     def _item(self, el: etree._Element, rule: Rule) -> m.Item:
