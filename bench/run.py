@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,12 +26,18 @@ def load_cases(path: Path):
     return getattr(module, "CASES", []), getattr(module, "setup", None)
 
 
-def time_command(argv: list[str], runs: int) -> list[float]:
+def time_command(argv: list[str], runs: int, cpu: list[float] | None = None) -> list[float]:
+    """Wall times of `runs` runs; the CPU seconds (user + sys) of each run go to `cpu` if given
+    (on a shared machine the CPU time says more than the wall time)."""
     times = []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if cpu is not None:
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return times
@@ -55,9 +63,15 @@ def main() -> None:
                 results[name] = argv()
                 print(f"{area:10} {name:40} {results[name]}")
                 continue
-            times = time_command([sys.executable if a == "python" else a for a in argv], args.runs)
-            results[name] = {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3), "max_s": round(max(times), 3), "runs": len(times)}
-            print(f"{area:10} {name:40} median {results[name]['median_s']:.3f} s  (min {results[name]['min_s']:.3f}, max {results[name]['max_s']:.3f}, n={len(times)})")
+            cpu: list[float] = []
+            times = time_command([sys.executable if a == "python" else a for a in argv], args.runs, cpu)
+            results[name] = {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3),
+                             "max_s": round(max(times), 3), "runs": len(times),
+                             "median_cpu_s": round(statistics.median(cpu), 3),
+                             "load_average": [round(x, 2) for x in os.getloadavg()]}
+            print(f"{area:10} {name:40} median {results[name]['median_s']:.3f} s  "
+                  f"(min {results[name]['min_s']:.3f}, max {results[name]['max_s']:.3f}, n={len(times)}); "
+                  f"CPU median {results[name]['median_cpu_s']:.3f} s; load {results[name]['load_average']}")
         (out / f"{area}.json").write_text(json.dumps(results, indent=2) + "\n")
 
 
