@@ -424,7 +424,7 @@ def witness_plan(file: str, project: Project = Project(),
     hit = _ONE_PLANS.get(key)
     if hit and hit[0] == stamp:
         return hit[1]
-    cache = read_cache(project)
+    cache = _read_json(project.site_cache)
     old = cache.get("witnesses", {}).get(file, {}) if cache.get("plan") == stamp[1] else {}
     kept = _read_json(_plan_file(project)).get(file, {})  # a course build's own, keyed the same way
     if old.get("sha") == sha and "root" in old:
@@ -443,19 +443,31 @@ def _plan_file(project: Project) -> Path:
     return project.site_cache.with_name("plan-cache.json")  # build/: never committed
 
 
+_JSON: dict[Path, tuple[tuple, dict]] = {}
+
+
 def _read_json(path: Path) -> dict:
+    """A JSON cache file, parsed once per version of it (mtime and size; a file this process
+    rewrites is dropped from memory when written)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+        if path in _JSON and _JSON[path][0] == stamp:
+            return _JSON[path][1]
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    _JSON[path] = (stamp, data)
+    return data
 
 
 def _write_plan(project: Project, file: str, entry: dict) -> None:
     """Remember one witness's plan (keyed on its TEI's sha and everything the plan depends on), so
     that the next course pack need not load the witness; written whole, then renamed into place."""
     path = _plan_file(project)
-    data = _read_json(path)
+    data = dict(_read_json(path))
     data[file] = entry
+    _JSON.pop(path, None)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
