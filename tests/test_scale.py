@@ -3,6 +3,7 @@ touches (asserted from the build's own report of what it made)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -65,8 +66,12 @@ def test_a_one_word_edit_makes_only_what_reads_the_edited_witness(project, tmp_p
     edited = wits[-1]
     tei = project.tei(edited)
     text = tei.read_text(encoding="utf-8")
-    word = next(w for w in text.split("<p ", 1)[1].split(">", 1)[1].split() if w.isalpha() and len(w) > 3)
-    tei.write_text(text.replace(f" {word} ", f" {word.upper()} ", 1), encoding="utf-8")
+    head, body = text.split("<body", 1)
+    word = re.search(r"(?<=[ >])([a-z]{4,})(?= )", body.split("<p", 1)[1]).group(1)  # of the text
+    edited_text = head + "<body" + body.replace(f" {word} ", f" {word.upper()} ", 1)
+    # the edit is made (one sentence per line: a word is not always between two spaces)
+    assert edited_text != text
+    tei.write_text(edited_text, encoding="utf-8")
     second = build()
     # what reads that witness: the pages (and their search index), the offline copy, its zip, its own
     # PDF, the whole-edition PDF and the course packs (their apparatus quotes every witness)

@@ -85,10 +85,17 @@ def test_no_broken_link_on_the_apparatus_pages(site_dir):
     assert broken == [], f"{len(broken)} broken, e.g. {broken[:3]}"
 
 
+# the <link> relations a browser fetches (HTML Standard, "Link types")
+FETCHED_LINKS = {"stylesheet", "icon", "preload", "modulepreload", "prefetch", "preconnect",
+                 "dns-prefetch", "manifest"}
+
+
 def test_site_requests_nothing_from_other_hosts(site_dir):
     outside = []
     for page in html_files(site_dir):
         for el in parse(page).xpath("//link[@href] | //script[@src] | //img[@src] | //iframe[@src] | //source[@src]"):
+            if el.tag == "link" and not set(el.get("rel", "").split()) & FETCHED_LINKS:
+                continue  # rel=canonical, alternate: the page's address, not a request
             value = el.get("href") or el.get("src")
             if value.startswith(("http://", "https://", "//")):
                 outside.append(f"{page.relative_to(site_dir)}: <{el.tag}> {value}")

@@ -120,7 +120,10 @@ def build(project: site.Project = site.Project(), everything: bool | None = None
     everything = site.publish_all(everything)
     store = outputs.Store(out_dir or project.root / "build" / "out")
     (project.root / "build").mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=project.root / "build", prefix="site-") as tmp:
+    # One build at a time per store: a second `edition build` (or a second test process) waits, then
+    # finds the outputs the first one made and reuses them.
+    staging = project.root / "build"
+    with store.lock(), tempfile.TemporaryDirectory(dir=staging, prefix="site-") as tmp:
         stage = Path(tmp)
         docs = stage / "docs"
         shutil.copytree(project.docs, docs, ignore=lambda d, names: ["edition"] if Path(d) == project.docs else [])

@@ -19,6 +19,8 @@ import os
 import shutil
 from pathlib import Path
 
+from filelock import FileLock
+
 from build_scripts.project import witnesses as manifest
 from build_scripts.project.paths import Project
 from build_scripts.site import landing
@@ -90,6 +92,12 @@ class Store:
     def __init__(self, root: Path):
         self.root = root
         self.index = root / "keys.json"
+
+    def lock(self) -> FileLock:
+        """The store's lock (<root>.lock beside it), held by `edition build` from the first look at
+        the keys to the assembled site: two builds of one project never write into each other."""
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(self.root.parent / f"{self.root.name}.lock"))
 
     def made(self) -> dict[str, str]:
         try:
