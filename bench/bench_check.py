@@ -5,6 +5,7 @@ itself (run.py's plain argv cases stop at a non-zero exit) and reports medians o
 cold: a new process and no validation cache (build/check-cache is bypassed with --no-cache);
 warm: a new process with the cache filled by the run before, as when an editor saves a file twice.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -27,9 +28,18 @@ def timed(argv: list[str], runs: int = RUNS, prime: bool = False) -> dict:
         times.append(time.perf_counter() - start)
         codes.add(done.returncode)
         if done.returncode not in (0, 1) or "Traceback" in done.stderr:
-            raise SystemExit(f"{' '.join(argv)} crashed ({done.returncode}):\n{done.stderr[-2000:]}")
+            raise SystemExit(
+                f"{' '.join(argv)} crashed ({done.returncode}):\n{done.stderr[-2000:]}"
+            )
     problems = max(0, len(done.stderr.splitlines()) - 1)
-    return {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3), "max_s": round(max(times), 3), "runs": runs, "exit": sorted(codes), "problems": problems}
+    return {
+        "median_s": round(statistics.median(times), 3),
+        "min_s": round(min(times), 3),
+        "max_s": round(max(times), 3),
+        "runs": runs,
+        "exit": sorted(codes),
+        "problems": problems,
+    }
 
 
 CASES = [

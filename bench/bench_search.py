@@ -14,6 +14,7 @@ build`) or Material's lunr search (a plain `mkdocs build`, the offline copy's en
 Run:  python bench/bench_search.py SITE_DIR [SITE_DIR …] [--queries Yezhov,00447] [--page /]
       python bench/run.py search          (builds the full-text site both ways, 1× and 10×)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 50_000, "uploadThroughput": 50_000}
+SLOW_3G = {
+    "offline": False,
+    "latency": 400,
+    "downloadThroughput": 50_000,
+    "uploadThroughput": 50_000,
+}
 QUERIES = ["Yezhov", "00447", "Zhdanov", "populist"]
 KEY_MS = 150  # the query is typed key by key, 150 ms apart; the time is counted from the last key
 
@@ -40,8 +46,11 @@ def free_port() -> int:
 
 def serve(site: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "serve_gzip.py"), str(site), str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "serve_gzip.py"), str(site), str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
@@ -52,12 +61,17 @@ def serve(site: Path) -> tuple[subprocess.Popen, str]:
 
 
 def engine_of(site: Path) -> str:
-    return "pagefind" if (site / "pagefind" / "pagefind.js").exists() and \
-        "edition-search" in (site / "index.html").read_text(encoding="utf-8") else "material"
+    return (
+        "pagefind"
+        if (site / "pagefind" / "pagefind.js").exists()
+        and "edition-search" in (site / "index.html").read_text(encoding="utf-8")
+        else "material"
+    )
 
 
-def first_result(browser, url: str, query: str, engine: str, network: dict | None = SLOW_3G,
-                 when: str = "idle") -> dict:
+def first_result(
+    browser, url: str, query: str, engine: str, network: dict | None = SLOW_3G, when: str = "idle"
+) -> dict:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -69,14 +83,22 @@ def first_result(browser, url: str, query: str, engine: str, network: dict | Non
     started: dict[str, str] = {}
     phase = {"now": "page"}
     cdp.on("Network.requestWillBeSent", lambda e: started.__setitem__(e["requestId"], phase["now"]))
-    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),
+    )
     page.goto(url, wait_until="load", timeout=300_000)
     if when == "idle":  # the reader searches once the page has settled (what it preloads, loaded)
         page.wait_for_load_state("networkidle", timeout=300_000)
     phase["now"] = "query"
-    box = page.locator("form[name='edition-search'] input" if engine == "pagefind" else "form[name='search'] input")
-    done = (".edition-search .md-search-result__item .edition-search__title" if engine == "pagefind"
-            else ".md-search-result__item")
+    box = page.locator(
+        "form[name='edition-search'] input" if engine == "pagefind" else "form[name='search'] input"
+    )
+    done = (
+        ".edition-search .md-search-result__item .edition-search__title"
+        if engine == "pagefind"
+        else ".md-search-result__item"
+    )
     t0 = page.evaluate("performance.now()")
     box.focus()
     box.press_sequentially(query, delay=KEY_MS)
@@ -87,31 +109,53 @@ def first_result(browser, url: str, query: str, engine: str, network: dict | Non
     page.wait_for_timeout(200)
     context.close()
     after = sum(v for k, v in sizes.items() if started.get(k) == "query")
-    return {"ms": round(t1 - t0), "bytes": sum(sizes.values()), "bytes_after_typing": after,
-            "first": title[:70]}
+    return {
+        "ms": round(t1 - t0),
+        "bytes": sum(sizes.values()),
+        "bytes_after_typing": after,
+        "first": title[:70],
+    }
 
 
-def bench(sites: list[Path], queries: list[str], path: str, network: dict | None = SLOW_3G,
-          modes: tuple[str, ...] = ("idle", "load")) -> list[dict]:
+def bench(
+    sites: list[Path],
+    queries: list[str],
+    path: str,
+    network: dict | None = SLOW_3G,
+    modes: tuple[str, ...] = ("idle", "load"),
+) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     rows = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"]
+        )
         for site in sites:
             engine = engine_of(site)
             proc, base = serve(site)
             try:
                 for when in modes:
-                    runs = [dict(query=q, **first_result(browser, base + path, q, engine, network, when))
-                            for q in queries]
-                    rows.append({"site": str(site), "engine": engine, "typed at": when,
-                                 "median_ms": statistics.median(r["ms"] for r in runs),
-                                 "max_ms": max(r["ms"] for r in runs),
-                                 "median_bytes": statistics.median(r["bytes"] for r in runs),
-                                 "median_bytes_before_typing": statistics.median(
-                                     r["bytes"] - r["bytes_after_typing"] for r in runs),
-                                 "runs": runs})
+                    runs = [
+                        dict(
+                            query=q, **first_result(browser, base + path, q, engine, network, when)
+                        )
+                        for q in queries
+                    ]
+                    rows.append(
+                        {
+                            "site": str(site),
+                            "engine": engine,
+                            "typed at": when,
+                            "median_ms": statistics.median(r["ms"] for r in runs),
+                            "max_ms": max(r["ms"] for r in runs),
+                            "median_bytes": statistics.median(r["bytes"] for r in runs),
+                            "median_bytes_before_typing": statistics.median(
+                                r["bytes"] - r["bytes_after_typing"] for r in runs
+                            ),
+                            "runs": runs,
+                        }
+                    )
             finally:
                 proc.terminate()
                 proc.wait()
@@ -127,8 +171,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-throttle", action="store_true", help="local network, no emulation")
     parser.add_argument("--modes", default="idle,load", help="when the query is typed: idle, load")
     args = parser.parse_args(argv)
-    rows = bench(args.sites, args.queries.split(","), args.page, None if args.no_throttle else SLOW_3G,
-                 tuple(args.modes.split(",")))
+    rows = bench(
+        args.sites,
+        args.queries.split(","),
+        args.page,
+        None if args.no_throttle else SLOW_3G,
+        tuple(args.modes.split(",")),
+    )
     print(json.dumps(rows, indent=1, ensure_ascii=False))
     return 0
 

@@ -5,6 +5,7 @@ one TEI file changes (goal <= 0.5 s), the gzipped search index (goal <= 400 KB),
 
 Run: python bench/run.py site
 """
+
 from __future__ import annotations
 
 import gzip
@@ -20,8 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def setup() -> None:
     """Generate docs/edition/ once (publishing everything) so that the bare mkdocs build has its input."""
-    subprocess.run([sys.executable, "-m", "build_scripts", "build", "--publish-all", "--skip-check"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "build_scripts", "build", "--publish-all", "--skip-check"],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def rerender_after_edit() -> dict:
@@ -35,33 +40,55 @@ def rerender_after_edit() -> dict:
         project = site.Project(root)
         site.render(project, everything=True)
         tei = root / "tei" / "martens.xml"
-        tei.write_text(tei.read_text(encoding="utf-8").replace("a complete panic", "a complete  panic"), encoding="utf-8")
+        tei.write_text(
+            tei.read_text(encoding="utf-8").replace("a complete panic", "a complete  panic"),
+            encoding="utf-8",
+        )
         start = time.perf_counter()
         result = site.render(project, everything=True)
         edited = time.perf_counter() - start
         getty = root / "tei" / "getty.xml"
         largest = []
         for n in range(5):
-            getty.write_text(getty.read_text(encoding="utf-8") + f"<!-- bench {n} -->\n", encoding="utf-8")
+            getty.write_text(
+                getty.read_text(encoding="utf-8") + f"<!-- bench {n} -->\n", encoding="utf-8"
+            )
             start = time.perf_counter()
             site.render(project, everything=True)
             largest.append(time.perf_counter() - start)
-    subprocess.run([".venv/bin/edition", "render", "--publish-all"], cwd=ROOT, check=True,  # the cache as this setting leaves it
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [".venv/bin/edition", "render", "--publish-all"],
+        cwd=ROOT,
+        check=True,  # the cache as this setting leaves it
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     start = time.perf_counter()
-    subprocess.run(["sh", "-c", "touch tei/getty.xml && .venv/bin/edition render --publish-all"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        ["sh", "-c", "touch tei/getty.xml && .venv/bin/edition render --publish-all"],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     command = time.perf_counter() - start
-    return {"render_after_editing_martens_s": round(edited, 3), "rendered": result.rendered,
-            "render_after_editing_getty_s (median of 5)": round(sorted(largest)[2], 3),
-            "edition_render_command_after_touch_s": round(command, 3)}
+    return {
+        "render_after_editing_martens_s": round(edited, 3),
+        "rendered": result.rendered,
+        "render_after_editing_getty_s (median of 5)": round(sorted(largest)[2], 3),
+        "edition_render_command_after_touch_s": round(command, 3),
+    }
 
 
 def search_index_size() -> dict:
     """Of the site last built (the public build above)."""
     index = ROOT / "site" / "search" / "search_index.json"
     data = index.read_bytes()
-    return {"bytes": len(data), "gzip_bytes": len(gzip.compress(data, 9)), "gzip_kb": round(len(gzip.compress(data, 9)) / 1024, 1)}
+    return {
+        "bytes": len(data),
+        "gzip_bytes": len(gzip.compress(data, 9)),
+        "gzip_kb": round(len(gzip.compress(data, 9)) / 1024, 1),
+    }
 
 
 def offline_zip_size() -> dict:
@@ -70,11 +97,43 @@ def offline_zip_size() -> dict:
 
 
 CASES = [
-    ("edition build (HTML only, --no-downloads)", ["python", "-m", "build_scripts", "build", "--publish-all", "--skip-check", "--no-downloads"]),
-    ("bare mkdocs build of the same Markdown", ["python", "-m", "mkdocs", "build", "--strict", "-q", "-d", "build/bench-site"]),
-    ("edition build (with PDFs and offline zip)", ["python", "-m", "build_scripts", "build", "--publish-all", "--skip-check"]),
-    ("edition pdf alone, publishing all (the PDFs of the build above)", ["env", "EDITION_PUBLISH_ALL=1", "python", "-m", "build_scripts", "pdf", "--out-dir", "build/bench-pdf"]),
-    ("edition build, public settings (with PDFs and offline zip)", ["python", "-m", "build_scripts", "build", "--skip-check"]),
+    (
+        "edition build (HTML only, --no-downloads)",
+        [
+            "python",
+            "-m",
+            "build_scripts",
+            "build",
+            "--publish-all",
+            "--skip-check",
+            "--no-downloads",
+        ],
+    ),
+    (
+        "bare mkdocs build of the same Markdown",
+        ["python", "-m", "mkdocs", "build", "--strict", "-q", "-d", "build/bench-site"],
+    ),
+    (
+        "edition build (with PDFs and offline zip)",
+        ["python", "-m", "build_scripts", "build", "--publish-all", "--skip-check"],
+    ),
+    (
+        "edition pdf alone, publishing all (the PDFs of the build above)",
+        [
+            "env",
+            "EDITION_PUBLISH_ALL=1",
+            "python",
+            "-m",
+            "build_scripts",
+            "pdf",
+            "--out-dir",
+            "build/bench-pdf",
+        ],
+    ),
+    (
+        "edition build, public settings (with PDFs and offline zip)",
+        ["python", "-m", "build_scripts", "build", "--skip-check"],
+    ),
     ("re-render after one TEI file changes", rerender_after_edit),
     ("search index size", search_index_size),
     ("offline zip size", offline_zip_size),

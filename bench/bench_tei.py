@@ -1,4 +1,5 @@
 """Issue 2: import of all five witnesses, and `edition check` (full tei_all validation)."""
+
 import tempfile
 from pathlib import Path
 
@@ -13,6 +14,9 @@ def setup() -> None:
 
 # import writes into tei/, which is curated: the bench imports into a scratch copy via --out-dir.
 CASES = [
-    ("import all five (to a scratch dir)", [EDITION, "import", "all", "--force", "--out-dir", str(_SCRATCH)]),
+    (
+        "import all five (to a scratch dir)",
+        [EDITION, "import", "all", "--force", "--out-dir", str(_SCRATCH)],
+    ),
     ("check (full tei_all)", [EDITION, "check", "--full"]),
 ]

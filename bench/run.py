@@ -3,6 +3,7 @@
 Each bench/bench_<area>.py exposes CASES = [(name, argv), ...]; argv runs from the repository root.
 Usage: python bench/run.py [AREA ...] [--runs N]. Results go to bench/results/<area>.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,9 @@ def time_command(argv: list[str], runs: int, cpu: list[float] | None = None) -> 
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        done = subprocess.run(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True)
+        done = subprocess.run(
+            argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         times.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if cpu is not None:
@@ -65,15 +67,22 @@ def main() -> None:
                 print(f"{area:10} {name:40} {results[name]}")
                 continue
             cpu: list[float] = []
-            times = time_command([sys.executable if a == "python" else a for a in argv], args.runs, cpu)
+            times = time_command(
+                [sys.executable if a == "python" else a for a in argv], args.runs, cpu
+            )
             r = results[name] = {
-                "median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3),
-                "max_s": round(max(times), 3), "runs": len(times),
+                "median_s": round(statistics.median(times), 3),
+                "min_s": round(min(times), 3),
+                "max_s": round(max(times), 3),
+                "runs": len(times),
                 "median_cpu_s": round(statistics.median(cpu), 3),
-                "load_average": [round(x, 2) for x in os.getloadavg()]}
-            print(f"{area:10} {name:40} median {r['median_s']:.3f} s  "
-                  f"(min {r['min_s']:.3f}, max {r['max_s']:.3f}, n={len(times)}); "
-                  f"CPU median {r['median_cpu_s']:.3f} s; load {r['load_average']}")
+                "load_average": [round(x, 2) for x in os.getloadavg()],
+            }
+            print(
+                f"{area:10} {name:40} median {r['median_s']:.3f} s  "
+                f"(min {r['min_s']:.3f}, max {r['max_s']:.3f}, n={len(times)}); "
+                f"CPU median {r['median_cpu_s']:.3f} s; load {r['load_average']}"
+            )
         (out / f"{area}.json").write_text(json.dumps(results, indent=2) + "\n")
 
 

@@ -15,6 +15,7 @@ Scales: 1 and 10 by default; EDITION_BENCH_SCALES="1 10 50" adds 50× (minutes t
 `python bench/scale.py incremental [RUNS]` times a one-word edit to one witness: the whole
 `edition build` against the HTML alone (medians of RUNS edits; goal ≤ 1.5×).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,7 +36,16 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 EDITION = str(ROOT / ".venv" / "bin" / "edition")
 TEI_NS = "{http://www.tei-c.org/ns/1.0}"
-COPIED = ("mkdocs.yml", "docs", "overrides", "references.bib", "CHANGELOG.md", "courses", "vendor", "schema")
+COPIED = (
+    "mkdocs.yml",
+    "docs",
+    "overrides",
+    "references.bib",
+    "CHANGELOG.md",
+    "courses",
+    "vendor",
+    "schema",
+)
 SIGLUM_REF = re.compile(r"(^|[#\s])([A-Z])(?=\.|$|\s)")
 FILE_REF = re.compile(r"\b([a-z][a-z-]*)\.xml\b")
 
@@ -56,7 +66,9 @@ def permutation(copy: int) -> dict[int, str]:
 
 def rename(value: str, copy: int, stems: set[str]) -> str:
     value = SIGLUM_REF.sub(lambda m: f"{m.group(1)}{m.group(2)}{copy}", value)
-    return FILE_REF.sub(lambda m: f"{m.group(1)}-{copy}.xml" if m.group(1) in stems else m.group(0), value)
+    return FILE_REF.sub(
+        lambda m: f"{m.group(1)}-{copy}.xml" if m.group(1) in stems else m.group(0), value
+    )
 
 
 def copy_tei(text: bytes, copy: int, stems: set[str]) -> bytes:
@@ -83,11 +95,20 @@ def make(scale: int, out: Path) -> Path:
     out.mkdir(parents=True)
     for name in COPIED:
         if (ROOT / name).exists():
-            (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, out / name,
-                                                                        **({"ignore": shutil.ignore_patterns("edition")} if name == "docs" else {}))
+            (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(
+                ROOT / name,
+                out / name,
+                **({"ignore": shutil.ignore_patterns("edition")} if name == "docs" else {}),
+            )
     (out / "sources").mkdir()
     (out / "tei").mkdir()
-    for name in ("excerpts.yml", "published-ids.tsv", "redirects.yml", "suspects-allow.yml", "transliterations.yml"):
+    for name in (
+        "excerpts.yml",
+        "published-ids.tsv",
+        "redirects.yml",
+        "suspects-allow.yml",
+        "transliterations.yml",
+    ):
         shutil.copy(ROOT / "sources" / name, out / "sources" / name)
     shutil.copy(ROOT / "tei" / "apparatus.xml", out / "tei" / "apparatus.xml")
     data = yaml.safe_load((ROOT / "sources" / "witnesses.yml").read_text(encoding="utf-8"))
@@ -102,16 +123,30 @@ def make(scale: int, out: Path) -> Path:
             if copy:
                 stem = w["tei"].removesuffix(".xml")
                 source = source.decode("utf-8").translate(table).encode("utf-8")
-                entry.update(siglum=f"{w['siglum']}{copy}", file=f"{stem}-{copy}.txt", tei=f"{stem}-{copy}.xml",
-                             sha256=hashlib.sha256(source).hexdigest(), short=f"{w.get('short', stem)} [copy {copy}]")
-                entry["stance_evidence"] = [rename(i, copy, stems) for i in w.get("stance_evidence") or []]
+                entry.update(
+                    siglum=f"{w['siglum']}{copy}",
+                    file=f"{stem}-{copy}.txt",
+                    tei=f"{stem}-{copy}.xml",
+                    sha256=hashlib.sha256(source).hexdigest(),
+                    short=f"{w.get('short', stem)} [copy {copy}]",
+                )
+                entry["stance_evidence"] = [
+                    rename(i, copy, stems) for i in w.get("stance_evidence") or []
+                ]
                 entry.pop("bibkey", None)
-                tei = copy_tei(tei, copy, stems).replace(w["sha256"].encode(), entry["sha256"].encode())
-                tei = tei.replace(f"sources/{w['file']}".encode(), f"sources/{entry['file']}".encode())
+                tei = copy_tei(tei, copy, stems).replace(
+                    w["sha256"].encode(), entry["sha256"].encode()
+                )
+                tei = tei.replace(
+                    f"sources/{w['file']}".encode(), f"sources/{entry['file']}".encode()
+                )
             (out / "sources" / entry["file"]).write_bytes(source)
             (out / "tei" / entry["tei"]).write_bytes(tei)
             entries.append(entry)
-    (out / "sources" / "witnesses.yml").write_text(yaml.safe_dump({"witnesses": entries}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (out / "sources" / "witnesses.yml").write_text(
+        yaml.safe_dump({"witnesses": entries}, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
     (out / ".complete").write_text("")
     return out
 
@@ -120,19 +155,29 @@ def run(argv: list[str], cwd: Path) -> dict:
     """Run a command; wall time and the child's peak RSS (its own, from wait4)."""
     start = time.perf_counter()
     with open(cwd / "bench.log", "ab") as log:
-        process = subprocess.Popen(argv, cwd=cwd, stdout=log, stderr=log, env={**os.environ, "EDITION_PUBLISH_ALL": "1"})
+        process = subprocess.Popen(
+            argv, cwd=cwd, stdout=log, stderr=log, env={**os.environ, "EDITION_PUBLISH_ALL": "1"}
+        )
         _, status, usage = os.wait4(process.pid, 0)
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"{' '.join(argv)} failed in {cwd} (exit {code}): see {cwd / 'bench.log'}")
-    return {"s": time.perf_counter() - start, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024, "exit": code}
+    return {
+        "s": time.perf_counter() - start,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_mib": usage.ru_maxrss / 1024,
+        "exit": code,
+    }
 
 
 def html_sizes(site: Path) -> dict:
     pages = list(site.rglob("*.html"))
     getty = site / "edition" / "getty" / "G.c1" / "index.html"
-    return {"pages": len(pages), "html_mib": sum(p.stat().st_size for p in pages) / 2**20,
-            "getty_c1_kb": getty.stat().st_size / 1024 if getty.exists() else 0.0}
+    return {
+        "pages": len(pages),
+        "html_mib": sum(p.stat().st_size for p in pages) / 2**20,
+        "getty_c1_kb": getty.stat().st_size / 1024 if getty.exists() else 0.0,
+    }
 
 
 def measure(scale: int) -> dict:
@@ -140,35 +185,61 @@ def measure(scale: int) -> dict:
     for stale in ("site", "build", "docs/edition"):
         shutil.rmtree(folder / stale, ignore_errors=True)
     row = {"scale": scale, "witnesses": 5 * scale}
-    row["build"] = run([EDITION, "--root", str(folder), "build", "--publish-all", "--skip-check", "--no-downloads"], folder)
+    row["build"] = run(
+        [
+            EDITION,
+            "--root",
+            str(folder),
+            "build",
+            "--publish-all",
+            "--skip-check",
+            "--no-downloads",
+        ],
+        folder,
+    )
     row |= html_sizes(folder / "site")
     row["check"] = run([EDITION, "--root", str(folder), "check", "--no-cache"], folder)
-    row["detect"] = run([EDITION, "--root", str(folder), "apparatus", "detect", "--dry-run"], folder)
+    row["detect"] = run(
+        [EDITION, "--root", str(folder), "apparatus", "detect", "--dry-run"], folder
+    )
     return row
 
 
 def table(rows: list[dict]) -> str:
     one = rows[0]
-    lines = [f"{'scale':>5} {'wit.':>5} {'pages':>6} {'HTML MiB':>9} {'G.c1 KB':>8} "
-             + " ".join(f"{s + ' s (ratios to 1×, peak MiB)':>40}" for s in ("build", "check", "detect"))]
+    lines = [
+        f"{'scale':>5} {'wit.':>5} {'pages':>6} {'HTML MiB':>9} {'G.c1 KB':>8} "
+        + " ".join(f"{s + ' s (ratios to 1×, peak MiB)':>40}" for s in ("build", "check", "detect"))
+    ]
     for r in rows:
         cells = []
         for step in ("build", "check", "detect"):
             ratio = r[step]["s"] / one[step]["s"] if one[step]["s"] else 0
             cpu = r[step]["cpu_s"] / one[step]["cpu_s"] if one[step]["cpu_s"] else 0
-            cells.append(f"{r[step]['s']:7.1f} ({ratio:4.1f}× wall {cpu:4.1f}× CPU, {r[step]['peak_mib']:5.0f})".rjust(40))
-        lines.append(f"{r['scale']:>4}× {r['witnesses']:>5} {r['pages']:>6} {r['html_mib']:>9.1f} {r['getty_c1_kb']:>8.1f} " + " ".join(cells))
-    lines.append("goals: each ratio ≤ 1.1 × the scale; G.c1 within 10% of 1×; HTML MiB linear; detection peak < 1 GiB at 50×")
+            cells.append(
+                f"{r[step]['s']:7.1f} ({ratio:4.1f}× wall {cpu:4.1f}× CPU, {r[step]['peak_mib']:5.0f})".rjust(
+                    40
+                )
+            )
+        lines.append(
+            f"{r['scale']:>4}× {r['witnesses']:>5} {r['pages']:>6} {r['html_mib']:>9.1f} {r['getty_c1_kb']:>8.1f} "
+            + " ".join(cells)
+        )
+    lines.append(
+        "goals: each ratio ≤ 1.1 × the scale; G.c1 within 10% of 1×; HTML MiB linear; detection peak < 1 GiB at 50×"
+    )
     return "\n".join(lines)
 
 
 def edit_one_word(folder: Path, run: int) -> str:
     """Change one word of the last witness's TEI (a different one each run); return the file."""
-    wits = yaml.safe_load((folder / "sources" / "witnesses.yml").read_text(encoding="utf-8"))["witnesses"]
+    wits = yaml.safe_load((folder / "sources" / "witnesses.yml").read_text(encoding="utf-8"))[
+        "witnesses"
+    ]
     tei = folder / "tei" / wits[-1]["tei"]
     text = tei.read_text(encoding="utf-8")
     body = text.index("<p ", text.index("<body"))
-    words = list(re.finditer(r"(?<= )[^\W\d_]{5,}(?= )", text[body:body + 20000]))
+    words = list(re.finditer(r"(?<= )[^\W\d_]{5,}(?= )", text[body : body + 20000]))
     word = words[run % len(words)]
     at, end = body + word.start(), body + word.end()
     tei.write_text(text[:at] + word.group(0).swapcase() + text[end:], encoding="utf-8")
@@ -185,10 +256,16 @@ def incremental(runs: int = 3) -> dict:
     for kind in ("full", "html"):
         folder = ROOT / "build" / "scale" / f"incremental-{kind}"
         shutil.rmtree(folder, ignore_errors=True)
-        shutil.copytree(make(1, ROOT / "build" / "scale" / "1x"), folder,
-                        ignore=shutil.ignore_patterns("site", "build", "edition", "bench.log"))
+        shutil.copytree(
+            make(1, ROOT / "build" / "scale" / "1x"),
+            folder,
+            ignore=shutil.ignore_patterns("site", "build", "edition", "bench.log"),
+        )
         folders[kind] = folder
-    argv = {"full": ["--publish-all", "--skip-check"], "html": ["--publish-all", "--skip-check", "--no-downloads"]}
+    argv = {
+        "full": ["--publish-all", "--skip-check"],
+        "html": ["--publish-all", "--skip-check", "--no-downloads"],
+    }
     times: dict[str, list[dict]] = {"full": [], "html": []}
     for kind, folder in folders.items():
         run([EDITION, "--root", str(folder), "build", *argv[kind]], folder)  # cold: fills build/out
@@ -197,20 +274,31 @@ def incremental(runs: int = 3) -> dict:
             edit_one_word(folder, i)
             times[kind].append(run([EDITION, "--root", str(folder), "build", *argv[kind]], folder))
             print(f"incremental run {i + 1} {kind}: {times[kind][-1]}", file=sys.stderr, flush=True)
-    med = {k: {m: statistics.median(t[m] for t in v) for m in ("s", "cpu_s")} for k, v in times.items()}
-    return {"runs": runs, "median": med, "all": times,
-            "ratio_wall": med["full"]["s"] / med["html"]["s"], "ratio_cpu": med["full"]["cpu_s"] / med["html"]["cpu_s"]}
+    med = {
+        k: {m: statistics.median(t[m] for t in v) for m in ("s", "cpu_s")} for k, v in times.items()
+    }
+    return {
+        "runs": runs,
+        "median": med,
+        "all": times,
+        "ratio_wall": med["full"]["s"] / med["html"]["s"],
+        "ratio_cpu": med["full"]["cpu_s"] / med["html"]["cpu_s"],
+    }
 
 
 def main(argv: list[str]) -> None:
     if argv[:1] == ["incremental"]:
         result = incremental(int(argv[1]) if len(argv) > 1 else 3)
         m = result["median"]
-        print(f"one-word edit, median of {result['runs']}: edition build {m['full']['s']:.1f} s "
-              f"({m['full']['cpu_s']:.1f} s CPU), HTML only {m['html']['s']:.1f} s ({m['html']['cpu_s']:.1f} s CPU): "
-              f"{result['ratio_wall']:.2f}× wall, {result['ratio_cpu']:.2f}× CPU (goal ≤ 1.5×)")
+        print(
+            f"one-word edit, median of {result['runs']}: edition build {m['full']['s']:.1f} s "
+            f"({m['full']['cpu_s']:.1f} s CPU), HTML only {m['html']['s']:.1f} s ({m['html']['cpu_s']:.1f} s CPU): "
+            f"{result['ratio_wall']:.2f}× wall, {result['ratio_cpu']:.2f}× CPU (goal ≤ 1.5×)"
+        )
         (ROOT / "bench" / "results").mkdir(exist_ok=True)
-        (ROOT / "bench" / "results" / "incremental.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        (ROOT / "bench" / "results" / "incremental.json").write_text(
+            json.dumps(result, indent=2) + "\n", encoding="utf-8"
+        )
         return
     scales = [int(s) for s in (argv or os.environ.get("EDITION_BENCH_SCALES", "1 10").split())]
     rows = []

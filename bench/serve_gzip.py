@@ -2,7 +2,10 @@
 
 Usage: python bench/serve_gzip.py FOLDER PORT
 """
+
 import gzip, http.server, io, os, sys
+
+
 class H(http.server.SimpleHTTPRequestHandler):
     def send_head(self):
         path = self.translate_path(self.path)
@@ -18,5 +21,10 @@ class H(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "max-age=600")
         self.end_headers()
         return io.BytesIO(data)
-    def log_message(self, *a): pass
-os.chdir(sys.argv[1]); http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[2])), H).serve_forever()
+
+    def log_message(self, *a):
+        pass
+
+
+os.chdir(sys.argv[1])
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[2])), H).serve_forever()

@@ -5,6 +5,7 @@ problems; a rule that crashes becomes one `check.crash` problem naming it, so on
 everything it can and never ends in a traceback. All paths come in through `Paths`, so a test can point
 the whole check at a small fixture project.
 """
+
 from __future__ import annotations
 
 import functools
@@ -34,7 +35,9 @@ DECLARED_WITNESSES = etree.XPath("//tei:listWit//tei:witness[@xml:id]", namespac
 WIT_ATTRIBUTES = etree.XPath("//*[@wit]")
 NOTE_TAG = teixml.tei("note")
 RESPONSIBILITY = etree.XPath("//*[@resp or @who]")
-BIB_POINTERS = etree.XPath("//*[@*[starts-with(normalize-space(.), 'bib:') or contains(., ' bib:')]]")
+BIB_POINTERS = etree.XPath(
+    "//*[@*[starts-with(normalize-space(.), 'bib:') or contains(., ' bib:')]]"
+)
 
 
 # Where the check reads: the project's files by default, a fixture project in tests.
@@ -68,7 +71,12 @@ class Edition:
     use_cache: bool = True
 
 
-def run(files: Iterable[Path] | None = None, schema: str | bool | None = None, paths: Paths | None = None, use_cache: bool = True) -> list[Problem]:
+def run(
+    files: Iterable[Path] | None = None,
+    schema: str | bool | None = None,
+    paths: Paths | None = None,
+    use_cache: bool = True,
+) -> list[Problem]:
     """Every problem of the edition, sorted by file, line and column. Nothing is raised.
 
     files limits the report to those files (the cross-file rules still read the whole edition).
@@ -78,7 +86,9 @@ def run(files: Iterable[Path] | None = None, schema: str | bool | None = None, p
     paths = paths or Paths()
     schema = {True: None, False: "none"}.get(schema, schema) if isinstance(schema, bool) else schema
     schema = schema or ("full" if os.environ.get("CI", "").lower() == "true" else "fast")
-    edition = Edition(paths, sorted(paths.tei_dir.glob("*.xml")), schema=schema, use_cache=use_cache)
+    edition = Edition(
+        paths, sorted(paths.tei_dir.glob("*.xml")), schema=schema, use_cache=use_cache
+    )
     problems: list[Problem] = []
     for name, rule in RULES:
         problems += _guarded(name, rule, edition)
@@ -99,7 +109,11 @@ CONSEQUENCES = {
     "apparatus.reading-changed": ("apparatus reading", "apparatus readings", " of {rel}"),
     "targets.dangling": ("cross-reference", "cross-references", " into {rel}"),
     "ids.removed": ("published id", "published ids", " of {rel}"),
-    "bibliography.unused": ("bibliography entry", "bibliography entries", " perhaps cited in {rel}"),
+    "bibliography.unused": (
+        "bibliography entry",
+        "bibliography entries",
+        " perhaps cited in {rel}",
+    ),
     "sigla.unknown": ("witness siglum", "witness sigla", ""),
     "excerpts.unknown-id": ("excerpt id", "excerpt ids", ""),
     "manifest.header": ("header comparison", "header comparisons", ""),
@@ -109,8 +123,15 @@ CONSEQUENCES = {
     "course.unknown-witness": ("course passage", "course passages", " of {rel}"),
     "bibliography.unknown-siglum": ("bibliography siglum", "bibliography sigla", ""),
 }
-MANIFEST_DEPENDENT = ("sigla.", "apparatus.", "manifest.", "excerpts.", "bibliography.unused",
-                      "bibliography.unknown-siglum", "course.unknown-witness")
+MANIFEST_DEPENDENT = (
+    "sigla.",
+    "apparatus.",
+    "manifest.",
+    "excerpts.",
+    "bibliography.unused",
+    "bibliography.unknown-siglum",
+    "course.unknown-witness",
+)
 
 
 def _root_causes(problems: list[Problem], edition: Edition) -> list[Problem]:
@@ -119,12 +140,18 @@ def _root_causes(problems: list[Problem], edition: Edition) -> list[Problem]:
     (which would otherwise flood the report with wrong advice); then every other problem, sorted."""
     roots = {path: root for path, root in edition.broken.items() if root in problems}
     manifest_rel = relpath(edition.paths.manifest)
-    unparsed = {path for path, root in roots.items() if root.code not in ("ids.duplicate", "xml.doctype")}
+    unparsed = {
+        path for path, root in roots.items() if root.code not in ("ids.duplicate", "xml.doctype")
+    }
     followers: dict[str, list[Problem]] = {path: [] for path in roots}
     sigla = {w.tei: w.siglum for w in edition.witnesses}
     rest = []
     for problem in set(problems):
-        owner = None if problem.code in ROOT_CODES else _cause(problem, roots, unparsed, manifest_rel, sigla)
+        owner = (
+            None
+            if problem.code in ROOT_CODES
+            else _cause(problem, roots, unparsed, manifest_rel, sigla)
+        )
         if owner is None:
             rest.append(problem)
         else:
@@ -138,8 +165,13 @@ def _root_causes(problems: list[Problem], edition: Edition) -> list[Problem]:
     return report + sorted(rest, key=_order)
 
 
-def _cause(problem: Problem, roots: dict[str, Problem], unparsed: set[str], manifest_rel: str,
-           sigla: dict[str, str]) -> str | None:
+def _cause(
+    problem: Problem,
+    roots: dict[str, Problem],
+    unparsed: set[str],
+    manifest_rel: str,
+    sigla: dict[str, str],
+) -> str | None:
     if manifest_rel in roots and problem.code.startswith(MANIFEST_DEPENDENT):
         return manifest_rel
     for rel in roots:
@@ -150,10 +182,19 @@ def _cause(problem: Problem, roots: dict[str, Problem], unparsed: set[str], mani
             return rel
         if problem.code == "bibliography.unused" and rel in unparsed:
             return rel
-        if problem.location.path != rel and problem.code in CONSEQUENCES and re.search(rf"(?<![\w.-]){re.escape(name)}\b", problem.message):
+        if (
+            problem.location.path != rel
+            and problem.code in CONSEQUENCES
+            and re.search(rf"(?<![\w.-]){re.escape(name)}\b", problem.message)
+        ):
             return rel
         siglum = sigla.get(name)
-        if problem.code.startswith("course.") and rel in unparsed and siglum and f"witness '{siglum}'" in problem.message:
+        if (
+            problem.code.startswith("course.")
+            and rel in unparsed
+            and siglum
+            and f"witness '{siglum}'" in problem.message
+        ):
             return rel
     return None
 
@@ -165,27 +206,51 @@ def _summary(root: Problem, followers: list[Problem]) -> Problem:
         label = CONSEQUENCES.get(problem.code, ("other problem", "other problems", ""))
         counts[label] = counts.get(label, 0) + 1
     manifest_root = root.code.startswith("manifest.")
-    parts = [f"{n} {one if n == 1 else many}{'' if manifest_root else where.format(rel=root.location.path)}"
-             for (one, many, where), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    parts = [
+        f"{n} {one if n == 1 else many}{'' if manifest_root else where.format(rel=root.location.path)}"
+        for (one, many, where), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
     text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     until = "is fixed" if root.code in ("ids.duplicate", "xml.doctype") else "can be read"
     verb = "is" if len(followers) == 1 else "are"
-    return Problem(Location(root.location.path), f"{text} {verb} not checked until it {until}",
-                   "Fix the problem above; `edition check` then checks them again", "check.not-checked", "warning")
+    return Problem(
+        Location(root.location.path),
+        f"{text} {verb} not checked until it {until}",
+        "Fix the problem above; `edition check` then checks them again",
+        "check.not-checked",
+        "warning",
+    )
 
 
 def _without_echoes(problems: list[Problem]) -> list[Problem]:
     """Drop tei_all's "Invalid attribute id" where ids.duplicate already says why (xml:id is an xsd:ID)."""
     duplicates = {(p.location.path, p.location.line) for p in problems if p.code == "ids.duplicate"}
-    return [p for p in problems if not (p.code == "tei.invalid" and "Invalid attribute id for" in p.message and (p.location.path, p.location.line) in duplicates)]
+    return [
+        p
+        for p in problems
+        if not (
+            p.code == "tei.invalid"
+            and "Invalid attribute id for" in p.message
+            and (p.location.path, p.location.line) in duplicates
+        )
+    ]
 
 
-def _guarded(name: str, rule: Callable[[Edition], Iterable[Problem]], edition: Edition) -> list[Problem]:
+def _guarded(
+    name: str, rule: Callable[[Edition], Iterable[Problem]], edition: Edition
+) -> list[Problem]:
     try:
         return list(rule(edition))
     except Exception as err:  # noqa: BLE001 - a broken rule must not hide the other rules' problems
         where = Location(relpath(edition.paths.tei_dir))
-        return [Problem(where, f"the check rule `{name}` crashed: {type(err).__name__}: {err}", "This is a bug in the toolchain, not in your TEI; report it with this line (the other rules ran)", "check.crash")]
+        return [
+            Problem(
+                where,
+                f"the check rule `{name}` crashed: {type(err).__name__}: {err}",
+                "This is a bug in the toolchain, not in your TEI; report it with this line (the other rules ran)",
+                "check.crash",
+            )
+        ]
 
 
 # --- rules ---------------------------------------------------------------------------------------
@@ -216,9 +281,20 @@ def load_files(edition: Edition) -> list[Problem]:
 
 
 # A problem with one of these codes is a root: what follows from it is summarised in one line.
-ROOT_CODES = frozenset({"manifest.unreadable", "manifest.missing-key", "manifest.empty", "tei.missing",
-                        "xml.empty", "xml.not-utf8", "xml.not-well-formed", "xml.unreadable",
-                        "ids.duplicate", "xml.doctype"})
+ROOT_CODES = frozenset(
+    {
+        "manifest.unreadable",
+        "manifest.missing-key",
+        "manifest.empty",
+        "tei.missing",
+        "xml.empty",
+        "xml.not-utf8",
+        "xml.not-well-formed",
+        "xml.unreadable",
+        "ids.duplicate",
+        "xml.doctype",
+    }
+)
 MANIFEST_FIX = "the comment at the top of the file says what each entry needs"
 
 
@@ -228,23 +304,41 @@ def _manifest_problems(edition: Edition) -> list[Problem]:
     try:
         data = path.read_bytes()
     except OSError as err:
-        return [Problem(Location(rel), f"cannot read the witness list: {err.strerror}",
-                        f"Restore it from git (git checkout -- {rel})", "manifest.unreadable")]
+        return [
+            Problem(
+                Location(rel),
+                f"cannot read the witness list: {err.strerror}",
+                f"Restore it from git (git checkout -- {rel})",
+                "manifest.unreadable",
+            )
+        ]
     bad = _not_utf8(path, data, "the witness list")
     if bad:
         return [replace(bad, code="manifest.unreadable")]
     if not data.strip():
-        return [Problem(Location(rel, 1), "the witness list is empty",
-                        f"Restore it from git (git checkout -- {rel})", "manifest.empty")]
+        return [
+            Problem(
+                Location(rel, 1),
+                "the witness list is empty",
+                f"Restore it from git (git checkout -- {rel})",
+                "manifest.empty",
+            )
+        ]
     wits, problems = manifest.load(path)
     problems = [replace(p, location=replace(p.location, path=rel)) for p in problems]
     if not problems:
         parsed = yaml.safe_load(data)
         entries = parsed.get("witnesses") if isinstance(parsed, dict) else None
         if not isinstance(entries, list) or not entries:
-            problems = [Problem(Location(rel, 1), "the witness list has no `witnesses:` list of entries",
-                                "Write `witnesses:` at the start of a line and each witness below it as "
-                                f"`- siglum: ...` (check the indentation); {MANIFEST_FIX}", "manifest.unreadable")]
+            problems = [
+                Problem(
+                    Location(rel, 1),
+                    "the witness list has no `witnesses:` list of entries",
+                    "Write `witnesses:` at the start of a line and each witness below it as "
+                    f"`- siglum: ...` (check the indentation); {MANIFEST_FIX}",
+                    "manifest.unreadable",
+                )
+            ]
     edition.witnesses = wits
     return problems
 
@@ -259,17 +353,28 @@ def _expected_files(edition: Edition) -> list[Path]:
 def _unreadable(path: Path, siglum: str) -> Problem | None:
     rel = relpath(path)
     if not path.exists():
-        return Problem(Location(rel), f"{rel} does not exist, but sources/witnesses.yml names it",
-                       f"Restore it (git checkout -- {rel}), or re-create it with `edition import {siglum}`",
-                       "tei.missing")
+        return Problem(
+            Location(rel),
+            f"{rel} does not exist, but sources/witnesses.yml names it",
+            f"Restore it (git checkout -- {rel}), or re-create it with `edition import {siglum}`",
+            "tei.missing",
+        )
     try:
         data = path.read_bytes()
     except OSError as err:
-        return Problem(Location(rel), f"cannot read the file: {err.strerror}",
-                       "Check that the file exists and is readable", "xml.unreadable")
+        return Problem(
+            Location(rel),
+            f"cannot read the file: {err.strerror}",
+            "Check that the file exists and is readable",
+            "xml.unreadable",
+        )
     if not data.strip():
-        return Problem(Location(rel, 1), "the file is empty",
-                       f"Restore it from git (git checkout -- {rel})", "xml.empty")
+        return Problem(
+            Location(rel, 1),
+            "the file is empty",
+            f"Restore it from git (git checkout -- {rel})",
+            "xml.empty",
+        )
     return _not_utf8(path, data, "the file")
 
 
@@ -279,15 +384,21 @@ def _not_utf8(path: Path, data: bytes, what: str) -> Problem | None:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        return Problem(Location(relpath(path), line),
-                       f"{what} is not UTF-8 text (byte 0x{data[err.start]:02x} on this line)",
-                       "Save it as UTF-8 (your editor's 'Save with encoding', or iconv -f cp1252 -t utf-8)",
-                       "xml.not-utf8")
+        return Problem(
+            Location(relpath(path), line),
+            f"{what} is not UTF-8 text (byte 0x{data[err.start]:02x} on this line)",
+            "Save it as UTF-8 (your editor's 'Save with encoding', or iconv -f cp1252 -t utf-8)",
+            "xml.not-utf8",
+        )
     declared = re.match(rb"<\?xml[^>]*encoding=[\"']([^\"']+)", data)
     name = declared.group(1).decode("ascii", "replace") if declared else "UTF-8"
     if name.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        return Problem(Location(relpath(path), 1), f'{what} declares encoding="{name}"',
-                       'Save it as UTF-8 and write encoding="UTF-8" in the XML declaration', "xml.not-utf8")
+        return Problem(
+            Location(relpath(path), 1),
+            f'{what} declares encoding="{name}"',
+            'Save it as UTF-8 and write encoding="UTF-8" in the XML declaration',
+            "xml.not-utf8",
+        )
     return None
 
 
@@ -297,16 +408,25 @@ def _prolog_problems(item: Loaded) -> list[Problem]:
     info = item.doc.docinfo
     if not (info.doctype or info.internalDTD is not None):
         return []
-    line = next((n for n, text in enumerate(item.data.splitlines(), 1) if b"<!DOCTYPE" in text), None)
-    return [Problem(Location(item.rel, line),
-                    "the file has a DOCTYPE declaration (entities are never resolved in a master file)",
-                    "Delete the <!DOCTYPE ...> declaration and write each character itself (UTF-8) "
-                    "instead of an &entity; reference; the schema is named by <?xml-model?>", "xml.doctype")]
+    line = next(
+        (n for n, text in enumerate(item.data.splitlines(), 1) if b"<!DOCTYPE" in text), None
+    )
+    return [
+        Problem(
+            Location(item.rel, line),
+            "the file has a DOCTYPE declaration (entities are never resolved in a master file)",
+            "Delete the <!DOCTYPE ...> declaration and write each character itself (UTF-8) "
+            "instead of an &entity; reference; the schema is named by <?xml-model?>",
+            "xml.doctype",
+        )
+    ]
 
 
 def parse(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
     """teixml.parse, but a duplicate xml:id is left to check_ids (libxml2 would stop parsing at it)."""
-    parser = etree.XMLParser(remove_blank_text=False, resolve_entities=False, no_network=True, collect_ids=False)
+    parser = etree.XMLParser(
+        remove_blank_text=False, resolve_entities=False, no_network=True, collect_ids=False
+    )
     try:
         return etree.parse(str(path), parser), []
     except etree.XMLSyntaxError:
@@ -320,7 +440,9 @@ def check_schema(edition: Edition) -> list[Problem]:
     cache = edition.paths.check_cache if edition.use_cache and edition.schema != "full" else None
     problems = []
     for item in edition.loaded:
-        problems += tei_subset.validate(item.doc, item.data, item.path, edition.schema == "full", cache)
+        problems += tei_subset.validate(
+            item.doc, item.data, item.path, edition.schema == "full", cache
+        )
     return problems
 
 
@@ -328,7 +450,9 @@ def check_rules(edition: Edition) -> list[Problem]:
     """The project's rules written as Schematron in schema/edition.odd (ids required, note numbers,
     choice pairs, editorial notes' @resp): the same rules the editors' XML editor runs as they type."""
     cache = edition.paths.check_cache if edition.use_cache else None
-    return [p for item in edition.loaded for p in odd.validate(item.doc, item.data, item.path, cache)]
+    return [
+        p for item in edition.loaded for p in odd.validate(item.doc, item.data, item.path, cache)
+    ]
 
 
 def check_ids(edition: Edition) -> list[Problem]:
@@ -337,7 +461,14 @@ def check_ids(edition: Edition) -> list[Problem]:
         for el in teixml.ALL_IDS(item.doc):
             ident = el.get(XML_ID)
             if ident in seen:
-                problems.append(Problem(item.at(el), f'xml:id "{ident}" is already used at {seen[ident]}', "Give this element a new id that no other element of the edition uses (ids are never reused)", "ids.duplicate"))
+                problems.append(
+                    Problem(
+                        item.at(el),
+                        f'xml:id "{ident}" is already used at {seen[ident]}',
+                        "Give this element a new id that no other element of the edition uses (ids are never reused)",
+                        "ids.duplicate",
+                    )
+                )
                 edition.broken.setdefault(item.rel, problems[-1])
             else:
                 seen[ident] = item.at(el)
@@ -346,7 +477,10 @@ def check_ids(edition: Edition) -> list[Problem]:
 
 def check_targets(edition: Edition) -> list[Problem]:
     problems = []
-    ids = {item.path.name: {el.get(XML_ID) for el in teixml.ALL_IDS(item.doc)} for item in edition.loaded}
+    ids = {
+        item.path.name: {el.get(XML_ID) for el in teixml.ALL_IDS(item.doc)}
+        for item in edition.loaded
+    }
     # The apparatus rule checks readings' pointers itself, and can say which reading broke.
     skip = ("rdg", "lem")
     for item in edition.loaded:
@@ -357,18 +491,39 @@ def check_targets(edition: Edition) -> list[Problem]:
                 for pointer in (el.get(attr) or "").split():
                     problem = _resolve(pointer, item, ids)
                     if problem:
-                        problems.append(Problem(item.at(el), f'@{attr}="{pointer}" {problem}', "Point to an existing xml:id (#id in this file, or file.xml#id in another witness), or fix the id", "targets.dangling"))
+                        problems.append(
+                            Problem(
+                                item.at(el),
+                                f'@{attr}="{pointer}" {problem}',
+                                "Point to an existing xml:id (#id in this file, or file.xml#id in another witness), or fix the id",
+                                "targets.dangling",
+                            )
+                        )
         for el in RESPONSIBILITY(item.doc):
             for attr in ("resp", "who"):
                 for pointer in (el.get(attr) or "").split():
                     problem = _resolve(pointer, item, ids)
                     if problem:
-                        problems.append(Problem(item.at(el), f'@{attr}="{pointer}" {problem}', f"Point @{attr} to who is responsible: #{_siglum(item)}.editors (declared in the header's respStmt), a bib:KEY, or an existing xml:id", "targets.dangling"))
+                        problems.append(
+                            Problem(
+                                item.at(el),
+                                f'@{attr}="{pointer}" {problem}',
+                                f"Point @{attr} to who is responsible: #{_siglum(item)}.editors (declared in the header's respStmt), a bib:KEY, or an existing xml:id",
+                                "targets.dangling",
+                            )
+                        )
         for el in teixml.ANOMALIES(item.doc):
             pointer = el.get("corresp", "")
             problem = _resolve(pointer, item, ids)
             if problem:
-                problems.append(Problem(item.at(el), f'note anomaly @corresp="{pointer}" {problem}', "Point the anomaly to the xml:id of the note it describes", "targets.dangling"))
+                problems.append(
+                    Problem(
+                        item.at(el),
+                        f'note anomaly @corresp="{pointer}" {problem}',
+                        "Point the anomaly to the xml:id of the note it describes",
+                        "targets.dangling",
+                    )
+                )
     return problems
 
 
@@ -399,7 +554,14 @@ def check_sigla(edition: Edition) -> list[Problem]:
             for token in el.get("wit").split():
                 siglum = token.rpartition("#")[2]
                 if siglum not in known:
-                    problems.append(Problem(item.at(el), f'<{local(el)} wit="{el.get("wit")}"> names witness "{siglum}", which the edition does not have', f"Use one of {', '.join('#' + s for s in sorted(known))}, or add the witness to sources/witnesses.yml", "sigla.unknown"))
+                    problems.append(
+                        Problem(
+                            item.at(el),
+                            f'<{local(el)} wit="{el.get("wit")}"> names witness "{siglum}", which the edition does not have',
+                            f"Use one of {', '.join('#' + s for s in sorted(known))}, or add the witness to sources/witnesses.yml",
+                            "sigla.unknown",
+                        )
+                    )
     return problems
 
 
@@ -408,8 +570,19 @@ def check_notes(edition: Edition) -> list[Problem]:
     for item in edition.loaded:
         recorded = {a.get("corresp", "").lstrip("#") for a in teixml.ANOMALIES(item.doc)}
         for note in teixml.NOTES(item.doc):
-            if note.get("type") == "unmarked" and note.get("n") is not None and note.get(XML_ID) not in recorded:
-                problems.append(Problem(item.at(note), f'note {note.get("n")} ({note.get(XML_ID)}) has no marker in the text and no recorded anomaly', 'Move the note to its marker, or record the missing marker in <list type="note-anomalies"> of the header', "notes.unmarked"))
+            if (
+                note.get("type") == "unmarked"
+                and note.get("n") is not None
+                and note.get(XML_ID) not in recorded
+            ):
+                problems.append(
+                    Problem(
+                        item.at(note),
+                        f"note {note.get('n')} ({note.get(XML_ID)}) has no marker in the text and no recorded anomaly",
+                        'Move the note to its marker, or record the missing marker in <list type="note-anomalies"> of the header',
+                        "notes.unmarked",
+                    )
+                )
         problems += _stray_markers(item, recorded)
     return problems
 
@@ -424,12 +597,21 @@ def _stray_markers(item: Loaded, recorded: set[str]) -> list[Problem]:
                 if not match or _in_note(inside):
                     continue
                 if _owner_id(el) not in recorded:
-                    problems.append(Problem(item.at(el), f'a note marker "{match.group()}" in the text has no note', "Attach the note at this marker (<note n=...>) or, if the witness prints none, record it as an anomaly", "notes.marker-without-note"))
+                    problems.append(
+                        Problem(
+                            item.at(el),
+                            f'a note marker "{match.group()}" in the text has no note',
+                            "Attach the note at this marker (<note n=...>) or, if the witness prints none, record it as an anomaly",
+                            "notes.marker-without-note",
+                        )
+                    )
     return problems
 
 
 def _in_note(el: etree._Element | None) -> bool:
-    return el is not None and (el.tag == NOTE_TAG or any(a.tag == NOTE_TAG for a in el.iterancestors()))
+    return el is not None and (
+        el.tag == NOTE_TAG or any(a.tag == NOTE_TAG for a in el.iterancestors())
+    )
 
 
 def _owner_id(el: etree._Element) -> str | None:
@@ -447,9 +629,23 @@ def check_manifest(edition: Edition) -> list[Problem]:
     for w in edition.witnesses:
         source = edition.paths.manifest.parent / w.file
         if not source.exists():
-            problems.append(Problem(Location(rel), f"witness {w.siglum}: sources/{w.file} does not exist", "Restore the transcription or fix `file:`", "manifest.missing-source"))
+            problems.append(
+                Problem(
+                    Location(rel),
+                    f"witness {w.siglum}: sources/{w.file} does not exist",
+                    "Restore the transcription or fix `file:`",
+                    "manifest.missing-source",
+                )
+            )
         elif manifest.sha256(source) != w.sha256:
-            problems.append(Problem(Location(rel), f"witness {w.siglum}: sources/{w.file} does not match its recorded sha256", "Transcriptions are never edited: restore the file from ../shared/seeds (corrections belong in the TEI)", "manifest.sha256"))
+            problems.append(
+                Problem(
+                    Location(rel),
+                    f"witness {w.siglum}: sources/{w.file} does not match its recorded sha256",
+                    "Transcriptions are never edited: restore the file from ../shared/seeds (corrections belong in the TEI)",
+                    "manifest.sha256",
+                )
+            )
         item = by_file.get(w.tei)
         if item is not None:
             problems += _header_problems(item, w)
@@ -472,7 +668,14 @@ def check_excerpts(edition: Edition) -> list[Problem]:
             continue
         known = {el.get(XML_ID) for el in teixml.ALL_IDS(item.doc)}
         for ident in sorted(ids - known, key=lambda i: manifest.excerpt_line(path, i) or 0):
-            problems.append(Problem(Location(relpath(path), manifest.excerpt_line(path, ident)), f"{siglum} excerpt {ident} does not exist in tei/{w.tei}", "Replace it with the id of the passage to publish (the ids are the permalink anchors of the site)", "excerpts.unknown-id"))
+            problems.append(
+                Problem(
+                    Location(relpath(path), manifest.excerpt_line(path, ident)),
+                    f"{siglum} excerpt {ident} does not exist in tei/{w.tei}",
+                    "Replace it with the id of the passage to publish (the ids are the permalink anchors of the site)",
+                    "excerpts.unknown-id",
+                )
+            )
     return problems
 
 
@@ -480,7 +683,12 @@ def _stance_evidence(item: Loaded, w: manifest.Witness, rel: str) -> list[Proble
     """The passages a witness's stance description rests on must exist (the site links them)."""
     ids = {el.get(XML_ID) for el in teixml.ALL_IDS(item.doc)}
     return [
-        Problem(Location(rel), f"witness {w.siglum}: stance_evidence names {ident}, which tei/{w.tei} does not have", "List the xml:id of a passage of that witness that supports the stance description", "manifest.stance-evidence")
+        Problem(
+            Location(rel),
+            f"witness {w.siglum}: stance_evidence names {ident}, which tei/{w.tei} does not have",
+            "List the xml:id of a passage of that witness that supports the stance description",
+            "manifest.stance-evidence",
+        )
         for ident in w.facts.get("stance_evidence", []) or []
         if ident not in ids
     ]
@@ -490,16 +698,39 @@ def _header_problems(item: Loaded, w: manifest.Witness) -> list[Problem]:
     problems = []
     root = item.doc.getroot()
     if root.get(XML_ID) != w.siglum:
-        problems.append(Problem(item.at(root), f'<TEI xml:id="{root.get(XML_ID)}"> but sources/witnesses.yml gives siglum {w.siglum}', "Make the TEI root id equal to the siglum", "manifest.siglum"))
+        problems.append(
+            Problem(
+                item.at(root),
+                f'<TEI xml:id="{root.get(XML_ID)}"> but sources/witnesses.yml gives siglum {w.siglum}',
+                "Make the TEI root id equal to the siglum",
+                "manifest.siglum",
+            )
+        )
     for kind, expected in (("sha256", w.sha256), ("source-file", f"sources/{w.file}")):
         found = teixml.SOURCE_IDNO(item.doc, t=kind)
         if not found or (found[0].text or "").strip() != expected:
             where = item.at(found[0]) if found else item.at(root)
-            problems.append(Problem(where, f'sourceDesc idno[@type="{kind}"] does not agree with sources/witnesses.yml ({expected})', "Copy the value from sources/witnesses.yml into the header", "manifest.header"))
+            problems.append(
+                Problem(
+                    where,
+                    f'sourceDesc idno[@type="{kind}"] does not agree with sources/witnesses.yml ({expected})',
+                    "Copy the value from sources/witnesses.yml into the header",
+                    "manifest.header",
+                )
+            )
     titles = teixml.MAIN_TITLE(item.doc)
-    if not titles or " ".join("".join(titles[0].itertext()).split()) != " ".join(w.fact("title").split()):
+    if not titles or " ".join("".join(titles[0].itertext()).split()) != " ".join(
+        w.fact("title").split()
+    ):
         where = item.at(titles[0]) if titles else item.at(root)
-        problems.append(Problem(where, "sourceDesc title does not agree with sources/witnesses.yml", "Make the two titles identical (correct whichever is wrong)", "manifest.header"))
+        problems.append(
+            Problem(
+                where,
+                "sourceDesc title does not agree with sources/witnesses.yml",
+                "Make the two titles identical (correct whichever is wrong)",
+                "manifest.header",
+            )
+        )
     return problems
 
 
@@ -511,8 +742,14 @@ def check_published_ids(edition: Edition) -> list[Problem]:
     current = {item.path.name: registry.ids_in(item.doc) for item in edition.loaded}
     # A file that is not well-formed has no ids now; the parse error is the problem, not each id.
     unreadable = {path.name for path in edition.files} - set(current)
-    problems = registry.check(current, edition.paths.tei_dir, edition.paths.registry, edition.paths.redirects)
-    return [p for p in problems if not (p.code == "ids.removed" and Path(p.location.path).name in unreadable)]
+    problems = registry.check(
+        current, edition.paths.tei_dir, edition.paths.registry, edition.paths.redirects
+    )
+    return [
+        p
+        for p in problems
+        if not (p.code == "ids.removed" and Path(p.location.path).name in unreadable)
+    ]
 
 
 def check_bibliography(edition: Edition) -> list[Problem]:
@@ -521,7 +758,11 @@ def check_bibliography(edition: Edition) -> list[Problem]:
         return []
     bib, problems = bibliography.load(edition.paths.bib)
     problems = _with_bib_syntax(edition.paths.bib, problems)
-    problems += bibliography.check_keys([item.path for item in edition.loaded], bib, {item.path: item.doc for item in edition.loaded})
+    problems += bibliography.check_keys(
+        [item.path for item in edition.loaded],
+        bib,
+        {item.path: item.doc for item in edition.loaded},
+    )
     return problems + _unused_entries(edition, bib)
 
 
@@ -533,8 +774,13 @@ def _with_bib_syntax(path: Path, problems: list[Problem]) -> list[Problem]:
         return problems
     rel, found = relpath(path), bib_syntax(source)
     entries = {entry for entry, *_ in found}
-    problems = [p for p in problems if not (p.code == "bibliography.syntax" and p.location.line in entries)]
-    return problems + [Problem(Location(rel, line), what, fix, "bibliography.syntax") for _, line, what, fix in found]
+    problems = [
+        p for p in problems if not (p.code == "bibliography.syntax" and p.location.line in entries)
+    ]
+    return problems + [
+        Problem(Location(rel, line), what, fix, "bibliography.syntax")
+        for _, line, what, fix in found
+    ]
 
 
 def _unused_entries(edition: Edition, bib) -> list[Problem]:
@@ -542,11 +788,23 @@ def _unused_entries(edition: Edition, bib) -> list[Problem]:
     used = {w.facts.get("bibkey") for w in edition.witnesses}
     for item in edition.loaded:
         for el in BIB_POINTERS(item.doc):
-            used |= {token[4:] for value in el.attrib.values() for token in value.split() if token.startswith("bib:")}
+            used |= {
+                token[4:]
+                for value in el.attrib.values()
+                for token in value.split()
+                if token.startswith("bib:")
+            }
     problems = []
     for key, record in bib.records.items():
         if key not in used and "editorial" not in record.fields.get("keywords", ""):
-            problems.append(Problem(Location(relpath(edition.paths.bib), record.line), f"entry {key} is cited by no TEI file", f'Link the citation in the witness to it with corresp="bib:{key}", add `keywords = {{editorial}}` if the edition\'s own text cites it, or remove the entry', "bibliography.unused"))
+            problems.append(
+                Problem(
+                    Location(relpath(edition.paths.bib), record.line),
+                    f"entry {key} is cited by no TEI file",
+                    f'Link the citation in the witness to it with corresp="bib:{key}", add `keywords = {{editorial}}` if the edition\'s own text cites it, or remove the entry',
+                    "bibliography.unused",
+                )
+            )
     return problems
 
 
@@ -604,24 +862,40 @@ def bib_syntax(source: str) -> list[tuple[int, int, str, str]]:
 def _entry_mistake(source: str, pos: int, close: str) -> tuple[int, str, str] | None:
     key = re.compile(r"\s*([^,\s{}()=]+)\s*,").match(source, pos)
     if not key:
-        return pos, "the entry has no key followed by a comma", "Write @type{key, and then the fields"
+        return (
+            pos,
+            "the entry has no key followed by a comma",
+            "Write @type{key, and then the fields",
+        )
     pos, previous = key.end(), "the key"
     while True:
         pos = _skip_space(source, pos)
         if pos >= len(source):
-            return pos, "the entry is not closed", f"End the entry with {close} on a line of its own"
+            return (
+                pos,
+                "the entry is not closed",
+                f"End the entry with {close} on a line of its own",
+            )
         if source[pos] == close:
             return None
         name = FIELD_NAME.match(source, pos)
         if not name:
-            return pos, f"expected `field = {{value}}` after {previous}", "Check the commas and braces before this line"
+            return (
+                pos,
+                f"expected `field = {{value}}` after {previous}",
+                "Check the commas and braces before this line",
+            )
         pos, previous = name.end(), f"the field `{name.group(1)}`"
         while True:  # value, possibly a # b
             end = _value_end(source, pos)
             runs_on = NEXT_FIELD.search(source, pos, end) if end else None
             if end is None or runs_on:
                 where = runs_on.start() + 1 if runs_on else pos
-                return where, f"the value of {previous} is not closed before this line", "Close it with } (or \") and a comma"
+                return (
+                    where,
+                    f"the value of {previous} is not closed before this line",
+                    'Close it with } (or ") and a comma',
+                )
             value_end, pos = end, _skip_space(source, end)
             if pos < len(source) and source[pos] == "#":
                 pos = _skip_space(source, pos + 1)
@@ -632,7 +906,11 @@ def _entry_mistake(source: str, pos: int, close: str) -> tuple[int, str, str] | 
             continue
         if pos < len(source) and source[pos] == close:
             return None
-        return value_end - 1, f"a comma is missing after the value of {previous}", "Add a comma at the end of the value"
+        return (
+            value_end - 1,
+            f"a comma is missing after the value of {previous}",
+            "Add a comma at the end of the value",
+        )
 
 
 def _skip_space(source: str, pos: int) -> int:
@@ -644,7 +922,7 @@ def _skip_space(source: str, pos: int) -> int:
 def _value_end(source: str, pos: int) -> int | None:
     if pos >= len(source):
         return None
-    if source[pos] in "{\"":
+    if source[pos] in '{"':
         depth, quote, i = 0, source[pos] == '"', pos + (source[pos] == '"')
         while i < len(source):
             c = source[i]

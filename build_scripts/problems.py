@@ -1,4 +1,5 @@
 """Problems found by any stage: where, what is wrong, how to fix it, and a stable code."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Shared fixtures: project paths, the loaded witnesses, golden-file comparison."""
+
 from __future__ import annotations
 
 import difflib
@@ -11,7 +12,9 @@ SHARED = ROOT.parent / "shared"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite golden files from the current output"
+    )
 
 
 @pytest.fixture
@@ -29,8 +32,14 @@ def assert_golden(actual: str, expected_path: Path, update: bool) -> None:
         return
     expected = expected_path.read_text(encoding="utf-8")
     if actual != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(expected_path), "actual"))
-        pytest.fail(f"{diff}\nIf the new output is right: pytest --update-golden, then review `git diff`.")
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(True), actual.splitlines(True), str(expected_path), "actual"
+            )
+        )
+        pytest.fail(
+            f"{diff}\nIf the new output is right: pytest --update-golden, then review `git diff`."
+        )
 
 
 def search(page, query: str):

@@ -1,9 +1,12 @@
 """The aligner loses nothing: each side rebuilds exactly from the alignment (property test)."""
+
 from hypothesis import given, settings, strategies as st
 
 from build_scripts.apparatus import align
 
-words = st.lists(st.sampled_from("the party purge of 1937 was a by and Stalin NKVD quota".split()), max_size=40)
+words = st.lists(
+    st.sampled_from("the party purge of 1937 was a by and Stalin NKVD quota".split()), max_size=40
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -22,7 +25,15 @@ def test_tokens_are_spans_of_the_text(text):
 
 def test_editorial_marks_are_not_words():
     text = "`(T)he center .... no grounds for explusion (sic). --- one"
-    assert [t.norm for t in align.tokens(text)] == ["the", "center", "no", "grounds", "for", "explusion", "one"]
+    assert [t.norm for t in align.tokens(text)] == [
+        "the",
+        "center",
+        "no",
+        "grounds",
+        "for",
+        "explusion",
+        "one",
+    ]
     assert align.tokens(text)[2].gap_before
 
 

@@ -1,4 +1,5 @@
 """`check` catches a broken apparatus pointer and a reading that no longer matches its witness."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,10 +22,14 @@ def fixture(tmp: Path, g_text: str = G_TEXT) -> Path:
     (tei / "getty.xml").write_text(WITNESS.format(sig="G", text=g_text), encoding="utf-8")
     (tei / "martens.xml").write_text(WITNESS.format(sig="M", text=M_TEXT), encoding="utf-8")
     start = G_TEXT.index("avoid")
-    locus = Locus("app.G.d1.p1--M.d1.p1", "quotation", (
-        Reading("G", "getty.xml", "G.d1.p1", G_TEXT[start:], start, len(G_TEXT), "source"),
-        Reading("M", "martens.xml", "M.d1.p1", "Getty cited:", 0, 12, "target"),
-    ))
+    locus = Locus(
+        "app.G.d1.p1--M.d1.p1",
+        "quotation",
+        (
+            Reading("G", "getty.xml", "G.d1.p1", G_TEXT[start:], start, len(G_TEXT), "source"),
+            Reading("M", "martens.xml", "M.d1.p1", "Getty cited:", 0, 12, "target"),
+        ),
+    )
     store.write(tei / store.FILE, [locus])
     return tei
 
@@ -37,14 +42,22 @@ def test_a_changed_witness_text_is_reported_with_both_readings(tmp_path):
     """The locus is the detector's, unreviewed: re-anchored, a warning that does not block the build."""
     tei = fixture(tmp_path, G_TEXT.replace("seized", "taken"))
     problems = check(tei)
-    assert len(problems) == 1 and problems[0].code == "apparatus.re-anchored" and problems[0].severity == "warning"
+    assert (
+        len(problems) == 1
+        and problems[0].code == "apparatus.re-anchored"
+        and problems[0].severity == "warning"
+    )
     text = str(problems[0])
     assert "apparatus.xml:" in text and "seized" in text and "taken" in text
 
 
 def test_a_broken_pointer_is_reported(tmp_path):
     tei = fixture(tmp_path)
-    xml = (tei / store.FILE).read_text(encoding="utf-8").replace("martens.xml#M.d1.p1", "martens.xml#M.d1.p9")
+    xml = (
+        (tei / store.FILE)
+        .read_text(encoding="utf-8")
+        .replace("martens.xml#M.d1.p1", "martens.xml#M.d1.p9")
+    )
     (tei / store.FILE).write_text(xml, encoding="utf-8")
     problems = check(tei)
     assert [p.code for p in problems] == ["apparatus.pointer"]
@@ -52,11 +65,16 @@ def test_a_broken_pointer_is_reported(tmp_path):
 
 
 def test_rerun_keeps_editor_decisions():
-    old = [Locus("app.a--b", "reuse", (), decision="rejected", notes=("Not a quotation.",)),
-           Locus("app.c--d", "reuse", ()), Locus("claim.x", "claim", (), resp="#apparatus.editors")]
+    old = [
+        Locus("app.a--b", "reuse", (), decision="rejected", notes=("Not a quotation.",)),
+        Locus("app.c--d", "reuse", ()),
+        Locus("claim.x", "claim", (), resp="#apparatus.editors"),
+    ]
     new = [Locus("app.a--b", "reuse", (), score=0.9)]
     merged = {l.id: l for l in store.merge(old, new, ("reuse", "quotation"))}
-    assert merged["app.a--b"].decision == "rejected" and merged["app.a--b"].notes == ("Not a quotation.",)
+    assert merged["app.a--b"].decision == "rejected" and merged["app.a--b"].notes == (
+        "Not a quotation.",
+    )
     assert merged["app.a--b"].score == 0.9
     assert "app.c--d" not in merged  # unreviewed and no longer found: dropped
     assert "claim.x" in merged  # curated: never touched

@@ -3,6 +3,7 @@
 Thresholds (stated here, asserted below): pair recall >= 0.85 and precision >= 0.75 on the five
 transcriptions; at least 80% of the variant words of the ground truth found with their class.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,9 @@ def corpus():
     wits, _ = manifest.load()
     passages = []
     for w in wits:
-        text = "\n".join(strip_markup(line) for line in w.source_path.read_text(encoding="utf-8").split("\n"))
+        text = "\n".join(
+            strip_markup(line) for line in w.source_path.read_text(encoding="utf-8").split("\n")
+        )
         passages += plain_passages(w.siglum, re.sub(r"[*^⁰¹²³⁴⁵⁶⁷⁸⁹]", "", text))
     dates = {w.siglum: w.fact("date") for w in wits}
     return passages, dates
@@ -60,25 +63,40 @@ def matches(locus, pair) -> bool:
     for r in locus.readings:
         texts.setdefault(r.siglum, []).append(r.text)
     (sa, pa), (sb, pb) = pair["a"], pair["b"]
-    return any(contains(t, pa) for t in texts.get(sa, [])) and any(contains(t, pb) for t in texts.get(sb, []))
+    return any(contains(t, pa) for t in texts.get(sa, [])) and any(
+        contains(t, pb) for t in texts.get(sb, [])
+    )
 
 
 def test_ground_truth_is_substantial():
     assert len(TRUTH["pairs"]) >= 35
-    assert {tuple(sorted((p["a"][0], p["b"][0]))) for p in TRUTH["pairs"]} >= {("G", "M"), ("E", "M"), ("G", "S"), ("E", "G")}
+    assert {tuple(sorted((p["a"][0], p["b"][0]))) for p in TRUTH["pairs"]} >= {
+        ("G", "M"),
+        ("E", "M"),
+        ("G", "S"),
+        ("E", "G"),
+    }
 
 
 def test_pair_recall_and_precision(found):
-    found = [l for l in found if l.type != "shared-citation"]  # shared references are not reuse: judged in test_apparatus_tei
+    found = [
+        l for l in found if l.type != "shared-citation"
+    ]  # shared references are not reuse: judged in test_apparatus_tei
     hit = [p for p in TRUTH["pairs"] if any(matches(l, p) for l in found)]
     recall = len(hit) / len(TRUTH["pairs"])
     excluded = TRUTH["uncertain"] + TRUTH["bibliographic"]
-    judged = [l for l in found if not any(matches(l, u) for u in excluded) or any(matches(l, p) for p in TRUTH["pairs"])]
+    judged = [
+        l
+        for l in found
+        if not any(matches(l, u) for u in excluded) or any(matches(l, p) for p in TRUTH["pairs"])
+    ]
     true = [l for l in judged if any(matches(l, p) for p in TRUTH["pairs"])]
     precision = len(true) / max(1, len(judged))
     missed = [p["a"][1] for p in TRUTH["pairs"] if p not in hit]
     false = [(l.readings[0].text[:50], l.readings[1].text[:50]) for l in judged if l not in true]
-    print(f"recall {recall:.3f} ({len(hit)}/{len(TRUTH['pairs'])}), precision {precision:.3f} ({len(true)}/{len(judged)})")
+    print(
+        f"recall {recall:.3f} ({len(hit)}/{len(TRUTH['pairs'])}), precision {precision:.3f} ({len(true)}/{len(judged)})"
+    )
     assert recall >= RECALL, f"recall {recall:.2f}; missed: {missed}"
     assert precision >= PRECISION, f"precision {precision:.2f}; false: {false}"
 
@@ -93,7 +111,12 @@ def test_variant_words_are_found_with_their_class(found):
             ta, tb = align.tokens(ra.text), align.tokens(rb.text)
             ops = align.align([t.norm for t in ta], [t.norm for t in tb])
             got = align.variants(ops, ta, tb, ra.text, rb.text)
-            if any(v.kind == kind and norms(v.source) == norms(a_words) and norms(v.target) == norms(b_words) for v in got):
+            if any(
+                v.kind == kind
+                and norms(v.source) == norms(a_words)
+                and norms(v.target) == norms(b_words)
+                for v in got
+            ):
                 seen += 1
                 break
     assert seen / len(expected) >= VARIANT_RECALL, f"{seen}/{len(expected)} variants found"

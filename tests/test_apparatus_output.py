@@ -1,5 +1,6 @@
 """What readers and re-users get: the JSON Lines export against its documented schema, site pages
 that never let witness text become markup, and the "substantive only" flag of the index."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,17 @@ def records():
 
 
 def test_every_record_has_the_documented_fields(records):
-    keys, reading_keys, variant_keys = documented("Record"), documented("Reading"), documented("Variant")
-    assert {"id", "readings", "variants", "findings"} <= keys and {"siglum", "start", "end", "text"} <= reading_keys
+    keys, reading_keys, variant_keys = (
+        documented("Record"),
+        documented("Reading"),
+        documented("Variant"),
+    )
+    assert {"id", "readings", "variants", "findings"} <= keys and {
+        "siglum",
+        "start",
+        "end",
+        "text",
+    } <= reading_keys
     assert len(records) >= 100
     for r in records:
         assert set(r) == keys, r["id"]
@@ -44,9 +54,17 @@ def test_every_record_has_the_documented_fields(records):
 def test_variants_are_classified(records):
     kinds = {v["kind"] for r in records for v in r["variants"]}
     assert kinds == set(VARIANTS)
-    arrested = next(r for r in records if r["type"] == "citation" and "avoid being arrested" in r["readings"][-1]["text"])
-    assert {"kind": "substantive", "a": "seized.\"", "b": "arrested", "marked": False} in arrested["variants"] or any(
-        v["kind"] == "substantive" and "seized" in v["a"] and v["b"] == "arrested" for v in arrested["variants"])
+    arrested = next(
+        r
+        for r in records
+        if r["type"] == "citation" and "avoid being arrested" in r["readings"][-1]["text"]
+    )
+    assert {"kind": "substantive", "a": 'seized."', "b": "arrested", "marked": False} in arrested[
+        "variants"
+    ] or any(
+        v["kind"] == "substantive" and "seized" in v["a"] and v["b"] == "arrested"
+        for v in arrested["variants"]
+    )
 
 
 # --- rendering -------------------------------------------------------------------------------------
@@ -56,8 +74,15 @@ NASTY = "a <b>bold</b> *star* [link](http://x) `code` & _under_"
 def nasty_locus(kind: str = "reuse") -> Locus:
     a = Reading("G", "getty.xml", "G.c1.p1", "plain words of the earlier witness", 0, 34, "source")
     b = Reading("M", "martens.xml", "M.body.p1", NASTY, 0, len(NASTY), "target")
-    return Locus("app.G.c1.p1--M.body.p1.abcdef", kind, (a, b), score=0.9, question="Was it *really* <i>so</i>?",
-                 notes=("Note with [brackets] and <script>x</script>.",), findings=("Found on p. 12 *here*.",))
+    return Locus(
+        "app.G.c1.p1--M.body.p1.abcdef",
+        kind,
+        (a, b),
+        score=0.9,
+        question="Was it *really* <i>so</i>?",
+        notes=("Note with [brackets] and <script>x</script>.",),
+        findings=("Found on p. 12 *here*.",),
+    )
 
 
 def html_of(md_text: str) -> str:
@@ -66,10 +91,16 @@ def html_of(md_text: str) -> str:
 
 @pytest.mark.parametrize("kind", ["reuse", "claim"])
 def test_locus_page_keeps_witness_text_literal(kind):
-    page = re.sub(r"</?mark[^>]*>", "", html_of(render.locus_page(nasty_locus(kind), corpus=None)))  # marks of differing words
+    page = re.sub(
+        r"</?mark[^>]*>", "", html_of(render.locus_page(nasty_locus(kind), corpus=None))
+    )  # marks of differing words
     assert "<b>" not in page and "<script>" not in page and "<i>" not in page
     assert "a &lt;b&gt;bold&lt;/b&gt; *star* [link](http://x) `code` &amp; _under_" in page
-    assert "<code>code</code>" not in page and "<em>star</em>" not in page and "<em>really</em>" not in page
+    assert (
+        "<code>code</code>" not in page
+        and "<em>star</em>" not in page
+        and "<em>really</em>" not in page
+    )
     assert "Found on p. 12 *here*." in page and "[brackets]" in page
 
 
@@ -79,13 +110,29 @@ def test_index_and_marks_keep_witness_text_literal(tmp_path):
 
 
 def test_substantive_flag_follows_the_variants():
-    accidental = Locus("app.x", "reuse", (Reading("G", "g.xml", "G.p", "the Party of Lenin", 0, 18, "source"),
-                                          Reading("S", "s.xml", "S.p", "the party of Lenin.", 0, 19, "target")))
-    changed = Locus("app.y", "reuse", (Reading("G", "g.xml", "G.p", "avoid being seized", 0, 18, "source"),
-                                       Reading("M", "m.xml", "M.p", "avoid being arrested", 0, 20, "target")))
+    accidental = Locus(
+        "app.x",
+        "reuse",
+        (
+            Reading("G", "g.xml", "G.p", "the Party of Lenin", 0, 18, "source"),
+            Reading("S", "s.xml", "S.p", "the party of Lenin.", 0, 19, "target"),
+        ),
+    )
+    changed = Locus(
+        "app.y",
+        "reuse",
+        (
+            Reading("G", "g.xml", "G.p", "avoid being seized", 0, 18, "source"),
+            Reading("M", "m.xml", "M.p", "avoid being arrested", 0, 20, "target"),
+        ),
+    )
     claim = Locus("claim.z", "claim", accidental.readings, resp="#apparatus.editors")
     rows = render.index_page([accidental, changed, claim], corpus=object()).splitlines()
-    flags = {re.search(r'href="([^"/]+)/', r).group(1): re.search(r'data-substantive="(\d)"', r).group(1) for r in rows if "data-substantive" in r}
+    flags = {
+        re.search(r'href="([^"/]+)/', r).group(1): re.search(r'data-substantive="(\d)"', r).group(1)
+        for r in rows
+        if "data-substantive" in r
+    }
     assert flags == {"app.x": "0", "app.y": "1", "claim.z": "1"}
     order = [re.search(r'href="([^"/]+)/', r).group(1) for r in rows if "data-substantive" in r]
     assert order == ["claim.z", "app.x", "app.y"]  # claims first, then the rest in file order
@@ -110,7 +157,9 @@ def test_links_follow_the_site_pages():
 
     locate = lambda file, ident: pages.get(ident)  # noqa: E731
     assert render.href("getty.xml", "G.c6.p1", 2, locate, Corpus()) == "../../getty/G.c6/#G.c6.p1"
-    assert render.href("getty.xml", "G.c6.n3", 2, locate, Corpus()) == "../../getty/G.c6/#fn:G.c6.n3"
+    assert (
+        render.href("getty.xml", "G.c6.n3", 2, locate, Corpus()) == "../../getty/G.c6/#fn:G.c6.n3"
+    )
     assert render.href("getty.xml", "G.c9.p1", 2, locate, Corpus()) == "../../getty/"
 
 
@@ -129,7 +178,13 @@ def test_a_rejected_entry_is_not_shown_to_readers(tmp_path):
     ident = app.get("{http://www.w3.org/XML/1998/namespace}id")
     before = _render.pages(tei)
     assert any(ident in text for text in before.values())
-    app.set("ana", " ".join([a for a in (app.get("ana") or "").split() if a not in ("#unreviewed", "#confirmed")] + ["#rejected"]))
+    app.set(
+        "ana",
+        " ".join(
+            [a for a in (app.get("ana") or "").split() if a not in ("#unreviewed", "#confirmed")]
+            + ["#rejected"]
+        ),
+    )
     doc.write(str(tei / "apparatus.xml"), encoding="UTF-8", xml_declaration=True)
     after = _render.pages(tei)
     assert not any(ident in text for text in after.values())
@@ -137,13 +192,31 @@ def test_a_rejected_entry_is_not_shown_to_readers(tmp_path):
 
 
 def test_shared_citations_come_last_and_are_never_substantive():
-    shared = Locus("app.G.n1--E.n2.abcdef", "shared-citation", (Reading("G", "g.xml", "G.n1", "Report of Court Proceedings", 0, 27, "source"),
-                                                              Reading("E", "e.xml", "E.n2", "Report of the Court Proceedings", 0, 31, "target")))
-    changed = Locus("app.y", "reuse", (Reading("G", "g.xml", "G.p", "avoid being seized", 0, 18, "source"),
-                                       Reading("M", "m.xml", "M.p", "avoid being arrested", 0, 20, "target")))
+    shared = Locus(
+        "app.G.n1--E.n2.abcdef",
+        "shared-citation",
+        (
+            Reading("G", "g.xml", "G.n1", "Report of Court Proceedings", 0, 27, "source"),
+            Reading("E", "e.xml", "E.n2", "Report of the Court Proceedings", 0, 31, "target"),
+        ),
+    )
+    changed = Locus(
+        "app.y",
+        "reuse",
+        (
+            Reading("G", "g.xml", "G.p", "avoid being seized", 0, 18, "source"),
+            Reading("M", "m.xml", "M.p", "avoid being arrested", 0, 20, "target"),
+        ),
+    )
     claim = Locus("claim.z", "claim", changed.readings, resp="#apparatus.editors")
-    rows = [r for r in render.index_page([shared, changed, claim], corpus=object()).splitlines() if "data-substantive" in r]
-    assert [re.search(r'href="([^"/]+)/', r).group(1) for r in rows] == ["claim.z", "app.y", "app.G.n1--E.n2.abcdef"]
+    rows = [
+        r
+        for r in render.index_page([shared, changed, claim], corpus=object()).splitlines()
+        if "data-substantive" in r
+    ]
+    assert [re.search(r'href="([^"/]+)/', r).group(1) for r in rows] == [
+        "claim.z",
+        "app.y",
+        "app.G.n1--E.n2.abcdef",
+    ]
     assert 'data-type="shared-citation"' in rows[-1] and 'data-substantive="0"' in rows[-1]
-
-

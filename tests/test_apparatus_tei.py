@@ -4,6 +4,7 @@ editors' decisions across reruns, and citation verdicts drawn from the text (pag
 Thresholds (asserted below): on the TEI, pair recall >= 0.9 and precision >= 0.85 for the machine loci
 (reuse detection plus citation checks, which compare S's tables with G's cell by cell).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -27,7 +28,9 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def machine(corpus):
-    return detect.loci(detect.detect(corpus.passages, corpus.dates)) + citations.check_citations(corpus)
+    return detect.loci(detect.detect(corpus.passages, corpus.dates)) + citations.check_citations(
+        corpus
+    )
 
 
 def test_ground_truth_on_the_tei(machine):
@@ -37,7 +40,9 @@ def test_ground_truth_on_the_tei(machine):
     true = [l for l in found if any(matches(l, p) for p in TRUTH["pairs"])]
     judged = [l for l in found if l in true or not any(matches(l, u) for u in excluded)]
     recall, precision = len(hit) / len(TRUTH["pairs"]), len(true) / max(1, len(judged))
-    print(f"TEI: recall {recall:.3f} ({len(hit)}/{len(TRUTH['pairs'])}), precision {precision:.3f} ({len(true)}/{len(judged)})")
+    print(
+        f"TEI: recall {recall:.3f} ({len(hit)}/{len(TRUTH['pairs'])}), precision {precision:.3f} ({len(true)}/{len(judged)})"
+    )
     missed = [p["a"][1] for p in TRUTH["pairs"] if p not in hit]
     false = [l.id for l in judged if l not in true]
     assert recall >= RECALL, f"recall {recall:.2f}; missed {missed}"
@@ -54,15 +59,24 @@ def test_shared_titles_are_typed_shared_citation(machine):
     E's 1938 Bloc report; Medvedev's 1971 book in K and its 1989 edition in E), nor is the trial
     named as an event in E's prose."""
     shared = [l for l in machine if l.type == "shared-citation"]
-    titled = [l for l in machine if len(l.readings) >= 2 and any(matches(l, b) for b in TRUTH["bibliographic"])
-              and not any(matches(l, p) for p in TRUTH["pairs"])]  # three shared words can be a title's and a resolution's
+    titled = [
+        l
+        for l in machine
+        if len(l.readings) >= 2
+        and any(matches(l, b) for b in TRUTH["bibliographic"])
+        and not any(matches(l, p) for p in TRUTH["pairs"])
+    ]  # three shared words can be a title's and a resolution's
     assert len(titled) >= 5
     assert [l.id for l in titled if l.type != "shared-citation"] == []
     assert [l.id for l in shared if not any(matches(l, b) for b in TRUTH["bibliographic"])] == []
     pairs = {tuple((r.siglum, r.passage) for r in l.readings) for l in shared}
     assert (("G", "G.app.n11"), ("E", "E.n30")) in pairs
-    different = [(("G", "G.c5.n31"), ("K", "K.art.n1")), (("G", "G.c5.n60"), ("E", "E.n30")),
-                 (("K", "K.art.n1"), ("E", "E.n6")), (("G", "G.app.n11"), ("E", "E.pt3.d3.p16"))]
+    different = [
+        (("G", "G.c5.n31"), ("K", "K.art.n1")),
+        (("G", "G.c5.n60"), ("E", "E.n30")),
+        (("K", "K.art.n1"), ("E", "E.n6")),
+        (("G", "G.app.n11"), ("E", "E.pt3.d3.p16")),
+    ]
     assert [p for p in different if p in pairs] == []
 
 
@@ -71,16 +85,39 @@ def _bib(sig: str, n: int, key: str, text: str) -> str:
     return f'<note xml:id="{sig}.d1.n{n}" n="{n}" place="end"><bibl{corresp}>{text}</bibl></note>'
 
 
-@pytest.mark.parametrize("g_key, e_key, g_ref, e_ref, expected", [
-    ("smith1990great", "smith1990great", "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
-     "John Smith, The Great Terror Reconsidered in the Provinces of Russia (London, 1990), 44", True),
-    ("smith1990great", "brown1995great", "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
-     "A. Brown, The Great Terror Reconsidered in the Provinces of Russia and Ukraine (Oxford, 1995), 44", False),
-    ("", "", "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
-     "A. Brown, The Great Terror Reconsidered in the Provinces of Russia and Ukraine (Oxford, 1995), 44", False),
-    ("", "", "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
-     "John Smith, The Great Terror Reconsidered in the Provinces of Russia (London, 1990), 44", True),
-])
+@pytest.mark.parametrize(
+    "g_key, e_key, g_ref, e_ref, expected",
+    [
+        (
+            "smith1990great",
+            "smith1990great",
+            "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
+            "John Smith, The Great Terror Reconsidered in the Provinces of Russia (London, 1990), 44",
+            True,
+        ),
+        (
+            "smith1990great",
+            "brown1995great",
+            "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
+            "A. Brown, The Great Terror Reconsidered in the Provinces of Russia and Ukraine (Oxford, 1995), 44",
+            False,
+        ),
+        (
+            "",
+            "",
+            "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
+            "A. Brown, The Great Terror Reconsidered in the Provinces of Russia and Ukraine (Oxford, 1995), 44",
+            False,
+        ),
+        (
+            "",
+            "",
+            "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
+            "John Smith, The Great Terror Reconsidered in the Provinces of Russia (London, 1990), 44",
+            True,
+        ),
+    ],
+)
 def test_a_shared_citation_is_one_work(tmp_path, g_key, e_key, g_ref, e_ref, expected):
     """Same key, or same author and year: a shared citation; a similar title of another work: nothing."""
     tei = tmp_path / "tei"
@@ -99,18 +136,24 @@ def test_an_event_named_in_prose_is_no_citation(tmp_path):
     tei.mkdir()
     ref = "Report of the Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites, Moscow, 1938, 376"
     g = f'<p xml:id="G.d1.p1">The trial was a spectacle.{_bib("G", 1, "report1938bloc", ref)}</p>'
-    e = ('<p xml:id="E.d1.p1">In March 1938 the Moscow trial in the Case of the Anti-Soviet Bloc of Rights and '
-         'Trotskyites took place before a large audience.</p>')
+    e = (
+        '<p xml:id="E.d1.p1">In March 1938 the Moscow trial in the Case of the Anti-Soviet Bloc of Rights and '
+        "Trotskyites took place before a large audience.</p>"
+    )
     (tei / "getty.xml").write_text(WITNESS.format(sig="G", body=g), encoding="utf-8")
     (tei / "emelyanov.xml").write_text(WITNESS.format(sig="E", body=e), encoding="utf-8")
     corpus, _ = edition.load(tei)
     assert [l.type for l in detect.loci(detect.detect(corpus.passages, corpus.dates))] == []
 
 
-COMMENTED = ('<p xml:id="{sig}.d1.p1">{prose}<note xml:id="{sig}.d1.n1" n="1" place="end"><bibl>Report of the Court Proceedings in the Case of the '
-             'Anti-Soviet Bloc of Rights and Trotskyites, Moscow, 1938, {page}</bibl>.{comment}</note></p>')
-COMMENT = (" Here the prosecutor insisted that the defendants had organised wrecking in every branch of industry and transport"
-           " over many years without any pause")
+COMMENTED = (
+    '<p xml:id="{sig}.d1.p1">{prose}<note xml:id="{sig}.d1.n1" n="1" place="end"><bibl>Report of the Court Proceedings in the Case of the '
+    "Anti-Soviet Bloc of Rights and Trotskyites, Moscow, 1938, {page}</bibl>.{comment}</note></p>"
+)
+COMMENT = (
+    " Here the prosecutor insisted that the defendants had organised wrecking in every branch of industry and transport"
+    " over many years without any pause"
+)
 
 
 def test_a_note_shares_its_reference_as_a_citation_and_its_comment_as_reuse(tmp_path):
@@ -118,12 +161,25 @@ def test_a_note_shares_its_reference_as_a_citation_and_its_comment_as_reuse(tmp_
     repeats G's comment in its prose: the reference is a shared citation, the comment is reuse."""
     tei = tmp_path / "tei"
     tei.mkdir()
-    g = COMMENTED.format(sig="G", prose="The trial was a spectacle for the whole country.", page="376", comment=COMMENT)
-    m = COMMENTED.format(sig="M", prose="As the record shows," + COMMENT.replace(" Here", "") + ", said Martens.", page="572", comment="")
+    g = COMMENTED.format(
+        sig="G",
+        prose="The trial was a spectacle for the whole country.",
+        page="376",
+        comment=COMMENT,
+    )
+    m = COMMENTED.format(
+        sig="M",
+        prose="As the record shows," + COMMENT.replace(" Here", "") + ", said Martens.",
+        page="572",
+        comment="",
+    )
     (tei / "getty.xml").write_text(WITNESS.format(sig="G", body=g), encoding="utf-8")
     (tei / "martens.xml").write_text(WITNESS.format(sig="M", body=m), encoding="utf-8")
     corpus, _ = edition.load(tei)
-    found = {(l.readings[0].passage, l.readings[1].passage): l for l in detect.loci(detect.detect(corpus.passages, corpus.dates))}
+    found = {
+        (l.readings[0].passage, l.readings[1].passage): l
+        for l in detect.loci(detect.detect(corpus.passages, corpus.dates))
+    }
     assert found[("G.d1.n1", "M.d1.n1")].type == "shared-citation"
     assert found[("G.d1.n1", "M.d1.p1")].type == "reuse"
     assert "prosecutor insisted" in found[("G.d1.n1", "M.d1.p1")].readings[0].text
@@ -136,11 +192,26 @@ def test_an_entry_that_changes_type_keeps_its_id_and_decision(tei_copy):
     path = tei_copy / store.FILE
     loci, _ = store.read(path)
     shared = next(l for l in loci if l.type == "shared-citation")
-    old = Locus(shared.id, "reuse", shared.readings, shared.resp, shared.score, "confirmed", None, "", ("Checked.",), findings=shared.findings)
+    old = Locus(
+        shared.id,
+        "reuse",
+        shared.readings,
+        shared.resp,
+        shared.score,
+        "confirmed",
+        None,
+        "",
+        ("Checked.",),
+        findings=shared.findings,
+    )
     store.write(path, [old if l.id == shared.id else l for l in loci])
     pipeline.run(tei_copy)
     after = {l.id: l for l in store.read(path)[0]}
-    assert (after[shared.id].type, after[shared.id].decision, after[shared.id].notes) == ("shared-citation", "confirmed", ("Checked.",))
+    assert (after[shared.id].type, after[shared.id].decision, after[shared.id].notes) == (
+        "shared-citation",
+        "confirmed",
+        ("Checked.",),
+    )
     assert len(after) == len(loci)
 
 
@@ -161,16 +232,20 @@ def test_rerun_keeps_every_id_decision_and_note(tei_copy):
     # an editor confirms one entry, rejects another and annotates a citation
     reuse = [l for l in machine if l.type in ("reuse", "quotation")]
     cit = next(l for l in machine if l.type == "citation")
-    edited = {reuse[0].id: ("confirmed", ("Checked against both printed pages.",)),
-              reuse[1].id: ("rejected", ()),
-              cit.id: ("unreviewed", ("An editor's note on this citation.",))}
+    edited = {
+        reuse[0].id: ("confirmed", ("Checked against both printed pages.",)),
+        reuse[1].id: ("rejected", ()),
+        cit.id: ("unreviewed", ("An editor's note on this citation.",)),
+    }
     store.write(path, [_decide(l, edited) for l in loci])
     before, _ = store.read(path)
     pipeline.run(tei_copy)
     after, _ = store.read(path)
     assert [l.id for l in after] == [l.id for l in before]
     for old, new in zip(before, after):
-        assert (new.decision, new.notes, new.question) == (old.decision, old.notes, old.question), new.id
+        assert (new.decision, new.notes, new.question) == (old.decision, old.notes, old.question), (
+            new.id
+        )
     assert {l.id: l.decision for l in after}[reuse[1].id] == "rejected"
 
 
@@ -178,24 +253,44 @@ def _decide(locus: Locus, edited: dict) -> Locus:
     if locus.id not in edited:
         return locus
     decision, notes = edited[locus.id]
-    return Locus(locus.id, locus.type, locus.readings, locus.resp, locus.score, decision, locus.verdict, locus.question, notes, findings=locus.findings)
+    return Locus(
+        locus.id,
+        locus.type,
+        locus.readings,
+        locus.resp,
+        locus.score,
+        decision,
+        locus.verdict,
+        locus.question,
+        notes,
+        findings=locus.findings,
+    )
 
 
 def test_an_edit_elsewhere_in_a_passage_keeps_the_id(tei_copy):
     pipeline.run(tei_copy)
     loci, _ = store.read(tei_copy / store.FILE)
-    locus = next(l for l in loci if l.type in ("reuse", "quotation") and l.readings[1].start and l.readings[1].start > 0)
+    locus = next(
+        l
+        for l in loci
+        if l.type in ("reuse", "quotation") and l.readings[1].start and l.readings[1].start > 0
+    )
     target = locus.readings[1]
     tei = tei_copy / target.file
     xml = tei.read_text(encoding="utf-8")
     opening = f'xml:id="{target.passage}">'
     assert xml.count(opening) == 1
-    tei.write_text(xml.replace(opening, opening + "Inserted words at the start. ", 1), encoding="utf-8")
+    tei.write_text(
+        xml.replace(opening, opening + "Inserted words at the start. ", 1), encoding="utf-8"
+    )
     pipeline.run(tei_copy)
     after = {l.id: l for l in store.read(tei_copy / store.FILE)[0]}
     assert locus.id in after
     moved = after[locus.id].readings[1]
-    assert moved.start == target.start + len("Inserted words at the start. ") and moved.text == target.text
+    assert (
+        moved.start == target.start + len("Inserted words at the start. ")
+        and moved.text == target.text
+    )
 
 
 # --- citations on the edition's TEI ------------------------------------------------------------------
@@ -212,22 +307,31 @@ def test_martens_p178_is_altered_on_the_cited_page(cited):
 
 
 def test_martens_p185_is_reported_with_its_page_uncertainty(cited, corpus):
-    quoted = next(l for l in cited.values() if l.readings[-1].text == "vanguard of party and revolution")
+    quoted = next(
+        l for l in cited.values() if l.readings[-1].text == "vanguard of party and revolution"
+    )
     g = quoted.readings[0]
     page = corpus.by_id[g.passage].page_at(g.start)
     assert "vanguard of party and revolution" in g.text
     if page != "185" and corpus.cert("G", page) not in citations.CERTAIN:
         assert quoted.verdict != "wrong-page"
-        assert f"p. {page} (inferred page number, cert={corpus.cert('G', page)})" in quoted.findings[0]
+        assert (
+            f"p. {page} (inferred page number, cert={corpus.cert('G', page)})" in quoted.findings[0]
+        )
     restated = next(l for l in cited.values() if "three Deputy Commissars" in l.readings[-1].text)
-    assert restated.verdict == "paraphrase" and "one of Ezhov's deputy commissars" in restated.readings[0].text
+    assert (
+        restated.verdict == "paraphrase"
+        and "one of Ezhov's deputy commissars" in restated.readings[0].text
+    )
 
 
 def test_stalin_society_tables_are_compared_cell_by_cell(cited):
     t1, t3, t6 = cited["cit.S.art.t1"], cited["cit.S.art.t3"], cited["cit.S.art.t5"]
     assert t1.verdict == "omission" and t1.readings[0].passage == "G.c2.p30.t1"
     assert all(year in t1.findings[0] for year in ("1924", "1925", "1926", "1930", "1931"))
-    assert t3.verdict == "altered" and any("Not mentioned in Origins of the Great Purges (4.0)" in f for f in t3.findings)
+    assert t3.verdict == "altered" and any(
+        "Not mentioned in Origins of the Great Purges (4.0)" in f for f in t3.findings
+    )
     assert any("11.0 for 11" in f for f in t6.findings)
     assert cited["cit.S.art.t4"].verdict == "exact"
 
@@ -243,16 +347,22 @@ WITNESS = """<?xml version="1.0" encoding="UTF-8"?>
 <publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>
 <text><body><div xml:id="{sig}.d1">{body}</div></body></text></TEI>
 """
-G_BODY = ('<pb n="160"{cert} xml:id="G.pb160"/><p xml:id="G.d1.p1">Nothing of interest stands on this page at all.</p>'
-          '<pb n="161"{cert} xml:id="G.pb161"/><p xml:id="G.d1.p2">The regional machines were closed to criticism from below, and the rank and file could not break them open.</p>')
-M_BODY = ('<cit><quote xml:id="M.d1.q1"><p xml:id="M.d1.q1.p1">`The regional machines were closed to criticism from below\'</p></quote>'
-          '<bibl xml:id="M.d1.b1">Ibid., <ref type="witness" target="getty.xml#G.pb160">p. 160</ref>.</bibl></cit>')
+G_BODY = (
+    '<pb n="160"{cert} xml:id="G.pb160"/><p xml:id="G.d1.p1">Nothing of interest stands on this page at all.</p>'
+    '<pb n="161"{cert} xml:id="G.pb161"/><p xml:id="G.d1.p2">The regional machines were closed to criticism from below, and the rank and file could not break them open.</p>'
+)
+M_BODY = (
+    '<cit><quote xml:id="M.d1.q1"><p xml:id="M.d1.q1.p1">`The regional machines were closed to criticism from below\'</p></quote>'
+    '<bibl xml:id="M.d1.b1">Ibid., <ref type="witness" target="getty.xml#G.pb160">p. 160</ref>.</bibl></cit>'
+)
 
 
 def fixture(tmp: Path, cert: str) -> Path:
     tei = tmp / "tei"
     tei.mkdir(parents=True)
-    (tei / "getty.xml").write_text(WITNESS.format(sig="G", body=G_BODY.format(cert=cert)), encoding="utf-8")
+    (tei / "getty.xml").write_text(
+        WITNESS.format(sig="G", body=G_BODY.format(cert=cert)), encoding="utf-8"
+    )
     (tei / "martens.xml").write_text(WITNESS.format(sig="M", body=M_BODY), encoding="utf-8")
     return tei
 

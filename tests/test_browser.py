@@ -1,5 +1,6 @@
 """The site in headless Chromium (Debian's /usr/bin/chromium through Playwright): footnote tooltips,
 citations between witnesses, transliteration-aware search, and a screenshot of a witness page."""
+
 from __future__ import annotations
 
 import functools
@@ -16,7 +17,11 @@ from tests.site_build_once import built_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(os.environ.get("EDITION_SCREENSHOTS", Path(__file__).resolve().parent.parent / "build" / "screenshots"))
+SHOTS = Path(
+    os.environ.get(
+        "EDITION_SCREENSHOTS", Path(__file__).resolve().parent.parent / "build" / "screenshots"
+    )
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +48,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"]
+        )
         yield b
         b.close()
 
@@ -53,7 +60,12 @@ def page(browser, base_url):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     pg = context.new_page()
     outside = []
-    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith((base_url, "data:", "blob:")) else None)
+    pg.on(
+        "request",
+        lambda r: outside.append(r.url)
+        if not r.url.startswith((base_url, "data:", "blob:"))
+        else None,
+    )
     yield pg
     context.close()
     assert outside == [], f"requests to other hosts: {outside[:5]}"
@@ -94,8 +106,12 @@ def test_searching_yezhov_finds_getty_ezhov_passages(page, base_url):
 
 def test_screenshot_of_witness_pages(page, base_url):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for name, url in (("getty-landing", "/edition/getty/"), ("getty-c6", "/edition/getty/G.c6/#G.pb150"),
-                      ("martens", "/edition/martens/M.body/"), ("home", "/")):
+    for name, url in (
+        ("getty-landing", "/edition/getty/"),
+        ("getty-c6", "/edition/getty/G.c6/#G.pb150"),
+        ("martens", "/edition/martens/M.body/"),
+        ("home", "/"),
+    ):
         page.goto(base_url + url)
         page.wait_for_timeout(300)
         page.screenshot(path=str(SHOTS / f"{name}.png"))
@@ -117,9 +133,13 @@ def test_an_old_url_forwards_to_the_new_place(page, base_url):
 
     site_dir, _ = built_site()
     new = site.url_for("getty.xml", "G.c6.d2.p6", everything=True)
-    written, fragments = site_urls.write_redirect_pages(site_dir, {"edition/getty/G.c6-gone/#G.c6.p0": new, "edition/getty/G.c2/#G.c2.gone": new})
+    written, fragments = site_urls.write_redirect_pages(
+        site_dir, {"edition/getty/G.c6-gone/#G.c6.p0": new, "edition/getty/G.c2/#G.c2.gone": new}
+    )
     assert written and fragments == {"G.c2.gone": new}
-    (site_dir / "assets" / "redirects.js").write_text(site_urls.redirects_script(fragments), encoding="utf-8")  # before the browser caches it
+    (site_dir / "assets" / "redirects.js").write_text(
+        site_urls.redirects_script(fragments), encoding="utf-8"
+    )  # before the browser caches it
     page.goto(f"{base_url}/edition/getty/G.c6-gone/#G.c6.p0")
     page.wait_for_url(f"**/{new}")
     page.goto(f"{base_url}/edition/getty/G.c2/#G.c2.gone")

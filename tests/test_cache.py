@@ -6,6 +6,7 @@ apparatus decision, a claim's note, a bibliography entry, the manifest, the exce
 `edition render` runs in that copy as a separate process (so nothing can read the checkout's files
 by mistake). The clean render runs in a second copy without build/ (no cache at all).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,9 +21,18 @@ from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cache")]
-PARTS = ("tei", "sources", "courses", "docs", "overrides", "vendor", "schema", "references.bib",
-         "CHANGELOG.md",
-         "mkdocs.yml")
+PARTS = (
+    "tei",
+    "sources",
+    "courses",
+    "docs",
+    "overrides",
+    "vendor",
+    "schema",
+    "references.bib",
+    "CHANGELOG.md",
+    "mkdocs.yml",
+)
 
 
 def copy_project(to: Path) -> Path:
@@ -37,8 +47,12 @@ def copy_project(to: Path) -> Path:
 
 
 def render(root: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "--root", str(root), "render"],
-                          capture_output=True, text=True, cwd=root)
+    done = subprocess.run(
+        [sys.executable, "-m", "build_scripts", "--root", str(root), "render"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
 
 
@@ -55,15 +69,19 @@ def _sub_once(path: Path, pattern: str, repl, n: int) -> bool:
         return False
     m = hits[n % len(hits)]
     new = repl(m) if callable(repl) else repl
-    path.write_text(text[: m.start()] + new + text[m.end():], encoding="utf-8")
+    path.write_text(text[: m.start()] + new + text[m.end() :], encoding="utf-8")
     return True
 
 
 def edit_word(root: Path, n: int) -> None:
     files = sorted(p for p in (root / "tei").glob("*.xml") if p.name != "apparatus.xml")
     path = files[n % len(files)]
-    _sub_once(path, r"(<p xml:id=\"[^\"]{1,40}\">)([A-Z][a-z]{3,})",
-              lambda m: m.group(1) + m.group(2) + "x", n)
+    _sub_once(
+        path,
+        r"(<p xml:id=\"[^\"]{1,40}\">)([A-Z][a-z]{3,})",
+        lambda m: m.group(1) + m.group(2) + "x",
+        n,
+    )
 
 
 def edit_decision(root: Path, n: int) -> None:
@@ -71,8 +89,12 @@ def edit_decision(root: Path, n: int) -> None:
 
 
 def edit_claim_note(root: Path, n: int) -> None:
-    _sub_once(root / "tei" / "apparatus.xml", r'(<note type="editorial"[^>]*>)',
-              lambda m: m.group(1) + "Revised. ", n)
+    _sub_once(
+        root / "tei" / "apparatus.xml",
+        r'(<note type="editorial"[^>]*>)',
+        lambda m: m.group(1) + "Revised. ",
+        n,
+    )
 
 
 def edit_bib(root: Path, n: int) -> None:
@@ -80,8 +102,12 @@ def edit_bib(root: Path, n: int) -> None:
 
 
 def edit_manifest(root: Path, n: int) -> None:
-    _sub_once(root / "sources" / "witnesses.yml", r"(?m)^(    short: )(.+)$",
-              lambda m: m.group(1) + m.group(2).rstrip() + " [rev]", n)
+    _sub_once(
+        root / "sources" / "witnesses.yml",
+        r"(?m)^(    short: )(.+)$",
+        lambda m: m.group(1) + m.group(2).rstrip() + " [rev]",
+        n,
+    )
 
 
 def edit_excerpts(root: Path, n: int) -> None:
@@ -98,8 +124,13 @@ def base(tmp_path_factory) -> Path:
     return root
 
 
-@settings(max_examples=3, deadline=None, derandomize=True, phases=[Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=3,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 500)), min_size=1, max_size=2))
 def test_incremental_render_equals_clean_render(base, tmp_path_factory, edits):
     work = tmp_path_factory.mktemp("inc") / "edition"
@@ -112,7 +143,8 @@ def test_incremental_render_equals_clean_render(base, tmp_path_factory, edits):
     render(clean)
     incremental, fresh = pages(work), pages(clean)
     assert incremental.keys() == fresh.keys(), "pages differ: " + str(
-        sorted(incremental.keys() ^ fresh.keys())[:10])
+        sorted(incremental.keys() ^ fresh.keys())[:10]
+    )
     stale = [name for name in fresh if incremental[name] != fresh[name]]
     assert not stale, f"stale after {[(e.__name__, n) for e, n in edits]}: {stale[:10]}"
 
@@ -126,4 +158,6 @@ def test_the_property_can_fail(base, tmp_path):
     clean = tmp_path / "clean"
     shutil.copytree(work, clean, ignore=shutil.ignore_patterns("build", "edition"))
     render(clean)
-    assert pages(clean) != before, "rejecting an entry must change some page (else the test proves nothing)"
+    assert pages(clean) != before, (
+        "rejecting an entry must change some page (else the test proves nothing)"
+    )

@@ -5,6 +5,7 @@ published-id registry). Each other folder holds the files that differ from it, a
 broken, and expected.txt: the exact stderr lines of `edition check` run in that project.
 Regenerate an expected.txt after a deliberate change of wording: pytest --update-golden, then review.
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,11 +27,18 @@ OWN_FILES = {"README", "expected.txt", "DELETE"}
 # Cases whose one mistake makes other problems follow: the root message comes first, and the whole
 # report (root, one summary line, the count) is at most 3 lines.
 ROOT_CASES = {
-    "duplicate-id": "ids.duplicate", "not-well-formed": "xml.not-well-formed", "tei-missing": "tei.missing",
-    "tei-empty": "xml.empty", "tei-not-utf8": "xml.not-utf8", "manifest-empty": "manifest.empty",
-    "manifest-not-utf8": "manifest.unreadable", "manifest-not-yaml": "manifest.unreadable",
-    "manifest-misindented": "manifest.unreadable", "manifest-missing-key": "manifest.missing-key",
-    "tei-doctype": "xml.doctype", "bib-missing-comma": "bibliography.syntax",
+    "duplicate-id": "ids.duplicate",
+    "not-well-formed": "xml.not-well-formed",
+    "tei-missing": "tei.missing",
+    "tei-empty": "xml.empty",
+    "tei-not-utf8": "xml.not-utf8",
+    "manifest-empty": "manifest.empty",
+    "manifest-not-utf8": "manifest.unreadable",
+    "manifest-not-yaml": "manifest.unreadable",
+    "manifest-misindented": "manifest.unreadable",
+    "manifest-missing-key": "manifest.missing-key",
+    "tei-doctype": "xml.doctype",
+    "bib-missing-comma": "bibliography.syntax",
 }
 
 
@@ -57,7 +65,11 @@ def run_check(project: Path, monkeypatch, *args: str):
 
 
 def test_there_are_at_least_15_kinds_of_broken_input():
-    codes = {line.rsplit("[", 1)[1].rstrip("]") for case in CASES for line in (BROKEN / case / "expected.txt").read_text(encoding="utf-8").splitlines()}
+    codes = {
+        line.rsplit("[", 1)[1].rstrip("]")
+        for case in CASES
+        for line in (BROKEN / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    }
     assert len(CASES) >= 15 and len(codes) >= 15, (len(CASES), sorted(codes))
 
 
@@ -110,17 +122,24 @@ def test_a_crashing_rule_becomes_one_problem_and_the_others_still_run(tmp_path, 
     def broken_rule(edition):
         raise KeyError("boom")
 
-    monkeypatch.setattr(check, "RULES", [*check.RULES[:2], ("broken", broken_rule), *check.RULES[2:]])
+    monkeypatch.setattr(
+        check, "RULES", [*check.RULES[:2], ("broken", broken_rule), *check.RULES[2:]]
+    )
     result = run_check(make_project(tmp_path, "duplicate-id"), monkeypatch)
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
-    assert "tei: the check rule `broken` crashed: KeyError: 'boom'. This is a bug in the toolchain, not in your TEI; report it with this line (the other rules ran). [check.crash]" in lines
+    assert (
+        "tei: the check rule `broken` crashed: KeyError: 'boom'. This is a bug in the toolchain, not in your TEI; report it with this line (the other rules ran). [check.crash]"
+        in lines
+    )
     assert any(line.endswith("[ids.duplicate]") for line in lines)
 
 
 def test_files_argument_limits_the_report(tmp_path, monkeypatch):
     project = make_project(tmp_path, "missing-id")
-    (project / "tei" / "a.xml").write_text((project / "tei" / "a.xml").read_text().replace('<p xml:id="A.body.p2">', "<p>"))
+    (project / "tei" / "a.xml").write_text(
+        (project / "tei" / "a.xml").read_text().replace('<p xml:id="A.body.p2">', "<p>")
+    )
     monkeypatch.chdir(project)
     everything = check.run(schema="none", paths=check.Paths(Path(".")))
     only_a = check.run([Path("tei/a.xml")], schema="none", paths=check.Paths(Path(".")))
@@ -152,7 +171,10 @@ def test_import_of_a_transcription_that_is_not_utf8(tmp_path, monkeypatch):
     monkeypatch.chdir(project)
     result = CliRunner(mix_stderr=False).invoke(main, ["import", "A"])
     assert result.exit_code == 1 and "Traceback" not in result.stderr
-    assert result.stderr == "sources/a.txt:3: the transcription is not UTF-8 text (byte 0xe9 at offset 10). Convert the file to UTF-8 (e.g. iconv -f cp1252 -t utf-8) before importing. [import.not-utf8]\n"
+    assert (
+        result.stderr
+        == "sources/a.txt:3: the transcription is not UTF-8 text (byte 0xe9 at offset 10). Convert the file to UTF-8 (e.g. iconv -f cp1252 -t utf-8) before importing. [import.not-utf8]\n"
+    )
     assert not (project / "tei" / "a.xml").exists()
 
 
@@ -162,22 +184,29 @@ def test_fast_and_full_validation_agree_on_the_committed_tei(monkeypatch):
     paths = check.Paths()
     if not list(paths.tei_dir.glob("*.xml")):
         pytest.skip("no TEI yet")
-    fast = [p for p in check.run(paths=paths, schema="fast", use_cache=False) if p.code == "tei.invalid"]
-    full = [p for p in check.run(paths=paths, schema="full", use_cache=False) if p.code == "tei.invalid"]
+    fast = [
+        p for p in check.run(paths=paths, schema="fast", use_cache=False) if p.code == "tei.invalid"
+    ]
+    full = [
+        p for p in check.run(paths=paths, schema="full", use_cache=False) if p.code == "tei.invalid"
+    ]
     assert fast == full
 
 
 def test_build_writes_nothing_when_the_check_fails(tmp_path, monkeypatch):
     """`edition build` runs the check first (build_scripts.publish.build); a broken project gets no site/."""
-    site_build = pytest.importorskip("build_scripts.publish.build", reason="the site stage is not written yet")
+    site_build = pytest.importorskip(
+        "build_scripts.publish.build", reason="the site stage is not written yet"
+    )
     project = make_project(tmp_path, "duplicate-id")
-    monkeypatch.setattr(check, "Paths", functools.partial(check.Paths, project))  # the check reads the fixture
+    monkeypatch.setattr(
+        check, "Paths", functools.partial(check.Paths, project)
+    )  # the check reads the fixture
     site_dir = tmp_path / "site"
     result = site_build.build(site_dir=site_dir)
     assert not result.ok
     assert any(p.code == "ids.duplicate" for p in result.problems)
     assert not site_dir.exists()
-
 
 
 def test_subset_schema_accepts_valid_tei_with_new_elements_without_loading_tei_all():
@@ -189,10 +218,13 @@ def test_subset_schema_accepts_valid_tei_with_new_elements_without_loading_tei_a
     committed = tei_subset.subset()
     assert committed is not None, "schema/tei_edition.rng is missing: run `edition schema --update`"
     assert "castList" not in committed[1]
-    doc = etree.ElementTree(etree.fromstring(
-        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>'
-        "<publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>"
-        "<text><body><div><castList><castItem>Stalin</castItem></castList></div></body></text></TEI>"))
+    doc = etree.ElementTree(
+        etree.fromstring(
+            '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>'
+            "<publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>"
+            "<text><body><div><castList><castItem>Stalin</castItem></castList></div></body></text></TEI>"
+        )
+    )
     loaded_before = teixml.schema.cache_info().currsize
     assert tei_subset.quick_schema(doc).validate(doc)
     assert teixml.schema.cache_info().currsize == loaded_before
@@ -200,25 +232,37 @@ def test_subset_schema_accepts_valid_tei_with_new_elements_without_loading_tei_a
     assert not tei_subset.quick_schema(doc).validate(doc)
 
 
-def test_an_edit_inside_an_unreviewed_machine_reading_is_re_anchored_and_does_not_block(tmp_path, monkeypatch):
+def test_an_edit_inside_an_unreviewed_machine_reading_is_re_anchored_and_does_not_block(
+    tmp_path, monkeypatch
+):
     """The same edit as apparatus-reading-changed, but the entry is the detector's, still unreviewed:
     one warning (old and new wording, the new place), exit 0, so `edition build` goes on."""
     project = make_project(tmp_path, "apparatus-reading-changed")
     apparatus = project / "tei" / "apparatus.xml"
     text = apparatus.read_text(encoding="utf-8")
-    machine = text.replace('ana="#confirmed" resp="#apparatus.editors"', 'ana="#unreviewed" resp="#detector"', 1)
-    machine = machine.replace('<name xml:id="apparatus.editors">The editors</name>',
-                              '<name xml:id="apparatus.editors">The editors</name>\n          <name xml:id="detector">edition apparatus detect</name>')
+    machine = text.replace(
+        'ana="#confirmed" resp="#apparatus.editors"', 'ana="#unreviewed" resp="#detector"', 1
+    )
+    machine = machine.replace(
+        '<name xml:id="apparatus.editors">The editors</name>',
+        '<name xml:id="apparatus.editors">The editors</name>\n          <name xml:id="detector">edition apparatus detect</name>',
+    )
     assert machine != text
     apparatus.write_text(machine, encoding="utf-8")
     result = run_check(project, monkeypatch)
     assert result.exit_code == 0, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.endswith("[apparatus.re-anchored]")]
+    lines = [
+        line for line in result.stderr.splitlines() if line.endswith("[apparatus.re-anchored]")
+    ]
     assert len(lines) == 1 and "B.body.p1 [0-18]" in lines[0] and "'The sole paragraph'" in lines[0]
 
 
-def test_a_confirmed_reading_that_changed_gives_one_message_with_both_wordings(tmp_path, monkeypatch):
-    lines = run_check(make_project(tmp_path, "apparatus-reading-changed"), monkeypatch).stderr.splitlines()
+def test_a_confirmed_reading_that_changed_gives_one_message_with_both_wordings(
+    tmp_path, monkeypatch
+):
+    lines = run_check(
+        make_project(tmp_path, "apparatus-reading-changed"), monkeypatch
+    ).stderr.splitlines()
     changed = [line for line in lines if "[apparatus.reading-changed]" in line]
     assert len(changed) == 1
     assert "'The sole paragraph'" in changed[0] and "'The only paragraph'" in changed[0]

@@ -6,6 +6,7 @@ Screenshots go to build/screenshots/ (EDITION_SCREENSHOTS) to be looked at.
 The loci are found in the apparatus (through the model), not hard-coded: Martens's citation of
 Getty's p. 178 is the citation locus whose Getty reading lies on p. 178 and whose Martens reading
 differs from it by a substantive variant."""
+
 from __future__ import annotations
 
 import functools
@@ -24,7 +25,11 @@ from tests.site_build_once import built_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("site")]
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(os.environ.get("EDITION_SCREENSHOTS", Path(__file__).resolve().parent.parent / "build" / "screenshots"))
+SHOTS = Path(
+    os.environ.get(
+        "EDITION_SCREENSHOTS", Path(__file__).resolve().parent.parent / "build" / "screenshots"
+    )
+)
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
@@ -82,7 +87,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"]
+        )
         yield b
         b.close()
 
@@ -93,7 +100,12 @@ def page(request, browser, base_url):
     context = browser.new_context(viewport={"width": width, "height": height})
     pg = context.new_page()
     outside, errors = [], []
-    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith((base_url, "data:", "blob:")) else None)
+    pg.on(
+        "request",
+        lambda r: outside.append(r.url)
+        if not r.url.startswith((base_url, "data:", "blob:"))
+        else None,
+    )
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.width_name = request.param
     yield pg
@@ -133,11 +145,15 @@ def test_the_popover_shows_getty_s_sentence_in_place(page, base_url):
     assert " ".join(g.text.split()[-6:]).strip('."') in text  # Getty's sentence, as printed
     assert "p. 178" in text and "Getty" in text
     marked = [m.strip('."') for m in pop.locator("mark.df").all_inner_texts()]
-    assert variant["a"].strip('."') in marked and variant["b"].strip('."') in marked  # seized / arrested
+    assert (
+        variant["a"].strip('."') in marked and variant["b"].strip('."') in marked
+    )  # seized / arrested
     assert page.url == url  # the reader kept their place
     shot(page, "popover")
     links = pop.locator("a[href]")
-    assert any("compare-M-G" in (links.nth(i).get_attribute("href") or "") for i in range(links.count()))
+    assert any(
+        "compare-M-G" in (links.nth(i).get_attribute("href") or "") for i in range(links.count())
+    )
 
 
 def test_the_popover_works_by_keyboard_and_gives_focus_back(page, base_url):
@@ -167,7 +183,10 @@ def test_parallel_view_scrolls_in_sync_and_highlights_the_counterpart(page, base
         assert right.evaluate("c => c.scrollTop") > 0
         assert abs(int(top_right) - n) <= 1  # the counterpart row is at the top of the other column
     else:  # stacked: each row of M is followed by its row of G
-        first_a, first_b = rows.nth(0).bounding_box(), right.locator(".par-row").nth(0).bounding_box()
+        first_a, first_b = (
+            rows.nth(0).bounding_box(),
+            right.locator(".par-row").nth(0).bounding_box(),
+        )
         assert first_b["y"] > first_a["y"] and first_b["y"] < rows.nth(1).bounding_box()["y"]
     reading = rows.nth(1).locator(".rd").first
     reading.click()
@@ -180,7 +199,9 @@ def test_parallel_view_scrolls_in_sync_and_highlights_the_counterpart(page, base
     page.keyboard.press("Tab")  # the next reading by keyboard selects its counterpart too
     focused = page.evaluate("document.activeElement.dataset.row || ''")
     if focused:
-        assert "is-sel" in (right.locator(f".par-row[data-row='{focused}'] .rd").first.get_attribute("class") or "")
+        assert "is-sel" in (
+            right.locator(f".par-row[data-row='{focused}'] .rd").first.get_attribute("class") or ""
+        )
 
 
 def test_a_stalin_society_table_is_compared_row_by_row_with_getty_s(page, base_url):
@@ -196,12 +217,19 @@ def test_a_stalin_society_table_is_compared_row_by_row_with_getty_s(page, base_u
             for row in tables.rows(view.table_element(rd.corpus, siglum, reading.passage)):
                 if row.figures:
                     assert row.label.split(" | ")[0] in text, (locus.id, row.label)
-        assert page.locator("table.ap-tables tbody tr").count() >= len(tables.rows(view.table_element(rd.corpus, "G", g.passage)))
+        assert page.locator("table.ap-tables tbody tr").count() >= len(
+            tables.rows(view.table_element(rd.corpus, "G", g.passage))
+        )
     shot(page, "table-locus", full=True)
     first = stalin_society_table_citations()[0]
     page.goto(f"{base_url}/edition/apparatus/compare-S-G/#r-{first.id}")
-    row_s, row_g = page.locator(f"[id='r-{first.id}'] table tr"), page.locator(f"[id='s-{first.id}'] table tr")
-    assert row_s.count() == row_g.count() > 2  # paired row by row (a blank row where one table has none)
+    row_s, row_g = (
+        page.locator(f"[id='r-{first.id}'] table tr"),
+        page.locator(f"[id='s-{first.id}'] table tr"),
+    )
+    assert (
+        row_s.count() == row_g.count() > 2
+    )  # paired row by row (a blank row where one table has none)
     shot(page, "table-parallel")
 
 
@@ -216,11 +244,16 @@ def test_locus_page_speaks_to_readers(page, base_url):
     locus, _, variant = martens_p178()
     page.goto(f"{base_url}/edition/apparatus/{locus.id}/")
     body = page.locator("article").inner_text()
-    assert locus.id not in page.locator("h1").inner_text() and "cert=" not in page.locator(".ap-reading").first.inner_text()
+    assert (
+        locus.id not in page.locator("h1").inner_text()
+        and "cert=" not in page.locator(".ap-reading").first.inner_text()
+    )
     assert "Getty" in page.locator("h1").inner_text() and "178" in page.locator("h1").inner_text()
     lemma, reading = variant["a"].strip('."'), variant["b"].strip('."')
     assert f"{lemma}] {reading} M" in " ".join(body.split())
-    assert not page.locator("details.ap-machine").get_attribute("open")  # machine scores folded away
+    assert not page.locator("details.ap-machine").get_attribute(
+        "open"
+    )  # machine scores folded away
     shot(page, "locus", full=True)
     claim = next(l for l in reader().loci if l.type == "claim")
     page.goto(f"{base_url}/edition/apparatus/{claim.id}/")
@@ -234,7 +267,11 @@ def test_index_filters_by_witness_involved_and_shows_counts(page, base_url):
     total = rows.count()
     page.locator("#apparatus-filter select[name=witness]").select_option("M")
     visible = [r for r in rows.all() if r.is_visible()]
-    assert visible and all("M" in r.get_attribute("data-wits").split() for r in visible) and len(visible) < total
+    assert (
+        visible
+        and all("M" in r.get_attribute("data-wits").split() for r in visible)
+        and len(visible) < total
+    )
     assert f"{len(visible)} of {total}" in page.locator("#apparatus-count").inner_text()
     for label in ("Type", "Involving", "Decision"):
         assert page.get_by_label(label, exact=False).count() >= 1
@@ -269,12 +306,19 @@ def test_popover_and_parallel_view_work_from_the_offline_zip(browser, offline_ro
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     outside = []
-    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file://", "data:", "blob:", "about:")) else None)
+    pg.on(
+        "request",
+        lambda r: outside.append(r.url)
+        if not r.url.startswith(("file://", "data:", "blob:", "about:"))
+        else None,
+    )
     pg.goto((offline_root / "edition" / "martens" / "M.body.html").as_uri())
     _, pop = open_popover(pg, locus.id)
     assert variant["b"].strip('."') in pop.locator("mark.df").all_inner_texts()
     link = pop.locator("a[href*='compare-M-G']").first
-    assert link.get_attribute("href").startswith("file://") and ".html#" in link.get_attribute("href")
+    assert link.get_attribute("href").startswith("file://") and ".html#" in link.get_attribute(
+        "href"
+    )
     link.click()
     pg.wait_for_load_state()
     assert pg.url.endswith(f"compare-M-G.html#r-{locus.id}")

@@ -1,5 +1,6 @@
 """The reader's words for a locus (build_scripts.apparatus.view): verdicts said plainly, variants in
 the notation of an apparatus, differing words marked on both sides, text never turned into markup."""
+
 from __future__ import annotations
 
 from build_scripts.apparatus import view
@@ -7,8 +8,15 @@ from build_scripts.apparatus.model import Locus, Reading
 
 
 def citation(cited: str, citing: str, verdict: str) -> Locus:
-    return Locus("cit.x", "citation", (Reading("G", "g.xml", "G.p", cited, 0, len(cited), "cited"),
-                                       Reading("M", "m.xml", "M.p", citing, 0, len(citing), "citing")), verdict=verdict)
+    return Locus(
+        "cit.x",
+        "citation",
+        (
+            Reading("G", "g.xml", "G.p", cited, 0, len(cited), "cited"),
+            Reading("M", "m.xml", "M.p", citing, 0, len(citing), "citing"),
+        ),
+        verdict=verdict,
+    )
 
 
 def test_an_exact_verdict_is_not_said_where_the_quoting_witness_added_sic():
@@ -21,7 +29,9 @@ def test_an_exact_verdict_is_not_said_where_the_quoting_witness_added_sic():
 def test_variants_in_conventional_notation_and_marks_on_both_sides():
     locus = citation("avoid being seized.", "avoid being arrested", "altered")
     notes = [view.notation(v, "M") for v in view.variants(locus) if v["kind"] == "substantive"]
-    assert notes and '<span class="lem">seized</span>] <span class="rdg">arrested</span>' in notes[0]
+    assert (
+        notes and '<span class="lem">seized</span>] <span class="rdg">arrested</span>' in notes[0]
+    )
     a, b = view.painted_pair(locus.readings[0].text, locus.readings[1].text)
     assert '<mark class="df">seized</mark>' in a and '<mark class="df">arrested</mark>' in b
 

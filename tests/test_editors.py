@@ -1,4 +1,5 @@
 """Published ids and redirects, and the changelog page."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,7 +24,9 @@ def test_update_adds_new_ids_and_never_removes_one(tmp_path):
     entries, problems = registry.load(reg)
     assert not problems
     assert [e.ident for e in entries] == ["B", "B.body", "B.body.p1", "B.body.p2"]
-    assert entries[2] == registry.Published("B.body.p1", "b.xml", registry.url_for("b.xml", "B.body.p1"))
+    assert entries[2] == registry.Published(
+        "B.body.p1", "b.xml", registry.url_for("b.xml", "B.body.p1")
+    )
 
 
 def test_removed_id_is_a_problem_until_redirected(tmp_path):
@@ -33,13 +36,17 @@ def test_removed_id_is_a_problem_until_redirected(tmp_path):
     assert [p.code for p in registry.check(now, tmp_path, reg, redirects)] == ["ids.removed"]
     redirects.write_text("redirects:\n  B.body.p1: B.body.p2\n", encoding="utf-8")
     assert registry.check(now, tmp_path, reg, redirects) == []
-    assert registry.redirects(reg, redirects) == {registry.url_for("b.xml", "B.body.p1"): registry.url_for("b.xml", "B.body.p2")}
+    assert registry.redirects(reg, redirects) == {
+        registry.url_for("b.xml", "B.body.p1"): registry.url_for("b.xml", "B.body.p2")
+    }
 
 
 def test_committed_fixture_registry_lists_every_id_of_the_base_project():
     published, problems = registry.load(BASE / "sources" / "published-ids.tsv")
     assert not problems
-    assert [e.ident for e in published] == ids_of(BASE / "tei" / "a.xml") + ids_of(BASE / "tei" / "b.xml")
+    assert [e.ident for e in published] == ids_of(BASE / "tei" / "a.xml") + ids_of(
+        BASE / "tei" / "b.xml"
+    )
 
 
 def test_committed_registry_has_no_malformed_line():
@@ -48,13 +55,19 @@ def test_committed_registry_has_no_malformed_line():
 
 
 def test_changelog_page_has_the_editors_text_and_the_tei_changes(tmp_path):
-    (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\n## 2026-01-02\n\n- Corrected G.c6.p12.\n", encoding="utf-8")
+    (tmp_path / "CHANGELOG.md").write_text(
+        "# Changelog\n\n## 2026-01-02\n\n- Corrected G.c6.p12.\n", encoding="utf-8"
+    )
     tei = tmp_path / "tei"
     tei.mkdir()
-    text = (BASE / "tei" / "a.xml").read_text(encoding="utf-8").replace(
-        '<change when="2025-01-01">Created for the tests of edition check.</change>',
-        '<change when="2025-01-01">Created for the tests of edition check.</change>\n      '
-        '<change when="2026-02-03" who="#editors">Corrected <hi>Trotskvist</hi> | *not* markup.</change>',
+    text = (
+        (BASE / "tei" / "a.xml")
+        .read_text(encoding="utf-8")
+        .replace(
+            '<change when="2025-01-01">Created for the tests of edition check.</change>',
+            '<change when="2025-01-01">Created for the tests of edition check.</change>\n      '
+            '<change when="2026-02-03" who="#editors">Corrected <hi>Trotskvist</hi> | *not* markup.</change>',
+        )
     )
     (tei / "a.xml").write_text(text, encoding="utf-8")
     page = changelog.markdown(tmp_path / "CHANGELOG.md", tei)
@@ -99,7 +112,10 @@ def test_witness_editorial_responsibility_points_to_an_id_of_the_header():
     """Every @resp/@who="#X" in a TEI file names an element of that file (the check's targets rule);
     the documented example's #G.editors exists in getty.xml."""
     doc = etree.parse(str(ROOT / "tei" / "getty.xml"))
-    assert doc.xpath("//tei:titleStmt//tei:name[@xml:id='G.editors']", namespaces={"tei": "http://www.tei-c.org/ns/1.0"})
+    assert doc.xpath(
+        "//tei:titleStmt//tei:name[@xml:id='G.editors']",
+        namespaces={"tei": "http://www.tei-c.org/ns/1.0"},
+    )
     recipe = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert 'resp="#G.editors"' in recipe and 'resp="#editors"' not in recipe
 
@@ -120,12 +136,25 @@ def test_edition_diff_summarises_words_apparatus_decisions_and_removed_ids(tmp_p
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "base"], check=True)
     b = project / "tei" / "b.xml"
-    b.write_text(b.read_text(encoding="utf-8").replace("The only paragraph of Beta.", "The sole paragraph of Beta, revised."), encoding="utf-8")
+    b.write_text(
+        b.read_text(encoding="utf-8").replace(
+            "The only paragraph of Beta.", "The sole paragraph of Beta, revised."
+        ),
+        encoding="utf-8",
+    )
     a = project / "tei" / "a.xml"
-    a.write_text(a.read_text(encoding="utf-8").replace('xml:id="A.body.p2"', 'xml:id="A.body.p3"'), encoding="utf-8")
-    (project / "sources" / "redirects.yml").write_text("redirects:\n  A.body.p2: A.body.p3\n", encoding="utf-8")
+    a.write_text(
+        a.read_text(encoding="utf-8").replace('xml:id="A.body.p2"', 'xml:id="A.body.p3"'),
+        encoding="utf-8",
+    )
+    (project / "sources" / "redirects.yml").write_text(
+        "redirects:\n  A.body.p2: A.body.p3\n", encoding="utf-8"
+    )
     app = project / "tei" / "apparatus.xml"
-    app.write_text(app.read_text(encoding="utf-8").replace('ana="#confirmed"', 'ana="#rejected"'), encoding="utf-8")
+    app.write_text(
+        app.read_text(encoding="utf-8").replace('ana="#confirmed"', 'ana="#rejected"'),
+        encoding="utf-8",
+    )
     monkeypatch.chdir(project)
     result = CliRunner(mix_stderr=False).invoke(main, ["diff", "HEAD", "--root", str(project)])
     assert result.exit_code == 0, result.stderr

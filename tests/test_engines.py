@@ -1,5 +1,6 @@
 """Issue 16: the generated Markdown builds without hooks with MkDocs, ProperDocs (its maintained fork)
 and Zensical; MkDocs and ProperDocs make the same pages, and Zensical keeps what readers rely on."""
+
 from __future__ import annotations
 
 import json
@@ -23,11 +24,23 @@ GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 def project(tmp_path_factory) -> site.Project:
     """A scratch edition with one redirect of a gone page (M.body-1) to the page holding M.body.p1."""
     root = tmp_path_factory.mktemp("engines")
-    for name in ("mkdocs.yml", "docs", "sources", "tei", "overrides", "references.bib", "CHANGELOG.md", "courses"):
+    for name in (
+        "mkdocs.yml",
+        "docs",
+        "sources",
+        "tei",
+        "overrides",
+        "references.bib",
+        "CHANGELOG.md",
+        "courses",
+    ):
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, root / name)
     shutil.rmtree(root / "docs" / "edition", ignore_errors=True)
     project = site.Project(root)
-    project.registry.write_text(registry.HEADER + "M.body.p0\tmartens.xml\tedition/martens/M.body-1/#M.body.p0\n", encoding="utf-8")
+    project.registry.write_text(
+        registry.HEADER + "M.body.p0\tmartens.xml\tedition/martens/M.body-1/#M.body.p0\n",
+        encoding="utf-8",
+    )
     project.redirects.write_text("redirects:\n  M.body.p0: M.body.p1\n", encoding="utf-8")
     return project
 
@@ -35,8 +48,16 @@ def project(tmp_path_factory) -> site.Project:
 def built(project: site.Project, engine_name: str) -> Path:
     out = project.root / f"site-{engine_name}"
     if not out.exists():
-        result = site_build.build(project, everything=True, site_dir=out, check=False, keep_markdown=False, extras=False,
-                                  engine=engine_name, out_dir=project.root / "build" / f"out-{engine_name}")
+        result = site_build.build(
+            project,
+            everything=True,
+            site_dir=out,
+            check=False,
+            keep_markdown=False,
+            extras=False,
+            engine=engine_name,
+            out_dir=project.root / "build" / f"out-{engine_name}",
+        )
         assert result.ok, result.problems
     return out
 
@@ -52,7 +73,11 @@ def test_mkdocs_and_properdocs_make_the_same_pages(project, other):
     a, b = built(project, "mkdocs"), built(project, other)
     pages_a = sorted(p.relative_to(a) for p in a.rglob("*.html"))
     assert pages_a == sorted(p.relative_to(b) for p in b.rglob("*.html"))
-    differ = [p for p in pages_a if GENERATOR.sub(b"", (a / p).read_bytes()) != GENERATOR.sub(b"", (b / p).read_bytes())]
+    differ = [
+        p
+        for p in pages_a
+        if GENERATOR.sub(b"", (a / p).read_bytes()) != GENERATOR.sub(b"", (b / p).read_bytes())
+    ]
     assert not differ, differ[:5]
 
 
@@ -60,14 +85,20 @@ def reader_essentials(project: site.Project, out: Path, index_file: str) -> None
     """What readers rely on, whatever the engine: Texts navigation, redirects, edit links to the
     TEI, transliteration variants in search, download links."""
     getty = lhtml.fromstring((out / "edition" / "getty" / "G.c1" / "index.html").read_bytes())
-    nav = " ".join(getty.xpath("//nav[contains(@class,'md-nav--primary')]")[0].text_content().split())
+    nav = " ".join(
+        getty.xpath("//nav[contains(@class,'md-nav--primary')]")[0].text_content().split()
+    )
     assert "Texts" in nav and "Other texts" in nav
     own = [a.get("href") for a in getty.xpath("//nav[contains(@class,'md-nav--primary')]//a")]
     assert any(h and "G.c2" in h for h in own) and not any(h and "/martens/" in h for h in own)
     assert getty.xpath("//a[@rel='edit']/@href")[0].endswith("/tei/getty.xml")
     moved = lhtml.fromstring((out / "edition" / "martens" / "M.body-1" / "index.html").read_bytes())
     assert moved.xpath("//link[@rel='canonical']/@href") == ["../M.body/#M.body.p1"]
-    assert (out / engine.REDIRECTS_JS).read_text(encoding="utf-8").startswith("window.__edition_redirects")
+    assert (
+        (out / engine.REDIRECTS_JS)
+        .read_text(encoding="utf-8")
+        .startswith("window.__edition_redirects")
+    )
     index = json.loads((out / index_file).read_text(encoding="utf-8"))
     entries = index.get("docs") or index.get("items")
     with_ezhov = [d for d in entries if "Ezhov" in d.get("text", "")]

@@ -3,6 +3,7 @@
 Running text in reading order, notes in reading order, except the page furniture the TEI header lists.
 On failure the message names the first difference with its line in the transcription and in the TEI.
 """
+
 import pytest
 from lxml import etree
 
@@ -22,11 +23,15 @@ def test_words_of_transcription_equal_words_of_tei(witness):
     if not witness.tei_path.exists():
         pytest.fail(f"{witness.tei_path} does not exist: run `edition import {witness.siglum}`")
     doc = etree.parse(str(witness.tei_path))
-    source = words.source_words(witness.source_path.read_text(encoding="utf-8"), furniture_lines(doc))
+    source = words.source_words(
+        witness.source_path.read_text(encoding="utf-8"), furniture_lines(doc)
+    )
     reading = words.tei_reading(doc.getroot())
     difference = words.compare(source, reading)
     assert difference is None, f"{witness.siglum}: {difference}"
-    assert source, f"{witness.siglum}: no words read from sources/{witness.file}: the comparison would be empty"
+    assert source, (
+        f"{witness.siglum}: no words read from sources/{witness.file}: the comparison would be empty"
+    )
 
 
 def test_walk_reports_a_lost_word():
@@ -35,7 +40,9 @@ def test_walk_reports_a_lost_word():
     )
     source = words.source_words("one two1 three four\n\n1 a note\n")
     difference = words.compare(source, words.tei_reading(root))
-    assert difference is not None and difference.source_line == 1 and difference.expected[0] == "three"
+    assert (
+        difference is not None and difference.source_line == 1 and difference.expected[0] == "three"
+    )
 
 
 def test_walk_accepts_notes_moved_to_markers_and_rejoined_words():

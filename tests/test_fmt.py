@@ -1,4 +1,5 @@
 """`edition fmt`: canonical layout, idempotent, never a change of text; `fmt --check` on the committed TEI."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEI_FILES = sorted((ROOT / "tei").glob("*.xml"))
 CONTAINERS = ["div", "body", "list", "table", "row", "listBibl", "front"]
 MIXED = ["p", "head", "note", "hi", "item", "cell", "quote"]
-TEXT = st.text(alphabet=st.sampled_from("ab \n\t<&>\"é—"), max_size=6) | st.none()
+TEXT = st.text(alphabet=st.sampled_from('ab \n\t<&>"é—'), max_size=6) | st.none()
 
 
 def build(spec) -> etree._Element:
@@ -30,7 +31,13 @@ def build(spec) -> etree._Element:
 
 elements = st.recursive(
     st.tuples(st.sampled_from(MIXED + CONTAINERS), st.just({}), TEXT, TEXT, st.just([])),
-    lambda kids: st.tuples(st.sampled_from(MIXED + CONTAINERS), st.sampled_from([{}, {"n": "1"}, {"rend": "a  b"}]), TEXT, TEXT, st.lists(kids, max_size=4)),
+    lambda kids: st.tuples(
+        st.sampled_from(MIXED + CONTAINERS),
+        st.sampled_from([{}, {"n": "1"}, {"rend": "a  b"}]),
+        TEXT,
+        TEXT,
+        st.lists(kids, max_size=4),
+    ),
     max_leaves=25,
 )
 
@@ -45,7 +52,11 @@ def document(spec) -> bytes:
 def assert_same_text(before: etree._Element, after: etree._Element) -> None:
     """Same elements and attributes; every text node is identical, except whitespace between the
     children of a container and single spaces that became line breaks (one sentence a line)."""
-    assert (before.tag, dict(before.attrib), len(before)) == (after.tag, dict(after.attrib), len(after))
+    assert (before.tag, dict(before.attrib), len(before)) == (
+        after.tag,
+        dict(after.attrib),
+        len(after),
+    )
     container = teixml.local(before) in teixml.CONTAINERS
     _same_or_layout(before.text, after.text, container)
     for old, new in zip(before, after):
@@ -57,7 +68,9 @@ def _same_or_layout(old: str | None, new: str | None, container: bool) -> None:
     if container and not (old or "").strip():
         assert not (new or "").strip()  # layout whitespace may change, but never into text
     else:  # mixed content: at most a single space became a line break (same length, same words)
-        assert (old or "").replace("\n", " ") == (new or "").replace("\n", " ") and len(old or "") == len(new or "")
+        assert (old or "").replace("\n", " ") == (new or "").replace("\n", " ") and len(
+            old or ""
+        ) == len(new or "")
 
 
 @settings(max_examples=300, deadline=None)
@@ -83,13 +96,38 @@ def test_fmt_indents_containers_and_leaves_mixed_content_alone():
 def test_fmt_keeps_a_prolog_and_names_the_edition_schemas():
     data = b'<?xml version="1.0"?>\n<?xml-model href="tei_all.rng"?>\n<!-- c -->\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>'
     out = fmt.canonical(data)
-    assert b"<!-- c -->" in out and b'href="tei_all.rng"' not in out  # an older xml-model is replaced
-    assert out.count(b"<?xml-model ") == 2 and b"../schema/tei_edition.rng" in out and b"../schema/tei_edition.sch" in out
+    assert (
+        b"<!-- c -->" in out and b'href="tei_all.rng"' not in out
+    )  # an older xml-model is replaced
+    assert (
+        out.count(b"<?xml-model ") == 2
+        and b"../schema/tei_edition.rng" in out
+        and b"../schema/tei_edition.sch" in out
+    )
     assert fmt.canonical(out) == out
 
 
-SENTENCES = st.lists(st.sampled_from(["Alpha", "beta", "gamma,", "delta.", "Epsilon!", "“Zeta”.", "(eta)", "1937.",
-                                      "Theta?", "iota;", " ", "\n", "- list", "# head"]), max_size=80)
+SENTENCES = st.lists(
+    st.sampled_from(
+        [
+            "Alpha",
+            "beta",
+            "gamma,",
+            "delta.",
+            "Epsilon!",
+            "“Zeta”.",
+            "(eta)",
+            "1937.",
+            "Theta?",
+            "iota;",
+            " ",
+            "\n",
+            "- list",
+            "# head",
+        ]
+    ),
+    max_size=80,
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -104,11 +142,19 @@ def test_one_sentence_a_line_changes_no_word_and_is_idempotent(first, second):
     once = fmt.canonical(data)
     assert fmt.canonical(once) == once
     old_p, new_p = (etree.fromstring(d).find(".//" + teixml.tei("p")) for d in (data, once))
-    pairs = ((old_p.text, new_p.text), (old_p[0].text, new_p[0].text), (old_p[0].tail, new_p[0].tail))
+    pairs = (
+        (old_p.text, new_p.text),
+        (old_p[0].text, new_p[0].text),
+        (old_p[0].tail, new_p[0].tail),
+    )
     for a, b in pairs:  # every text node: the same words, the same length (offsets into it kept)
         assert " ".join((a or "").split()) == " ".join((b or "").split())
-        assert len(a or "") == len(b or "") and (a or "").replace("\n", " ") == (b or "").replace("\n", " ")
-    for line in once.decode().splitlines() if "\n" not in text + tail else []:  # no break starts markup
+        assert len(a or "") == len(b or "") and (a or "").replace("\n", " ") == (b or "").replace(
+            "\n", " "
+        )
+    for line in (
+        once.decode().splitlines() if "\n" not in text + tail else []
+    ):  # no break starts markup
         assert not line.lstrip().startswith(("- ", "# ", "1937."))
 
 
@@ -121,16 +167,24 @@ def document_of(p: etree._Element) -> bytes:
 
 def test_fmt_check_lists_files_and_changes_nothing_then_fmt_fixes_them(tmp_path):
     messy = tmp_path / "messy.xml"
-    messy.write_bytes(b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>x</p></body></text></TEI>')
+    messy.write_bytes(
+        b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>x</p></body></text></TEI>'
+    )
     clean = tmp_path / "clean.xml"
     clean.write_bytes(fmt.canonical(messy.read_bytes()))
     runner = CliRunner(mix_stderr=False)
     result = runner.invoke(main, ["fmt", "--check", str(messy), str(clean)])
     assert result.exit_code == 1
-    assert result.stderr == f"{messy}:1: the file is not in canonical layout (indentation, one sentence a line or the xml-model lines differ from `edition fmt`'s). Run `edition fmt {messy}`; it changes only whitespace that TEI ignores. [fmt.non-canonical]\n"
+    assert (
+        result.stderr
+        == f"{messy}:1: the file is not in canonical layout (indentation, one sentence a line or the xml-model lines differ from `edition fmt`'s). Run `edition fmt {messy}`; it changes only whitespace that TEI ignores. [fmt.non-canonical]\n"
+    )
     assert messy.read_bytes().startswith(b"<TEI")
     result = runner.invoke(main, ["fmt", str(messy), str(clean)])
-    assert result.exit_code == 0 and result.stdout == "edition fmt: 1 file(s) reformatted, 1 already canonical.\n"
+    assert (
+        result.exit_code == 0
+        and result.stdout == "edition fmt: 1 file(s) reformatted, 1 already canonical.\n"
+    )
     assert runner.invoke(main, ["fmt", "--check", str(messy), str(clean)]).exit_code == 0
 
 
@@ -138,7 +192,11 @@ def test_fmt_refuses_a_file_that_is_not_well_formed(tmp_path):
     bad = tmp_path / "bad.xml"
     bad.write_bytes(b"<TEI><text></TEI>")
     result = CliRunner(mix_stderr=False).invoke(main, ["fmt", str(bad)])
-    assert result.exit_code == 1 and "[xml.not-well-formed]" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.exit_code == 1
+        and "[xml.not-well-formed]" in result.stderr
+        and "Traceback" not in result.stderr
+    )
     assert bad.read_bytes() == b"<TEI><text></TEI>"
 
 
@@ -175,10 +233,14 @@ def test_layout_changes_no_word_and_no_apparatus_offset_of_the_witness(path):
     laid_out = fmt.canonical(flat)
     a, b = etree.fromstring(flat), etree.fromstring(laid_out)
     text_a, text_b = ("".join(x.find(teixml.tei("text")).itertext()) for x in (a, b))
-    assert "".join(text_a.split()) == "".join(text_b.split())  # the same characters, in the same order
+    assert "".join(text_a.split()) == "".join(
+        text_b.split()
+    )  # the same characters, in the same order
     ra, rb = words.tei_reading(a), words.tei_reading(b)
     assert [w.text for w in ra.main] == [w.text for w in rb.main]
-    assert [[w.text for w in n.words] for n in ra.notes] == [[w.text for w in n.words] for n in rb.notes]
+    assert [[w.text for w in n.words] for n in ra.notes] == [
+        [w.text for w in n.words] for n in rb.notes
+    ]
     before = [(p.id, p.text) for p in witness_passages(a.getroottree(), path.name)]
     after = [(p.id, p.text) for p in witness_passages(b.getroottree(), path.name)]
     assert before == after

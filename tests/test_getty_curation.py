@@ -8,6 +8,7 @@ paragraphs split off before a block quotation: G.c3.d4.p44, G.c3.d4.p45). A page
 text: its id names its page (G.pb167 is the break before p. 167), so it may move when the page
 numbering improves but must keep its number.
 """
+
 import json
 import re
 from pathlib import Path
@@ -55,8 +56,11 @@ def unspaced(text: str) -> str:
 
 
 def test_no_id_moved(ids, snapshot):
-    moved = [(i, text, first_chars(ids[i])) for i, text in snapshot.items()
-             if i in ids and not unspaced(first_chars(ids[i])).startswith(unspaced(text)[:40])]
+    moved = [
+        (i, text, first_chars(ids[i]))
+        for i, text in snapshot.items()
+        if i in ids and not unspaced(first_chars(ids[i])).startswith(unspaced(text)[:40])
+    ]
     assert not moved, f"{len(moved)} ids now stand on other words, e.g. {moved[:3]}"
 
 
@@ -64,7 +68,9 @@ def test_page_break_ids_keep_their_page(ids, snapshot):
     for ident in snapshot:
         m = re.fullmatch(r"G\.pb(\d+)", ident)
         if m:
-            assert etree.QName(ids[ident]).localname == "pb" and ids[ident].get("n") == m.group(1), ident
+            assert etree.QName(ids[ident]).localname == "pb" and ids[ident].get("n") == m.group(
+                1
+            ), ident
 
 
 def test_new_ids_follow_the_scheme(ids, snapshot):
@@ -81,7 +87,9 @@ def test_new_ids_follow_the_scheme(ids, snapshot):
             parent = parent.getparent()
         m = re.fullmatch(rf"{re.escape(parent.get(XML_ID))}\.([a-z]+)(\d+)", ident)
         assert m, f"{ident} is not named after its ancestor {parent.get(XML_ID)}"
-        siblings = [i for i in ids if re.fullmatch(rf"{re.escape(parent.get(XML_ID))}\.{m.group(1)}\d+", i)]
+        siblings = [
+            i for i in ids if re.fullmatch(rf"{re.escape(parent.get(XML_ID))}\.{m.group(1)}\d+", i)
+        ]
         assert int(m.group(2)) == max(int(re.search(r"\d+$", i).group()) for i in siblings), ident
 
 
@@ -93,9 +101,14 @@ def test_a_fresh_import_keeps_the_curated_ids(tmp_path, snapshot):
 
     path, problems = importer.run("G", out_dir=tmp_path)
     assert path is not None, [p.message for p in problems]
-    assert not [p for p in problems if p.code == "import.monograph.quote"], [p.message for p in problems if p.code == "import.monograph.quote"]
+    assert not [p for p in problems if p.code == "import.monograph.quote"], [
+        p.message for p in problems if p.code == "import.monograph.quote"
+    ]
     doc = etree.parse(str(path))
     fresh = {el.get(XML_ID): el for el in doc.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
-    wrong = [i for i, text in snapshot.items()
-             if i not in fresh or not unspaced(first_chars(fresh[i])).startswith(unspaced(text)[:40])]
+    wrong = [
+        i
+        for i, text in snapshot.items()
+        if i not in fresh or not unspaced(first_chars(fresh[i])).startswith(unspaced(text)[:40])
+    ]
     assert not wrong, wrong[:10]

@@ -7,6 +7,7 @@ Counts established by reading sources/003_57d5f1d80ad01411.txt:
 - 3 parts and 14 sections; the contents list has 18 entries (parts, sections, ENDNOTES).
 - 1 table (Fig 1, the ballot paper) and 1 boxed insert (15 books, then the author's own list).
 """
+
 import re
 
 import pytest
@@ -54,7 +55,11 @@ def norm(text: str) -> str:
 
 def test_counts_of_the_transcription(source_lines):
     end = source_lines.index("ENDNOTES")
-    markers = [int(m.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))) for line in source_lines[:end] for m in re.findall(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", line)]
+    markers = [
+        int(m.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
+        for line in source_lines[:end]
+        for m in re.findall(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", line)
+    ]
     notes = [int(m.group(1)) for line in source_lines[end:] if (m := re.match(r"^(\d+)\. ", line))]
     assert len(markers) == MARKERS and markers == list(range(1, MARKERS + 1))
     assert len(notes) == ENDNOTES and notes == list(range(1, ENDNOTES + 1))
@@ -74,7 +79,9 @@ def test_every_endnote_is_linked_to_its_marker_once(doc):
 def test_notes_section_keeps_its_heading(doc):
     (notes,) = xp(doc, "//tei:back/tei:div[@type='notes']")
     assert notes.get(XML_ID) == "E.notes"
-    assert xp(notes, "tei:head/text()") == ["ENDNOTES"] and xp(notes, "tei:divGen/@type") == ["notes"]
+    assert xp(notes, "tei:head/text()") == ["ENDNOTES"] and xp(notes, "tei:divGen/@type") == [
+        "notes"
+    ]
 
 
 def test_parts_and_sections(doc):
@@ -142,16 +149,23 @@ def test_table(doc):
     assert xp(table, "string(tei:head)").startswith("Fig 1. Draft ballot paper")
     rows = xp(table, "tei:row")
     assert len(rows) == 7 and rows[3].get("role") == "label"
-    assert [c.text for c in xp(rows[4], "tei:cell")] == ["1 PETROV Ivan Semenovich", "the general assembly of workers and office employees of plant N22"]
+    assert [c.text for c in xp(rows[4], "tei:cell")] == [
+        "1 PETROV Ivan Semenovich",
+        "the general assembly of workers and office employees of plant N22",
+    ]
 
 
 def test_paragraph_split_by_a_page_break_is_rejoined(doc):
-    (p,) = [p for p in teixml.PARAGRAPHS(doc) if "What were the social and psychological" in text_of(p)]
+    (p,) = [
+        p for p in teixml.PARAGRAPHS(doc) if "What were the social and psychological" in text_of(p)
+    ]
     (pb,) = xp(p, "tei:pb")
     before = pb.getprevious().tail if pb.getprevious() is not None else p.text
     assert pb.get("break") is None and pb.get("n") == "2" and before[-1:].isspace()
     assert " ".join(before.split()).endswith("in the 1930s? What")  # spacing as TEI reads it
-    assert (pb.tail or "").startswith("were the social") and text_of(p).startswith("Here is a list of questions")
+    assert (pb.tail or "").startswith("were the social") and text_of(p).startswith(
+        "Here is a list of questions"
+    )
 
 
 def test_hyphenated_word_is_rejoined(doc):
@@ -165,9 +179,14 @@ def test_hyphenated_word_is_rejoined(doc):
 
 def test_resolution_of_january_1938_quoted_through_martens(doc):
     (note,) = xp(doc, "//tei:note[@n='100']")
-    assert xp(note, "tei:bibl/@corresp") == ["bib:mcneal1974resolutions", "bib:martens1994another"]  # McNeal, cited by Martens
+    assert xp(note, "tei:bibl/@corresp") == [
+        "bib:mcneal1974resolutions",
+        "bib:martens1994another",
+    ]  # McNeal, cited by Martens
     quote = note.getparent()
-    assert etree.QName(quote).localname == "quote" and text_of(quote).startswith("“numerous instances are known of disguised enemies")
+    assert etree.QName(quote).localname == "quote" and text_of(quote).startswith(
+        "“numerous instances are known of disguised enemies"
+    )
     assert "The resolution described those responsible" in text_of(quote.getparent())
 
 
@@ -175,13 +194,18 @@ def test_citations_of_getty_and_martens(doc):
     (getty,) = xp(doc, "//tei:note[@n='42']/tei:bibl")
     assert getty.get("corresp") == "bib:getty1985origins"
     assert xp(getty, "tei:ref[@type='witness']/@target") == ["getty.xml#G.c6"]
-    martens = xp(doc, "//tei:note/tei:bibl[@corresp='bib:martens1994another']/ancestor::tei:note/@n")
+    martens = xp(
+        doc, "//tei:note/tei:bibl[@corresp='bib:martens1994another']/ancestor::tei:note/@n"
+    )
     assert sorted(martens, key=int) == ["100", "112", "115"]
 
 
 def test_cyrillic_letters_in_a_latin_word_are_corrected_visibly(doc):
     (choice,) = teixml.CHOICES(doc)
-    assert xp(choice, "string(tei:sic)") == "Sovremenник" and xp(choice, "string(tei:corr)") == "Sovremennik"
+    assert (
+        xp(choice, "string(tei:sic)") == "Sovremenник"
+        and xp(choice, "string(tei:corr)") == "Sovremennik"
+    )
 
 
 def test_printed_note_anomalies_are_recorded_not_repaired():
@@ -191,15 +215,44 @@ def test_printed_note_anomalies_are_recorded_not_repaired():
     from build_scripts.importers.common import SourceText
     from build_scripts.importers.tables import for_witness
 
-    text = "\n".join([
-        "A Title", "", "An Author", "", "Publisher's Note", "", "A note.", "", "CONTENTS", "",
-        "PART 1: ONE\t1", "A Section.....\t2", "ENDNOTES\t9", "",
-        "PART 1: ONE", "", "Marked.¹ Again.² Twice.² Lost.⁴", "", "A Section", "", "More.", "",
-        "ENDNOTES", "", "1. First, 12.", "2. Second, 13.", "3. Orphan, 14.",
-    ])
+    text = "\n".join(
+        [
+            "A Title",
+            "",
+            "An Author",
+            "",
+            "Publisher's Note",
+            "",
+            "A note.",
+            "",
+            "CONTENTS",
+            "",
+            "PART 1: ONE\t1",
+            "A Section.....\t2",
+            "ENDNOTES\t9",
+            "",
+            "PART 1: ONE",
+            "",
+            "Marked.¹ Again.² Twice.² Lost.⁴",
+            "",
+            "A Section",
+            "",
+            "More.",
+            "",
+            "ENDNOTES",
+            "",
+            "1. First, 12.",
+            "2. Second, 13.",
+            "3. Orphan, 14.",
+        ]
+    )
     result = convert(SourceText("t.txt", text), for_witness(WITNESS))
     assert sorted(a.target for a in result.anomalies) == ["E.m2.2", "E.m4.1", "E.n3"]
     E = teixml.E
     root = E.TEI(E.text(E.front(*result.front), E.body(*result.body), E.back(*result.back)))
-    assert [n.get("n") for n in root.iter(teixml.tei("note"))] == ["1", "2", "3"]  # never renumbered
+    assert [n.get("n") for n in root.iter(teixml.tei("note"))] == [
+        "1",
+        "2",
+        "3",
+    ]  # never renumbered
     assert words.compare(words.source_words(text), words.tei_reading(root)) is None

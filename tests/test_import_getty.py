@@ -3,6 +3,7 @@
 The counts below were established by reading sources/004_7979c7add822e713.txt: note markers
 (superscript digits) per division in the running text, and notes per group of the Notes section.
 """
+
 import re
 
 import pytest
@@ -91,13 +92,24 @@ def test_divisions_with_their_start_pages(doc):
         div = by_id(doc, ident)
         assert div.get("type") == kind, ident
         first_pb = div.find("tei:pb", NS)
-        assert first_pb is not None and first_pb.get("n") == page and first_pb.get("cert") is None, ident
+        assert (
+            first_pb is not None and first_pb.get("n") == page and first_pb.get("cert") is None
+        ), ident
         assert first_pb.get(XML_ID) == f"G.pb{page}"
         head_label = div.find("tei:head/tei:label", NS)
         assert (head_label.text if head_label is not None else None) == label, ident
     assert text_of(by_id(doc, "G.c7").find("tei:head", NS)) == "Epilogue: the Ezhovshchina"
     assert [d.get(XML_ID) for d in doc.xpath("//tei:body/tei:div", namespaces=NS)] == [
-        "G.intro", "G.c1", "G.c2", "G.c3", "G.c4", "G.c5", "G.c6", "G.c7", "G.concl"]
+        "G.intro",
+        "G.c1",
+        "G.c2",
+        "G.c3",
+        "G.c4",
+        "G.c5",
+        "G.c6",
+        "G.c7",
+        "G.concl",
+    ]
 
 
 def test_sections_and_epigraphs(doc):
@@ -105,8 +117,13 @@ def test_sections_and_epigraphs(doc):
     assert c2_heads == ["The chistka of 1933"]
     c2_section = by_id(doc, "G.c2").find("tei:div/tei:head/tei:hi", NS)
     assert c2_section.get("rend") == "italic" and c2_section.text == "chistka"
-    first_sections = {ident: text_of(by_id(doc, ident).find("tei:div/tei:head", NS)) for ident in ("G.c3", "G.c6")}
-    assert first_sections == {"G.c3": "The files and first hesitant steps", "G.c6": "The February 1937 plenum of the Central Committee"}
+    first_sections = {
+        ident: text_of(by_id(doc, ident).find("tei:div/tei:head", NS)) for ident in ("G.c3", "G.c6")
+    }
+    assert first_sections == {
+        "G.c3": "The files and first hesitant steps",
+        "G.c6": "The February 1937 plenum of the Central Committee",
+    }
     bibls = [text_of(b) for b in doc.xpath("//tei:epigraph/tei:cit/tei:bibl", namespaces=NS)]
     assert bibls[:3] == ["Aristotle", "Georg Lukács", "V. I. Lenin"]
     assert "“The Internationale”" in bibls and "Niccolò Machiavelli" in bibls
@@ -115,7 +132,23 @@ def test_sections_and_epigraphs(doc):
 def test_contents_list_keeps_printed_pages(doc):
     items = doc.xpath("//tei:div[@type='contents']/tei:list/tei:item", namespaces=NS)
     pages = [i.find("tei:ref/tei:num", NS).text for i in items]
-    assert pages == ["vi", "vii", "1", "10", "38", "58", "92", "113", "137", "172", "196", "207", "211", "221", "271"]
+    assert pages == [
+        "vi",
+        "vii",
+        "1",
+        "10",
+        "38",
+        "58",
+        "92",
+        "113",
+        "137",
+        "172",
+        "196",
+        "207",
+        "211",
+        "221",
+        "271",
+    ]
     assert items[0].find("tei:ref/tei:hi", NS).get("rend") == "italic"
 
 
@@ -126,9 +159,14 @@ def test_every_note_at_a_marker_of_its_own_division(doc, ident):
     notes = div.xpath(".//tei:note[@place='end']", namespaces=NS)
     assert len(notes) == notes_count
     assert [n.get(XML_ID) for n in notes] == [f"{ident}.n{k}" for k in range(1, notes_count + 1)]
-    orphans = div.xpath(".//tei:hi[@rend='superscript'][starts-with(@xml:id, $p)]", p=f"{ident}.nm", namespaces=NS)
+    orphans = div.xpath(
+        ".//tei:hi[@rend='superscript'][starts-with(@xml:id, $p)]", p=f"{ident}.nm", namespaces=NS
+    )
     assert len(notes) + len(orphans) == markers_count
-    anomalies = {i.get("corresp").lstrip("#") for i in doc.xpath("//tei:list[@type='note-anomalies']/tei:item", namespaces=NS)}
+    anomalies = {
+        i.get("corresp").lstrip("#")
+        for i in doc.xpath("//tei:list[@type='note-anomalies']/tei:item", namespaces=NS)
+    }
     for note in notes:
         label = note.find("tei:label[@type='note-number']", NS)
         number = note.get(XML_ID).rsplit(".n", 1)[1]
@@ -160,12 +198,18 @@ def test_tables_with_heads_and_notes(doc):
         assert text_of(head) == f"Table {number}. {title}"
     t21 = tables["2.1"]
     assert [n.get("n") for n in t21.iter("{*}note")] == ["a", "b", None]
-    assert text_of(t21.xpath(".//tei:note[not(@n)]", namespaces=NS)[0]).startswith("Sources: Izvestiia")
+    assert text_of(t21.xpath(".//tei:note[not(@n)]", namespaces=NS)[0]).startswith(
+        "Sources: Izvestiia"
+    )
     assert len(t21.findall("tei:row", NS)) == 10
     assert t21.find("tei:row", NS).get("role") == "label"
     headless = doc.xpath("//tei:div[@xml:id='G.c7']//tei:table[not(tei:head)]", namespaces=NS)
     assert len(headless) == 1 and headless[0].get("n") == "7.1"  # inferred from the list of tables
-    assert [text_of(c) for c in headless[0].find("tei:row", NS)] == ["Operation", "Number expelled", "Percent of party"]
+    assert [text_of(c) for c in headless[0].find("tei:row", NS)] == [
+        "Operation",
+        "Number expelled",
+        "Percent of party",
+    ]
 
 
 def test_paragraph_split_by_a_page_break_is_rejoined(doc):
@@ -178,7 +222,10 @@ def test_paragraph_split_by_a_page_break_is_rejoined(doc):
 def test_paragraph_interrupted_by_a_table_is_rejoined(doc):
     p = doc.xpath("//tei:p[tei:table[@n='2.1']]", namespaces=NS)[0]
     words = text_of(p)
-    assert "for which detailed information" in words and "is available on the reasons for expulsion" in words
+    assert (
+        "for which detailed information" in words
+        and "is available on the reasons for expulsion" in words
+    )
     assert p.find("tei:pb", NS) is not None
 
 
@@ -196,10 +243,16 @@ def test_cited_pages_have_ids(doc, page):
 
 
 def test_page_numbers_increase_in_the_running_text(doc):
-    numbers = [int(pb.get("n")) for pb in doc.xpath("//tei:body//tei:pb[@n][not(ancestor::tei:note)]", namespaces=NS)]
+    numbers = [
+        int(pb.get("n"))
+        for pb in doc.xpath("//tei:body//tei:pb[@n][not(ancestor::tei:note)]", namespaces=NS)
+    ]
     assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
     assert numbers[0] == 1 and numbers[-1] == 206
-    certs = {pb.get("cert") for pb in doc.xpath("//tei:body//tei:pb[@n][not(ancestor::tei:note)]", namespaces=NS)}
+    certs = {
+        pb.get("cert")
+        for pb in doc.xpath("//tei:body//tei:pb[@n][not(ancestor::tei:note)]", namespaces=NS)
+    }
     assert certs <= {None, "medium", "low"}
 
 
@@ -208,14 +261,20 @@ def test_each_division_has_one_break_per_page(doc, ident):
     start = int(DIVISIONS[ident][1])
     following = list(DIVISIONS)[list(DIVISIONS).index(ident) + 1]
     end = int(DIVISIONS[following][1]) - 1
-    numbers = [pb.get("n") for pb in by_id(doc, ident).xpath(".//tei:pb[not(ancestor::tei:note)]", namespaces=NS)]
+    numbers = [
+        pb.get("n")
+        for pb in by_id(doc, ident).xpath(".//tei:pb[not(ancestor::tei:note)]", namespaces=NS)
+    ]
     assert numbers == [str(n) for n in range(start, end + 1)]
 
 
 def _running_text_by_page(doc) -> dict[int, str]:
     pages: dict[int, list[str]] = {}
     current = None
-    for el in doc.xpath("//tei:body//node()[not(ancestor::tei:note[@place='end'])] | //tei:back/tei:div[@type!='notes' and @type!='index']//node()[not(ancestor::tei:note[@place='end'])]", namespaces=NS):
+    for el in doc.xpath(
+        "//tei:body//node()[not(ancestor::tei:note[@place='end'])] | //tei:back/tei:div[@type!='notes' and @type!='index']//node()[not(ancestor::tei:note[@place='end'])]",
+        namespaces=NS,
+    ):
         if isinstance(el, etree._Element):
             if etree.QName(el).localname == "pb" and (el.get("n") or "").isdigit():
                 current = int(el.get("n"))
@@ -264,7 +323,9 @@ def test_inferred_pages_agree_with_the_index(doc):
     account for the rest)."""
     agreed, checked, misses = _index_agreement(doc)
     # 249 of 279 with the page breaks placed by text length alone; 262 with the index as evidence
-    assert checked > 250 and agreed / checked >= 0.92, f"{agreed} of {checked} index references agree: {misses}"
+    assert checked > 250 and agreed / checked >= 0.92, (
+        f"{agreed} of {checked} index references agree: {misses}"
+    )
 
 
 def test_chapter_6_pages_agree_with_the_index(doc):
@@ -282,9 +343,13 @@ def test_chapter_6_pages_agree_with_the_index(doc):
 
 
 def test_page_breaks_are_not_placed_before_a_block_quotation(doc):
-    """"… warned that" and "… resolved" lead into block quotations, not onto the next page."""
+    """ "… warned that" and "… resolved" lead into block quotations, not onto the next page."""
     for ending in ("warned that", "the city committee resolved"):
-        p = doc.xpath("//tei:p[substring(normalize-space(.), string-length(normalize-space(.)) - string-length($e) + 1) = $e]", e=ending, namespaces=NS)
+        p = doc.xpath(
+            "//tei:p[substring(normalize-space(.), string-length(normalize-space(.)) - string-length($e) + 1) = $e]",
+            e=ending,
+            namespaces=NS,
+        )
         assert len(p) == 1, ending
         after = p[0].getnext()  # no pb between the introduction and the quotation
         assert etree.QName(after).localname == "quote", ending
@@ -294,8 +359,20 @@ def test_page_breaks_are_not_placed_before_a_block_quotation(doc):
 
 # block quotations found by reading the transcription: opening words → paragraphs
 BLOCK_QUOTES = {
-    "G.c1.d1": 2, "G.c1.d2": 2, "G.c3.d4": 2, "G.c3.d5": 1, "G.c3.d8": 1, "G.c4.d2": 3, "G.c4.d3": 1,
-    "G.c5.d4": 2, "G.c6.d1": 13, "G.c6.d3": 2, "G.c6.d4": 2, "G.c7.d1": 3, "G.c7.d3": 2, "G.concl": 1,
+    "G.c1.d1": 2,
+    "G.c1.d2": 2,
+    "G.c3.d4": 2,
+    "G.c3.d5": 1,
+    "G.c3.d8": 1,
+    "G.c4.d2": 3,
+    "G.c4.d3": 1,
+    "G.c5.d4": 2,
+    "G.c6.d1": 13,
+    "G.c6.d3": 2,
+    "G.c6.d4": 2,
+    "G.c7.d1": 3,
+    "G.c7.d3": 2,
+    "G.concl": 1,
 }
 
 
@@ -305,29 +382,50 @@ def test_block_quotations(doc):
     for q in quotes:
         parent = q.xpath("ancestor::*[@xml:id][1]/@xml:id")[0]
         per_div[parent] = per_div.get(parent, 0) + 1
-        assert q.get(XML_ID) == f"{parent}.q{per_div[parent]}" or q.get(XML_ID).startswith(parent + ".q")
-        assert {etree.QName(c).localname for c in q} <= {"p", "pb"} and q.find("tei:p", NS) is not None
+        assert q.get(XML_ID) == f"{parent}.q{per_div[parent]}" or q.get(XML_ID).startswith(
+            parent + ".q"
+        )
+        assert {etree.QName(c).localname for c in q} <= {"p", "pb"} and q.find(
+            "tei:p", NS
+        ) is not None
     assert per_div == BLOCK_QUOTES
     paragraphs = sum(len(q.findall("tei:p", NS)) for q in quotes)
     assert paragraphs == 54
     stalin = by_id(doc, "G.c6.d1.q2")
-    assert [text_of(p)[:20] for p in stalin.findall("tei:p", NS)] == ["Is it that our party", "Is it that they have", "Then, what is the ma", "The fact is that our"]
-    assert text_of(by_id(doc, "G.c7.d1.q1")).startswith("We endeavored to expel as many people from the party as possible")
+    assert [text_of(p)[:20] for p in stalin.findall("tei:p", NS)] == [
+        "Is it that our party",
+        "Is it that they have",
+        "Then, what is the ma",
+        "The fact is that our",
+    ]
+    assert text_of(by_id(doc, "G.c7.d1.q1")).startswith(
+        "We endeavored to expel as many people from the party as possible"
+    )
 
 
 def test_index_page_numbers_link_to_page_breaks(doc):
-    item = doc.xpath("//tei:div[@type='index']/tei:list/tei:item[starts-with(., 'Tukhachevskii')]", namespaces=NS)[0]
-    assert [(r.text, r.get("target")) for r in item.findall("tei:ref", NS)] == [("2", "#G.pb2"), ("167", "#G.pb167"), ("168", "#G.pb168")]
+    item = doc.xpath(
+        "//tei:div[@type='index']/tei:list/tei:item[starts-with(., 'Tukhachevskii')]", namespaces=NS
+    )[0]
+    assert [(r.text, r.get("target")) for r in item.findall("tei:ref", NS)] == [
+        ("2", "#G.pb2"),
+        ("167", "#G.pb167"),
+        ("168", "#G.pb168"),
+    ]
     assert text_of(item) == "Tukhachevskii, M., 2, 167, 168, 255n84"
     ids = set(doc.xpath("//@xml:id"))
     refs = doc.xpath("//tei:div[@type='index']//tei:ref", namespaces=NS)
     assert refs and all(r.get("target").lstrip("#") in ids for r in refs)
     # no page number of a page the edition has is left unlinked (note references stay as printed)
     for item in doc.xpath("//tei:div[@type='index']//tei:item", namespaces=NS):
-        bare = (item.text or "") + "".join(c.tail or "" for c in item if etree.QName(c).localname != "list")
+        bare = (item.text or "") + "".join(
+            c.tail or "" for c in item if etree.QName(c).localname != "list"
+        )
         for page in re.findall(r", (\d{1,3})(?![\dn])", bare):
             assert f"G.pb{page}" not in ids, (text_of(item), page)
-    ranged = doc.xpath("//tei:div[@type='index']/tei:list/tei:item[starts-with(., 'aktiv')]/tei:ref", namespaces=NS)
+    ranged = doc.xpath(
+        "//tei:div[@type='index']/tei:list/tei:item[starts-with(., 'aktiv')]/tei:ref", namespaces=NS
+    )
     assert [(r.text, r.get("target")) for r in ranged] == [("26", "#G.pb26"), ("98–9", "#G.pb98")]
 
 
@@ -336,19 +434,31 @@ def test_index_keeps_entries_and_pages(doc):
     first = items[0]
     assert text_of(first).startswith("aktiv, 26, 98–9")
     assert text_of(first.find("tei:list/tei:item", NS)) == "in proverka, 67, 79, 91"
-    assert any(re.match(r"Zinoviev, G\., 1, 2, 19, 116, 120, 122, 209, 210, 226n30", text_of(i)) for i in items)
+    assert any(
+        re.match(r"Zinoviev, G\., 1, 2, 19, 116, 120, 122, 209, 210, 226n30", text_of(i))
+        for i in items
+    )
 
 
 def test_printed_series_note_is_text_not_furniture(doc):
-    assert doc.xpath("//tei:front//tei:p[. = 'For other titles in this series, turn to page 276.']", namespaces=NS)
+    assert doc.xpath(
+        "//tei:front//tei:p[. = 'For other titles in this series, turn to page 276.']",
+        namespaces=NS,
+    )
     assert not doc.xpath("//tei:list[@type='removed-furniture']", namespaces=NS)
 
 
 def test_quotation_after_that_is_not_a_page_break():
     from build_scripts.importers.monograph_text import continues
 
-    assert not continues("The Smolensk City Party Committee warned that", "The City Committee and the party activists must")
-    assert continues("It was in this period that Khrushchev says that", "Stalin began to approve lists of persons")  # a name: the page turns
+    assert not continues(
+        "The Smolensk City Party Committee warned that",
+        "The City Committee and the party activists must",
+    )
+    assert continues(
+        "It was in this period that Khrushchev says that",
+        "Stalin began to approve lists of persons",
+    )  # a name: the page turns
     assert continues("the party leadership was warned that", "the verification")
 
 
@@ -357,12 +467,17 @@ def test_an_introduced_paragraph_not_listed_as_a_block_quotation_is_reported():
     from build_scripts.importers import tables
     from build_scripts.importers.monograph_parse import Division, Para, Seg
 
-    division = Division("G.cX", "chapter", [], [
-        Para([Seg(1, "At the plenum Stalin said:")]),
-        Para([Seg(3, "Comrades, the cadres must be valued.")]),
-        Para([Seg(5, "Stalin then turned to the cadres.")]),
-        Para([Seg(7, "Capitalist encirclement? Oh that's nothing! And so on.")]),
-    ])
+    division = Division(
+        "G.cX",
+        "chapter",
+        [],
+        [
+            Para([Seg(1, "At the plenum Stalin said:")]),
+            Para([Seg(3, "Comrades, the cadres must be valued.")]),
+            Para([Seg(5, "Stalin then turned to the cadres.")]),
+            Para([Seg(7, "Capitalist encirclement? Oh that's nothing! And so on.")]),
+        ],
+    )
     found: set[str] = set()
     warnings = quotes.mark(division, [0], found, quotes.read(tables.load("G")))
     assert [line for line, _, _ in warnings] == [3]
@@ -374,7 +489,18 @@ def _three_paragraphs():
     from build_scripts.importers.monograph_parse import Division, Para, Seg
 
     text = lambda name, size: (f"{name} " + "x" * size)[:size]  # noqa: E731
-    return Division("G.cX", "chapter", [], [Para([Seg(1, text("Alpha", 1000))]), Para([Seg(3, text("Zeta", 400))]), Para([Seg(5, text("Omega", 1000))])], 1, 2)
+    return Division(
+        "G.cX",
+        "chapter",
+        [],
+        [
+            Para([Seg(1, text("Alpha", 1000))]),
+            Para([Seg(3, text("Zeta", 400))]),
+            Para([Seg(5, text("Omega", 1000))]),
+        ],
+        1,
+        2,
+    )
 
 
 def test_index_decides_where_a_missing_break_goes():
@@ -389,8 +515,12 @@ def test_index_decides_where_a_missing_break_goes():
     assert [type(u).__name__ for u in alone.units] == ["Para", "Break", "Para", "Para"]
     assert alone.units[1].cert == "low"
     indexed = _three_paragraphs()
-    report, _ = number(indexed, [IndexRef("Alpha", 1, 1), IndexRef("Zeta", 1, 1), IndexRef("Omega", 2, 2)])
+    report, _ = number(
+        indexed, [IndexRef("Alpha", 1, 1), IndexRef("Zeta", 1, 1), IndexRef("Omega", 2, 2)]
+    )
     assert [type(u).__name__ for u in indexed.units] == ["Para", "Para", "Break", "Para"]
     brk = indexed.units[2]
-    assert isinstance(brk, Break) and brk.n == "2" and brk.cert == "medium"  # Zeta before, Omega after, one gap
+    assert (
+        isinstance(brk, Break) and brk.n == "2" and brk.cert == "medium"
+    )  # Zeta before, Omega after, one gap
     assert (report.index_met, report.index_checked) == (3, 3)

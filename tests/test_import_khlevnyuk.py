@@ -12,6 +12,7 @@ Counts from reading sources/002_3ea385306a37ecdb.txt:
 - 52 choice/sic/corr: 21 misread words, 30 misread punctuation marks and the fused "193726" (one
   per place, counted by hand).
 """
+
 from __future__ import annotations
 
 import re
@@ -66,13 +67,21 @@ def text_before(el: etree._Element) -> str:
 
 
 def plain(el: etree._Element) -> str:
-    return " ".join("".join(el.xpath(".//text()[not(ancestor::tei:note) and not(ancestor::tei:corr)]", namespaces=NS)).split())
+    return " ".join(
+        "".join(
+            el.xpath(
+                ".//text()[not(ancestor::tei:note) and not(ancestor::tei:corr)]", namespaces=NS
+            )
+        ).split()
+    )
 
 
 # --- counts ----------------------------------------------------------------------------------
 def test_intro_series_has_four_numbered_notes(doc):
     found = notes(doc, "K.intro")
-    assert [(n.get("n"), n.get(XML_ID)) for n in found] == [(str(i), f"K.intro.n{i}") for i in range(1, 5)]
+    assert [(n.get("n"), n.get(XML_ID)) for n in found] == [
+        (str(i), f"K.intro.n{i}") for i in range(1, 5)
+    ]
     assert all(n.get("place") == "foot" for n in found)
 
 
@@ -86,7 +95,9 @@ def test_article_series_has_fifty_numbered_notes_and_no_thirteen(doc):
 def test_missing_note_thirteen_is_an_editorial_note_at_its_printed_marker(doc):
     placeholder = note(doc, "K.art.n13")
     assert placeholder.get("resp") == "#K.editors" and placeholder.get("n") is None
-    assert text_before(placeholder).endswith("this order of the NKVD was approved by the Politburo.13")
+    assert text_before(placeholder).endswith(
+        "this order of the NKVD was approved by the Politburo.13"
+    )
 
 
 def test_one_unnumbered_note_attached_at_the_article_title(doc):
@@ -94,7 +105,9 @@ def test_one_unnumbered_note_attached_at_the_article_title(doc):
     assert len(unnumbered) == 1
     assert local(unnumbered[0].getparent()) == "head"
     assert unnumbered[0].getparent().getparent().get(XML_ID) == "K.art"
-    assert "".join(unnumbered[0].itertext()) == "This chapter was originally translated by E. A. Rees."
+    assert (
+        "".join(unnumbered[0].itertext()) == "This chapter was originally translated by E. A. Rees."
+    )
 
 
 def test_page_breaks(doc):
@@ -109,7 +122,10 @@ def test_corrections(doc):
     assert len(choices) == 60  # 52 from the import, 8 digit groups from the suspects review
     sics = [c.findtext("tei:sic", namespaces=NS) for c in choices]
     assert sics.count("Trotskvist") + sics.count("Trotskvists") == 5
-    pairs = {(c.findtext("tei:sic", namespaces=NS), c.findtext("tei:corr", namespaces=NS)) for c in choices}
+    pairs = {
+        (c.findtext("tei:sic", namespaces=NS), c.findtext("tei:corr", namespaces=NS))
+        for c in choices
+    }
     assert {("Polithuro", "Politburo"), ("sprayka", "spravka"), ("NOO447", "N00447")} <= pairs
 
 
@@ -117,39 +133,70 @@ def test_figures_keep_their_digits_and_only_a_misread_separator_is_corrected(doc
     """A figure's digits are the witness's and never change; a full stop the OCR read for the
     thousands comma is encoded choice/sic/corr with only the separator corrected (editorialDecl)."""
     text = plain(doc.getroot().find("tei:text", NS))
-    for figure in ("259.450", "72.950", "1.408", "6.277", "57,200", "48,000", "22,500", "16,800", "Ezhovshchina"):
+    for figure in (
+        "259.450",
+        "72.950",
+        "1.408",
+        "6.277",
+        "57,200",
+        "48,000",
+        "22,500",
+        "16,800",
+        "Ezhovshchina",
+    ):
         assert figure in text
     for c in teixml.CHOICES(doc):
-        sic, corr = c.findtext("tei:sic", namespaces=NS), c.findtext("tei:corr", namespaces=NS) or ""
+        sic, corr = (
+            c.findtext("tei:sic", namespaces=NS),
+            c.findtext("tei:corr", namespaces=NS) or "",
+        )
         if any(ch.isdigit() for ch in corr) and sic not in ("NOO447", "193726"):
-            assert re.fullmatch(r"\d{1,3}(\.\d{3})+", sic) and corr == sic.replace(".", ","), (sic, corr)
+            assert re.fullmatch(r"\d{1,3}(\.\d{3})+", sic) and corr == sic.replace(".", ","), (
+                sic,
+                corr,
+            )
 
 
 def test_furniture_listed_and_gone(doc):
     items = teixml.FURNITURE(doc)
     assert [(item.get("n"), item.findtext("tei:label", namespaces=NS)) for item in items] == [
-        ("15", "copyright-notice"), ("16", "copyright-notice"), ("321", "following-part-heading")]
+        ("15", "copyright-notice"),
+        ("16", "copyright-notice"),
+        ("321", "following-part-heading"),
+    ]
     text = plain(doc.getroot().find("tei:text", NS))
     assert "NOTICE" not in text and "Copyright Law" not in text and "Welfare State" not in text
 
 
 def test_anomalies_recorded(doc):
     targets = [item.get("corresp") for item in teixml.ANOMALIES(doc)]
-    assert targets == ["#K.intro.n1", "#K.art.n3", "#K.art.n4", "#K.art.n5", "#K.art.n7", "#K.art.n13", "#K.art.n16", "#K.art.n26"]
+    assert targets == [
+        "#K.intro.n1",
+        "#K.art.n3",
+        "#K.art.n4",
+        "#K.art.n5",
+        "#K.art.n7",
+        "#K.art.n13",
+        "#K.art.n16",
+        "#K.art.n26",
+    ]
 
 
 # --- notes at their markers, each in its own series -------------------------------------------
-@pytest.mark.parametrize(("ident", "ending"), [
-    ("K.intro.n2", "explain how the purges turned deadly."),
-    ("K.intro.n3", "overthrown by the 1917 Revolution."),
-    ("K.intro.n4", "the need to industrialize at any cost."),
-    ("K.art.n1", "from a diversity of viewpoints."),
-    ("K.art.n2", "trial of Trotskvists and Zinovievists."),
-    ("K.art.n9", "retained no small influence."),
-    ("K.art.n27", "Ezhov."),
-    ("K.art.n41", "their public humiliation."),
-    ("K.art.n51", "in the time of war and after the war."),
-])
+@pytest.mark.parametrize(
+    ("ident", "ending"),
+    [
+        ("K.intro.n2", "explain how the purges turned deadly."),
+        ("K.intro.n3", "overthrown by the 1917 Revolution."),
+        ("K.intro.n4", "the need to industrialize at any cost."),
+        ("K.art.n1", "from a diversity of viewpoints."),
+        ("K.art.n2", "trial of Trotskvists and Zinovievists."),
+        ("K.art.n9", "retained no small influence."),
+        ("K.art.n27", "Ezhov."),
+        ("K.art.n41", "their public humiliation."),
+        ("K.art.n51", "in the time of war and after the war."),
+    ],
+)
 def test_note_at_its_marker(doc, ident, ending):
     assert text_before(note(doc, ident)).endswith(ending)
 
@@ -164,7 +211,9 @@ def test_series_stay_in_their_divisions(doc):
 
 def test_lost_marker_and_fused_marker(doc):
     intro1 = note(doc, "K.intro.n1")
-    assert intro1.get("type") == "unmarked" and text_before(intro1).endswith("ceased after Stalin's death.")
+    assert intro1.get("type") == "unmarked" and text_before(intro1).endswith(
+        "ceased after Stalin's death."
+    )
     fused = note(doc, "K.art.n26")
     assert fused.get("type") == "unmarked"
     choice = fused.getprevious()
@@ -202,14 +251,21 @@ def test_block_quotations(doc):
     quotes = teixml.QUOTES(doc)
     assert len(quotes) == 6
     assert plain(quotes[0]).startswith("It should be noted in particular")
-    assert quotes[2].find("tei:list", NS) is not None and len(quotes[2].findall("tei:list/tei:item", NS)) == 4
+    assert (
+        quotes[2].find("tei:list", NS) is not None
+        and len(quotes[2].findall("tei:list/tei:item", NS)) == 4
+    )
     assert len(quotes[5].findall("tei:p", NS)) == 3  # Molotov, three paragraphs
 
 
 def test_emphasis_and_citations(doc):
-    assert [hi.text for hi in doc.xpath("//tei:text//tei:hi[@rend='italic']", namespaces=NS)] == ["osobye papki"]
+    assert [hi.text for hi in doc.xpath("//tei:text//tei:hi[@rend='italic']", namespaces=NS)] == [
+        "osobye papki"
+    ]
     getty = doc.xpath("//tei:text//tei:bibl[@corresp='bib:getty1985origins']", namespaces=NS)
-    holders = {b.xpath("string(ancestor::tei:note/@xml:id)", namespaces=NS) or "reading" for b in getty}
+    holders = {
+        b.xpath("string(ancestor::tei:note/@xml:id)", namespaces=NS) or "reading" for b in getty
+    }
     assert holders == {"K.intro.n2", "K.art.n1", "reading"}
     assert len(note(doc, "K.art.n1").findall("tei:bibl", NS)) == 5
 

@@ -5,6 +5,7 @@ citation (lines 15, 22, 29, 38, 49, 60, 67, 74, 87, 94, 107, 114, 123); 11 block
 followed by its citation, and one inline quotation (Getty p. 178, line 46) followed by its own;
 7 citations of Getty (pp. 137, 155, 162, 170--171, 178, 177, 185); 5 furniture lines (1, 2, 125, 126, 128).
 """
+
 import re
 from copy import deepcopy
 
@@ -81,7 +82,12 @@ IBID_CHAIN = [  # (bibl id, key, first page, printed opening words), by reading 
     ("M.body.bibl8", "mcneal1974resolutions", "188", "On Errors of Party Organizations"),
     ("M.body.bibl9", "mcneal1974resolutions", "190", "Ibid."),
     ("M.body.bibl10", "khrushchev1956secret", "S26", "Khrushchev, Secret Report"),
-    ("M.body.bibl11", "mcneal1974resolutions", "194", "Ibid."),  # "We return to the January 1938 resolution"
+    (
+        "M.body.bibl11",
+        "mcneal1974resolutions",
+        "194",
+        "Ibid.",
+    ),  # "We return to the January 1938 resolution"
     ("M.body.bibl12", "tokaev1956comrade", "119", "Tokaev, op. cit."),
     ("M.body.bibl13", "tokaev1956comrade", "101", "Ibid."),
 ]
@@ -97,15 +103,28 @@ def test_citation_chain_resolved_by_corresp_without_changing_words(doc, ident, k
 
 def test_getty_citations_point_to_pages_of_getty(doc):
     refs = teixml.WITNESS_REFS(doc)
-    assert [r.get("target") for r in refs] == [f"getty.xml#G.pb{n}" for n in (137, 155, 162, 170, 178, 177, 185)]
-    assert [reading(r, "orig") for r in refs] == ["p. 137", "p. 155", "p. 162", "pp. 170--171", "p. 178", "p. 177", "p. 185"]
+    assert [r.get("target") for r in refs] == [
+        f"getty.xml#G.pb{n}" for n in (137, 155, 162, 170, 178, 177, 185)
+    ]
+    assert [reading(r, "orig") for r in refs] == [
+        "p. 137",
+        "p. 155",
+        "p. 162",
+        "pp. 170--171",
+        "p. 178",
+        "p. 177",
+        "p. 185",
+    ]
     for ref in refs:  # only citations resolved to Getty point into getty.xml
         assert ref.xpath("ancestor::tei:bibl/@corresp", namespaces=NS) == ["bib:getty1985origins"]
 
 
 def test_inline_quotation_of_getty_p178_points_to_its_citation(doc):
     quote = by_id(doc, "M.body.q5")
-    assert reading(quote, "orig") == "`a person who felt that his arrest was imminent could go to another town and, as a rule, avoid being arrested'"
+    assert (
+        reading(quote, "orig")
+        == "`a person who felt that his arrest was imminent could go to another town and, as a rule, avoid being arrested'"
+    )
     assert teixml.local(quote.getparent()) == "p"
     bibl = by_id(doc, quote.get("source").lstrip("#"))
     assert bibl.find(".//tei:ref", NS).get("target") == "getty.xml#G.pb178"
@@ -132,10 +151,22 @@ def reading(el, keep: str) -> str:
 def test_tex_conventions_normalised_with_the_transcription_kept_in_orig(doc, source):
     body = teixml.TEXT(doc)[0]
     received, edited = reading(body, "orig"), reading(body, "reg")
-    for printed in ("``populist terror''", "`dictator's paranoia'", "in view --- to increase", "pp. 170--171", "`heightening vigilance,'"):
+    for printed in (
+        "``populist terror''",
+        "`dictator's paranoia'",
+        "in view --- to increase",
+        "pp. 170--171",
+        "`heightening vigilance,'",
+    ):
         assert printed in " ".join(source.split()), printed
         assert printed in received, printed
-    for shown in ("“populist terror”", "‘dictator’s paranoia’", "in view — to increase", "pp. 170–171", "Ibid., p. 155"):
+    for shown in (
+        "“populist terror”",
+        "‘dictator’s paranoia’",
+        "in view — to increase",
+        "pp. 170–171",
+        "Ibid., p. 155",
+    ):
         assert shown in edited, shown
     assert not re.search(r"`|--|''|\. ,", edited)  # no TeX convention is left in the edited text
     for choice in teixml.CHOICES(doc):  # every choice is a declared typographic normalisation
@@ -148,7 +179,9 @@ def test_tex_conventions_normalised_with_the_transcription_kept_in_orig(doc, sou
 
 def test_converter_encodes_tex_typography_as_orig_and_reg():
     div = convert("A `title' -- here\n\n``Quoted'' text --- said.\n\n\nIbid. , p. 3.\n").body[0]
-    assert reading(div, "reg").startswith("A ‘title’ – here“Quoted” text — said.")  # paragraphs abut
+    assert reading(div, "reg").startswith(
+        "A ‘title’ – here“Quoted” text — said."
+    )  # paragraphs abut
     assert reading(div, "orig").startswith("A `title' -- here``Quoted'' text --- said.")
 
 

@@ -7,6 +7,7 @@ as Tables 1, 2, 3, 4, 6; 2 footnotes (markers [1] line 57, [2] line 243) after 2
 inside a hyphenated word (begin-ning, rea-son, Cen-tral, mem-bers, of-fice, deci-sive); Tables 2 and 3
 interrupt a paragraph.
 """
+
 import re
 
 import pytest
@@ -79,9 +80,16 @@ def test_headings_keep_their_words_not_their_markdown(doc):
 
 def test_title_block_address_and_colophon_kept(doc):
     front, back = text_of(part(doc, "front")), text_of(part(doc, "back"))
-    assert front.startswith("The Stalin Society BM Box 2521 London WC1N 3XX www.stalinsociety.org.uk")
-    assert "by Mário Sousa" in front and "Presented to the Stalin Society by Ella Rule, March 2005" in front
-    assert back.startswith("Published and distributed by CPGB-ML 274 Moseley Road, Highgate Birmingham, B12 0BS UK")
+    assert front.startswith(
+        "The Stalin Society BM Box 2521 London WC1N 3XX www.stalinsociety.org.uk"
+    )
+    assert (
+        "by Mário Sousa" in front
+        and "Presented to the Stalin Society by Ella Rule, March 2005" in front
+    )
+    assert back.startswith(
+        "Published and distributed by CPGB-ML 274 Moseley Road, Highgate Birmingham, B12 0BS UK"
+    )
     signed = [text_of(s) for s in by_id(doc, "S.art").findall("tei:closer/tei:signed", NS)]
     assert signed == ["Mário Sousa, 2001, mario.sousa@telia.com", "Edited by Ella Rule 2005"]
 
@@ -90,14 +98,21 @@ def test_hard_line_breaks_are_lb(doc):
     colophon = by_id(doc, "S.colophon.p1")
     assert len(colophon.findall("tei:lb", NS)) == 3
     assert len(part(doc, "front").findall(".//tei:lb", NS)) == 2
-    assert len(doc.findall(".//tei:text//tei:lb", NS)) == 2 + 1 + 3 + 2  # front, signature, colophon, contact
+    assert (
+        len(doc.findall(".//tei:text//tei:lb", NS)) == 2 + 1 + 3 + 2
+    )  # front, signature, colophon, contact
 
 
 def test_links_are_ref_with_their_address(doc):
-    targets = [r.get("target") for r in doc.findall(".//tei:text//tei:ref", NS) if r.get("type") is None]
+    targets = [
+        r.get("target") for r in doc.findall(".//tei:text//tei:ref", NS) if r.get("type") is None
+    ]
     assert targets == [
-        "http://www.stalinsociety.org.uk", "mailto:mario.sousa@telia.com", "mailto:lalkarpublications@hotmail.com",
-        "mailto:info@stalinsociety.org.uk", "http://www.stalinsociety.org.uk",
+        "http://www.stalinsociety.org.uk",
+        "mailto:mario.sousa@telia.com",
+        "mailto:lalkarpublications@hotmail.com",
+        "mailto:info@stalinsociety.org.uk",
+        "http://www.stalinsociety.org.uk",
     ]
 
 
@@ -111,8 +126,12 @@ def test_footnotes_at_their_markers(doc):
     notes = doc.findall(".//tei:text//tei:note[@place='foot']", NS)
     assert [(n.get("n"), n.get(XML_ID)) for n in notes] == [("1", "S.art.n1"), ("2", "S.art.n2")]
     first = notes[0]
-    assert (first.getparent().text or "").endswith("This book bears the name ")  # after the italic title
-    assert first.tail[:1].isspace() and " ".join(first.tail.split()).startswith("by the American history professor")
+    assert (first.getparent().text or "").endswith(
+        "This book bears the name "
+    )  # after the italic title
+    assert first.tail[:1].isspace() and " ".join(first.tail.split()).startswith(
+        "by the American history professor"
+    )
     assert first.find("tei:bibl", NS).get("corresp") == "bib:getty1985origins"
     assert notes[1].getparent().text.endswith("The political trials ")
 
@@ -124,13 +143,20 @@ def test_note_2_continues_with_the_alternatively_paragraph(doc):
     assert paragraphs[0].startswith("The text from which this pamphlet was extracted")
     assert paragraphs[1].startswith("Alternatively, Trotskyism or Leninism? By Harpal Brar")
     # ... and the running text goes on after the page break inside the word "Cen-tral"
-    pb = next(pb for pb in doc.findall(".//tei:pb[@break='no']", NS) if (pb.tail or "").startswith("tral Committee"))
+    pb = next(
+        pb
+        for pb in doc.findall(".//tei:pb[@break='no']", NS)
+        if (pb.tail or "").startswith("tral Committee")
+    )
     assert text_before(pb).endswith("members of the Cen")
 
 
 def test_footnote_rules_listed_as_furniture(doc, lines):
     items = teixml.FURNITURE(doc)
-    assert [(int(i.get("n")), i.find("tei:label", NS).text) for i in items] == [(61, "footnote-rule"), (251, "footnote-rule")]
+    assert [(int(i.get("n")), i.find("tei:label", NS).text) for i in items] == [
+        (61, "footnote-rule"),
+        (251, "footnote-rule"),
+    ]
     assert all(lines[int(i.get("n")) - 1] == "---" for i in items)
 
 
@@ -149,7 +175,11 @@ def test_page_breaks_and_rejoined_words(doc):
 
 
 def test_sentence_split_by_a_page_break_is_one_paragraph(doc):
-    p = next(p for p in teixml.PARAGRAPHS(doc) if text_of(p).startswith("In spite of these directives, the purge of 1933"))
+    p = next(
+        p
+        for p in teixml.PARAGRAPHS(doc)
+        if text_of(p).startswith("In spite of these directives, the purge of 1933")
+    )
     assert "In a country as vast as the Soviet Union, local Party secretaries" in text_of(p)
     assert len(p.findall("tei:pb", NS)) == 1
 
@@ -163,7 +193,9 @@ def test_paragraph_around_table_2_rejoined(doc):
     before = text_before(table.getprevious())  # spacing as TEI reads it (fmt may break lines)
     assert before[-1:].isspace() and " ".join(before.split()).endswith("re-admitted. On further")
     assert table.tail.startswith("examination, it turns out that the great majority")
-    assert doc.xpath("//tei:table[@n='3']", namespaces=NS)[0].tail.startswith("directives as a criterion")
+    assert doc.xpath("//tei:table[@n='3']", namespaces=NS)[0].tail.startswith(
+        "directives as a criterion"
+    )
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -180,16 +212,28 @@ TABLE_LINES = {"1": (94, 98), "2": (107, 114), "3": (143, 149), "4": (202, 209),
 @pytest.mark.parametrize("n", TABLE_LINES)
 def test_table_cells_equal_the_source(doc, lines, n):
     first, last = TABLE_LINES[n]
-    expected = [[re.sub(r"</?[bi]>", "", c).strip() for c in line.split("\t")] for line in lines[first - 1 : last]]
+    expected = [
+        [re.sub(r"</?[bi]>", "", c).strip() for c in line.split("\t")]
+        for line in lines[first - 1 : last]
+    ]
     table = doc.xpath("//tei:table[@n=$n]", n=n, namespaces=NS)[0]
-    rows = [[" ".join("".join(c.xpath(".//text()[not(ancestor::tei:note)]", namespaces=NS)).split()) for c in r.findall("tei:cell", NS)] for r in table.findall("tei:row", NS)]
+    rows = [
+        [
+            " ".join("".join(c.xpath(".//text()[not(ancestor::tei:note)]", namespaces=NS)).split())
+            for c in r.findall("tei:cell", NS)
+        ]
+        for r in table.findall("tei:row", NS)
+    ]
     if n == "1":  # the note marker * of the header cell is now the note's @n
         expected[0][2] = expected[0][2].rstrip(" *")
     assert rows == expected
 
 
 def test_header_rows_are_labels(doc):
-    labelled = {t.get("n"): [r.get("role") for r in t.findall("tei:row", NS)].count("label") for t in teixml.TABLES(doc)}
+    labelled = {
+        t.get("n"): [r.get("role") for r in t.findall("tei:row", NS)].count("label")
+        for t in teixml.TABLES(doc)
+    }
     assert labelled == {"1": 1, "2": 1, "3": 1, "4": 0, "6": 1}
 
 
@@ -203,12 +247,17 @@ def test_table_sources_point_to_getty(doc):
             continue
         assert bibl.get("corresp") == "bib:getty1985origins"
         assert text_of(bibl) == "Getty: Origins of the Great Purges"
-        assert bibl.find("tei:ref[@type='witness']", NS).get("target") == f"getty.xml#G.pb{pages[table.get('n')]}"
+        assert (
+            bibl.find("tei:ref[@type='witness']", NS).get("target")
+            == f"getty.xml#G.pb{pages[table.get('n')]}"
+        )
 
 
 def test_table_notes(doc):
     star = doc.xpath("//tei:table[@n='1']//tei:note", namespaces=NS)
-    assert [(n.get("n"), n.get("type"), teixml.local(n.getparent().getparent())) for n in star] == [("*", "table", "cell")]
+    assert [(n.get("n"), n.get("type"), teixml.local(n.getparent().getparent())) for n in star] == [
+        ("*", "table", "cell")
+    ]
     assert text_of(star[0]).startswith("This represents the percentage expelled")
     note6 = doc.xpath("//tei:table[@n='6']/tei:note", namespaces=NS)
     assert [text_of(n)[:40] for n in note6] == ["Note: There are no national statistics f"]

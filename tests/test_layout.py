@@ -4,6 +4,7 @@ problems → project → tei → bib → importers → apparatus → site → pd
 A module may import from its own package or from any earlier layer, never from a later one; this holds
 for imports inside functions too (they are dependencies all the same).
 """
+
 from __future__ import annotations
 
 import ast
@@ -12,8 +13,19 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "build_scripts"
-LAYERS = ["problems", "project", "tei", "bib", "importers", "apparatus", "site", "pdf", "check",
-          "publish", "cli"]
+LAYERS = [
+    "problems",
+    "project",
+    "tei",
+    "bib",
+    "importers",
+    "apparatus",
+    "site",
+    "pdf",
+    "check",
+    "publish",
+    "cli",
+]
 TOP = {"__init__", "__main__"}  # the package's own entry points may import anything
 
 
@@ -27,13 +39,19 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("build_scripts"):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("build_scripts")
+        ):
             if node.module == "build_scripts":
                 found += [(node.lineno, f"build_scripts.{a.name}") for a in node.names]
             else:
                 found.append((node.lineno, node.module))
         elif isinstance(node, ast.Import):
-            found += [(node.lineno, a.name) for a in node.names if a.name.startswith("build_scripts.")]
+            found += [
+                (node.lineno, a.name) for a in node.names if a.name.startswith("build_scripts.")
+            ]
     return found
 
 
@@ -45,7 +63,8 @@ def test_every_module_belongs_to_a_stage():
         rel = path.relative_to(PACKAGE)
         name = rel.parts[0].removesuffix(".py")
         assert name in LAYERS or name in TOP, (
-            f"build_scripts/{rel}: not in a stage package; put it in one of {LAYERS}")
+            f"build_scripts/{rel}: not in a stage package; put it in one of {LAYERS}"
+        )
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -56,9 +75,12 @@ def test_imports_run_one_way(path):
         return
     for line, module in imported_modules(path):
         other = stage(module)
-        assert other in LAYERS, f"build_scripts/{rel}:{line}: imports {module}, which is in no stage"
+        assert other in LAYERS, (
+            f"build_scripts/{rel}:{line}: imports {module}, which is in no stage"
+        )
         assert LAYERS.index(other) <= LAYERS.index(own), (
-            f"build_scripts/{rel}:{line}: the {own} stage imports {module} from the later {other} stage")
+            f"build_scripts/{rel}:{line}: the {own} stage imports {module} from the later {other} stage"
+        )
 
 
 def test_the_layering_rule_can_fail(tmp_path):

@@ -1,6 +1,7 @@
 """The offline edition (site/downloads/edition-offline.zip) opened from file:// in headless Chromium
 (Debian's /usr/bin/chromium through Playwright): search, footnote tooltips, apparatus tooltips, and
 no request to any other host. Uses the site built once per test process (tests/site_build_once.py)."""
+
 from __future__ import annotations
 
 import zipfile
@@ -37,7 +38,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"]
+        )
         yield b
         b.close()
 
@@ -47,7 +50,12 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     pg = context.new_page()
     outside = []
-    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file://", "data:", "blob:", "about:")) else None)
+    pg.on(
+        "request",
+        lambda r: outside.append(r.url)
+        if not r.url.startswith(("file://", "data:", "blob:", "about:"))
+        else None,
+    )
     yield pg
     context.close()
     assert outside == [], f"requests to other hosts: {outside[:5]}"
@@ -55,10 +63,15 @@ def page(browser):
 
 def test_the_zip_holds_the_site_with_file_urls_and_the_pdfs(offline_root):
     assert (offline_root / "index.html").exists()
-    assert (offline_root / "search" / "search_index.js").stat().st_size > 100_000  # the index, inlined for file://
-    assert (offline_root / "edition" / "getty" / "G.c6.html").exists()  # page.html, not folder/index.html
+    assert (
+        offline_root / "search" / "search_index.js"
+    ).stat().st_size > 100_000  # the index, inlined for file://
+    assert (
+        offline_root / "edition" / "getty" / "G.c6.html"
+    ).exists()  # page.html, not folder/index.html
     assert sorted(p.name for p in (offline_root / "downloads").glob("*.pdf")) == sorted(
-        p.name for p in (built_site()[0] / "downloads").glob("*.pdf"))
+        p.name for p in (built_site()[0] / "downloads").glob("*.pdf")
+    )
     assert not (offline_root / "downloads" / "edition-offline.zip").exists()
 
 
@@ -76,13 +89,19 @@ def broken(offline_root: Path, pages: list[Path]) -> tuple[list[str], list[str]]
             if parts.scheme or not parts.path:
                 continue
             target = page.parent / unquote(parts.path)
-            if (not target.exists() or target.is_dir()) and not parts.path.endswith("edition-offline.zip"):
+            if (not target.exists() or target.is_dir()) and not parts.path.endswith(
+                "edition-offline.zip"
+            ):
                 missing.append(f"{page.relative_to(offline_root)}: {a.get('href')}")
     return outside, missing
 
 
 def test_no_page_of_the_zip_refers_to_another_host_or_a_missing_file(offline_root):
-    pages = [p for p in offline_root.rglob("*.html") if "apparatus" not in p.relative_to(offline_root).parts]
+    pages = [
+        p
+        for p in offline_root.rglob("*.html")
+        if "apparatus" not in p.relative_to(offline_root).parts
+    ]
     outside, missing = broken(offline_root, pages)
     assert len(pages) > 20 and outside == [] and missing == [], (outside[:5], missing[:5])
 
@@ -121,15 +140,23 @@ def test_hovering_a_footnote_shows_its_text_from_file_urls(page, offline_root):
 
 
 def test_hovering_an_apparatus_mark_shows_its_tooltip_from_file_urls(page, offline_root):
-    pages = [p for p in sorted((offline_root / "edition" / "getty").glob("*.html")) if "app-mark" in p.read_text(encoding="utf-8")]
+    pages = [
+        p
+        for p in sorted((offline_root / "edition" / "getty").glob("*.html"))
+        if "app-mark" in p.read_text(encoding="utf-8")
+    ]
     assert pages, "Getty has apparatus marks (claims and citations involve it)"
     page.goto(pages[0].as_uri())
     mark = page.locator("a.app-mark").first
     label = mark.get_attribute("title")
     mark.hover()
-    page.locator(".md-tooltip2, .md-tooltip").filter(has_text=label).first.wait_for(state="visible", timeout=5000)
+    page.locator(".md-tooltip2, .md-tooltip").filter(has_text=label).first.wait_for(
+        state="visible", timeout=5000
+    )
     mark.click()  # opens the comparison in place (assets/apparatus/compare.js); its link leads to the locus
     page.locator("#ap-pop").wait_for(state="visible", timeout=5000)
     page.locator("#ap-pop a[data-src$='.md']").filter(has_text="locus").first.click()
     page.wait_for_load_state()
-    assert "/apparatus/" in page.url and page.url.endswith(".html") and page.locator("h1").count() == 1
+    assert (
+        "/apparatus/" in page.url and page.url.endswith(".html") and page.locator("h1").count() == 1
+    )

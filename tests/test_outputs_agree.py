@@ -2,6 +2,7 @@
 behaviours for every TEI element the edition has a rule for (tei/rules.py), because both render
 the model tei/load.py builds by those rules. The fixture is made from the rule table itself, so an
 element added to the rules is tested without touching this file."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,15 @@ from build_scripts.tei.teixml import TEI_NS, XML_ID, E
 from test_render_markdown import to_html
 
 pytestmark = pytest.mark.xdist_group("typst")
-STYLE_TAGS = {"italic": "em", "bold": "strong", "superscript": "sup", "subscript": "sub",
-              "underline": "u", "strike": "s", "smallcaps": "span"}
+STYLE_TAGS = {
+    "italic": "em",
+    "bold": "strong",
+    "superscript": "sup",
+    "subscript": "sub",
+    "underline": "u",
+    "strike": "s",
+    "smallcaps": "span",
+}
 EMPTY = {"gap", "milestone", "graphic", "pb", "lb", "cb", "anchor", "ptr"}  # no text of their own
 HI_RENDS = ("italic", "bold", "superscript", "subscript", "smallcaps", "underline")
 
@@ -55,8 +63,15 @@ def fixture() -> etree._Element:
         p = E.p(f"before{i} ", el, f" after{i}")
         p.set(XML_ID, f"X.c1.p{i + 1}")
         paragraphs.append(p)
-    choice = E.p("a ", E.choice(E.sic("wcsic"), E.corr("wccorr")), " and ",
-                 E.choice(E.orig("wcorig"), E.reg("wcreg")), " and ", E.sic("wcslip"), " end")
+    choice = E.p(
+        "a ",
+        E.choice(E.sic("wcsic"), E.corr("wccorr")),
+        " and ",
+        E.choice(E.orig("wcorig"), E.reg("wcreg")),
+        " and ",
+        E.sic("wcslip"),
+        " end",
+    )
     choice.set(XML_ID, "X.c1.p999")
     root = E.TEI(E.text(E.body(E.div(*paragraphs, choice, type="chapter"))))
     root.set(XML_ID, "X")
@@ -70,18 +85,22 @@ def outputs(tmp_path_factory):
     doc, problems = load.from_tree(root, "tei/x.xml")
     assert problems == []
     pages = site_pages.plan(doc, "edition/x", "X")
-    md, _ = render_page(pages[0].nodes, Context(pages[0].src, "x.xml", lambda f, i: None,
-                                                lambda k: None))
+    md, _ = render_page(
+        pages[0].nodes, Context(pages[0].src, "x.xml", lambda f, i: None, lambda k: None)
+    )
     site = to_html(md)
     work = tmp_path_factory.mktemp("typst")
-    (work / "edition-template.typ").write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+    (work / "edition-template.typ").write_text(
+        TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     ctx = typst_render.Context("tei/x.xml", lambda ident: "https://example.org/#" + ident)
     source = typst_render.render(doc.body, ctx)
     head = '#import "edition-template.typ": *\n#show: edition.with(title: "Fixture", date: "x")\n'
     (work / "x.typ").write_text(head + source, encoding="utf-8")
     typst.compile(str(work / "x.typ"), output=str(work / "x.pdf"), root=str(work))
-    pdf_text = subprocess.run(["pdftotext", str(work / "x.pdf"), "-"], capture_output=True,
-                              text=True, check=True).stdout
+    pdf_text = subprocess.run(
+        ["pdftotext", str(work / "x.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return site, source, pdf_text
 
 
@@ -91,11 +110,17 @@ def words(text: str) -> set[str]:
 
 def test_site_and_pdf_show_the_same_words(outputs):
     site, _, pdf_text = outputs
-    labels = " ".join(site.xpath("//*[contains(@class, 'correction')]/@title"))  # the site's label of a
+    labels = " ".join(
+        site.xpath("//*[contains(@class, 'correction')]/@title")
+    )  # the site's label of a
     shown_site, shown_pdf = words(site.text_content() + " " + labels), words(pdf_text)  # correction
     assert shown_site == shown_pdf, (
-        f"only on the site: {sorted(shown_site - shown_pdf)}; only in the PDF: {sorted(shown_pdf - shown_site)}")
-    for word, el in cases():  # an omitted element is omitted everywhere, a shown one shown everywhere
+        f"only on the site: {sorted(shown_site - shown_pdf)}; only in the PDF: {sorted(shown_pdf - shown_site)}"
+    )
+    for (
+        word,
+        el,
+    ) in cases():  # an omitted element is omitted everywhere, a shown one shown everywhere
         omitted = rule_for(el).behaviour == "omit"
         assert (word in shown_site) is not omitted, word
 
@@ -111,7 +136,9 @@ def test_site_and_pdf_show_the_same_styles(outputs):
         in_site = site.xpath(f"//{tag}[contains(., '{word}')]")
         func = typst_render.STYLES[style]
         assert in_site, f"<{etree.QName(el).localname}> ({style}): no <{tag}> on the site"
-        assert re.search(rf'#{func}\[#"{word}"\]', source), f"{word} ({style}): not #{func} in the PDF"
+        assert re.search(rf'#{func}\[#"{word}"\]', source), (
+            f"{word} ({style}): not #{func} in the PDF"
+        )
 
 
 def test_interventions_are_labelled_alike(outputs):

@@ -1,5 +1,6 @@
 """PDFs read back: the sample course pack has every selected passage, in order, word for word; every
 footnote is on the page of its marker; outline and metadata are present; bad course files fail cleanly."""
+
 from __future__ import annotations
 
 import copy
@@ -24,7 +25,9 @@ from build_scripts.pdf.typst import string
 from build_scripts.tei.teixml import NS, TEI_NS
 from conftest import ROOT
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)"
+)
 COURSE = ROOT / "courses" / "sample.yml"
 
 
@@ -49,7 +52,12 @@ def page_texts(path: Path, crop_margin: bool = True) -> list[str]:
     """Text per page; by default without the right margin, where the original page numbers stand
     (A4 is 595 pt wide; the text block ends 3 cm = 85 pt from the right edge)."""
     crop = ["-x", "0", "-y", "0", "-W", "514", "-H", "842"] if crop_margin else []
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", *crop, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", *crop, str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return text.split("\f")
 
 
@@ -58,7 +66,9 @@ def selection_reading(course) -> words.Reading:
     root = etree.Element(f"{{{TEI_NS}}}TEI")
     body = etree.SubElement(etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body")
     for passage in course.passages:
-        assert passage.elements, "a selection with no TEI blocks would make this test pass vacuously"
+        assert passage.elements, (
+            "a selection with no TEI blocks would make this test pass vacuously"
+        )
         for el in passage.elements:
             body.append(copy.deepcopy(el))
     return words.tei_reading(root, edited=True)
@@ -67,10 +77,28 @@ def selection_reading(course) -> words.Reading:
 def furniture_words(course, pages: list[str]) -> set[str]:
     """Words the PDF may add around the selection: running heads, page numbers, headings of the
     passages, margin page labels, permalinks, the notices of corrections."""
-    allowed = {"p", "Transcription", "reads", "sic", "https", "purges", "edition", "github", "io", "Contents"}
-    allowed |= {w.text for w in words.tokens(m.WITHHELD_NOTICE + " text of pp")}  # withheld passages
+    allowed = {
+        "p",
+        "Transcription",
+        "reads",
+        "sic",
+        "https",
+        "purges",
+        "edition",
+        "github",
+        "io",
+        "Contents",
+    }
+    allowed |= {
+        w.text for w in words.tokens(m.WITHHELD_NOTICE + " text of pp")
+    }  # withheld passages
     allowed |= {w.text for w in words.tokens(" ".join(m.LABELS.values()))}  # the edition's labels
-    allowed |= {w.text for w in words.tokens("printed here in the original; shown at their markers elsewhere in this edition")}
+    allowed |= {
+        w.text
+        for w in words.tokens(
+            "printed here in the original; shown at their markers elsewhere in this edition"
+        )
+    }
     for passage in course.passages:  # editors' notes are printed, marked as theirs
         for el in passage.elements:
             for note in el.iter(f"{{{TEI_NS}}}note"):
@@ -82,7 +110,9 @@ def furniture_words(course, pages: list[str]) -> set[str]:
             allowed |= {w.text for w in words.tokens(line)}
     for passage in course.passages:
         allowed |= {w.text for w in words.tokens(passage.witness.facts.get("short", ""))}
-        allowed |= {w.text for w in words.tokens(passage.witness.tei.removesuffix(".xml"))}  # permalinks: edition/<witness>/<page>/#id
+        allowed |= {
+            w.text for w in words.tokens(passage.witness.tei.removesuffix(".xml"))
+        }  # permalinks: edition/<witness>/<page>/#id
         for el in passage.elements:
             for chapter in [el, *el.iterancestors(f"{{{TEI_NS}}}div")]:  # running heads
                 head = chapter.find("tei:head", NS)
@@ -91,11 +121,18 @@ def furniture_words(course, pages: list[str]) -> set[str]:
             for head in el.iter(f"{{{TEI_NS}}}head"):  # headings recur in the running heads
                 allowed |= {w.text for w in words.tokens("".join(head.itertext()))}
             for node in el.iter():
-                if isinstance(node.tag, str) and node.get("{http://www.w3.org/XML/1998/namespace}id"):
-                    allowed |= {w.text for w in words.tokens(node.get("{http://www.w3.org/XML/1998/namespace}id"))}
+                if isinstance(node.tag, str) and node.get(
+                    "{http://www.w3.org/XML/1998/namespace}id"
+                ):
+                    allowed |= {
+                        w.text
+                        for w in words.tokens(node.get("{http://www.w3.org/XML/1998/namespace}id"))
+                    }
                 if isinstance(node.tag, str) and node.get("n") and node.tag.endswith("pb"):
                     allowed |= {w.text for w in words.tokens(node.get("n"))}
-                if node.tag == f"{{{TEI_NS}}}note" and node.get("n"):  # markers supplied by the editors
+                if node.tag == f"{{{TEI_NS}}}note" and node.get(
+                    "n"
+                ):  # markers supplied by the editors
                     allowed |= {w.text for w in words.tokens(node.get("n"))}
                 if node.tag == f"{{{TEI_NS}}}sic":
                     allowed |= {w.text for w in words.tokens("".join(node.itertext()))}
@@ -121,7 +158,9 @@ def match(pdf_words: list[str], i: int, expected: list[str], allowed: set[str]) 
             i, j = i + 1, j + 1
         elif j + 1 < len(expected) and pdf_words[i] == expected[j] + expected[j + 1]:
             i, j = i + 1, j + 2
-        elif i + 1 < len(pdf_words) and pdf_words[i] + pdf_words[i + 1] == expected[j]:  # a long URL broken at a line end
+        elif (
+            i + 1 < len(pdf_words) and pdf_words[i] + pdf_words[i + 1] == expected[j]
+        ):  # a long URL broken at a line end
             i, j = i + 2, j + 1
         elif pdf_words[i] in allowed and j > 0:
             i += 1
@@ -139,9 +178,16 @@ def table_runs(selection) -> list[list[str]]:
                 root = etree.Element(f"{{{TEI_NS}}}TEI")
                 alone = copy.deepcopy(table)
                 alone.tail = None  # the words after the table belong to its paragraph, not to it
-                etree.SubElement(etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body").append(alone)
+                etree.SubElement(
+                    etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body"
+                ).append(alone)
                 reading = words.tei_reading(root, edited=True)
-                runs.append(([w.text for w in reading.main], [[w.text for w in n.words] for n in reading.notes]))
+                runs.append(
+                    (
+                        [w.text for w in reading.main],
+                        [[w.text for w in n.words] for n in reading.notes],
+                    )
+                )
     return [r for r in runs if r[0]]
 
 
@@ -164,15 +210,30 @@ def bag_match(pdf_words: list[str], i: int, run: list[str], allowed: set[str]) -
     return k if not need else None
 
 
-def walk_pdf(pdf_words: list[str], reading: words.Reading, allowed: set[str], window: int = 40, tables: list[list[str]] = ()) -> str | None:
+def walk_pdf(
+    pdf_words: list[str],
+    reading: words.Reading,
+    allowed: set[str],
+    window: int = 40,
+    tables: list[list[str]] = (),
+) -> str | None:
     """Every word of the selection, in order, with notes anywhere after their marker's page text;
     the only other words are furniture. Returns a description of the first failure."""
-    main, pending = [w.text for w in reading.main], [[w.text for w in n.words] for n in reading.notes]
+    main, pending = (
+        [w.text for w in reading.main],
+        [[w.text for w in n.words] for n in reading.notes],
+    )
     i = j = 0
     while j < len(main) or pending:
         run, notes = next(((r, n) for r, n in tables if main[j : j + len(r)] == r), (None, []))
-        end = bag_match(pdf_words, i, run + [w for note in notes for w in note], allowed) if run else None
-        if end is not None:  # a table with its notes, whose cells pdftotext may read in another order
+        end = (
+            bag_match(pdf_words, i, run + [w for note in notes for w in note], allowed)
+            if run
+            else None
+        )
+        if (
+            end is not None
+        ):  # a table with its notes, whose cells pdftotext may read in another order
             i, j = end, j + len(run)
             for note in notes:
                 if note in pending:
@@ -183,14 +244,18 @@ def walk_pdf(pdf_words: list[str], reading: words.Reading, allowed: set[str], wi
             i, j = end, j + len(run)
             continue
         if i >= len(pdf_words):
-            return f"the PDF ends before the selection: next expected {main[j:j + 8] if j < len(main) else pending[0][:8]}"
+            return f"the PDF ends before the selection: next expected {main[j : j + 8] if j < len(main) else pending[0][:8]}"
         if j < len(main) and pdf_words[i] == main[j]:
             i, j = i + 1, j + 1
             continue
-        if j + 1 < len(main) and pdf_words[i] == main[j] + main[j + 1]:  # "self-" + "satisfaction" rejoined by pdftotext
+        if (
+            j + 1 < len(main) and pdf_words[i] == main[j] + main[j + 1]
+        ):  # "self-" + "satisfaction" rejoined by pdftotext
             i, j = i + 1, j + 2
             continue
-        if j < len(main) and i + 1 < len(pdf_words) and pdf_words[i] + pdf_words[i + 1] == main[j]:  # a URL broken at a line end
+        if (
+            j < len(main) and i + 1 < len(pdf_words) and pdf_words[i] + pdf_words[i + 1] == main[j]
+        ):  # a URL broken at a line end
             i, j = i + 2, j + 1
             continue
         # pdftotext may read the cells of a table row in another order
@@ -205,7 +270,9 @@ def walk_pdf(pdf_words: list[str], reading: words.Reading, allowed: set[str], wi
         # a footnote, whole; pdftotext may print its superscript number apart from its text
         found = None
         for k, note in enumerate(pending[:window]):
-            end = match(pdf_words, i, note, allowed) or (match(pdf_words, i, note[1:], allowed) if len(note) > 1 else None)
+            end = match(pdf_words, i, note, allowed) or (
+                match(pdf_words, i, note[1:], allowed) if len(note) > 1 else None
+            )
             if end:
                 found = (k, end)
                 break
@@ -221,8 +288,10 @@ def walk_pdf(pdf_words: list[str], reading: words.Reading, allowed: set[str], wi
 
 
 @pytest.mark.slow
-@pytest.mark.skip(reason="moved to tests/test_course.py::test_pdf_words_are_the_selection_plus_the_teachers_text "
-                  "(the pack now also prints the teacher's text, notices and citation lines)")
+@pytest.mark.skip(
+    reason="moved to tests/test_course.py::test_pdf_words_are_the_selection_plus_the_teachers_text "
+    "(the pack now also prints the teacher's text, notices and citation lines)"
+)
 def test_course_prints_the_selection_word_for_word_in_order(course_pdf):
     path, course = course_pdf
     pages = page_texts(path)
@@ -231,7 +300,9 @@ def test_course_prints_the_selection_word_for_word_in_order(course_pdf):
     # skip the title page and the contents: the selection starts on the first passage heading
     start = 1 + max(k for k, page in enumerate(pages) if ". . . . . ." in page)
     pdf_words = [w.text for page in pages[start:] for w in words.tokens(page)]
-    failure = walk_pdf(pdf_words, reading, furniture_words(course, pages), tables=table_runs(course))
+    failure = walk_pdf(
+        pdf_words, reading, furniture_words(course, pages), tables=table_runs(course)
+    )
     assert failure is None, failure
 
 
@@ -241,17 +312,25 @@ def printed_nodes(course) -> list:
     from build_scripts.problems import relpath
     from build_scripts.tei.load import Loader
 
-    return [node for p in course.passages for b in p.blocks
-            if b.kind != "withheld" and b.element is not None
-            for node in [Loader(relpath(p.witness.tei_path)).node(b.element)] if node is not None]
+    return [
+        node
+        for p in course.passages
+        for b in p.blocks
+        if b.kind != "withheld" and b.element is not None
+        for node in [Loader(relpath(p.witness.tei_path)).node(b.element)]
+        if node is not None
+    ]
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="issue 15: in the sample pack Emelyanov's note E.n106 is set at the "
-                   "foot of the page BEFORE its marker (the marker's line opens the next page), "
-                   "Typst's open bug typst/typst#5314 (a footnote may precede its reference); "
-                   "every other note is on its marker's page",
-                   raises=AssertionError, strict=False)
+@pytest.mark.xfail(
+    reason="issue 15: in the sample pack Emelyanov's note E.n106 is set at the "
+    "foot of the page BEFORE its marker (the marker's line opens the next page), "
+    "Typst's open bug typst/typst#5314 (a footnote may precede its reference); "
+    "every other note is on its marker's page",
+    raises=AssertionError,
+    strict=False,
+)
 def test_every_footnote_is_on_the_page_of_its_marker(course_pdf):
     path, course = course_pdf
     pages = page_texts(path)
@@ -260,41 +339,60 @@ def test_every_footnote_is_on_the_page_of_its_marker(course_pdf):
     import json
 
     markers = json.loads(markers)
-    notes = {n.get("{http://www.w3.org/XML/1998/namespace}id"): n for p in course.passages
-             for b in p.blocks if b.element is not None
-             for n in b.element.iter(f"{{{TEI_NS}}}note")}
+    notes = {
+        n.get("{http://www.w3.org/XML/1998/namespace}id"): n
+        for p in course.passages
+        for b in p.blocks
+        if b.element is not None
+        for n in b.element.iter(f"{{{TEI_NS}}}note")
+    }
     nodes = printed_nodes(course)
     table_notes = {n.id for t in m.walk(nodes) if isinstance(t, m.Table) for n in t.notes}
-    printed = {n.id for n in m.walk(nodes)
-               if isinstance(n, m.Note) and n.id and n.id not in table_notes}
+    printed = {
+        n.id for n in m.walk(nodes) if isinstance(n, m.Note) and n.id and n.id not in table_notes
+    }
     assert {marker["id"] for marker in markers} == printed  # every note of the published selection
     moved = []
     for marker in markers:
         note = notes[marker["id"]]
         root = etree.Element(f"{{{TEI_NS}}}TEI")
-        etree.SubElement(etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body").append(copy.deepcopy(note))
+        etree.SubElement(etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body").append(
+            copy.deepcopy(note)
+        )
         if note.get("resp"):  # an editors' note: their own words
             first = [w.text for w in words.tokens("".join(note.itertext()))][:6]
         else:
             first = [w.text for w in words.tei_reading(root, edited=True).notes[0].words][:6]
         page_words = [w.text for w in words.tokens(pages[marker["page"] - 1])]
         joined = " ".join(page_words)
-        for choice in note.iter(f"{{{TEI_NS}}}choice"):  # a correction in a note carries its label inline
-            sic = " ".join(w.text for w in words.tokens("".join(choice.find(f"{{{TEI_NS}}}sic").itertext())))
+        for choice in note.iter(
+            f"{{{TEI_NS}}}choice"
+        ):  # a correction in a note carries its label inline
+            sic = " ".join(
+                w.text for w in words.tokens("".join(choice.find(f"{{{TEI_NS}}}sic").itertext()))
+            )
             for label in (m.LABEL_CORRECTION, m.SHORT_LABELS["correction"]):  # long or short form
                 joined = joined.replace(f" {label} {sic}", "")
         if " ".join(first) not in joined:  # Typst moves a note with no room left to the next page
-            following = " ".join(w.text for w in words.tokens(pages[marker["page"]])) if marker["page"] < len(pages) else ""
+            following = (
+                " ".join(w.text for w in words.tokens(pages[marker["page"]]))
+                if marker["page"] < len(pages)
+                else ""
+            )
             assert " ".join(first) in following, (
-                f"note {marker['id']} ({first}) is neither on page {marker['page']} of its marker nor the next")
+                f"note {marker['id']} ({first}) is neither on page {marker['page']} of its marker nor the next"
+            )
             moved.append(marker["id"])
-    assert len(moved) <= max(1, len(markers) // 50), f"too many notes moved off their marker's page: {moved}"
+    assert len(moved) <= max(1, len(markers) // 50), (
+        f"too many notes moved off their marker's page: {moved}"
+    )
 
 
 def test_outline_and_metadata(course_pdf):
     path, course = course_pdf
     reader = PdfReader(str(path))
     assert reader.metadata.title == course.title
+
     def flat(items):
         return [t for i in items for t in (flat(i) if isinstance(i, list) else [i.title])]
 
@@ -312,9 +410,11 @@ def test_unknown_passage_id_is_a_clear_error(tmp_path):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.text(st.characters(codec="utf-8", exclude_categories=("C", "Z")), min_size=1, max_size=60))
+@given(
+    st.text(st.characters(codec="utf-8", exclude_categories=("C", "Z")), min_size=1, max_size=60)
+)
 def test_witness_text_never_becomes_typst_markup(text):
-    source = f"#set page(width: 20cm, height: auto, margin: 1cm)\n#set text(font: \"DejaVu Sans Mono\")\n{string(text)}"
+    source = f'#set page(width: 20cm, height: auto, margin: 1cm)\n#set text(font: "DejaVu Sans Mono")\n{string(text)}'
     data = typst.compile(source.encode("utf-8"), format="pdf")
     assert data[:4] == b"%PDF"
     # the text compiled as a string: same words on the page as in the input
@@ -340,7 +440,9 @@ def witness_pdfs(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("siglum", [w.siglum for w in witnesses.load()[0]])  # every witness, however many
+@pytest.mark.parametrize(
+    "siglum", [w.siglum for w in witnesses.load()[0]]
+)  # every witness, however many
 def test_every_word_of_each_witness_reaches_its_pdf(witness_pdfs, siglum, monkeypatch):
     from types import SimpleNamespace
 
@@ -354,7 +456,12 @@ def test_every_word_of_each_witness_reaches_its_pdf(witness_pdfs, siglum, monkey
     pages = page_texts(path)
     start = 1 + max(k for k, page in enumerate(pages) if ". . . . . ." in page)
     pdf_words = [w.text for page in pages[start:] for w in words.tokens(page)]
-    failure = walk_pdf(pdf_words, selection_reading(selection), furniture_words(selection, pages), tables=table_runs(selection))
+    failure = walk_pdf(
+        pdf_words,
+        selection_reading(selection),
+        furniture_words(selection, pages),
+        tables=table_runs(selection),
+    )
     assert failure is None, f"{siglum}: {failure}"
 
 
@@ -379,9 +486,35 @@ def test_page_images_of_title_footnote_and_apparatus_pages(course_pdf, tmp_path)
     """pdftoppm renders the pages a reviewer looks at; each image is a real page, not blank."""
     path, _ = course_pdf
     pages = page_texts(path, crop_margin=False)
-    footnote_page = next(k for k, page in enumerate(pages) if "Transcription reads" in page or "Ibid" in page) + 1
-    apparatus_page = next(k for k, page in enumerate(pages) if "\nApparatus\n" in page or page.startswith("Apparatus")) + 1
+    footnote_page = (
+        next(k for k, page in enumerate(pages) if "Transcription reads" in page or "Ibid" in page)
+        + 1
+    )
+    apparatus_page = (
+        next(
+            k
+            for k, page in enumerate(pages)
+            if "\nApparatus\n" in page or page.startswith("Apparatus")
+        )
+        + 1
+    )
     for name, number in (("title", 1), ("footnotes", footnote_page), ("apparatus", apparatus_page)):
-        subprocess.run(["pdftoppm", "-r", "40", "-f", str(number), "-l", str(number), "-png", "-singlefile", str(path), str(tmp_path / name)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "40",
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                "-png",
+                "-singlefile",
+                str(path),
+                str(tmp_path / name),
+            ],
+            check=True,
+            capture_output=True,
+        )
         image = (tmp_path / f"{name}.png").read_bytes()
         assert image[:8] == b"\x89PNG\r\n\x1a\n" and len(image) > 3000, name

@@ -1,6 +1,7 @@
 """Issue 15: what a course pack reads repeatedly is read once, and never served stale.
 The manifest is parsed once per content of the file; a course pack plans only the witnesses it
 links into, with the same result as the site's whole plan."""
+
 from __future__ import annotations
 
 import shutil

@@ -3,6 +3,7 @@ readers use, 320 to 1280 px: no sideways scrolling on any witness page; every pr
 inside the screen and over no line of text; notes open in place on tap; "cite" works by touch and gives
 a Chicago note with the printed page and the public address; the printed page names the witness and
 the address. Screenshots go to build/screenshots/ (EDITION_SCREENSHOTS) to be looked at."""
+
 from __future__ import annotations
 
 import functools
@@ -51,29 +52,40 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"]
+        )
         yield b
         b.close()
 
 
 def context(browser, width: int, **extra):
     phone = width < TOUCH
-    return browser.new_context(viewport={"width": width, "height": 800}, has_touch=phone, is_mobile=phone, **extra)
+    return browser.new_context(
+        viewport={"width": width, "height": 800}, has_touch=phone, is_mobile=phone, **extra
+    )
 
 
 def witness_pages(site_dir: Path) -> list[str]:
     """Every page of every witness's text and its landing page (not the apparatus or bibliography)."""
-    names = [w["tei"].removesuffix(".xml") for w in yaml.safe_load((ROOT / "sources" / "witnesses.yml").read_text())["witnesses"]]
+    names = [
+        w["tei"].removesuffix(".xml")
+        for w in yaml.safe_load((ROOT / "sources" / "witnesses.yml").read_text())["witnesses"]
+    ]
     out = []
     for name in names:
         folder = site_dir / "edition" / name
-        out += sorted("/" + str(p.parent.relative_to(site_dir)) + "/" for p in folder.rglob("index.html"))
+        out += sorted(
+            "/" + str(p.parent.relative_to(site_dir)) + "/" for p in folder.rglob("index.html")
+        )
     return out
 
 
 def public_url() -> str:
     """site_url of mkdocs.yml: the address citations and the offline copy give."""
-    found = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    found = re.search(
+        r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M
+    )
     assert found, "mkdocs.yml sets no site_url"
     return found.group(1)
 
@@ -89,7 +101,9 @@ def test_no_witness_page_scrolls_sideways(browser, site, width):
     for url in pages:
         page.goto(base + url, wait_until="load")
         page.wait_for_timeout(50)  # edition.js adds its tools on load
-        scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        scroll, client = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
         if scroll > client:
             wide.append((url, scroll, client))
     ctx.close()
@@ -144,7 +158,9 @@ def overlap(a: dict, b: dict) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
-@pytest.mark.parametrize("width", WIDTHS + (1220,))  # 1220: the narrowest screen with numbers in the margin
+@pytest.mark.parametrize(
+    "width", WIDTHS + (1220,)
+)  # 1220: the narrowest screen with numbers in the margin
 def test_every_page_number_is_visible_and_over_no_text(browser, site, width):
     base, _ = site
     ctx = context(browser, width)
@@ -157,11 +173,20 @@ def test_every_page_number_is_visible_and_over_no_text(browser, site, width):
         assert data["boxes"], f"{url}: no numbered page break"
         for box in data["boxes"]:
             where = f"{url} p. {box['n']} at {width} px"
-            assert box["visible"] and box["n"] in box["content"], f"{where}: number not drawn ({box['content']})"
-            assert ("?" in box["content"]) == box["cert"], f"{where}: an inferred number ends in '?'"
+            assert box["visible"] and box["n"] in box["content"], (
+                f"{where}: number not drawn ({box['content']})"
+            )
+            assert ("?" in box["content"]) == box["cert"], (
+                f"{where}: an inferred number ends in '?'"
+            )
             assert box["font"] >= 10, f"{where}: {box['font']} px is too small to read"
-            assert box["right"] - box["left"] >= box["font"] and box["bottom"] - box["top"] >= box["font"], f"{where}: {box}"
-            assert 0 <= box["left"] and box["right"] <= data["width"], f"{where}: outside the screen {box}"
+            assert (
+                box["right"] - box["left"] >= box["font"]
+                and box["bottom"] - box["top"] >= box["font"]
+            ), f"{where}: {box}"
+            assert 0 <= box["left"] and box["right"] <= data["width"], (
+                f"{where}: outside the screen {box}"
+            )
             hits = [line for line in data["lines"] if overlap(box, line) > 1.0]
             assert not hits, f"{where}: over text {hits[:3]}"
             checked += 1
@@ -226,7 +251,9 @@ def test_a_note_opens_with_the_keyboard_and_escape_closes_it(browser, site):
 
 
 @pytest.mark.parametrize("width", (320, 390, 1280))
-def test_cite_by_touch_or_keyboard_gives_a_chicago_note_with_page_and_public_address(browser, site, width):
+def test_cite_by_touch_or_keyboard_gives_a_chicago_note_with_page_and_public_address(
+    browser, site, width
+):
     base, _ = site
     ctx = context(browser, width, permissions=["clipboard-read", "clipboard-write"])
     page = ctx.new_page()
@@ -265,7 +292,9 @@ def test_citations_name_authors_without_spelling_notes_and_mark_inferred_pages(b
     page = ctx.new_page()
     page.goto(base + "/edition/khlevnyuk/", wait_until="load")
     cite = page.locator(".edition-meta").get_attribute("data-cite")
-    assert "also spelled" not in cite and cite.startswith("Oleg Khlevniuk, “The Objectives of the Great Terror")
+    assert "also spelled" not in cite and cite.startswith(
+        "Oleg Khlevniuk, “The Objectives of the Great Terror"
+    )
     assert page.locator(".edition-meta span.Z3988").count() == 1  # COinS for reference managers
     coins = page.locator(".edition-meta span.Z3988").get_attribute("title")
     assert "rft.au=Oleg%20Khlevniuk" in coins or "rft.au=Oleg%20Khlevnyuk" in coins
@@ -281,8 +310,13 @@ def test_offline_copy_cites_the_public_address(browser, site):
     _, site_dir = site
     ctx = context(browser, 1280)
     page = ctx.new_page()
-    page.goto((site_dir / "edition" / "martens" / "M.body" / "index.html").as_uri(), wait_until="load")
-    assert page.locator("meta[name='edition:public-url']").get_attribute("content") == f"{public_url()}edition/martens/M.body/"
+    page.goto(
+        (site_dir / "edition" / "martens" / "M.body" / "index.html").as_uri(), wait_until="load"
+    )
+    assert (
+        page.locator("meta[name='edition:public-url']").get_attribute("content")
+        == f"{public_url()}edition/martens/M.body/"
+    )
     ctx.close()
 
 
@@ -294,7 +328,9 @@ def test_back_links_name_the_printed_number(browser, site):
     pairs = page.evaluate("""() => [...document.querySelectorAll('.footnote li[id]')].map(li => [
         document.querySelector('a.footnote-ref[href="#' + CSS.escape(li.id) + '"]').textContent.trim(),
         (li.querySelector('.footnote-backref') || {}).getAttribute?.call(li.querySelector('.footnote-backref'), 'aria-label')])""")
-    assert pairs and any(n != str(i + 1) for i, (n, _) in enumerate(pairs))  # numbering differs from the list's
+    assert pairs and any(
+        n != str(i + 1) for i, (n, _) in enumerate(pairs)
+    )  # numbering differs from the list's
     for n, label in pairs:
         assert label == f"Back to note {n} in the text"
     ctx.close()
@@ -310,7 +346,10 @@ def test_as_received_view_shows_the_transcription_and_labels_it_so(browser, site
     body = page.locator("article").inner_text()
     assert "‘dictator’s paranoia’" in body and "`" not in body
     switch = page.locator(".reading-switch")
-    assert "as received" in switch.inner_text().lower() and "printed" not in switch.inner_text().lower()
+    assert (
+        "as received" in switch.inner_text().lower()
+        and "printed" not in switch.inner_text().lower()
+    )
     switch.click()
     assert "`dictator's paranoia'" in page.locator("article").inner_text()
     assert page.locator(".reading-switch").get_attribute("aria-pressed") == "true"
@@ -343,7 +382,10 @@ def test_edition_marks_have_contrast_of_at_least_4_5(browser, site, scheme):
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme=scheme)
     page = ctx.new_page()
     found = []
-    for url, selectors in (("/edition/getty/", [".cert"]), ("/edition/getty/G.c6/", [".pb[data-n]", ".md-typeset .footnote-ref", ".reading-switch"])):
+    for url, selectors in (
+        ("/edition/getty/", [".cert"]),
+        ("/edition/getty/G.c6/", [".pb[data-n]", ".md-typeset .footnote-ref", ".reading-switch"]),
+    ):
         page.goto(base + url, wait_until="load")
         found += page.evaluate(CONTRAST, selectors)
     ctx.close()
@@ -369,5 +411,7 @@ def test_printed_page_names_witness_chapter_address_and_page_numbers(browser, si
     first = " ".join(PdfReader(str(pdf)).pages[0].extract_text().split())
     assert "J. Arch Getty" in first and "The crisis matures" in first, first[:300]
     assert f"{public_url()}edition/getty/G.c6/" in first.replace(" ", ""), first[:300]
-    assert re.search(r"p\.\s?1\d\d\??", first), first[:600]  # the printed page numbers, not just "?"
+    assert re.search(r"p\.\s?1\d\d\??", first), first[
+        :600
+    ]  # the printed page numbers, not just "?"
     assert "cite" not in first.split("Table of contents")[0].lower().split()

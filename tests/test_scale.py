@@ -1,5 +1,6 @@
 """Issue 16: pages whose size does not depend on the corpus, and builds that make only what an edit
 touches (asserted from the build's own report of what it made)."""
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,15 @@ SCALE = int(os.environ.get("EDITION_SCALE_TEST", "3"))
 
 def html_build(folder: Path, tmp: Path) -> Path:
     out = tmp / f"site-{folder.name}"
-    result = site_build.build(site.Project(folder), everything=True, site_dir=out, check=False, keep_markdown=False,
-                              extras=False, out_dir=tmp / f"out-{folder.name}")
+    result = site_build.build(
+        site.Project(folder),
+        everything=True,
+        site_dir=out,
+        check=False,
+        keep_markdown=False,
+        extras=False,
+        out_dir=tmp / f"out-{folder.name}",
+    )
     assert result.ok, result.problems[:5]
     return out
 
@@ -41,14 +49,26 @@ def test_a_page_does_not_grow_with_the_corpus(tmp_path):
     small, large = (one / page).stat().st_size, (many / page).stat().st_size
     assert large <= 1.10 * small, (small, large)
     # the Texts page is the way to every witness
-    assert (many / "edition" / "index.html").read_text(encoding="utf-8").count('href="getty-') >= SCALE - 1
+    assert (many / "edition" / "index.html").read_text(encoding="utf-8").count(
+        'href="getty-'
+    ) >= SCALE - 1
 
 
 @pytest.fixture
 def project(tmp_path) -> site.Project:
     # a clone of the edition (the PDFs read vendor/: the CSL style of the bibliography)
-    for name in ("mkdocs.yml", "docs", "sources", "tei", "overrides", "references.bib", "CHANGELOG.md", "courses",
-                 "vendor", "schema"):
+    for name in (
+        "mkdocs.yml",
+        "docs",
+        "sources",
+        "tei",
+        "overrides",
+        "references.bib",
+        "CHANGELOG.md",
+        "courses",
+        "vendor",
+        "schema",
+    ):
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, tmp_path / name)
     shutil.rmtree(tmp_path / "docs" / "edition", ignore_errors=True)
     return site.Project(tmp_path)
@@ -56,7 +76,13 @@ def project(tmp_path) -> site.Project:
 
 def test_a_one_word_edit_makes_only_what_reads_the_edited_witness(project, tmp_path):
     def build():
-        result = site_build.build(project, everything=True, site_dir=project.root / "site", check=False, out_dir=tmp_path / "out")
+        result = site_build.build(
+            project,
+            everything=True,
+            site_dir=project.root / "site",
+            check=False,
+            out_dir=tmp_path / "out",
+        )
         assert result.ok, result.problems[:5]
         return result
 
@@ -75,9 +101,20 @@ def test_a_one_word_edit_makes_only_what_reads_the_edited_witness(project, tmp_p
     second = build()
     # what reads that witness: the pages (and their search index), the offline copy, its zip, its own
     # PDF, the whole-edition PDF and the course packs (their apparatus quotes every witness)
-    readers = {"html", "offline", "zip", f"pdf:{landing.pdf_name(edited)}", f"pdf:{landing.WHOLE_PDF}", "courses"}
+    readers = {
+        "html",
+        "offline",
+        "zip",
+        f"pdf:{landing.pdf_name(edited)}",
+        f"pdf:{landing.WHOLE_PDF}",
+        "courses",
+    }
     assert set(second.built) == readers
-    assert {f"pdf:{landing.pdf_name(w)}" for w in wits if w != edited} <= {n for n, how in second.outputs.items() if how == "reused"}
+    assert {f"pdf:{landing.pdf_name(w)}" for w in wits if w != edited} <= {
+        n for n, how in second.outputs.items() if how == "reused"
+    }
     third = build()
     assert third.built == []  # nothing changed: nothing made
-    assert (project.root / "site" / "downloads" / landing.pdf_name(edited)).read_bytes()[:5] == b"%PDF-"
+    assert (project.root / "site" / "downloads" / landing.pdf_name(edited)).read_bytes()[
+        :5
+    ] == b"%PDF-"

@@ -1,6 +1,7 @@
 """Search (build_scripts/site/search.py): which pages are indexed and as what, the passages a page is
 cut into, the words added to the index (digits of mixed tokens, transliteration variants), and the
 tuning of Material's index for the offline copy. Fast: small HTML made here, no site build."""
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,9 @@ def test_list_pages_and_non_pages_are_not_indexed():
     assert search.url_of("404.html") is None
     assert search.url_of("assets/x.html") is None
     assert search.url_of("edition/getty/G.c6/index.html") == "edition/getty/G.c6/"
-    assert search.page_key("edition/getty/G.c6.html#G.c6.p1") == "edition/getty/G.c6/"  # offline copy
+    assert (
+        search.page_key("edition/getty/G.c6.html#G.c6.p1") == "edition/getty/G.c6/"
+    )  # offline copy
 
 
 def test_a_result_title_names_witness_and_chapter():
@@ -49,15 +52,19 @@ def test_a_result_title_names_witness_and_chapter():
 
 
 def test_a_page_of_no_witness_under_edition_is_editorial():
-    plain = lhtml.fromstring("<html><body><article><h1>Centre and regions</h1><p>x</p></article></body></html>")
+    plain = lhtml.fromstring(
+        "<html><body><article><h1>Centre and regions</h1><p>x</p></article></body></html>"
+    )
     page = search.info("edition/courses/centre/index.html", plain, {}, {})
     assert page.kind == "editorial" and page.title == "Course pack · Centre and regions"
 
 
 def test_an_apparatus_entry_is_filed_under_every_witness_it_compares():
-    entry = lhtml.fromstring('<html><body><article><h1>Claim</h1><table><tr>'
-                             '<th><a href="../../khlevnyuk/K.art/#K.art.p16">K</a></th>'
-                             '<th><a href="../../emelyanov/E.pt3/#x">E</a></th></tr></table></article></body></html>')
+    entry = lhtml.fromstring(
+        "<html><body><article><h1>Claim</h1><table><tr>"
+        '<th><a href="../../khlevnyuk/K.art/#K.art.p16">K</a></th>'
+        '<th><a href="../../emelyanov/E.pt3/#x">E</a></th></tr></table></article></body></html>'
+    )
     folders = {"khlevnyuk": "Khlevnyuk 1995", "emelyanov": "Emelyanov 2012"}
     page = search.info("edition/apparatus/claim.x/index.html", entry, {}, folders)
     assert page.kind == "apparatus" and page.witnesses == ["Khlevnyuk 1995", "Emelyanov 2012"]
@@ -87,7 +94,10 @@ def test_records_carry_metadata_filters_and_added_words():
     recs = search.records(doc(p1="the order N00447 by Ezhov"), page, {"Ezhov": {"Yezhov"}})
     joined = "".join(html for _, html in recs)
     assert 'data-pagefind-filter="witness">Khlevnyuk 1995<' in joined
-    assert 'data-pagefind-filter="kind">notes<' in joined and 'data-pagefind-filter="kind">text<' in joined
+    assert (
+        'data-pagefind-filter="kind">notes<' in joined
+        and 'data-pagefind-filter="kind">text<' in joined
+    )
     assert 'data-pagefind-meta="title">Khlevnyuk 1995 · The Objectives<' in joined
     # each added word right after the word it belongs to (the context shown is that word's)
     assert "N00447 " + search.MARK.format("00447") in joined
@@ -98,16 +108,29 @@ def test_records_carry_metadata_filters_and_added_words():
 
 
 def test_material_index_tuned():
-    index = {"docs": [
-        {"location": "edition/apparatus/", "title": "Apparatus", "text": "everything"},
-        {"location": "edition/khlevnyuk/K.art/", "title": "The Objectives", "text": "<p>order N00447</p>"},
-        {"location": "edition/khlevnyuk/K.art/#s", "title": "A section", "text": "Ezhov and Yezhov"},
-    ]}
+    index = {
+        "docs": [
+            {"location": "edition/apparatus/", "title": "Apparatus", "text": "everything"},
+            {
+                "location": "edition/khlevnyuk/K.art/",
+                "title": "The Objectives",
+                "text": "<p>order N00447</p>",
+            },
+            {
+                "location": "edition/khlevnyuk/K.art/#s",
+                "title": "A section",
+                "text": "Ezhov and Yezhov",
+            },
+        ]
+    }
     from pathlib import Path
+
     search.tune_material_index(index, Path("/nonexistent"))
     locations = [d["location"] for d in index["docs"]]
     assert not any(search.page_key(l) in search.LIST_PAGES for l in locations)
     assert re.search(r"hidden>[^<]*00447", index["docs"][0]["text"])
     search.name_titles(index, {"edition/khlevnyuk/K.art/": "Khlevnyuk 1995 · The Objectives"})
     assert index["docs"][0]["title"] == "Khlevnyuk 1995 · The Objectives"
-    assert "Khlevnyuk 1995" in index["docs"][1]["title"] and "A section" in index["docs"][1]["title"]
+    assert (
+        "Khlevnyuk 1995" in index["docs"][1]["title"] and "A section" in index["docs"][1]["title"]
+    )

@@ -1,6 +1,7 @@
 """Search in headless Chromium (Debian's /usr/bin/chromium through Playwright), on the site built
 once per test process (tests/site_build_once.py, every text published): the online site with
 Pagefind over http, and the offline copy (the zip) with Material's search over file://."""
+
 from __future__ import annotations
 
 import functools
@@ -35,7 +36,9 @@ def site():
 
 @pytest.fixture(scope="module")
 def base_url(site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -46,7 +49,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"]
+        )
         yield b
         b.close()
 
@@ -64,7 +69,9 @@ def online_search(page, base_url: str, query: str, witness: str = ""):
     box.click()
     if witness:
         select = page.locator(".edition-search select[name=witness]")
-        page.wait_for_function("document.querySelector('.edition-search select[name=witness]').options.length > 1")
+        page.wait_for_function(
+            "document.querySelector('.edition-search select[name=witness]').options.length > 1"
+        )
         select.select_option(label=witness)
     box.press_sequentially(query, delay=30)
     page.locator(f"{RESULT} .edition-search__title").first.wait_for(timeout=20_000)
@@ -73,8 +80,11 @@ def online_search(page, base_url: str, query: str, witness: str = ""):
 
 
 def titles(results) -> list[str]:
-    return [results.nth(i).locator(".edition-search__title").inner_text()
-            for i in range(results.count()) if results.nth(i).locator(".edition-search__title").count()]
+    return [
+        results.nth(i).locator(".edition-search__title").inner_text()
+        for i in range(results.count())
+        if results.nth(i).locator(".edition-search__title").count()
+    ]
 
 
 def labels() -> dict[str, str]:
@@ -88,7 +98,9 @@ def test_online_site_searches_with_pagefind_not_the_whole_index(page, base_url):
     page.on("request", lambda r: fetched.append(r.url))
     results = online_search(page, base_url, "Yezhov")
     assert results.count() > 0
-    assert not any("search_index.json" in u for u in fetched)  # Material's whole index: never loaded
+    assert not any(
+        "search_index.json" in u for u in fetched
+    )  # Material's whole index: never loaded
     assert any("/pagefind/" in u for u in fetched)
 
 
@@ -104,7 +116,9 @@ def test_every_result_names_its_witness_and_chapter_with_the_word_in_context(pag
     for i in range(results.count()):
         kwic = results.nth(i).locator(".edition-search__kwic")
         if kwic.count():
-            assert kwic.first.locator("mark").count() >= 1  # the occurrence is marked in its context
+            assert (
+                kwic.first.locator("mark").count() >= 1
+            )  # the occurrence is marked in its context
     # Getty prints "Ezhov": found through the variant, shown as printed
     getty = [i for i, t in enumerate(found) if t.startswith(labels()["G"])]
     assert getty
@@ -131,7 +145,9 @@ def test_list_pages_are_not_results(page, base_url):
     from build_scripts.site import search
 
     results = online_search(page, base_url, "Ezhov")
-    hrefs = [results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())]
+    hrefs = [
+        results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())
+    ]
     for listing in search.LIST_PAGES:
         assert not [h for h in hrefs if h.split("#")[0].endswith("/" + listing)], hrefs
 
@@ -164,11 +180,17 @@ def material_search(page, url: str, query: str):
 
 
 def test_offline_copy_finds_digits_in_tokens_with_titles_naming_the_witness(page, offline_root):
-    assert not (offline_root / "pagefind").exists() or True  # the zip may carry it; file:// cannot use it
+    assert (
+        not (offline_root / "pagefind").exists() or True
+    )  # the zip may carry it; file:// cannot use it
     results = material_search(page, (offline_root / "index.html").as_uri(), "00447")
     assert results.count() > 0
     text = page.locator(".md-search-result").inner_text()
     assert labels()["K"] in text
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
-    assert not [h for h in hrefs if h.split("#")[0].endswith("edition/apparatus/index.html")
-                or h.split("#")[0].endswith("edition/apparatus.html")]
+    assert not [
+        h
+        for h in hrefs
+        if h.split("#")[0].endswith("edition/apparatus/index.html")
+        or h.split("#")[0].endswith("edition/apparatus.html")
+    ]

@@ -1,6 +1,7 @@
 """The edition is where you stand: the installed `edition`, run inside a second copy of the project
 that has nothing beside it (no ../shared, no checkout), checks, builds and makes a course pack of
 that copy, and never of the checkout it was installed from."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,14 +14,29 @@ import pytest
 from conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("second-copy")]
-PARTS = ("tei", "sources", "courses", "docs", "overrides", "vendor", "schema", "references.bib",
-         "CHANGELOG.md", "mkdocs.yml")
+PARTS = (
+    "tei",
+    "sources",
+    "courses",
+    "docs",
+    "overrides",
+    "vendor",
+    "schema",
+    "references.bib",
+    "CHANGELOG.md",
+    "mkdocs.yml",
+)
 EDITION = Path(sys.executable).with_name("edition")  # the console script of the checkout's venv
 
 
 def edition(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(EDITION), *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "EDITION_ROOT": ""})
+    return subprocess.run(
+        [str(EDITION), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "EDITION_ROOT": ""},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,16 +75,31 @@ def test_outside_any_edition_one_line_says_so(tmp_path):
 
 def test_build_and_course_pack_are_made_in_the_copy(copy):
     tei = copy / "tei" / "martens.xml"
-    tei.write_text(tei.read_text(encoding="utf-8").replace(
-        "provoked a complete panic", "provoked a complete SECONDCOPY panic", 1), encoding="utf-8")
-    assert edition(copy, "fmt", "tei/martens.xml").returncode == 0  # the editing loop of CONTRIBUTING
+    tei.write_text(
+        tei.read_text(encoding="utf-8").replace(
+            "provoked a complete panic", "provoked a complete SECONDCOPY panic", 1
+        ),
+        encoding="utf-8",
+    )
+    assert (
+        edition(copy, "fmt", "tei/martens.xml").returncode == 0
+    )  # the editing loop of CONTRIBUTING
     built = edition(copy, "build", "--no-downloads", "--publish-all")
     assert built.returncode == 0, built.stderr[-3000:]
     page = next((copy / "site" / "edition" / "martens").rglob("index.html"))
-    pages = [p.read_text(encoding="utf-8") for p in (copy / "site" / "edition" / "martens").rglob("*.html")]
+    pages = [
+        p.read_text(encoding="utf-8")
+        for p in (copy / "site" / "edition" / "martens").rglob("*.html")
+    ]
     assert page and any("SECONDCOPY" in text for text in pages)
-    assert not any("SECONDCOPY" in p.read_text(encoding="utf-8", errors="replace")
-                   for p in (ROOT / "site").rglob("*.html")) if (ROOT / "site").exists() else True
+    assert (
+        not any(
+            "SECONDCOPY" in p.read_text(encoding="utf-8", errors="replace")
+            for p in (ROOT / "site").rglob("*.html")
+        )
+        if (ROOT / "site").exists()
+        else True
+    )
     course = sorted((copy / "courses").glob("*.yml"))[0]
     made = edition(copy, "pdf", "--course", str(course.relative_to(copy)))
     assert made.returncode == 0, made.stderr[-3000:]

@@ -1,9 +1,12 @@
-"""The code is linted (ruff, configured in pyproject.toml) and its lines are at most 100 characters.
+"""The code is linted and formatted (ruff, configured in pyproject.toml); lines are at most 100
+characters.
 
 Lines over 100 characters written before the limit was set are held by a ratchet: each file may keep
 at most the number recorded in tests/data/long-lines.json, a file not listed may have none, and the
-count only goes down (`python tests/test_style.py --update` records lower counts, never higher ones).
+count only goes down (`python tests/test_style.py --update` records lower counts, never higher
+ones).
 """
+
 from __future__ import annotations
 
 import json
@@ -40,11 +43,23 @@ def test_ruff_finds_nothing():
     assert done.returncode == 0, done.stdout[-3000:]
 
 
+def test_the_code_is_formatted():
+    """`ruff format` (line length 100) leaves every file as it is: run it before committing."""
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed (requirements-dev.txt pins it)")
+    done = subprocess.run(
+        [ruff, "format", "--check", *FOLDERS], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, "run `.venv/bin/ruff format`:\n" + done.stdout[-3000:]
+
+
 def test_no_file_gains_long_lines():
     allowed = json.loads(BASELINE.read_text(encoding="utf-8"))
     over = {f: (n, allowed.get(f, 0)) for f, n in counts().items() if n > allowed.get(f, 0)}
-    assert not over, ("lines over 100 characters (file: now, allowed): "
-                      + ", ".join(f"{f}: {n} > {a}" for f, (n, a) in sorted(over.items())))
+    assert not over, "lines over 100 characters (file: now, allowed): " + ", ".join(
+        f"{f}: {n} > {a}" for f, (n, a) in sorted(over.items())
+    )
 
 
 def test_the_ratchet_can_fail(tmp_path):

@@ -1,6 +1,7 @@
 """`edition suspects`: each detector finds its seeded error at the right file:line; the allow-list
 silences rejected suspects; decided text (choice, sic, editorial notes) is never reported; the
 renderers label each kind of intervention. Rules only: no test depends on today's witnesses."""
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,10 @@ EXPECT = re.compile(r"<!-- expect ([\w-]+) -->")
 
 
 def corpus(allow: Path | None = None, names: Path | None = None):
-    sources = [sus.Source("X", SEEDED, FIXTURES / "seeded.txt"), sus.Source("Y", FIXTURES / "other.xml")]
+    sources = [
+        sus.Source("X", SEEDED, FIXTURES / "seeded.txt"),
+        sus.Source("Y", FIXTURES / "other.xml"),
+    ]
     return sus.run(sources, {"X"}, allow, names, ROOT)
 
 
@@ -43,10 +47,17 @@ def test_the_fixture_seeds_every_class():
 @pytest.mark.parametrize("cls", sus.CLASSES)
 def test_each_seeded_error_is_found_at_its_file_and_line(cls):
     (report,), problems = corpus()
-    hits = [s for s in report.suspects if s.cls == cls and s.token != "Zemliachka"]  # the name the allow-list test allows
-    assert [(s.location.path, s.location.line) for s in hits] == [("tests/fixtures/suspects/seeded.xml", expected()[cls])]
+    hits = [
+        s for s in report.suspects if s.cls == cls and s.token != "Zemliachka"
+    ]  # the name the allow-list test allows
+    assert [(s.location.path, s.location.line) for s in hits] == [
+        ("tests/fixtures/suspects/seeded.xml", expected()[cls])
+    ]
     line = str(hits[0].problem(report.source))
-    assert re.fullmatch(rf"tests/fixtures/suspects/seeded\.xml:{expected()[cls]}: .+\. .+\. \[suspects\.{cls}\]", line), line
+    assert re.fullmatch(
+        rf"tests/fixtures/suspects/seeded\.xml:{expected()[cls]}: .+\. .+\. \[suspects\.{cls}\]",
+        line,
+    ), line
     assert hits[0].problem().severity == "info"
 
 
@@ -54,7 +65,9 @@ def test_nothing_else_is_reported_and_decided_text_is_skipped():
     (report,), _ = corpus()
     tokens = {s.token for s in report.suspects}
     assert not tokens & {"kolkhоз", "Yenukudze", "Qwxzyv"}  # choice, lone sic, editorial note
-    assert len(report.suspects) == len(sus.CLASSES) + 1  # + the name Zemliachka, which the next test allows
+    assert (
+        len(report.suspects) == len(sus.CLASSES) + 1
+    )  # + the name Zemliachka, which the next test allows
 
 
 def test_the_source_line_of_a_suspect_is_given():
@@ -72,7 +85,10 @@ def test_the_digit_convention_is_found_by_counting_and_stated():
 
 def test_rejected_suspects_in_the_allow_list_are_silenced(tmp_path):
     allow = tmp_path / "suspects-allow.yml"
-    allow.write_text("X:\n  unknown-word:\n    Zemliachka: a name\n  doubled-word:\n    the the: reason\n    a a: stale entry\n", encoding="utf-8")
+    allow.write_text(
+        "X:\n  unknown-word:\n    Zemliachka: a name\n  doubled-word:\n    the the: reason\n    a a: stale entry\n",
+        encoding="utf-8",
+    )
     (report,), problems = corpus(allow)
     assert "Zemliachka" not in {s.token for s in report.suspects}
     assert "doubled-word" not in {s.cls for s in report.suspects}
@@ -82,7 +98,9 @@ def test_rejected_suspects_in_the_allow_list_are_silenced(tmp_path):
 
 def test_an_allow_entry_without_reason_or_with_an_unknown_class_is_reported(tmp_path):
     allow = tmp_path / "suspects-allow.yml"
-    allow.write_text("X:\n  unknown-word:\n    Zemliachka:\n  typo:\n    foo: bar\n", encoding="utf-8")
+    allow.write_text(
+        "X:\n  unknown-word:\n    Zemliachka:\n  typo:\n    foo: bar\n", encoding="utf-8"
+    )
     _, problems = corpus(allow)
     assert {p.code for p in problems} >= {"suspects.allow-malformed"}
     assert any("without a reason" in p.message and p.location.line == 3 for p in problems)
@@ -115,7 +133,9 @@ def site_html(root: etree._Element) -> str:
     doc, problems = load.from_tree(root, "tei/x.xml")
     assert problems == []
     pages = site_pages.plan(doc, "edition/x", "X")
-    md, _ = render_page(pages[0].nodes, Context(pages[0].src, "x.xml", lambda f, i: None, lambda key: None))
+    md, _ = render_page(
+        pages[0].nodes, Context(pages[0].src, "x.xml", lambda f, i: None, lambda key: None)
+    )
     return md
 
 

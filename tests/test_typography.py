@@ -2,6 +2,7 @@
 renderer: the site shows reg silently and keeps orig for the "as received" view; the PDF prints reg and
 never both readings; a correction is labelled with what the transcription reads, in the text and in
 notes; the labels come from one place (tei/model.py). Every TEI header declares its typography."""
+
 from __future__ import annotations
 
 import re
@@ -34,7 +35,10 @@ def test_a_normalisation_shows_reg_and_keeps_orig_for_the_as_received_view():
     html = to_html(md)
     alts = html.xpath("//span[contains(@class, 'regularisation')]")
     assert [a.text_content() for a in alts] == ["‘", "’"]
-    assert [a.get("data-original") for a in alts] == ["`", "'"]  # the transcription's characters, intact
+    assert [a.get("data-original") for a in alts] == [
+        "`",
+        "'",
+    ]  # the transcription's characters, intact
     assert all(a.get("title").startswith(model.LABEL_NORMALISATION) for a in alts)
     assert not html.xpath("//code")  # a backtick in an attribute never opens a code span
     assert "a ‘dictator’s paranoia\\" in html.text_content()
@@ -65,7 +69,11 @@ def pdf(el: etree._Element, in_note: bool = False) -> str:
     p.append(el)
     doc, problems = load.from_tree(tei_doc(p), "tei/x.xml")
     assert problems == []
-    nodes = [n for n in m.walk(doc.body) if isinstance(n, m.Alternate) or (isinstance(n, m.Inline) and n.style == "sic")]
+    nodes = [
+        n
+        for n in m.walk(doc.body)
+        if isinstance(n, m.Alternate) or (isinstance(n, m.Inline) and n.style == "sic")
+    ]
     ctx = typst.Context("tei/x.xml", lambda ident: f"https://example.org/#{ident}", in_note=in_note)
     return typst.inline((nodes[0],), ctx)
 
@@ -91,19 +99,32 @@ def test_the_pdf_marks_a_witness_slip_with_sic():
 
 def test_fidelity_reads_the_transcription_form_of_a_normalisation():
     """Nothing is lost: the word comparison reads orig, so a normalised character still proves the word."""
-    root = etree.fromstring('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>the 1937'
-                            '<choice><orig>--</orig><reg>–</reg></choice>1938 purge, Ibid.'
-                            '<choice><orig> ,</orig><reg>,</reg></choice> p. 3</p></body></text></TEI>')
-    assert words.compare(words.source_words("the 1937--1938 purge, Ibid. , p. 3\n"), words.tei_reading(root)) is None
-    lost = words.compare(words.source_words("the 1937--1938 great purge, Ibid. , p. 3\n"), words.tei_reading(root))
+    root = etree.fromstring(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>the 1937'
+        "<choice><orig>--</orig><reg>–</reg></choice>1938 purge, Ibid."
+        "<choice><orig> ,</orig><reg>,</reg></choice> p. 3</p></body></text></TEI>"
+    )
+    assert (
+        words.compare(
+            words.source_words("the 1937--1938 purge, Ibid. , p. 3\n"), words.tei_reading(root)
+        )
+        is None
+    )
+    lost = words.compare(
+        words.source_words("the 1937--1938 great purge, Ibid. , p. 3\n"), words.tei_reading(root)
+    )
     assert lost is not None
 
 
 @pytest.mark.parametrize("witness", WITNESSES, ids=lambda w: w.siglum)
 def test_every_header_declares_its_typography(witness):
     doc = etree.parse(str(witness.tei_path))
-    decl = " ".join(" ".join(doc.find(".//tei:editorialDecl/tei:normalization", NS).itertext()).split())
-    assert re.search(r"\bTypography\b", decl), f"{witness.tei}: normalization says nothing of typography"
+    decl = " ".join(
+        " ".join(doc.find(".//tei:editorialDecl/tei:normalization", NS).itertext()).split()
+    )
+    assert re.search(r"\bTypography\b", decl), (
+        f"{witness.tei}: normalization says nothing of typography"
+    )
     choices = doc.findall(".//tei:text//tei:choice", NS)
     regs = [c for c in choices if c.find("tei:reg", NS) is not None]
     if regs:  # a witness that normalises says how, and keeps the transcription's form in orig

@@ -6,6 +6,7 @@ does it: read its xml-model instructions, resolve each href against the file, an
 schema type each names (RELAX NG; ISO Schematron). A broken file fails them. The schemas are
 generated from schema/edition.odd (`edition schema --update`), and `edition check` runs the same two.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -43,10 +44,17 @@ def validate_through_models(path: Path) -> list[str]:
         if not rng.validate(doc):
             errors += [f"{e.line}: {e.message}" for e in rng.error_log]
     if SCH_NS in declared:
-        sch = isoschematron.Schematron(etree.parse(str((path.parent / declared[SCH_NS]).resolve())), store_report=True)
+        sch = isoschematron.Schematron(
+            etree.parse(str((path.parent / declared[SCH_NS]).resolve())), store_report=True
+        )
         if not sch.validate(doc):
-            errors += [" ".join(t.split()) for t in sch.validation_report.xpath(
-                "//svrl:failed-assert/svrl:text/text()", namespaces={"svrl": "http://purl.oclc.org/dsdl/svrl"})]
+            errors += [
+                " ".join(t.split())
+                for t in sch.validation_report.xpath(
+                    "//svrl:failed-assert/svrl:text/text()",
+                    namespaces={"svrl": "http://purl.oclc.org/dsdl/svrl"},
+                )
+            ]
     return errors
 
 
@@ -57,7 +65,9 @@ def test_each_tei_file_validates_through_its_own_xml_model_instructions(path):
 
 def test_the_generated_schemas_are_those_of_the_odd():
     """schema/tei_edition.sch is the ODD's Schematron, and the RELAX NG keeps every ODD element."""
-    assert (ROOT / "schema" / "tei_edition.sch").read_bytes() == odd.schematron(), "run `edition schema --update`"
+    assert (ROOT / "schema" / "tei_edition.sch").read_bytes() == odd.schematron(), (
+        "run `edition schema --update`"
+    )
     committed = subset.subset()
     assert committed is not None and odd.elements() <= committed[1], "run `edition schema --update`"
 
@@ -76,7 +86,9 @@ def test_a_valid_file_passes_and_broken_files_fail_their_xml_model_schemas(tmp_p
     assert validate_through_models(project_with(tmp_path / "ok", text)) == []
     # a TEI error (RELAX NG): an element TEI does not have
     wrong = text.replace("Second paragraph.", "Second <emphasis>paragraph</emphasis>.")
-    assert validate_through_models(project_with(tmp_path / "rng", wrong))  # libxml2 words it its own way
+    assert validate_through_models(
+        project_with(tmp_path / "rng", wrong)
+    )  # libxml2 words it its own way
     # a project rule (Schematron): a paragraph without its id
     no_id = text.replace('<p xml:id="A.body.p2">', "<p>")
     assert "<p> has no xml:id" in validate_through_models(project_with(tmp_path / "sch", no_id))
@@ -93,5 +105,8 @@ def test_the_check_runs_the_same_rules_as_the_xml_model_schematron(tmp_path):
 def test_every_file_the_toolchain_writes_names_the_schemas():
     root = etree.fromstring('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>')
     data = teixml.serialize(root)
-    assert models(etree.ElementTree(etree.fromstring(data)).getroot().getroottree()) or b"xml-model" in data
+    assert (
+        models(etree.ElementTree(etree.fromstring(data)).getroot().getroottree())
+        or b"xml-model" in data
+    )
     assert data.count(b"<?xml-model ") == 2

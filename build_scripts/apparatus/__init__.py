@@ -3,6 +3,7 @@
 Stages: edition (TEI → passages) → detect / citations / claims (→ loci) → store (tei/apparatus.xml)
 → export (JSON Lines) and render (Markdown pages for the site). `check` verifies the apparatus.
 """
+
 from build_scripts.apparatus.integrity import check
 
 __all__ = ["check"]

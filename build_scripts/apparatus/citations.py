@@ -8,6 +8,7 @@ Page numbers that the witness's TEI only infers (pb/@cert) never make a "wrong-p
 locus's findings say where the words were found and how certain that page number is.
 Tables citing a table of another witness are compared cell by cell in `tables`.
 """
+
 from __future__ import annotations
 
 import re
@@ -74,14 +75,18 @@ def locate(query: list[Token], q_text: str, candidates: list[Passage]) -> Hit | 
     for cand in candidates:
         ct = align.tokens(cand.text)
         cn = [t.norm for t in ct]
-        votes = Counter(j - i for j in range(len(cn) - 1) for i in pairs.get((cn[j], cn[j + 1]), ()))
+        votes = Counter(
+            j - i for j in range(len(cn) - 1) for i in pairs.get((cn[j], cn[j + 1]), ())
+        )
         if not votes:
             continue
         diagonal, _ = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))
         slack = max(3, len(qn) // 3)
         lo, hi = max(0, diagonal - slack), min(len(ct), diagonal + len(qn) + slack)
         hit = _fit(ct[lo:hi], query, cand, q_text)
-        if hit and (top is None or (hit.matched, top.end - top.start) > (top.matched, hit.end - hit.start)):
+        if hit and (
+            top is None or (hit.matched, top.end - top.start) > (top.matched, hit.end - hit.start)
+        ):
             top = hit
     return top
 
@@ -107,35 +112,51 @@ def _fit(window: list[Token], query: list[Token], cand: Passage, q_text: str) ->
     ops = align.align([t.norm for t in cited], [t.norm for t in query])
     found = align.variants(ops, cited, query, cand.text, q_text)
     matched = sum(o.a1 - o.a0 for o in ops if o.tag == "equal")
-    matched += sum(1 for v in found if v.kind == "accidental" and v.source and v.target and " " not in v.source.strip())
+    matched += sum(
+        1
+        for v in found
+        if v.kind == "accidental" and v.source and v.target and " " not in v.source.strip()
+    )
     matched = min(matched, len(query))
-    content = sum(1 for o in ops if o.tag == "equal" for t in cited[o.a0 : o.a1] if t.norm not in STOP)
-    return Hit(cand, cited[0].start, cited[-1].end, matched, matched / len(query), tuple(found), content)
+    content = sum(
+        1 for o in ops if o.tag == "equal" for t in cited[o.a0 : o.a1] if t.norm not in STOP
+    )
+    return Hit(
+        cand, cited[0].start, cited[-1].end, matched, matched / len(query), tuple(found), content
+    )
 
 
 def _strong(ops: list) -> list:
     """Drop a few matched words at either edge that a longer run of unmatched candidate words cuts off
     from the rest (the same phrase printed just before the quoted passage)."""
+
     def cut(seq):
         equal = [i for i, o in enumerate(seq) if o.tag == "equal"]
         if len(equal) < 2:
             return seq
         i = equal[0]
         gap = sum(o.a1 - o.a0 for o in seq[i + 1 : equal[1]] if o.tag == "delete")
-        return seq[equal[1]:] if gap > seq[i].a1 - seq[i].a0 else seq
+        return seq[equal[1] :] if gap > seq[i].a1 - seq[i].a0 else seq
 
     ops = cut(ops)
     flipped = cut([o for o in reversed(ops)])
     return list(reversed(flipped))
 
 
-STOP = frozenset("a an and as at be been but by for from had has have he his in is it its of on or that the their there they this to was were which who with".split())
+STOP = frozenset(
+    "a an and as at be been but by for from had has have he his in is it its of on or that the their there they this to was were which who with".split()
+)
 
 
 def restates(hit: Hit | None) -> bool:
     """A sentence restates the cited text when the two share enough words, three of them at least not
     function words (the, of, was…)."""
-    return hit is not None and hit.matched >= RESTATED_WORDS and hit.coverage >= RESTATED_COVERAGE and hit.content >= 3
+    return (
+        hit is not None
+        and hit.matched >= RESTATED_WORDS
+        and hit.coverage >= RESTATED_COVERAGE
+        and hit.content >= 3
+    )
 
 
 # --- verdicts -----------------------------------------------------------------------------------------
@@ -150,7 +171,11 @@ def wording(variants) -> str:
 def page_note(corpus: Corpus, hit: Hit, cited: list[str]) -> tuple[bool, bool, str]:
     """(on a cited page, found page certain, the finding in words)."""
     p = hit.passage
-    found = list(dict.fromkeys(x for x in (p.page_at(hit.start), p.page_at(max(hit.start, hit.end - 1))) if x))
+    found = list(
+        dict.fromkeys(
+            x for x in (p.page_at(hit.start), p.page_at(max(hit.start, hit.end - 1))) if x
+        )
+    )
     if not found:
         return (not cited), False, "Found where the witness's TEI numbers no page."
     described = ", ".join(describe(corpus, p.siglum, n) for n in found)
@@ -158,7 +183,11 @@ def page_note(corpus: Corpus, hit: Hit, cited: list[str]) -> tuple[bool, bool, s
     certain = all(corpus.cert(p.siglum, n) in CERTAIN for n in found)
     where = f"p. {described}" if len(found) == 1 else f"pp. {described}"
     if on_page:
-        return True, certain, f"Found on {where}, the cited page." if cited else f"Found on {where}."
+        return (
+            True,
+            certain,
+            f"Found on {where}, the cited page." if cited else f"Found on {where}.",
+        )
     return False, certain, f"Found on {where}; the citation names {pages_text(cited)}."
 
 
@@ -186,14 +215,27 @@ def element_text(corpus: Corpus, ident: str) -> tuple[Passage, str] | None:
     if hit is None:
         return None
     p, lo, hi = hit
-    view = p if (lo, hi) == (0, len(p.text)) else Passage(p.siglum, ident, p.file, p.kind, p.text[lo:hi], p.line, p.page_at(lo), tuple((o - lo, n) for o, n in p.breaks if lo <= o <= hi))
+    view = (
+        p
+        if (lo, hi) == (0, len(p.text))
+        else Passage(
+            p.siglum,
+            ident,
+            p.file,
+            p.kind,
+            p.text[lo:hi],
+            p.line,
+            p.page_at(lo),
+            tuple((o - lo, n) for o, n in p.breaks if lo <= o <= hi),
+        )
+    )
     return view, view.text
 
 
 def quoted_spans(text: str, whole: bool) -> list[tuple[int, int]]:
     """The quoted words of a text: all of it (a quotation element; its outer marks dropped), else the
     stretches between quotation marks."""
-    if whole or text[:2].strip()[:1] in "`‘“\"":
+    if whole or text[:2].strip()[:1] in '`‘“"':
         start = len(text) - len(text.lstrip("`‘“\"' "))
         end = len(text.rstrip("'’”\". "))
         if not whole and end - start <= 12:
@@ -222,7 +264,12 @@ def segments(corpus: Corpus, ref: etree._Element) -> list[Segment]:
         return out
     sourced = doc.xpath("//tei:p[@source=$s]", s=f"#{bibl_id}", namespaces=NS) if bibl_id else []
     note = next((a for a in ref.iterancestors() if local(a) == "note"), None)
-    if not sourced and note is not None and note.getparent() is not None and note.getparent().get(XML_ID):
+    if (
+        not sourced
+        and note is not None
+        and note.getparent() is not None
+        and note.getparent().get(XML_ID)
+    ):
         got = element_text(corpus, note.getparent().get(XML_ID))
         if got:  # the sentence that the note marker closes
             view, text = got
@@ -265,7 +312,9 @@ def _text_before(note: etree._Element) -> list[str]:
 
 
 # --- loci -------------------------------------------------------------------------------------------
-def scope(corpus: Corpus, siglum: str, ref: etree._Element, pages: list[str]) -> tuple[list[Passage], list[Passage]]:
+def scope(
+    corpus: Corpus, siglum: str, ref: etree._Element, pages: list[str]
+) -> tuple[list[Passage], list[Passage]]:
     """(passages on or next to the cited pages or in the cited division, the whole cited witness)."""
     pool = corpus.witness(siglum)
     target = (ref.get("target") or "").partition("#")[2]
@@ -300,11 +349,24 @@ def check_citations(corpus: Corpus) -> list[Locus]:
 
 
 def citation_locus(corpus: Corpus, seg: Segment, near, pool, pages, label) -> Locus | None:
-    query = [t._replace(start=t.start + seg.start, end=t.end + seg.start) for t in align.tokens(seg.text[seg.start : seg.end])]
+    query = [
+        t._replace(start=t.start + seg.start, end=t.end + seg.start)
+        for t in align.tokens(seg.text[seg.start : seg.end])
+    ]
     ident = f"cit.{seg.passage.id}.{seg.start}"
-    citing = Reading(seg.passage.siglum, seg.passage.file, seg.passage.id, seg.text[seg.start : seg.end], seg.start, seg.end, "citing")
+    citing = Reading(
+        seg.passage.siglum,
+        seg.passage.file,
+        seg.passage.id,
+        seg.text[seg.start : seg.end],
+        seg.start,
+        seg.end,
+        "citing",
+    )
     extra = {"pages": pages, "ref": label}
-    hit = locate(query, seg.text, near if seg.kind == "quotation" else [p for p in near if p.kind != "note"])
+    hit = locate(
+        query, seg.text, near if seg.kind == "quotation" else [p for p in near if p.kind != "note"]
+    )
     if seg.kind == "quotation" and (hit is None or hit.coverage < MIN_COVERAGE):
         wider = locate(query, seg.text, pool)
         if wider and (hit is None or wider.matched > hit.matched):
@@ -314,12 +376,23 @@ def citation_locus(corpus: Corpus, seg: Segment, near, pool, pages, label) -> Lo
     where = f" ({label})" if label else ""
     if hit is None or (seg.kind == "quotation" and hit.coverage < MIN_COVERAGE):
         searched = f"Not found in tei/{pool[0].file}" if pool else "Not found"
-        return Locus(ident, "citation", (citing,), score=round(hit.coverage, 3) if hit else 0.0, verdict="not-found",
-                     findings=(f"{searched}: at best {hit.matched if hit else 0} of {len(query)} words in one place{where}.",), extra=extra)
+        return Locus(
+            ident,
+            "citation",
+            (citing,),
+            score=round(hit.coverage, 3) if hit else 0.0,
+            verdict="not-found",
+            findings=(
+                f"{searched}: at best {hit.matched if hit else 0} of {len(query)} words in one place{where}.",
+            ),
+            extra=extra,
+        )
     on_page, certain, finding = page_note(corpus, hit, pages)
     if seg.kind == "restatement":
         verdict = "paraphrase"
-        finding = "Restated, not quoted: the nearest words of the cited witness are given. " + finding
+        finding = (
+            "Restated, not quoted: the nearest words of the cited witness are given. " + finding
+        )
     elif not on_page and certain:
         verdict = "wrong-page"
     else:
@@ -327,5 +400,15 @@ def citation_locus(corpus: Corpus, seg: Segment, near, pool, pages, label) -> Lo
         if not on_page:
             finding += " The page number is inferred, so the page of the citation can be neither confirmed nor contradicted."
     p = hit.passage
-    cited = Reading(p.siglum, p.file, p.id, p.text[hit.start : hit.end], hit.start, hit.end, "cited")
-    return Locus(ident, "citation", (cited, citing), score=round(hit.coverage, 3), verdict=verdict, findings=(finding,), extra=extra)
+    cited = Reading(
+        p.siglum, p.file, p.id, p.text[hit.start : hit.end], hit.start, hit.end, "cited"
+    )
+    return Locus(
+        ident,
+        "citation",
+        (cited, citing),
+        score=round(hit.coverage, 3),
+        verdict=verdict,
+        findings=(finding,),
+        extra=extra,
+    )

@@ -1,5 +1,6 @@
 """Passages of all witnesses → reuse loci: an n-gram index, candidate pairs from shared shingles,
 local alignment on candidates only (near-linear in the size of the edition)."""
+
 from __future__ import annotations
 
 import bisect
@@ -24,9 +25,13 @@ MIN_WORDS = 6  # matched words of an accepted region (runs of 6-7 words are reus
 MIN_SCORE = 0.5  # matched words / words of the shorter side
 SHORT = 8  # a region of fewer matched words needs rare words (`RARE_WORDS` of them) to count
 RARE_WORDS = 2
-RARE_DF = 4  # a word in at most this many passages of each of the two witnesses is rare for the pair
+RARE_DF = (
+    4  # a word in at most this many passages of each of the two witnesses is rare for the pair
+)
 MIN_CONTENT = 3  # matched words that are not function words (4 would also drop two true pairs of the ground truth)
-STOP = frozenset("a about after all also an and any are as at be been but by can could did do does for from had has have he her him his i if in into is it its may more must no not now of on one only or other our out over she should so some such than that the their them then there these they this those to under up upon very was we were what when where which while who whom will with would you".split())
+STOP = frozenset(
+    "a about after all also an and any are as at be been but by can could did do does for from had has have he her him his i if in into is it its may more must no not now of on one only or other our out over she should so some such than that the their them then there these they this those to under up upon very was we were what when where which while who whom will with would you".split()
+)
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,9 @@ def features(norms: list[str], k: int = K) -> Iterator[int]:
     return map(hash, zip(*(norms[j:] for j in range(k))))
 
 
-def candidates(passages: list[Passage], words: list[list[str]], k: int = K,
-               max_postings: int = MAX_POSTINGS) -> dict[tuple[int, int], list[tuple[int, int]]]:
+def candidates(
+    passages: list[Passage], words: list[list[str]], k: int = K, max_postings: int = MAX_POSTINGS
+) -> dict[tuple[int, int], list[tuple[int, int]]]:
     """(b) The join, in process: features → candidate passage pairs with their seed points
     ((passage index, passage index) → [(position, position)], lower index first). The rules, which
     the Spark job implements again as a join: a feature counts for a pair of passages of two
@@ -64,7 +70,12 @@ def candidates(passages: list[Passage], words: list[list[str]], k: int = K,
     return seeds(passages, index(words, k, max_postings, sigla), max_postings)
 
 
-def index(toks: list[list[str]], k: int = K, max_postings: int = MAX_POSTINGS, groups: list[str] | None = None) -> dict[int, list[tuple[int, int]]]:
+def index(
+    toks: list[list[str]],
+    k: int = K,
+    max_postings: int = MAX_POSTINGS,
+    groups: list[str] | None = None,
+) -> dict[int, list[tuple[int, int]]]:
     """Shingle hash → (passage index, token position) postings, for shingles found in two groups
     (witnesses; without `groups`, passages). A shingle frequent in one witness is a formula there:
     `seeds` drops it for the pairs of that witness only, so that the entries of two witnesses never
@@ -101,7 +112,9 @@ def _shared_positions(hashes: array, starts: list[int], groups: list) -> list[in
     return np.nonzero(np.isin(h, shared, assume_unique=False))[0].tolist()
 
 
-def seeds(passages: list[Passage], postings, max_postings: int = MAX_POSTINGS) -> dict[tuple[int, int], list[tuple[int, int]]]:
+def seeds(
+    passages: list[Passage], postings, max_postings: int = MAX_POSTINGS
+) -> dict[tuple[int, int], list[tuple[int, int]]]:
     """Shared shingles per pair of passages of different witnesses: (pos in first, pos in second).
     A shingle found more than `max_postings` times in one witness is a formula of that witness and is
     not evidence for its pairs; the cap is counted per witness, never over the corpus (stability: the
@@ -125,7 +138,9 @@ def seeds(passages: list[Passage], postings, max_postings: int = MAX_POSTINGS) -
     return pairs
 
 
-def chains(points: list[tuple[int, int]], k: int = K, gap: int = GAP) -> list[list[tuple[int, int]]]:
+def chains(
+    points: list[tuple[int, int]], k: int = K, gap: int = GAP
+) -> list[list[tuple[int, int]]]:
     """Group seed points into regions that run forward on both sides (one region per reuse)."""
     out: list[list[tuple[int, int]]] = []
     for a, b in sorted(set(points)):
@@ -139,7 +154,9 @@ def chains(points: list[tuple[int, int]], k: int = K, gap: int = GAP) -> list[li
     return out
 
 
-def extend(ta: list[Token], tb: list[Token], a0: int, a1: int, b0: int, b1: int) -> tuple[int, int, int, int]:
+def extend(
+    ta: list[Token], tb: list[Token], a0: int, a1: int, b0: int, b1: int
+) -> tuple[int, int, int, int]:
     """Grow a region word by word while the words on both sides agree (or differ only in spelling)."""
     while a0 > 0 and b0 > 0 and align.similar(ta[a0 - 1].norm, tb[b0 - 1].norm):
         a0, b0 = a0 - 1, b0 - 1
@@ -159,7 +176,9 @@ def extend(ta: list[Token], tb: list[Token], a0: int, a1: int, b0: int, b1: int)
 
 
 def content_words(ops: list[align.Op], ta: list[Token]) -> int:
-    return sum(1 for op in ops if op.tag == "equal" for t in ta[op.a0 : op.a1] if t.norm not in STOP)
+    return sum(
+        1 for op in ops if op.tag == "equal" for t in ta[op.a0 : op.a1] if t.norm not in STOP
+    )
 
 
 def matched_words(ops: list[align.Op], ta: list[Token], tb: list[Token]) -> int:
@@ -168,7 +187,9 @@ def matched_words(ops: list[align.Op], ta: list[Token], tb: list[Token]) -> int:
         if op.tag == "equal":
             count += op.a1 - op.a0
         elif op.tag == "replace" and op.a1 - op.a0 == op.b1 - op.b0:
-            count += sum(align.similar(x.norm, y.norm) for x, y in zip(ta[op.a0 : op.a1], tb[op.b0 : op.b1]))
+            count += sum(
+                align.similar(x.norm, y.norm) for x, y in zip(ta[op.a0 : op.a1], tb[op.b0 : op.b1])
+            )
     return count
 
 
@@ -178,7 +199,11 @@ MOSTLY = 0.5  # share of a reading (characters, or words) that makes it "mainly"
 
 def _heads(p: Passage, toks: list[Token], a0: int, a1: int, content: bool = False) -> float:
     """The share of the words (content words only, with `content`) that begin with a capital or a digit."""
-    heads = [p.text[t.start : t.end].lstrip("*_\"'“‘`([")[:1] for t in toks[a0:a1] if not (content and t.norm in STOP)]
+    heads = [
+        p.text[t.start : t.end].lstrip("*_\"'“‘`([")[:1]
+        for t in toks[a0:a1]
+        if not (content and t.norm in STOP)
+    ]
     return sum(h.isupper() or h.isdigit() for h in heads) / max(1, len(heads))
 
 
@@ -189,7 +214,14 @@ def bibliographic(p: Passage, toks: list[Token], a0: int, a1: int) -> bool:
     return _heads(p, toks, a0, a1) >= MOSTLY
 
 
-def shared_citation(pa: Passage, ta: list[Token], a: tuple[int, int], pb: Passage, tb: list[Token], b: tuple[int, int]) -> bool:
+def shared_citation(
+    pa: Passage,
+    ta: list[Token],
+    a: tuple[int, int],
+    pb: Passage,
+    tb: list[Token],
+    b: tuple[int, int],
+) -> bool:
     """Two witnesses citing the same work, not sharing prose. From the TEI: one reading lies mainly inside a
     `bibl` (or `title`), or one is a printed title (`title`, italics) and the other sits in a note; and each
     reading is bibliographic matter: inside a bibl or a title, or words mostly capitalised (content words:
@@ -203,10 +235,19 @@ def shared_citation(pa: Passage, ta: list[Token], a: tuple[int, int], pb: Passag
     marks = []
     for p, toks, i, j in sides:
         start, end = toks[i].start, toks[j - 1].end
-        marks.append((p.share(p.bibls, start, end) >= MOSTLY, p.share(p.titles, start, end) >= MOSTLY, p.kind in ("note", "bibl")))
+        marks.append(
+            (
+                p.share(p.bibls, start, end) >= MOSTLY,
+                p.share(p.titles, start, end) >= MOSTLY,
+                p.kind in ("note", "bibl"),
+            )
+        )
     (bib_a, title_a, note_a), (bib_b, title_b, note_b) = marks
     anchored = bib_a or bib_b or (title_a and note_b) or (title_b and note_a)
-    matter = [bib or title or _heads(p, toks, i, j, content=True) >= MOSTLY for (bib, title, _), (p, toks, i, j) in zip(marks, sides)]
+    matter = [
+        bib or title or _heads(p, toks, i, j, content=True) >= MOSTLY
+        for (bib, title, _), (p, toks, i, j) in zip(marks, sides)
+    ]
     return anchored and all(matter)
 
 
@@ -241,7 +282,11 @@ def same_work(pa: Passage, a: tuple[int, int], pb: Passage, b: tuple[int, int]) 
     sides = []
     for p, (s, e), key in ((pa, a, ka), (pb, b, kb)):
         ref = _reference(p, s, e)
-        inside = p.share(p.bibls, s, e) >= MOSTLY or p.kind in ("note", "bibl") or p.share(p.titles, s, e) >= MOSTLY
+        inside = (
+            p.share(p.bibls, s, e) >= MOSTLY
+            or p.kind in ("note", "bibl")
+            or p.share(p.titles, s, e) >= MOSTLY
+        )
         if not inside:
             return False  # an event or a document named in running prose, not a printed title
         years = set(YEAR.findall(p.text[ref[0] : ref[1]]))
@@ -260,12 +305,26 @@ def same_work(pa: Passage, a: tuple[int, int], pb: Passage, b: tuple[int, int]) 
 
 def spans(chain_list, k: int) -> list[list[int]]:
     """Each chain as a box [a0, a1, b0, b1]; overlapping boxes merge (a translation reorders words)."""
-    boxes = sorted([min(p[0] for p in c), max(p[0] for p in c) + k, min(p[1] for p in c), max(p[1] for p in c) + k, len(c)] for c in chain_list)
+    boxes = sorted(
+        [
+            min(p[0] for p in c),
+            max(p[0] for p in c) + k,
+            min(p[1] for p in c),
+            max(p[1] for p in c) + k,
+            len(c),
+        ]
+        for c in chain_list
+    )
     merged: list[list[int]] = []
     for box in boxes:
         last = merged[-1] if merged else None
         if last and box[0] <= last[1] and box[2] <= last[3] and box[3] >= last[2]:
-            last[1], last[2], last[3], last[4] = max(last[1], box[1]), min(last[2], box[2]), max(last[3], box[3]), last[4] + box[4]
+            last[1], last[2], last[3], last[4] = (
+                max(last[1], box[1]),
+                min(last[2], box[2]),
+                max(last[3], box[3]),
+                last[4] + box[4],
+            )
         else:
             merged.append(box)
     return merged
@@ -275,7 +334,9 @@ def rare_words(ops: list[align.Op], ta: list[Token], dfa: dict, dfb: dict) -> in
     """Matched content words rare in both witnesses of the pair (document frequency ≤ RARE_DF in
     each): what tells "had a virtual monopoly on administrative" from "of the Central Committee of
     the party". Counted in the two witnesses only, so a third never changes the verdict."""
-    words = {t.norm for op in ops if op.tag == "equal" for t in ta[op.a0 : op.a1] if t.norm not in STOP}
+    words = {
+        t.norm for op in ops if op.tag == "equal" for t in ta[op.a0 : op.a1] if t.norm not in STOP
+    }
     return sum(1 for w in words if dfa.get(w, 0) <= RARE_DF and dfb.get(w, 0) <= RARE_DF)
 
 
@@ -345,7 +406,9 @@ def widen(p: Passage, toks: list[Token], i: int, j: int) -> tuple[int, int]:
     return i2, j2
 
 
-def whole(pa: Passage, pb: Passage, ta, tb, a0: int, a1: int, b0: int, b1: int) -> tuple[int, int, int, int]:
+def whole(
+    pa: Passage, pb: Passage, ta, tb, a0: int, a1: int, b0: int, b1: int
+) -> tuple[int, int, int, int]:
     """Both readings grown to their whole sentences: one entry per quotation, with every difference
     inside it (the words a quoting witness leaves out or frames the quotation with included)."""
     return widen(pa, ta, a0, a1) + widen(pb, tb, b0, b1)
@@ -365,28 +428,64 @@ def merged(found: list[Match]) -> list[Match]:
     out: list[Match] = []
     for m in sorted(found, key=lambda m: (m.a.id, m.b.id, m.a0, m.b0)):
         last = out[-1] if out else None
-        if last and last.a.id == m.a.id and last.b.id == m.b.id and m.a0 <= last.a1 and m.b0 <= last.b1 and m.b1 >= last.b0:
-            out[-1] = Match(m.a, m.b, last.a0, max(last.a1, m.a1), min(last.b0, m.b0), max(last.b1, m.b1), last.matched + m.matched, max(last.score, m.score), last.shared_citation and m.shared_citation)
+        if (
+            last
+            and last.a.id == m.a.id
+            and last.b.id == m.b.id
+            and m.a0 <= last.a1
+            and m.b0 <= last.b1
+            and m.b1 >= last.b0
+        ):
+            out[-1] = Match(
+                m.a,
+                m.b,
+                last.a0,
+                max(last.a1, m.a1),
+                min(last.b0, m.b0),
+                max(last.b1, m.b1),
+                last.matched + m.matched,
+                max(last.score, m.score),
+                last.shared_citation and m.shared_citation,
+            )
         else:
             out.append(m)
     return out
 
 
-def regions(pa: Passage, pb: Passage, ta, tb, points, min_seeds=MIN_SEEDS, min_words=MIN_WORDS, min_score=MIN_SCORE, k=K, min_content=MIN_CONTENT, df=None) -> list[Match]:
+def regions(
+    pa: Passage,
+    pb: Passage,
+    ta,
+    tb,
+    points,
+    min_seeds=MIN_SEEDS,
+    min_words=MIN_WORDS,
+    min_score=MIN_SCORE,
+    k=K,
+    min_content=MIN_CONTENT,
+    df=None,
+) -> list[Match]:
     out = []
     for a0, a1, b0, b1, count in spans(chains(points, k), k):
         if count < min_seeds:
             continue
         a0, a1, b0, b1 = extend(ta, tb, a0, a1, b0, b1)
         shared = shared_citation(pa, ta, (a0, a1), pb, tb, (b0, b1))
-        if shared and not same_work(pa, (ta[a0].start, ta[a1 - 1].end), pb, (tb[b0].start, tb[b1 - 1].end)):
+        if shared and not same_work(
+            pa, (ta[a0].start, ta[a1 - 1].end), pb, (tb[b0].start, tb[b1 - 1].end)
+        ):
             continue  # similar titles of two works (or an event's name): neither citation nor reuse
         ops = align.align([t.norm for t in ta[a0:a1]], [t.norm for t in tb[b0:b1]])
         matched = matched_words(ops, ta[a0:a1], tb[b0:b1])
         if content_words(ops, ta[a0:a1]) < min_content:
             continue  # "those who had been expelled from the party": a common phrase, not reuse
         score = matched / max(1, min(a1 - a0, b1 - b0))
-        if df is not None and matched < SHORT and rare_words(ops, ta[a0:a1], df.get(pa.siglum, {}), df.get(pb.siglum, {})) < RARE_WORDS:
+        if (
+            df is not None
+            and matched < SHORT
+            and rare_words(ops, ta[a0:a1], df.get(pa.siglum, {}), df.get(pb.siglum, {}))
+            < RARE_WORDS
+        ):
             continue
         if matched >= min_words and score >= min_score:
             if not shared:
@@ -416,7 +515,9 @@ def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[M
     df = frequencies(passages, words)
     min_seeds = options.get("min_seeds", MIN_SEEDS)
     for (x, y), points in pairs.items():
-        if len(points) < min_seeds or not any(box[4] >= min_seeds for box in spans(chains(points, k), k)):
+        if len(points) < min_seeds or not any(
+            box[4] >= min_seeds for box in spans(chains(points, k), k)
+        ):
             continue  # no region can come of it: spare the tokenising of both passages
         for i in (x, y):
             if i not in toks:
@@ -425,7 +526,18 @@ def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[M
         if (dates.get(py.siglum, ""), py.siglum) < (dates.get(px.siglum, ""), px.siglum):
             x, y, px, py = y, x, py, px
             points = [(b, a) for a, b in points]
-        found += regions(px, py, toks[x], toks[y], points, min_seeds, options.get("min_words", MIN_WORDS), options.get("min_score", MIN_SCORE), k, df=df)
+        found += regions(
+            px,
+            py,
+            toks[x],
+            toks[y],
+            points,
+            min_seeds,
+            options.get("min_words", MIN_WORDS),
+            options.get("min_score", MIN_SCORE),
+            k,
+            df=df,
+        )
     return sorted(merged(found), key=lambda m: (m.a.siglum, m.b.siglum, m.a.id, m.b.id, m.a0))
 
 
@@ -453,7 +565,13 @@ def loci(matches: list[Match]) -> list[Locus]:
     out, seen = [], set()
     for m in matches:
         ta, tb = align.tokens(m.a.text), align.tokens(m.b.text)
-        kind = "shared-citation" if m.shared_citation else "quotation" if m.a.siglum in m.b.cites else "reuse"
+        kind = (
+            "shared-citation"
+            if m.shared_citation
+            else "quotation"
+            if m.a.siglum in m.b.cites
+            else "reuse"
+        )
         ra = reading(m.a, ta[m.a0].start, ta[m.a1 - 1].end, "source")
         rb = reading(m.b, tb[m.b0].start, tb[m.b1 - 1].end, "target")
         relation = "" if m.shared_citation else relation_of(kind, m.a, ra, m.b, rb, m.score)
@@ -461,7 +579,16 @@ def loci(matches: list[Match]) -> list[Locus]:
         if ident in seen:  # the same words twice in one passage pair: the offset tells them apart
             ident = f"{ident}.{ra.start}"
         seen.add(ident)
-        out.append(Locus(ident, kind, (ra, rb), score=m.score, extra={"matched": m.matched}, relation=relation))
+        out.append(
+            Locus(
+                ident,
+                kind,
+                (ra, rb),
+                score=m.score,
+                extra={"matched": m.matched},
+                relation=relation,
+            )
+        )
     return out
 
 
@@ -471,13 +598,17 @@ QUOTE_MARKS = "\"“”‘’`'"
 def quoted(p: Passage, start: int, end: int, text: str = "") -> bool:
     """Do the words p.text[start:end] stand inside a quotation (a quote element, quotation marks
     open at their middle)?"""
-    if p.kind == "quote" or any(".q" in ident and a <= start and end <= b for ident, a, b in p.spans):
+    if p.kind == "quote" or any(
+        ".q" in ident and a <= start and end <= b for ident, a, b in p.spans
+    ):
         return True
     mid = (start + end) // 2
     return _quote_open(p.text, 0, mid) is not None
 
 
-def relation_of(kind: str, a: Passage, ra: Reading, b: Passage, rb: Reading, score: float, retold: bool = False) -> str:
+def relation_of(
+    kind: str, a: Passage, ra: Reading, b: Passage, rb: Reading, score: float, retold: bool = False
+) -> str:
     """How the later witness takes the words (app/@subtype): quotation (marked, of the earlier
     witness), intermediary (a document quoted through the earlier witness, which the later one cites
     there), common-source / other-translation

@@ -1,4 +1,5 @@
 """tei/*.xml + sources/witnesses.yml → the passages of every witness, with dates and file names."""
+
 from __future__ import annotations
 
 import functools
@@ -19,8 +20,12 @@ class Corpus:
     dates: dict[str, str] = field(default_factory=dict)  # siglum → year
     files: dict[str, str] = field(default_factory=dict)  # siglum → TEI file name
     by_id: dict[str, Passage] = field(default_factory=dict)  # passage id (and nested ids) → passage
-    nested: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # nested id → (passage id, start, end)
-    page_cert: dict[str, dict[str, str | None]] = field(default_factory=dict)  # siglum → page n → pb/@cert
+    nested: dict[str, tuple[str, int, int]] = field(
+        default_factory=dict
+    )  # nested id → (passage id, start, end)
+    page_cert: dict[str, dict[str, str | None]] = field(
+        default_factory=dict
+    )  # siglum → page n → pb/@cert
     docs: dict[str, object] = field(default_factory=dict)  # siglum → parsed TEI (lxml tree)
 
     def cert(self, siglum: str, page: str | None) -> str | None:
@@ -50,8 +55,11 @@ def _read(path: Path, mtime: int, size: int, tei: str, cite_map: tuple) -> tuple
     return doc, (witness_passages(doc, tei, dict(cite_map)) if doc is not None else []), problems
 
 
-def load(tei_dir: Path | None = None, manifest_path: Path | None = None,
-         docs: dict[str, object] | None = None) -> tuple[Corpus, list[Problem]]:
+def load(
+    tei_dir: Path | None = None,
+    manifest_path: Path | None = None,
+    docs: dict[str, object] | None = None,
+) -> tuple[Corpus, list[Problem]]:
     """The corpus of passages. `docs` (TEI file name → parsed tree) reuses trees a caller has parsed
     already (`edition check` parses every file once for all its rules)."""
     tei_dir = tei_dir or manifest.TEI_DIR
@@ -67,14 +75,24 @@ def load(tei_dir: Path | None = None, manifest_path: Path | None = None,
     for w in wits:
         path = tei_dir / w.tei
         if not path.exists():
-            problems.append(Problem(Location(relpath(path)), f"witness {w.siglum} has no TEI yet; the apparatus leaves it out", "Run `edition import " + w.siglum + "`", "apparatus.witness-missing", "warning"))
+            problems.append(
+                Problem(
+                    Location(relpath(path)),
+                    f"witness {w.siglum} has no TEI yet; the apparatus leaves it out",
+                    "Run `edition import " + w.siglum + "`",
+                    "apparatus.witness-missing",
+                    "warning",
+                )
+            )
             continue
         if docs is not None and w.tei in docs:
             doc = docs[w.tei]
             passages = witness_passages(doc, w.tei, cite_map)
         else:
             stat = path.stat()
-            doc, passages, parse_problems = _read(path, stat.st_mtime_ns, stat.st_size, w.tei, tuple(sorted(cite_map.items())))
+            doc, passages, parse_problems = _read(
+                path, stat.st_mtime_ns, stat.st_size, w.tei, tuple(sorted(cite_map.items()))
+            )
             problems += parse_problems
         if doc is None:
             continue

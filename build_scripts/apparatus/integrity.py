@@ -1,5 +1,6 @@
 """tei/apparatus.xml + the witnesses → problems: every pointer resolves, every stored reading still
 reads so in its witness (`edition check` calls `build_scripts.apparatus.check`)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +12,9 @@ from build_scripts.apparatus.model import TYPES, Locus, Reading
 from build_scripts.problems import Location, Problem, relpath
 
 
-def check(tei_dir: Path | None = None, manifest_path: Path | None = None, docs: dict | None = None) -> list[Problem]:
+def check(
+    tei_dir: Path | None = None, manifest_path: Path | None = None, docs: dict | None = None
+) -> list[Problem]:
     """`docs`: TEI file name → tree already parsed by the caller (not parsed again)."""
     tei_dir = Path(tei_dir or manifest.TEI_DIR)
     path = tei_dir / store.FILE
@@ -28,24 +31,63 @@ def check(tei_dir: Path | None = None, manifest_path: Path | None = None, docs: 
     for locus in loci:
         where = Location(rel, locus.line)
         if locus.type not in TYPES:
-            problems.append(Problem(where, f'<app xml:id="{locus.id}"> has type="{locus.type}"', f"Use one of {', '.join(TYPES)}", "apparatus.type"))
+            problems.append(
+                Problem(
+                    where,
+                    f'<app xml:id="{locus.id}"> has type="{locus.type}"',
+                    f"Use one of {', '.join(TYPES)}",
+                    "apparatus.type",
+                )
+            )
         if len(locus.readings) < (1 if locus.type == "citation" else 2):
-            problems.append(Problem(where, f"{locus.id} has {len(locus.readings)} reading(s)", "A locus needs a reading of each witness it compares", "apparatus.readings"))
+            problems.append(
+                Problem(
+                    where,
+                    f"{locus.id} has {len(locus.readings)} reading(s)",
+                    "A locus needs a reading of each witness it compares",
+                    "apparatus.readings",
+                )
+            )
         for r in locus.readings:
             problems += reading_problems(locus, r, corpus, where)
     return problems
 
 
-def reading_problems(locus: Locus, r: Reading, corpus: edition.Corpus, where: Location) -> list[Problem]:
+def reading_problems(
+    locus: Locus, r: Reading, corpus: edition.Corpus, where: Location
+) -> list[Problem]:
     if r.file not in corpus.files.values():
-        return [Problem(where, f'{locus.id}: reading of {r.siglum} points to "{r.file}", which is not a TEI file of the edition', "Point rdg/@corresp to file.xml#id of a witness", "apparatus.pointer")]
+        return [
+            Problem(
+                where,
+                f'{locus.id}: reading of {r.siglum} points to "{r.file}", which is not a TEI file of the edition',
+                "Point rdg/@corresp to file.xml#id of a witness",
+                "apparatus.pointer",
+            )
+        ]
     hit = corpus.resolve(r.passage)
     if hit is None:
-        return [Problem(where, f'{locus.id}: rdg/@corresp="{r.file}#{r.passage}" points to no passage of tei/{r.file}', "The id was changed or removed: point the reading to the passage's current id (ids are never reused)", "apparatus.pointer")]
+        return [
+            Problem(
+                where,
+                f'{locus.id}: rdg/@corresp="{r.file}#{r.passage}" points to no passage of tei/{r.file}',
+                "The id was changed or removed: point the reading to the passage's current id (ids are never reused)",
+                "apparatus.pointer",
+            )
+        ]
     passage, lo, hi = hit
     if passage.file != r.file:
-        return [Problem(where, f"{locus.id}: {r.passage} is in tei/{passage.file}, not tei/{r.file}", "Fix the file part of rdg/@corresp", "apparatus.pointer")]
-    if r.start is not None:  # offsets into the text of the element named (a nested one: from its start)
+        return [
+            Problem(
+                where,
+                f"{locus.id}: {r.passage} is in tei/{passage.file}, not tei/{r.file}",
+                "Fix the file part of rdg/@corresp",
+                "apparatus.pointer",
+            )
+        ]
+    if (
+        r.start is not None
+    ):  # offsets into the text of the element named (a nested one: from its start)
         found = passage.text[lo + r.start : min(hi, lo + r.end)] if 0 <= r.start <= r.end else ""
         if squash(found) == squash(r.text):
             return []
@@ -82,9 +124,30 @@ def changed(locus: Locus, r: Reading, text: str, where: Location) -> Problem:
     old = repr(squash(r.text)[:80])
     if machine(locus):
         if moved is None:
-            return Problem(where, f"{locus.id}: the words {old} of {r.siglum} are gone from {r.passage} (an unreviewed machine entry)", "Nothing blocks the build; `edition apparatus detect` drops or replaces the entry", "apparatus.re-anchored", "warning")
+            return Problem(
+                where,
+                f"{locus.id}: the words {old} of {r.siglum} are gone from {r.passage} (an unreviewed machine entry)",
+                "Nothing blocks the build; `edition apparatus detect` drops or replaces the entry",
+                "apparatus.re-anchored",
+                "warning",
+            )
         start, end, words = moved
-        now = "" if squash(words) == squash(r.text) else f": it read {old}, it now reads {squash(words)[:80]!r}"
-        return Problem(where, f"{locus.id}: re-anchored the unreviewed machine reading of {r.siglum} to {r.passage} [{start}-{end}] after an edit of the witness{now}", "Nothing blocks the build; `edition apparatus detect` stores the new place (the entry stays unreviewed)", "apparatus.re-anchored", "warning")
+        now = (
+            ""
+            if squash(words) == squash(r.text)
+            else f": it read {old}, it now reads {squash(words)[:80]!r}"
+        )
+        return Problem(
+            where,
+            f"{locus.id}: re-anchored the unreviewed machine reading of {r.siglum} to {r.passage} [{start}-{end}] after an edit of the witness{now}",
+            "Nothing blocks the build; `edition apparatus detect` stores the new place (the entry stays unreviewed)",
+            "apparatus.re-anchored",
+            "warning",
+        )
     new = repr(squash(moved[2])[:80]) if moved else "nothing like it"
-    return Problem(where, f"{locus.id} ({locus.decision}): {r.siglum} {r.passage} now reads {new} where the entry reads {old}", "If the witness edit is right, run `edition apparatus detect` (it re-anchors the entry and keeps the decision); otherwise restore the witness text", "apparatus.reading-changed")
+    return Problem(
+        where,
+        f"{locus.id} ({locus.decision}): {r.siglum} {r.passage} now reads {new} where the entry reads {old}",
+        "If the witness edit is right, run `edition apparatus detect` (it re-anchors the entry and keeps the decision); otherwise restore the witness text",
+        "apparatus.reading-changed",
+    )

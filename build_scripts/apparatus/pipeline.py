@@ -1,5 +1,6 @@
 """The `edition apparatus detect` stage: witnesses → machine loci (reuse, retellings, citations,
 proposed claims) merged with the editors' entries of tei/apparatus.xml → tei/apparatus.xml."""
+
 from __future__ import annotations
 
 import gc
@@ -11,8 +12,12 @@ from build_scripts.apparatus.model import Locus
 from build_scripts.problems import Problem
 
 
-def run(tei_dir: Path | None = None, write: bool = True, engine: str = "python",
-        master: str | None = None) -> tuple[list[Locus], list[Problem], bool]:
+def run(
+    tei_dir: Path | None = None,
+    write: bool = True,
+    engine: str = "python",
+    master: str | None = None,
+) -> tuple[list[Locus], list[Problem], bool]:
     corpus, problems = edition.load(tei_dir)
     path = corpus.tei_dir / store.FILE
     old, _ = store.read(path)
@@ -26,8 +31,9 @@ def run(tei_dir: Path | None = None, write: bool = True, engine: str = "python",
     return loci, problems, written
 
 
-def reuse(passages, dates, translit: Path | None = None, engine: str = "python",
-          master: str | None = None) -> list[Locus]:
+def reuse(
+    passages, dates, translit: Path | None = None, engine: str = "python", master: str | None = None
+) -> list[Locus]:
     """Verbatim reuse (shared word runs) and retellings (shared rare words and figures), one pass
     over the words of every passage. `engine="spark"`: the candidate pairs of the verbatim
     detector come from a Spark job (build_scripts/apparatus/spark.py), the same pairs."""

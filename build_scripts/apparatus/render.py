@@ -3,6 +3,7 @@ a page per locus, the index with its filters, the in-place comparison of each �
 data per witness, read by assets/apparatus/compare.js), and the overview of each witness's relations.
 Witness text is always HTML-escaped: it never becomes markup. The data come through the model
 (Locus, Reading, Corpus), so whatever the detector or the editors record flows through."""
+
 from __future__ import annotations
 
 import functools
@@ -20,8 +21,19 @@ from build_scripts.apparatus.view import esc
 
 INDEX = "apparatus/index.md"
 ASSETS = "../../assets/apparatus/"  # from docs/edition/apparatus/ to docs/assets/apparatus/
-PAIRED = ("quotation", "reuse", "citation", "shared-citation")  # types shown as two readings side by side
-ORDER = ("claim", "citation", "quotation", "reuse", "shared-citation")  # rows of the index page, by type
+PAIRED = (
+    "quotation",
+    "reuse",
+    "citation",
+    "shared-citation",
+)  # types shown as two readings side by side
+ORDER = (
+    "claim",
+    "citation",
+    "quotation",
+    "reuse",
+    "shared-citation",
+)  # rows of the index page, by type
 NO_SEARCH = "---\nsource: tei/apparatus.xml\nsearch:\n  exclude: true\n---\n\n"  # Material: keep a page out of the search index
 WIDE = "---\nsource: tei/apparatus.xml\nsearch:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---\n\n"  # the parallel view: both sidebars off
 MD_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
@@ -66,7 +78,7 @@ def short_titles() -> dict[str, str]:
 
 
 def author(siglum: str) -> str:
-    """"Getty", "Stalin Society": the short title up to its first comma."""
+    """ "Getty", "Stalin Society": the short title up to its first comma."""
     return short_titles().get(siglum, siglum).split(",")[0]
 
 
@@ -88,7 +100,12 @@ def href(file: str, passage: str, depth: int, locate=None, corpus=None) -> str:
     if found is None:
         return up + f"{stem(file)}/" + (f"#{passage}" if locate is None else "")
     page, anchor = found
-    return up + page.removesuffix(".md").removesuffix("index") + ("/" if not page.endswith("index.md") else "") + f"#{anchor}"
+    return (
+        up
+        + page.removesuffix(".md").removesuffix("index")
+        + ("/" if not page.endswith("index.md") else "")
+        + f"#{anchor}"
+    )
 
 
 def src(file: str, passage: str, locate=None, corpus=None) -> tuple[str, str] | None:
@@ -105,7 +122,11 @@ def src(file: str, passage: str, locate=None, corpus=None) -> tuple[str, str] | 
 def _fragment(ident: str, corpus) -> str:
     """The anchor of an id on the site: notes are footnotes there, anchored "fn:<id>"."""
     passage = getattr(corpus, "by_id", {}).get(ident)
-    return f"fn:{ident}" if passage is not None and passage.kind == "note" and passage.id == ident else ident
+    return (
+        f"fn:{ident}"
+        if passage is not None and passage.kind == "note" and passage.id == ident
+        else ident
+    )
 
 
 def _container(ident: str, corpus) -> str | None:
@@ -127,6 +148,7 @@ class Reader:
     """Everything the reader-facing pages need: the corpus, the loci shown, and where the site puts
     each id (`locate(file, id)` → "getty/G.c6.md"), the title of that page (`chapter`), and which
     witnesses are published in full (others show only the words of their readings)."""
+
     corpus: object
     loci: list[Locus]
     locate: Callable | None = None
@@ -144,7 +166,7 @@ class Reader:
         return self.full is None or siglum in self.full
 
     def where(self, reading, link_depth: int | None = None) -> str:
-        """"Chapter 7 … · p. 178?" as HTML, with a link into the text when link_depth is given."""
+        """ "Chapter 7 … · p. 178?" as HTML, with a link into the text when link_depth is given."""
         s = self.side(reading)
         parts = []
         found = src(reading.file, reading.passage, self.locate, self.corpus)
@@ -154,11 +176,15 @@ class Reader:
                 parts.append(esc(title))
         page = view.page_of(s, self.corpus)
         if page:
-            parts.append(f'<span class="ap-page" title="{"page number inferred" if page.endswith("?") else "printed page"}">'
-                         f"{esc(page)}</span>")
+            parts.append(
+                f'<span class="ap-page" title="{"page number inferred" if page.endswith("?") else "printed page"}">'
+                f"{esc(page)}</span>"
+            )
         if link_depth is not None:
-            parts.append(f'<a href="{href(reading.file, reading.passage, link_depth, self.locate, self.corpus)}">'
-                         f"read in the text</a>")
+            parts.append(
+                f'<a href="{href(reading.file, reading.passage, link_depth, self.locate, self.corpus)}">'
+                f"read in the text</a>"
+            )
         return " · ".join(parts)
 
     def text_src(self, reading) -> str | None:
@@ -199,7 +225,9 @@ def heading(locus: Locus, reader: Reader) -> str:
     """The title of a locus page in the reader's words."""
     rs = locus.readings
     if locus.type == "claim":
-        return locus.question or "Claim: " + ", ".join(author(s) for s in dict.fromkeys(locus.sigla))
+        return locus.question or "Claim: " + ", ".join(
+            author(s) for s in dict.fromkeys(locus.sigla)
+        )
     if len(rs) < 2:
         return view.TYPE_LABEL.get(locus.type, locus.type)
     a, b = rs[0], rs[1]
@@ -232,7 +260,12 @@ def locus_page(locus: Locus, corpus, locate=None, reader: Reader | None = None) 
     if locus.verdict:
         facts.append(("Verdict", view.verdict(locus, vs)))
     facts.append(("Decision", view.DECISION_LABEL.get(locus.decision, locus.decision)))
-    lines += ['<dl class="ap-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>", ""]
+    lines += [
+        '<dl class="ap-facts">'
+        + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)
+        + "</dl>",
+        "",
+    ]
     if locus.type == "claim":
         lines += claim_table(locus, reader)
     elif paired:
@@ -245,22 +278,31 @@ def locus_page(locus: Locus, corpus, locate=None, reader: Reader | None = None) 
     if locus.notes:
         lines += ["## Editorial note", ""]
         lines += [f'<p class="ap-note">{esc(n)}</p>' for n in locus.notes] + [""]
-    pairs = list(dict.fromkeys((a.siglum, b.siglum) for a in rs for b in rs if a.siglum != b.siglum))
+    pairs = list(
+        dict.fromkeys((a.siglum, b.siglum) for a in rs for b in rs if a.siglum != b.siglum)
+    )
     if pairs:
-        links = " · ".join(f'<a href="../compare-{esc(x)}-{esc(y)}/#r-{esc(locus.id)}">{esc(author(x))} | {esc(author(y))}</a>'
-                           for x, y in pairs[:6])
+        links = " · ".join(
+            f'<a href="../compare-{esc(x)}-{esc(y)}/#r-{esc(locus.id)}">{esc(author(x))} | {esc(author(y))}</a>'
+            for x, y in pairs[:6]
+        )
         lines += [f'<p class="ap-parallel">Open in parallel at this place: {links}</p>', ""]
     machine = [f"locus {locus.id}", f"entry by {locus.resp.lstrip('#')}"]
     if locus.score is not None:
         machine.append(f"share of matched words {locus.score:.2f}")
-    lines += [f'<details class="ap-machine"><summary>For editors</summary><p>{esc(" · ".join(machine))} '
-              f"(tei/apparatus.xml, line {locus.line})</p></details>", ""]
+    lines += [
+        f'<details class="ap-machine"><summary>For editors</summary><p>{esc(" · ".join(machine))} '
+        f"(tei/apparatus.xml, line {locus.line})</p></details>",
+        "",
+    ]
     return "\n".join(lines)
 
 
 def _reading_section(r, body: str, reader: Reader) -> str:
-    return (f'<section class="ap-reading"><h2>{witness_label(r.siglum)}</h2>'
-            f'<p class="ap-where">{reader.where(r, 2)}</p><blockquote class="ap-text">{body}</blockquote></section>')
+    return (
+        f'<section class="ap-reading"><h2>{witness_label(r.siglum)}</h2>'
+        f'<p class="ap-where">{reader.where(r, 2)}</p><blockquote class="ap-text">{body}</blockquote></section>'
+    )
 
 
 def pair_block(locus: Locus, reader: Reader, vs: list[dict]) -> list[str]:
@@ -271,34 +313,62 @@ def pair_block(locus: Locus, reader: Reader, vs: list[dict]) -> list[str]:
         table = view.compared_table(reader.corpus, a, b)
         if table:
             out += ["## The tables, row by row", "", table, ""]
-            out += ['<div class="ap-readings">' + _reading_section(a, esc(a.text), reader)
-                    + _reading_section(b, esc(b.text), reader) + "</div>", ""]
+            out += [
+                '<div class="ap-readings">'
+                + _reading_section(a, esc(a.text), reader)
+                + _reading_section(b, esc(b.text), reader)
+                + "</div>",
+                "",
+            ]
             return out + _variants_block(vs, b.siglum)
     pa, pb = view.painted_pair(a.text, b.text)
-    out += ['<div class="ap-readings">' + _reading_section(a, pa, reader) + _reading_section(b, pb, reader) + "</div>", ""]
+    out += [
+        '<div class="ap-readings">'
+        + _reading_section(a, pa, reader)
+        + _reading_section(b, pb, reader)
+        + "</div>",
+        "",
+    ]
     return out + _variants_block(vs, b.siglum, view.sic_added(a.text, b.text))
 
 
 def _variants_block(vs: list[dict], siglum: str, sic: list[str] = ()) -> list[str]:
     if not vs and not sic:
-        return ['<p class="ap-none">No difference in the words (case and punctuation aside).</p>', ""]
+        return [
+            '<p class="ap-none">No difference in the words (case and punctuation aside).</p>',
+            "",
+        ]
     order = ("substantive", "omission", "addition", "accidental")
-    items = [f'<li class="v-{v["kind"]}">{view.notation(v, siglum)} <span class="kind">({v["kind"]})</span></li>'
-             for k in order for v in vs if v["kind"] == k]
-    items += [f'<li class="v-addition"><em>add.</em> <span class="rdg">{esc(s)}</span> <span class="sig">{esc(siglum)}</span> '
-              f'<span class="kind">(addition by the quoting witness)</span></li>' for s in sic]
+    items = [
+        f'<li class="v-{v["kind"]}">{view.notation(v, siglum)} <span class="kind">({v["kind"]})</span></li>'
+        for k in order
+        for v in vs
+        if v["kind"] == k
+    ]
+    items += [
+        f'<li class="v-addition"><em>add.</em> <span class="rdg">{esc(s)}</span> <span class="sig">{esc(siglum)}</span> '
+        f'<span class="kind">(addition by the quoting witness)</span></li>'
+        for s in sic
+    ]
     return ["## Variants", "", f'<ul class="ap-variants">{"".join(items)}</ul>', ""]
 
 
 def claim_table(locus: Locus, reader: Reader) -> list[str]:
     rows = []
     for r in locus.readings:
-        rows.append(f'<tr><th scope="row">{witness_label(r.siglum)}</th><td>{figures(esc(r.text))}</td>'
-                    f'<td class="ap-where">{reader.where(r, 2)}</td></tr>')
-    return ["## What each witness says", "",
-            '<div class="ap-table-wrap"><table class="ap-claim"><thead><tr><th scope="col">Witness</th>'
-            '<th scope="col">What it says</th><th scope="col">Where</th></tr></thead><tbody>'
-            + "".join(rows) + "</tbody></table></div>", ""]
+        rows.append(
+            f'<tr><th scope="row">{witness_label(r.siglum)}</th><td>{figures(esc(r.text))}</td>'
+            f'<td class="ap-where">{reader.where(r, 2)}</td></tr>'
+        )
+    return [
+        "## What each witness says",
+        "",
+        '<div class="ap-table-wrap"><table class="ap-claim"><thead><tr><th scope="col">Witness</th>'
+        '<th scope="col">What it says</th><th scope="col">Where</th></tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table></div>",
+        "",
+    ]
 
 
 def _cell(text: str) -> str:
@@ -309,7 +379,9 @@ def index_page(loci: list[Locus], corpus=None) -> str:
     """The table of every locus with labelled filters (type, witness involved, decision, substantive
     only); each row says whether its locus has a substantive variant (claims and citation checks
     count as substantive). Kept out of the search index: the loci are found one by one."""
-    rows = sorted(loci, key=lambda x: ORDER.index(x.type) if x.type in ORDER else len(ORDER))  # stable
+    rows = sorted(
+        loci, key=lambda x: ORDER.index(x.type) if x.type in ORDER else len(ORDER)
+    )  # stable
     types = Counter(l.type for l in rows)
     wits = Counter(s for l in rows for s in set(l.sigla))
     decisions = Counter(l.decision for l in rows)
@@ -317,34 +389,54 @@ def index_page(loci: list[Locus], corpus=None) -> str:
     def select(name: str, label: str, any_: str, counts: Counter, names=None) -> str:
         opts = f'<option value="">{esc(any_)} ({sum(counts.values()) if name != "witness" else len(rows)})</option>'
         keys = [k for k in (ORDER if name == "type" else sorted(counts)) if k in counts]
-        opts += "".join(f'<option value="{esc(k)}">{esc(names(k) if names else k)} ({counts[k]})</option>' for k in keys)
+        opts += "".join(
+            f'<option value="{esc(k)}">{esc(names(k) if names else k)} ({counts[k]})</option>'
+            for k in keys
+        )
         return f'<label>{esc(label)} <select name="{name}">{opts}</select></label>'
 
     name = lambda s: f"{s} · {short_titles().get(s, s)}"  # noqa: E731
-    form = ('<form id="apparatus-filter" class="ap-filter" aria-label="Filter the apparatus">'
-            + select("type", "Type", "any type", types, lambda t: view.TYPE_LABEL.get(t, t).lower())
-            + select("witness", "Involving", "any witness", wits, name)
-            + select("witness2", "and", "any witness", wits, name)
-            + select("decision", "Decision", "any decision", decisions)
-            + '<label><input type="checkbox" name="substantive"> substantive only</label>'
-            + f'<p id="apparatus-count" role="status">{len(rows)} of {len(rows)} loci shown</p></form>')
-    lines = [NO_SEARCH + "# Apparatus", "",
-             "Every locus of the apparatus: first the claims (where the witnesses answer the same question "
-             "differently), then the citations one witness makes of another's pages, then quotations and reuse, "
-             "and last the shared citations (two witnesses cite the same work: a shared title, not shared text). "
-             "[How to read the apparatus](../../about/apparatus.md) explains the types, variants and verdicts; "
-             "each witness's page shows where its relations to the others fall.", "",
-             form, "", f'<script src="{ASSETS}filter.js"></script>', "",
-             '<div class="ap-table-wrap"><table id="apparatus-index" class="ap-index"><thead><tr><th scope="col">Locus</th>'
-             '<th scope="col">Type</th><th scope="col">Witnesses</th><th scope="col">Decision</th></tr></thead><tbody>']
+    form = (
+        '<form id="apparatus-filter" class="ap-filter" aria-label="Filter the apparatus">'
+        + select("type", "Type", "any type", types, lambda t: view.TYPE_LABEL.get(t, t).lower())
+        + select("witness", "Involving", "any witness", wits, name)
+        + select("witness2", "and", "any witness", wits, name)
+        + select("decision", "Decision", "any decision", decisions)
+        + '<label><input type="checkbox" name="substantive"> substantive only</label>'
+        + f'<p id="apparatus-count" role="status">{len(rows)} of {len(rows)} loci shown</p></form>'
+    )
+    lines = [
+        NO_SEARCH + "# Apparatus",
+        "",
+        "Every locus of the apparatus: first the claims (where the witnesses answer the same question "
+        "differently), then the citations one witness makes of another's pages, then quotations and reuse, "
+        "and last the shared citations (two witnesses cite the same work: a shared title, not shared text). "
+        "[How to read the apparatus](../../about/apparatus.md) explains the types, variants and verdicts; "
+        "each witness's page shows where its relations to the others fall.",
+        "",
+        form,
+        "",
+        f'<script src="{ASSETS}filter.js"></script>',
+        "",
+        '<div class="ap-table-wrap"><table id="apparatus-index" class="ap-index"><thead><tr><th scope="col">Locus</th>'
+        '<th scope="col">Type</th><th scope="col">Witnesses</th><th scope="col">Decision</th></tr></thead><tbody>',
+    ]
     for l in rows:
         sig = list(dict.fromkeys(l.sigla))
-        label = l.question or (l.readings[0].text[:90] + ("…" if len(l.readings[0].text) > 90 else "") if l.readings else l.id)
-        kind = view.TYPE_LABEL.get(l.type, l.type).lower() + (f" ({l.verdict})" if l.verdict else "")
-        lines.append(f'<tr data-type="{esc(l.type)}" data-wits="{esc(" ".join(sig))}" data-decision="{esc(l.decision)}" '
-                     f'data-substantive="{int(_substantive(l, corpus))}">'
-                     f'<td><a href="{esc(l.id)}/">{esc(label)}</a></td><td>{esc(kind)}</td>'
-                     f'<td>{esc(" · ".join(sig))}</td><td>{esc(l.decision)}</td></tr>')
+        label = l.question or (
+            l.readings[0].text[:90] + ("…" if len(l.readings[0].text) > 90 else "")
+            if l.readings
+            else l.id
+        )
+        kind = view.TYPE_LABEL.get(l.type, l.type).lower() + (
+            f" ({l.verdict})" if l.verdict else ""
+        )
+        lines.append(
+            f'<tr data-type="{esc(l.type)}" data-wits="{esc(" ".join(sig))}" data-decision="{esc(l.decision)}" '
+            f'data-substantive="{int(_substantive(l, corpus))}">'
+            f'<td><a href="{esc(l.id)}/">{esc(label)}</a></td><td>{esc(kind)}</td>'
+            f"<td>{esc(' · '.join(sig))}</td><td>{esc(l.decision)}</td></tr>"
+        )
     lines.append("</tbody></table></div>")
     return "\n".join(lines) + "\n"
 
@@ -360,7 +452,9 @@ def reader(tei_dir: Path | None = None, locate=None, chapter=None, full=None) ->
     return Reader(corpus, loci, locate, chapter, frozenset(full) if full is not None else None)
 
 
-def pages(tei_dir: Path | None = None, locate=None, chapter=None, full=None, rd: Reader | None = None) -> dict[str, str]:
+def pages(
+    tei_dir: Path | None = None, locate=None, chapter=None, full=None, rd: Reader | None = None
+) -> dict[str, str]:
     """Extra pages, paths relative to docs/edition/: the index, a page per locus, and a script of
     in-place comparisons per witness (apparatus/pop-<siglum>.js). `locate(file, id)`, when the site
     passes it, names the page of the site that holds an id (see `href`); `chapter(file, page)` its title."""
@@ -393,32 +487,47 @@ def popover(locus: Locus, siglum: str, rd: Reader) -> str:
             self_html = ours
         else:
             theirs = figures(esc(r.text)) if locus.type == "claim" else esc(r.text)
-        out.append(f'<div class="ap-pop-other"><p class="ap-pop-wit">{witness_label(r.siglum)}'
-                   f'<span class="ap-pop-where"> · {rd.where(r) or "page not numbered"}</span></p>'
-                   f'<blockquote lang="en">{theirs}</blockquote></div>')
+        out.append(
+            f'<div class="ap-pop-other"><p class="ap-pop-wit">{witness_label(r.siglum)}'
+            f'<span class="ap-pop-where"> · {rd.where(r) or "page not numbered"}</span></p>'
+            f'<blockquote lang="en">{theirs}</blockquote></div>'
+        )
     if self_html:
-        out.append(f'<p class="ap-pop-self"><span class="sig">{esc(siglum)}</span> here: {self_html}</p>')
+        out.append(
+            f'<p class="ap-pop-self"><span class="sig">{esc(siglum)}</span> here: {self_html}</p>'
+        )
     elif locus.type == "claim" and mine:
-        out.append(f'<p class="ap-pop-self"><span class="sig">{esc(siglum)}</span> here: {figures(esc(mine[0].text))}</p>')
+        out.append(
+            f'<p class="ap-pop-self"><span class="sig">{esc(siglum)}</span> here: {figures(esc(mine[0].text))}</p>'
+        )
     if locus.type == "claim" and locus.notes:
         out.append(f'<p class="ap-pop-note">{esc(locus.notes[0])}</p>')
     links = []
     for other in dict.fromkeys(r.siglum for r in others):
-        links.append(f'<a data-src="edition/{pair_name(siglum, other)}#r-{esc(locus.id)}">'
-                     f"Open {esc(author(siglum))} | {esc(author(other))} in parallel</a>")
+        links.append(
+            f'<a data-src="edition/{pair_name(siglum, other)}#r-{esc(locus.id)}">'
+            f"Open {esc(author(siglum))} | {esc(author(other))} in parallel</a>"
+        )
     links.append(f'<a data-src="edition/{page_name(locus)}">The locus, in full</a>')
     for r in others[:1]:
         target = rd.text_src(r)
         if target:
-            links.append(f'<a data-src="{esc(target)}">{esc(author(r.siglum))}’s passage in its text</a>')
+            links.append(
+                f'<a data-src="{esc(target)}">{esc(author(r.siglum))}’s passage in its text</a>'
+            )
     out.append('<p class="ap-pop-links">' + " ".join(links) + "</p>")
     return "".join(out)
 
 
 def popover_script(siglum: str, rd: Reader) -> str:
     data = {l.id: popover(l, siglum, rd) for l in rd.loci if siglum in l.sigla}
-    return ("window.__appPop = window.__appPop || {};\nwindow.__appPop[" + json.dumps(siglum) + "] = "
-            + json.dumps(data, ensure_ascii=False, sort_keys=True) + ";\n")
+    return (
+        "window.__appPop = window.__appPop || {};\nwindow.__appPop["
+        + json.dumps(siglum)
+        + "] = "
+        + json.dumps(data, ensure_ascii=False, sort_keys=True)
+        + ";\n"
+    )
 
 
 def mark_label(locus: Locus, siglum: str) -> str:
@@ -433,15 +542,28 @@ def marks(siglum: str, tei_dir: Path | None = None) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = defaultdict(list)
     for l in loci:
         for passage in dict.fromkeys(r.passage for r in l.readings if r.siglum == siglum):
-            out[passage].append({"label": mark_label(l, siglum), "href": f"../apparatus/{l.id}/", "locus": l.id,
-                                 "html": esc(l.question or next(r.text for r in l.readings if r.passage == passage)[:160])})
+            out[passage].append(
+                {
+                    "label": mark_label(l, siglum),
+                    "href": f"../apparatus/{l.id}/",
+                    "locus": l.id,
+                    "html": esc(
+                        l.question or next(r.text for r in l.readings if r.passage == passage)[:160]
+                    ),
+                }
+            )
     return dict(out)
 
 
 # --- overview: whom a witness quotes and contradicts, and where -----------------------------------
-RELATIONS = (("quotes", "quotes or reuses it"), ("quoted", "is quoted or reused by it"), ("cites", "cites its pages"),
-             ("cited", "is cited by it"), ("claims", "answers a question otherwise (claims)"),
-             ("shared", "cites the same work"))
+RELATIONS = (
+    ("quotes", "quotes or reuses it"),
+    ("quoted", "is quoted or reused by it"),
+    ("cites", "cites its pages"),
+    ("cited", "is cited by it"),
+    ("claims", "answers a question otherwise (claims)"),
+    ("shared", "cites the same work"),
+)
 
 
 def relation_counts(siglum: str, loci: list[Locus]) -> dict[str, Counter]:
@@ -480,13 +602,17 @@ def strip(siglum: str, rows: list[tuple[Locus, object, str]], rd: Reader, label:
         pos = min(1.0, max(0.0, rd.position(reading)))
         placed.append((pos, locus, reading, target))
     placed.sort(key=lambda x: x[0])
-    ticks = "".join(f'<span class="ap-tick t-{esc(locus.type)}" style="left:{pos * 100:.2f}%">'
-                    "</span>" for pos, locus, _, _ in placed)
+    ticks = "".join(
+        f'<span class="ap-tick t-{esc(locus.type)}" style="left:{pos * 100:.2f}%"></span>'
+        for pos, locus, _, _ in placed
+    )
     bins = "".join(_bins(placed, n, rd) for n in STRIP_BINS)
-    return (f'<figure class="ap-strip-fig"><figcaption>{esc(label)}</figcaption>'
-            f'<div class="ap-strip" role="group" aria-label="{esc(label)}"><span class="ap-strip-start">start</span>'
-            f'<span class="ap-ticks" aria-hidden="true">{ticks}</span>{bins}'
-            f'<span class="ap-strip-end">end</span></div></figure>')
+    return (
+        f'<figure class="ap-strip-fig"><figcaption>{esc(label)}</figcaption>'
+        f'<div class="ap-strip" role="group" aria-label="{esc(label)}"><span class="ap-strip-start">start</span>'
+        f'<span class="ap-ticks" aria-hidden="true">{ticks}</span>{bins}'
+        f'<span class="ap-strip-end">end</span></div></figure>'
+    )
 
 
 def _bins(placed: list[tuple], n: int, rd: Reader) -> str:
@@ -502,15 +628,25 @@ def _bins(placed: list[tuple], n: int, rd: Reader) -> str:
         if len(items) == 1:
             name = f"{view.TYPE_LABEL.get(locus.type, locus.type)}, {where}"
         else:
-            name = (f"{len(items)} places ("
-                    + ", ".join(f"{c} {k}{'s' if c > 1 and k != 'reuse' else ''}" for k, c in kinds.items())
-                    + f"); the first: {where}")
-        links.append(f'<a class="ap-bin" style="left:{i * 100 / n:.4g}%;width:{100 / n:.4g}%" '
-                     f'href="{esc(target)}" aria-label="{esc(name)}" title="{esc(name)}"></a>')
+            name = (
+                f"{len(items)} places ("
+                + ", ".join(
+                    f"{c} {k}{'s' if c > 1 and k != 'reuse' else ''}" for k, c in kinds.items()
+                )
+                + f"); the first: {where}"
+            )
+        links.append(
+            f'<a class="ap-bin" style="left:{i * 100 / n:.4g}%;width:{100 / n:.4g}%" '
+            f'href="{esc(target)}" aria-label="{esc(name)}" title="{esc(name)}"></a>'
+        )
     return f'<span class="ap-bins ap-bins-{n}">{"".join(links)}</span>'
 
 
-LEGEND = ('<p class="ap-legend">' + "".join(f'<span class="t-{t}">{view.TYPE_LABEL[t].lower()}</span>' for t in ORDER) + "</p>")
+LEGEND = (
+    '<p class="ap-legend">'
+    + "".join(f'<span class="t-{t}">{view.TYPE_LABEL[t].lower()}</span>' for t in ORDER)
+    + "</p>"
+)
 
 
 def overview(siglum: str, rd: Reader, depth: int = 1) -> str:
@@ -525,19 +661,35 @@ def overview(siglum: str, rd: Reader, depth: int = 1) -> str:
     rows = []
     for o in others:
         cells = "".join(f"<td>{counts[k][o] or ''}</td>" for k, _ in RELATIONS)
-        rows.append(f'<tr><th scope="row">{witness_label(o)}</th>{cells}'
-                    f'<td><a href="{up}apparatus/compare-{esc(siglum)}-{esc(o)}/">{esc(author(siglum))} | {esc(author(o))}</a></td></tr>')
-    mine = [(l, next(r for r in l.readings if r.siglum == siglum), f"{up}apparatus/{l.id}/")
-            for l in rd.loci if siglum in l.sigla and len(set(l.sigla)) > 1]
-    return "\n".join([
-        "## Relations with the other witnesses", "",
-        "From the apparatus ([how to read it](../../about/apparatus.md)): how often this witness quotes, cites "
-        "or contradicts each other witness, and the parallel view of the two texts.", "",
-        f'<div class="ap-table-wrap"><table class="ap-relations"><thead><tr><th scope="col">Witness</th>{head}'
-        f'<th scope="col">In parallel</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>', "",
-        strip(siglum, mine, rd,
-              f"Where in {author(siglum)}’s text its loci fall (each stretch opens its first locus)"),
-        LEGEND, ""])
+        rows.append(
+            f'<tr><th scope="row">{witness_label(o)}</th>{cells}'
+            f'<td><a href="{up}apparatus/compare-{esc(siglum)}-{esc(o)}/">{esc(author(siglum))} | {esc(author(o))}</a></td></tr>'
+        )
+    mine = [
+        (l, next(r for r in l.readings if r.siglum == siglum), f"{up}apparatus/{l.id}/")
+        for l in rd.loci
+        if siglum in l.sigla and len(set(l.sigla)) > 1
+    ]
+    return "\n".join(
+        [
+            "## Relations with the other witnesses",
+            "",
+            "From the apparatus ([how to read it](../../about/apparatus.md)): how often this witness quotes, cites "
+            "or contradicts each other witness, and the parallel view of the two texts.",
+            "",
+            f'<div class="ap-table-wrap"><table class="ap-relations"><thead><tr><th scope="col">Witness</th>{head}'
+            f'<th scope="col">In parallel</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>',
+            "",
+            strip(
+                siglum,
+                mine,
+                rd,
+                f"Where in {author(siglum)}’s text its loci fall (each stretch opens its first locus)",
+            ),
+            LEGEND,
+            "",
+        ]
+    )
 
 
 def quotes_and_quoted_by(siglum: str, tei_dir: Path | None = None) -> dict[str, list[dict]]:
@@ -549,7 +701,23 @@ def quotes_and_quoted_by(siglum: str, tei_dir: Path | None = None) -> dict[str, 
             continue
         a, b = l.readings[0], l.readings[1]
         if b.siglum == siglum:
-            result["quotes"].append({"siglum": a.siglum, "passage": b.passage, "source": a.passage, "locus": l.id, "type": l.type})
+            result["quotes"].append(
+                {
+                    "siglum": a.siglum,
+                    "passage": b.passage,
+                    "source": a.passage,
+                    "locus": l.id,
+                    "type": l.type,
+                }
+            )
         if a.siglum == siglum:
-            result["quoted_by"].append({"siglum": b.siglum, "passage": a.passage, "target": b.passage, "locus": l.id, "type": l.type})
+            result["quoted_by"].append(
+                {
+                    "siglum": b.siglum,
+                    "passage": a.passage,
+                    "target": b.passage,
+                    "locus": l.id,
+                    "type": l.type,
+                }
+            )
     return result

@@ -203,12 +203,15 @@ def element(locus: Locus) -> etree._Element:
 
 # Other programs whose entries the apparatus holds (app/@resp); in the header only when used.
 APPLICATIONS = {
-    "#passim": ("passim", "passim (imported by edition apparatus import-passim)",
-                "Machine entries imported from passim's reuse clusters or pairwise alignments "
-                "(character n-gram index, alignment on Spark) over the passages exported by "
-                "edition apparatus export --format passim; readings grown to whole words; "
-                "unreviewed until an editor decides. app/@cert is the share of matched words, as "
-                "for the detector."),
+    "#passim": (
+        "passim",
+        "passim (imported by edition apparatus import-passim)",
+        "Machine entries imported from passim's reuse clusters or pairwise alignments "
+        "(character n-gram index, alignment on Spark) over the passages exported by "
+        "edition apparatus export --format passim; readings grown to whole words; "
+        "unreviewed until an editor decides. app/@cert is the share of matched words, as "
+        "for the detector.",
+    ),
 }
 
 
@@ -217,8 +220,9 @@ def document(loci: list[Locus]) -> etree._Element:
     info = header.find(".//tei:appInfo", NS)
     for resp in sorted({l.resp for l in loci} & APPLICATIONS.keys()):
         ident, label, desc = APPLICATIONS[resp]
-        app = E.application({XML_ID: resp.lstrip("#"), "ident": ident, "version": "1"},
-                            E.label(label), E.desc(desc))
+        app = E.application(
+            {XML_ID: resp.lstrip("#"), "ident": ident, "version": "1"}, E.label(label), E.desc(desc)
+        )
         app.tail, info[-1].tail = info[-1].tail, info.text
         info.append(app)
     body = E.body()

@@ -5,6 +5,7 @@ that differ, and figures printed otherwise with the same value (11.0 for 11).
 Rows are matched by their labels (words of the label cells, a year counts); the figures are the cells
 at the end of a row that hold numbers or dashes. Table notes are left out (they are passages of their own).
 """
+
 from __future__ import annotations
 
 import re
@@ -36,6 +37,7 @@ class Row:
 
 def cell_text(cell: etree._Element) -> str:
     """The words of a cell, notes left out at any depth."""
+
     def walk(el) -> list[str]:
         out = [el.text or ""]
         for child in el:
@@ -54,7 +56,11 @@ def rows(table: etree._Element) -> list[Row]:
         if not any(cells):
             continue
         split = len(cells)
-        while split > 1 and FIGURE.match(cells[split - 1]) and (cells[split - 1] or split < len(cells)):
+        while (
+            split > 1
+            and FIGURE.match(cells[split - 1])
+            and (cells[split - 1] or split < len(cells))
+        ):
             split -= 1
         label = " | ".join(c for c in cells[:split] if c)
         out.append(Row(label, tuple(cells[split:]), frozenset(t.norm for t in align.tokens(label))))
@@ -64,11 +70,15 @@ def rows(table: etree._Element) -> list[Row]:
 def similar(a: Row, b: Row) -> float:
     if not a.key or not b.key or a.header != b.header:
         return 0.0
-    shared = len(a.key & b.key) + sum(1 for x in a.key - b.key for y in b.key - a.key if align.spelling(x, y))
+    shared = len(a.key & b.key) + sum(
+        1 for x in a.key - b.key for y in b.key - a.key if align.spelling(x, y)
+    )
     return shared / min(len(a.key), len(b.key))
 
 
-def pair_rows(a: list[Row], b: list[Row], floor: float = 0.5) -> list[tuple[int | None, int | None]]:
+def pair_rows(
+    a: list[Row], b: list[Row], floor: float = 0.5
+) -> list[tuple[int | None, int | None]]:
     """Rows of the cited table (a) and the citing one (b) matched in order (a fuzzy longest common
     subsequence); unmatched rows pair with None."""
     n, m = len(a), len(b)
@@ -76,7 +86,9 @@ def pair_rows(a: list[Row], b: list[Row], floor: float = 0.5) -> list[tuple[int 
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
             s = similar(a[i], b[j])
-            best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + s if s >= floor else 0.0)
+            best[i][j] = max(
+                best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + s if s >= floor else 0.0
+            )
     out, i, j = [], 0, 0
     while i < n and j < m:
         s = similar(a[i], b[j])
@@ -101,7 +113,9 @@ def value(figure: str) -> float | None:
         return None
 
 
-def compare_rows(a: list[Row], b: list[Row], sa: str, sb: str, la: str, lb: str) -> tuple[str, list[str]]:
+def compare_rows(
+    a: list[Row], b: list[Row], sa: str, sb: str, la: str, lb: str
+) -> tuple[str, list[str]]:
     """Verdict and findings of the citing table (b, witness sb) against the cited one (a)."""
     omitted, added, worded, shortened, headings, differ, printed = [], [], [], [], [], [], []
     for i, j in pair_rows(a, b):
@@ -111,8 +125,13 @@ def compare_rows(a: list[Row], b: list[Row], sa: str, sb: str, la: str, lb: str)
             (headings if b[j].header else added).append(f"{_row(b[j])} only in {lb}")
         else:
             ra, rb = a[i], b[j]
-            ka, kb = [t.norm for t in align.tokens(ra.label)], [t.norm for t in align.tokens(rb.label)]
-            if ka != kb and not (len(ka) == len(kb) and all(align.spelling(x, y) for x, y in zip(ka, kb))):
+            ka, kb = (
+                [t.norm for t in align.tokens(ra.label)],
+                [t.norm for t in align.tokens(rb.label)],
+            )
+            if ka != kb and not (
+                len(ka) == len(kb) and all(align.spelling(x, y) for x, y in zip(ka, kb))
+            ):
                 change = f"“{rb.label}” for “{ra.label}”"
                 if ra.header:
                     headings.append(change)
@@ -130,9 +149,17 @@ def compare_rows(a: list[Row], b: list[Row], sa: str, sb: str, la: str, lb: str)
                     differ.append(f"{fb} for {fa} ({ra.label})")
     findings = []
     if omitted:
-        findings.append(f"Rows of {la} not in {lb}: " + "; ".join(x.rsplit(" only in ", 1)[0] for x in omitted) + ".")
+        findings.append(
+            f"Rows of {la} not in {lb}: "
+            + "; ".join(x.rsplit(" only in ", 1)[0] for x in omitted)
+            + "."
+        )
     if added:
-        findings.append(f"Rows of {lb} not in {la}: " + "; ".join(x.rsplit(" only in ", 1)[0] for x in added) + ".")
+        findings.append(
+            f"Rows of {lb} not in {la}: "
+            + "; ".join(x.rsplit(" only in ", 1)[0] for x in added)
+            + "."
+        )
     if worded:
         findings.append(f"Row labels worded otherwise in {lb}: " + "; ".join(worded) + ".")
     if shortened:
@@ -142,12 +169,20 @@ def compare_rows(a: list[Row], b: list[Row], sa: str, sb: str, la: str, lb: str)
     if differ:
         findings.append(f"Figures that differ ({sb} for {sa}): " + "; ".join(differ) + ".")
     if printed:
-        findings.append(f"Same figures printed otherwise ({sb} for {sa}): " + "; ".join(printed) + ".")
+        findings.append(
+            f"Same figures printed otherwise ({sb} for {sa}): " + "; ".join(printed) + "."
+        )
     if not findings:
         findings.append(f"Every row and figure of {la} is in {lb}, in the same order.")
     elif not (omitted or added or worded or shortened or differ or printed):
         findings.insert(0, f"Every row and figure of {la} is in {lb}, in the same order.")
-    verdict = "altered" if (added or worded or differ) else "omission" if (omitted or shortened) else "exact"
+    verdict = (
+        "altered"
+        if (added or worded or differ)
+        else "omission"
+        if (omitted or shortened)
+        else "exact"
+    )
     return verdict, findings
 
 
@@ -196,7 +231,11 @@ def table_locus(corpus: Corpus, table, siglum: str, cited_siglum: str, target: s
     best = None
     for other in ALL(corpus.docs[cited_siglum]):
         theirs = rows(other)
-        score = sum(similar(theirs[i], mine[j]) for i, j in pair_rows(theirs, mine) if i is not None and j is not None)
+        score = sum(
+            similar(theirs[i], mine[j])
+            for i, j in pair_rows(theirs, mine)
+            if i is not None and j is not None
+        )
         if best is None or score > best[0]:
             best = (score, other, theirs)
     ident = f"cit.{table.get(XML_ID)}"
@@ -207,7 +246,15 @@ def table_locus(corpus: Corpus, table, siglum: str, cited_siglum: str, target: s
     extra = {"pages": [page] if page else [], "ref": target}
     lb = name(table, siglum)
     if best is None or best[0] < 2:
-        return Locus(ident, "citation", (citing,), score=0.0, verdict="not-found", findings=(f"No table of tei/{corpus.files[cited_siglum]} shares two rows with {lb}.",), extra=extra)
+        return Locus(
+            ident,
+            "citation",
+            (citing,),
+            score=0.0,
+            verdict="not-found",
+            findings=(f"No table of tei/{corpus.files[cited_siglum]} shares two rows with {lb}.",),
+            extra=extra,
+        )
     _, other, theirs = best
     la = name(other, cited_siglum)
     verdict, findings = compare_rows(theirs, mine, cited_siglum, siglum, la, lb)
@@ -215,16 +262,30 @@ def table_locus(corpus: Corpus, table, siglum: str, cited_siglum: str, target: s
     found_page = where(corpus, other.get(XML_ID))
     if page and found_page and found_page != page:
         cert = corpus.cert(cited_siglum, found_page)
-        shown = found_page if cert in CERTAIN else f"{found_page} (inferred page number, cert={cert})"
+        shown = (
+            found_page if cert in CERTAIN else f"{found_page} (inferred page number, cert={cert})"
+        )
         findings.append(f"{la} is on p. {shown}; the citation names p. {page}.")
         if cert in CERTAIN:
             verdict = "wrong-page"
     elif found_page:
         cert = corpus.cert(cited_siglum, found_page)
-        shown = found_page if cert in CERTAIN else f"{found_page} (inferred page number, cert={cert})"
+        shown = (
+            found_page if cert in CERTAIN else f"{found_page} (inferred page number, cert={cert})"
+        )
         findings.append(f"{la} is on p. {shown}" + (", the cited page." if page else "."))
-    score = sum(1 for i, j in pair_rows(theirs, mine) if i is not None and j is not None) / max(1, len(mine))
-    return Locus(ident, "citation", (cited, citing), score=round(score, 3), verdict=verdict, findings=tuple(findings), extra=extra)
+    score = sum(1 for i, j in pair_rows(theirs, mine) if i is not None and j is not None) / max(
+        1, len(mine)
+    )
+    return Locus(
+        ident,
+        "citation",
+        (cited, citing),
+        score=round(score, 3),
+        verdict=verdict,
+        findings=tuple(findings),
+        extra=extra,
+    )
 
 
 def where(corpus: Corpus, ident: str) -> str | None:

@@ -2,6 +2,7 @@
 the number is inferred), the words that differ marked, tables paired row by row and cell by cell,
 variants in conventional notation, a verdict in words. Pure functions over the model (Locus,
 Reading, Corpus); every string of a witness is HTML-escaped here, never trusted as markup."""
+
 from __future__ import annotations
 
 import html
@@ -12,8 +13,13 @@ from build_scripts.apparatus import align, tables
 from build_scripts.apparatus.model import Locus, Passage, Reading
 from build_scripts.tei.teixml import XML_ID
 
-TYPE_LABEL = {"quotation": "Quotation", "reuse": "Reuse", "claim": "Claim", "citation": "Citation",
-              "shared-citation": "Shared citation"}
+TYPE_LABEL = {
+    "quotation": "Quotation",
+    "reuse": "Reuse",
+    "claim": "Claim",
+    "citation": "Citation",
+    "shared-citation": "Shared citation",
+}
 VERDICT_LABEL = {
     "exact": "exact: the quoted words are on the cited page",
     "altered": "altered: found, with other words",
@@ -22,9 +28,11 @@ VERDICT_LABEL = {
     "not-found": "not found in the cited witness",
     "paraphrase": "paraphrase: the citation restates rather than quotes",
 }
-DECISION_LABEL = {"confirmed": "Confirmed by an editor.",
-                  "unreviewed": "Found by the program; not yet reviewed by an editor.",
-                  "rejected": "Rejected by an editor."}
+DECISION_LABEL = {
+    "confirmed": "Confirmed by an editor.",
+    "unreviewed": "Found by the program; not yet reviewed by an editor.",
+    "rejected": "Rejected by an editor.",
+}
 
 
 def esc(text: str) -> str:
@@ -34,6 +42,7 @@ def esc(text: str) -> str:
 @dataclass(frozen=True)
 class Side:
     """A reading placed in its passage: absolute offsets into passage.text."""
+
     reading: Reading
     passage: Passage | None
     start: int
@@ -45,11 +54,19 @@ class Side:
 
 
 def side(reading: Reading, corpus) -> Side:
-    hit = corpus.resolve(reading.passage) if corpus is not None and hasattr(corpus, "resolve") else None
+    hit = (
+        corpus.resolve(reading.passage)
+        if corpus is not None and hasattr(corpus, "resolve")
+        else None
+    )
     if hit is None:
         return Side(reading, None, 0, len(reading.text))
     passage, lo, hi = hit
-    if reading.start is not None and reading.end is not None and lo + reading.end <= len(passage.text):
+    if (
+        reading.start is not None
+        and reading.end is not None
+        and lo + reading.end <= len(passage.text)
+    ):
         return Side(reading, passage, lo + reading.start, lo + reading.end)
     found = passage.text.find(reading.text, lo)
     if found >= 0:
@@ -58,7 +75,7 @@ def side(reading: Reading, corpus) -> Side:
 
 
 def page_of(s: Side, corpus) -> str:
-    """"p. 178", "p. 178?" (number inferred) or "" (the witness prints no page numbers)."""
+    """ "p. 178", "p. 178?" (number inferred) or "" (the witness prints no page numbers)."""
     if s.passage is None:
         return ""
     page = s.passage.page_at(s.start)
@@ -79,7 +96,9 @@ def diff(a: str, b: str) -> tuple[list, set[int], list, set[int]]:
             db.update(range(op.b0, op.b1))
         else:  # same word, printed otherwise (case, punctuation, spelling): marked lightly
             for i, j in zip(range(op.a0, op.a1), range(op.b0, op.b1)):
-                if a[ta[i].start:ta[i].end].strip(".,;:!?'\"`’‘“”()") != b[tb[j].start:tb[j].end].strip(".,;:!?'\"`’‘“”()"):
+                if a[ta[i].start : ta[i].end].strip(".,;:!?'\"`’‘“”()") != b[
+                    tb[j].start : tb[j].end
+                ].strip(".,;:!?'\"`’‘“”()"):
                     da.add(-1 - i)
                     db.add(-1 - j)
     return ta, da, tb, db
@@ -93,11 +112,11 @@ def paint(text: str, toks, marked: set[int]) -> str:
     or punctuated otherwise)."""
     out, pos = [], 0
     for i, t in enumerate(toks):
-        out.append(esc(text[pos:t.start]))
-        raw = text[t.start:t.end]
+        out.append(esc(text[pos : t.start]))
+        raw = text[t.start : t.end]
         core = raw.strip(PUNCT) or raw
-        lead = raw[:raw.find(core)] if core in raw else ""
-        trail = raw[len(lead) + len(core):]
+        lead = raw[: raw.find(core)] if core in raw else ""
+        trail = raw[len(lead) + len(core) :]
         if i in marked:
             out.append(f'{esc(lead)}<mark class="df">{esc(core)}</mark>{esc(trail)}')
         elif -1 - i in marked:
@@ -109,7 +128,9 @@ def paint(text: str, toks, marked: set[int]) -> str:
     return "".join(out)
 
 
-EDITORIAL = re.compile(r"[(\[]\s*sic\s*[)\]]", re.I)  # "(sic)", "[sic]": an editor's word, not the text's
+EDITORIAL = re.compile(
+    r"[(\[]\s*sic\s*[)\]]", re.I
+)  # "(sic)", "[sic]": an editor's word, not the text's
 
 
 def sic_added(a: str, b: str) -> list[str]:
@@ -135,7 +156,7 @@ def in_context(s: Side, reading_html: str, full: bool, attrs: str = "") -> str:
     if s.passage is None:
         return mark
     if full:
-        return esc(text[:s.start]) + mark + esc(text[s.end:])
+        return esc(text[: s.start]) + mark + esc(text[s.end :])
     return ("… " if s.start > 0 else "") + mark + (" …" if s.end < len(text) else "")
 
 
@@ -144,15 +165,23 @@ def variants(locus: Locus) -> list[dict]:
     a, b = locus.readings[0], locus.readings[1]
     ta, tb = align.tokens(a.text), align.tokens(b.text)
     ops = align.align([t.norm for t in ta], [t.norm for t in tb])
-    return [{"kind": v.kind, "a": v.source, "b": v.target, "marked": v.marked}
-            for v in align.variants(ops, ta, tb, a.text, b.text)]
+    return [
+        {"kind": v.kind, "a": v.source, "b": v.target, "marked": v.marked}
+        for v in align.variants(ops, ta, tb, a.text, b.text)
+    ]
 
 
 def notation(v: dict, siglum: str) -> str:
     """A variant in the conventional notation of an apparatus: lemma] reading SIGLUM."""
-    lem, rdg, sig = esc(v["a"].strip(PUNCT) or v["a"]), esc(v["b"].strip(PUNCT) or v["b"]), f'<span class="sig">{esc(siglum)}</span>'
+    lem, rdg, sig = (
+        esc(v["a"].strip(PUNCT) or v["a"]),
+        esc(v["b"].strip(PUNCT) or v["b"]),
+        f'<span class="sig">{esc(siglum)}</span>',
+    )
     if v["kind"] == "omission":
-        return f'<span class="lem">{lem}</span>] <em>om.</em> {sig}' + (" (ellipsis printed)" if v["marked"] else "")
+        return f'<span class="lem">{lem}</span>] <em>om.</em> {sig}' + (
+            " (ellipsis printed)" if v["marked"] else ""
+        )
     if v["kind"] == "addition":
         return f'<em>add.</em> <span class="rdg">{rdg}</span> {sig}'
     return f'<span class="lem">{lem}</span>] <span class="rdg">{rdg}</span> {sig}'
@@ -178,7 +207,9 @@ def verdict(locus: Locus, vs: list[dict] | None = None) -> str:
         if added or other:
             what = []
             if added:
-                what.append("with " + ", ".join(f"“{a}”" for a in added) + " added by the quoting witness")
+                what.append(
+                    "with " + ", ".join(f"“{a}”" for a in added) + " added by the quoting witness"
+                )
             if other:
                 what.append("with other words")
             return "found on the cited page, " + " and ".join(what) + " (not an exact quotation)"
@@ -201,7 +232,9 @@ def table_element(corpus, siglum: str, ident: str):
 
 
 def is_table(s: Side) -> bool:
-    return s.passage is not None and (s.passage.kind == "table" or s.reading.passage.split(".")[-1].startswith("t"))
+    return s.passage is not None and (
+        s.passage.kind == "table" or s.reading.passage.split(".")[-1].startswith("t")
+    )
 
 
 @dataclass(frozen=True)
@@ -216,12 +249,16 @@ def table_pair(corpus, a: Reading, b: Reading) -> tuple[list[TableRow], str, str
     if ta is None or tb is None:
         return None
     ra, rb = tables.rows(ta), tables.rows(tb)
-    pairs = [TableRow(ra[i] if i is not None else None, rb[j] if j is not None else None)
-             for i, j in tables.pair_rows(ra, rb)]
+    pairs = [
+        TableRow(ra[i] if i is not None else None, rb[j] if j is not None else None)
+        for i, j in tables.pair_rows(ra, rb)
+    ]
     return pairs, tables.name(ta, a.siglum), tables.name(tb, b.siglum)
 
 
-def cells_html(row: tables.Row | None, other: tables.Row | None, tag: str = "td") -> tuple[str, str]:
+def cells_html(
+    row: tables.Row | None, other: tables.Row | None, tag: str = "td"
+) -> tuple[str, str]:
     """(label cell, figure cells) of one side of a paired row, differences marked."""
     if row is None:
         return f'<{tag} class="gap">—</{tag}>', '<td class="gap">not in this table</td>'
@@ -253,8 +290,10 @@ def compared_table(corpus, a: Reading, b: Reading) -> str:
     rows, na, nb = paired
     wa = max([len(r.a.figures) for r in rows if r.a] + [1])
     wb = max([len(r.b.figures) for r in rows if r.b] + [1])
-    head = (f'<thead><tr><th scope="col">{esc(na)}</th><th scope="col" colspan="{wa}">figures</th>'
-            f'<th scope="col">{esc(nb)}</th><th scope="col" colspan="{wb}">figures</th></tr></thead>')
+    head = (
+        f'<thead><tr><th scope="col">{esc(na)}</th><th scope="col" colspan="{wa}">figures</th>'
+        f'<th scope="col">{esc(nb)}</th><th scope="col" colspan="{wb}">figures</th></tr></thead>'
+    )
     body = []
     for r in rows:
         la, fa = cells_html(r.a, r.b)
@@ -263,9 +302,11 @@ def compared_table(corpus, a: Reading, b: Reading) -> str:
         fb = _pad(fb, r.b, wb)
         state = "only-a" if r.b is None else ("only-b" if r.a is None else "both")
         body.append(f'<tr class="{state}">{la}{fa}{lb}{fb}</tr>')
-    return (f'<div class="ap-table-wrap"><table class="ap-tables">'
-            f"<caption>{esc(na)} and {esc(nb)}, row by row; differing cells marked</caption>"
-            f'{head}<tbody>{"".join(body)}</tbody></table></div>')
+    return (
+        f'<div class="ap-table-wrap"><table class="ap-tables">'
+        f"<caption>{esc(na)} and {esc(nb)}, row by row; differing cells marked</caption>"
+        f"{head}<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def _pad(cells: str, row, width: int) -> str:

@@ -10,6 +10,7 @@ build/bibliography/, keyed by the hash of everything that shapes it, so a rebuil
 
 Nothing here prints or exits: problems come back as `Problem`s; a pandoc failure raises `Failed`.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -25,7 +26,10 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.model import DuplicateBlockKeyBlock
-from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.middlewares.names import (
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -41,14 +45,33 @@ CACHE_DIR = ROOT / "build" / "bibliography"
 CONVERTER_VERSION = "2"  # bump when to_csl() or the post-processing changes the output
 
 # BibTeX entry type → CSL type; @article is refined by entrysubtype (biblatex convention).
-CSL_TYPES = {"book": "book", "incollection": "chapter", "inbook": "chapter", "article": "article-journal",
-             "unpublished": "manuscript", "misc": "document", "phdthesis": "thesis", "mastersthesis": "thesis"}
+CSL_TYPES = {
+    "book": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "article": "article-journal",
+    "unpublished": "manuscript",
+    "misc": "document",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+}
 ARTICLE_SUBTYPES = {"newspaper": "article-newspaper", "magazine": "article-magazine"}
 LANGUAGES = {"english": "en", "russian": "ru", "french": "fr", "german": "de", "swedish": "sv"}
 NAME_ROLES = ("author", "editor", "translator")
-PLAIN_FIELDS = {"publisher": "publisher", "address": "publisher-place", "location": "publisher-place",
-                "volume": "volume", "volumes": "number-of-volumes", "pages": "page", "number": "issue",
-                "series": "collection-title", "isbn": "ISBN", "doi": "DOI", "url": "URL", "note": "note"}
+PLAIN_FIELDS = {
+    "publisher": "publisher",
+    "address": "publisher-place",
+    "location": "publisher-place",
+    "volume": "volume",
+    "volumes": "number-of-volumes",
+    "pages": "page",
+    "number": "issue",
+    "series": "collection-title",
+    "isbn": "ISBN",
+    "doi": "DOI",
+    "url": "URL",
+    "note": "note",
+}
 EMPH = re.compile(r"\\emph\{([^{}]*)\}")
 TERMINAL_AFTER_TITLE = re.compile(r"([?!](?:</em>|”))[,.]")
 
@@ -56,6 +79,7 @@ TERMINAL_AFTER_TITLE = re.compile(r"([?!](?:</em>|”))[,.]")
 @dataclass(frozen=True)
 class Entry:
     """One formatted reference: bibliography form (html, text) and first-note form (note_html)."""
+
     key: str
     html: str
     text: str
@@ -69,6 +93,7 @@ class Entry:
 @dataclass(frozen=True)
 class Record:
     """One entry of references.bib as written (fields as strings), with its line."""
+
     key: str
     entry_type: str
     fields: dict[str, str] = field(hash=False)
@@ -88,7 +113,13 @@ class Record:
 
 
 class Bibliography:
-    def __init__(self, path: Path, source: str, records: dict[str, Record], cache_dir: Path | None = CACHE_DIR):
+    def __init__(
+        self,
+        path: Path,
+        source: str,
+        records: dict[str, Record],
+        cache_dir: Path | None = CACHE_DIR,
+    ):
         self.path, self.source, self.records, self.cache_dir = path, source, records, cache_dir
 
     def __contains__(self, key: str) -> bool:
@@ -112,29 +143,53 @@ class Bibliography:
 
     def unprintable(self) -> list[Problem]:
         """Entries the style prints as nothing (e.g. a manuscript without an archive)."""
-        return [Problem(Location(relpath(self.path), self.records[e.key].line), f"entry {e.key} formats as an empty reference",
-                        "Give it the fields the style needs (a publisher, or another entry type)", "bibliography.unprintable")
-                for e in self._all_formatted() if not e.text]
+        return [
+            Problem(
+                Location(relpath(self.path), self.records[e.key].line),
+                f"entry {e.key} formats as an empty reference",
+                "Give it the fields the style needs (a publisher, or another entry type)",
+                "bibliography.unprintable",
+            )
+            for e in self._all_formatted()
+            if not e.text
+        ]
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading and checking
 
 
-def load(path: Path = BIB, cache_dir: Path | None = CACHE_DIR) -> tuple[Bibliography, list[Problem]]:
+def load(
+    path: Path = BIB, cache_dir: Path | None = CACHE_DIR
+) -> tuple[Bibliography, list[Problem]]:
     """Read references.bib; every syntax error, duplicate key or missing field becomes a Problem."""
     rel = relpath(path)
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        return Bibliography(path, "", {}, cache_dir), [Problem(Location(rel), f"cannot read the bibliography: {err}", "Check that references.bib exists and is UTF-8", "bibliography.unreadable")]
+        return Bibliography(path, "", {}, cache_dir), [
+            Problem(
+                Location(rel),
+                f"cannot read the bibliography: {err}",
+                "Check that references.bib exists and is UTF-8",
+                "bibliography.unreadable",
+            )
+        ]
     library = bibtexparser.parse_string(source)
-    records = {e.key: Record(e.key, e.entry_type.lower(), {k.lower(): f.value for k, f in e.fields_dict.items()}, e.start_line + 1)
-               for e in library.entries}
+    records = {
+        e.key: Record(
+            e.key,
+            e.entry_type.lower(),
+            {k.lower(): f.value for k, f in e.fields_dict.items()},
+            e.start_line + 1,
+        )
+        for e in library.entries
+    }
     beside = path.parent / "sources" / "witnesses.yml"  # the manifest of the file's project
     sigla = tuple(w.siglum for w in manifest.load(beside if beside.is_file() else None)[0])
-    problems = _failed_blocks(library, rel) + [p for r in records.values()
-                                               for p in _check_record(r, rel, sigla)]
+    problems = _failed_blocks(library, rel) + [
+        p for r in records.values() for p in _check_record(r, rel, sigla)
+    ]
     return Bibliography(path, source, records, cache_dir), problems
 
 
@@ -143,25 +198,69 @@ def _failed_blocks(library: Library, rel: str) -> list[Problem]:
     for block in library.failed_blocks:
         line = Location(rel, block.start_line + 1)
         if isinstance(block, DuplicateBlockKeyBlock):
-            problems.append(Problem(line, f"the key {block.key} is used by an earlier entry", "Give each entry its own key (authorYEARword)", "bibliography.duplicate-key"))
+            problems.append(
+                Problem(
+                    line,
+                    f"the key {block.key} is used by an earlier entry",
+                    "Give each entry its own key (authorYEARword)",
+                    "bibliography.duplicate-key",
+                )
+            )
         else:
             reason = next(iter(str(block.error or "").splitlines()), "") or "unparsable block"
-            problems.append(Problem(line, f"this entry cannot be read: {reason}", "Check its braces, commas and quotation marks", "bibliography.syntax"))
+            problems.append(
+                Problem(
+                    line,
+                    f"this entry cannot be read: {reason}",
+                    "Check its braces, commas and quotation marks",
+                    "bibliography.syntax",
+                )
+            )
     return problems
 
 
 def _check_record(record: Record, rel: str, sigla: tuple[str, ...]) -> list[Problem]:
     where, f = Location(rel, record.line), record.fields
-    missing = [name for name, present in (("author or editor", f.get("author") or f.get("editor")),
-                                          ("title", f.get("title")), ("year", f.get("year") or f.get("date"))) if not present]
-    problems = [Problem(where, f"entry {record.key} has no {', '.join(missing)}", "Add the missing field (a corporate author goes in double braces)", "bibliography.missing-field")] if missing else []
-    unknown = [s for s in record.cited_by + ((record.witness,) if record.witness else ()) if s not in sigla]
+    missing = [
+        name
+        for name, present in (
+            ("author or editor", f.get("author") or f.get("editor")),
+            ("title", f.get("title")),
+            ("year", f.get("year") or f.get("date")),
+        )
+        if not present
+    ]
+    problems = (
+        [
+            Problem(
+                where,
+                f"entry {record.key} has no {', '.join(missing)}",
+                "Add the missing field (a corporate author goes in double braces)",
+                "bibliography.missing-field",
+            )
+        ]
+        if missing
+        else []
+    )
+    unknown = [
+        s for s in record.cited_by + ((record.witness,) if record.witness else ()) if s not in sigla
+    ]
     if unknown:
-        problems.append(Problem(where, f"entry {record.key} names unknown sigla {', '.join(unknown)} in keywords", f"Use the sigla {', '.join(sigla)} (sources/witnesses.yml)", "bibliography.unknown-siglum", "warning"))
+        problems.append(
+            Problem(
+                where,
+                f"entry {record.key} names unknown sigla {', '.join(unknown)} in keywords",
+                f"Use the sigla {', '.join(sigla)} (sources/witnesses.yml)",
+                "bibliography.unknown-siglum",
+                "warning",
+            )
+        )
     return problems
 
 
-def check_keys(tei_paths: list[Path], bibliography: Bibliography | None = None, docs: dict | None = None) -> list[Problem]:
+def check_keys(
+    tei_paths: list[Path], bibliography: Bibliography | None = None, docs: dict | None = None
+) -> list[Problem]:
     """Problems of references.bib, plus every `bib:KEY` in the TEI that references.bib lacks.
     `docs`: path → tree already parsed by the caller (`edition check`), not parsed again."""
     problems: list[Problem] = []
@@ -171,20 +270,30 @@ def check_keys(tei_paths: list[Path], bibliography: Bibliography | None = None, 
         doc = (docs or {}).get(path)
         if doc is None:
             try:
-                doc = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+                doc = etree.parse(
+                    str(path), etree.XMLParser(resolve_entities=False, no_network=True)
+                )
             except (OSError, etree.XMLSyntaxError):
                 continue  # reported by `edition check` (xml.not-well-formed)
         for el in doc.iter(tag=etree.Element):
             for value in el.attrib.values():
                 for token in value.split():
                     if token.startswith("bib:") and token[4:] not in bibliography:
-                        problems.append(_unknown_key(token[4:], Location(relpath(path), el.sourceline), bibliography))
+                        problems.append(
+                            _unknown_key(
+                                token[4:], Location(relpath(path), el.sourceline), bibliography
+                            )
+                        )
     return problems
 
 
 def _unknown_key(key: str, where: Location, bibliography: Bibliography) -> Problem:
     close = difflib.get_close_matches(key, bibliography.records, n=1)
-    hint = f"Did you mean bib:{close[0]}? Otherwise add an entry {key} to references.bib" if close else f"Add an entry {key} to references.bib, or correct the key"
+    hint = (
+        f"Did you mean bib:{close[0]}? Otherwise add an entry {key} to references.bib"
+        if close
+        else f"Add an entry {key} to references.bib, or correct the key"
+    )
     return Problem(where, f"bib:{key} is not in references.bib", hint, "bibliography.unknown-key")
 
 
@@ -265,7 +374,13 @@ def _pandoc() -> str:
 
 def _cache_key(bib: Bibliography) -> str:
     digest = hashlib.sha256()
-    for part in (bib.source.encode(), STYLE.read_bytes(), LOCALE.read_bytes(), CONVERTER_VERSION.encode(), _pandoc().encode()):
+    for part in (
+        bib.source.encode(),
+        STYLE.read_bytes(),
+        LOCALE.read_bytes(),
+        CONVERTER_VERSION.encode(),
+        _pandoc().encode(),
+    ):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()[:32]
 
@@ -274,7 +389,10 @@ def _cached_render(bib: Bibliography) -> list[Entry]:
     cache = bib.cache_dir / f"{_cache_key(bib)}.json" if bib.cache_dir else None
     if cache and cache.exists():
         try:
-            return [Entry(**{**d, "cited_by": tuple(d["cited_by"])}) for d in json.loads(cache.read_text(encoding="utf-8"))]
+            return [
+                Entry(**{**d, "cited_by": tuple(d["cited_by"])})
+                for d in json.loads(cache.read_text(encoding="utf-8"))
+            ]
         except (ValueError, TypeError, KeyError):
             pass  # a damaged cache file is rebuilt
     entries = render(bib)
@@ -282,7 +400,10 @@ def _cached_render(bib: Bibliography) -> list[Entry]:
         cache.parent.mkdir(parents=True, exist_ok=True)
         for old in cache.parent.glob("*.json"):
             old.unlink()
-        cache.write_text(json.dumps([e.__dict__ for e in entries], ensure_ascii=False, indent=1), encoding="utf-8")
+        cache.write_text(
+            json.dumps([e.__dict__ for e in entries], ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
     return entries
 
 
@@ -308,13 +429,38 @@ def render(bib: Bibliography) -> list[Entry]:
     keys = list(bib.records)
     document = '---\nnocite: "@*"\n---\n\n' + "".join(f"[@{k}]\n\n" for k in keys)
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "refs.json").write_text(json.dumps([to_csl(bib.records[k]) for k in keys], ensure_ascii=False), encoding="utf-8")
+        (Path(tmp) / "refs.json").write_text(
+            json.dumps([to_csl(bib.records[k]) for k in keys], ensure_ascii=False), encoding="utf-8"
+        )
         (Path(tmp) / "style.csl").write_bytes(style_with_locale())
-        done = subprocess.run([_pandoc(), "--from=markdown", "--to=html", "--wrap=none", "--citeproc", "--csl=style.csl",
-                               "--bibliography=refs.json", "--metadata=lang:en-US"], input=document, cwd=tmp,
-                              capture_output=True, text=True, encoding="utf-8")
+        done = subprocess.run(
+            [
+                _pandoc(),
+                "--from=markdown",
+                "--to=html",
+                "--wrap=none",
+                "--citeproc",
+                "--csl=style.csl",
+                "--bibliography=refs.json",
+                "--metadata=lang:en-US",
+            ],
+            input=document,
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        )
     if done.returncode != 0:
-        raise Failed([Problem(Location(relpath(bib.path)), f"pandoc failed: {done.stderr.strip()[:300]}", "Check the entries named in the message", "bibliography.pandoc")])
+        raise Failed(
+            [
+                Problem(
+                    Location(relpath(bib.path)),
+                    f"pandoc failed: {done.stderr.strip()[:300]}",
+                    "Check the entries named in the message",
+                    "bibliography.pandoc",
+                )
+            ]
+        )
     return _parse_output(done.stdout, keys, bib)
 
 
@@ -327,14 +473,28 @@ def _parse_output(output: str, keys: list[str], bib: Bibliography) -> list[Entry
         paragraph = item.find("p") if item.find("p") is not None else item
         notes[keys[index]] = _inner(paragraph)
     entries = []
-    divs = {div.get("id").removeprefix("ref-"): div for div in tree.xpath("//div[@id='refs']/div[contains(@class, 'csl-entry')]")}
+    divs = {
+        div.get("id").removeprefix("ref-"): div
+        for div in tree.xpath("//div[@id='refs']/div[contains(@class, 'csl-entry')]")
+    }
     for key in _chicago_order(list(divs), bib):
         div, record = divs[key], bib.records[key]
         body = _inner(div)
         if record.fields.get("addendum") and body:
             body = f"{body} {_addendum(record.fields['addendum'])}"
         note = notes.get(key, "")
-        entries.append(Entry(key, body, _text(body), record.cited_by, note, _text(note), record.witness, " ".join(record.fields.get("note", "").split())))
+        entries.append(
+            Entry(
+                key,
+                body,
+                _text(body),
+                record.cited_by,
+                note,
+                _text(note),
+                record.witness,
+                " ".join(record.fields.get("note", "").split()),
+            )
+        )
     return entries
 
 
@@ -344,6 +504,7 @@ def _chicago_order(keys: list[str], bib: Bibliography) -> list[str]:
     citeproc compares titles as written, so "The Prophet Outcast" would follow "Stalin"; Chicago
     alphabetizes a run of works by the same author by title, initial articles ignored.
     """
+
     def creators(key: str) -> str:
         fields = bib.records[key].fields
         return fields.get("author") or fields.get("editor", "")
@@ -351,12 +512,16 @@ def _chicago_order(keys: list[str], bib: Bibliography) -> list[str]:
     def title(key: str) -> str:
         fields = bib.records[key].fields
         words = _clean(fields.get("maintitle") or fields.get("title", "")).lstrip("“\"'‘").split()
-        return " ".join(words[1:] if words and words[0].lower() in ("a", "an", "the") else words).lower()
+        return " ".join(
+            words[1:] if words and words[0].lower() in ("a", "an", "the") else words
+        ).lower()
 
     ordered, start = [], 0
     for end in range(1, len(keys) + 1):
         if end == len(keys) or creators(keys[end]) != creators(keys[start]):
-            ordered += sorted(keys[start:end], key=title)  # sorted() is stable: equal titles keep the style's order
+            ordered += sorted(
+                keys[start:end], key=title
+            )  # sorted() is stable: equal titles keep the style's order
             start = end
     return ordered
 
@@ -365,15 +530,25 @@ def _inner(el: etree._Element) -> str:
     """Inner HTML of an element, without the bare or nocase <span>s citeproc leaves behind."""
     for span in el.xpath(".//span[not(@*) or @class='nocase']"):
         span.drop_tag()
-    text = html.escape(el.text or "", quote=False) + "".join(etree.tostring(c, encoding="unicode", method="html") for c in el)
+    text = html.escape(el.text or "", quote=False) + "".join(
+        etree.tostring(c, encoding="unicode", method="html") for c in el
+    )
     # A title ending in ? or ! takes no further comma or period, even outside the italics.
     return TERMINAL_AFTER_TITLE.sub(r"\1", " ".join(text.split()))
 
 
 def _addendum(value: str) -> str:
-    escaped = html.escape(_clean(value), quote=False).replace("&lt;i&gt;", "<em>").replace("&lt;/i&gt;", "</em>")
+    escaped = (
+        html.escape(_clean(value), quote=False)
+        .replace("&lt;i&gt;", "<em>")
+        .replace("&lt;/i&gt;", "</em>")
+    )
     return escaped.replace("'", "’")
 
 
 def _text(fragment: str) -> str:
-    return " ".join(lxml_html.fromstring(f"<p>{fragment}</p>").text_content().split()) if fragment else ""
+    return (
+        " ".join(lxml_html.fromstring(f"<p>{fragment}</p>").text_content().split())
+        if fragment
+        else ""
+    )

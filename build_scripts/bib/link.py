@@ -21,6 +21,7 @@ TEI stay as they are.
     proposals = propose(root, works, witness.siglum, path=f"tei/{witness.tei}")
     apply(proposals)       # sets @corresp on the bibls of the writable proposals
 """
+
 from __future__ import annotations
 
 import bisect
@@ -30,7 +31,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.middlewares.names import (
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
 from lxml import etree
 
 from build_scripts.bib import bibliography as bibmod
@@ -39,13 +43,21 @@ from build_scripts.tei import teixml
 from build_scripts.problems import Problem, relpath
 
 # Words that never tell one title from another. Russian particles too (transliterated titles).
-STOPWORDS = frozenset("a an the of in on and or for to with from by at as is are its his her their into under "
-                      "what where why how it s v i iz na o po za k ot".split())
+STOPWORDS = frozenset(
+    "a an the of in on and or for to with from by at as is are its his her their into under "
+    "what where why how it s v i iz na o po za k ot".split()
+)
 # Title words too common in this literature to identify a work on their own.
-GENERIC = frozenset("soviet ussr union party communist cpsu great new other essays honour honor selected "
-                    "collected works vol volume".split())
-SHORT_TITLE = 3  # a main title of at most this many words may be cited by one of them ("Conquest, Terror")
-MOST = 2 / 3     # a corporate work named without its author needs this share of its title's telling words
+GENERIC = frozenset(
+    "soviet ussr union party communist cpsu great new other essays honour honor selected "
+    "collected works vol volume".split()
+)
+SHORT_TITLE = (
+    3  # a main title of at most this many words may be cited by one of them ("Conquest, Terror")
+)
+MOST = (
+    2 / 3
+)  # a corporate work named without its author needs this share of its title's telling words
 # Title words that identify nothing alone: after an author's name ("Stalin, speech") or as a whole title.
 WEAK_AFTER_NAME = frozenset("speech report letter article works".split())
 WEAK = WEAK_AFTER_NAME | frozenset("stalin lenin trotsky".split())
@@ -53,7 +65,9 @@ IBID = re.compile(r"^\W*ibid(?:em)?\b", re.I)
 OP_CIT = re.compile(r"\bop\.?\s*cit\b", re.I)
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 LOCATOR = re.compile(r",\s+in\s+|,\s*(?:vol|vols|no|nos|tom|ch|chs|p|pp|pt|part)\b|\d")
-BIBWORDS = frozenset("ed eds edn trans see also cited quoted pp no russian english http https www".split())
+BIBWORDS = frozenset(
+    "ed eds edn trans see also cited quoted pp no russian english http https www".split()
+)
 SEGMENT = re.compile(r";|(?<=[a-z0-9)”\"])\.\s+(?=[A-Z“\"])")
 
 
@@ -71,17 +85,20 @@ def _content(tokens: list[str]) -> list[str]:
 @dataclass(frozen=True)
 class Work:
     """An entry of references.bib as the linker sees it."""
+
     key: str
     names: tuple[tuple[str, ...], ...]  # surnames of authors and editors; a corporate name whole
-    main: tuple[str, ...]               # content words of the main title(s), in order
-    sub: frozenset[str]                 # content words of subtitles
+    main: tuple[str, ...]  # content words of the main title(s), in order
+    sub: frozenset[str]  # content words of subtitles
     years: frozenset[str]
     cited_by: tuple[str, ...]
-    corporate: bool                     # no personal author or editor
-    container: tuple[str, ...] = ()     # words of the booktitle (a chapter's book)
-    title: tuple[str, ...] = ()         # words of the whole title (to find the container entry)
-    labels: tuple[str, ...] = ()        # the names as references.bib writes them, for the reasons
-    short: tuple[str, ...] = ()         # words of `shorttitle`: the form a witness cites it by, matched whole
+    corporate: bool  # no personal author or editor
+    container: tuple[str, ...] = ()  # words of the booktitle (a chapter's book)
+    title: tuple[str, ...] = ()  # words of the whole title (to find the container entry)
+    labels: tuple[str, ...] = ()  # the names as references.bib writes them, for the reasons
+    short: tuple[
+        str, ...
+    ] = ()  # words of `shorttitle`: the form a witness cites it by, matched whole
 
     @property
     def distinct(self) -> frozenset[str]:
@@ -116,10 +133,19 @@ def work(record: bibmod.Record) -> Work:
         main += [w for w in _content(words(head)) if w not in surnames and w not in main]
         sub |= set(_content(words(rest))) - surnames
     years = frozenset(YEAR.findall(f.get("date") or f.get("year", "")))
-    return Work(record.key, tuple(n for n, _, _ in people), tuple(main), frozenset(sub - set(main)), years, record.cited_by,
-                all(corporate for _, corporate, _ in people), tuple(words(_plain(f.get("booktitle", "")))),
-                tuple(words(_plain(f.get("title", "")))), tuple(label for _, _, label in people),
-                tuple(words(_plain(f.get("shorttitle", "")))))
+    return Work(
+        record.key,
+        tuple(n for n, _, _ in people),
+        tuple(main),
+        frozenset(sub - set(main)),
+        years,
+        record.cited_by,
+        all(corporate for _, corporate, _ in people),
+        tuple(words(_plain(f.get("booktitle", "")))),
+        tuple(words(_plain(f.get("title", "")))),
+        tuple(label for _, _, label in people),
+        tuple(words(_plain(f.get("shorttitle", "")))),
+    )
 
 
 def load_works(path: Path = bibmod.BIB) -> tuple[list[Work], list[Problem]]:
@@ -140,7 +166,7 @@ class Match:
 
 def _has(tokens: list[str], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
-    return any(tuple(tokens[i:i + n]) == phrase for i in range(len(tokens) - n + 1))
+    return any(tuple(tokens[i : i + n]) == phrase for i in range(len(tokens) - n + 1))
 
 
 def _runs(content: list[str], main: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -151,15 +177,16 @@ def _runs(content: list[str], main: tuple[str, ...]) -> list[tuple[int, int]]:
             n = 0
             while i + n < len(content) and j + n < len(main) and content[i + n] == main[j + n]:
                 n += 1
-            if n and any(t not in GENERIC for t in main[j:j + n]):
+            if n and any(t not in GENERIC for t in main[j : j + n]):
                 runs.append((i, n))
     return runs
 
 
 def _enough(w: Work, content: list[str], runs: list[tuple[int, int]], after_name: set[int]) -> bool:
     """Two telling title words in a row, the whole main title, or a short title's word after the name."""
+
     def strength(i: int, n: int) -> int:
-        return sum(1 for t in content[i:i + n] if t not in GENERIC)
+        return sum(1 for t in content[i : i + n] if t not in GENERIC)
 
     if any(strength(i, n) >= 2 or n == len(w.main) and content[i] not in WEAK for i, n in runs):
         return True
@@ -184,14 +211,28 @@ def _evidence(w: Work, tokens: list[str]) -> Match | None:
     names = [n for n in w.names if _has(tokens, n)]
     label = next((l for n, l in zip(w.names, w.labels) if _has(tokens, n)), "")
     if names:
-        after = {_skip_generic(content, i + len(n)) for n in names for i in range(len(content)) if tuple(content[i:i + len(n)]) == n}
+        after = {
+            _skip_generic(content, i + len(n))
+            for n in names
+            for i in range(len(content))
+            if tuple(content[i : i + len(n)]) == n
+        }
         if not _enough(w, content, runs, after):
             return None
         more = sorted(w.sub & set(content) - GENERIC)
-        return Match(w.key, frozenset(found + more), f"{label} + title words {', '.join(found + more)}")
+        return Match(
+            w.key, frozenset(found + more), f"{label} + title words {', '.join(found + more)}"
+        )
     # A corporate work named by its title alone: most of its telling words, two in a row from its first (or four).
-    opening = any(content[i] == w.main[0] and sum(1 for t in content[i:i + n] if t not in GENERIC) >= 2 for i, n in runs)
-    if w.corporate and (opening or len(found) >= 4) and len(found) >= max(2, math.ceil(len(w.distinct) * MOST)):
+    opening = any(
+        content[i] == w.main[0] and sum(1 for t in content[i : i + n] if t not in GENERIC) >= 2
+        for i, n in runs
+    )
+    if (
+        w.corporate
+        and (opening or len(found) >= 4)
+        and len(found) >= max(2, math.ceil(len(w.distinct) * MOST))
+    ):
         return Match(w.key, frozenset(found), f"corporate work, title words {', '.join(found)}")
     return None
 
@@ -208,23 +249,36 @@ def match(text: str, works: list[Work], siglum: str | None = None) -> list[Match
 
 
 def _op_cit(tokens: list[str], works: list[Work], siglum: str | None) -> list[Match]:
-    by = [w for w in works if any(_has(tokens, n) for n in w.names) and (siglum is None or siglum in w.cited_by)]
+    by = [
+        w
+        for w in works
+        if any(_has(tokens, n) for n in w.names) and (siglum is None or siglum in w.cited_by)
+    ]
     if len(by) != 1:
         return []
     label = next(l for n, l in zip(by[0].names, by[0].labels) if _has(tokens, n))
-    return [Match(by[0].key, frozenset(), f"op. cit. of the only work by {label} the witness cites")]
+    return [
+        Match(by[0].key, frozenset(), f"op. cit. of the only work by {label} the witness cites")
+    ]
 
 
-def _tie_break(kept: list[Match], by_key: dict[str, Work], years: set[str], siglum: str | None) -> list[Match]:
+def _tie_break(
+    kept: list[Match], by_key: dict[str, Work], years: set[str], siglum: str | None
+) -> list[Match]:
     """Equal evidence (same title, two editions): the year named, then the witness's `cited-by:`."""
     groups: dict[frozenset[str], list[Match]] = {}
     for m in kept:
         groups.setdefault(m.evidence, []).append(m)
     out = []
     for group in groups.values():
-        for test, why in ((lambda m: by_key[m.key].years & years, "year"), (lambda m: siglum in by_key[m.key].cited_by, "cited-by")):
+        for test, why in (
+            (lambda m: by_key[m.key].years & years, "year"),
+            (lambda m: siglum in by_key[m.key].cited_by, "cited-by"),
+        ):
             if len(group) > 1 and 0 < sum(1 for m in group if test(m)) < len(group):
-                group = [Match(m.key, m.evidence, f"{m.reason}; {why} decides") for m in group if test(m)]
+                group = [
+                    Match(m.key, m.evidence, f"{m.reason}; {why} decides") for m in group if test(m)
+                ]
         out += group
     return out
 
@@ -233,11 +287,19 @@ def resolve(matches: list[Match], by_key: dict[str, Work]) -> tuple[list[Match],
     """One work (plus its container), or nothing with the reason why."""
     if not matches:
         return [], ""
-    chapters = [m for m in matches if not any(by_key[m.key].title == by_key[o.key].container and by_key[m.key].title for o in matches)]
+    chapters = [
+        m
+        for m in matches
+        if not any(
+            by_key[m.key].title == by_key[o.key].container and by_key[m.key].title for o in matches
+        )
+    ]
     containers = [m for m in matches if m not in chapters]
     if len(chapters) == 1:
         main = chapters[0]
-        return [main] + [Match(c.key, c.evidence, f"book containing bib:{main.key}") for c in containers], ""
+        return [main] + [
+            Match(c.key, c.evidence, f"book containing bib:{main.key}") for c in containers
+        ], ""
     return [], "ambiguous: " + " or ".join(f"bib:{m.key}" for m in matches)
 
 
@@ -249,7 +311,7 @@ def resolve(matches: list[Match], by_key: dict[str, Work]) -> tuple[list[Match],
 class Proposal:
     path: str
     line: int
-    kind: str          # "bibl", or "note" (a note that cites without a bibl element: never written)
+    kind: str  # "bibl", or "note" (a note that cites without a bibl element: never written)
     text: str
     keys: tuple[str, ...]
     reason: str
@@ -302,18 +364,26 @@ def _number(note: etree._Element) -> str:
 def _titles_between(root: etree._Element):
     """A test: does an italic title outside any bibl stand between two bibls (a citation left unwrapped)?"""
     order = {el: i for i, el in enumerate(root.iter())}
-    marks = [order[el] for el in root.iter(teixml.tei("hi")) if _is_title(el) and _note(el) is not None]
+    marks = [
+        order[el] for el in root.iter(teixml.tei("hi")) if _is_title(el) and _note(el) is not None
+    ]
     return lambda a, b: bisect.bisect_right(marks, order[a]) < bisect.bisect_left(marks, order[b])
 
 
 def _is_title(el: etree._Element) -> bool:
-    if el.tag != teixml.tei("hi") or "italic" not in (el.get("rend") or "") or any(a.tag == teixml.tei("bibl") for a in el.iterancestors()):
+    if (
+        el.tag != teixml.tei("hi")
+        or "italic" not in (el.get("rend") or "")
+        or any(a.tag == teixml.tei("bibl") for a in el.iterancestors())
+    ):
         return False
     text = "".join(el.itertext()).strip()
     return text[:1].isupper() and not IBID.match(text)
 
 
-def propose(root: etree._Element, works: list[Work], siglum: str | None, path: str) -> list[Proposal]:
+def propose(
+    root: etree._Element, works: list[Work], siglum: str | None, path: str
+) -> list[Proposal]:
     by_key = {w.key: w for w in works}
     notes = {n: i for i, n in enumerate(x for x in teixml.NOTES(root) if x.get("resp") is None)}
     proposals: list[Proposal] = []
@@ -327,8 +397,16 @@ def propose(root: etree._Element, works: list[Work], siglum: str | None, path: s
         previous[in_note] = bibl
         existing, text = _bib_keys(bibl), _text(bibl)
         if IBID.match(text):
-            found = resolved.get(prev, []) if _follows(prev, _note(bibl), notes) and not titles(prev, bibl) else []
-            matches = [Match(found[0], frozenset(), f"Ibid. after line {_line(prev)}")] if len(found) == 1 else []
+            found = (
+                resolved.get(prev, [])
+                if _follows(prev, _note(bibl), notes) and not titles(prev, bibl)
+                else []
+            )
+            matches = (
+                [Match(found[0], frozenset(), f"Ibid. after line {_line(prev)}")]
+                if len(found) == 1
+                else []
+            )
             why = ""
         else:
             matches, why = resolve(match(text, works, siglum), by_key)
@@ -354,7 +432,11 @@ def _short_form(text: str, full: list, by_key: dict[str, Work]) -> list[Match]:
         names = {t for n in by_key[key].names for t in n}
         return sum(1 for t in short if t not in names | GENERIC | BIBWORDS)
 
-    keys = {(line, key) for line, long, key in full if telling(key) >= 2 and any(long[i:i + len(short)] == short for i in range(len(long)))}
+    keys = {
+        (line, key)
+        for line, long, key in full
+        if telling(key) >= 2 and any(long[i : i + len(short)] == short for i in range(len(long)))
+    }
     if len({key for _, key in keys}) != 1:
         return []
     line, key = min(keys)
@@ -369,16 +451,33 @@ def _line(el: etree._Element) -> int:
 def _for_bibl(bibl, text, matches, why, existing, siglum, by_key, path) -> list[Proposal]:
     line = _line(bibl)
     if why:
-        return [Proposal(path, line, "bibl", text, tuple(why.removeprefix("ambiguous: ").replace("bib:", "").split(" or ")), "ambiguous; not written", False, bibl)]
+        return [
+            Proposal(
+                path,
+                line,
+                "bibl",
+                text,
+                tuple(why.removeprefix("ambiguous: ").replace("bib:", "").split(" or ")),
+                "ambiguous; not written",
+                False,
+                bibl,
+            )
+        ]
     out = []
     for m in matches:
         if m.key in existing:
             continue
         reason, ok = m.reason, True
         if existing and not m.reason.startswith("book containing"):
-            reason, ok = f"{reason}; not written: the bibl already points to {' '.join('bib:' + k for k in existing)}", False
+            reason, ok = (
+                f"{reason}; not written: the bibl already points to {' '.join('bib:' + k for k in existing)}",
+                False,
+            )
         elif siglum and siglum not in by_key[m.key].cited_by:
-            reason, ok = f"{reason}; not written: references.bib does not list {siglum} among the witnesses citing it", False
+            reason, ok = (
+                f"{reason}; not written: references.bib does not list {siglum} among the witnesses citing it",
+                False,
+            )
         out.append(Proposal(path, line, "bibl", text, (m.key,), reason, ok, bibl))
     return out
 
@@ -394,11 +493,33 @@ def _notes_without_bibl(root, works, siglum, path) -> list[Proposal]:
         for segment in (s.strip() for s in SEGMENT.split(_text(note))):
             if IBID.match(segment):
                 if last:
-                    out.append(Proposal(path, note.sourceline or 0, "note", segment, (last,), "Ibid. of the citation before; no bibl element: not written", False))
+                    out.append(
+                        Proposal(
+                            path,
+                            note.sourceline or 0,
+                            "note",
+                            segment,
+                            (last,),
+                            "Ibid. of the citation before; no bibl element: not written",
+                            False,
+                        )
+                    )
                 continue
-            found = resolve(match(segment, works, siglum), by_key)[0] or match(segment, works, siglum)
+            found = resolve(match(segment, works, siglum), by_key)[0] or match(
+                segment, works, siglum
+            )
             for m in found:
-                out.append(Proposal(path, note.sourceline or 0, "note", segment, (m.key,), f"{m.reason}; no bibl element: not written", False))
+                out.append(
+                    Proposal(
+                        path,
+                        note.sourceline or 0,
+                        "note",
+                        segment,
+                        (m.key,),
+                        f"{m.reason}; no bibl element: not written",
+                        False,
+                    )
+                )
             last = found[0].key if len(found) == 1 else None
     return out
 
@@ -428,8 +549,13 @@ def siglum_of(path: Path) -> str | None:
     return next((w.siglum for w in witnesses.load()[0] if w.tei == path.name), None)
 
 
-def link_file(path: Path, works: list[Work], write: bool = False, siglum: str | None = None,
-              wrap: bool = False) -> tuple[list[Proposal], list[Problem]]:
+def link_file(
+    path: Path,
+    works: list[Work],
+    write: bool = False,
+    siglum: str | None = None,
+    wrap: bool = False,
+) -> tuple[list[Proposal], list[Problem]]:
     """Proposals for one TEI file; with write, the writable ones applied and the file re-serialized.
 
     With wrap, the citations of the notes without bibl are first wrapped in bibl elements
@@ -447,10 +573,15 @@ def link_file(path: Path, works: list[Work], write: bool = False, siglum: str | 
 
 def wrap_proposals(bibls: list[etree._Element], path: str) -> list[Proposal]:
     """The new bibls as lines of the report (writable: written with --write)."""
-    return [Proposal(path, _line(b), "wrap", _text(b), (), "a citation in a note without bibl", True) for b in bibls]
+    return [
+        Proposal(path, _line(b), "wrap", _text(b), (), "a citation in a note without bibl", True)
+        for b in bibls
+    ]
 
 
-def link_tree(root: etree._Element, siglum: str | None, works: list[Work] | None = None) -> list[Proposal]:
+def link_tree(
+    root: etree._Element, siglum: str | None, works: list[Work] | None = None
+) -> list[Proposal]:
     """The import pipeline's last step: link the bibls of a tree in memory (written proposals returned)."""
     if works is None:
         works = load_works()[0]

@@ -23,6 +23,7 @@ of the TEI and every existing element (with its id) stay as they are.
     spans = find(note)        # (start, end) cuts of the certain citations, left to right
     wrap_tree(root)           # every witness note without bibl: its citations wrapped
 """
+
 from __future__ import annotations
 
 import re
@@ -41,21 +42,31 @@ INITIAL = rf"[{UPPER}][a-z]?\."
 NAME = rf"[{UPPER}][\w'’\-]*[\w'’]"
 PARTICLE = r"(?:von|van|de|der|den|du|da|di|la|le|ten|ter)"
 PERSON = rf"(?:(?:{INITIAL}\s*)|(?:{NAME}\s+)|(?:{PARTICLE}\s+))*{NAME}(?:\s*\(pseud\.[^()]*\))?"
-AUTHORS = re.compile(rf"({PERSON})((?:(?:,\s+|,?\s+and\s+|\s+&\s+){PERSON})*)(?:,?\s+et\s+al\.?)?(?:,\s+eds?\.)?,\s+")
+AUTHORS = re.compile(
+    rf"({PERSON})((?:(?:,\s+|,?\s+and\s+|\s+&\s+){PERSON})*)(?:,?\s+et\s+al\.?)?(?:,\s+eds?\.)?,\s+"
+)
 # Capitalized words that open a sentence or a lead-in, never a name.
-NOT_NAMES = frozenset("See Also For In On The An And But Cf Compare Similarly Elsewhere Both Even Most Major Other Some "
-                      "Note Thus Then This That These Those Its His Her Their Our As At By From With Under After Before "
-                      "During Since Until While When Where Why How What Who Which If It He She They We Yet Here There "
-                      "Only Many Much Such Another Each Every Among Between Although Though Because Source Sources".split())
+NOT_NAMES = frozenset(
+    "See Also For In On The An And But Cf Compare Similarly Elsewhere Both Even Most Major Other Some "
+    "Note Thus Then This That These Those Its His Her Their Our As At By From With Under After Before "
+    "During Since Until While When Where Why How What Who Which If It He She They We Yet Here There "
+    "Only Many Much Such Another Each Every Among Between Although Though Because Source Sources".split()
+)
 # Words after which capitalized words are not an author ("the Administration of the Internal Security Act, <i>…</i>").
 NOT_BEFORE = frozenset("the of to a an this that these those his her its their our my".split())
 # Words of an imprint or locator list besides names, numbers and roman numerals.
-LIST_WORDS = frozenset("vol vols no nos p pp ch chs chap ed eds edn trans tr tom chast part pt n nn passim ff f et al and "
-                       "of the seq col cols fol fols l ll rev repr hereafter gg g esp cf".split())
+LIST_WORDS = frozenset(
+    "vol vols no nos p pp ch chs chap ed eds edn trans tr tom chast part pt n nn passim ff f et al and "
+    "of the seq col cols fol fols l ll rev repr hereafter gg g esp cf".split()
+)
 # Abbreviations whose full stop does not end a sentence.
-ABBREVIATIONS = LIST_WORDS | frozenset("mass calif conn ind ill mich wis minn pa va md ore wash jan feb mar apr aug sept "
-                                       "sep oct nov dec cit op st mr mrs dr jr sr pseud comp fig ibid".split())
-ARCHIVE = re.compile(r"(?:Smolensk Archive\s+)?(?:[Ff]ile\s+)?(?:(?:WKP|RS)\s+\d+(?:[-–]\d+)?|(?<=[Ff]ile )\d+/\d+\w*)")
+ABBREVIATIONS = LIST_WORDS | frozenset(
+    "mass calif conn ind ill mich wis minn pa va md ore wash jan feb mar apr aug sept "
+    "sep oct nov dec cit op st mr mrs dr jr sr pseud comp fig ibid".split()
+)
+ARCHIVE = re.compile(
+    r"(?:Smolensk Archive\s+)?(?:[Ff]ile\s+)?(?:(?:WKP|RS)\s+\d+(?:[-–]\d+)?|(?<=[Ff]ile )\d+/\d+\w*)"
+)
 IBID_TEXT = re.compile(r"\b[Ii]bid(?:em)?\.?")
 OP_CIT = re.compile(r"op\.\s*cit\.?")
 QUOTES = {"“": "”", '"': '"'}
@@ -82,9 +93,12 @@ def code(el: etree._Element) -> str | None:
 @dataclass
 class Flat:
     """A note's content as one string: `where` gives each character's place in the tree."""
+
     note: etree._Element
     chars: str
-    where: list[tuple[int, int, int]]  # (slot, offset, -1) for text; (slot before it, -1, child index) for an element
+    where: list[
+        tuple[int, int, int]
+    ]  # (slot, offset, -1) for text; (slot before it, -1, child index) for an element
 
     def before(self, i: int) -> tuple[int, int]:
         """The cut (slot, offset) just before character i; slot 0 is note.text, slot k the tail of child k-1."""
@@ -132,7 +146,7 @@ def _sentence_end(s: str, k: int) -> bool:
     if j < len(s) and not s[j].isspace():
         return False
     rest = s[j:].lstrip()
-    if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "“\"(" + ELEMENTS):
+    if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in '“"(' + ELEMENTS):
         return False
     if s[k] != ".":
         return True
@@ -140,7 +154,12 @@ def _sentence_end(s: str, k: int) -> bool:
     if word is None:
         return True
     w = word.group()
-    if len(w) <= 2 and w[0].isupper() and (len(w) == 1 or w[1].islower()) or w.lower() in ABBREVIATIONS:  # "M.", "Ia."
+    if (
+        len(w) <= 2
+        and w[0].isupper()
+        and (len(w) == 1 or w[1].islower())
+        or w.lower() in ABBREVIATIONS
+    ):  # "M.", "Ia."
         return False
     return not (word.start() > 0 and s[word.start() - 1] == ".")  # N.J.
 
@@ -179,20 +198,36 @@ def _item_end(s: str, j: int) -> int:
 def listed(item: str) -> bool:
     """Is one comma-separated item a place, date, number, bibliographic abbreviation or bracket?"""
     item = item.strip()
-    if not item or BAR in item or any(q in item for q in "“”\""):
+    if not item or BAR in item or any(q in item for q in '“”"'):
         return False
     if item[0] in "([" and _close(item, 0) == len(item):
         return True  # "(3 vols.)", "(hereafter PS)", "(Party life)"
     bare = _unbracketed(item)
     if bare != item:
-        return bool(bare.strip(" ,")) and listed(bare) or not bare.strip(" ,")  # "284-5 (hereafter <i>PS</i>)"
-    if TITLE in item or IBID_EL in item or ITAL in item or ARCHIVE.search(item) or IBID_TEXT.search(item):
+        return (
+            bool(bare.strip(" ,")) and listed(bare) or not bare.strip(" ,")
+        )  # "284-5 (hereafter <i>PS</i>)"
+    if (
+        TITLE in item
+        or IBID_EL in item
+        or ITAL in item
+        or ARCHIVE.search(item)
+        or IBID_TEXT.search(item)
+    ):
         return False
-    if re.search(rf"\bet al\b|\b[{UPPER}][a-z]?\.\s+[{UPPER}]", item) and not re.match(r"(?:eds?|trans|tr)\.\s", item):
+    if re.search(rf"\bet al\b|\b[{UPPER}][a-z]?\.\s+[{UPPER}]", item) and not re.match(
+        r"(?:eds?|trans|tr)\.\s", item
+    ):
         return False  # the authors of the next citation ("and P. N. Aleksandrov et al.")
     tokens = re.findall(rf"[^\W_]+|{PASSIM}", item)
-    return bool(tokens) and all(t == PASSIM or any(c.isdigit() for c in t) or t[0].isupper() or t.lower() in LIST_WORDS
-                                or re.fullmatch(r"[ivxlc]+", t) for t in tokens)
+    return bool(tokens) and all(
+        t == PASSIM
+        or any(c.isdigit() for c in t)
+        or t[0].isupper()
+        or t.lower() in LIST_WORDS
+        or re.fullmatch(r"[ivxlc]+", t)
+        for t in tokens
+    )
 
 
 def _unbracketed(item: str) -> str:
@@ -242,7 +277,13 @@ def _located(items: list[str]) -> bool:
 def author_start(s: str, i: int, floor: int) -> int | None:
     """Where the author list ending with ", " just before i starts (the longest that is one), or None."""
     opened = [m.end() for m in re.finditer(r"\((?!pseud\.)", s[:i])]
-    window = max(floor, s.rfind(";", 0, i) + 1, s.rfind(":", 0, i) + 1, s.rfind(BAR, 0, i) + 1, opened[-1] if opened else 0)
+    window = max(
+        floor,
+        s.rfind(";", 0, i) + 1,
+        s.rfind(":", 0, i) + 1,
+        s.rfind(BAR, 0, i) + 1,
+        opened[-1] if opened else 0,
+    )
     for k in range(window, i):
         if k > window and not (s[k - 1].isspace() and _opens(s, window, k)):
             continue
@@ -256,7 +297,9 @@ def _opens(s: str, window: int, k: int) -> bool:
     """May an author list start at k? Only where a run of capitalized words starts ("See Sheila
     Fitzpatrick", not "Security Act"), and not in a noun phrase ("the Twenty-second Congress, <i>Pravda</i>")."""
     before = s[window:k].rstrip()
-    if not before or _sentence_end(s, window + len(before) - 1 - len(before) + len(before.rstrip("”\"’')"))):
+    if not before or _sentence_end(
+        s, window + len(before) - 1 - len(before) + len(before.rstrip("”\"’')"))
+    ):
         return True
     word = re.search(r"([\w'’-]+)\.?$", before)
     if word is None:
@@ -267,7 +310,9 @@ def _opens(s: str, window: int, k: int) -> bool:
 
 def _names_ok(m: re.Match) -> bool:
     text = m.group(0)
-    if any(w in NOT_NAMES for w in re.findall(r"[\w'’]+", text)) or any(_sentence_end(text, k) for k in range(len(text))):
+    if any(w in NOT_NAMES for w in re.findall(r"[\w'’]+", text)) or any(
+        _sentence_end(text, k) for k in range(len(text))
+    ):
         return False
     people = [m.group(1)] + re.split(r",?\s+and\s+|\s+&\s+|,\s+", m.group(2))[1:]
     comma_joined = re.search(rf"{NAME},\s+(?!and\b|et\b|eds?\.)[{UPPER}]", m.group(1) + m.group(2))
@@ -283,8 +328,11 @@ def _cited_here(s: str, i: int, floor: int) -> bool:
     """Is a bare archive file cited ("see WKP 361", "(WKP 89)", a list after a citation), not shown as an example ("thus WKP 324")?"""
     start = max(floor, s.rfind(";", 0, i) + 1, *(k + 1 for k in range(i) if _sentence_end(s, k)))
     prefix = s[start:i]
-    return bool(re.fullmatch(r"\s*(?:,|,?\s*and)?\s*", prefix) and (start == floor or start == 0 or s[start - 1] == ";")
-                or re.search(r"(?:\b(?:[Ss]ee|in|also)\s+|\(\s*)$", prefix))
+    return bool(
+        re.fullmatch(r"\s*(?:,|,?\s*and)?\s*", prefix)
+        and (start == floor or start == 0 or s[start - 1] == ";")
+        or re.search(r"(?:\b(?:[Ss]ee|in|also)\s+|\(\s*)$", prefix)
+    )
 
 
 def _bracket_after(s: str, e: int) -> int:
@@ -306,7 +354,12 @@ def _container(s: str, e: int, floor: int) -> int | None:
     if j < len(s) and s[j] in TITLE + IBID_EL:
         return j + 1
     author = AUTHORS.match(s, j)
-    if author and _names_ok(author) and author.end() < len(s) and s[author.end()] in TITLE + IBID_EL:
+    if (
+        author
+        and _names_ok(author)
+        and author.end() < len(s)
+        and s[author.end()] in TITLE + IBID_EL
+    ):
         return author.end() + 1
     return None
 
@@ -356,8 +409,14 @@ def _citation(s: str, i: int, floor: int) -> tuple[int, int] | None:
         if e is None:
             return None
         start = author_start(s, i, floor)
-        container = _container(s, _bracket_after(s, e) if s[e:e + 2] != ", " else e, floor) or _container(s, e, floor)
-        end, items = imprint(s, _bracket_after(s, container)) if container else imprint(s, e, comma_before=s[e - 2] == ",")
+        container = _container(
+            s, _bracket_after(s, e) if s[e : e + 2] != ", " else e, floor
+        ) or _container(s, e, floor)
+        end, items = (
+            imprint(s, _bracket_after(s, container))
+            if container
+            else imprint(s, e, comma_before=s[e - 2] == ",")
+        )
         ok = container is not None or start is not None and _located(items)
         return (i if start is None else start, end) if ok and _ends_cleanly(s, end) else None
     return None
@@ -402,7 +461,11 @@ def _set_slot(note: etree._Element, k: int, value: str) -> None:
 
 def notes_without_bibl(root: etree._Element) -> list[etree._Element]:
     """The witness's notes (not the editors', with @resp) that hold no bibl."""
-    return [n for n in teixml.NOTES(root) if n.get("resp") is None and n.find(".//" + teixml.tei("bibl")) is None]
+    return [
+        n
+        for n in teixml.NOTES(root)
+        if n.get("resp") is None and n.find(".//" + teixml.tei("bibl")) is None
+    ]
 
 
 def wrap_tree(root: etree._Element) -> list[etree._Element]:

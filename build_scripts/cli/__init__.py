@@ -4,6 +4,7 @@ Every command acts on the edition where the user stands (the current folder or i
 holding sources/witnesses.yml), or on `--root DIR`, accepted before or after the
 command name. Stages are imported only after the root is known (project.paths reads it at import).
 """
+
 from __future__ import annotations
 
 import os
@@ -21,7 +22,9 @@ def _use_root(ctx: click.Context, param: click.Parameter, value: Path | None) ->
     if value is not None:
         before = os.environ.get(ROOT_ENV)
         os.environ[ROOT_ENV] = str(Path(value).resolve())
-        ctx.call_on_close(lambda: _restore(ROOT_ENV, before))  # in-process callers (tests) keep theirs
+        ctx.call_on_close(
+            lambda: _restore(ROOT_ENV, before)
+        )  # in-process callers (tests) keep theirs
     return value
 
 
@@ -33,8 +36,15 @@ def _restore(name: str, value: str | None) -> None:
 
 
 def root_option(expose: bool = False):
-    return click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-                        is_eager=True, expose_value=expose, callback=_use_root, help=ROOT_HELP)
+    return click.option(
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        is_eager=True,
+        expose_value=expose,
+        callback=_use_root,
+        help=ROOT_HELP,
+    )
 
 
 def report(problems, out=None) -> int:
@@ -63,8 +73,14 @@ def _find_project() -> None:
 
 @main.command("import")
 @click.argument("sigla", nargs=-1, required=True)
-@click.option("--force", is_flag=True, help="Overwrite an existing TEI file (hand corrections are lost).")
-@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), help="Write into this folder instead of tei/ (for trials and benchmarks).")
+@click.option(
+    "--force", is_flag=True, help="Overwrite an existing TEI file (hand corrections are lost)."
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write into this folder instead of tei/ (for trials and benchmarks).",
+)
 def import_(sigla: tuple[str, ...], force: bool, out_dir: Path | None) -> None:
     """Up-convert transcriptions (by siglum, or 'all') to tei/<name>.xml."""
     from build_scripts.importers import run as importer
@@ -77,7 +93,9 @@ def import_(sigla: tuple[str, ...], force: bool, out_dir: Path | None) -> None:
         path, problems = importer.run(siglum, force=force, out_dir=out_dir)
         failed += report(problems)
         if path is not None:
-            click.echo(f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+            click.echo(
+                f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}"
+            )
     if failed:
         raise SystemExit(1)
 
@@ -104,7 +122,9 @@ def suspects(sigla: tuple[str, ...], summary: bool) -> None:
             for suspect in rep.suspects:
                 click.echo(str(suspect.problem(rep.source)))
     report(problems, out=click.get_text_stream("stdout"))
-    click.echo(f"{sum(len(r.suspects) for r in reports)} suspect(s). Decide each: choice/sic/corr (transcription error), sic (the witness's slip), or sources/suspects-allow.yml (not an error); see docs/about/encoding.md.")
+    click.echo(
+        f"{sum(len(r.suspects) for r in reports)} suspect(s). Decide each: choice/sic/corr (transcription error), sic (the witness's slip), or sources/suspects-allow.yml (not an error); see docs/about/encoding.md."
+    )
 
 
 def _register() -> None:
@@ -133,6 +153,7 @@ def _located(callback):
     def run(*args, **kwargs):
         _find_project()
         return callback(*args, **kwargs)
+
     return run
 
 

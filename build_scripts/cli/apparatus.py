@@ -1,4 +1,5 @@
 """`edition apparatus …`: detect reuse and check citations (writes tei/apparatus.xml), export JSON Lines."""
+
 from __future__ import annotations
 
 import sys
@@ -14,14 +15,29 @@ def apparatus() -> None:
 
 
 @apparatus.command()
-@click.option("--tei-dir", type=click.Path(path_type=Path), default=None, help="Folder of the TEI files (default: tei/).")
-@click.option("--dry-run", is_flag=True, help="Detect and report, but do not write tei/apparatus.xml.")
-@click.option("--engine", type=click.Choice(["python", "spark"]), default="python",
-              show_default=True,
-              help="Where the candidate pairs are found: in this process, or as an Apache Spark "
-                   "job (same candidates; needs Java 17+).")
-@click.option("--master", default=None, metavar="URL",
-              help="Spark master with --engine spark (default: $EDITION_SPARK_MASTER or local[*]).")
+@click.option(
+    "--tei-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of the TEI files (default: tei/).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Detect and report, but do not write tei/apparatus.xml."
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["python", "spark"]),
+    default="python",
+    show_default=True,
+    help="Where the candidate pairs are found: in this process, or as an Apache Spark "
+    "job (same candidates; needs Java 17+).",
+)
+@click.option(
+    "--master",
+    default=None,
+    metavar="URL",
+    help="Spark master with --engine spark (default: $EDITION_SPARK_MASTER or local[*]).",
+)
 def detect(tei_dir: Path | None, dry_run: bool, engine: str, master: str | None) -> None:
     """Find every passage one witness shares with another; keep editors' decisions; write the apparatus."""
     from build_scripts.apparatus import pipeline
@@ -37,22 +53,38 @@ def detect(tei_dir: Path | None, dry_run: bool, engine: str, master: str | None)
     loci, problems, written = pipeline.run(tei_dir, write=not dry_run, engine=engine, master=master)
     if engine == "spark":
         last = spark.LAST
-        click.echo(f"Spark job: {last.get('pairs', 0):.0f} candidate passage pairs, "
-                   f"{last.get('points', 0):.0f} seed points, {last.get('seconds', 0):.1f} s")
+        click.echo(
+            f"Spark job: {last.get('pairs', 0):.0f} candidate passage pairs, "
+            f"{last.get('points', 0):.0f} seed points, {last.get('seconds', 0):.1f} s"
+        )
     failed = report(problems)
     counts = Counter(l.type for l in loci)
-    click.echo(", ".join(f"{n} {t}" for t, n in sorted(counts.items())) + (" (tei/apparatus.xml written)" if written else " (tei/apparatus.xml unchanged)"))
+    click.echo(
+        ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
+        + (" (tei/apparatus.xml written)" if written else " (tei/apparatus.xml unchanged)")
+    )
     if failed:
         raise SystemExit(1)
 
 
 @apparatus.command()
 @click.option("--tei-dir", type=click.Path(path_type=Path), default=None)
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write here instead of standard output.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "passim"]), default="jsonl",
-              show_default=True,
-              help="jsonl: the apparatus (one locus a line); passim: the corpus as passim's input "
-                   "(one passage a line: id, series = siglum, text).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write here instead of standard output.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "passim"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: the apparatus (one locus a line); passim: the corpus as passim's input "
+    "(one passage a line: id, series = siglum, text).",
+)
 @click.argument("out", type=click.Path(path_type=Path), required=False)
 def export(tei_dir: Path | None, output: Path | None, fmt: str, out: Path | None) -> None:
     """Write the apparatus as JSON Lines (schema: docs/about/apparatus-schema.md), or with
@@ -70,8 +102,10 @@ def export(tei_dir: Path | None, output: Path | None, fmt: str, out: Path | None
         if report(problems):
             raise SystemExit(1)
         count = passim.write_corpus(output, corpus.passages, corpus.dates)
-        click.echo(f"wrote {output} ({count} passages, series = siglum); run passim on it, then "
-                   "`edition apparatus import-passim OUTPUT-FOLDER`")
+        click.echo(
+            f"wrote {output} ({count} passages, series = siglum); run passim on it, then "
+            "`edition apparatus import-passim OUTPUT-FOLDER`"
+        )
         return
     text = "".join(line + "\n" for line in ex.lines(tei_dir))
     if output:
@@ -84,8 +118,9 @@ def export(tei_dir: Path | None, output: Path | None, fmt: str, out: Path | None
 @apparatus.command("import-passim")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--tei-dir", type=click.Path(path_type=Path), default=None)
-@click.option("--dry-run", is_flag=True,
-              help="Report what would be added; do not write tei/apparatus.xml.")
+@click.option(
+    "--dry-run", is_flag=True, help="Report what would be added; do not write tei/apparatus.xml."
+)
 def import_passim(folder: Path, tei_dir: Path | None, dry_run: bool) -> None:
     """Read passim's output (FOLDER holds out.json, or align.json with --pairwise) into
     tei/apparatus.xml as unreviewed entries by passim; editors' decisions are kept, and an entry
@@ -103,9 +138,11 @@ def import_passim(folder: Path, tei_dir: Path | None, dry_run: bool) -> None:
         raise SystemExit(1)
     written = False if dry_run else store.write(path, loci)
     ours = sum(1 for l in loci if l.resp == passim.RESP)
-    click.echo(f"{len(groups)} passim groups → {len(found)} passage pairs: {added} new entries, "
-               f"{duplicates} already in the apparatus (not added); {ours} passim entries in all"
-               + (" (tei/apparatus.xml written)" if written else " (tei/apparatus.xml unchanged)"))
+    click.echo(
+        f"{len(groups)} passim groups → {len(found)} passage pairs: {added} new entries, "
+        f"{duplicates} already in the apparatus (not added); {ours} passim entries in all"
+        + (" (tei/apparatus.xml written)" if written else " (tei/apparatus.xml unchanged)")
+    )
 
 
 COMMANDS = [apparatus]

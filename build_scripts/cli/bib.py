@@ -1,4 +1,5 @@
 """`edition bib …`: link the witnesses' citations to references.bib."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,16 @@ def bib() -> None:
 
 
 @bib.command("link")
-@click.option("--write", is_flag=True, help="Add @corresp to the bibls of the writable proposals (the words stay as they are).")
-@click.option("--wrap", is_flag=True, help="First put bibl around the certain citations of notes that have none (build_scripts/bib/wrap.py), then link them.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Add @corresp to the bibls of the writable proposals (the words stay as they are).",
+)
+@click.option(
+    "--wrap",
+    is_flag=True,
+    help="First put bibl around the certain citations of notes that have none (build_scripts/bib/wrap.py), then link them.",
+)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
 def link(write: bool, wrap: bool, files: tuple[Path, ...]) -> None:
     """Propose @corresp="bib:KEY" for the bibls of FILES (default: tei/*.xml), one line each.
@@ -26,7 +35,9 @@ def link(write: bool, wrap: bool, files: tuple[Path, ...]) -> None:
 
     works, problems = biblink.load_works()
     failed = report(problems)
-    paths = list(files) or [p for p in sorted((ROOT / "tei").glob("*.xml")) if p.name != "apparatus.xml"]
+    paths = list(files) or [
+        p for p in sorted((ROOT / "tei").glob("*.xml")) if p.name != "apparatus.xml"
+    ]
     for path in paths:
         proposals, problems = biblink.link_file(path, works, write=write, wrap=wrap)
         failed += report(problems)
@@ -35,7 +46,10 @@ def link(write: bool, wrap: bool, files: tuple[Path, ...]) -> None:
         wrapped = sum(1 for p in proposals if p.kind == "wrap")
         writable = sum(1 for p in proposals if p.writable) - wrapped
         done = "written" if write else "to write (use --write)"
-        click.echo(f"{path.name}: {f'{wrapped} bibl(s) wrapped, ' if wrap else ''}{writable} link(s) {done}, {len(proposals) - writable - wrapped} for the editors", err=True)
+        click.echo(
+            f"{path.name}: {f'{wrapped} bibl(s) wrapped, ' if wrap else ''}{writable} link(s) {done}, {len(proposals) - writable - wrapped} for the editors",
+            err=True,
+        )
     if failed:
         raise SystemExit(1)
 

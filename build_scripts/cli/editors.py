@@ -3,6 +3,7 @@
 `check` here replaces the first version in cli.py (cli.py registers this module after defining its
 own, and click keeps the last command of a name); it adds --full, --root and --no-cache.
 """
+
 from __future__ import annotations
 
 import sys
@@ -22,7 +23,12 @@ def _report(problems) -> int:
 
 def _crash(command: str, err: Exception) -> None:
     """The last line of defence: an unexpected error is reported as one problem line, never a traceback."""
-    problem = Problem(Location("edition"), f"`edition {command}` stopped: {type(err).__name__}: {err}", "This is a bug in the toolchain; report it with this line", "check.crash")
+    problem = Problem(
+        Location("edition"),
+        f"`edition {command}` stopped: {type(err).__name__}: {err}",
+        "This is a bug in the toolchain; report it with this line",
+        "check.crash",
+    )
     click.echo(str(problem), file=sys.stderr)
     raise SystemExit(1)
 
@@ -33,28 +39,44 @@ ROOT_OPTION = root_option(expose=True)
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--no-schema", is_flag=True, help="Skip TEI schema validation.")
-@click.option("--full", is_flag=True, help="Validate against full tei_all without the cache (the default when CI=true).")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Validate against full tei_all without the cache (the default when CI=true).",
+)
 @click.option("--no-cache", is_flag=True, help="Ignore the validation cache in build/check-cache.")
 @ROOT_OPTION
-def check(files: tuple[Path, ...], no_schema: bool, full: bool, no_cache: bool, root: Path | None) -> None:
+def check(
+    files: tuple[Path, ...], no_schema: bool, full: bool, no_cache: bool, root: Path | None
+) -> None:
     """Check the TEI, witnesses.yml, references.bib, the apparatus and the published ids; every problem at once, exit 1 if any."""
     try:
         from build_scripts import check as checker
 
         paths = checker.Paths(root.resolve()) if root else checker.Paths()
         schema = "none" if no_schema else "full" if full else None
-        problems = checker.run(list(files) or None, schema=schema, paths=paths, use_cache=not (no_cache or full))
+        problems = checker.run(
+            list(files) or None, schema=schema, paths=paths, use_cache=not (no_cache or full)
+        )
     except Exception as err:  # noqa: BLE001
         _crash("check", err)
     if _report(problems):
-        click.echo(f"{len(problems)} problem(s). Each line: file:line: what is wrong. How to fix. [code]; the codes are explained in CONTRIBUTING.md.", err=True)
+        click.echo(
+            f"{len(problems)} problem(s). Each line: file:line: what is wrong. How to fix. [code]; the codes are explained in CONTRIBUTING.md.",
+            err=True,
+        )
         raise SystemExit(1)
     click.echo("edition check: no problems.")
 
 
 @click.command("fmt")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--check", "check_only", is_flag=True, help="Change nothing; list the files that would change and exit 1 if any.")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Change nothing; list the files that would change and exit 1 if any.",
+)
 @ROOT_OPTION
 def fmt_command(files: tuple[Path, ...], check_only: bool, root: Path | None) -> None:
     """Rewrite TEI files (default: tei/*.xml) in canonical layout; text content never changes."""
@@ -68,13 +90,19 @@ def fmt_command(files: tuple[Path, ...], check_only: bool, root: Path | None) ->
         _crash("fmt", err)
     failed = _report(problems)
     if not check_only:
-        click.echo(f"edition fmt: {len(changed)} file(s) reformatted, {len(targets) - len(changed)} already canonical.")
+        click.echo(
+            f"edition fmt: {len(changed)} file(s) reformatted, {len(targets) - len(changed)} already canonical."
+        )
     if failed:
         raise SystemExit(1)
 
 
 @click.command()
-@click.option("--update", is_flag=True, help="Add the ids of the current TEI to sources/published-ids.tsv (none is ever removed).")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Add the ids of the current TEI to sources/published-ids.tsv (none is ever removed).",
+)
 @ROOT_OPTION
 def ids(update: bool, root: Path | None) -> None:
     """Published ids: report removed ones (default) or register the current ones (--update)."""
@@ -88,7 +116,11 @@ def ids(update: bool, root: Path | None) -> None:
         if _report([p for p in problems if p.code.startswith("xml.")]):
             raise SystemExit(1)  # never register ids from a file that could not be read
         witness_files = {w.tei for w in edition.witnesses}
-        current = {item.path.name: registry.ids_in(item.doc) for item in edition.loaded if item.path.name in witness_files}
+        current = {
+            item.path.name: registry.ids_in(item.doc)
+            for item in edition.loaded
+            if item.path.name in witness_files
+        }
         added = registry.update(current, paths.registry)
         click.echo(f"edition ids: {added} id(s) added to {paths.registry.name}.")
         return
@@ -98,7 +130,12 @@ def ids(update: bool, root: Path | None) -> None:
 
 
 @click.command()
-@click.option("--update", is_flag=True, required=True, help="Regenerate schema/tei_edition.rng from tei_all and the elements tei/*.xml use.")
+@click.option(
+    "--update",
+    is_flag=True,
+    required=True,
+    help="Regenerate schema/tei_edition.rng from tei_all and the elements tei/*.xml use.",
+)
 def schema(update: bool) -> None:
     """Regenerate the fast-path RELAX NG subset of tei_all (commit the result)."""
     from build_scripts.tei import subset as tei_subset
@@ -166,7 +203,12 @@ def edition_diff(base: str, root: Path) -> str:
     from build_scripts.site import registry
 
     wits, _ = manifest.load(root / "sources" / "witnesses.yml")
-    lines = [f"## What this change does to the edition (since `{base}`)", "", "| Witness | Words changed | Words added | Words removed |", "|---|---|---|---|"]
+    lines = [
+        f"## What this change does to the edition (since `{base}`)",
+        "",
+        "| Witness | Words changed | Words added | Words removed |",
+        "|---|---|---|---|",
+    ]
     removed_ids: set[str] = set()
     current_ids: set[str] = set()
     for w in wits:
@@ -188,23 +230,37 @@ def edition_diff(base: str, root: Path) -> str:
         status = " (new witness)" if then is None else ""
         lines.append(f"| {w.siglum} {w.tei}{status} | {changed} | {added} | {deleted} |")
     app = root / "tei" / "apparatus.xml"
-    old, new = _loci(_at(base, root, "tei/apparatus.xml")), _loci(app.read_bytes() if app.exists() else None)
+    old, new = (
+        _loci(_at(base, root, "tei/apparatus.xml")),
+        _loci(app.read_bytes() if app.exists() else None),
+    )
     redecided = [i for i in sorted(set(old) & set(new)) if old[i].decision != new[i].decision]
-    lines += ["", f"Apparatus: {len(set(new) - set(old))} entr(y/ies) added, {len(set(old) - set(new))} removed, "
-              f"{len(redecided)} re-decided."]
+    lines += [
+        "",
+        f"Apparatus: {len(set(new) - set(old))} entr(y/ies) added, {len(set(old) - set(new))} removed, "
+        f"{len(redecided)} re-decided.",
+    ]
     lines += [f"- {i}: {old[i].decision} → {new[i].decision}" for i in redecided]
     redirects, _, _ = registry.load_redirects(root / "sources" / "redirects.yml")
     gone = sorted(removed_ids - current_ids)
     lines += ["", f"Ids removed: {len(gone)}."]
     for ident in gone:
         target = redirects.get(ident)
-        lines.append(f"- {ident} → {target}" if target else f"- {ident}: **no redirect** (published links to it break)")
+        lines.append(
+            f"- {ident} → {target}"
+            if target
+            else f"- {ident}: **no redirect** (published links to it break)"
+        )
     return "\n".join(lines) + "\n"
 
 
 @click.command("diff")
 @click.argument("base")
-@click.option("--output", type=click.Path(path_type=Path), help="Append the summary to this file (e.g. $GITHUB_STEP_SUMMARY) instead of printing it.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Append the summary to this file (e.g. $GITHUB_STEP_SUMMARY) instead of printing it.",
+)
 @ROOT_OPTION
 def diff_command(base: str, output: Path | None, root: Path | None) -> None:
     """Summarise what the working tree changes in the edition since git commit BASE (Markdown)."""
@@ -231,13 +287,33 @@ def witness() -> None:
 
 @witness.command("add")
 @click.argument("transcription", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--siglum", required=True, help="The new witness's siglum (its ids start with it: X.body.p1).")
-@click.option("--facts", "facts_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A small YAML file of its facts: author, title, date, kind, language, rights, publication, bibkey.")
-@click.option("--style", default="plain", show_default=True, help="Transcription style: plain (text or simple Markdown) or one of the importers' styles.")
-@click.option("--detect/--no-detect", default=True, help="Run `edition apparatus detect` afterwards.")
+@click.option(
+    "--siglum", required=True, help="The new witness's siglum (its ids start with it: X.body.p1)."
+)
+@click.option(
+    "--facts",
+    "facts_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A small YAML file of its facts: author, title, date, kind, language, rights, publication, bibkey.",
+)
+@click.option(
+    "--style",
+    default="plain",
+    show_default=True,
+    help="Transcription style: plain (text or simple Markdown) or one of the importers' styles.",
+)
+@click.option(
+    "--detect/--no-detect", default=True, help="Run `edition apparatus detect` afterwards."
+)
 @ROOT_OPTION
-def witness_add(transcription: Path, siglum: str, facts_file: Path | None, style: str, detect: bool, root: Path | None) -> None:
+def witness_add(
+    transcription: Path,
+    siglum: str,
+    facts_file: Path | None,
+    style: str,
+    detect: bool,
+    root: Path | None,
+) -> None:
     """Add a witness in one step: copy the transcription to sources/, write its entry in
     sources/witnesses.yml (and sources/excerpts.yml if published in excerpts, and its references.bib
     entry), import it with ids from its own siglum, then run the check and detection."""
@@ -255,47 +331,75 @@ def witness_add(transcription: Path, siglum: str, facts_file: Path | None, style
     data = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) or {}
     taken = {w.get("siglum") for w in data.get("witnesses", [])}
     missing = [k for k in FACTS[:-1] if k not in facts]
-    problem = (f"siglum {siglum} is taken" if siglum in taken else
-               f"{facts_file or '--facts'} lacks {', '.join(missing)}" if missing else None)
+    problem = (
+        f"siglum {siglum} is taken"
+        if siglum in taken
+        else f"{facts_file or '--facts'} lacks {', '.join(missing)}"
+        if missing
+        else None
+    )
     if problem:
-        click.echo(f"{relpath_of(manifest_path, root)}: {problem}. Give a new siglum and every fact (see CONTRIBUTING.md, Add a witness). [witness.facts]", err=True)
+        click.echo(
+            f"{relpath_of(manifest_path, root)}: {problem}. Give a new siglum and every fact (see CONTRIBUTING.md, Add a witness). [witness.facts]",
+            err=True,
+        )
         raise SystemExit(1)
     target = root / "sources" / transcription.name
     if not target.exists():
         shutil.copyfile(transcription, target)
-    entry = {"siglum": siglum, "file": target.name, "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
-             "tei": f"{siglum.lower()}.xml", "style": style, **{k: facts[k] for k in FACTS if k in facts}}
+    entry = {
+        "siglum": siglum,
+        "file": target.name,
+        "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
+        "tei": f"{siglum.lower()}.xml",
+        "style": style,
+        **{k: facts[k] for k in FACTS if k in facts},
+    }
     with manifest_path.open("a", encoding="utf-8") as out:
         dumped = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, indent=2)
         out.write("".join(f"  {line}\n" for line in dumped.splitlines()))
     tables = root / "sources" / "import" / f"{siglum}.yml"
-    if style == "ocr" and not tables.exists():  # the importer's tables for this witness: none needed yet
+    if (
+        style == "ocr" and not tables.exists()
+    ):  # the importer's tables for this witness: none needed yet
         tables.parent.mkdir(exist_ok=True)
-        tables.write_text(f"# Import tables of witness {siglum} (style ocr), written by `edition witness add`; the\n"
-                          "# keys are those of the other witnesses' tables (sources/import/*.yml) and\n"
-                          "# build_scripts/importers/ocr_data.py. One note series: the text.\n"
-                          "series: {body: Text}\n", encoding="utf-8")
+        tables.write_text(
+            f"# Import tables of witness {siglum} (style ocr), written by `edition witness add`; the\n"
+            "# keys are those of the other witnesses' tables (sources/import/*.yml) and\n"
+            "# build_scripts/importers/ocr_data.py. One note series: the text.\n"
+            "series: {body: Text}\n",
+            encoding="utf-8",
+        )
     if facts.get("publication") == "excerpts":
         excerpts = root / "sources" / "excerpts.yml"
         with excerpts.open("a", encoding="utf-8") as out:
-            out.write(f"\n# {siglum}: list here the ids of the passages to publish (nothing is published until you do)\n{siglum}: []\n")
+            out.write(
+                f"\n# {siglum}: list here the ids of the passages to publish (nothing is published until you do)\n{siglum}: []\n"
+            )
     bib = root / "references.bib"
     key = facts.get("bibkey")
     if key and bib.exists() and f"{{{key}," not in bib.read_text(encoding="utf-8"):
         with bib.open("a", encoding="utf-8") as out:
-            out.write(f"\n@misc{{{key},\n  author    = {{{facts['author'] if isinstance(facts['author'], str) else facts['author'].get('value', '')}}},\n"
-                      f"  title     = {{{facts['title'] if isinstance(facts['title'], str) else facts['title'].get('value', '')}}},\n"
-                      f"  year      = {{{str(facts['date'] if not isinstance(facts['date'], dict) else facts['date'].get('value', ''))[:4]}}},\n"
-                      f"  keywords  = {{witness:{siglum}}},\n}}\n")
+            out.write(
+                f"\n@misc{{{key},\n  author    = {{{facts['author'] if isinstance(facts['author'], str) else facts['author'].get('value', '')}}},\n"
+                f"  title     = {{{facts['title'] if isinstance(facts['title'], str) else facts['title'].get('value', '')}}},\n"
+                f"  year      = {{{str(facts['date'] if not isinstance(facts['date'], dict) else facts['date'].get('value', ''))[:4]}}},\n"
+                f"  keywords  = {{witness:{siglum}}},\n}}\n"
+            )
     # import, check and detection run as the `edition` commands do, in this edition's folder
     edition = [sys.executable, "-m", "build_scripts", "--root", str(root)]
     steps = [["import", siglum], ["check"]] + ([["apparatus", "detect"]] if detect else [])
     for step in steps:
         done = subprocess.run([*edition, *step], cwd=root)
         if done.returncode:
-            click.echo(f"edition witness add: `edition {' '.join(step)}` reported problems (above); fix them and run it again.", err=True)
+            click.echo(
+                f"edition witness add: `edition {' '.join(step)}` reported problems (above); fix them and run it again.",
+                err=True,
+            )
             raise SystemExit(1)
-    click.echo(f"edition witness add: {siglum} added (sources/{target.name}, tei/{entry['tei']}); review `git diff` and commit.")
+    click.echo(
+        f"edition witness add: {siglum} added (sources/{target.name}, tei/{entry['tei']}); review `git diff` and commit."
+    )
 
 
 def relpath_of(path: Path, root: Path) -> str:

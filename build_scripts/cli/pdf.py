@@ -1,4 +1,5 @@
 """`edition pdf`: the whole edition, one PDF per witness, or a course pack."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,9 +10,19 @@ from build_scripts.cli import report
 
 
 @click.command("pdf")
-@click.option("--course", "course", type=click.Path(path_type=Path), help="Build a course pack from courses/<name>.yml.")
+@click.option(
+    "--course",
+    "course",
+    type=click.Path(path_type=Path),
+    help="Build a course pack from courses/<name>.yml.",
+)
 @click.option("--witness", "sigla", multiple=True, help="Only this witness (repeatable).")
-@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Where to write (default pdf/).")
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where to write (default pdf/).",
+)
 def pdf_command(course: Path | None, sigla: tuple[str, ...], out_dir: Path | None) -> None:
     """Build PDFs with Typst: whole edition + one per witness, or a course pack."""
     from build_scripts.pdf import build as pdf

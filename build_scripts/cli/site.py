@@ -1,11 +1,16 @@
 """`edition build | serve | render`: the public website (registered by cli.py through COMMANDS)."""
+
 from __future__ import annotations
 
 import click
 
-PUBLISH_ALL = click.option("--publish-all", is_flag=True, default=None,
-                           help="Publish every witness in full, ignoring 'excerpts' (tests, editors' previews). "
-                                "Also EDITION_PUBLISH_ALL=1.")
+PUBLISH_ALL = click.option(
+    "--publish-all",
+    is_flag=True,
+    default=None,
+    help="Publish every witness in full, ignoring 'excerpts' (tests, editors' previews). "
+    "Also EDITION_PUBLISH_ALL=1.",
+)
 
 
 def _summary(result, problems: bool = True) -> None:
@@ -14,9 +19,15 @@ def _summary(result, problems: bool = True) -> None:
     if problems:
         report(result.problems)
     if result.full_without_rights:
-        click.echo("Published in full without cleared rights: " + ", ".join(result.full_without_rights), err=True)
-    click.echo(f"rendered {', '.join(result.rendered) or 'nothing new'}; {len(result.written)} file(s) written, "
-               f"{len(result.removed)} removed", err=True)
+        click.echo(
+            "Published in full without cleared rights: " + ", ".join(result.full_without_rights),
+            err=True,
+        )
+    click.echo(
+        f"rendered {', '.join(result.rendered) or 'nothing new'}; {len(result.written)} file(s) written, "
+        f"{len(result.removed)} removed",
+        err=True,
+    )
 
 
 @click.command()
@@ -33,10 +44,23 @@ def render(publish_all: bool | None) -> None:
 
 @click.command()
 @PUBLISH_ALL
-@click.option("--skip-check", is_flag=True, help="Do not run `edition check` first (previews while the TEI is being fixed).")
-@click.option("--no-downloads", is_flag=True, help="Skip the PDFs and the offline zip (quicker previews): site/downloads/ keeps the last build's files, or empty placeholders.")
-@click.option("--engine", type=click.Choice(["mkdocs", "properdocs", "zensical"]), default="mkdocs", show_default=True,
-              help="The site engine: MkDocs, ProperDocs (its maintained fork) or Zensical (no offline copy).")
+@click.option(
+    "--skip-check",
+    is_flag=True,
+    help="Do not run `edition check` first (previews while the TEI is being fixed).",
+)
+@click.option(
+    "--no-downloads",
+    is_flag=True,
+    help="Skip the PDFs and the offline zip (quicker previews): site/downloads/ keeps the last build's files, or empty placeholders.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "properdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="The site engine: MkDocs, ProperDocs (its maintained fork) or Zensical (no offline copy).",
+)
 def build(publish_all: bool | None, skip_check: bool, no_downloads: bool, engine: str) -> None:
     """Check, render and build the website into site/ (strict), with the PDFs and the offline edition
     in site/downloads/; only the outputs whose inputs changed are made again (build/out/ keeps them);
@@ -44,7 +68,9 @@ def build(publish_all: bool | None, skip_check: bool, no_downloads: bool, engine
     from build_scripts.publish import build as site_build
     from build_scripts.cli import report
 
-    result = site_build.build(everything=publish_all, check=not skip_check, extras=not no_downloads, engine=engine)
+    result = site_build.build(
+        everything=publish_all, check=not skip_check, extras=not no_downloads, engine=engine
+    )
     report(result.problems)  # the render's, MkDocs', the downloads'
     if result.render is not None:
         _summary(result.render, problems=False)
@@ -52,7 +78,11 @@ def build(publish_all: bool | None, skip_check: bool, no_downloads: bool, engine
         click.echo("edition build: failed; site/ left unchanged.", err=True)
         raise SystemExit(1)
     times = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
-    size = f"; offline zip {result.offline_zip_bytes / 2**20:.1f} MiB" if result.offline_zip_bytes else ""
+    size = (
+        f"; offline zip {result.offline_zip_bytes / 2**20:.1f} MiB"
+        if result.offline_zip_bytes
+        else ""
+    )
     made = ", ".join(result.built) or "nothing"
     reused = len(result.outputs) - len(result.built)
     click.echo(f"edition build: made {made}; {reused} output(s) reused, their inputs unchanged.")
@@ -61,7 +91,9 @@ def build(publish_all: bool | None, skip_check: bool, no_downloads: bool, engine
 
 @click.command()
 @PUBLISH_ALL
-@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.option(
+    "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
+)
 def serve(publish_all: bool | None, dev_addr: str) -> None:
     """Serve the website at http://127.0.0.1:8000, re-rendering when a TEI file or references.bib changes."""
     from build_scripts.publish import build as site_build

@@ -1,4 +1,5 @@
 """Plain-text transcriptions → TEI. One module per transcription style (see STYLES)."""
+
 from __future__ import annotations
 
 import importlib

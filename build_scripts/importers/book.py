@@ -9,6 +9,7 @@ printed in the running text: a page break shows as a blank line that splits a se
 The works the witness cites and the opening paragraphs of its editorial declaration are its tables
 in sources/import/<siglum>.yml.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from build_scripts.importers.common import Anomaly, Furniture, ImportResult, SourceText, superscript_to_digits
+from build_scripts.importers.common import (
+    Anomaly,
+    Furniture,
+    ImportResult,
+    SourceText,
+    superscript_to_digits,
+)
 from build_scripts.importers.tables import Tables
 from build_scripts.problems import Problem
 from build_scripts.tei.teixml import E, XML_ID
@@ -30,10 +37,18 @@ NOTE_START = re.compile(r"^(\d+)\. ")
 BOX_RULE = "* * *"
 FIGURE = re.compile(r"^Fig\.? \d+\b")
 BIBL_ENTRY = re.compile(r"^[A-Z][\w’'-]+, [A-Z].*\*")  # "Baibakov, Nikolai. *From Stalin…*"
-CITATION_WORDS = 45  # a note paragraph of at most this many words is a citation (bibl); longer is prose
-LEAD = re.compile(r"^((?:[Ss]ee also|[Ss]ee|cited by|quoted in|quoted by|[^,*“\"]*? (?:found|published|reprinted) in) )")
-CITATION_SIGNAL = re.compile(r"\*|“|\"|https?:|\b1[89]\d\d\b|\b20\d\d\b|, \d")  # a title, a URL, a year or a page
-CYRILLIC_TO_LATIN = str.maketrans("абвгдезиклмнопрстуфхАБВГДЕЗИКЛМНОПРСТУФХ", "abvgdeziklmnoprstufhABVGDEZIKLMNOPRSTUFH")
+CITATION_WORDS = (
+    45  # a note paragraph of at most this many words is a citation (bibl); longer is prose
+)
+LEAD = re.compile(
+    r"^((?:[Ss]ee also|[Ss]ee|cited by|quoted in|quoted by|[^,*“\"]*? (?:found|published|reprinted) in) )"
+)
+CITATION_SIGNAL = re.compile(
+    r"\*|“|\"|https?:|\b1[89]\d\d\b|\b20\d\d\b|, \d"
+)  # a title, a URL, a year or a page
+CYRILLIC_TO_LATIN = str.maketrans(
+    "абвгдезиклмнопрстуфхАБВГДЕЗИКЛМНОПРСТУФХ", "abvgdeziklmnoprstufhABVGDEZIKLMNOPRSTUFH"
+)
 
 OBJ = re.compile(r"\ue000(\d+)\ue001")
 INLINE = re.compile(
@@ -80,7 +95,9 @@ class Quote:
 class Anchor:
     line: int
     page: int
-    pb: etree._Element | None  # a candidate <pb> before the heading, dropped if the page began earlier
+    pb: (
+        etree._Element | None
+    )  # a candidate <pb> before the heading, dropped if the page began earlier
     fresh: bool = False  # a part or the notes: taken to begin a new page when a break is unseen
 
 
@@ -89,13 +106,19 @@ def known_works(tables: Tables) -> list[tuple[re.Pattern, str, str | None, str |
     works = []
     for e in tables.entries("known_works", ("pattern", "key"), ("chapter", "page")):
         if ("chapter" in e) != ("page" in e):
-            raise tables.fail(e, "a known work has a chapter target but no page target, or the "
-                              "reverse", "Give both chapter and page, or neither")
+            raise tables.fail(
+                e,
+                "a known work has a chapter target but no page target, or the reverse",
+                "Give both chapter and page, or neither",
+            )
         try:
             pattern = re.compile(str(e["pattern"]))
         except re.error as err:
-            raise tables.fail(e, f"the pattern {e['pattern']!r} is not a regular expression: {err}",
-                              "Fix the pattern (Python re syntax)") from None
+            raise tables.fail(
+                e,
+                f"the pattern {e['pattern']!r} is not a regular expression: {err}",
+                "Fix the pattern (Python re syntax)",
+            ) from None
         works.append((pattern, str(e["key"]), e.get("chapter"), e.get("page")))
     return works
 
@@ -165,8 +188,14 @@ class Converter:
             ident = f"{self.siglum}.m{n}.{self.used.count(n)}"
             marker = E.hi(str(n), rend="superscript")
             marker.set(XML_ID, ident)
-            why = "has no note in the ENDNOTES list" if paras is None else "is printed a second time; its note stands at the first"
-            self.result.anomalies.append(Anomaly(ident, f"Marker {n} (line {line}) {why}: kept as a superscript number."))
+            why = (
+                "has no note in the ENDNOTES list"
+                if paras is None
+                else "is printed a second time; its note stands at the first"
+            )
+            self.result.anomalies.append(
+                Anomaly(ident, f"Marker {n} (line {line}) {why}: kept as a superscript number.")
+            )
             return marker
         note = E.note(n=str(n), place="end")
         note.set(XML_ID, f"{self.siglum}.n{n}")
@@ -184,7 +213,9 @@ class Converter:
 
     def citation(self, el: etree._Element, raw: str, line: int) -> None:
         """A note paragraph: short ones are citations (one bibl per '; ' segment), long ones prose."""
-        if len(re.findall(r"\w+", OBJ.sub(" ", raw))) > CITATION_WORDS or not CITATION_SIGNAL.search(raw):
+        if len(
+            re.findall(r"\w+", OBJ.sub(" ", raw))
+        ) > CITATION_WORDS or not CITATION_SIGNAL.search(raw):
             self.fill(el, raw, line)
             return
         for segment in _split_outside_brackets(raw):
@@ -208,7 +239,11 @@ class Converter:
                 continue
             bibl.set("corresp", f"bib:{key}")
             if chapter and page:
-                core = re.sub(r"(?<=, )(chap\. (\d+)|(\d+)(?:[–-]\d+)?)(?=[,.;]|$)", lambda m: self.obj(_witness_ref(m, chapter, page)), core)
+                core = re.sub(
+                    r"(?<=, )(chap\. (\d+)|(\d+)(?:[–-]\d+)?)(?=[,.;]|$)",
+                    lambda m: self.obj(_witness_ref(m, chapter, page)),
+                    core,
+                )
         return core
 
     # --- structure --------------------------------------------------------------------------------
@@ -216,11 +251,19 @@ class Converter:
         chunks = _chunks(self.lines)
         i_contents = next((i for i, c in enumerate(chunks) if c.text == "CONTENTS"), None)
         if i_contents is None:
-            self.problem(1, "no CONTENTS heading", "The book style needs a contents list to find its headings", "import.book.no-contents")
+            self.problem(
+                1,
+                "no CONTENTS heading",
+                "The book style needs a contents list to find its headings",
+                "import.book.no-contents",
+            )
             return self.result
         contents = self.contents(chunks[i_contents + 1])
         front = self.front(chunks[:i_contents])
-        i_notes = next((i for i, c in enumerate(chunks) if _norm(c.text) == _norm(contents[-1][0])), len(chunks))
+        i_notes = next(
+            (i for i, c in enumerate(chunks) if _norm(c.text) == _norm(contents[-1][0])),
+            len(chunks),
+        )
         self.parse_notes(chunks[i_notes + 1 :])
         body = self.body(chunks[i_contents + 2 : i_notes], contents[:-1])
         back = self.back(chunks[i_notes], contents[-1])
@@ -239,12 +282,16 @@ class Converter:
         self.record()
         return self.result
 
-    def problem(self, line: int, message: str, hint: str, code: str, severity: str = "error") -> None:
+    def problem(
+        self, line: int, message: str, hint: str, code: str, severity: str = "error"
+    ) -> None:
         self.result.problems.append(Problem(self.source.at(line), message, hint, code, severity))
 
     def front(self, chunks: list[Chunk]) -> list[etree._Element]:
         title, author, *rest = chunks
-        out: list[etree._Element] = [E.titlePage(E.docTitle(E.titlePart(title.text, type="main")), E.docAuthor(author.text))]
+        out: list[etree._Element] = [
+            E.titlePage(E.docTitle(E.titlePart(title.text, type="main")), E.docAuthor(author.text))
+        ]
         note = rest[0].text
         div = E.div(E.head(note), type="preface")
         div.set(XML_ID, f"{self.siglum}.pubnote")
@@ -255,7 +302,16 @@ class Converter:
                 div.append(E.p("ISBN: ", E.idno(number, type="ISBN")))
             elif len(chunk.lines) == 2 and chunk.lines[0].isupper():
                 place, _, year = chunk.lines[1].rpartition(" ")
-                imprint = E.titlePage(E.docImprint(E.publisher(chunk.lines[0]), " ", E.pubPlace(place), " ", E.docDate(year, when=year)), type="imprint")
+                imprint = E.titlePage(
+                    E.docImprint(
+                        E.publisher(chunk.lines[0]),
+                        " ",
+                        E.pubPlace(place),
+                        " ",
+                        E.docDate(year, when=year),
+                    ),
+                    type="imprint",
+                )
             else:
                 p = E.p()
                 div.append(p)
@@ -267,15 +323,24 @@ class Converter:
         for k, line in enumerate(chunk.lines):
             m = CONTENTS_LINE.match(line)
             if not m:
-                self.problem(chunk.line + k, f"contents line without a page number: {line!r}", "Expect 'Title<TAB>page'", "import.book.contents")
+                self.problem(
+                    chunk.line + k,
+                    f"contents line without a page number: {line!r}",
+                    "Expect 'Title<TAB>page'",
+                    "import.book.contents",
+                )
                 continue
-            entries.append((m.group("title"), m.group("dots") or "", int(m.group("page")), chunk.line + k))
+            entries.append(
+                (m.group("title"), m.group("dots") or "", int(m.group("page")), chunk.line + k)
+            )
         return entries
 
     def contents_div(self, entries) -> etree._Element:
         items = []
         for (title, dots, page, _), ident in zip(entries, self.div_ids + [f"{self.siglum}.notes"]):
-            items.append(E.item(E.ref(title, target=f"#{ident}"), dots + " ", E.num(str(page), type="page")))
+            items.append(
+                E.item(E.ref(title, target=f"#{ident}"), dots + " ", E.num(str(page), type="page"))
+            )
         div = E.div(E.head("CONTENTS"), E.list(*items), type="contents")
         div.set(XML_ID, f"{self.siglum}.contents")
         return div
@@ -304,21 +369,42 @@ class Converter:
                 else:
                     section += 1
                     div = E.div(pb, E.head(raw), type="section")
-                    div.set(XML_ID, f"{part_div.get(XML_ID) if part_div is not None else self.siglum}.d{section}")
+                    div.set(
+                        XML_ID,
+                        f"{part_div.get(XML_ID) if part_div is not None else self.siglum}.d{section}",
+                    )
                     (parts if part_div is None else part_div).append(div)
                 self.div_ids.append(div.get(XML_ID))
                 self.anchors.append(Anchor(chunk.line, page, pb, bool(part)))
                 p, quote, i = None, None, i + 1
                 continue
             if any(_norm(raw) == _norm(e[0]) for e in expected[1:]):
-                self.problem(chunk.line, f"heading {raw!r} comes before {expected[0][0]!r} of the contents", "Check the order of the contents list", "import.book.heading-order", "warning")
+                self.problem(
+                    chunk.line,
+                    f"heading {raw!r} comes before {expected[0][0]!r} of the contents",
+                    "Check the order of the contents list",
+                    "import.book.heading-order",
+                    "warning",
+                )
             if div is None:
-                self.problem(chunk.line, "text before the first heading of the contents", "The body must begin with the first contents entry", "import.book.no-heading")
+                self.problem(
+                    chunk.line,
+                    "text before the first heading of the contents",
+                    "The body must begin with the first contents entry",
+                    "import.book.no-heading",
+                )
                 return parts
             if raw == BOX_RULE:
-                end = next((j for j in range(i + 1, len(chunks)) if chunks[j].text == BOX_RULE), None)
+                end = next(
+                    (j for j in range(i + 1, len(chunks)) if chunks[j].text == BOX_RULE), None
+                )
                 if end is None:
-                    self.problem(chunk.line, "a '* * *' rule opens a box that is never closed", "Close the box with a second '* * *' line", "import.book.box")
+                    self.problem(
+                        chunk.line,
+                        "a '* * *' rule opens a box that is never closed",
+                        "Close the box with a second '* * *' line",
+                        "import.book.box",
+                    )
                     return parts
                 div.append(self.box(chunks[i : end + 1]))
                 p, quote, i = None, None, end + 1
@@ -330,10 +416,17 @@ class Converter:
             p, quote = self.flow(div, p, quote, chunk)
             i += 1
         for title, _, _, line in expected:
-            self.problem(line, f"contents entry {title!r} has no heading in the text", "Check the heading's wording against the contents list", "import.book.heading-missing")
+            self.problem(
+                line,
+                f"contents entry {title!r} has no heading in the text",
+                "Check the heading's wording against the contents list",
+                "import.book.heading-missing",
+            )
         return parts
 
-    def flow(self, div, p: Text | None, quote: Quote | None, chunk: Chunk) -> tuple[Text | None, Quote | None]:
+    def flow(
+        self, div, p: Text | None, quote: Quote | None, chunk: Chunk
+    ) -> tuple[Text | None, Quote | None]:
         """Add a chunk of running text: continue the paragraph (page break), open or continue a block
         quotation inside it, or begin a new paragraph."""
         y = chunk.text
@@ -347,7 +440,9 @@ class Converter:
                 quote.el.append(last.el)
                 quote.paras.append(last)
             else:
-                self.result.normalisation.append(f"Line {quote.paras[0].line}: the block quotation is printed without a closing quotation mark; it is taken to end with its paragraph (line {chunk.line} begins a new one).")
+                self.result.normalisation.append(
+                    f"Line {quote.paras[0].line}: the block quotation is printed without a closing quotation mark; it is taken to end with its paragraph (line {chunk.line} begins a new one)."
+                )
                 return self.paragraph(div, chunk), None
             quote.closed = _closes(y)
             return p, quote
@@ -395,8 +490,14 @@ class Converter:
             scheme = x[x.rindex("<") + 1 : -1]
             pb.tail = url
             t.parts[-1] = x[: x.rindex("<")]
-            t.parts.append(self.obj(E.ref(scheme, pb, target=scheme + url)) + dot + (" " + rest if rest else ""))
-            self.result.normalisation.append(f"Line {line - 2}: the URL printed as “<{scheme}>” before a page break and continued as “{url}” after it is encoded as one ref with the break inside it.")
+            t.parts.append(
+                self.obj(E.ref(scheme, pb, target=scheme + url))
+                + dot
+                + (" " + rest if rest else "")
+            )
+            self.result.normalisation.append(
+                f"Line {line - 2}: the URL printed as “<{scheme}>” before a page break and continued as “{url}” after it is encoded as one ref with the break inside it."
+            )
         else:
             t.parts.append(" " + self.obj(pb) + y)
         t.last = y
@@ -418,7 +519,7 @@ class Converter:
         self.result.normalisation.append(
             f"Lines {chunks[0].line}–{chunks[-1].line}: the reading list “{head.text}”, set between two “* * *” rules in the middle of "
             "Part 1, is the boxed insert that the text itself calls “the box on the preceding page”. It is encoded where it stands as "
-            "floatingText type=\"insert\" (its entries as listBibl/bibl, the author's own list as p); the two rules are listed as removed furniture."
+            'floatingText type="insert" (its entries as listBibl/bibl, the author\'s own list as p); the two rules are listed as removed furniture.'
         )
         return E.floatingText(E.body(div), type="insert", rend="boxed")
 
@@ -443,7 +544,7 @@ class Converter:
         self.result.normalisation.append(
             f"Lines {caption.line}–{chunk.line + len(chunk.lines) - 1}: “{caption.text}” is printed as a tab-separated table; it is encoded "
             "as table (its caption as head). Rows of one cell (a trailing TAB, no second cell) span both columns; the first row of two "
-            "cells is the column heading (role=\"label\")."
+            'cells is the column heading (role="label").'
         )
         return table
 
@@ -458,7 +559,12 @@ class Converter:
                 if m:
                     n = int(m.group(1))
                     if n in self.notes:
-                        self.problem(number, f"note {n} is printed twice in the ENDNOTES list", "Record the duplicate by hand as an anomaly", "import.book.duplicate-note")
+                        self.problem(
+                            number,
+                            f"note {n} is printed twice in the ENDNOTES list",
+                            "Record the duplicate by hand as an anomaly",
+                            "import.book.duplicate-note",
+                        )
                         continue
                     current, current_n = Text(E.p(), number, [], ""), n
                     self.notes[n], self.note_line[n] = [current], number
@@ -469,7 +575,12 @@ class Converter:
                         text = self.obj(pb) + text
                     current.parts, current.last = [text], text
                 elif current is None:
-                    self.problem(number, "text before the first endnote", "Each endnote begins 'N. '", "import.book.note-text")
+                    self.problem(
+                        number,
+                        "text before the first endnote",
+                        "Each endnote begins 'N. '",
+                        "import.book.note-text",
+                    )
                 elif j == 0 and _bare(current.last)[-1:] in ".?!" and line[:1].isupper():
                     current = Text(E.p(), number, [line], line)  # a second paragraph of the note
                     self.notes[current_n].append(current)
@@ -495,22 +606,42 @@ class Converter:
                     continue
                 n = int(note.get("n"))
                 if n != previous + 1 and n != previous:
-                    self.result.anomalies.append(Anomaly(note.get(XML_ID), f"Marker {n} follows marker {previous} in the text: numbered as printed."))
+                    self.result.anomalies.append(
+                        Anomaly(
+                            note.get(XML_ID),
+                            f"Marker {n} follows marker {previous} in the text: numbered as printed.",
+                        )
+                    )
                 previous = n
-        placed = {int(n.get("n")): n for root in body for n in root.iter(E.note().tag) if n.get("n") and not n.get("resp")}
+        placed = {
+            int(n.get("n")): n
+            for root in body
+            for n in root.iter(E.note().tag)
+            if n.get("n") and not n.get("resp")
+        }
         for n in sorted(set(self.notes) - set(self.used)):
             note = E.note(n=str(n), place="end", type="unmarked")
             note.set(XML_ID, f"{self.siglum}.n{n}")
             self.note_content(note, self.notes[n])
             before = max((k for k in placed if k < n), default=None)
             if before is None:
-                self.problem(self.note_line[n], f"endnote {n} has no marker in the text and no earlier note to follow", "Place it by hand as note type=\"unmarked\"", "import.book.unmarked-note")
+                self.problem(
+                    self.note_line[n],
+                    f"endnote {n} has no marker in the text and no earlier note to follow",
+                    'Place it by hand as note type="unmarked"',
+                    "import.book.unmarked-note",
+                )
                 continue
             anchor = placed[before]
             note.tail, anchor.tail = anchor.tail, None
             anchor.addnext(note)
             placed[n] = note
-            self.result.anomalies.append(Anomaly(note.get(XML_ID), f"Endnote {n} (line {self.note_line[n]}) has no marker in the text; it is placed after note {before} (type=\"unmarked\")."))
+            self.result.anomalies.append(
+                Anomaly(
+                    note.get(XML_ID),
+                    f'Endnote {n} (line {self.note_line[n]}) has no marker in the text; it is placed after note {before} (type="unmarked").',
+                )
+            )
 
     # --- page numbers -----------------------------------------------------------------------------
     def number_pages(self) -> None:
@@ -528,14 +659,24 @@ class Converter:
             breaks = [(line, pb) for line, pb in self.visible if a.line < line < b.line]
             need = b.page - a.page
             if len(breaks) > need:
-                self.problem(a.line, f"{len(breaks)} page breaks between pages {a.page} and {b.page} of the contents", "Check the page numbers of the contents or the blank lines of the text", "import.book.pages", "warning")
+                self.problem(
+                    a.line,
+                    f"{len(breaks)} page breaks between pages {a.page} and {b.page} of the contents",
+                    "Check the page numbers of the contents or the blank lines of the text",
+                    "import.book.pages",
+                    "warning",
+                )
                 breaks = breaks[:need]
-            points = [start] + [self.offset[line - 1] for line, _ in breaks] + [self.offset[b.line - 1]]
+            points = (
+                [start] + [self.offset[line - 1] for line, _ in breaks] + [self.offset[b.line - 1]]
+            )
             extra = [0] * (len(points) - 1)
             if b.fresh and need > len(breaks):
                 extra[-1] = 1
             for _ in range(need - len(breaks) - sum(extra)):
-                k = max(range(len(extra)), key=lambda g: (points[g + 1] - points[g]) / (extra[g] + 1))
+                k = max(
+                    range(len(extra)), key=lambda g: (points[g + 1] - points[g]) / (extra[g] + 1)
+                )
                 extra[k] += 1
             page, cert = a.page, ("medium" if need == len(breaks) else "low")
             for (line, pb), add in zip(breaks, extra):
@@ -553,7 +694,11 @@ class Converter:
     def record(self) -> None:
         self.result.normalisation[:0] = list(self.opening)
         if self.hyphens:
-            self.result.hyphenation.append("Words rejoined across a page break (line of the transcription: as printed): " + "; ".join(f"{n}: {w}" for n, w in sorted(self.hyphens)) + ".")
+            self.result.hyphenation.append(
+                "Words rejoined across a page break (line of the transcription: as printed): "
+                + "; ".join(f"{n}: {w}" for n, w in sorted(self.hyphens))
+                + "."
+            )
 
 
 # --- helpers ---------------------------------------------------------------------------------------

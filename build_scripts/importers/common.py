@@ -1,4 +1,5 @@
 """What every importer shares: the source text, the result, the TEI header and the id scheme."""
+
 from __future__ import annotations
 
 import datetime
@@ -46,7 +47,9 @@ class ImportResult:
     back: list[etree._Element] = field(default_factory=list)
     furniture: list[Furniture] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
-    normalisation: list[str] = field(default_factory=list)  # witness-specific editorialDecl paragraphs
+    normalisation: list[str] = field(
+        default_factory=list
+    )  # witness-specific editorialDecl paragraphs
     hyphenation: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -73,7 +76,9 @@ def assign_ids(root: etree._Element, siglum: str) -> None:
         parent = el.getparent()
         while parent is not None and not parent.get(XML_ID):
             parent = parent.getparent()
-        prefix = parent.get(XML_ID) if parent is not None and parent.get(XML_ID) != siglum else siglum
+        prefix = (
+            parent.get(XML_ID) if parent is not None and parent.get(XML_ID) != siglum else siglum
+        )
         key = (prefix, kind)
         while True:
             counters[key] = counters.get(key, 0) + 1
@@ -127,21 +132,53 @@ def header(witness: Witness, source: SourceText, result: ImportResult) -> etree.
         bibl.set("corresp", f"bib:{facts['bibkey']}")
     rights = facts["rights"]
     availability = E.availability(
-        E.licence("The TEI encoding, apparatus and editorial text of this edition are licensed CC BY 4.0.", target=LICENCE),
-        E.p(f"Source text: rights status {rights['status']}. {rights.get('statement', '')}".strip()),
-        E.p(f"Publication setting of this edition: {witness.fact('publication') or facts['publication']}."),
+        E.licence(
+            "The TEI encoding, apparatus and editorial text of this edition are licensed CC BY 4.0.",
+            target=LICENCE,
+        ),
+        E.p(
+            f"Source text: rights status {rights['status']}. {rights.get('statement', '')}".strip()
+        ),
+        E.p(
+            f"Publication setting of this edition: {witness.fact('publication') or facts['publication']}."
+        ),
         status="restricted" if rights["status"] != "cleared" else "free",
     )
     decl = E.editorialDecl(
-        E.correction(E.p("Transcription and OCR errors are corrected only where certain, and always visibly as choice/sic/corr. The witness's own figures, dates, names and wording are never corrected."), *[E.p(t) for t in result.corrections]),
-        E.normalization(E.p("Paragraphs interrupted by page breaks, footnotes or tables are rejoined; the break is recorded with pb."), *[E.p(t) for t in result.normalisation]),
+        E.correction(
+            E.p(
+                "Transcription and OCR errors are corrected only where certain, and always visibly as choice/sic/corr. The witness's own figures, dates, names and wording are never corrected."
+            ),
+            *[E.p(t) for t in result.corrections],
+        ),
+        E.normalization(
+            E.p(
+                "Paragraphs interrupted by page breaks, footnotes or tables are rejoined; the break is recorded with pb."
+            ),
+            *[E.p(t) for t in result.normalisation],
+        ),
         E.quotation(E.p("Quotation marks are kept as printed in the transcription.")),
-        E.hyphenation(E.p("Words hyphenated across a page break are rejoined and the break recorded as pb with break=\"no\"."), *[E.p(t) for t in result.hyphenation], eol="none"),
-        E.interpretation(E.p("Notes are placed at their markers with n as printed. Printed anomalies are listed here, not repaired.")),
+        E.hyphenation(
+            E.p(
+                'Words hyphenated across a page break are rejoined and the break recorded as pb with break="no".'
+            ),
+            *[E.p(t) for t in result.hyphenation],
+            eol="none",
+        ),
+        E.interpretation(
+            E.p(
+                "Notes are placed at their markers with n as printed. Printed anomalies are listed here, not repaired."
+            )
+        ),
     )
     if result.anomalies:
         decl.find(tei("interpretation")).append(
-            E.p(E.list(*[E.item(a.text, corresp=f"#{a.target}") for a in result.anomalies], type="note-anomalies"))
+            E.p(
+                E.list(
+                    *[E.item(a.text, corresp=f"#{a.target}") for a in result.anomalies],
+                    type="note-anomalies",
+                )
+            )
         )
     if result.furniture:
         decl.find(tei("normalization")).append(
@@ -158,25 +195,55 @@ def header(witness: Witness, source: SourceText, result: ImportResult) -> etree.
         E.fileDesc(
             E.titleStmt(
                 E.title(witness.fact("title"), type="main"),
-                E.title("a witness of the comparative edition of texts on the Soviet purges of 1937–1938", type="sub"),
+                E.title(
+                    "a witness of the comparative edition of texts on the Soviet purges of 1937–1938",
+                    type="sub",
+                ),
                 _cert_el("author", witness, "author"),
-                E.respStmt(E.resp("Transcription (as received, " + f"sources/{witness.file}" + ")"), E.name("unknown transcriber")),
-                E.respStmt(E.resp("TEI encoding: generated by edition import, then curated by hand"),
-                          E.name("The editors of the comparative edition", {XML_ID: f"{witness.siglum}.editors"})),
+                E.respStmt(
+                    E.resp("Transcription (as received, " + f"sources/{witness.file}" + ")"),
+                    E.name("unknown transcriber"),
+                ),
+                E.respStmt(
+                    E.resp("TEI encoding: generated by edition import, then curated by hand"),
+                    E.name(
+                        "The editors of the comparative edition",
+                        {XML_ID: f"{witness.siglum}.editors"},
+                    ),
+                ),
             ),
-            E.publicationStmt(E.publisher("The comparative edition of texts on the Soviet purges of 1937–1938"), availability),
+            E.publicationStmt(
+                E.publisher("The comparative edition of texts on the Soviet purges of 1937–1938"),
+                availability,
+            ),
             E.sourceDesc(bibl),
         ),
         E.encodingDesc(
-            E.projectDesc(E.p(f"A comparative digital edition of {count_words(len(manifest.load()[0]))} texts on the Soviet purges of 1937–1938: each witness is presented as it is, and a standoff apparatus shows where the texts reproduce and contradict each other.")),
+            E.projectDesc(
+                E.p(
+                    f"A comparative digital edition of {count_words(len(manifest.load()[0]))} texts on the Soviet purges of 1937–1938: each witness is presented as it is, and a standoff apparatus shows where the texts reproduce and contradict each other."
+                )
+            ),
             decl,
-            E.listPrefixDef(E.prefixDef(E.p("bib:KEY points to the entry KEY of references.bib."), ident="bib", matchPattern="(.+)", replacementPattern="../references.bib#$1")),
+            E.listPrefixDef(
+                E.prefixDef(
+                    E.p("bib:KEY points to the entry KEY of references.bib."),
+                    ident="bib",
+                    matchPattern="(.+)",
+                    replacementPattern="../references.bib#$1",
+                )
+            ),
         ),
         E.profileDesc(
             E.langUsage(E.language("English", ident=witness.fact("language") or facts["language"])),
             E.textClass(E.keywords(E.term(facts["kind"]))),
         ),
-        E.revisionDesc(E.change(f"Generated by edition import ({witness.style}) from sources/{witness.file}.", when=today)),
+        E.revisionDesc(
+            E.change(
+                f"Generated by edition import ({witness.style}) from sources/{witness.file}.",
+                when=today,
+            )
+        ),
     )
 
 

@@ -9,6 +9,7 @@ TeX prints, each place as choice/orig/reg (`tex_typography`), so the transcripti
 The works the witness cites, and the paragraphs of its editorial declaration, are its tables in
 sources/import/<siglum>.yml.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,10 +23,14 @@ from build_scripts.problems import Problem
 from build_scripts.tei.teixml import E, XML_ID, local
 
 NAVIGATION = re.compile(r"^(next up previous contents index|Next: .* Up: .* Previous: .*)$")
-FOOTER_DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \w{3} +\d{1,2} \d\d:\d\d:\d\d [A-Z]{3} \d{4}$")
+FOOTER_DATE = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \w{3} +\d{1,2} \d\d:\d\d:\d\d [A-Z]{3} \d{4}$"
+)
 
 # A citation paragraph ends with its page: "..., p. 137." / "..., pp. 170--171." / "..., p. S26."
-CITATION = re.compile(r"^(?P<head>.*?)(?P<pages>pp?\. (?P<first>[A-Z]?\d+)(?:--(?P<last>[A-Z]?\d+))?)\.$")
+CITATION = re.compile(
+    r"^(?P<head>.*?)(?P<pages>pp?\. (?P<first>[A-Z]?\d+)(?:--(?P<last>[A-Z]?\d+))?)\.$"
+)
 OP_CIT = re.compile(r"(?P<author>[A-Z][A-Za-z]+), op\. cit\. ,\s*$")
 IBID = re.compile(r"^Ibid\. ,\s*$")
 NAMED = re.compile(r"(?P<author>[A-Z][A-Za-z]+), (?P<title>[A-Z][^,]+), $")
@@ -33,6 +38,7 @@ NAMED = re.compile(r"(?P<author>[A-Z][A-Za-z]+), (?P<title>[A-Z][^,]+), $")
 # TeX's input conventions → the characters TeX prints (longest first); " ," only after an abbreviation.
 TEX_TYPOGRAPHY = {"``": "“", "''": "”", "---": "—", "--": "–", "`": "‘", "'": "’", " ,": ","}
 TEX_PATTERN = re.compile(r"``|''|---|--|`|'|(?<=\.) ,")
+
 
 @dataclass
 class Block:
@@ -55,8 +61,10 @@ class Works:
         for e in tables.entries("works", ("author", "key"), ("title",)):
             author = (str(e["author"]), str(e["title"])) if "title" in e else str(e["author"])
             by_author[author] = str(e["key"])
-        returns = [(str(e["phrase"]), str(e["key"]), str(e["reason"]))
-                   for e in tables.entries("returns", ("phrase", "key", "reason"))]
+        returns = [
+            (str(e["phrase"]), str(e["key"]), str(e["reason"]))
+            for e in tables.entries("returns", ("phrase", "key", "reason"))
+        ]
         return cls(tables, by_author, returns, tables.mapping("witness_pages"))
 
 
@@ -66,7 +74,14 @@ def convert(source: SourceText, tables: Tables) -> ImportResult:
     result = ImportResult(normalisation=tables.texts("normalisation"))
     blocks = _blocks(source, result)
     if not blocks:
-        result.problems.append(Problem(source.at(1), "no text found", "Check that the file is a LaTeX2HTML page", "import.empty"))
+        result.problems.append(
+            Problem(
+                source.at(1),
+                "no text found",
+                "Check that the file is a LaTeX2HTML page",
+                "import.empty",
+            )
+        )
         return result
     div = E.div(E.head(blocks[0].text), type="section")
     div.set(XML_ID, part)
@@ -85,7 +100,10 @@ def tex_typography(root: etree._Element) -> int:
         pieces = TEX_PATTERN.split(text)
         found = TEX_PATTERN.findall(text)
         count += len(found)
-        return pieces[0], [(E.choice(E.orig(f), E.reg(TEX_TYPOGRAPHY[f])), after) for f, after in zip(found, pieces[1:])]
+        return pieces[0], [
+            (E.choice(E.orig(f), E.reg(TEX_TYPOGRAPHY[f])), after)
+            for f, after in zip(found, pieces[1:])
+        ]
 
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or local(el) in ("orig", "reg"):
@@ -111,7 +129,13 @@ def _blocks(source: SourceText, result: ImportResult) -> list[Block]:
     start = 0
     for number, line in enumerate(source.lines, start=1):
         stripped = line.strip()
-        kind = "navigation" if NAVIGATION.match(stripped) else "footer-date" if FOOTER_DATE.match(stripped) else None
+        kind = (
+            "navigation"
+            if NAVIGATION.match(stripped)
+            else "footer-date"
+            if FOOTER_DATE.match(stripped)
+            else None
+        )
         if kind:
             result.furniture.append(Furniture(number, kind, line))
         if kind or not stripped:
@@ -127,8 +151,14 @@ def _blocks(source: SourceText, result: ImportResult) -> list[Block]:
     return blocks
 
 
-def _fill(div: etree._Element, blocks: list[Block], source: SourceText, result: ImportResult,
-          works: Works, part: str) -> None:
+def _fill(
+    div: etree._Element,
+    blocks: list[Block],
+    source: SourceText,
+    result: ImportResult,
+    works: Works,
+    part: str,
+) -> None:
     """Paragraphs, block quotations and citations in reading order; ids of quotations and bibls."""
     chain = Chain(source, result, works)
     pending_quote: list[Block] = []
@@ -202,7 +232,13 @@ class Chain:
             return None
         self.last = key
         bibl = E.bibl(*parts, corresp=f"bib:{key}")
-        scope = E.biblScope(unit="page", **{"from": citation.group("first"), "to": citation.group("last") or citation.group("first")})
+        scope = E.biblScope(
+            unit="page",
+            **{
+                "from": citation.group("first"),
+                "to": citation.group("last") or citation.group("first"),
+            },
+        )
         pages = citation.group("pages")
         if key in self.works.witness_pages:
             target = self.works.witness_pages[key].replace("{page}", citation.group("first"))
@@ -221,13 +257,21 @@ class Chain:
                         self.result.normalisation.append(reason)
                     return key, [head]
             if self.last is None:
-                self._problem(block, "\"Ibid.\" with no earlier citation to refer to", "Check the citation; encode its bibl by hand with @corresp")
+                self._problem(
+                    block,
+                    '"Ibid." with no earlier citation to refer to',
+                    "Check the citation; encode its bibl by hand with @corresp",
+                )
             return self.last, [head]
         match = OP_CIT.search(head)
         if match:
             author = match.group("author")
             if author not in self.works.by_author:
-                self._problem(block, f"\"{author}, op. cit.\" names a work the witness's tables do not list", f"Add the author and its references.bib key to works in {self.works.tables.rel}")
+                self._problem(
+                    block,
+                    f'"{author}, op. cit." names a work the witness\'s tables do not list',
+                    f"Add the author and its references.bib key to works in {self.works.tables.rel}",
+                )
                 return None, []
             before = head[: match.start()]
             parts: list = []
@@ -242,19 +286,26 @@ class Chain:
             author.tail = ", "
             title = E.title(match.group("title"))
             title.tail = ", "
-            return self.works.by_author[(match.group("author"), match.group("title"))], [author, title]
+            return self.works.by_author[(match.group("author"), match.group("title"))], [
+                author,
+                title,
+            ]
         return None, []
 
     def _problem(self, block: Block, message: str, hint: str) -> None:
-        self.result.problems.append(Problem(self.source.at(block.line), message, hint, "import.citation", "warning"))
+        self.result.problems.append(
+            Problem(self.source.at(block.line), message, hint, "import.citation", "warning")
+        )
 
 
 DATED_TITLE = re.compile(r"^(?P<title>.+?) \((?P<date>\d{1,2} \w+ \d{4})\)\. $")
-MONTHS = "January February March April May June July August September October November December".split()
+MONTHS = (
+    "January February March April May June July August September October November December".split()
+)
 
 
 def _resolution_title(text: str) -> list:
-    """"On Errors of Party Organizations … (18 January 1938). " → title, dated."""
+    """ "On Errors of Party Organizations … (18 January 1938). " → title, dated."""
     match = DATED_TITLE.match(text)
     if not match:
         return [text]

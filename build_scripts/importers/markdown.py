@@ -7,6 +7,7 @@ under a "Table n" label, and paragraphs that page breaks split (no page numbers 
 The witness's sources (tables reproduced from another witness, citations) and the paragraphs of
 its editorial declaration are its tables in sources/import/<siglum>.yml.
 """
+
 from __future__ import annotations
 
 import re
@@ -76,18 +77,30 @@ class Data:
     @classmethod
     def read(cls, tables: Tables) -> Data:
         sub = tables.section("reproduced_tables")
-        reproduced = {str(e["number"]): (str(e["table"]), int(e["page"]))
-                      for e in sub.entries("tables", ("number", "table", "page"))}
+        reproduced = {
+            str(e["number"]): (str(e["table"]), int(e["page"]))
+            for e in sub.entries("tables", ("number", "table", "page"))
+        }
         bibls = []
         for e in tables.entries("note_bibls", ("pattern", "key")):
             try:
                 bibls.append((re.compile(str(e["pattern"])), str(e["key"])))
             except re.error as err:
-                raise tables.fail(e, f"the pattern {e['pattern']!r} is not a regular expression: "
-                                  f"{err}", "Fix the pattern (Python re syntax)") from None
-        return cls(tables.siglum, tables.mapping("table_sources"), sub.text("key"),
-                   sub.text("target"), reproduced, bibls, tables.texts("normalisation"),
-                   tables.texts("normalisation_end"))
+                raise tables.fail(
+                    e,
+                    f"the pattern {e['pattern']!r} is not a regular expression: {err}",
+                    "Fix the pattern (Python re syntax)",
+                ) from None
+        return cls(
+            tables.siglum,
+            tables.mapping("table_sources"),
+            sub.text("key"),
+            sub.text("target"),
+            reproduced,
+            bibls,
+            tables.texts("normalisation"),
+            tables.texts("normalisation_end"),
+        )
 
 
 @dataclass
@@ -106,7 +119,9 @@ class State:
         return f"{self.part}.{kind}{self.counters[key]}"
 
     def problem(self, line: int, message: str, hint: str, severity: str = "warning") -> None:
-        self.result.problems.append(Problem(self.source.at(line), message, hint, "import.markdown", severity))
+        self.result.problems.append(
+            Problem(self.source.at(line), message, hint, "import.markdown", severity)
+        )
 
 
 def convert(source: SourceText, tables: Tables) -> ImportResult:
@@ -154,9 +169,17 @@ def _classify(blocks: list[Block], state: State) -> None:
             state.result.furniture.append(Furniture(block.line, "footnote-rule", first))
         elif all("\t" in line for line in block.lines):
             block.role = "table"
-        elif TABLE_LABEL.match(first.strip()) and index + 1 < len(blocks) and all("\t" in l for l in blocks[index + 1].lines):
+        elif (
+            TABLE_LABEL.match(first.strip())
+            and index + 1 < len(blocks)
+            and all("\t" in l for l in blocks[index + 1].lines)
+        ):
             block.role = "table-label"
-        elif index and blocks[index - 1].role == "table" and (TABLE_NOTE_MARKED.match(first) or TABLE_NOTE_UNMARKED.match(first)):
+        elif (
+            index
+            and blocks[index - 1].role == "table"
+            and (TABLE_NOTE_MARKED.match(first) or TABLE_NOTE_UNMARKED.match(first))
+        ):
             block.role = "table-note"
     for index, block in enumerate(blocks):
         if block.role == "rule":
@@ -182,9 +205,9 @@ def _page_foot(blocks: list[Block], rule: int, state: State) -> None:
             block.role = "note-continuation"
             state.notes[number].append(block)
             state.decisions.append(
-                f"The paragraph at line {block.line} of the transcription (\"{_first_words(block.raw)} …\") is "
+                f'The paragraph at line {block.line} of the transcription ("{_first_words(block.raw)} …") is '
                 f"encoded as the continuation of note {number}: it stands between the note and the resumption of "
-                f"the running text, which broke inside a word (\"{_last_words(before.raw)}\") and resumes only "
+                f'the running text, which broke inside a word ("{_last_words(before.raw)}") and resumes only '
                 "with the paragraph after it (a paragraph that begins with a lower-case letter); and it carries "
                 "no note number of its own."
             )
@@ -208,7 +231,9 @@ def _regions(blocks: list[Block]) -> tuple[list[Block], list[Block], list[Block]
 
 
 # --- divisions and paragraphs --------------------------------------------------------------------
-def _divisions(blocks: list[Block], state: State, top_type: str, continuing: bool) -> list[etree._Element]:
+def _divisions(
+    blocks: list[Block], state: State, top_type: str, continuing: bool
+) -> list[etree._Element]:
     """Nested div/head from the headings; paragraphs rejoined across page breaks in the body."""
     roots: list[etree._Element] = []
     stack: list[tuple[int, etree._Element]] = []
@@ -219,7 +244,10 @@ def _divisions(blocks: list[Block], state: State, top_type: str, continuing: boo
         if block.role == "heading":
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
-            div = E.div(_inline(E.head(), _heading_text(block), state, block.line), type=top_type if not stack else DIV_TYPES.get(block.level, "section"))
+            div = E.div(
+                _inline(E.head(), _heading_text(block), state, block.line),
+                type=top_type if not stack else DIV_TYPES.get(block.level, "section"),
+            )
             if not stack:
                 div.set(XML_ID, state.part)
                 roots.append(div)
@@ -268,7 +296,9 @@ def _is_open(raw: str) -> bool:
     return not CLOSED.search(raw.rstrip("*_ ").rstrip())
 
 
-def _paragraph(blocks: list[Block], i: int, state: State, continuing: bool) -> tuple[etree._Element, int]:
+def _paragraph(
+    blocks: list[Block], i: int, state: State, continuing: bool
+) -> tuple[etree._Element, int]:
     """One paragraph; in the body, with the parts that page breaks split off rejoined."""
     raw, objects, line = blocks[i].raw, [], blocks[i].line
     i += 1
@@ -299,7 +329,9 @@ def _join(before: str, after: str, tables: int, line: int, state: State) -> str:
         return before.rstrip() + " " + PB + OBJ * tables + after
     first = _strip_md(before[: hyphen.start()].split()[-1])
     second = re.match(r"[*_]*(\w+)", after).group(1)
-    state.result.hyphenation.append(f"Line {line}: \"{first}-\" / \"{second}\" rejoined as \"{first}{second}\".")
+    state.result.hyphenation.append(
+        f'Line {line}: "{first}-" / "{second}" rejoined as "{first}{second}".'
+    )
     return before[: hyphen.start()] + before[hyphen.end() :] + PB_NO + OBJ * tables + after
 
 
@@ -340,7 +372,9 @@ def _table(blocks: list[Block], i: int, state: State) -> tuple[etree._Element, i
     table.set("rows", str(len(rows)))
     table.set("cols", str(max(len(r) for r in rows)))
     for index, cells in enumerate(rows):
-        label_row = index == 0 and all(re.fullmatch(r"<b>.*</b>", c.strip()) for c in cells if c.strip())
+        label_row = index == 0 and all(
+            re.fullmatch(r"<b>.*</b>", c.strip()) for c in cells if c.strip()
+        )
         row = E.row(role="label") if label_row else E.row()
         for cell in cells:
             raw, objects = cell.strip(), []
@@ -348,13 +382,32 @@ def _table(blocks: list[Block], i: int, state: State) -> tuple[etree._Element, i
                 raw = CELL_MARKER.sub(" " + OBJ, raw, count=1)
                 objects.append(_table_note(marked, "*", state))
                 marked = None
-            row.append(_inline(E.cell(role="label") if label_row else E.cell(), raw, state, block.line + 1 + index, objects))
+            row.append(
+                _inline(
+                    E.cell(role="label") if label_row else E.cell(),
+                    raw,
+                    state,
+                    block.line + 1 + index,
+                    objects,
+                )
+            )
         table.append(row)
     if marked is not None:
-        state.problem(marked.line, "a table note \"*\" whose marker is not in the table", "Attach the note by hand at its marker")
+        state.problem(
+            marked.line,
+            'a table note "*" whose marker is not in the table',
+            "Attach the note by hand at its marker",
+        )
     for note in notes:
         if TABLE_NOTE_UNMARKED.match(note.lines[0]):
-            table.append(_inline(E.note(type="unnumbered", subtype="table", place="bottom"), note.raw, state, note.line))
+            table.append(
+                _inline(
+                    E.note(type="unnumbered", subtype="table", place="bottom"),
+                    note.raw,
+                    state,
+                    note.line,
+                )
+            )
     return table, i
 
 
@@ -387,7 +440,12 @@ def _caption(caption: str, number: str | None, state: State, line: int) -> etree
 def _footnote(n: str, state: State, line: int) -> etree._Element | None:
     paragraphs = state.notes.get(n)
     if not paragraphs:
-        state.problem(line, f"note marker [{n}] has no note text after a page-foot rule", "Add the note by hand at its marker", "error")
+        state.problem(
+            line,
+            f"note marker [{n}] has no note text after a page-foot rule",
+            "Add the note by hand at its marker",
+            "error",
+        )
         return None
     note = E.note(n=n, place="foot")
     note.set(XML_ID, state.next_id("n"))
@@ -413,10 +471,18 @@ TOKEN = re.compile(
     r"|(?P<stars>\*{1,3})"
     r"|(?P<special>[\ue000-\ue003])"
 )
-REND = {"*": ["italic"], "**": ["bold"], "***": ["bold", "italic"], "<b>": ["bold"], "<i>": ["italic"]}
+REND = {
+    "*": ["italic"],
+    "**": ["bold"],
+    "***": ["bold", "italic"],
+    "<b>": ["bold"],
+    "<i>": ["italic"],
+}
 
 
-def _inline(parent: etree._Element, raw: str, state: State, line: int, objects: list | None = None) -> etree._Element:
+def _inline(
+    parent: etree._Element, raw: str, state: State, line: int, objects: list | None = None
+) -> etree._Element:
     """Parse inline Markdown/HTML into parent; return parent. Emphasis that does not pair up is text."""
     tokens = list(TOKEN.finditer(raw))
     roles = _pair_emphasis(raw, tokens)
@@ -442,8 +508,14 @@ def _inline(parent: etree._Element, raw: str, state: State, line: int, objects: 
         elif roles.get(index) == "close":
             del stack[-len(REND[m.group().replace("/", "")]) :]
         else:
-            _append_text(here, m.group())  # a * or tag that opens or closes nothing: the witness's text
-            state.problem(line, f"\"{m.group()}\" opens or closes no emphasis; kept as text", "Check the emphasis of this paragraph in the transcription")
+            _append_text(
+                here, m.group()
+            )  # a * or tag that opens or closes nothing: the witness's text
+            state.problem(
+                line,
+                f'"{m.group()}" opens or closes no emphasis; kept as text',
+                "Check the emphasis of this paragraph in the transcription",
+            )
     _append_text(stack[-1], raw[pos:])
     return parent
 
@@ -502,7 +574,9 @@ def _back(blocks: list[Block], state: State) -> list[etree._Element]:
     current = colophon
     for block in blocks:
         if block.role == "heading":
-            current = E.div(_inline(E.head(), _heading_text(block), state, block.line), type="about")
+            current = E.div(
+                _inline(E.head(), _heading_text(block), state, block.line), type="about"
+            )
             current.set(XML_ID, f"{state.tables.siglum}.society")
             divs.append(current)
         else:

@@ -8,6 +8,7 @@ notes in monograph_notes; this module finds the parts of the book and writes the
 reading one witness established (its block quotations, suspected readings, the paragraphs of its
 editorial declaration) is its tables in sources/import/<siglum>.yml.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,24 @@ from build_scripts.importers import monograph_notes as notes_mod
 from build_scripts.importers import monograph_pages as pages
 from build_scripts.importers import monograph_quotes as quotes
 from build_scripts.importers.common import Anomaly, ImportResult, SourceText, assign_ids
-from build_scripts.importers.monograph_parse import Break, Division, DivisionParser, Epigraph, Head, Para, Seg, Table
-from build_scripts.importers.monograph_text import Block, Hyphenation, Inline, add_text, blocks, render
+from build_scripts.importers.monograph_parse import (
+    Break,
+    Division,
+    DivisionParser,
+    Epigraph,
+    Head,
+    Para,
+    Seg,
+    Table,
+)
+from build_scripts.importers.monograph_text import (
+    Block,
+    Hyphenation,
+    Inline,
+    add_text,
+    blocks,
+    render,
+)
 from build_scripts.importers.tables import Tables
 from build_scripts.problems import Problem
 from build_scripts.tei.teixml import E, XML_ID
@@ -60,8 +77,11 @@ class Converter:
         self.label = tables.text("label", self.siglum)
         self.last_page = tables.number("last_page")
         if self.last_page is None:
-            raise tables.fail(None, f"the tables of witness {self.siglum} lack `last_page`",
-                              "Add `last_page:` (the printed page of the book's last page)")
+            raise tables.fail(
+                None,
+                f"the tables of witness {self.siglum} lack `last_page`",
+                "Add `last_page:` (the printed page of the book's last page)",
+            )
         self.series_heading = tables.text("series_heading", required=True)
         self.lines = source.lines
         self.result = ImportResult()
@@ -81,7 +101,9 @@ class Converter:
     # --- the whole book ------------------------------------------------------------------------
     def run(self) -> ImportResult:
         all_blocks = blocks(self.lines)
-        find = lambda text, after=0: next(i for i, b in enumerate(all_blocks) if i > after and b.text.strip() == text)  # noqa: E731
+        find = lambda text, after=0: next(
+            i for i, b in enumerate(all_blocks) if i > after and b.text.strip() == text
+        )  # noqa: E731
         contents_i = find("Contents")
         tables_i = find("Tables", contents_i)
         preface_i = find("Preface", tables_i)
@@ -104,7 +126,12 @@ class Converter:
         for k, (i, entry) in enumerate(starts):
             end = starts[k + 1][0] if k + 1 < len(starts) else series_i
             items = all_blocks[i + 1 : end]
-            if k + 1 < len(starts) and starts[k + 1][1].label and items and items[-1].text.strip() == starts[k + 1][1].label:
+            if (
+                k + 1 < len(starts)
+                and starts[k + 1][1].label
+                and items
+                and items[-1].text.strip() == starts[k + 1][1].label
+            ):
                 items = items[:-1]  # the next chapter's number
             label = None
             if entry.label:
@@ -112,17 +139,37 @@ class Converter:
                 if previous == entry.label:
                     label = previous
                 else:
-                    self.warn(all_blocks[i].line, f'chapter {entry.label} ("{entry.plain}") has no chapter number on its own line before its title, unlike the other chapters', "The number is taken from the contents list for the id only; the head keeps the title as printed", "import.monograph.chapter-number")
+                    self.warn(
+                        all_blocks[i].line,
+                        f'chapter {entry.label} ("{entry.plain}") has no chapter number on its own line before its title, unlike the other chapters',
+                        "The number is taken from the contents list for the id only; the head keeps the title as printed",
+                        "import.monograph.chapter-number",
+                    )
             next_page = _page(starts[k + 1][1].page) if k + 1 < len(starts) else self.last_page
-            division = Division(entry.ident, entry.type, [Head(all_blocks[i].line, all_blocks[i].text.strip(), label)], [], _page(entry.page), next_page - 1)
+            division = Division(
+                entry.ident,
+                entry.type,
+                [Head(all_blocks[i].line, all_blocks[i].text.strip(), label)],
+                [],
+                _page(entry.page),
+                next_page - 1,
+            )
             divisions.append((division, entry, items))
-        self.index_refs = next(index_mod.refs(items, self.last_page) for _, entry, items in divisions if entry.type == "index")
+        self.index_refs = next(
+            index_mod.refs(items, self.last_page)
+            for _, entry, items in divisions
+            if entry.type == "index"
+        )
         rendered: dict[str, etree._Element] = {}
         groups: list[notes_mod.NoteGroup] = []
         index_refs: list[tuple[int, int]] = []
         for division, entry, items in divisions:
             if entry.type == "notes":
-                heads = {e.plain: e.ident for _, e, _ in divisions if e.part in ("body", "back") and e.type not in ("notes", "index")}
+                heads = {
+                    e.plain: e.ident
+                    for _, e, _ in divisions
+                    if e.part in ("body", "back") and e.type not in ("notes", "index")
+                }
                 groups, warnings = notes_mod.parse(items, heads, self.hyphenation)
                 for line, message, hint in warnings:
                     self.warn(line, message, hint, "import.monograph.notes")
@@ -132,7 +179,12 @@ class Converter:
             else:
                 rendered[division.ident] = self._division(division, items)
         for opening in quotes.unmatched(self.quotes_found, self.block_quotes):
-            self.warn(body_start, f'the block quotation opening "{opening}" is not found once in the text', f"Correct its opening words in block_quotes ({self.tables.rel})", "import.monograph.quote")
+            self.warn(
+                body_start,
+                f'the block quotation opening "{opening}" is not found once in the text',
+                f"Correct its opening words in block_quotes ({self.tables.rel})",
+                "import.monograph.quote",
+            )
         self._number_note_breaks(groups, index_refs)
         self._attach_notes(groups)
         for division, entry, _ in divisions:
@@ -147,7 +199,12 @@ class Converter:
         for number, line in enumerate(self.lines, start=1):
             for reading, why in self.suspected.items():
                 if reading in line:
-                    self.warn(number, f'"{reading}" {why}', "Not corrected: compare with the printed book and, if the print has the correct form, encode choice/sic/corr", "import.monograph.suspected-reading")
+                    self.warn(
+                        number,
+                        f'"{reading}" {why}',
+                        "Not corrected: compare with the printed book and, if the print has the correct form, encode choice/sic/corr",
+                        "import.monograph.suspected-reading",
+                    )
 
     # --- contents -----------------------------------------------------------------------------
     def _contents(self, items: list[Block]) -> list[Entry]:
@@ -157,7 +214,13 @@ class Converter:
                 title, _, page = [c.strip() for c in line.split("\t")]
                 plain = re.sub(r"</?i>", "", title)
                 m = re.match(r"^(\d+) (.*)$", plain)
-                entry = Entry(block.line + k, title, m.group(2) if m else plain, m.group(1) if m else None, page)
+                entry = Entry(
+                    block.line + k,
+                    title,
+                    m.group(2) if m else plain,
+                    m.group(1) if m else None,
+                    page,
+                )
                 self._classify(entry, self.siglum)
                 entries.append(entry)
         return entries
@@ -190,13 +253,26 @@ class Converter:
                 self.table_pages[number] = int(page)
 
     # --- front matter -------------------------------------------------------------------------
-    def _front(self, items: list[Block], contents_i: int, tables_i: int, preface_i: int, entries: list[Entry]) -> None:
+    def _front(
+        self,
+        items: list[Block],
+        contents_i: int,
+        tables_i: int,
+        preface_i: int,
+        entries: list[Entry],
+    ) -> None:
         ctx = Inline(with_notes=False)
         half_title, series = items[0], items[1:]
-        title_i = next(i for i, b in enumerate(items) if i > 0 and b.text.strip() == half_title.text.strip())
+        title_i = next(
+            i for i, b in enumerate(items) if i > 0 and b.text.strip() == half_title.text.strip()
+        )
         imprint_i = next(i for i, b in enumerate(items) if b.text.startswith("Published by"))
         front = self.result.front
-        front.append(E.titlePage(E.docTitle(E.titlePart(half_title.text.strip(), type="main")), type="half-title"))
+        front.append(
+            E.titlePage(
+                E.docTitle(E.titlePart(half_title.text.strip(), type="main")), type="half-title"
+            )
+        )
         series_div = E.div(type="series", **{XML_ID: f"{self.siglum}.seriespage"})
         series_div.append(self._head(series[0], ctx))
         for block in items[2:title_i]:
@@ -233,7 +309,12 @@ class Converter:
         texts = [t for _, t in lines]
         # ORIGINS… / THE SOVIET COMMUNIST PARTY / RECONSIDERED… / author / affiliation / publisher…
         page = E.titlePage()
-        page.append(E.docTitle(E.titlePart(texts[0], type="main"), E.titlePart(texts[1], E.lb(), texts[2], type="sub")))
+        page.append(
+            E.docTitle(
+                E.titlePart(texts[0], type="main"),
+                E.titlePart(texts[1], E.lb(), texts[2], type="sub"),
+            )
+        )
         page.append(E.byline(E.docAuthor(texts[3])))
         page.append(E.byline(texts[4]))
         imprint = E.docImprint(E.publisher(texts[5]))
@@ -249,8 +330,13 @@ class Converter:
         items = E.list(type="contents")
         for entry in entries:
             item = E.item()
-            title, _, page = entry.title.rpartition("\t") if "\t" in entry.title else (entry.title, "", "")
-            target = entry.ident or {"List of tables": f"{self.siglum}.tables", "Preface": f"{self.siglum}.preface"}.get(entry.plain)
+            title, _, page = (
+                entry.title.rpartition("\t") if "\t" in entry.title else (entry.title, "", "")
+            )
+            target = entry.ident or {
+                "List of tables": f"{self.siglum}.tables",
+                "Preface": f"{self.siglum}.preface",
+            }.get(entry.plain)
             ref = E.ref(target=f"#{target}")
             render(ref, entry.title, entry.line, ctx)
             item.append(ref)
@@ -276,7 +362,9 @@ class Converter:
                 item.append(E.hi("page", rend="italic"))
                 add_text(item, " ")
             item.append(E.num(page))
-            item.set("corresp", f"#{self.siglum}.table.{number}")  # resolved to the table's id in _finish
+            item.set(
+                "corresp", f"#{self.siglum}.table.{number}"
+            )  # resolved to the table's id in _finish
             items.append(item)
         div.append(items)
         return div
@@ -291,15 +379,27 @@ class Converter:
         for table in self._name_headless_tables(division):
             if table.number:
                 table.page = self.table_pages.get(table.number)
-        for line, message, hint in quotes.mark(division, self.quote_counter, self.quotes_found, self.block_quotes, self.tables.rel):
+        for line, message, hint in quotes.mark(
+            division, self.quote_counter, self.quotes_found, self.block_quotes, self.tables.rel
+        ):
             self.warn(line, message, hint, "import.monograph.quote")
         report, warnings = pages.number(division, self.index_refs)
         self.reports.append(report)
         for message in warnings:
-            self.warn(division.heads[0].line, message, "Check the page breaks of this division against the printed book", "import.monograph.pages")
+            self.warn(
+                division.heads[0].line,
+                message,
+                "Check the page breaks of this division against the printed book",
+                "import.monograph.pages",
+            )
         for table, page in pages.place_tables(division):
             if table.number and table.page and page != table.page:
-                self.warn(table.line, f"table {table.number} falls on p. {page} by the inferred page numbers, but the list of tables gives p. {table.page}", "The inferred page numbers near this table may be off; check against the printed book", "import.monograph.pages")
+                self.warn(
+                    table.line,
+                    f"table {table.number} falls on p. {page} by the inferred page numbers, but the list of tables gives p. {table.page}",
+                    "The inferred page numbers near this table may be off; check against the printed book",
+                    "import.monograph.pages",
+                )
 
         ctx = Inline()
         self.inline[division.ident] = ctx
@@ -313,8 +413,18 @@ class Converter:
     def _name_headless_tables(self, division: Division) -> list[Table]:
         """A table printed without its "Table N.N." line gets @n from the list of tables when the
         list has exactly one table of this division that the text does not head."""
-        tables = [t for u in division.units for t in ([u] if isinstance(u, Table) else [p for p in getattr(u, "parts", []) if isinstance(p, Table)])]
-        prefix = {f"{self.siglum}.concl": "C"}.get(division.ident, division.ident.removeprefix(f"{self.siglum}.c")) + "."
+        tables = [
+            t
+            for u in division.units
+            for t in (
+                [u]
+                if isinstance(u, Table)
+                else [p for p in getattr(u, "parts", []) if isinstance(p, Table)]
+            )
+        ]
+        prefix = {f"{self.siglum}.concl": "C"}.get(
+            division.ident, division.ident.removeprefix(f"{self.siglum}.c")
+        ) + "."
         listed = [number for _, number, _, _ in self.table_list if number.startswith(prefix)]
         missing = [n for n in listed if n not in {t.number for t in tables}]
         headless = [t for t in tables if t.head is None]
@@ -322,9 +432,19 @@ class Converter:
             if len(headless) == 1 and len(missing) == 1:
                 table.number = missing[0]
                 title = next(t for _, n, t, _ in self.table_list if n == missing[0])
-                self.warn(table.line, f'this table has no head in the transcription (no "Table N.N." line before its rows); the list of tables has one table of this chapter not found elsewhere, {missing[0]} "{title}", so the table is numbered {missing[0]} (@n) without a head', "Check the printed page; add the head by hand if the book prints one", "import.monograph.table")
+                self.warn(
+                    table.line,
+                    f'this table has no head in the transcription (no "Table N.N." line before its rows); the list of tables has one table of this chapter not found elsewhere, {missing[0]} "{title}", so the table is numbered {missing[0]} (@n) without a head',
+                    "Check the printed page; add the head by hand if the book prints one",
+                    "import.monograph.table",
+                )
             else:
-                self.warn(table.line, 'this table has no head in the transcription (no "Table N.N." line before its rows)', "Kept without a head; number it by hand from the list of tables", "import.monograph.table")
+                self.warn(
+                    table.line,
+                    'this table has no head in the transcription (no "Table N.N." line before its rows)',
+                    "Kept without a head; number it by hand from the list of tables",
+                    "import.monograph.table",
+                )
         return tables
 
     def _units(self, div: etree._Element, division: Division, ctx: Inline) -> None:
@@ -408,7 +528,12 @@ class Converter:
             render(note, seg.text.strip(), seg.line, ctx)
             if not label or not self._at_table_marker(el, label, note):
                 if label:
-                    self.warn(seg.line, f'table note "{label}" has no marker in its table', "Kept under the table; attach it at its marker by hand", "import.monograph.table")
+                    self.warn(
+                        seg.line,
+                        f'table note "{label}" has no marker in its table',
+                        "Kept under the table; attach it at its marker by hand",
+                        "import.monograph.table",
+                    )
                 el.append(note)
         return el
 
@@ -481,7 +606,13 @@ class Converter:
             div.append(E.divGen(head, type="notes", corresp=f"#{group.ident}"))
         return div
 
-    def _number_note_breaks(self, groups: list[notes_mod.NoteGroup], refs: list[tuple[int, int]], first: int = 221, last: int = 270) -> None:
+    def _number_note_breaks(
+        self,
+        groups: list[notes_mod.NoteGroup],
+        refs: list[tuple[int, int]],
+        first: int = 221,
+        last: int = 270,
+    ) -> None:
         """Pages of the Notes section: interpolated between the notes whose page the index gives."""
         offset, starts, breaks = 0.0, [], []
         for group in groups:
@@ -546,7 +677,12 @@ class Converter:
                         label = E.label(str(note.number), type="note-number")
                         label.tail, el.text = " " + (el.text or ""), None
                         el.insert(0, label)
-                        self.result.anomalies.append(Anomaly(el.get(XML_ID), f"{self._where(group.ident)}: the marker is printed {marker.printed} (transcription line {marker.line}), the note it leads to is numbered {note.number} (line {note.line}); @n keeps the marker, label the note's number."))
+                        self.result.anomalies.append(
+                            Anomaly(
+                                el.get(XML_ID),
+                                f"{self._where(group.ident)}: the marker is printed {marker.printed} (transcription line {marker.line}), the note it leads to is numbered {note.number} (line {note.line}); @n keeps the marker, label the note's number.",
+                            )
+                        )
                     last_el = el
                 elif marker:
                     orphans += 1
@@ -555,24 +691,49 @@ class Converter:
                     el.set("rend", "superscript")
                     el.set(XML_ID, f"{group.ident}.nm{orphans}")
                     el.text = str(marker.printed)
-                    self.result.anomalies.append(Anomaly(el.get(XML_ID), f"{self._where(group.ident)}: marker {marker.printed} (transcription line {marker.line}) has no note of its own; the Notes section has one note {marker.printed}, attached at the other marker with that number. Encoded as hi rend=\"superscript\"."))
+                    self.result.anomalies.append(
+                        Anomaly(
+                            el.get(XML_ID),
+                            f'{self._where(group.ident)}: marker {marker.printed} (transcription line {marker.line}) has no note of its own; the Notes section has one note {marker.printed}, attached at the other marker with that number. Encoded as hi rend="superscript".',
+                        )
+                    )
                 else:
                     el = E.note(type="unmarked")
                     self._fill_note(el, group.ident, note, str(note.number))
                     if last_el is not None:
                         last_el.addnext(el)
                         el.tail, last_el.tail = last_el.tail, None
-                    self.result.anomalies.append(Anomaly(el.get(XML_ID), f"{self._where(group.ident)}: note {note.number} (transcription line {note.line}) has no marker in the text; placed after the previous note's marker."))
+                    self.result.anomalies.append(
+                        Anomaly(
+                            el.get(XML_ID),
+                            f"{self._where(group.ident)}: note {note.number} (transcription line {note.line}) has no marker in the text; placed after the previous note's marker.",
+                        )
+                    )
                     last_el = el
             for note in group.notes:
                 if note.printed_period:
-                    self.warn(note.line, f"note {note.number} of {self._where(group.ident)} has its number followed by a full stop (\"{note.number}.\"), unlike the others", "Kept; the number is read as printed", "import.monograph.notes")
+                    self.warn(
+                        note.line,
+                        f'note {note.number} of {self._where(group.ident)} has its number followed by a full stop ("{note.number}."), unlike the others',
+                        "Kept; the number is read as printed",
+                        "import.monograph.notes",
+                    )
                 if note.split_from_previous:
-                    self.warn(note.line, f"note {note.number} of {self._where(group.ident)} runs on in the line of note {note.number - 1} in the transcription", f"Split into its own note at \"{note.number} \"", "import.monograph.notes")
+                    self.warn(
+                        note.line,
+                        f"note {note.number} of {self._where(group.ident)} runs on in the line of note {note.number - 1} in the transcription",
+                        f'Split into its own note at "{note.number} "',
+                        "import.monograph.notes",
+                    )
         for ident, ctx in self.inline.items():
             for marker in ctx.markers:
                 if marker.element.get("n") is None and marker.element.tag == E.note().tag:
-                    self.warn(marker.line, f"marker {marker.printed} in {ident} has no notes group", "Check the Notes section", "import.monograph.notes")
+                    self.warn(
+                        marker.line,
+                        f"marker {marker.printed} in {ident} has no notes group",
+                        "Check the Notes section",
+                        "import.monograph.notes",
+                    )
                     marker.element.tag = E.hi().tag
                     marker.element.set("rend", "superscript")
                     marker.element.text = str(marker.printed)
@@ -585,11 +746,18 @@ class Converter:
 
     def _where(self, ident: str) -> str:
         part = ident.removeprefix(f"{self.siglum}.")
-        names = {"intro": "the Introduction", "concl": "the Conclusion", "app": "the Appendix", "bibess": "the Bibliographic essay"}
+        names = {
+            "intro": "the Introduction",
+            "concl": "the Conclusion",
+            "app": "the Appendix",
+            "bibess": "the Bibliographic essay",
+        }
         return names.get(part, f"chapter {part.removeprefix('c')}")
 
     # --- index and series list -----------------------------------------------------------------
-    def _index_div(self, division: Division, items: list[Block]) -> tuple[etree._Element, list[tuple[int, int]]]:
+    def _index_div(
+        self, division: Division, items: list[Block]
+    ) -> tuple[etree._Element, list[tuple[int, int]]]:
         ctx = Inline(with_notes=False)
         div = E.div(type="index", **{XML_ID: division.ident})
         div.append(self._pb(str(division.start_page), None))
@@ -689,10 +857,14 @@ class Converter:
 
     # --- header facts -------------------------------------------------------------------------
     def _finish(self, entries: list[Entry]) -> None:
-        text = E.text(E.front(*self.result.front), E.body(*self.result.body), E.back(*self.result.back))
+        text = E.text(
+            E.front(*self.result.front), E.body(*self.result.body), E.back(*self.result.back)
+        )
         self._assign_ids(text)
         self._link_index(text)
-        biblwrap.wrap_tree(text)  # the certain citations of the notes → bibl (linked by the importer's last step)
+        biblwrap.wrap_tree(
+            text
+        )  # the certain citations of the notes → bibl (linked by the importer's last step)
         self.result.front = list(text[0])
         self.result.body = list(text[1])
         self.result.back = list(text[2])
@@ -709,8 +881,16 @@ class Converter:
         self.result.normalisation.extend(self.tables.texts("normalisation"))
         report = "; ".join(
             f"{r.ident} pp. {r.first}–{r.last}: {r.expected} breaks expected, {r.visible} visible, {r.inferred} placed"
-            + (f", {r.index_met} of {r.index_checked} single-page index references (headings as the index prints them) met" if r.index_checked else "")
-            + (f", implausible page length at p. {', '.join(map(str, r.odd_pages))}" if r.odd_pages else "")
+            + (
+                f", {r.index_met} of {r.index_checked} single-page index references (headings as the index prints them) met"
+                if r.index_checked
+                else ""
+            )
+            + (
+                f", implausible page length at p. {', '.join(map(str, r.odd_pages))}"
+                if r.odd_pages
+                else ""
+            )
             for r in self.reports
         )
         self.result.normalisation.append(f"{self.label}, page breaks per division: {report}.")

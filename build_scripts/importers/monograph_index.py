@@ -5,6 +5,7 @@ An entry is a heading with page numbers ("Tukhachevskii, M., 2, 167, 168, 255n84
 followed by sub-entries on their own lines ("in *proverka*, 67, 79, 91") whose pages belong to the
 same heading. "255n84" is note 84 on p. 255 (the Notes section); "98–9" a range of pages.
 """
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ Notes are matched to the markers of their division by aligning the two number se
 marker printed with another number, a duplicated marker, a marker without a note or a note
 without a marker come out as such (recorded, never repaired).
 """
+
 from __future__ import annotations
 
 import re
@@ -34,7 +35,9 @@ class NoteGroup:
     notes: list[NoteText] = field(default_factory=list)
 
 
-def parse(items: list[Block], heads: dict[str, str], hyphenation: Hyphenation) -> tuple[list[NoteGroup], list[tuple[int, str, str]]]:
+def parse(
+    items: list[Block], heads: dict[str, str], hyphenation: Hyphenation
+) -> tuple[list[NoteGroup], list[tuple[int, str, str]]]:
     """Blocks after the "Notes" heading → groups; `heads` maps a group heading to a division id."""
     groups: list[NoteGroup] = []
     warnings: list[tuple[int, str, str]] = []
@@ -46,7 +49,13 @@ def parse(items: list[Block], heads: dict[str, str], hyphenation: Hyphenation) -
                 groups.append(NoteGroup(Seg(number, line.strip()), ident))
                 continue
             if not groups:
-                warnings.append((number, "text before the first group heading of the Notes section", "Check the Notes section; the line is kept as the start of the first group"))
+                warnings.append(
+                    (
+                        number,
+                        "text before the first group heading of the Notes section",
+                        "Check the Notes section; the line is kept as the start of the first group",
+                    )
+                )
                 continue
             group = groups[-1]
             expected = group.notes[-1].number + 1 if group.notes else 1
@@ -57,7 +66,9 @@ def parse(items: list[Block], heads: dict[str, str], hyphenation: Hyphenation) -
                     group.notes.append(run_in)
                     expected += 1
             if m and int(m.group(1)) == expected:
-                group.notes.append(NoteText(expected, [Seg(number, line[m.end():])], number, bool(m.group(2))))
+                group.notes.append(
+                    NoteText(expected, [Seg(number, line[m.end() :])], number, bool(m.group(2)))
+                )
             elif group.notes:
                 last = group.notes[-1]
                 before = last.parts[-1].text
@@ -67,10 +78,22 @@ def parse(items: list[Block], heads: dict[str, str], hyphenation: Hyphenation) -
                 if k == 0:
                     last.parts.append(Break(number, kind))
                 else:
-                    warnings.append((number, "a line of the Notes section continues the note above without a blank line before it", "Kept in the note as one paragraph; check the transcription"))
+                    warnings.append(
+                        (
+                            number,
+                            "a line of the Notes section continues the note above without a blank line before it",
+                            "Kept in the note as one paragraph; check the transcription",
+                        )
+                    )
                 last.parts.append(Seg(number, line))
             else:
-                warnings.append((number, "a group of the Notes section does not start with note 1", "Check the numbering in the transcription"))
+                warnings.append(
+                    (
+                        number,
+                        "a group of the Notes section does not start with note 1",
+                        "Check the numbering in the transcription",
+                    )
+                )
     return groups, warnings
 
 
@@ -81,7 +104,9 @@ def _split_run_in(note: NoteText, number: int) -> NoteText | None:
     if not m:
         return None
     note.parts[-1] = Seg(last.line, last.text[: m.start()])
-    return NoteText(number, [Seg(last.line, last.text[m.end():])], last.line, split_from_previous=True)
+    return NoteText(
+        number, [Seg(last.line, last.text[m.end() :])], last.line, split_from_previous=True
+    )
 
 
 # --- alignment -------------------------------------------------------------------------------
@@ -109,7 +134,12 @@ def align(markers: list[int], notes: list[int]) -> list[Pairing]:
     pairs: list[Pairing] = []
     i, j = m, n
     while i or j:
-        if i and j and cost[i][j] == cost[i - 1][j - 1] + (0 if markers[i - 1] == notes[j - 1] else SUBSTITUTE):
+        if (
+            i
+            and j
+            and cost[i][j]
+            == cost[i - 1][j - 1] + (0 if markers[i - 1] == notes[j - 1] else SUBSTITUTE)
+        ):
             pairs.append(Pairing(i - 1, j - 1))
             i, j = i - 1, j - 1
         elif i and cost[i][j] == cost[i - 1][j] + MISSING:

@@ -11,12 +11,21 @@ Certainty: "medium" where counting fixes the number (every break visible, or a v
 before the first / after the last placed one), where the index confirms the page before or after
 a visible break, or where the index pins a placed break to its paragraph gap; "low" otherwise.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from build_scripts.importers.monograph_parse import Break, Division, Epigraph, Head, Para, Seg, Table
+from build_scripts.importers.monograph_parse import (
+    Break,
+    Division,
+    Epigraph,
+    Head,
+    Para,
+    Seg,
+    Table,
+)
 
 OPENING = 0.35  # share of a chapter's first page taken by its number, title and white space
 
@@ -49,9 +58,13 @@ class IndexRef:
 @dataclass
 class _Slot:
     offset: float
-    brk: Break | None  # a break found by the parser (visible or optional), or None: a place to add one
+    brk: (
+        Break | None
+    )  # a break found by the parser (visible or optional), or None: a place to add one
     index: int  # insert before units[index]
-    part: int | None = None  # insert before units[index].parts[part] (before a table inside a paragraph)
+    part: int | None = (
+        None  # insert before units[index].parts[part] (before a table inside a paragraph)
+    )
 
     @property
     def forced(self) -> bool:
@@ -62,7 +75,9 @@ def _weight(unit) -> float:
     if isinstance(unit, Seg):
         return len(unit.text)
     if isinstance(unit, Table):
-        return 300 + 70 * (len(unit.rows) + len(unit.notes)) + sum(len(s.text) for s, _ in unit.notes)
+        return (
+            300 + 70 * (len(unit.rows) + len(unit.notes)) + sum(len(s.text) for s, _ in unit.notes)
+        )
     if isinstance(unit, Head):
         return 250 + len(unit.text)
     if isinstance(unit, Epigraph):
@@ -74,7 +89,9 @@ def _plain(text: str) -> str:
     return text.replace("’", "'").replace("*", "")
 
 
-def _slots(division: Division, terms: frozenset[str] = frozenset()) -> tuple[list[_Slot], float, list[tuple[float, int, bool]], dict[str, list[float]]]:
+def _slots(
+    division: Division, terms: frozenset[str] = frozenset()
+) -> tuple[list[_Slot], float, list[tuple[float, int, bool]], dict[str, list[float]]]:
     """Break candidates with their text offsets, the total length, the tables with a listed
     page as (offset, page, may-be-on-the-next-page), and where each index term occurs."""
     slots: list[_Slot] = []
@@ -98,10 +115,19 @@ def _slots(division: Division, terms: frozenset[str] = frozenset()) -> tuple[lis
             if isinstance(part, Break):
                 slots.append(_Slot(offset, part, index))
                 continue
-            if isinstance(part, Table) and isinstance(unit, Para) and k and isinstance(parts[k - 1], Seg):
+            if (
+                isinstance(part, Table)
+                and isinstance(unit, Para)
+                and k
+                and isinstance(parts[k - 1], Seg)
+            ):
                 slots.append(_Slot(offset, None, index, k))  # the page may turn before the table
             if isinstance(part, Table) and part.page:
-                before_break = isinstance(unit, Para) and k + 1 < len(parts) and isinstance(parts[k + 1], Break)
+                before_break = (
+                    isinstance(unit, Para)
+                    and k + 1 < len(parts)
+                    and isinstance(parts[k + 1], Break)
+                )
                 tables.append((offset + 1, part.page, before_break))
             if isinstance(part, (Seg, Head)):
                 occurs(part.text, offset)
@@ -123,7 +149,9 @@ class _Index:
     def __init__(self, refs: list[IndexRef], found: dict[str, list[float]]):
         self.by_page: dict[int, list[str]] = {}
         for ref in refs:
-            if ref.first == ref.last:  # a range is met by any of its pages: not a property of one page
+            if (
+                ref.first == ref.last
+            ):  # a range is met by any of its pages: not a property of one page
                 self.by_page.setdefault(ref.first, []).append(ref.term)
         self.found = found
 
@@ -140,7 +168,14 @@ class _Index:
         return [t for t in self.by_page.get(page, ()) if t not in self.by_page.get(other, ())]
 
 
-def _choose(slots: list[_Slot], total: float, wanted: int, tables: list[tuple[float, int, bool]] = (), first: int = 0, index: _Index | None = None) -> list[int] | None:
+def _choose(
+    slots: list[_Slot],
+    total: float,
+    wanted: int,
+    tables: list[tuple[float, int, bool]] = (),
+    first: int = 0,
+    index: _Index | None = None,
+) -> list[int] | None:
     """Indexes of `wanted` slots, all visible ones included, making pages most even, putting
     each table on the page the list of tables gives (a table printed at a break may be on
     either side of it) and meeting as many index references as possible."""
@@ -157,7 +192,11 @@ def _choose(slots: list[_Slot], total: float, wanted: int, tables: list[tuple[fl
     best[0][0] = 0.0
 
     def misplaced(lo: float, hi: float, page: int) -> float:
-        wrong = sum(1 for x, p, either in tables if lo < x <= hi and not (p == page or (either and p == page + 1)))
+        wrong = sum(
+            1
+            for x, p, either in tables
+            if lo < x <= hi and not (p == page or (either and p == page + 1))
+        )
         unmet = index.misses(lo, hi, page) if index else 0
         return wrong * 1e12 + unmet * miss
 
@@ -165,7 +204,11 @@ def _choose(slots: list[_Slot], total: float, wanted: int, tables: list[tuple[fl
         for j in range(1, n):
             for i in range(j - 1, -1, -1):
                 if best[k - 1][i] < INF and points[j] > points[i]:
-                    cost = best[k - 1][i] + (points[j] - points[i] - length) ** 2 + misplaced(points[i], points[j], first + k - 1)
+                    cost = (
+                        best[k - 1][i]
+                        + (points[j] - points[i] - length) ** 2
+                        + misplaced(points[i], points[j], first + k - 1)
+                    )
                     if cost < best[k][j]:
                         best[k][j], back[k][j] = cost, i
                 if forced[i] or points[j] - points[i] > 3 * length:
@@ -173,7 +216,11 @@ def _choose(slots: list[_Slot], total: float, wanted: int, tables: list[tuple[fl
     end, best_cost = -1, INF
     for j in range(n):
         if best[wanted][j] < INF and not any(forced[j + 1 :]):
-            cost = best[wanted][j] + (total - points[j] - length) ** 2 + misplaced(points[j], total + 1, first + wanted)
+            cost = (
+                best[wanted][j]
+                + (total - points[j] - length) ** 2
+                + misplaced(points[j], total + 1, first + wanted)
+            )
             if cost < best_cost:
                 end, best_cost = j, cost
     if wanted == 0:
@@ -187,7 +234,9 @@ def _choose(slots: list[_Slot], total: float, wanted: int, tables: list[tuple[fl
     return sorted(chosen)
 
 
-def _fixed_by_index(index: _Index, slots: list[_Slot], at: int, page: int, lo: float, hi: float) -> bool:
+def _fixed_by_index(
+    index: _Index, slots: list[_Slot], at: int, page: int, lo: float, hi: float
+) -> bool:
     """Is the break starting `page` at slots[at] pinned to its paragraph gap by the index: a term
     given for the page before (and not this one) stands before it, one given for this page (and
     not the one before) after it, with no other place for a break in between, on pages lo–hi?"""
@@ -202,7 +251,9 @@ def _fixed_by_index(index: _Index, slots: list[_Slot], at: int, page: int, lo: f
 
 def _confirmed(index: _Index, page: int, lo: float, hi: float) -> bool:
     """A term the index gives for this page alone (not the pages beside it) stands on it."""
-    return any(index.has(t, lo, hi) for t in index.only(page, page - 1) if t in index.only(page, page + 1))
+    return any(
+        index.has(t, lo, hi) for t in index.only(page, page - 1) if t in index.only(page, page + 1)
+    )
 
 
 def number(division: Division, refs: list[IndexRef] = ()) -> tuple[PageReport, list[str]]:
@@ -216,7 +267,9 @@ def number(division: Division, refs: list[IndexRef] = ()) -> tuple[PageReport, l
     warnings: list[str] = []
     chosen = _choose(slots, total, wanted, tables, first, index) if len(visible) <= wanted else None
     if chosen is None:
-        warnings.append(f"{len(visible)} visible page breaks, but pages {first}–{last} allow only {wanted}: numbers counted from p. {first} are uncertain (cert=\"low\"); those past p. {last} are left unnumbered")
+        warnings.append(
+            f'{len(visible)} visible page breaks, but pages {first}–{last} allow only {wanted}: numbers counted from p. {first} are uncertain (cert="low"); those past p. {last} are left unnumbered'
+        )
         for k, slot in enumerate(visible, start=1):
             if first + k <= last:
                 slot.brk.n, slot.brk.cert = str(first + k), "low"
@@ -234,24 +287,41 @@ def number(division: Division, refs: list[IndexRef] = ()) -> tuple[PageReport, l
         if slot.forced:
             counted = (k < lo or k > hi) and not odd
             # the index confirms the page before or after the break: its number holds
-            seen = _confirmed(index, page - 1, bounds[k], bounds[k + 1]) or _confirmed(index, page, bounds[k + 1], bounds[k + 2])
+            seen = _confirmed(index, page - 1, bounds[k], bounds[k + 1]) or _confirmed(
+                index, page, bounds[k + 1], bounds[k + 2]
+            )
             slot.brk.n, slot.brk.cert = str(page), "medium" if counted or seen else "low"
             continue
-        cert = "medium" if _fixed_by_index(index, slots, chosen[k], page, bounds[k], bounds[k + 2]) else "low"
+        cert = (
+            "medium"
+            if _fixed_by_index(index, slots, chosen[k], page, bounds[k], bounds[k + 2])
+            else "low"
+        )
         if slot.brk is not None:  # a table-split sentence where the page does turn
             slot.brk.n, slot.brk.cert, slot.brk.optional = str(page), cert, False
         else:
             inserts.append((slot.index, slot.part, Break(0, "boundary", str(page), cert)))
     if odd:
-        warnings.append(f"by text length, p. {', '.join(map(str, odd))} would be less than 40% or more than 170% of a page, so some break of pp. {first}–{last} is missing or not a page break: the inferred numbers of this division are cert=\"low\" unless the index confirms them")
+        warnings.append(
+            f'by text length, p. {", ".join(map(str, odd))} would be less than 40% or more than 170% of a page, so some break of pp. {first}–{last} is missing or not a page break: the inferred numbers of this division are cert="low" unless the index confirms them'
+        )
     _drop_optional(division)
     for index_, part, brk in sorted(inserts, key=lambda x: (-x[0], -(x[1] or 0))):
         if part is None:
             division.units.insert(index_, brk)
         else:
             division.units[index_].parts.insert(part, brk)
-    report = PageReport(division.ident, first, last, len(visible), len(inserts) + sum(1 for s in picked if s.brk is not None and not s.forced), tuple(odd))
-    report.index_met, report.index_checked = _agreement(index, [s.offset for s in picked], total, first)
+    report = PageReport(
+        division.ident,
+        first,
+        last,
+        len(visible),
+        len(inserts) + sum(1 for s in picked if s.brk is not None and not s.forced),
+        tuple(odd),
+    )
+    report.index_met, report.index_checked = _agreement(
+        index, [s.offset for s in picked], total, first
+    )
     return report, warnings
 
 

@@ -3,12 +3,22 @@
 Units are plain data (heads, paragraphs with their page breaks, tables, epigraphs, lists);
 monograph_pages numbers the breaks and monograph renders the units as TEI.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from build_scripts.importers.monograph_text import Block, Hyphenation, bare_end, continues, ends_sentence, hyphen_split, quotation_after_that, starts_lower
+from build_scripts.importers.monograph_text import (
+    Block,
+    Hyphenation,
+    bare_end,
+    continues,
+    ends_sentence,
+    hyphen_split,
+    quotation_after_that,
+    starts_lower,
+)
 
 
 @dataclass
@@ -43,7 +53,9 @@ class Table:
 class Para:
     parts: list[Seg | Break | Table]
     kind: str = "p"  # "p", "lines" (kept line by line), "list" (numbered items)
-    quote: int | None = None  # block quotation it belongs to (monograph_quotes), numbered per division
+    quote: int | None = (
+        None  # block quotation it belongs to (monograph_quotes), numbered per division
+    )
     new: bool = False  # split off by a rule added after the TEI was curated: gets the next free id
 
     @property
@@ -89,10 +101,16 @@ def is_table_note(block: Block) -> bool:
 
 def is_bibl(block: Block) -> bool:
     """The attribution line(s) of an epigraph: short, no final full stop."""
-    return all(len(line) < 80 for line in block.lines) and not block.lines[-1].rstrip().endswith(".") and "\t" not in block.text
+    return (
+        all(len(line) < 80 for line in block.lines)
+        and not block.lines[-1].rstrip().endswith(".")
+        and "\t" not in block.text
+    )
 
 
-OPEN_WORDS = frozenset("a an and as at be by for from in into of on or that the to which with".split())
+OPEN_WORDS = frozenset(
+    "a an and as at be by for from in into of on or that the to which with".split()
+)
 
 
 def is_section_head(block: Block, previous_open: bool, following: Block | None) -> bool:
@@ -105,7 +123,7 @@ def is_section_head(block: Block, previous_open: bool, following: Block | None) 
         and not TABLE_HEAD.match(text)
         and not previous_open
         and text[-1] not in ".,;:-–"
-        and (text[0].isupper() or text[0] in "*“\"")
+        and (text[0].isupper() or text[0] in '*“"')
         and text.split()[-1] not in OPEN_WORDS
         and following is not None
         and not starts_lower(following.text)
@@ -126,7 +144,12 @@ class DivisionParser:
         found, i = [], 0
         # the first epigraph may be long; a further one is short (else it is the first paragraph
         # and a section head)
-        while i + 1 < len(items) and is_bibl(items[i + 1]) and not is_table_rows(items[i]) and len(items[i].text) < (800 if i == 0 else 300):
+        while (
+            i + 1 < len(items)
+            and is_bibl(items[i + 1])
+            and not is_table_rows(items[i])
+            and len(items[i].text) < (800 if i == 0 else 300)
+        ):
             quote, bibl = items[i], items[i + 1]
             found.append(Epigraph(Seg(quote.line, quote.text), Seg(bibl.line, bibl.text)))
             i += 2
@@ -148,17 +171,34 @@ class DivisionParser:
                     units.append(table)
                 continue
             quote = block.text.startswith(self.quote_openings) if self.quote_openings else False
-            if open_para is not None and block.single and self._joins(open_para, block) and not quote:
+            if (
+                open_para is not None
+                and block.single
+                and self._joins(open_para, block)
+                and not quote
+            ):
                 self._join(open_para, block)
-            elif is_section_head(block, open_para is not None and not ends_sentence(open_para.segs[-1].text), following):
+            elif is_section_head(
+                block,
+                open_para is not None and not ends_sentence(open_para.segs[-1].text),
+                following,
+            ):
                 units.append(Head(block.line, block.text.strip()))
             elif not block.single and all(NUMBERED.match(line) for line in block.lines):
-                units.append(Para([Seg(block.line + k, line) for k, line in enumerate(block.lines)], kind="list"))
+                units.append(
+                    Para(
+                        [Seg(block.line + k, line) for k, line in enumerate(block.lines)],
+                        kind="list",
+                    )
+                )
             elif not block.single:
                 units.append(Para([Seg(block.line, block.text)], kind="lines"))
             else:
                 # before the "… warned that" rule the quotation was joined to the paragraph above
-                new = open_para is not None and (quotation_after_that(open_para.segs[-1].text, block.text) or (quote and self._joins(open_para, block)))
+                new = open_para is not None and (
+                    quotation_after_that(open_para.segs[-1].text, block.text)
+                    or (quote and self._joins(open_para, block))
+                )
                 units.append(Para([Seg(block.line, block.text)], new=new))
             i += 1
         return units
@@ -170,7 +210,9 @@ class DivisionParser:
 
     @staticmethod
     def _joins(para: Para, block: Block) -> bool:
-        return block.single and not is_table_rows(block) and continues(para.segs[-1].text, block.text)
+        return (
+            block.single and not is_table_rows(block) and continues(para.segs[-1].text, block.text)
+        )
 
     def _join(self, para: Para, block: Block) -> None:
         before = para.segs[-1].text
@@ -194,13 +236,19 @@ class DivisionParser:
             rows = [Seg(items[i].line + k, line) for k, line in enumerate(items[i].lines)]
             i += 1
         else:
-            self.warnings.append((first.line, "a table head is not followed by tab-separated rows", "Check the table in the transcription; its head is kept as printed"))
+            self.warnings.append(
+                (
+                    first.line,
+                    "a table head is not followed by tab-separated rows",
+                    "Check the table in the transcription; its head is kept as printed",
+                )
+            )
         notes: list[tuple[Seg, str | None]] = []
         while i < len(items) and is_table_note(items[i]):
             for k, line in enumerate(items[i].lines):
                 m = TABLE_NOTE.match(line)
                 label = m.group("label") or m.group("star")
-                notes.append((Seg(items[i].line + k, line[m.end():]), label))
+                notes.append((Seg(items[i].line + k, line[m.end() :]), label))
             i += 1
         number = TABLE_HEAD.match(head.text).group(1) if head else None
         return Table(first.line, head, rows, notes, number), i

@@ -8,10 +8,15 @@ sources/import/<siglum>.yml) by its opening words and the number of paragraphs i
 importer wraps them in <quote>. A paragraph that an introduction leads into but that
 is not listed is reported, so that a new block quotation is not missed silently.
 """
+
 from __future__ import annotations
 
 from build_scripts.importers.monograph_parse import Break, Division, Para
-from build_scripts.importers.monograph_text import bare_end, introduces_quotation, quotation_after_that
+from build_scripts.importers.monograph_text import (
+    bare_end,
+    introduces_quotation,
+    quotation_after_that,
+)
 from build_scripts.importers.tables import Tables
 
 BlockQuote = tuple[str, int, str]  # (opening words of the first paragraph, paragraphs, evidence)
@@ -22,20 +27,29 @@ def read(tables: Tables) -> list[BlockQuote]:
     out = []
     for e in tables.entries("block_quotes", ("opening", "paragraphs"), ("evidence",)):
         if not isinstance(e["paragraphs"], int) or e["paragraphs"] < 1:
-            raise tables.fail(e, f"`paragraphs` must be a number, not {e['paragraphs']!r}",
-                              "Write paragraphs: 1")
+            raise tables.fail(
+                e, f"`paragraphs` must be a number, not {e['paragraphs']!r}", "Write paragraphs: 1"
+            )
         out.append((str(e["opening"]), e["paragraphs"], str(e.get("evidence", ""))))
     return out
 
-def mark(division: Division, counter: list[int], found: set[str], block_quotes: list[BlockQuote],
-         where: str = "the witness's import tables") -> list[tuple[int, str, str]]:
+
+def mark(
+    division: Division,
+    counter: list[int],
+    found: set[str],
+    block_quotes: list[BlockQuote],
+    where: str = "the witness's import tables",
+) -> list[tuple[int, str, str]]:
     """Set Para.quote on the paragraphs of the listed block quotations of one division;
     `counter` numbers the quotations through the book, `found` collects the openings met.
     Returns warnings (line, message, hint)."""
     warnings: list[tuple[int, str, str]] = []
     paras = [(k, u) for k, u in enumerate(division.units) if isinstance(u, Para)]
     for opening, count, _ in block_quotes:
-        starts = [i for i, (_, p) in enumerate(paras) if p.segs and p.segs[0].text.startswith(opening)]
+        starts = [
+            i for i, (_, p) in enumerate(paras) if p.segs and p.segs[0].text.startswith(opening)
+        ]
         if len(starts) != 1:
             continue
         counter[0] += 1
@@ -46,11 +60,27 @@ def mark(division: Division, counter: list[int], found: set[str], block_quotes: 
     for unit in division.units:
         if isinstance(unit, Break):
             continue
-        if isinstance(unit, Para) and unit.kind == "p" and unit.quote is None and isinstance(previous, Para) and previous.segs:
+        if (
+            isinstance(unit, Para)
+            and unit.kind == "p"
+            and unit.quote is None
+            and isinstance(previous, Para)
+            and previous.segs
+        ):
             before, text = previous.segs[-1].text, unit.segs[0].text
-            introduced = bare_end(before).rstrip().endswith(":") or introduces_quotation(before, text) or quotation_after_that(before, text)
+            introduced = (
+                bare_end(before).rstrip().endswith(":")
+                or introduces_quotation(before, text)
+                or quotation_after_that(before, text)
+            )
             if introduced and previous.quote is None and text[:1].isupper():
-                warnings.append((unit.segs[0].line, f'this paragraph follows an introduction ("…{bare_end(before)[-40:]}") as a block quotation would, but is not in the list of block quotations', f"If it is a quotation set off from the text, add its opening words to block_quotes in {where}"))
+                warnings.append(
+                    (
+                        unit.segs[0].line,
+                        f'this paragraph follows an introduction ("…{bare_end(before)[-40:]}") as a block quotation would, but is not in the list of block quotations',
+                        f"If it is a quotation set off from the text, add its opening words to block_quotes in {where}",
+                    )
+                )
         previous = unit
     return warnings
 

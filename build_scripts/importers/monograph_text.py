@@ -5,6 +5,7 @@ separated by blank lines; emphasis as `*…*` (and `<i>…</i>` in the contents 
 markers as superscript digits; table-note markers as `^a`. A page break shows only where it
 splits a sentence ("…and their" / "observations…") or a word ("possi-" / "bly").
 """
+
 from __future__ import annotations
 
 import re
@@ -95,7 +96,9 @@ def render(parent: etree._Element, text: str, line: int, ctx: Inline) -> None:
         pos = m.end()
         if m.group("html") is not None or m.group("star") is not None:
             hi = E.hi(rend="italic")
-            render(hi, m.group("html") if m.group("html") is not None else m.group("star"), line, ctx)
+            render(
+                hi, m.group("html") if m.group("html") is not None else m.group("star"), line, ctx
+            )
             parent.append(hi)
         elif m.group("sup") is not None:
             if ctx.with_notes:
@@ -137,7 +140,9 @@ def hyphen_split(before: str, after: str) -> bool:
     return bool(HYPHENATED.search(before.rstrip())) and bool(re.match(r"[a-z]", after))
 
 
-SPEECH = re.compile(r"\b(said|says|told|wrote|writes|observed|noted|declared|warned|asked|stated|remarked|replied|explained|complained|announced|added)\b")
+SPEECH = re.compile(
+    r"\b(said|says|told|wrote|writes|observed|noted|declared|warned|asked|stated|remarked|replied|explained|complained|announced|added)\b"
+)
 
 
 def introduces_quotation(before: str, after: str) -> bool:
@@ -149,14 +154,21 @@ def introduces_quotation(before: str, after: str) -> bool:
 
 # capitalised words that cannot carry on a sentence after "… warned that": the block after is a
 # quotation set off from the text (a proper name after "that" can, so it stays a page break)
-SENTENCE_OPENERS = frozenset("a all an as at but for if in it its no on our the their there these they this we you".split())
+SENTENCE_OPENERS = frozenset(
+    "a all an as at but for if in it its no on our the their there these they this we you".split()
+)
 
 
 def quotation_after_that(before: str, after: str) -> bool:
     """`… the Committee warned that` followed by `The City Committee …`: a block quotation."""
     end = bare_end(before).rstrip()
     word = re.match(r"[“\"‘']?([^\W\d_]+)", after)
-    return bool(re.search(rf"{SPEECH.pattern} that$", end)) and word is not None and word.group(1)[0].isupper() and word.group(1).lower() in SENTENCE_OPENERS
+    return (
+        bool(re.search(rf"{SPEECH.pattern} that$", end))
+        and word is not None
+        and word.group(1)[0].isupper()
+        and word.group(1).lower() in SENTENCE_OPENERS
+    )
 
 
 def continues(before: str, after: str) -> bool:

@@ -19,6 +19,7 @@ misreadings, block quotations, markers lost or fused) is data in sources/import/
 (read by ocr_data.py); the text-level work
 (slots, corrections, rendering) is in ocr_text.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,17 +28,36 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from build_scripts.importers.common import Anomaly, Furniture, ImportResult, SourceText, superscript_to_digits
+from build_scripts.importers.common import (
+    Anomaly,
+    Furniture,
+    ImportResult,
+    SourceText,
+    superscript_to_digits,
+)
 from build_scripts.importers.ocr_data import OcrData
 from build_scripts.importers.ocr_data import read as read_tables
 from build_scripts.importers.tables import Tables
 from build_scripts.importers.ocr_text import (
-    Block, Slot, Span, apply_fixes, choice, fill, italics, mixed, new_slot, read_blocks, record_joins, warn_doubtful,
+    Block,
+    Slot,
+    Span,
+    apply_fixes,
+    choice,
+    fill,
+    italics,
+    mixed,
+    new_slot,
+    read_blocks,
+    record_joins,
+    warn_doubtful,
 )
 from build_scripts.problems import Problem
 from build_scripts.tei.teixml import E, XML_ID
 
-COPYRIGHT = re.compile(r"^(NOTICE|This material may be protected by Copyright Law \(Title 17, U\.S\. Code\))$")
+COPYRIGHT = re.compile(
+    r"^(NOTICE|This material may be protected by Copyright Law \(Title 17, U\.S\. Code\))$"
+)
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 FOOTNOTE = re.compile(rf"^([{SUPERSCRIPTS}]+)\s+(.*)$", re.S)
 ENDS_SENTENCE = re.compile(rf"[.!?:'\"’”)]\s*[\d{SUPERSCRIPTS}]*$")  # a marker may follow
@@ -61,7 +81,9 @@ class Note:
 class Division:
     key: str
     head: str
-    units: list = field(default_factory=list)  # ("p", Slot) | ("pb",) | ("quote", [...]) | ("list", [Slot])
+    units: list = field(
+        default_factory=list
+    )  # ("p", Slot) | ("pb",) | ("quote", [...]) | ("list", [Slot])
     byline: str | None = None
     head_notes: list[Note] = field(default_factory=list)  # unnumbered notes printed for the title
 
@@ -71,11 +93,20 @@ def convert(source: SourceText, tables: Tables) -> ImportResult:
     result = ImportResult(normalisation=list(data.normalisation))
     blocks = read_blocks(source)
     if len(blocks) < 6 or not blocks[0].text.isdigit():
-        result.problems.append(Problem(source.at(1), "the transcription does not open with a chapter number, title and author", "Check that the file is the OCR of a book chapter (style ocr)", "import.ocr-structure"))
+        result.problems.append(
+            Problem(
+                source.at(1),
+                "the transcription does not open with a chapter number, title and author",
+                "Check that the file is the OCR of a book chapter (style ocr)",
+                "import.ocr-structure",
+            )
+        )
         return result
     number, title, author, first = blocks[0], blocks[1], blocks[2], blocks[3]
     rest = blocks[4:]
-    reading_at = next((i for i, b in enumerate(rest) if b.text.startswith("Further Reading")), len(rest))
+    reading_at = next(
+        (i for i, b in enumerate(rest) if b.text.startswith("Further Reading")), len(rest)
+    )
     divisions, notes = _divisions(source, rest[:reading_at], title.text, author.text, result, data)
     slots = [s for d in divisions for s in _slots_of(d.units)]
     note_slots = [n.slot for n in notes]
@@ -106,11 +137,15 @@ def _divisions(source, blocks, title, author, result, data: OcrData):
     quote_end: str | None = None
     for block, kind in zip(blocks, kinds):
         if kind == "furniture":
-            result.furniture += [Furniture(block.line + i, "copyright-notice", s) for i, s in enumerate(block.lines)]
+            result.furniture += [
+                Furniture(block.line + i, "copyright-notice", s) for i, s in enumerate(block.lines)
+            ]
         if kind in ("furniture", "note", "note-lost", "note-unnumbered"):
             in_foot = True
             if kind != "furniture":
-                notes.append(_note(source, block, kind, zone, divisions, notes, expected, result, data))
+                notes.append(
+                    _note(source, block, kind, zone, divisions, notes, expected, result, data)
+                )
             continue
         if in_foot:
             zone, in_foot, after_foot = zone + 1, False, True
@@ -118,10 +153,22 @@ def _divisions(source, blocks, title, author, result, data: OcrData):
             divisions.append(Division("intro", block.text))
         elif block.text == title and divisions:
             divisions.append(Division("art", block.text))
-        elif block.text == author and divisions and divisions[-1].key == "art" and not divisions[-1].units:
+        elif (
+            block.text == author
+            and divisions
+            and divisions[-1].key == "art"
+            and not divisions[-1].units
+        ):
             divisions[-1].byline = block.text
         elif not divisions:
-            result.problems.append(Problem(source.at(block.line), "text before the Editor's Introduction", "Check the opening of the transcription", "import.ocr-structure"))
+            result.problems.append(
+                Problem(
+                    source.at(block.line),
+                    "text before the Editor's Introduction",
+                    "Check the opening of the transcription",
+                    "import.ocr-structure",
+                )
+            )
         elif quote_end is not None or (quote := _quote_start(block, data)):
             if quote_end is None:
                 quote_end = quote[1]
@@ -159,7 +206,11 @@ def _classify(blocks: list[Block]) -> list[str]:
             j = i + 1
             while j < len(blocks) and kinds[j] != "text":
                 j += 1
-            if j < len(blocks) and not ENDS_SENTENCE.search(blocks[i - 1].text) and _continues(blocks[i - 1].text, blocks[j].text):
+            if (
+                j < len(blocks)
+                and not ENDS_SENTENCE.search(blocks[i - 1].text)
+                and _continues(blocks[i - 1].text, blocks[j].text)
+            ):
                 kinds[i] = "note-unnumbered"
     return kinds
 
@@ -175,7 +226,10 @@ def _quote_start(block: Block, data: OcrData) -> tuple[str, str] | None:
 def _add(units: list, block: Block, page: int, after_foot: bool) -> None:
     """Add a text block: a list, a continuation of the last paragraph, or a new paragraph."""
     if all(line.startswith("- ") for line in block.lines):
-        slots = [Slot(line[2:].strip(), [(0, block.line + i)], page) for i, line in enumerate(block.lines)]
+        slots = [
+            Slot(line[2:].strip(), [(0, block.line + i)], page)
+            for i, line in enumerate(block.lines)
+        ]
         units.append(("list", slots))
         return
     last = units[-1] if units else None
@@ -202,15 +256,27 @@ def _note(source, block, kind, zone, divisions, notes, expected, result, data) -
     # series still open: notes are printed in page order, so once a later division's series has
     # begun, an earlier one gets no more notes
     started = [d.key for d in divisions]
-    begun = [i for i, key in enumerate(started) if any(x.series == key and x.n is not None for x in notes)]
-    started = started[max(begun, default=0):]
+    begun = [
+        i
+        for i, key in enumerate(started)
+        if any(x.series == key and x.n is not None for x in notes)
+    ]
+    started = started[max(begun, default=0) :]
     series = next((key for key in started if expected[key] == n), None)
     if series is None:  # a gap in the numbers: the missing notes are handled at their markers
         series = started[-1] if started else "intro"
     expected[series] = n + 1
     note = Note(series, n, slot, zone, number_lost=not match)
     if note.number_lost:
-        result.problems.append(Problem(source.at(block.line), f"{data.series[series]}: footnote printed without its number; read as note {n} (between notes {n - 1} and {n + 1})", "Check the number against the printed page", "import.ocr-note-number", "warning"))
+        result.problems.append(
+            Problem(
+                source.at(block.line),
+                f"{data.series[series]}: footnote printed without its number; read as note {n} (between notes {n - 1} and {n + 1})",
+                "Check the number against the printed page",
+                "import.ocr-note-number",
+                "warning",
+            )
+        )
     return note
 
 
@@ -253,7 +319,12 @@ def _place_notes(source, divisions, notes, result, data: OcrData) -> None:
         for previous, note in zip([None] + numbered, numbered):
             if previous is not None and note.n - previous.n > 1:
                 for missing in range(previous.n + 1, note.n):
-                    cursor = _place_missing(source, stream, key, prefix, missing, note.zone, cursor, result, data) or cursor
+                    cursor = (
+                        _place_missing(
+                            source, stream, key, prefix, missing, note.zone, cursor, result, data
+                        )
+                        or cursor
+                    )
             cursor = _place(source, stream, key, note, cursor, result, data) or cursor
         for note in unnumbered:
             _attach_to_head(divisions, note)
@@ -279,7 +350,11 @@ def _place(source, stream, key, note, cursor, result, data: OcrData):
         index, slot, m = found
         slot.spans.append(Span(m.start(), m.end(), lambda: _note_element(note)))
         if note.number_lost:
-            _anomaly(result, note, f"{series}: its number is not printed before the note text (lost in the OCR); @n is the marker in the text, and the empty label records that no number is printed with the note.")
+            _anomaly(
+                result,
+                note,
+                f"{series}: its number is not printed before the note text (lost in the OCR); @n is the marker in the text, and the empty label records that no number is printed with the note.",
+            )
         return index, m.end()
     fused = _find(stream, key, _fused_marker(note.n), note.zone, cursor)
     if fused:
@@ -287,18 +362,49 @@ def _place(source, stream, key, note, cursor, result, data: OcrData):
         year = m.group(1)
         slot.spans.append(Span(m.start(), m.end(), lambda: choice(m.group(), year)()))
         slot.spans.append(Span(m.end(), m.end(), lambda: _note_element(note, unmarked=True)))
-        _anomaly(result, note, f"{series}: the OCR joined the marker to the year (\"{m.group()}\" for {year} with marker {note.n}); encoded as sic/corr, the note placed after it with type=\"unmarked\" so that its marker is read once, in the sic.")
-        result.problems.append(Problem(source.at(slot.line_at(m.start())), f"{label}: marker fused with the year \"{m.group()}\"", "Encoded as sic/corr with the note after it; check against the printed page", "import.ocr-marker-fused", "warning"))
+        _anomaly(
+            result,
+            note,
+            f'{series}: the OCR joined the marker to the year ("{m.group()}" for {year} with marker {note.n}); encoded as sic/corr, the note placed after it with type="unmarked" so that its marker is read once, in the sic.',
+        )
+        result.problems.append(
+            Problem(
+                source.at(slot.line_at(m.start())),
+                f'{label}: marker fused with the year "{m.group()}"',
+                "Encoded as sic/corr with the note after it; check against the printed page",
+                "import.ocr-marker-fused",
+                "warning",
+            )
+        )
         return index, m.end()
     phrase = data.inferred_markers.get((key, note.n))
     hit = _find(stream, key, re.compile(re.escape(phrase)), note.zone, cursor) if phrase else None
     if hit:
         index, slot, m = hit
         slot.spans.append(Span(m.end(), m.end(), lambda: _note_element(note, unmarked=True)))
-        _anomaly(result, note, f"{series}: no marker is printed in the text (lost in the OCR); the editors place the note after \"{phrase}\", the sentence it documents.")
-        result.problems.append(Problem(source.at(slot.line_at(m.start())), f"{label}: no marker in the text; placed after \"{phrase}\" (inferred)", "Check the place of the marker against the printed page", "import.ocr-marker-missing", "warning"))
+        _anomaly(
+            result,
+            note,
+            f'{series}: no marker is printed in the text (lost in the OCR); the editors place the note after "{phrase}", the sentence it documents.',
+        )
+        result.problems.append(
+            Problem(
+                source.at(slot.line_at(m.start())),
+                f'{label}: no marker in the text; placed after "{phrase}" (inferred)',
+                "Check the place of the marker against the printed page",
+                "import.ocr-marker-missing",
+                "warning",
+            )
+        )
         return index, m.end()
-    result.problems.append(Problem(source.at(note.slot.line_at(0)), f"{label}: no marker found on its page", f"Add the place of its marker to inferred_markers in {data.tables.rel}", "import.ocr-marker-missing"))
+    result.problems.append(
+        Problem(
+            source.at(note.slot.line_at(0)),
+            f"{label}: no marker found on its page",
+            f"Add the place of its marker to inferred_markers in {data.tables.rel}",
+            "import.ocr-marker-missing",
+        )
+    )
     return None
 
 
@@ -310,12 +416,27 @@ def _place_missing(source, stream, key, prefix, n, zone, cursor, result, data: O
     index, slot, m = found
     digits = superscript_to_digits(m.group().strip())
     ident = f"{prefix}.n{n}"
-    text = f"Note {n} is missing from the transcription: its marker is printed here, its text is not."
+    text = (
+        f"Note {n} is missing from the transcription: its marker is printed here, its text is not."
+    )
     # the marker stays the witness's text; the note is the editors' (it holds no words of the witness)
     slot.spans.append(Span(m.start(), m.end(), lambda: E.hi(digits, rend="superscript")))
     slot.spans.append(Span(m.end(), m.end(), lambda: _editorial_note(ident, text)))
-    result.anomalies.append(Anomaly(ident, f"{data.series_label[key]}, note {n}: the marker is printed, the note text is missing from the transcription; an editorial note stands at the marker."))
-    result.problems.append(Problem(source.at(slot.line_at(m.start())), f"{data.series[key]} note {n}: marker printed, note text missing", "An editorial note stands at the marker; supply the note from the first edition if it can be checked", "import.ocr-note-missing", "warning"))
+    result.anomalies.append(
+        Anomaly(
+            ident,
+            f"{data.series_label[key]}, note {n}: the marker is printed, the note text is missing from the transcription; an editorial note stands at the marker.",
+        )
+    )
+    result.problems.append(
+        Problem(
+            source.at(slot.line_at(m.start())),
+            f"{data.series[key]} note {n}: marker printed, note text missing",
+            "An editorial note stands at the marker; supply the note from the first edition if it can be checked",
+            "import.ocr-note-missing",
+            "warning",
+        )
+    )
     return index, m.end()
 
 
@@ -360,10 +481,21 @@ def _bibls(source: SourceText, note: Note, result: ImportResult, data: OcrData) 
         cursor = 0
         for first, last in spec:
             start = text.find(first, cursor)
-            end = text.find(last, start) + len(last) if start >= 0 and text.find(last, start) >= 0 else -1
+            end = (
+                text.find(last, start) + len(last)
+                if start >= 0 and text.find(last, start) >= 0
+                else -1
+            )
             if start < 0 or end < 0:
                 entry = data.bibl_span_entries[(note.series, note.n)]
-                result.problems.append(data.tables.warning(entry, f"{note.xml_id}: the citation {first!r}…{last!r} of bibl_spans is not in the note", "Fix the entry", "import.ocr-bibl"))
+                result.problems.append(
+                    data.tables.warning(
+                        entry,
+                        f"{note.xml_id}: the citation {first!r}…{last!r} of bibl_spans is not in the note",
+                        "Fix the entry",
+                        "import.ocr-bibl",
+                    )
+                )
                 return
             ranges.append((start, end))
             cursor = end
@@ -377,7 +509,9 @@ def _bibls(source: SourceText, note: Note, result: ImportResult, data: OcrData) 
     for start, end in ranges:
         if any(s.start < start < s.end or s.start < end < s.end for s in slot.spans):
             continue  # would cut through a correction or an emphasis: leave unwrapped
-        slot.spans.append(Span(start, end, _bibl_maker(_bib_key(text[start:end], data)), (start, end)))
+        slot.spans.append(
+            Span(start, end, _bibl_maker(_bib_key(text[start:end], data)), (start, end))
+        )
 
 
 def _bib_key(text: str, data: OcrData) -> str | None:
@@ -423,27 +557,40 @@ def _render_division(division: Division, data: OcrData) -> etree._Element:
     return div
 
 
-def _title_page(number: Block, title: Block, author: Block, first: Block, data: OcrData) -> etree._Element:
+def _title_page(
+    number: Block, title: Block, author: Block, first: Block, data: OcrData
+) -> etree._Element:
     page = E.titlePage(
-        E.docTitle(E.titlePart(number.text, type="chapter-number"), E.titlePart(title.text, type="main")),
+        E.docTitle(
+            E.titlePart(number.text, type="chapter-number"), E.titlePart(title.text, type="main")
+        ),
         E.docAuthor(author.text),
     )
     m = re.match(r"^(Originally appeared as )(.*?)(\.?)$", first.text)
     if m:
-        page.append(E.docEdition(m.group(1), E.bibl(m.group(2), corresp=f"bib:{data.bibkey_self}"), m.group(3)))
+        page.append(
+            E.docEdition(
+                m.group(1), E.bibl(m.group(2), corresp=f"bib:{data.bibkey_self}"), m.group(3)
+            )
+        )
     else:
         page.append(E.docEdition(first.text))
     return page
 
 
-def _reading_list(source: SourceText, blocks: list[Block], result: ImportResult, data: OcrData) -> list[etree._Element]:
+def _reading_list(
+    source: SourceText, blocks: list[Block], result: ImportResult, data: OcrData
+) -> list[etree._Element]:
     """The anthology's "Further Reading" list; what follows it is the next part of the anthology."""
     if not blocks:
         return []
     items: list[str] = []
     index = 1
     while index < len(blocks):
-        entries = [line[2:].strip() if line.startswith("- ") else line.strip() for line in blocks[index].lines]
+        entries = [
+            line[2:].strip() if line.startswith("- ") else line.strip()
+            for line in blocks[index].lines
+        ]
         if not all(READING_ENTRY.search(e) for e in entries):
             break
         items += entries
@@ -459,5 +606,13 @@ def _reading_list(source: SourceText, blocks: list[Block], result: ImportResult,
     for block in blocks[index:]:
         for offset, line in enumerate(block.lines):
             result.furniture.append(Furniture(block.line + offset, "following-part-heading", line))
-        result.problems.append(Problem(source.at(block.line), f"\"{block.text}\" after the reading list is read as the heading of the anthology's next part, not of this chapter; removed as furniture", "Check against the printed book", "import.ocr-trailing-text", "warning"))
+        result.problems.append(
+            Problem(
+                source.at(block.line),
+                f'"{block.text}" after the reading list is read as the heading of the anthology\'s next part, not of this chapter; removed as furniture',
+                "Check against the printed book",
+                "import.ocr-trailing-text",
+                "warning",
+            )
+        )
     return [div]

@@ -5,6 +5,7 @@ that say which parts become elements: a correction (choice), an emphasis (hi), a
 a bibl, a page break (the private-use characters PB and PB_NO stand for pb in the text). Spans nest
 (a bibl holds a correction); the text outside every span stays the witness's text exactly.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,9 @@ from build_scripts.importers.ocr_data import PUNCT_KIND, OcrData
 from build_scripts.problems import Problem
 from build_scripts.tei.teixml import E
 
-FIGURE_WITH_POINT = re.compile(r"\b\d{1,3}\.\d{3}\b")  # 1.408, 259.450: comma or point? left as printed
+FIGURE_WITH_POINT = re.compile(
+    r"\b\d{1,3}\.\d{3}\b"
+)  # 1.408, 259.450: comma or point? left as printed
 
 
 @dataclass
@@ -61,7 +64,9 @@ class Slot:
     starts: list[tuple[int, int]]  # (offset, line of the transcription) of each joined block
     page: int  # page index at offset 0
     spans: list[Span] = field(default_factory=list)
-    joins: list[tuple[int, int, str]] = field(default_factory=list)  # (line, line joined, PB/PB_NO/"")
+    joins: list[tuple[int, int, str]] = field(
+        default_factory=list
+    )  # (line, line joined, PB/PB_NO/"")
 
     def line_at(self, offset: int) -> int:
         return max(line for start, line in self.starts if start <= offset)
@@ -97,18 +102,40 @@ def apply_fixes(source: SourceText, slots: list[Slot], result: ImportResult, dat
     counts: dict[str, list[str]] = {}
     for fix in data.word_fixes:
         wrong, right, kind, before = fix.wrong, fix.right, fix.kind, fix.before
-        pattern = re.compile(rf"(?<={re.escape(before)})\b{re.escape(wrong)}\b" if before else rf"\b{re.escape(wrong)}\b")
+        pattern = re.compile(
+            rf"(?<={re.escape(before)})\b{re.escape(wrong)}\b"
+            if before
+            else rf"\b{re.escape(wrong)}\b"
+        )
         hits = [(slot, m) for slot in slots for m in pattern.finditer(slot.text)]
         if not hits:
-            result.problems.append(data.tables.warning(fix.entry, f"the OCR correction {wrong!r} → {right!r} matches nowhere", "Remove it from word_fixes", "import.ocr-correction"))
+            result.problems.append(
+                data.tables.warning(
+                    fix.entry,
+                    f"the OCR correction {wrong!r} → {right!r} matches nowhere",
+                    "Remove it from word_fixes",
+                    "import.ocr-correction",
+                )
+            )
         for slot, m in hits:
             slot.spans.append(Span(m.start(), m.end(), choice(wrong, right)))
             counts.setdefault(kind, []).append(f"{wrong} → {right}")
     for fix in data.punct_fixes:
         before, wrong, right, after = fix.before, fix.wrong, fix.right, fix.after
-        hits = [(slot, m) for slot in slots for m in re.finditer(re.escape(before + wrong + after), slot.text)]
+        hits = [
+            (slot, m)
+            for slot in slots
+            for m in re.finditer(re.escape(before + wrong + after), slot.text)
+        ]
         if len(hits) != 1:
-            result.problems.append(data.tables.warning(fix.entry, f"the OCR correction {before + wrong + after!r} matches {len(hits)} places, not one", "Make the context of the correction unique", "import.ocr-correction"))
+            result.problems.append(
+                data.tables.warning(
+                    fix.entry,
+                    f"the OCR correction {before + wrong + after!r} matches {len(hits)} places, not one",
+                    "Make the context of the correction unique",
+                    "import.ocr-correction",
+                )
+            )
             continue
         slot, m = hits[0]
         start = m.start() + len(before)
@@ -116,48 +143,79 @@ def apply_fixes(source: SourceText, slots: list[Slot], result: ImportResult, dat
         counts.setdefault(PUNCT_KIND[(wrong, right)], []).append(f"“{before}{wrong}{after}”")
     for kind, items in counts.items():
         shown = sorted(set(items), key=items.index)
-        result.corrections.append(f"OCR error corrected ({kind}), {len(items)} place(s): {'; '.join(shown)}.")
+        result.corrections.append(
+            f"OCR error corrected ({kind}), {len(items)} place(s): {'; '.join(shown)}."
+        )
 
 
 def italics(slots: list[Slot]) -> None:
     for slot in slots:
         for m in re.finditer(r"\*([^*]+)\*", slot.text):
-            slot.spans.append(Span(m.start(), m.end(), lambda: E.hi(rend="italic"), (m.start(1), m.end(1))))
+            slot.spans.append(
+                Span(m.start(), m.end(), lambda: E.hi(rend="italic"), (m.start(1), m.end(1)))
+            )
 
 
-def warn_doubtful(source: SourceText, slots: list[Slot], result: ImportResult, data: OcrData) -> None:
+def warn_doubtful(
+    source: SourceText, slots: list[Slot], result: ImportResult, data: OcrData
+) -> None:
     for slot in slots:
         for word, why in data.doubtful.items():
             for m in re.finditer(rf"\b{word}\b", slot.text):
-                result.problems.append(Problem(source.at(slot.line_at(m.start())), f"\"{word}\" may be an OCR error ({why}); left as printed", "Check the printed page; correct with choice/sic/corr only if certain", "import.ocr-doubtful", "warning"))
+                result.problems.append(
+                    Problem(
+                        source.at(slot.line_at(m.start())),
+                        f'"{word}" may be an OCR error ({why}); left as printed',
+                        "Check the printed page; correct with choice/sic/corr only if certain",
+                        "import.ocr-doubtful",
+                        "warning",
+                    )
+                )
         for m in FIGURE_WITH_POINT.finditer(slot.text):
-            result.problems.append(Problem(source.at(slot.line_at(m.start())), f"the figure \"{m.group()}\" has a point where the text elsewhere prints a thousands comma (a comma the OCR read as a full stop; see the witness's editorialDecl/correction)", "The curated TEI encodes it as choice/sic/corr; `edition suspects` lists any left ([suspects.digit-separator])", "import.ocr-figure", "warning"))
+            result.problems.append(
+                Problem(
+                    source.at(slot.line_at(m.start())),
+                    f'the figure "{m.group()}" has a point where the text elsewhere prints a thousands comma (a comma the OCR read as a full stop; see the witness\'s editorialDecl/correction)',
+                    "The curated TEI encodes it as choice/sic/corr; `edition suspects` lists any left ([suspects.digit-separator])",
+                    "import.ocr-figure",
+                    "warning",
+                )
+            )
 
 
 def record_joins(slots: list[Slot], result: ImportResult) -> None:
     """Say in the header where paragraphs were rejoined without a page break, and which words."""
     plain = [f"{a}/{b}" for slot in slots for a, b, kind in slot.joins if not kind]
     if plain:
-        result.normalisation.append(f"Rejoined without a page break (lines of the transcription): {', '.join(plain)}.")
+        result.normalisation.append(
+            f"Rejoined without a page break (lines of the transcription): {', '.join(plain)}."
+        )
     for slot in slots:
         for a, b, kind in slot.joins:
             if kind == PB_NO:
                 at = slot.text.index(PB_NO)
                 before = re.search(r"\w+$", slot.text[:at]).group()
                 after = re.match(r"\w+", slot.text[at + 1 :]).group()
-                result.hyphenation.append(f"\"{before}-\" / \"{after}\" (lines {a}/{b}) is one word hyphenated across a page foot: rejoined as {before}{after}, the hyphen not kept.")
+                result.hyphenation.append(
+                    f'"{before}-" / "{after}" (lines {a}/{b}) is one word hyphenated across a page foot: rejoined as {before}{after}, the hyphen not kept.'
+                )
 
 
-def fill(parent: etree._Element, slot: Slot, lo: int, hi: int, spans: list[Span], outer: Span | None) -> None:
+def fill(
+    parent: etree._Element, slot: Slot, lo: int, hi: int, spans: list[Span], outer: Span | None
+) -> None:
     """Append text[lo:hi] to parent, replacing each span inside it by its element (spans nest)."""
     text = slot.text
     if outer is None:  # the page-break characters become pb, once, at the top level
-        spans = spans + [Span(m.start(), m.end(), _pb_maker(m.group())) for m in PAGE_BREAK.finditer(text, lo, hi)]
+        spans = spans + [
+            Span(m.start(), m.end(), _pb_maker(m.group()))
+            for m in PAGE_BREAK.finditer(text, lo, hi)
+        ]
     last, cursor = None, lo
     for span in sorted(spans, key=lambda s: (s.start, -s.end, s.inner is None)):
         if span is outer or span.start < cursor or span.end > hi or span.start < lo:
             continue
-        last = _text(parent, last, text[cursor:span.start])
+        last = _text(parent, last, text[cursor : span.start])
         el = span.make()
         if span.inner:
             fill(el, slot, span.inner[0], span.inner[1], spans, span)

@@ -5,6 +5,7 @@ opening with `#`, is a heading (the `#` marks are Markdown, not text, and are dr
 block is a paragraph, its lines joined with a space. All text is escaped by lxml: nothing becomes
 markup. Ids follow the scheme from the witness's own siglum: X.body, X.body.p1, X.body.d1.p1 …
 """
+
 from __future__ import annotations
 
 import re
@@ -31,5 +32,9 @@ def convert(source: SourceText, tables) -> ImportResult:
             body.append(E.head(lines[0]))
         else:
             current.append(E.p(collapse(" ".join(lines))))
-    return ImportResult(body=[body], normalisation=[
-        "The transcription is plain text: blank lines separate paragraphs; lines opening with # are headings."])
+    return ImportResult(
+        body=[body],
+        normalisation=[
+            "The transcription is plain text: blank lines separate paragraphs; lines opening with # are headings."
+        ],
+    )

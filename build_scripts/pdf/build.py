@@ -1,5 +1,6 @@
 """Selections of TEI passages → PDF through Typst: the whole edition and one per witness; course packs
 are made by build_scripts/pdf/course.py (build_course and load_course here call it)."""
+
 from __future__ import annotations
 
 import datetime
@@ -27,12 +28,26 @@ WORK = ROOT / "build" / "typst"
 # Where the public site lives (the GitHub Pages address of the repository named in mkdocs.yml's
 # repo_url); the permalinks printed in the PDFs start with it. A fork sets EDITION_SITE_URL.
 SITE_URL = settings().site_url
-BLOCKS = {"p", "table", "cit", "quote", "list", "epigraph", "head", "listBibl", "divGen", "ab", "lg", "bibl"}
+BLOCKS = {
+    "p",
+    "table",
+    "cit",
+    "quote",
+    "list",
+    "epigraph",
+    "head",
+    "listBibl",
+    "divGen",
+    "ab",
+    "lg",
+    "bibl",
+}
 
 
 @dataclass
 class Passage:
     """A selection of one witness as the model the site renders too (tei/model.py)."""
+
     witness: manifest.Witness
     elements: list[etree._Element]  # the selected TEI blocks, in order (empty for a whole witness)
     path: str  # the TEI file, for messages
@@ -56,8 +71,6 @@ def load_docs() -> tuple[dict[str, tuple[manifest.Witness, etree._ElementTree]],
         if doc is not None:
             docs[w.siglum] = (w, doc)
     return docs, problems
-
-
 
 
 def excerpts() -> dict[str, frozenset[str]]:
@@ -109,17 +122,21 @@ def passage_typst(passage: Passage, ctx: Context) -> str:
     return "".join(parts)
 
 
-def document_typst(title: str, passages: list[Passage], *, extra: str = "") -> tuple[str, list[Problem], list[str]]:
+def document_typst(
+    title: str, passages: list[Passage], *, extra: str = ""
+) -> tuple[str, list[Problem], list[str]]:
     problems: list[Problem] = []
     keys: list[str] = []
     body = []
     for passage in passages:
-        ctx = Context(passage.path, functools.partial(permalink, passage.witness.tei), heading_offset=1)
+        ctx = Context(
+            passage.path, functools.partial(permalink, passage.witness.tei), heading_offset=1
+        )
         body.append(passage_typst(passage, ctx))
         problems += ctx.problems
         keys += ctx.cited_keys
     args = [f"title: {_str(title)}", f"date: {_str(datetime.date.today().isoformat())}"]
-    args.append("keywords: (\"Great Purges\", \"Soviet Union\", \"1937–1938\", \"critical edition\")")
+    args.append('keywords: ("Great Purges", "Soviet Union", "1937–1938", "critical edition")')
     head = f'#import "edition-template.typ": *\n#show: edition.with({", ".join(args)})\n'
     return head + "".join(body) + extra, problems, keys
 
@@ -148,11 +165,22 @@ def compile_pdf(name: str, source: str, out_dir: Path = OUT) -> Path:
     target = out_dir / f"{name}.pdf"
     tmp = target.with_suffix(".pdf.tmp")
     try:
-        typst.compile(str(typ), output=str(tmp), root=str(WORK), format="pdf", pdf_standards=["ua-1"])
+        typst.compile(
+            str(typ), output=str(tmp), root=str(WORK), format="pdf", pdf_standards=["ua-1"]
+        )
     except typst.TypstError as err:
         tmp.unlink(missing_ok=True)
         message = str(err).splitlines()[0] if str(err) else "Typst failed"
-        raise Failed([Problem(Location(relpath(typ)), f"Typst could not typeset {name}: {message}", "This is a bug of the PDF renderer (build_scripts/pdf/typst.py); report it with the .typ file", "pdf.typst")]) from None
+        raise Failed(
+            [
+                Problem(
+                    Location(relpath(typ)),
+                    f"Typst could not typeset {name}: {message}",
+                    "This is a bug of the PDF renderer (build_scripts/pdf/typst.py); report it with the .typ file",
+                    "pdf.typst",
+                )
+            ]
+        ) from None
     tmp.replace(target)
     return target
 
@@ -166,7 +194,9 @@ def edition_title(count: int) -> str:
     return f"The Great Purges, 1937–1938: {n} text{'s' if count != 1 else ''}"
 
 
-def build_witnesses(sigla: list[str] | None = None, out_dir: Path = OUT) -> tuple[list[Path], list[Problem]]:
+def build_witnesses(
+    sigla: list[str] | None = None, out_dir: Path = OUT
+) -> tuple[list[Path], list[Problem]]:
     docs, problems = load_docs()
     written = []
     chosen = [s for s in docs if not sigla or s in sigla]

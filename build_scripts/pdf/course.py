@@ -9,6 +9,7 @@ ones too), claims as small tables of who says what; then the works cited, the wi
 Witness text goes through the edition's Typst renderer (pdf/typst.py); the teacher's text is the
 Markdown subset of course_schema.inline, escaped here.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -31,8 +32,13 @@ from build_scripts.site import render as site_render
 from build_scripts.site import urls as site_urls
 from build_scripts.tei.teixml import XML_ID
 
-TYPES = {"claim": "Claim", "quotation": "Quotation", "reuse": "Reuse", "citation": "Citation",
-         "shared-citation": "Shared citation"}
+TYPES = {
+    "claim": "Claim",
+    "quotation": "Quotation",
+    "reuse": "Reuse",
+    "citation": "Citation",
+    "shared-citation": "Shared citation",
+}
 
 
 def site_url(course: schema.Course) -> str:
@@ -77,8 +83,9 @@ def teacher(text: str) -> str:
         if "strong" in style.split():
             piece = f"#strong[{piece}]"
         if url:
-            piece = f"#link({_q(url)})[{piece}]" if url.startswith(("http://", "https://")) \
-                else piece
+            piece = (
+                f"#link({_q(url)})[{piece}]" if url.startswith(("http://", "https://")) else piece
+            )
         parts.append(piece)
     return "".join(parts)
 
@@ -107,9 +114,13 @@ def withheld_notice(p: schema.Passage, block: schema.Block) -> str:
     span = (f"¶ {ids[0]}" if len(ids) == 1 else f"¶¶ {ids[0]}–{ids[-1]}") if ids else ""
     where = ", ".join(x for x in (span, schema.pages_label(block.pages)) if x)
     url = permalink(p, block.ids[0], block.element) if block.ids else site_url_of_witness(p)
-    text = (f"Passage not reproduced for rights reasons{f' ({where})' if where else ''}: the "
-            f"edition publishes only excerpts of {schema.short(p.witness)}. Read it at ")
-    after = " (the edition's page, which names what is withheld) or in the printed text (Works cited)."
+    text = (
+        f"Passage not reproduced for rights reasons{f' ({where})' if where else ''}: the "
+        f"edition publishes only excerpts of {schema.short(p.witness)}. Read it at "
+    )
+    after = (
+        " (the edition's page, which names what is withheld) or in the printed text (Works cited)."
+    )
     return f"\n#withheld[{string(text)}#link({_q(url)})[{string(url)}]{string(after)}]\n"
 
 
@@ -128,8 +139,11 @@ def block_typst(p: schema.Passage, block: schema.Block, ctx: Context) -> str:
         parent = el.getparent()
         return typst.heading(node, min(2 + max(block.level, 1), 6), ctx, parent.get(XML_ID))
     ident = el.get(XML_ID)
-    mark = f"\n#para-num({_q(schema.paragraph_label(ident))}, {_q(permalink(p, ident))})\n" \
-        if ident else ""
+    mark = (
+        f"\n#para-num({_q(schema.paragraph_label(ident))}, {_q(permalink(p, ident))})\n"
+        if ident
+        else ""
+    )
     return mark + render((node,), ctx)
 
 
@@ -145,7 +159,9 @@ def passage_typst(p: schema.Passage, ctx: Context) -> str:
 def body_typst(course: schema.Course) -> tuple[str, list[Problem], list[str]]:
     parts, problems, keys = [], [], []
     if course.introduction:
-        parts.append(f"\n#heading(level: 1)[Introduction]\n#teacher-text[{teacher(course.introduction)}]\n")
+        parts.append(
+            f"\n#heading(level: 1)[Introduction]\n#teacher-text[{teacher(course.introduction)}]\n"
+        )
     for k, session in enumerate(course.sessions, 1):
         title = f"Session {k}: {session.title}" if session.title else "Passages"
         parts.append(f"\n#heading(level: 1)[{string(title)}]\n")
@@ -167,28 +183,41 @@ def apparatus_typst(course: schema.Course) -> str:
     entries = apparatus_entries(course)
     if not entries:
         return ""
-    which = "confirmed by the editors" + (", and entries no editor has reviewed yet (marked)"
-                                          if course.unreviewed else "")
-    intro = (f"Where the witnesses quote, reuse, cite or contradict one another in the passages "
-             f"printed above: the entries of the edition's apparatus {which}. Each names the "
-             f"witnesses with their printed pages (p.) and paragraph numbers (¶).")
+    which = "confirmed by the editors" + (
+        ", and entries no editor has reviewed yet (marked)" if course.unreviewed else ""
+    )
+    intro = (
+        f"Where the witnesses quote, reuse, cite or contradict one another in the passages "
+        f"printed above: the entries of the edition's apparatus {which}. Each names the "
+        f"witnesses with their printed pages (p.) and paragraph numbers (¶)."
+    )
     return f"\n#heading(level: 1)[Apparatus]\n{string(intro)}\n" + "".join(entries)
 
 
 def apparatus_entries(course: schema.Course) -> list[str]:
-    printed = {el.get(XML_ID) for p in course.passages for block in p.printed
-               for el in block.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
+    printed = {
+        el.get(XML_ID)
+        for p in course.passages
+        for block in p.printed
+        for el in block.iter()
+        if isinstance(el.tag, str) and el.get(XML_ID)
+    }
     loci, _ = store.read(build.ROOT / "tei" / store.FILE)
     corpus = functools.cache(lambda: app_edition.load(docs=course.docs)[0])  # only for variants
     wits, _ = manifest.load()
     by_file = {w.tei: w for w in wits}
     out = []
     for locus in loci:
-        wanted = locus.decision == "confirmed" or (course.unreviewed and locus.decision == "unreviewed")
+        wanted = locus.decision == "confirmed" or (
+            course.unreviewed and locus.decision == "unreviewed"
+        )
         if not wanted or not any(r.passage in printed for r in locus.readings):
             continue
-        if course.level == "substantive" and locus.type not in ("claim", "citation") and (
-                locus.type == "shared-citation" or not export.substantive(locus, corpus())):
+        if (
+            course.level == "substantive"
+            and locus.type not in ("claim", "citation")
+            and (locus.type == "shared-citation" or not export.substantive(locus, corpus()))
+        ):
             continue
         rows = []
         for r in locus.readings:
@@ -197,25 +226,38 @@ def apparatus_entries(course: schema.Course) -> list[str]:
             doc = course.docs.get(r.file)
             el = schema._by_id(doc, r.passage) if doc is not None else None
             page = schema._pages(doc).get(el) if el is not None else None
-            where = ", ".join(x for x in (f"p. {page}" if page else "",
-                                          f"¶ {schema.paragraph_label(r.passage)}") if x)
+            where = ", ".join(
+                x
+                for x in (f"p. {page}" if page else "", f"¶ {schema.paragraph_label(r.passage)}")
+                if x
+            )
             rows.append(f"[{string(who)}], [{string(where)}], [{string(_clip(r.text))}]")
         head = TYPES.get(locus.type, locus.type)
         if locus.type == "claim" and locus.question:
             head += f": {locus.question}"
-        status = "" if locus.decision == "confirmed" else "Unreviewed machine entry: not checked by an editor."
+        status = (
+            ""
+            if locus.decision == "confirmed"
+            else "Unreviewed machine entry: not checked by an editor."
+        )
         lines = []
         if locus.type in ("quotation", "reuse"):
-            variants = [v for v in export.variants_of(locus, corpus()) if v["kind"] == "substantive"]
+            variants = [
+                v for v in export.variants_of(locus, corpus()) if v["kind"] == "substantive"
+            ]
             if variants:
-                lines.append("Substantive variants: " + "; ".join(
-                    f"{v['a'] or '—'} ] {v['b'] or '—'}" for v in variants[:8]))
+                lines.append(
+                    "Substantive variants: "
+                    + "; ".join(f"{v['a'] or '—'} ] {v['b'] or '—'}" for v in variants[:8])
+                )
         if locus.verdict:
             lines.append(f"Verdict of the check against the cited page: {locus.verdict}.")
         lines += [f"Editors' note: {n}" for n in locus.notes]
         says = "Says" if locus.type == "claim" else "Words"
-        out.append(f"\n#app-table({_q(head)}, ({', '.join(rows)},), says: {_q(says)}, "
-                   f"status: {_q(status)}, notes: ({''.join(f'[{string(x)}], ' for x in lines)}))\n")
+        out.append(
+            f"\n#app-table({_q(head)}, ({', '.join(rows)},), says: {_q(says)}, "
+            f"status: {_q(status)}, notes: ({''.join(f'[{string(x)}], ' for x in lines)}))\n"
+        )
     return out
 
 
@@ -234,7 +276,9 @@ def html_typst(fragment: str) -> str:
         for child in el:
             inner = walk(child)
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag in ("i", "em") or "font-style:italic" in (child.get("style") or "").replace(" ", ""):
+            if tag in ("i", "em") or "font-style:italic" in (child.get("style") or "").replace(
+                " ", ""
+            ):
                 inner = f"#emph[{inner}]"
             elif tag in ("b", "strong"):
                 inner = f"#strong[{inner}]"
@@ -260,16 +304,21 @@ def works_cited(course: schema.Course, keys: list[str]) -> str:
     if not entries:
         return ""
     items = "".join(f"\n#bib-entry[{html_typst(e.html)}]\n" for e in entries)
-    intro = string("The texts of this pack (the witnesses) and the works their passages cite, in "
-                   "the edition's style (Chicago, notes and bibliography).")
+    intro = string(
+        "The texts of this pack (the witnesses) and the works their passages cite, in "
+        "the edition's style (Chicago, notes and bibliography)."
+    )
     return f"\n#heading(level: 1)[Works cited]\n{intro}\n{items}"
 
 
 # --- the document ---------------------------------------------------------------------------------
 def document(course: schema.Course) -> tuple[str, list[Problem]]:
     body, problems, keys = body_typst(course)
-    args = [f"title: {_q(course.title)}", f"date: {_q(datetime.date.today().isoformat())}",
-            f"site: {_q(site_url(course))}"]
+    args = [
+        f"title: {_q(course.title)}",
+        f"date: {_q(datetime.date.today().isoformat())}",
+        f"site: {_q(site_url(course))}",
+    ]
     for name in ("subtitle", "course", "teacher"):
         if getattr(course, name):
             args.append(f"{name}: {_q(getattr(course, name))}")
@@ -285,10 +334,16 @@ def console(course: schema.Course) -> list[Problem]:
     if not held:
         return []
     total = sum(p.withheld for p in held)
-    return [Problem(Location(relpath(course.path)),
-                    f"{total} block(s) in {len(held)} passage(s) are not reproduced (publication in "
-                    "excerpts); the PDF prints a notice with a link in place of each run",
-                    "See the course.withheld lines above", "course.withheld-summary", "warning")]
+    return [
+        Problem(
+            Location(relpath(course.path)),
+            f"{total} block(s) in {len(held)} passage(s) are not reproduced (publication in "
+            "excerpts); the PDF prints a notice with a link in place of each run",
+            "See the course.withheld lines above",
+            "course.withheld-summary",
+            "warning",
+        )
+    ]
 
 
 def load(path: Path) -> tuple[schema.Course | None, list[Problem]]:

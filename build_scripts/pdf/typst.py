@@ -4,6 +4,7 @@ The same processing model as the site: this module never sees a TEI element, onl
 behaviour nodes, and implements each behaviour once (as site/markdown.py does for the web). Witness
 text is always emitted as Typst strings (`#"…"`), so nothing a witness prints can become markup.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,15 @@ from build_scripts.problems import Problem
 from build_scripts.tei import model as m
 
 # Typst functions for the inline styles of the model (see tei/rules.py "hi", "del", ...).
-STYLES = {"italic": "emph", "bold": "strong", "superscript": "super", "subscript": "sub",
-          "smallcaps": "smallcaps", "underline": "underline", "strike": "strike"}
+STYLES = {
+    "italic": "emph",
+    "bold": "strong",
+    "superscript": "super",
+    "subscript": "sub",
+    "smallcaps": "smallcaps",
+    "underline": "underline",
+    "strike": "strike",
+}
 STRUCTURAL = ("front", "body", "back")  # divisions that are parts of the text, not headed sections
 
 
@@ -97,8 +105,13 @@ def paragraph(p: m.Paragraph, ctx: Context) -> str:
 def withheld(p: m.Paragraph, ctx: Context) -> str:
     """Passages the publication setting withholds: one notice per run, their page breaks kept."""
     pages = [n.n for n in p.children if isinstance(n, m.Break) and n.kind == "page" and n.n]
-    span = (f", text of pp. {pages[0]}–{pages[-1]}" if len(pages) > 1
-            else f", text of p. {pages[0]}" if pages else "")
+    span = (
+        f", text of pp. {pages[0]}–{pages[-1]}"
+        if len(pages) > 1
+        else f", text of p. {pages[0]}"
+        if pages
+        else ""
+    )
     breaks = "".join(break_(n, ctx) for n in p.children if isinstance(n, m.Break))
     return f"\n{breaks}#emph[{string(m.WITHHELD_NOTICE.format(pages=span))}]\n\n"
 
@@ -108,8 +121,7 @@ def container(node: m.Block, ctx: Context, depth: int) -> str:
     if node.kind == "quote":
         return f"\n#quote(block: true)[{inner}]\n"
     if node.kind == "epigraph":
-        return (f"\n#align(right)[#block(width: 70%)[#set align(left); "
-                f"#text(size: 9pt)[{inner}]]]\n")
+        return f"\n#align(right)[#block(width: 70%)[#set align(left); #text(size: 9pt)[{inner}]]]\n"
     return inner
 
 
@@ -122,12 +134,15 @@ def table(t: m.Table, ctx: Context) -> str:
             if cell.label or row.label:
                 body = f"#strong[{body}]"
             span = (f"colspan: {cell.cols}, " if cell.cols > 1 else "") + (
-                f"rowspan: {cell.rows}, " if cell.rows > 1 else "")
+                f"rowspan: {cell.rows}, " if cell.rows > 1 else ""
+            )
             cells.append(f"table.cell({span})[{body}]" if span else f"[{body}]")
     caption = inline(t.head, ctx)
     notes = "".join(table_note(n, ctx) for n in t.notes)
-    return (f"\n#figure(kind: table, supplement: none, caption: [{caption}], "
-            f"table(columns: {columns}, {', '.join(cells)}))\n{notes}\n")
+    return (
+        f"\n#figure(kind: table, supplement: none, caption: [{caption}], "
+        f"table(columns: {columns}, {', '.join(cells)}))\n{notes}\n"
+    )
 
 
 def table_note(n: m.Note, ctx: Context) -> str:
@@ -147,8 +162,10 @@ def listing(lst: m.ListBlock, ctx: Context, depth: int) -> str:
 
 def generated(gen: m.Generated, ctx: Context) -> str:
     where = "at their markers" if gen.kind == "notes" else "elsewhere in this edition"
-    return (f"\n{inline(gen.head, ctx)} "
-            f"#text(fill: luma(90))[{string(f'(printed here in the original; shown {where})')}]\n\n")
+    return (
+        f"\n{inline(gen.head, ctx)} "
+        f"#text(fill: luma(90))[{string(f'(printed here in the original; shown {where})')}]\n\n"
+    )
 
 
 # --- inline ----------------------------------------------------------------------------------------

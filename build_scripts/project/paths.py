@@ -6,6 +6,7 @@ its nearest ancestor that holds the edition's configuration (`mkdocs.yml` beside
 toolchain's own install location plays no part: a second clone with the first clone's venv acts on
 itself. Tests point `Project` at a fixture folder.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,16 +32,20 @@ def find_root(start: Path | None = None) -> Path:
     if env:
         folder = Path(env).resolve()
         if not is_edition(folder):
-            raise NotAnEdition(f"{folder}: not an edition (no {' and no '.join(MARKERS)} there). "
-                               f"Pass --root the folder of a clone of the edition. [project.not-found]")
+            raise NotAnEdition(
+                f"{folder}: not an edition (no {' and no '.join(MARKERS)} there). "
+                f"Pass --root the folder of a clone of the edition. [project.not-found]"
+            )
         return folder
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if is_edition(folder):
             return folder
-    raise NotAnEdition(f"{here}: not inside an edition (no folder here or above holds "
-                       f"{' and '.join(MARKERS)}). cd into a clone of the edition, or pass --root DIR. "
-                       f"[project.not-found]")
+    raise NotAnEdition(
+        f"{here}: not inside an edition (no folder here or above holds "
+        f"{' and '.join(MARKERS)}). cd into a clone of the edition, or pass --root DIR. "
+        f"[project.not-found]"
+    )
 
 
 def _initial_root() -> Path:

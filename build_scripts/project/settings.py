@@ -9,6 +9,7 @@
 
 Every stage asks `settings()`; nothing else reads these variables.
 """
+
 from __future__ import annotations
 
 import os
@@ -63,6 +64,8 @@ def configured_site_url(root: Path = ROOT) -> str | None:
 def settings(root: Path = ROOT, env: dict | None = None) -> Settings:
     env = os.environ if env is None else env
     url = env.get(SITE_URL_ENV) or configured_site_url(root) or DEFAULT_SITE_URL
-    return Settings(publish_all=flag(PUBLISH_ALL_ENV, env.get(PUBLISH_ALL_ENV)),
-                    site_url=url.rstrip("/") + "/",
-                    offline=flag(OFFLINE_ENV, env.get(OFFLINE_ENV)))
+    return Settings(
+        publish_all=flag(PUBLISH_ALL_ENV, env.get(PUBLISH_ALL_ENV)),
+        site_url=url.rstrip("/") + "/",
+        offline=flag(OFFLINE_ENV, env.get(OFFLINE_ENV)),
+    )

@@ -1,4 +1,5 @@
 """sources/witnesses.yml → Witness records (the manifest of the edition)."""
+
 from __future__ import annotations
 
 import functools
@@ -44,14 +45,29 @@ class Witness:
         return value.get("cert", "high") if isinstance(value, dict) else "high"
 
 
-REQUIRED = ("siglum", "file", "sha256", "tei", "style", "author", "title", "date", "kind", "language", "rights", "publication")
+REQUIRED = (
+    "siglum",
+    "file",
+    "sha256",
+    "tei",
+    "style",
+    "author",
+    "title",
+    "date",
+    "kind",
+    "language",
+    "rights",
+    "publication",
+)
 
 
 def load(path: Path | None = None) -> tuple[list[Witness], list[Problem]]:
     """The manifest's witnesses and problems. Parsed once per content of the file (the text is read
     on every call, which is cheap, and is the cache key: an edited file is never served stale); each
     call gets fresh lists (callers may extend them)."""
-    path = path or MANIFEST  # read at call time, so that a test (or a fixture project) can point it elsewhere
+    path = (
+        path or MANIFEST
+    )  # read at call time, so that a test (or a fixture project) can point it elsewhere
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:  # the check words each case itself
@@ -61,8 +77,12 @@ def load(path: Path | None = None) -> tuple[list[Witness], list[Problem]]:
 
 
 def _unreadable(where: Location, err: Exception) -> Problem:
-    return Problem(where, f"cannot read the witness list: {err}".splitlines()[0], "Fix the YAML syntax",
-                   "manifest.unreadable")
+    return Problem(
+        where,
+        f"cannot read the witness list: {err}".splitlines()[0],
+        "Fix the YAML syntax",
+        "manifest.unreadable",
+    )
 
 
 def _rel(path: Path) -> str:
@@ -93,9 +113,20 @@ def _entries(rel: str, data) -> tuple[tuple[Witness, ...], tuple[Problem, ...]]:
     for index, entry in enumerate((data or {}).get("witnesses", [])):
         missing = [k for k in REQUIRED if k not in entry]
         if missing:
-            problems.append(Problem(Location(rel), f"witness #{index + 1} lacks {', '.join(missing)}", "Add the missing keys (see the comment at the top of the file)", "manifest.missing-key"))
+            problems.append(
+                Problem(
+                    Location(rel),
+                    f"witness #{index + 1} lacks {', '.join(missing)}",
+                    "Add the missing keys (see the comment at the top of the file)",
+                    "manifest.missing-key",
+                )
+            )
             continue
-        witnesses.append(Witness(entry["siglum"], entry["file"], entry["sha256"], entry["tei"], entry["style"], entry))
+        witnesses.append(
+            Witness(
+                entry["siglum"], entry["file"], entry["sha256"], entry["tei"], entry["style"], entry
+            )
+        )
     return tuple(witnesses), tuple(problems)
 
 
@@ -119,11 +150,20 @@ def load_excerpts(path: Path) -> tuple[dict[str, frozenset[str]], list[Problem]]
         mark = getattr(err, "problem_mark", None)
         rel = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
         reason = str(getattr(err, "problem", None) or err).splitlines()[0]
-        return {}, [Problem(Location(rel, mark.line + 1 if mark else None), f"cannot read the excerpt list: {reason}", "Fix the YAML syntax", "excerpts.unreadable")]
+        return {}, [
+            Problem(
+                Location(rel, mark.line + 1 if mark else None),
+                f"cannot read the excerpt list: {reason}",
+                "Fix the YAML syntax",
+                "excerpts.unreadable",
+            )
+        ]
     return {str(siglum): frozenset(str(i) for i in (ids or [])) for siglum, ids in data.items()}, []
 
 
 def excerpt_line(path: Path, ident: str) -> int | None:
     """The line of sources/excerpts.yml that lists an id (for file:line messages)."""
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    return next((n for n, text in enumerate(lines, 1) if text.strip().startswith(f"- {ident}")), None)
+    return next(
+        (n for n, text in enumerate(lines, 1) if text.strip().startswith(f"- {ident}")), None
+    )

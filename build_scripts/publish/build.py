@@ -12,6 +12,7 @@ build writes nothing. `BuildResult.outputs` says which outputs were made and whi
 `serve` renders into docs/edition/, writes build/serve.yml and starts `mkdocs serve` on it; a watcher
 thread re-renders when a TEI file, references.bib or a config file under sources/ changes.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,13 +51,25 @@ class BuildResult:
         return sorted(name for name, how in self.outputs.items() if how == "built")
 
 
-def mkdocs_build(project: site.Project, docs_dir: Path, site_dir: Path, strict: bool = True, offline: bool = False,
-                 engine: str = "mkdocs") -> list[Problem]:
+def mkdocs_build(
+    project: site.Project,
+    docs_dir: Path,
+    site_dir: Path,
+    strict: bool = True,
+    offline: bool = False,
+    engine: str = "mkdocs",
+) -> list[Problem]:
     """Build `docs_dir` into `site_dir` with `engine` from the generated configuration, then do what
     the engine leaves (build_scripts.site.engine.finish). MkDocs runs in this process (its warnings
     go to stderr and fail the build in strict mode); ProperDocs and Zensical run as commands.
     offline: with Material's offline plugin on (page.html URLs, search from file://)."""
-    cfg = site_engine.write_config(project, docs_dir, site_dir, docs_dir.parent / f"{engine}{'-offline' if offline else ''}.yml", offline)
+    cfg = site_engine.write_config(
+        project,
+        docs_dir,
+        site_dir,
+        docs_dir.parent / f"{engine}{'-offline' if offline else ''}.yml",
+        offline,
+    )
     online = not offline and engine != "zensical"  # searched with Pagefind (site/search.py)
     if online:
         search.mark_online(cfg)
@@ -71,12 +84,22 @@ def mkdocs_build(project: site.Project, docs_dir: Path, site_dir: Path, strict: 
 def run_engine(engine: str, cfg: Path, strict: bool = True) -> list[Problem]:
     if engine != "mkdocs":
         module = {"properdocs": "properdocs", "zensical": "zensical"}[engine]
-        argv = [sys.executable, "-m", module, "build", "-f", str(cfg)] + (["--strict"] if strict else [])
+        argv = [sys.executable, "-m", module, "build", "-f", str(cfg)] + (
+            ["--strict"] if strict else []
+        )
         done = subprocess.run(argv, cwd=cfg.parent, capture_output=True, text=True)
         if done.returncode == 0:
             return []
         lines = [l for l in (done.stderr + done.stdout).splitlines() if l.strip()][-20:]
-        return [Problem(Location(cfg.name), f"{engine} build failed: {l}", "Fix the warnings it names", "site.engine") for l in lines or ["(no message)"]]
+        return [
+            Problem(
+                Location(cfg.name),
+                f"{engine} build failed: {l}",
+                "Fix the warnings it names",
+                "site.engine",
+            )
+            for l in lines or ["(no message)"]
+        ]
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -94,23 +117,45 @@ def run_engine(engine: str, cfg: Path, strict: bool = True) -> list[Problem]:
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as err:
-        return [Problem(Location("mkdocs.yml"), f"mkdocs build failed: {err}", "Fix the warnings printed above (broken links or anchors, missing pages)", "site.mkdocs")]
+        return [
+            Problem(
+                Location("mkdocs.yml"),
+                f"mkdocs build failed: {err}",
+                "Fix the warnings printed above (broken links or anchors, missing pages)",
+                "site.mkdocs",
+            )
+        ]
     except Exception as err:  # noqa: BLE001  (a Markdown extension's error: one line, no traceback)
-        return [Problem(Location("mkdocs.yml"), f"mkdocs build failed: {type(err).__name__}: {err}", "Fix the page or snippet it names", "site.mkdocs")]
+        return [
+            Problem(
+                Location("mkdocs.yml"),
+                f"mkdocs build failed: {type(err).__name__}: {err}",
+                "Fix the page or snippet it names",
+                "site.mkdocs",
+            )
+        ]
     finally:
         logger.removeHandler(handler)
     return []
 
 
-def build(project: site.Project = site.Project(), everything: bool | None = None, site_dir: Path | None = None,
-          check: bool = True, keep_markdown: bool = True, extras: bool = True, engine: str = "mkdocs",
-          out_dir: Path | None = None) -> BuildResult:
+def build(
+    project: site.Project = site.Project(),
+    everything: bool | None = None,
+    site_dir: Path | None = None,
+    check: bool = True,
+    keep_markdown: bool = True,
+    extras: bool = True,
+    engine: str = "mkdocs",
+    out_dir: Path | None = None,
+) -> BuildResult:
     """`edition build`: check → render → the stale outputs (HTML, PDFs, offline copy, zip) → site/.
     out_dir: where the outputs are kept between builds (default build/out)."""
     result = BuildResult()
     started = time.perf_counter()
     if check:
         from build_scripts import check as checker
+
         # The whole check, schema included (subset schema + cache: ~1 s; tei_all only for an invalid file).
         result.problems = checker.run()
         result.seconds["check"] = time.perf_counter() - started
@@ -126,7 +171,11 @@ def build(project: site.Project = site.Project(), everything: bool | None = None
     with store.lock(), tempfile.TemporaryDirectory(dir=staging, prefix="site-") as tmp:
         stage = Path(tmp)
         docs = stage / "docs"
-        shutil.copytree(project.docs, docs, ignore=lambda d, names: ["edition"] if Path(d) == project.docs else [])
+        shutil.copytree(
+            project.docs,
+            docs,
+            ignore=lambda d, names: ["edition"] if Path(d) == project.docs else [],
+        )
         if project.generated.exists():
             shutil.copytree(project.generated, docs / "edition")
         t = time.perf_counter()
@@ -141,11 +190,17 @@ def build(project: site.Project = site.Project(), everything: bool | None = None
             keys = {"html": keys["html"]}
         jobs = []
         if extras:
-            if engine == "zensical":  # the offline copy needs Material's offline plugin (MkDocs, ProperDocs)
+            if (
+                engine == "zensical"
+            ):  # the offline copy needs Material's offline plugin (MkDocs, ProperDocs)
                 keys = {k: v for k, v in keys.items() if not k.startswith(("offline", "zip"))}
             for name in store.stale(keys):
                 if name.startswith("pdf:"):
-                    jobs.append(downloads.start_pdf(name.removeprefix("pdf:"), stage / "jobs", everything, project.root))
+                    jobs.append(
+                        downloads.start_pdf(
+                            name.removeprefix("pdf:"), stage / "jobs", everything, project.root
+                        )
+                    )
                 elif name == "courses":
                     jobs.append(downloads.start_courses(stage / "jobs", everything, project.root))
         runner = downloads.Runner(jobs)
@@ -167,11 +222,19 @@ def build(project: site.Project = site.Project(), everything: bool | None = None
             t = time.perf_counter()
             if "offline" in store.stale(keys):
                 try:
-                    offline_copy.derive(project, docs, store.path("html"), stage / "offline", stage / "jobs")
+                    offline_copy.derive(
+                        project, docs, store.path("html"), stage / "offline", stage / "jobs"
+                    )
                     store.put("offline", stage / "offline", keys["offline"])
                 except offline_copy.Unconvertible as err:
-                    result.problems.append(Problem(Location("overrides/partials"), f"the offline copy could not be made: {err}",
-                                                   "Fix what it names", "site.offline"))
+                    result.problems.append(
+                        Problem(
+                            Location("overrides/partials"),
+                            f"the offline copy could not be made: {err}",
+                            "Fix what it names",
+                            "site.offline",
+                        )
+                    )
                     runner.stop()
                     return result
                 result.outputs["offline"] = "built"
@@ -185,7 +248,9 @@ def build(project: site.Project = site.Project(), everything: bool | None = None
                 store.put(job.output, job.result, keys[job.output])
         result.seconds["downloads (waited for)"] = time.perf_counter() - t
         for name in keys:
-            result.outputs.setdefault(name, "built" if any(j.output == name for j in jobs) else "reused")
+            result.outputs.setdefault(
+                name, "built" if any(j.output == name for j in jobs) else "reused"
+            )
         if not result.ok:
             return result
         if "zip" in keys:
@@ -224,15 +289,24 @@ def SERVE_CONFIG(project: site.Project) -> Path:  # noqa: N802  (the generated c
 
 # --- serve -----------------------------------------------------------------------------------------
 def watched(project: site.Project) -> list[Path]:
-    return sorted((project.root / "tei").glob("*.xml")) + [project.bib, project.manifest, project.excerpts]
+    return sorted((project.root / "tei").glob("*.xml")) + [
+        project.bib,
+        project.manifest,
+        project.excerpts,
+    ]
 
 
 def stamp(paths: list[Path]) -> dict[Path, float]:
     return {p: p.stat().st_mtime_ns for p in paths if p.exists()}
 
 
-def watch(project: site.Project, on_render: Callable[[site.Result], None], stop: threading.Event,
-          everything: bool | None = None, interval: float = 0.5) -> None:
+def watch(
+    project: site.Project,
+    on_render: Callable[[site.Result], None],
+    stop: threading.Event,
+    everything: bool | None = None,
+    interval: float = 0.5,
+) -> None:
     """Re-render whenever a watched file changes (polling: a handful of files, no dependency)."""
     seen = stamp(watched(project))
     while not stop.wait(interval):
@@ -242,17 +316,24 @@ def watch(project: site.Project, on_render: Callable[[site.Result], None], stop:
             on_render(site.render(project, everything=everything))
 
 
-def serve(project: site.Project = site.Project(), everything: bool | None = None, dev_addr: str = "127.0.0.1:8000",
-          report: Callable[[site.Result], None] = lambda r: None) -> None:
+def serve(
+    project: site.Project = site.Project(),
+    everything: bool | None = None,
+    dev_addr: str = "127.0.0.1:8000",
+    report: Callable[[site.Result], None] = lambda r: None,
+) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
+
     def rendered(result: site.Result) -> None:
         site_engine.stage(project, project.docs)
-        site_engine.write_config(project, project.docs, project.root / "site", SERVE_CONFIG(project))
+        site_engine.write_config(
+            project, project.docs, project.root / "site", SERVE_CONFIG(project)
+        )
         report(result)
 
     rendered(site.render(project, everything=everything))

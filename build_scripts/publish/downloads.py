@@ -10,6 +10,7 @@ downloads/.
 The course packs honour sources/excerpts.yml as the site does (build_scripts.pdf.build.build_course
 reduces a passage of a witness published in excerpts to the listed passages inside it).
 """
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,12 @@ from build_scripts.problems import Location, Problem
 from build_scripts.project.paths import ROOT
 
 ZIP_FOLDER = "purges-edition"  # the folder the offline zip unpacks into
-NOT_OFFLINE = {"404.html", "sitemap.xml", "sitemap.xml.gz",  # a web server's files: no use from file://
-               "search/search_index.json"}  # offline search reads search/search_index.js
+NOT_OFFLINE = {
+    "404.html",
+    "sitemap.xml",
+    "sitemap.xml.gz",  # a web server's files: no use from file://
+    "search/search_index.json",
+}  # offline search reads search/search_index.js
 
 
 @dataclass
@@ -48,15 +53,30 @@ class Job:
         start = time.perf_counter()
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("w", encoding="utf-8") as err:
-            self.process = subprocess.Popen([sys.executable, "-m", "build_scripts.publish.downloads", *self.argv],
-                                            cwd=self.root, env={**os.environ, "EDITION_ROOT": str(self.root), **self.env},
-                                            stdout=subprocess.DEVNULL, stderr=err)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "build_scripts.publish.downloads", *self.argv],
+                cwd=self.root,
+                env={**os.environ, "EDITION_ROOT": str(self.root), **self.env},
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+            )
         code = self.process.wait()
         self.seconds = time.perf_counter() - start
         if code != 0:
-            lines = [l for l in self.log.read_text(encoding="utf-8", errors="replace").splitlines() if l.strip()]
-            self.problems = [Problem(Location("edition build"), f"the {self.name} could not be made: {l}", "Fix the problem it names (or run the step alone to see it)", "site.downloads")
-                             for l in lines[-20:] or [f"(exit {code}, no message)"]]
+            lines = [
+                l
+                for l in self.log.read_text(encoding="utf-8", errors="replace").splitlines()
+                if l.strip()
+            ]
+            self.problems = [
+                Problem(
+                    Location("edition build"),
+                    f"the {self.name} could not be made: {l}",
+                    "Fix the problem it names (or run the step alone to see it)",
+                    "site.downloads",
+                )
+                for l in lines[-20:] or [f"(exit {code}, no message)"]
+            ]
 
 
 class Runner:
@@ -95,15 +115,29 @@ class Runner:
 def start_pdf(name: str, work: Path, everything: bool, root: Path = ROOT) -> Job:
     """A job making the PDF `name` (e.g. getty.pdf, edition.pdf, course-sample.pdf) in `work`."""
     out = work / "pdf" / name
-    return Job(f"PDF {name}", f"pdf:{name}", ["pdf", name, str(out), str(work / f"typst-{name}")],
-               {"EDITION_PUBLISH_ALL": "1" if everything else "0"}, out, work / f"{name}.log", root)
+    return Job(
+        f"PDF {name}",
+        f"pdf:{name}",
+        ["pdf", name, str(out), str(work / f"typst-{name}")],
+        {"EDITION_PUBLISH_ALL": "1" if everything else "0"},
+        out,
+        work / f"{name}.log",
+        root,
+    )
 
 
 def start_courses(work: Path, everything: bool, root: Path = ROOT) -> Job:
     """A job making every course pack of courses/ into the folder `work`/courses."""
     out = work / "courses"
-    return Job("course packs", "courses", ["courses", str(out), str(work / "typst-courses")],
-               {"EDITION_PUBLISH_ALL": "1" if everything else "0"}, out, work / "courses.log", root)
+    return Job(
+        "course packs",
+        "courses",
+        ["courses", str(out), str(work / "typst-courses")],
+        {"EDITION_PUBLISH_ALL": "1" if everything else "0"},
+        out,
+        work / "courses.log",
+        root,
+    )
 
 
 def make_zip(offline_dir: Path, pdfs: list[Path], zip_path: Path) -> int:
@@ -113,14 +147,18 @@ def make_zip(offline_dir: Path, pdfs: list[Path], zip_path: Path) -> int:
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for path in sorted(offline_dir.rglob("*")):
             rel = path.relative_to(offline_dir).as_posix()
-            if not path.is_file() or rel in NOT_OFFLINE or path.suffix == ".map":  # source maps: for developers
+            if (
+                not path.is_file() or rel in NOT_OFFLINE or path.suffix == ".map"
+            ):  # source maps: for developers
                 continue
             if rel.startswith("downloads/"):
                 if path.name not in by_name:
                     continue  # the zip itself (a placeholder here)
                 path = by_name[path.name]
             stored = path.suffix in (".pdf", ".gz", ".png", ".jpg", ".woff2")  # compressed already
-            archive.write(path, f"{ZIP_FOLDER}/{rel}", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+            archive.write(
+                path, f"{ZIP_FOLDER}/{rel}", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            )
     return zip_path.stat().st_size
 
 
@@ -143,7 +181,10 @@ def pdf_main(name: str, out: Path, work: Path) -> int:
             order = [w.siglum for w in manifest.load()[0]]  # the order of sources/witnesses.yml
             passages = [pdf.whole(*docs[s]) for s in order if s in docs]
             source, more, keys = pdf.document_typst(pdf.edition_title(len(passages)), passages)
-            made, problems = pdf.compile_pdf("edition", source + pdf.bibliography_typst(keys), out.parent), problems + more
+            made, problems = (
+                pdf.compile_pdf("edition", source + pdf.bibliography_typst(keys), out.parent),
+                problems + more,
+            )
         else:
             wits, _ = manifest.load()
             sigla = [w.siglum for w in wits if w.tei.removesuffix(".xml") + ".pdf" == name]

@@ -15,6 +15,7 @@ locations and is inlined as search/search_index.js, as Material's offline plugin
 pages at gone old URLs are written again with page-file targets. Everything else (assets, the
 placeholders of the downloads) is hard-linked. Pagefind's index stays out.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,13 +33,16 @@ ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 SCOPE = re.compile(r'(__md_scope=new URL\(")([^"]*)(",location\))')
 CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 PAGEFIND_BOX = re.compile(
-    r'<div class="md-search edition-search".*?assets/search/search\.js"[^>]*>\s*</script>', re.S)
+    r'<div class="md-search edition-search".*?assets/search/search\.js"[^>]*>\s*</script>', re.S
+)
 # the canonical link to the public page: another host
 CANONICAL = re.compile(r'\s*<link rel="canonical" href="[a-z]+://[^"]*">')
 ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")
-SEARCH_BOX = ('{% import "partials/language.html" as lang with context %}'
-              '{% set features = config.theme.features or [] %}'
-              '{% include "partials/search.html" %}')
+SEARCH_BOX = (
+    '{% import "partials/language.html" as lang with context %}'
+    "{% set features = config.theme.features or [] %}"
+    '{% include "partials/search.html" %}'
+)
 
 
 def page_files(docs_dir: Path) -> dict[str, str]:
@@ -111,7 +115,8 @@ class Converter:
             raise Unconvertible(
                 "the Pagefind search box of overrides/partials/search-pagefind.html was not found "
                 "whole (from its <div> to the assets/search/search.js script). Update PAGEFIND_BOX "
-                "in build_scripts/publish/offline.py to match the partial")
+                "in build_scripts/publish/offline.py to match the partial"
+            )
         online_js, offline_js = site_engine.REDIRECTS_JS, site_engine.OFFLINE_REDIRECTS_JS
         for quote in ("/", '"'):
             text = text.replace(f'{quote}{online_js}"', f'{quote}{offline_js}"')
@@ -123,8 +128,9 @@ def material_search_box(project: Project, docs_dir: Path, work: Path) -> str:
     """Material's search box (overrides/partials/search.html without Pagefind), rendered once."""
     from mkdocs.config import load_config
 
-    cfg = site_engine.write_config(project, docs_dir, work / "offline-site",
-                                   work / "offline-search.yml", offline=True)
+    cfg = site_engine.write_config(
+        project, docs_dir, work / "offline-site", work / "offline-search.yml", offline=True
+    )
     config = load_config(str(cfg))
     return config.theme.get_env().from_string(SEARCH_BOX).render(config=config)
 
@@ -147,8 +153,12 @@ def derive(project: Project, docs_dir: Path, online: Path, out: Path, work: Path
             continue
         if rel.endswith(".html") and rel in online_file:
             new = online_file[rel]
-            text = convert.page(path.read_text(encoding="utf-8"), posixpath.dirname(rel),
-                                posixpath.dirname(new), box)
+            text = convert.page(
+                path.read_text(encoding="utf-8"),
+                posixpath.dirname(rel),
+                posixpath.dirname(new),
+                box,
+            )
             target = out / new
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")

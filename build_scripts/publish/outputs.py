@@ -11,6 +11,7 @@ with, or it is missing:
   - zip: the offline copy's key and the PDFs' keys.
 The code of the toolchain is an input of each (build_scripts/ as a whole: never a stale output).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -54,7 +55,11 @@ def digest(paths: list[Path], *extra: str) -> str:
 def engine_version(engine: str) -> str:
     from importlib import metadata
 
-    names = {"mkdocs": ["mkdocs", "mkdocs-material"], "properdocs": ["properdocs", "mkdocs-material"], "zensical": ["zensical"]}
+    names = {
+        "mkdocs": ["mkdocs", "mkdocs-material"],
+        "properdocs": ["properdocs", "mkdocs-material"],
+        "zensical": ["zensical"],
+    }
     out = []
     for name in names.get(engine, [engine]):
         try:
@@ -64,11 +69,17 @@ def engine_version(engine: str) -> str:
     return " ".join(out)
 
 
-def keys(project: Project, docs: Path, render, everything: bool, engine: str = "mkdocs") -> dict[str, str]:
+def keys(
+    project: Project, docs: Path, render, everything: bool, engine: str = "mkdocs"
+) -> dict[str, str]:
     """output name → the digest of its inputs (see the module docstring)."""
-    code = digest(sorted(CODE_DIR.rglob("*.py")) + sorted((CODE_DIR / "pdf" / "templates").glob("*")))
+    code = digest(
+        sorted(CODE_DIR.rglob("*.py")) + sorted((CODE_DIR / "pdf" / "templates").glob("*"))
+    )
     config = [project.root / "mkdocs.yml", *sorted((project.root / "overrides").rglob("*"))] + [
-        project.root / "sources" / n for n in ("redirects.yml", "published-ids.tsv", "transliterations.yml")]
+        project.root / "sources" / n
+        for n in ("redirects.yml", "published-ids.tsv", "transliterations.yml")
+    ]
     html = digest(config, tree_digest(docs), code, engine, engine_version(engine))
     out = {"html": html, "offline": digest([], html, "offline")}
     wits, _ = manifest.load(project.manifest)
@@ -77,12 +88,25 @@ def keys(project: Project, docs: Path, render, everything: bool, engine: str = "
     common = [project.manifest, project.excerpts, project.bib]
     present = [w for w in wits if project.tei(w).exists()]
     for w in present:
-        out[f"pdf:{landing.pdf_name(w)}"] = digest(common + [project.tei(w)], code, anchors, str(everything))
+        out[f"pdf:{landing.pdf_name(w)}"] = digest(
+            common + [project.tei(w)], code, anchors, str(everything)
+        )
     every = [project.tei(w) for w in present]
     out[f"pdf:{landing.WHOLE_PDF}"] = digest(common + every, code, anchors, str(everything))
-    courses = sorted((project.root / "courses").glob("*.yml"))  # their apparatus quotes every witness
-    out["courses"] = digest(common + every + courses + [project.tei_dir / "apparatus.xml"], code, anchors, str(everything))
-    out["zip"] = digest([], out["offline"], *(v for k, v in sorted(out.items()) if k.startswith("pdf:") or k == "courses"))
+    courses = sorted(
+        (project.root / "courses").glob("*.yml")
+    )  # their apparatus quotes every witness
+    out["courses"] = digest(
+        common + every + courses + [project.tei_dir / "apparatus.xml"],
+        code,
+        anchors,
+        str(everything),
+    )
+    out["zip"] = digest(
+        [],
+        out["offline"],
+        *(v for k, v in sorted(out.items()) if k.startswith("pdf:") or k == "courses"),
+    )
     return out
 
 
@@ -128,7 +152,9 @@ class Store:
         tmp.replace(self.index)
 
     def pdfs(self, keys: dict[str, str]) -> list[Path]:
-        made = [self.path(n) for n in sorted(keys) if n.startswith("pdf:") and self.path(n).exists()]
+        made = [
+            self.path(n) for n in sorted(keys) if n.startswith("pdf:") and self.path(n).exists()
+        ]
         return made + (sorted(self.path("courses").glob("*.pdf")) if "courses" in keys else [])
 
     def assemble(self, site: Path, keys: dict[str, str]) -> None:
@@ -137,12 +163,17 @@ class Store:
         shutil.copytree(self.path("html"), site, copy_function=link_or_copy)
         downloads_dir = site / "downloads"
         downloads_dir.mkdir(exist_ok=True)
-        files = self.pdfs(keys) if any(k.startswith("pdf:") for k in keys) else sorted(
-            [*(self.root / "pdf").glob("*.pdf"), *self.path("courses").glob("*.pdf")])
+        files = (
+            self.pdfs(keys)
+            if any(k.startswith("pdf:") for k in keys)
+            else sorted([*(self.root / "pdf").glob("*.pdf"), *self.path("courses").glob("*.pdf")])
+        )
         if self.path("zip").exists():
             files.append(self.path("zip"))
         for path in files:
-            target = downloads_dir / (landing.OFFLINE_ZIP if path == self.path("zip") else path.name)
+            target = downloads_dir / (
+                landing.OFFLINE_ZIP if path == self.path("zip") else path.name
+            )
             target.unlink(missing_ok=True)
             link_or_copy(str(path), str(target))
 

@@ -10,6 +10,7 @@ the site page (site/courses.py) and `edition check` all read courses through it.
 Teacher's text (introduction, notes, questions) is a small Markdown subset: *emphasis*,
 **strong** and [links](https://…). Everything else is text, escaped by each renderer (`inline`).
 """
+
 from __future__ import annotations
 
 import functools
@@ -57,8 +58,12 @@ SESSION = {
         "title": {**_TEXT, "description": "The session's heading"},
         "introduction": {**_MD, "description": "The teacher's text at the start of the session"},
         "passages": {"type": "array", "minItems": 1, "items": PASSAGE},
-        "questions": {"type": "array", "minItems": 1, "items": _MD,
-                      "description": "Discussion questions, printed after the session's passages"},
+        "questions": {
+            "type": "array",
+            "minItems": 1,
+            "items": _MD,
+            "description": "Discussion questions, printed after the session's passages",
+        },
     },
 }
 SCHEMA = {
@@ -74,29 +79,67 @@ SCHEMA = {
         "teacher": {**_TEXT, "description": "The teacher's name"},
         "introduction": {**_MD, "description": "The teacher's introduction (before session 1)"},
         "apparatus": {
-            "type": "object", "additionalProperties": False,
+            "type": "object",
+            "additionalProperties": False,
             "description": "Which apparatus entries the pack prints",
             "properties": {
                 "show": {"type": "boolean", "description": "Print the apparatus (default true)"},
-                "level": {"enum": ["substantive", "all"],
-                          "description": "substantive (default): claims, citations and quotations "
-                                         "with a substantive variant; all: every entry"},
-                "unreviewed": {"type": "boolean",
-                               "description": "Also print entries no editor has reviewed yet, "
-                                              "marked as such (default false: confirmed only)"},
+                "level": {
+                    "enum": ["substantive", "all"],
+                    "description": "substantive (default): claims, citations and quotations "
+                    "with a substantive variant; all: every entry",
+                },
+                "unreviewed": {
+                    "type": "boolean",
+                    "description": "Also print entries no editor has reviewed yet, "
+                    "marked as such (default false: confirmed only)",
+                },
             },
         },
-        "sessions": {"type": "array", "minItems": 1, "items": SESSION,
-                     "description": "The sessions (weeks), in order"},
-        "passages": {"type": "array", "minItems": 1, "items": PASSAGE,
-                     "description": "Passages of a pack without sessions (one or the other)"},
+        "sessions": {
+            "type": "array",
+            "minItems": 1,
+            "items": SESSION,
+            "description": "The sessions (weeks), in order",
+        },
+        "passages": {
+            "type": "array",
+            "minItems": 1,
+            "items": PASSAGE,
+            "description": "Passages of a pack without sessions (one or the other)",
+        },
     },
 }
 jsonschema.Draft202012Validator.check_schema(SCHEMA)
-BLOCKS = {"p", "table", "cit", "quote", "list", "epigraph", "listBibl", "ab", "lg", "bibl",
-          "floatingText", "div", "head", "divGen"}
-WITHHOLDABLE = {"p", "table", "cit", "quote", "list", "listBibl", "epigraph", "lg", "ab",
-                "floatingText", "bibl"}
+BLOCKS = {
+    "p",
+    "table",
+    "cit",
+    "quote",
+    "list",
+    "epigraph",
+    "listBibl",
+    "ab",
+    "lg",
+    "bibl",
+    "floatingText",
+    "div",
+    "head",
+    "divGen",
+}
+WITHHOLDABLE = {
+    "p",
+    "table",
+    "cit",
+    "quote",
+    "list",
+    "listBibl",
+    "epigraph",
+    "lg",
+    "ab",
+    "floatingText",
+    "bibl",
+}
 
 
 # --- the course as the renderers read it ------------------------------------------------------------
@@ -104,6 +147,7 @@ WITHHOLDABLE = {"p", "table", "cit", "quote", "list", "listBibl", "epigraph", "l
 class Block:
     """A block of a passage in reading order: a heading, a paragraph (or table, quotation…), or a
     run of withheld blocks (`withheld`, with their ids and printed pages)."""
+
     kind: str  # head | block | withheld
     element: etree._Element | None = None
     ids: list[str] = field(default_factory=list)
@@ -205,9 +249,14 @@ def shape_problems(data, lines: dict[tuple, int], rel: str) -> list[Problem]:
         if err.validator == "additionalProperties":
             known = sorted(err.schema.get("properties", {}))
             for key in sorted(set(err.instance) - set(known), key=str):
-                problems.append(Problem(
-                    Location(rel, _line(lines, [*path, key])), f"unknown key {key!r} in {where}",
-                    f"Use one of {', '.join(known)} (see {DOCS})", "course.unknown-key"))
+                problems.append(
+                    Problem(
+                        Location(rel, _line(lines, [*path, key])),
+                        f"unknown key {key!r} in {where}",
+                        f"Use one of {', '.join(known)} (see {DOCS})",
+                        "course.unknown-key",
+                    )
+                )
             continue
         if err.validator == "required":
             key = re.search(r"'([^']+)'", err.message).group(1)
@@ -220,19 +269,37 @@ def shape_problems(data, lines: dict[tuple, int], rel: str) -> list[Problem]:
         elif err.validator == "minLength":
             message, code = f"{where} is empty", "course.bad-value"
         elif err.validator == "type":
-            message = f"{where} must be {_kind(err.validator_value)}, not {_kind(type(err.instance))}"
+            message = (
+                f"{where} must be {_kind(err.validator_value)}, not {_kind(type(err.instance))}"
+            )
             code = "course.bad-type"
         else:
             message, code = f"{where}: {err.message}", "course.bad-value"
-        problems.append(Problem(Location(rel, _line(lines, path)), message,
-                                f"See the course file format in {DOCS}", code))
+        problems.append(
+            Problem(
+                Location(rel, _line(lines, path)),
+                message,
+                f"See the course file format in {DOCS}",
+                code,
+            )
+        )
     return problems
 
 
 def _kind(value) -> str:
-    names = {"string": "text", "array": "a list", "object": "a mapping (key: value lines)",
-             "boolean": "true or false", str: "text", list: "a list", dict: "a mapping",
-             bool: "true or false", int: "a number", float: "a number", type(None): "empty"}
+    names = {
+        "string": "text",
+        "array": "a list",
+        "object": "a mapping (key: value lines)",
+        "boolean": "true or false",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+        bool: "true or false",
+        int: "a number",
+        float: "a number",
+        type(None): "empty",
+    }
     return names.get(value, str(value))
 
 
@@ -244,6 +311,7 @@ def publish_all() -> bool:
 @dataclass
 class Edition:
     """What a course is resolved against: the witnesses, their parsed TEI, the excerpt lists."""
+
     witnesses: dict[str, manifest.Witness]
     docs: dict[str, etree._ElementTree]  # siglum → tree
     keep: dict[str, frozenset[str]]
@@ -272,7 +340,9 @@ def edition(project: Project | None = None, everything: bool | None = None) -> E
         if doc is not None:
             docs[w.siglum] = doc
     everything = publish_all() if everything is None else everything
-    return Edition({w.siglum: w for w in wits if w.siglum in docs}, docs, keep, everything, problems)
+    return Edition(
+        {w.siglum: w for w in wits if w.siglum in docs}, docs, keep, everything, problems
+    )
 
 
 # --- loading --------------------------------------------------------------------------------------
@@ -284,32 +354,59 @@ def load(path: Path, ed: Edition | None = None) -> tuple[Course | None, list[Pro
         node = yaml.compose(text)
         data = yaml.safe_load(text)
     except OSError as err:
-        return None, [Problem(Location(rel), f"cannot read the course file: {err.strerror}",
-                              "Check the path (course files live in courses/)", "course.unreadable")]
+        return None, [
+            Problem(
+                Location(rel),
+                f"cannot read the course file: {err.strerror}",
+                "Check the path (course files live in courses/)",
+                "course.unreadable",
+            )
+        ]
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        return None, [Problem(Location(rel, mark.line + 1 if mark else None),
-                              f"not valid YAML: {getattr(err, 'problem', None) or err}",
-                              "Fix the YAML syntax (quote text that holds a colon)", "course.yaml")]
+        return None, [
+            Problem(
+                Location(rel, mark.line + 1 if mark else None),
+                f"not valid YAML: {getattr(err, 'problem', None) or err}",
+                "Fix the YAML syntax (quote text that holds a colon)",
+                "course.yaml",
+            )
+        ]
     lines = _lines(node) if node is not None else {}
     problems = shape_problems(data, lines, rel)
     if isinstance(data, dict) and not problems:
         if ("sessions" in data) == ("passages" in data):
-            problems.append(Problem(Location(rel, 1), "a course needs either sessions or passages "
-                                    "(not both)", f"Put the passages into sessions (see {DOCS})",
-                                    "course.missing-key"))
+            problems.append(
+                Problem(
+                    Location(rel, 1),
+                    "a course needs either sessions or passages (not both)",
+                    f"Put the passages into sessions (see {DOCS})",
+                    "course.missing-key",
+                )
+            )
     if problems:
         return None, problems
     ed = ed or edition()
     app = data.get("apparatus", {})
-    course = Course(path.stem, path, data["title"], data.get("subtitle", ""), data.get("course", ""),
-                    data.get("teacher", ""), data.get("introduction", ""), app.get("show", True),
-                    app.get("level", "substantive"), app.get("unreviewed", False))
+    course = Course(
+        path.stem,
+        path,
+        data["title"],
+        data.get("subtitle", ""),
+        data.get("course", ""),
+        data.get("teacher", ""),
+        data.get("introduction", ""),
+        app.get("show", True),
+        app.get("level", "substantive"),
+        app.get("unreviewed", False),
+    )
     course.docs = {ed.witnesses[s].tei: doc for s, doc in ed.docs.items()}
     sessions = data.get("sessions") or [{"title": "", "passages": data["passages"]}]
     prefix = ("sessions",) if "sessions" in data else ()
     for k, spec in enumerate(sessions):
-        session = Session(spec["title"], [], spec.get("introduction", ""), spec.get("questions", []))
+        session = Session(
+            spec["title"], [], spec.get("introduction", ""), spec.get("questions", [])
+        )
         for i, item in enumerate(spec["passages"]):
             where = (*prefix, k, "passages", i) if prefix else ("passages", i)
             passage, found = _passage(item, ed, Location(rel, _line(lines, where)))
@@ -325,42 +422,80 @@ def load(path: Path, ed: Edition | None = None) -> tuple[Course | None, list[Pro
 def _passage(spec: dict, ed: Edition, where: Location) -> tuple[Passage | None, list[Problem]]:
     siglum = spec["witness"]
     if siglum not in ed.witnesses:
-        return None, [Problem(where, f"passage names witness {siglum!r}, which the edition does not "
-                              "have", f"Use one of {', '.join(ed.witnesses)}", "course.unknown-witness")]
+        return None, [
+            Problem(
+                where,
+                f"passage names witness {siglum!r}, which the edition does not have",
+                f"Use one of {', '.join(ed.witnesses)}",
+                "course.unknown-witness",
+            )
+        ]
     w, doc = ed.witnesses[siglum], ed.docs[siglum]
     kinds = [k for k in ("div", "id", "from") if k in spec]
     if len(kinds) != 1 or ("to" in spec and kinds != ["from"]):
-        return None, [Problem(where, f"a passage needs exactly one of div, id or from (with to); "
-                              f"this one has {', '.join(k for k in spec if k in PASSAGE['properties'] and k not in ('witness', 'note')) or 'none'}",
-                              f"See {DOCS}", "course.bad-passage")]
+        return None, [
+            Problem(
+                where,
+                f"a passage needs exactly one of div, id or from (with to); "
+                f"this one has {', '.join(k for k in spec if k in PASSAGE['properties'] and k not in ('witness', 'note')) or 'none'}",
+                f"See {DOCS}",
+                "course.bad-passage",
+            )
+        ]
     ids = [spec[k] for k in ("div", "id", "from", "to") if k in spec]
     for ident in ids:
         if _by_id(doc, ident) is not None:
             continue
         other = ed.owners.get(ident)
         if other is not None:
-            return None, [Problem(where, f"{ident} is an id of witness {other}, not of {siglum}",
-                                  f"Write witness: {other}, or choose an id of {siglum}",
-                                  "course.other-witness")]
-        return None, [Problem(where, f"passage points to {ident}, which tei/{w.tei} does not have",
-                              "Use an xml:id of that witness (the end of a paragraph's ¶ permalink "
-                              "on the site)", "course.unknown-id")]
+            return None, [
+                Problem(
+                    where,
+                    f"{ident} is an id of witness {other}, not of {siglum}",
+                    f"Write witness: {other}, or choose an id of {siglum}",
+                    "course.other-witness",
+                )
+            ]
+        return None, [
+            Problem(
+                where,
+                f"passage points to {ident}, which tei/{w.tei} does not have",
+                "Use an xml:id of that witness (the end of a paragraph's ¶ permalink on the site)",
+                "course.unknown-id",
+            )
+        ]
     if "from" in spec:
         first, last = _by_id(doc, spec["from"]), _by_id(doc, spec.get("to", spec["from"]))
         label = f"{spec['from']}–{spec['to']}" if "to" in spec else spec["from"]
         if first is not last and (first in last.iterancestors() or last in first.iterancestors()):
-            return None, [Problem(where, f"{label}: one end of the range contains the other",
-                                  "Give two paragraphs (or use div: for a whole division)",
-                                  "course.bad-range")]
+            return None, [
+                Problem(
+                    where,
+                    f"{label}: one end of the range contains the other",
+                    "Give two paragraphs (or use div: for a whole division)",
+                    "course.bad-range",
+                )
+            ]
         if _order(doc, first) > _order(doc, last):
-            return None, [Problem(where, f"the range {label} is reversed: {spec['to']} comes before "
-                                  f"{spec['from']} in tei/{w.tei}", "Swap from and to",
-                                  "course.reversed-range")]
+            return None, [
+                Problem(
+                    where,
+                    f"the range {label} is reversed: {spec['to']} comes before "
+                    f"{spec['from']} in tei/{w.tei}",
+                    "Swap from and to",
+                    "course.reversed-range",
+                )
+            ]
         chosen = passage_range(doc, first, last)
         if not chosen:
-            return None, [Problem(where, f"the range {label} holds no paragraph, table or quotation",
-                                  "Choose ids of paragraphs (not of notes or words)",
-                                  "course.empty-range")]
+            return None, [
+                Problem(
+                    where,
+                    f"the range {label} holds no paragraph, table or quotation",
+                    "Choose ids of paragraphs (not of notes or words)",
+                    "course.empty-range",
+                )
+            ]
     else:
         label = spec.get("div") or spec["id"]
         chosen = [_by_id(doc, label)]
@@ -370,23 +505,37 @@ def _passage(spec: dict, ed: Edition, where: Location) -> tuple[Passage | None, 
     single_div = len(chosen) == 1 and local(chosen[0]) == "div"
     own_head = chosen[0].find("tei:head", NS) if single_div else None
     head = head_text(own_head) if own_head is not None else _chapter_head(chosen[0])
-    passage = Passage(w, label, chosen[0].get(XML_ID) or label, blocks, spec.get("note", ""),
-                      where.line, head)
+    passage = Passage(
+        w, label, chosen[0].get(XML_ID) or label, blocks, spec.get("note", ""), where.line, head
+    )
     problems = []
     shown = sum(1 for b in blocks if b.kind == "block")
     if passage.withheld and not shown:
-        problems.append(Problem(where, f"passage {label} of {siglum} is withheld in full: the witness "
-                                "is published in excerpts and sources/excerpts.yml lists nothing "
-                                "inside it; the pack prints a notice in its place",
-                                "Choose a published passage, or build with EDITION_PUBLISH_ALL=1 if "
-                                "you hold the rights to the full text", "course.withheld", "warning"))
+        problems.append(
+            Problem(
+                where,
+                f"passage {label} of {siglum} is withheld in full: the witness "
+                "is published in excerpts and sources/excerpts.yml lists nothing "
+                "inside it; the pack prints a notice in its place",
+                "Choose a published passage, or build with EDITION_PUBLISH_ALL=1 if "
+                "you hold the rights to the full text",
+                "course.withheld",
+                "warning",
+            )
+        )
     elif passage.withheld:
-        problems.append(Problem(where, f"passage {label} of {siglum}: {passage.withheld} of "
-                                f"{passage.withheld + shown} blocks are withheld (publication in "
-                                "excerpts); the pack prints a notice where each run was",
-                                "Choose published passages (sources/excerpts.yml), or build with "
-                                "EDITION_PUBLISH_ALL=1 if you hold the rights", "course.withheld",
-                                "warning"))
+        problems.append(
+            Problem(
+                where,
+                f"passage {label} of {siglum}: {passage.withheld} of "
+                f"{passage.withheld + shown} blocks are withheld (publication in "
+                "excerpts); the pack prints a notice where each run was",
+                "Choose published passages (sources/excerpts.yml), or build with "
+                "EDITION_PUBLISH_ALL=1 if you hold the rights",
+                "course.withheld",
+                "warning",
+            )
+        )
     return passage, problems
 
 
@@ -420,7 +569,11 @@ def _pages(doc: etree._ElementTree) -> dict:
     for el in doc.getroot().iter():
         if not isinstance(el.tag, str):
             continue
-        if local(el) == "pb" and el.get("n") and not any(local(a) == "note" for a in el.iterancestors()):
+        if (
+            local(el) == "pb"
+            and el.get("n")
+            and not any(local(a) == "note" for a in el.iterancestors())
+        ):
             current = el.get("n")
         out[el] = current
     return out
@@ -459,25 +612,35 @@ def head_text(head: etree._Element) -> str:
     return m.plain_text(words)
 
 
-def _blocks(chosen: list[etree._Element], keep: frozenset[str] | None, pages: dict,
-            depth: int = 0) -> list[Block]:
+def _blocks(
+    chosen: list[etree._Element], keep: frozenset[str] | None, pages: dict, depth: int = 0
+) -> list[Block]:
     """The passage in reading order; runs of withheld blocks become one Block("withheld")."""
     out: list[Block] = []
     for el in chosen:
-        if local(el) in ("div", "body", "front", "back", "listBibl", "floatingText") and \
-                not (keep is not None and _withheld(el, keep)):
+        if local(el) in ("div", "body", "front", "back", "listBibl", "floatingText") and not (
+            keep is not None and _withheld(el, keep)
+        ):
             head = el.find("tei:head", NS)
-            if head is not None and el is not (chosen[0] if depth == 0 and len(chosen) == 1 else None):
+            if head is not None and el is not (
+                chosen[0] if depth == 0 and len(chosen) == 1 else None
+            ):
                 out.append(Block("head", head, [el.get(XML_ID) or ""], [], depth))
-            children = [c for c in el if isinstance(c.tag, str) and local(c) in BLOCKS | {"div"}
-                        and local(c) != "head"]
+            children = [
+                c
+                for c in el
+                if isinstance(c.tag, str) and local(c) in BLOCKS | {"div"} and local(c) != "head"
+            ]
             out += _blocks(children, keep, pages, depth + 1)
             continue
         if local(el) == "head":
             out.append(Block("head", el, [el.getparent().get(XML_ID) or ""], [], depth))
             continue
-        own = [pb.get("n") for pb in el.iter(teixml.tei("pb")) if pb.get("n")
-               and not any(local(a) == "note" for a in pb.iterancestors())]
+        own = [
+            pb.get("n")
+            for pb in el.iter(teixml.tei("pb"))
+            if pb.get("n") and not any(local(a) == "note" for a in pb.iterancestors())
+        ]
         start = pages.get(el)
         span = list(dict.fromkeys(([start] if start else []) + own))
         if keep is not None and _withheld(el, keep):

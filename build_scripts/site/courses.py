@@ -5,6 +5,7 @@ questions, and for each passage its citation line and a link to every paragraph 
 (withheld text is named as such, with the link to where the edition marks it). The PDF links here;
 students click through to the edition. A course with errors gets no page (`edition check` says why).
 """
+
 from __future__ import annotations
 
 import json
@@ -50,12 +51,18 @@ def page(course: schema.Course, plan: dict) -> str:
     who = " · ".join(escape(x) for x in (course.course, course.teacher) if x)
     if who:
         lines += [who, ""]
-    lines += [f"The printed pack: [course-{course.name}.pdf](../../downloads/course-{course.name}.pdf)."
-              " Each passage below links to its paragraphs in the edition.", ""]
+    lines += [
+        f"The printed pack: [course-{course.name}.pdf](../../downloads/course-{course.name}.pdf)."
+        " Each passage below links to its paragraphs in the edition.",
+        "",
+    ]
     if course.introduction:
         lines += [teacher_md(course.introduction), ""]
     for k, session in enumerate(course.sessions, 1):
-        lines += [f"## {escape(f'Session {k}: {session.title}' if session.title else 'Passages')}", ""]
+        lines += [
+            f"## {escape(f'Session {k}: {session.title}' if session.title else 'Passages')}",
+            "",
+        ]
         if session.introduction:
             lines += [teacher_md(session.introduction), ""]
         for p in session.passages:
@@ -64,8 +71,12 @@ def page(course: schema.Course, plan: dict) -> str:
             if p.note:
                 lines += [f"*Teacher's note.* {teacher_md(p.note)}", ""]
             where = schema.pages_label(p.pages)
-            lines += [f"Cite as: {escape(p.witness.facts.get('short') or p.witness.siglum)}"
-                      + (f", {escape(where)}" if where else "") + ".", ""]
+            lines += [
+                f"Cite as: {escape(p.witness.facts.get('short') or p.witness.siglum)}"
+                + (f", {escape(where)}" if where else "")
+                + ".",
+                "",
+            ]
             for block in p.blocks:
                 lines += _block(block, p, plan)
             lines.append("")
@@ -87,8 +98,10 @@ def _block(block: schema.Block, p: schema.Passage, plan: dict) -> list[str]:
     link = next((x for i in ids[:1] for x in [_link(plan, "", tei, i)] if x), None)
     target = f"[{escape(label)}]({link})" if link else escape(label)
     if block.kind == "withheld":
-        return [f"- {target}: *not reproduced for rights reasons* (the edition publishes only "
-                "excerpts of this witness; read it in the printed text)."]
+        return [
+            f"- {target}: *not reproduced for rights reasons* (the edition publishes only "
+            "excerpts of this witness; read it in the printed text)."
+        ]
     words = " ".join("".join(block.element.itertext()).split()).split(" ")
     start = " ".join(words[:14]) + (" …" if len(words) > 14 else "")
     return [f"- {target}: {escape(start)}"]
@@ -109,11 +122,18 @@ def pages(project: Project, state: dict, files: dict[str, str]) -> list[tuple[st
         made.append(course)
     if not made:
         return []
-    index = ["# Course packs", "", "Passages chosen by teachers, in their order, with questions for "
-             "discussion; each as a page with links into the edition and as a PDF to print. "
-             "[How to make one](../../about/course-packs.md).", ""]
-    index += [f"- [{escape(c.title)}]({c.name}.md) · [PDF](../../downloads/course-{c.name}.pdf)"
-              for c in made]
+    index = [
+        "# Course packs",
+        "",
+        "Passages chosen by teachers, in their order, with questions for "
+        "discussion; each as a page with links into the edition and as a PDF to print. "
+        "[How to make one](../../about/course-packs.md).",
+        "",
+    ]
+    index += [
+        f"- [{escape(c.title)}]({c.name}.md) · [PDF](../../downloads/course-{c.name}.pdf)"
+        for c in made
+    ]
     files[f"{FOLDER}/index.md"] = "\n".join(index) + "\n"
     listing = files.get("edition/_downloads.json")
     if listing is not None:

@@ -6,6 +6,7 @@ is either Markdown syntax around escaped text or raw HTML whose attribute values
 Notes become footnotes whose marker is the number *as printed* (raw `sup.footnote-ref`, so
 Material's footnote tooltips work); elements of the edition's own voice carry class `ed`.
 """
+
 from __future__ import annotations
 
 import html
@@ -20,7 +21,14 @@ from build_scripts.problems import Problem
 # Characters Python-Markdown (with our extensions) reads as syntax and un-escapes after `\`.
 MD_ESCAPED = frozenset("\\`*_{}[]()>#+-.!|")
 SPACE = re.compile(r"[ \t\r\n]+")
-STYLE_TAGS = {"italic": "em", "bold": "strong", "superscript": "sup", "subscript": "sub", "underline": "u", "strike": "s"}
+STYLE_TAGS = {
+    "italic": "em",
+    "bold": "strong",
+    "superscript": "sup",
+    "subscript": "sub",
+    "underline": "u",
+    "strike": "s",
+}
 
 
 ESCAPES = {ord(ch): "\\" + ch for ch in MD_ESCAPED} | {ord("<"): "&lt;", ord("&"): "&amp;"}
@@ -46,6 +54,7 @@ SIC_LABEL = m.SIC_TITLE
 @dataclass(frozen=True)
 class Endnote:
     """An end note as the list of notes shows it: printed number, the page and anchor of its marker, its text."""
+
     n: str
     page: str
     anchor: str
@@ -61,7 +70,15 @@ def endnotes_of(pages: list[tuple[str, tuple[m.Node, ...]]]) -> tuple[Endnote, .
         for node in nodes:
             if isinstance(node, m.Note):
                 if node.place == "end" and node.id:
-                    out.append(Endnote(node.n or "", src, f"fn:{node.id}", m.plain_text(node.children, notes=True), divs))
+                    out.append(
+                        Endnote(
+                            node.n or "",
+                            src,
+                            f"fn:{node.id}",
+                            m.plain_text(node.children, notes=True),
+                            divs,
+                        )
+                    )
                 continue  # a note inside a note is listed with it
             inner = divs + (node.id,) if isinstance(node, m.Division) and node.id else divs
             visit(src, m.children_of(node), inner)
@@ -74,13 +91,16 @@ def endnotes_of(pages: list[tuple[str, tuple[m.Node, ...]]]) -> tuple[Endnote, .
 @dataclass
 class Context:
     """What a page needs to know about the rest of the site."""
+
     page: str  # this page, relative to docs/: edition/getty/G.c6.md
     file: str  # this witness's TEI file name: getty.xml
     anchor_page: Callable[[str, str], str | None] = lambda file, ident: None  # (file, id) → page
     bib_page: Callable[[str], str | None] = lambda key: None  # key → page holding #bib-KEY
     marks: dict[str, list[dict]] = field(default_factory=dict)  # paragraph id → apparatus loci
     start_page: str | None = None  # printed page number in force where this page begins
-    endnotes: tuple[Endnote, ...] = ()  # the witness's end notes, for the page where it printed them (divGen)
+    endnotes: tuple[
+        Endnote, ...
+    ] = ()  # the witness's end notes, for the page where it printed them (divGen)
 
     def href(self, page: str, anchor: str | None = None) -> str:
         rel = posixpath.relpath(page, posixpath.dirname(self.page)) if page != self.page else ""
@@ -95,7 +115,9 @@ class MarkdownPage:
         self.page = ctx.start_page
         self.notes: list[tuple[str, m.Note]] = []
         self.problems: list[Problem] = []
-        self.in_note = False  # footnotes take ids as inline anchors (the back-link would hide an attr list)
+        self.in_note = (
+            False  # footnotes take ids as inline anchors (the back-link would hide an attr list)
+        )
 
     def render(self, nodes: tuple[m.Node, ...], level: int = 1) -> str:
         parts = self.blocks(nodes, level)
@@ -151,7 +173,14 @@ class MarkdownPage:
                 if run or (first and child is None):
                     text = self.inline(tuple(run)).strip()
                     ident = p.id if first else None
-                    out.append(self.para(text + self.apparatus(ident), ident, page_at_start, (f"kind-{p.kind}",) if p.kind else ()))
+                    out.append(
+                        self.para(
+                            text + self.apparatus(ident),
+                            ident,
+                            page_at_start,
+                            (f"kind-{p.kind}",) if p.kind else (),
+                        )
+                    )
                     first, run = False, []
                 if child is not None:
                     out.extend(self.block(child, level))
@@ -163,12 +192,26 @@ class MarkdownPage:
         """The notice for passages not published: their page breaks stay as anchors, the range is named."""
         pages = [n.n for n in p.children if isinstance(n, m.Break) and n.kind == "page" and n.n]
         start = self.page
-        span = f"{start or pages[0]}–{pages[-1]}" if pages and (start or pages[0]) != pages[-1] else (pages[-1] if pages else start)
-        where = f"page {span} of the printed edition; " if span and "–" not in span else (f"pages {span} of the printed edition; " if span else "")
+        span = (
+            f"{start or pages[0]}–{pages[-1]}"
+            if pages and (start or pages[0]) != pages[-1]
+            else (pages[-1] if pages else start)
+        )
+        where = (
+            f"page {span} of the printed edition; "
+            if span and "–" not in span
+            else (f"pages {span} of the printed edition; " if span else "")
+        )
         note = f'<span class="ed withheld">Not published on this site ({where}the rights to the full text are not cleared); see the witness page.</span>'
         return self.para(self.inline(p.children) + note, p.id, start, ("withheld",))
 
-    def para(self, text: str, ident: str | None = None, page: str | None = None, classes: tuple[str, ...] = ()) -> str:
+    def para(
+        self,
+        text: str,
+        ident: str | None = None,
+        page: str | None = None,
+        classes: tuple[str, ...] = (),
+    ) -> str:
         if self.in_note and ident:
             text, ident = f'<span id="{attr(ident)}"></span>{text}', None
         attrs = ([f"#{ident}"] if ident else []) + [f".{c}" for c in classes]
@@ -182,7 +225,9 @@ class MarkdownPage:
         tag = "blockquote" if node.kind == "quote" else "div"
         ident = f' id="{attr(node.id)}"' if node.id else ""
         inner = "\n\n".join(self.blocks(node.children, level) + [self.apparatus_block(node.id)])
-        return f'<{tag} class="{attr(node.kind)}"{ident} markdown="1">\n\n{inner.strip()}\n\n</{tag}>'
+        return (
+            f'<{tag} class="{attr(node.kind)}"{ident} markdown="1">\n\n{inner.strip()}\n\n</{tag}>'
+        )
 
     def table(self, table: m.Table) -> str:
         ident = f' id="{attr(table.id)}"' if table.id else ""
@@ -195,14 +240,21 @@ class MarkdownPage:
             lines.append(f'<tr markdown="1">{cells}</tr>')
         lines.append("</table>")
         if table.notes:
-            lines += ["", self.para(" ".join(self.note_ref(n) for n in table.notes), classes=("table-notes",))]
+            lines += [
+                "",
+                self.para(
+                    " ".join(self.note_ref(n) for n in table.notes), classes=("table-notes",)
+                ),
+            ]
         if self.apparatus_block(table.id):
             lines += ["", self.apparatus_block(table.id)]
         return "\n".join(lines + ["", "</div>"])
 
     def cell(self, cell: m.Cell, label_row: bool) -> str:
         tag = "th" if cell.label or label_row else "td"
-        span = (f' colspan="{cell.cols}"' if cell.cols > 1 else "") + (f' rowspan="{cell.rows}"' if cell.rows > 1 else "")
+        span = (f' colspan="{cell.cols}"' if cell.cols > 1 else "") + (
+            f' rowspan="{cell.rows}"' if cell.rows > 1 else ""
+        )
         return f'<{tag}{span} markdown="span">{self.inline(cell.children).strip()}</{tag}>'
 
     def list_block(self, lst: m.ListBlock, level: int) -> str:
@@ -237,10 +289,16 @@ class MarkdownPage:
             text = " ".join(words[:WORDS_IN_LIST]) + (" …" if len(words) > WORDS_IN_LIST else "")
             href = self.ctx.href(note.page, note.anchor)
             label = f"Note {note.n}, at its marker" if note.n else "Note at its marker"
-            items.append(f'- [{escape(note.n or "*")}]({href}){{: .endnote-n aria-label="{attr(label)}" }} {escape(text)}')
+            items.append(
+                f'- [{escape(note.n or "*")}]({href}){{: .endnote-n aria-label="{attr(label)}" }} {escape(text)}'
+            )
         if not items:
             return ""
-        return '<div class="ed endnote-list" data-search-exclude markdown="1">\n\n' + "\n".join(items) + "\n\n</div>"
+        return (
+            '<div class="ed endnote-list" data-search-exclude markdown="1">\n\n'
+            + "\n".join(items)
+            + "\n\n</div>"
+        )
 
     # --- inline ----------------------------------------------------------------------------
     def inline(self, nodes: tuple[m.Node, ...]) -> str:
@@ -262,20 +320,29 @@ class MarkdownPage:
                 return self.citation(node)
             case m.Note():
                 return self.note_ref(node)
-        return " ".join(self.block(node, 6))  # a block inside inline content (e.g. a list in a cell)
+        return " ".join(
+            self.block(node, 6)
+        )  # a block inside inline content (e.g. a list in a cell)
 
     def styled(self, node: m.Inline) -> str:
         inner = self.inline(node.children)
         if node.id:
-            inner = f'<span class="{attr(node.role)}" id="{attr(node.id)}">{inner}</span>' + self.apparatus(node.id)
+            inner = (
+                f'<span class="{attr(node.role)}" id="{attr(node.id)}">{inner}</span>'
+                + self.apparatus(node.id)
+            )
         tag = STYLE_TAGS.get(node.style)
         if tag:
             return f"<{tag}>{inner}</{tag}>"
         if node.style == "smallcaps":
             return f'<span class="smallcaps">{inner}</span>'
-        if node.style == "sic":  # a lone sic: the witness printed it so; the edition does not correct it
-            return (f'<span class="sic">{inner}</span><span class="ed sic-label" title="{attr(SIC_LABEL)}"> '
-                    f'{m.SIC_MARK}</span>')
+        if (
+            node.style == "sic"
+        ):  # a lone sic: the witness printed it so; the edition does not correct it
+            return (
+                f'<span class="sic">{inner}</span><span class="ed sic-label" title="{attr(SIC_LABEL)}"> '
+                f"{m.SIC_MARK}</span>"
+            )
         return inner
 
     def break_(self, node: m.Break) -> str:
@@ -284,7 +351,11 @@ class MarkdownPage:
                 self.page = page_label(node)
             n = f' data-n="{attr(node.n)}"' if node.n else ""
             cert = f' data-cert="{attr(node.cert)}"' if node.cert else ""
-            title = f"Page {node.n} of the printed edition" if node.n else "Page break (number not printed)"
+            title = (
+                f"Page {node.n} of the printed edition"
+                if node.n
+                else "Page break (number not printed)"
+            )
             title += " (number inferred)" if node.cert else ""
             if node.id:
                 return f'<a class="ed pb" id="{attr(node.id)}" href="#{attr(node.id)}"{n}{cert} title="{attr(title)}"></a>'
@@ -298,8 +369,10 @@ class MarkdownPage:
     def alternate(self, node: m.Alternate) -> str:
         original = alternate_text(node.original)
         label = m.intervention_label(node.kind, original)
-        return (f'<span class="alt {node.kind}" title="{attr(label)}" data-original="{attr(original)}">'
-                f"{self.inline(node.regular)}</span>")
+        return (
+            f'<span class="alt {node.kind}" title="{attr(label)}" data-original="{attr(original)}">'
+            f"{self.inline(node.regular)}</span>"
+        )
 
     def link(self, node: m.Link) -> str:
         text = self.inline(node.children) or escape(node.target)
@@ -318,8 +391,15 @@ class MarkdownPage:
         file = file or self.ctx.file
         page = self.ctx.anchor_page(file, ident)
         if page is None:
-            self.problems.append(Problem(node.location, f'the link target "{node.target}" is not on any page of the site',
-                                         "Point @target to an existing id (file.xml#id), or build the site with that witness", "render.unresolved-link", "warning"))
+            self.problems.append(
+                Problem(
+                    node.location,
+                    f'the link target "{node.target}" is not on any page of the site',
+                    "Point @target to an existing id (file.xml#id), or build the site with that witness",
+                    "render.unresolved-link",
+                    "warning",
+                )
+            )
             return None
         return self.ctx.href(page, ident or None)
 
@@ -362,8 +442,14 @@ class MarkdownPage:
         for locus in self.ctx.marks.get(ident or "", []):
             href = self.ctx.href(*apparatus_page(self.ctx.page, locus["href"]))
             label = attr(locus.get("label", ""))
-            extra = f' data-locus="{attr(locus["locus"])}" aria-haspopup="dialog"' if locus.get("locus") else ""
-            out.append(f' [⇄]({href}){{: .ed .app-mark title="{label}" aria-label="{label}"{extra} }}')
+            extra = (
+                f' data-locus="{attr(locus["locus"])}" aria-haspopup="dialog"'
+                if locus.get("locus")
+                else ""
+            )
+            out.append(
+                f' [⇄]({href}){{: .ed .app-mark title="{label}" aria-label="{label}"{extra} }}'
+            )
         return "".join(out)
 
     def apparatus_block(self, ident: str | None) -> str:
@@ -401,6 +487,7 @@ def apparatus_page(page: str, href: str) -> tuple[str, str | None]:
 
 def load_blocks(nodes: tuple[m.Node, ...]) -> tuple[m.Node, ...]:
     from build_scripts.tei.load import as_blocks
+
     return as_blocks(nodes)
 
 
@@ -409,7 +496,9 @@ def indent(text: str, spaces: int) -> str:
     return "\n".join(pad + line if line else line for line in text.split("\n"))
 
 
-def render_page(nodes: tuple[m.Node, ...], ctx: Context, level: int = 1, preamble: str = "") -> tuple[str, list[Problem]]:
+def render_page(
+    nodes: tuple[m.Node, ...], ctx: Context, level: int = 1, preamble: str = ""
+) -> tuple[str, list[Problem]]:
     """The Markdown of one page and the problems met while rendering it."""
     page = MarkdownPage(ctx)
     body = page.render(nodes, level)

@@ -5,6 +5,7 @@ prev/next links and the breadcrumbs), but a page shows only its own witness: the
 each page (overrides/partials/nav.html → partials/nav-texts.html) holds the Texts page
 (edition/index.md: every witness, written here) and the section of the witness the reader is in.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,10 @@ TEXTS_PAGE = "edition/index.md"
 def texts_page(witnesses: list[Witness], available: set[str]) -> str:
     """edition/index.md: the way to every witness (the home page's list, its links made relative)."""
     listing = re.sub(r"\]\(edition/", "](", landing.home_witnesses(witnesses, available))
-    return ("# Texts\n\nEvery witness of the edition, with its page of facts and contents; "
-            "the navigation of a text shows that text's chapters.\n\n" + listing)
+    return (
+        "# Texts\n\nEvery witness of the edition, with its page of facts and contents; "
+        "the navigation of a text shows that text's chapters.\n\n" + listing
+    )
 
 
 def with_texts_page(nav: list) -> list:

@@ -3,6 +3,7 @@
 Pure functions, no I/O: `plan` decides which nodes go on which page and which anchors each page
 offers; `withhold` applies the excerpt rule of a witness published as "excerpts".
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,7 +33,9 @@ def plan(doc: m.Document, folder: str, short_title: str) -> list[Page]:
         for node in part:
             if isinstance(node, m.Division):
                 if loose:
-                    drafts.append((f"{part_name(doc, part)}-{len(drafts) + 1}", label, tuple(loose)))
+                    drafts.append(
+                        (f"{part_name(doc, part)}-{len(drafts) + 1}", label, tuple(loose))
+                    )
                     loose = []
                 drafts.extend(split(node, len(drafts)))
             else:
@@ -53,7 +56,11 @@ def part_name(doc: m.Document, part: tuple[m.Node, ...]) -> str:
 def split(div: m.Division, index: int) -> list[tuple[str, str, tuple[m.Node, ...]]]:
     name = div.id or f"part-{index + 1}"
     # a division the witness prints without a heading is named by its type (the edition's words)
-    title = m.plain_text(div.head.children) if div.head else (div.type.replace("-", " ").capitalize() if div.type else name)
+    title = (
+        m.plain_text(div.head.children)
+        if div.head
+        else (div.type.replace("-", " ").capitalize() if div.type else name)
+    )
     sections = [c for c in div.children if isinstance(c, m.Division)]
     if word_count(div) <= SPLIT_WORDS or len(sections) < 2:
         return [(name, title, (div,))]

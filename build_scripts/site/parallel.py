@@ -5,6 +5,7 @@ synchronises the two columns' scrolling and highlights the counterpart of a sele
 phone (CSS) the columns stack, each row of A followed by its row of B.
 
 Pure functions over the apparatus' Reader (build_scripts.apparatus.render): no I/O."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -12,6 +13,7 @@ from collections import defaultdict
 from build_scripts.apparatus import render as app
 from build_scripts.apparatus import view
 from build_scripts.apparatus.view import esc
+
 
 def pairs(rd: app.Reader) -> dict[tuple[str, str], list[tuple]]:
     """(A, B) → rows (locus, reading of A, reading of B), in A's reading order."""
@@ -38,8 +40,10 @@ def cell(locus, mine, other, rd: app.Reader, n: int) -> str:
     kind = view.TYPE_LABEL.get(locus.type, locus.type)
     if locus.verdict:
         kind += " · " + locus.verdict.replace("-", " ")
-    meta = (f'<p class="par-meta"><span class="sig">{esc(mine.siglum)}</span> '
-            f'<a href="../{esc(locus.id)}/">{esc(kind)}</a> · {rd.where(mine, 2)}</p>')
+    meta = (
+        f'<p class="par-meta"><span class="sig">{esc(mine.siglum)}</span> '
+        f'<a href="../{esc(locus.id)}/">{esc(kind)}</a> · {rd.where(mine, 2)}</p>'
+    )
     if locus.type in app.PAIRED:
         so = rd.side(other)
         if view.is_table(s) and view.is_table(so):
@@ -49,38 +53,60 @@ def cell(locus, mine, other, rd: app.Reader, n: int) -> str:
                 rows, na, nb = paired
                 which = "a" if mine is a else "b"
                 body = view.one_table(rows, which, na if which == "a" else nb)
-                return meta + f'<div class="par-text par-tables"><div class="rd rd-table"{attrs}>{body}</div></div>'
+                return (
+                    meta
+                    + f'<div class="par-text par-tables"><div class="rd rd-table"{attrs}>{body}</div></div>'
+                )
         painted = view.painted_pair(mine.text, other.text)[0]
     else:
         painted = app.figures(esc(mine.text)) if locus.type == "claim" else esc(mine.text)
-    return meta + f'<p class="par-text">{view.in_context(s, painted, rd.is_full(mine.siglum), attrs)}</p>'
+    return (
+        meta
+        + f'<p class="par-text">{view.in_context(s, painted, rd.is_full(mine.siglum), attrs)}</p>'
+    )
 
 
 def page(a: str, b: str, rows: list[tuple], rd: app.Reader) -> str:
     ta, tb = app.short_titles().get(a, a), app.short_titles().get(b, b)
     left, right = [], []
     for n, (locus, ra, rb) in enumerate(rows):
-        left.append(f'<div class="par-row" id="r-{esc(locus.id)}" data-row="{n}" style="order:{2 * n + 2}">'
-                    f"{cell(locus, ra, rb, rd, n)}</div>")
-        right.append(f'<div class="par-row" id="s-{esc(locus.id)}" data-row="{n}" style="order:{2 * n + 3}">'
-                     f"{cell(locus, rb, ra, rd, n)}</div>")
-    kinds = ", ".join(f"{c} {view.TYPE_LABEL.get(t, t).lower()}{'s' if c > 1 and t != 'reuse' else ''}"
-                      for t, c in sorted(count(rows).items(), key=lambda x: app.ORDER.index(x[0])))
-    strips = (app.strip(a, [(l, x, f"#r-{l.id}") for l, x, _ in rows], rd, f"Where in {app.author(a)}’s text")
-              + app.strip(b, [(l, y, f"#s-{l.id}") for l, _, y in rows], rd, f"Where in {app.author(b)}’s text"))
-    return "\n".join([
-        app.WIDE + f"# {app.md(app.author(a))} \\| {app.md(app.author(b))}, in parallel", "",
-        f'<p class="par-lede">{esc(ta)} beside {esc(tb)}: {len(rows)} place(s) where the apparatus relates them '
-        f'({esc(kinds)}). Select a marked reading (click it, or Tab to it) to bring its counterpart beside it; '
-        f'the two columns scroll together. <a href="../compare-{esc(b)}-{esc(a)}/">Swap the columns</a> · '
-        f'<a href="../">all loci</a>.</p>', "",
-        f'<div class="par-overview">{strips}{app.LEGEND}</div>', "",
-        f'<div class="par" data-left="{esc(a)}" data-right="{esc(b)}">'
-        f'<section class="par-col par-a" tabindex="0" aria-label="{esc(ta)}"><h2 class="par-h">{app.witness_label(a)}</h2>'
-        f'{"".join(left)}</section>'
-        f'<section class="par-col par-b" tabindex="0" aria-label="{esc(tb)}"><h2 class="par-h">{app.witness_label(b)}</h2>'
-        f'{"".join(right)}</section></div>', "",
-        ""])  # assets/apparatus/parallel.js (mkdocs.yml) does the rest
+        left.append(
+            f'<div class="par-row" id="r-{esc(locus.id)}" data-row="{n}" style="order:{2 * n + 2}">'
+            f"{cell(locus, ra, rb, rd, n)}</div>"
+        )
+        right.append(
+            f'<div class="par-row" id="s-{esc(locus.id)}" data-row="{n}" style="order:{2 * n + 3}">'
+            f"{cell(locus, rb, ra, rd, n)}</div>"
+        )
+    kinds = ", ".join(
+        f"{c} {view.TYPE_LABEL.get(t, t).lower()}{'s' if c > 1 and t != 'reuse' else ''}"
+        for t, c in sorted(count(rows).items(), key=lambda x: app.ORDER.index(x[0]))
+    )
+    strips = app.strip(
+        a, [(l, x, f"#r-{l.id}") for l, x, _ in rows], rd, f"Where in {app.author(a)}’s text"
+    ) + app.strip(
+        b, [(l, y, f"#s-{l.id}") for l, _, y in rows], rd, f"Where in {app.author(b)}’s text"
+    )
+    return "\n".join(
+        [
+            app.WIDE + f"# {app.md(app.author(a))} \\| {app.md(app.author(b))}, in parallel",
+            "",
+            f'<p class="par-lede">{esc(ta)} beside {esc(tb)}: {len(rows)} place(s) where the apparatus relates them '
+            f"({esc(kinds)}). Select a marked reading (click it, or Tab to it) to bring its counterpart beside it; "
+            f'the two columns scroll together. <a href="../compare-{esc(b)}-{esc(a)}/">Swap the columns</a> · '
+            f'<a href="../">all loci</a>.</p>',
+            "",
+            f'<div class="par-overview">{strips}{app.LEGEND}</div>',
+            "",
+            f'<div class="par" data-left="{esc(a)}" data-right="{esc(b)}">'
+            f'<section class="par-col par-a" tabindex="0" aria-label="{esc(ta)}"><h2 class="par-h">{app.witness_label(a)}</h2>'
+            f"{''.join(left)}</section>"
+            f'<section class="par-col par-b" tabindex="0" aria-label="{esc(tb)}"><h2 class="par-h">{app.witness_label(b)}</h2>'
+            f"{''.join(right)}</section></div>",
+            "",
+            "",
+        ]
+    )  # assets/apparatus/parallel.js (mkdocs.yml) does the rest
 
 
 def count(rows: list[tuple]) -> dict[str, int]:

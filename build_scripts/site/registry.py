@@ -5,6 +5,7 @@ TEI, or sources/redirects.yml sends it to the id that replaced it. `edition ids 
 of the current TEI to the registry (it never removes one); `edition check` reports a published id that
 is gone without a redirect. The site calls redirects() to build its redirect pages.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,9 @@ def ids_in(doc: etree._ElementTree) -> list[str]:
     root = doc.getroot()
     found = [root.get(XML_ID)] if root.get(XML_ID) else []
     for text in TEXT(doc):
-        found += [el.get(XML_ID) for el in text.iter() if isinstance(el.tag, str) and el.get(XML_ID)]
+        found += [
+            el.get(XML_ID) for el in text.iter() if isinstance(el.tag, str) and el.get(XML_ID)
+        ]
     return found
 
 
@@ -54,7 +57,14 @@ def load(path: Path = REGISTRY) -> tuple[list[Published], list[Problem]]:
             continue
         fields = line.split("\t")
         if len(fields) != 3 or not all(fields):
-            problems.append(Problem(Location(relpath(path), number), "a registry line is not id<TAB>file<TAB>URL", "Restore the line from git history; regenerate with `edition ids --update`", "ids.registry-malformed"))
+            problems.append(
+                Problem(
+                    Location(relpath(path), number),
+                    "a registry line is not id<TAB>file<TAB>URL",
+                    "Restore the line from git history; regenerate with `edition ids --update`",
+                    "ids.registry-malformed",
+                )
+            )
             continue
         entries.append(Published(*fields))
     return entries, problems
@@ -69,11 +79,37 @@ def load_redirects(path: Path = REDIRECTS) -> tuple[dict[str, str], dict[str, in
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        return {}, {}, [Problem(Location(relpath(path), mark.line + 1 if mark else None), "the redirects file is not valid YAML", "Write one `old-id: new-id` a line, indented by two spaces, under a line `redirects:` (with nothing after the colon: delete a `{}` there)", "ids.redirects-unreadable")]
+        return (
+            {},
+            {},
+            [
+                Problem(
+                    Location(relpath(path), mark.line + 1 if mark else None),
+                    "the redirects file is not valid YAML",
+                    "Write one `old-id: new-id` a line, indented by two spaces, under a line `redirects:` (with nothing after the colon: delete a `{}` there)",
+                    "ids.redirects-unreadable",
+                )
+            ],
+        )
     mapping = data.get("redirects") if isinstance(data, dict) else None
-    mapping = {} if mapping is None and isinstance(data, dict) and "redirects" in data else mapping  # `redirects:` with no line yet
-    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
-        return {}, {}, [Problem(Location(relpath(path)), "the redirects file has no `redirects:` mapping of id to id", "Write one `old-id: new-id` a line under `redirects:`", "ids.redirects-unreadable")]
+    mapping = (
+        {} if mapping is None and isinstance(data, dict) and "redirects" in data else mapping
+    )  # `redirects:` with no line yet
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    ):
+        return (
+            {},
+            {},
+            [
+                Problem(
+                    Location(relpath(path)),
+                    "the redirects file has no `redirects:` mapping of id to id",
+                    "Write one `old-id: new-id` a line under `redirects:`",
+                    "ids.redirects-unreadable",
+                )
+            ],
+        )
     lines = {}
     for number, line in enumerate(text.splitlines(), start=1):
         match = re.match(r"\s+[\"']?([^\"':\s]+)[\"']?\s*:", line)
@@ -82,7 +118,12 @@ def load_redirects(path: Path = REDIRECTS) -> tuple[dict[str, str], dict[str, in
     return mapping, lines, []
 
 
-def check(current: dict[str, list[str]], tei_dir: Path, registry: Path = REGISTRY, redirects_path: Path = REDIRECTS) -> list[Problem]:
+def check(
+    current: dict[str, list[str]],
+    tei_dir: Path,
+    registry: Path = REGISTRY,
+    redirects_path: Path = REDIRECTS,
+) -> list[Problem]:
     """current: TEI file name → its ids. Published ids must still exist or be redirected to one that does."""
     published, problems = load(registry)
     redirects, lines, redirect_problems = load_redirects(redirects_path)
@@ -91,20 +132,24 @@ def check(current: dict[str, list[str]], tei_dir: Path, registry: Path = REGISTR
     for entry in published:
         if entry.ident in existing or entry.ident in redirects:
             continue
-        problems.append(Problem(
-            Location(relpath(tei_dir / entry.file)),
-            f'id "{entry.ident}" was published (at {entry.url}) and is gone',
-            f"Add it back, or add a redirect `{entry.ident}: NEW-ID` in {relpath(redirects_path)}",
-            "ids.removed",
-        ))
+        problems.append(
+            Problem(
+                Location(relpath(tei_dir / entry.file)),
+                f'id "{entry.ident}" was published (at {entry.url}) and is gone',
+                f"Add it back, or add a redirect `{entry.ident}: NEW-ID` in {relpath(redirects_path)}",
+                "ids.removed",
+            )
+        )
     for old, new in redirects.items():
         if new not in existing:
-            problems.append(Problem(
-                Location(relpath(redirects_path), lines.get(old)),
-                f'the redirect from "{old}" points to "{new}", which no TEI file has',
-                "Point it to an existing xml:id",
-                "ids.redirect-dangling",
-            ))
+            problems.append(
+                Problem(
+                    Location(relpath(redirects_path), lines.get(old)),
+                    f'the redirect from "{old}" points to "{new}", which no TEI file has',
+                    "Point it to an existing xml:id",
+                    "ids.redirect-dangling",
+                )
+            )
     return problems
 
 
@@ -112,7 +157,12 @@ def update(current: dict[str, list[str]], registry: Path = REGISTRY) -> int:
     """Add the ids of the current TEI to the registry; return how many were added."""
     published, _ = load(registry)
     known = {entry.ident for entry in published}
-    added = [Published(ident, file, url_for(file, ident)) for file, ids in sorted(current.items()) for ident in ids if ident not in known]
+    added = [
+        Published(ident, file, url_for(file, ident))
+        for file, ids in sorted(current.items())
+        for ident in ids
+        if ident not in known
+    ]
     if added or not registry.exists():
         lines = [f"{e.ident}\t{e.file}\t{e.url}\n" for e in published + added]
         registry.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ and build_scripts.apparatus.render (extra pages and per-paragraph marks).
 `url_for(file, ident)` answers where an id is published (the registry and the PDFs ask it); it reads
 the render plan from the cache and keeps it in memory while the inputs do not change.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,7 +39,9 @@ from build_scripts.project.settings import settings
 from build_scripts.problems import Location, Problem, relpath
 from build_scripts.site.markdown import Context, endnotes_of, escape, render_page
 
-PUBLISH_ALL_ENV = "EDITION_PUBLISH_ALL"  # "1": publish every witness in full (tests, editors' previews)
+PUBLISH_ALL_ENV = (
+    "EDITION_PUBLISH_ALL"  # "1": publish every witness in full (tests, editors' previews)
+)
 # The toolchain's own code is an input of every page: any change to it re-renders (never a stale page).
 CODE = sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
 PLAN_CODE = CODE
@@ -52,7 +55,9 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     full_without_rights: list[str] = field(default_factory=list)
     cache: dict = field(default_factory=dict)  # saved by `save_cache` once the output is in place
-    app_cache: dict = field(default_factory=dict)  # the apparatus stage's output, reused while its inputs are unchanged
+    app_cache: dict = field(
+        default_factory=dict
+    )  # the apparatus stage's output, reused while its inputs are unchanged
 
     @property
     def failed(self) -> bool:
@@ -72,14 +77,26 @@ def excerpt_ids(project: Project) -> tuple[dict[str, frozenset[str]], list[Probl
     return manifest.load_excerpts(project.excerpts)
 
 
-def unknown_excerpts(project: Project, siglum: str, listed: frozenset[str], ids: frozenset[str]) -> list[Problem]:
+def unknown_excerpts(
+    project: Project, siglum: str, listed: frozenset[str], ids: frozenset[str]
+) -> list[Problem]:
     rel = relpath(project.excerpts, project.root)
-    return [Problem(Location(rel, manifest.excerpt_line(project.excerpts, ident)), f"{siglum}: the excerpt {ident} is not an xml:id of the witness", "Fix the id or remove it from the list", "site.excerpt-unknown", "warning")
-            for ident in sorted(listed - ids)]
+    return [
+        Problem(
+            Location(rel, manifest.excerpt_line(project.excerpts, ident)),
+            f"{siglum}: the excerpt {ident} is not an xml:id of the witness",
+            "Fix the id or remove it from the list",
+            "site.excerpt-unknown",
+            "warning",
+        )
+        for ident in sorted(listed - ids)
+    ]
 
 
 # --- the other stages' parts of the site --------------------------------------------------------
-def bibliography(project: Project, cached: dict | None = None) -> tuple[str | None, set[str], list[Problem], dict | None]:
+def bibliography(
+    project: Project, cached: dict | None = None
+) -> tuple[str | None, set[str], list[Problem], dict | None]:
     """The bibliography page's Markdown and its keys; (None, ∅) without references.bib.
     The last value is what to cache: the page is made again only when references.bib or the code changes."""
     if not project.bib.exists():
@@ -91,8 +108,13 @@ def bibliography(project: Project, cached: dict | None = None) -> tuple[str | No
     if data is None:
         return None, set(), problems, None
     entries = data.formatted()
-    lines = ["# Bibliography", "", "Works cited by the edition and by two or more of its witnesses (`references.bib`), "
-             "formatted in the Chicago notes-bibliography style.", ""]
+    lines = [
+        "# Bibliography",
+        "",
+        "Works cited by the edition and by two or more of its witnesses (`references.bib`), "
+        "formatted in the Chicago notes-bibliography style.",
+        "",
+    ]
     lines += [f'<div class="bib-entry" id="bib-{e.key}">{e.html}</div>\n' for e in entries]
     md, keys = "\n".join(lines) + "\n", {e.key for e in entries}
     return md, keys, problems, (None if problems else {"key": key, "md": md, "keys": sorted(keys)})
@@ -102,7 +124,9 @@ def app_key(project: Project, state: dict, everything: bool = False) -> str:
     """What the apparatus pages depend on: every TEI file, the apparatus code, and the page of every id."""
     code = sorted(Path(app_render.__file__).parent.glob("*.py")) + [Path(parallel.__file__)]
     anchors = json.dumps({f: st["anchors"] for f, st in sorted(state.items())}, sort_keys=True)
-    return digest(code + sorted(project.tei_dir.glob("*.xml")) + [project.manifest], anchors + str(everything))
+    return digest(
+        code + sorted(project.tei_dir.glob("*.xml")) + [project.manifest], anchors + str(everything)
+    )
 
 
 def app_marks(project: Project, siglum: str, result: Result) -> dict:
@@ -151,14 +175,22 @@ def plan_key(project: Project, everything: bool) -> str:
     return digest(PLAN_CODE + [project.manifest, project.excerpts], str(everything))
 
 
-def witness_doc(project: Project, w: manifest.Witness, everything: bool, keep: dict, result: Result | None = None) -> Document | None:
+def witness_doc(
+    project: Project,
+    w: manifest.Witness,
+    everything: bool,
+    keep: dict,
+    result: Result | None = None,
+) -> Document | None:
     """One witness loaded as the site publishes it (excerpt rule applied)."""
     doc, problems = load.load(project.tei(w))
     if result is not None:
         result.problems += problems
     if doc is not None and publication(w, everything) == "excerpts":
         if result is not None:
-            result.problems += unknown_excerpts(project, w.siglum, keep.get(w.siglum, frozenset()), doc.ids)
+            result.problems += unknown_excerpts(
+                project, w.siglum, keep.get(w.siglum, frozenset()), doc.ids
+            )
         doc = site_pages.published_document(doc, keep.get(w.siglum, frozenset()))
     return doc
 
@@ -167,14 +199,27 @@ def plan_pages(w: manifest.Witness, doc: Document) -> list[site_pages.Page]:
     return site_pages.plan(doc, landing.folder(w), landing.title(w))
 
 
-def witness_state(w: manifest.Witness, doc: Document, sha: str, pages: list[site_pages.Page] | None = None) -> dict:
+def witness_state(
+    w: manifest.Witness, doc: Document, sha: str, pages: list[site_pages.Page] | None = None
+) -> dict:
     """The plan of one witness as the cache keeps it: its pages and the page of every id."""
     pages = pages if pages is not None else plan_pages(w, doc)
-    return {"sha": sha, "pages": [[p.src, p.title] for p in pages], "root": doc.siglum, "landing": f"{landing.folder(w)}/index.md",
-            "anchors": {i: [p.src, a] for p in pages for i, a in p.anchors.items()}, "links": []}
+    return {
+        "sha": sha,
+        "pages": [[p.src, p.title] for p in pages],
+        "root": doc.siglum,
+        "landing": f"{landing.folder(w)}/index.md",
+        "anchors": {i: [p.src, a] for p in pages for i, a in p.anchors.items()},
+        "links": [],
+    }
 
 
-def render(project: Project = Project(), out: Path | None = None, everything: bool | None = None, use_cache: bool = True) -> Result:
+def render(
+    project: Project = Project(),
+    out: Path | None = None,
+    everything: bool | None = None,
+    use_cache: bool = True,
+) -> Result:
     """Render every witness into `out` (default docs/edition); see the module docstring."""
     out = out or project.generated
     everything = publish_all(everything)
@@ -209,31 +254,53 @@ def render(project: Project = Project(), out: Path | None = None, everything: bo
     if result.failed:
         return result
     key_now = app_key(project, state, everything)
-    result.app_cache = cache.get("apparatus") if (cache.get("apparatus") or {}).get("key") == key_now else {"key": key_now}
+    result.app_cache = (
+        cache.get("apparatus")
+        if (cache.get("apparatus") or {}).get("key") == key_now
+        else {"key": key_now}
+    )
     files: dict[str, str] = {}
     for w in present:
         if w.tei in docs:
             pages = plans.get(w.tei) or plan_pages(w, docs[w.tei])
             files.update(render_witness(w, pages, state, bib_keys, result, project))
     by_siglum = {w.siglum: state[w.tei]["pages"] for w in present if w.tei in state}
-    files.update(around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, result))
+    files.update(
+        around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, result)
+    )
     for w in present:
-        if publication(w, everything) == "full" and w.facts.get("rights", {}).get("status") != "cleared":
-            result.full_without_rights.append(f"{w.siglum} (rights {w.facts.get('rights', {}).get('status', 'unknown')})")
+        if (
+            publication(w, everything) == "full"
+            and w.facts.get("rights", {}).get("status") != "cleared"
+        ):
+            result.full_without_rights.append(
+                f"{w.siglum} (rights {w.facts.get('rights', {}).get('status', 'unknown')})"
+            )
     if result.failed:
         return result
     files = engine.front_matter(files)  # "Edit this page" → the TEI a page is made from
     write_files(out, files, {s for st in state.values() for s, _ in st["pages"]}, result)
-    result.cache = {"key": key, "plan": plan_key(project, everything), "witnesses": state, "bibliography": bib_cache,
-                    "apparatus": result.app_cache}
+    result.cache = {
+        "key": key,
+        "plan": plan_key(project, everything),
+        "witnesses": state,
+        "bibliography": bib_cache,
+        "apparatus": result.app_cache,
+    }
     remember_plan(project, everything, state)
     if out == project.generated:
         save_cache(project, result)
     return result
 
 
-def render_witness(w: manifest.Witness, pages: list[site_pages.Page], state: dict, bib_keys: set[str], result: Result,
-                   project: Project = Project()) -> dict[str, str]:
+def render_witness(
+    w: manifest.Witness,
+    pages: list[site_pages.Page],
+    state: dict,
+    bib_keys: set[str],
+    result: Result,
+    project: Project = Project(),
+) -> dict[str, str]:
     """Markdown of every text page of one witness, keyed by path under docs/."""
     anchors = {f: st["anchors"] for f, st in state.items()}
 
@@ -247,20 +314,35 @@ def render_witness(w: manifest.Witness, pages: list[site_pages.Page], state: dic
     files, links = {}, set()
     endnotes = endnotes_of([(p.src, p.nodes) for p in pages])
     for page in pages:
-        ctx = Context(page.src, w.tei, anchor_page, lambda k: "edition/bibliography.md" if k in bib_keys else None, marks,
-                      page.start_page, endnotes)
+        ctx = Context(
+            page.src,
+            w.tei,
+            anchor_page,
+            lambda k: "edition/bibliography.md" if k in bib_keys else None,
+            marks,
+            page.start_page,
+            endnotes,
+        )
         heading = not (len(page.nodes) == 1 and getattr(page.nodes[0], "head", None) is not None)
-        preamble = landing.meta_div(w) + (f"\n\n# {escape(page.title)} {{: .ed }}" if heading else "")
+        preamble = landing.meta_div(w) + (
+            f"\n\n# {escape(page.title)} {{: .ed }}" if heading else ""
+        )
         text, problems = render_page(page.nodes, ctx, 2 if heading else 1, preamble)
         files[page.src] = text
         result.problems += problems
-        links |= {n.target.partition("#")[0] for n in walk(page.nodes) if isinstance(n, Link) and n.kind == "witness"}
+        links |= {
+            n.target.partition("#")[0]
+            for n in walk(page.nodes)
+            if isinstance(n, Link) and n.kind == "witness"
+        }
     state[w.tei]["links"] = sorted(links)
     result.rendered.append(w.siglum)
     return files
 
 
-def around_texts(project, wits, present, state, by_siglum, everything, keep, bib_md, result: Result) -> dict[str, str]:
+def around_texts(
+    project, wits, present, state, by_siglum, everything, keep, bib_md, result: Result
+) -> dict[str, str]:
     files: dict[str, str] = {}
     published = {w.siglum: publication(w, everything) for w in wits}
     for w in present:
@@ -270,10 +352,20 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
         if published[w.siglum] == "excerpts":
             counts = f"{len(keep.get(w.siglum, ()))} division(s) or paragraph(s) are listed for {w.siglum}."
         anchors = state[w.tei].get("anchors", {})
-        evidence = [(i, f"{anchors[i][0].rsplit('/', 1)[-1]}#{anchors[i][1]}") for i in w.facts.get("stance_evidence", []) or [] if i in anchors]
+        evidence = [
+            (i, f"{anchors[i][0].rsplit('/', 1)[-1]}#{anchors[i][1]}")
+            for i in w.facts.get("stance_evidence", []) or []
+            if i in anchors
+        ]
         relations = app_reader(state, project, published).get("overview", {}).get(w.siglum, "")
-        files[f"{landing.folder(w)}/index.md"] = landing.landing(w, [tuple(p) for p in state[w.tei]["pages"]], published[w.siglum], counts, evidence,
-                                                                  relations)
+        files[f"{landing.folder(w)}/index.md"] = landing.landing(
+            w,
+            [tuple(p) for p in state[w.tei]["pages"]],
+            published[w.siglum],
+            counts,
+            evidence,
+            relations,
+        )
     files["edition/_witnesses.md"] = landing.home_witnesses(wits, set(by_siglum))
     files["edition/_rights.md"] = landing.rights_table(wits, published)
     shown = [w for w in wits if w.tei in state]
@@ -291,11 +383,17 @@ def around_texts(project, wits, present, state, by_siglum, everything, keep, bib
     for rel, text in result.app_cache["pages"].items():
         files[f"edition/{rel}"] = text
         if rel.endswith("index.md"):
-            extra.append((f"edition/{rel}", "Apparatus"))  # other apparatus pages: not_in_nav (mkdocs.yml)
+            extra.append(
+                (f"edition/{rel}", "Apparatus")
+            )  # other apparatus pages: not_in_nav (mkdocs.yml)
     extra += site_courses.pages(project, state, files)  # courses/*.yml → edition/courses/
     order = [w for w in wits if w.tei in state]
-    entries = landing.nav(order, {w.siglum: [tuple(p) for p in state[w.tei]["pages"]] for w in order}, extra)
-    files["edition/_nav.yml"] = yaml.safe_dump(site_nav.with_texts_page(entries), allow_unicode=True, sort_keys=False)
+    entries = landing.nav(
+        order, {w.siglum: [tuple(p) for p in state[w.tei]["pages"]] for w in order}, extra
+    )
+    files["edition/_nav.yml"] = yaml.safe_dump(
+        site_nav.with_texts_page(entries), allow_unicode=True, sort_keys=False
+    )
     files[site_nav.TEXTS_PAGE] = site_nav.texts_page(wits, set(by_siglum))
     return files
 
@@ -315,7 +413,9 @@ def app_reader(state: dict, project: Project, published: dict[str, str]) -> dict
             found = state.get(file, {}).get("anchors", {}).get(ident)
             return found[0].removeprefix("edition/") if found else None
 
-        rd = app_render.reader(project.tei_dir, locate, lambda file, page: titles.get(f"edition/{page}"), full)
+        rd = app_render.reader(
+            project.tei_dir, locate, lambda file, page: titles.get(f"edition/{page}"), full
+        )
         files = app_render.pages(rd=rd)
         files.update(parallel.pages(rd))
         overview = {s: app_render.overview(s, rd) for s in {x for l in rd.loci for x in l.sigla}}
@@ -365,13 +465,21 @@ def save_cache(project: Project, result: Result) -> None:
 
 
 # --- where an id is published ------------------------------------------------------------------------
-_PLANS: dict[tuple[Path, bool], tuple[tuple, dict]] = {}  # (root, everything) → (inputs' stamp, plan)
+_PLANS: dict[
+    tuple[Path, bool], tuple[tuple, dict]
+] = {}  # (root, everything) → (inputs' stamp, plan)
 
 
 def inputs_stamp(project: Project) -> tuple:
     """mtime and size of everything the plan depends on: cheap enough to ask on every url_for call."""
-    paths = PLAN_CODE + [project.manifest, project.excerpts] + sorted((project.root / "tei").glob("*.xml"))
-    return tuple((str(p), s.st_mtime_ns, s.st_size) for p in paths for s in [p.stat()] if p.exists())
+    paths = (
+        PLAN_CODE
+        + [project.manifest, project.excerpts]
+        + sorted((project.root / "tei").glob("*.xml"))
+    )
+    return tuple(
+        (str(p), s.st_mtime_ns, s.st_size) for p in paths for s in [p.stat()] if p.exists()
+    )
 
 
 def remember_plan(project: Project, everything: bool, state: dict) -> None:
@@ -408,8 +516,9 @@ def plan(project: Project = Project(), everything: bool | None = None) -> dict[s
 _ONE_PLANS: dict[tuple, tuple[tuple, dict]] = {}
 
 
-def witness_plan(file: str, project: Project = Project(),
-                 everything: bool | None = None) -> dict[str, dict]:
+def witness_plan(
+    file: str, project: Project = Project(), everything: bool | None = None
+) -> dict[str, dict]:
     """The plan of one TEI file, as plan() gives it ({file: state}, or {} if the site does not show
     it), without loading the other witnesses: for a course pack, which links into a few of them."""
     everything = publish_all(everything)
@@ -477,7 +586,9 @@ def _write_plan(project: Project, file: str, entry: dict) -> None:
         pass  # a read-only checkout: the plan is computed again next time
 
 
-def url_for(file: str, ident: str, project: Project | None = None, everything: bool | None = None) -> str | None:
+def url_for(
+    file: str, ident: str, project: Project | None = None, everything: bool | None = None
+) -> str | None:
     """The public URL path of the page holding TEI id `ident` of `file` (e.g. "getty.xml"), relative
     to the site root: "edition/getty/G.c6/#G.c6.p12"; None if the site does not show that id."""
     return site_urls.locate(plan(project or Project(), everything), file, ident)

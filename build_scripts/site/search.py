@@ -18,6 +18,7 @@ Which pages are indexed, and as what kind:
   everything else             editorial, except the list pages of LIST_PAGES (kept out: each
                               would match almost any query with one run-on blob of text)
 """
+
 from __future__ import annotations
 
 import copy
@@ -43,11 +44,21 @@ LIST_PAGES = ("edition/apparatus/",)  # pages that list other pages: never index
 NOT_PAGES = ("404.html", "pagefind/", "assets/", "downloads/", "search/")
 KINDS = ("text", "notes", "apparatus", "editorial")
 PASSAGE_CHARS = 3000  # a passage's text: small fragments to load, one result per passage
-MIXED = re.compile(r"\b(?=\w*[^\W\d_])(?=\w*\d)\w+\b")  # a token of letters and digits: N00447, 1937a
+MIXED = re.compile(
+    r"\b(?=\w*[^\W\d_])(?=\w*\d)\w+\b"
+)  # a token of letters and digits: N00447, 1937a
 DIGITS = re.compile(r"\d{2,}")
 MARK = "⟨{}⟩"  # an added index word; search.js shows the word it follows, never the mark
-IGNORE = ("headerlink", "footnote-backref", "md-search-variants", "edition-meta", "cite-button", "app-mark",
-          "cite-box", "md-source-file")  # classes of elements that are not the text
+IGNORE = (
+    "headerlink",
+    "footnote-backref",
+    "md-search-variants",
+    "edition-meta",
+    "cite-button",
+    "app-mark",
+    "cite-box",
+    "md-source-file",
+)  # classes of elements that are not the text
 
 
 @dataclass
@@ -60,7 +71,9 @@ class PageInfo:
 
     @property
     def title(self) -> str:
-        who = self.who or ("Apparatus" if self.kind == "apparatus" else ", ".join(self.witnesses) or "Edition")
+        who = self.who or (
+            "Apparatus" if self.kind == "apparatus" else ", ".join(self.witnesses) or "Edition"
+        )
         return f"{who} · {self.chapter}" if self.chapter else who
 
 
@@ -137,7 +150,7 @@ def info(rel: str, doc, sigla: dict[str, str], folders: dict[str, str]) -> PageI
         if siglum:
             page.witnesses = [sigla.get(siglum, siglum)]
     if kind in ("text", "notes") and not page.witnesses:  # under edition/ but no witness's page
-        page.kind = "editorial"                           # (a course pack, a generated list)
+        page.kind = "editorial"  # (a course pack, a generated list)
     if "courses" in url.strip("/").split("/"):  # a course pack quotes witnesses but is none of them
         page.kind, page.witnesses, page.who = "editorial", [], "Course pack"
         page.chapter = page.chapter or "Course pack"
@@ -188,6 +201,7 @@ def add_words(article, variants: dict[str, set[str]]) -> int:
 @dataclass
 class Passage:
     """A run of consecutive blocks of a page, indexed as one record (its own small fragment)."""
+
     anchor: str  # id of its first block (or of the heading it follows)
     kind: str
     section: str = ""
@@ -226,8 +240,12 @@ def passages(article, kind: str, target: int = PASSAGE_CHARS) -> list[Passage]:
         printed = block.get("data-page") or printed
         anchor = block.get("id") or anchor
         current = out[-1] if out else None
-        split = kind in ("text", "notes") and (is_heading or current is None or current.kind != part
-                                                 or current.size + len(text) > target)
+        split = kind in ("text", "notes") and (
+            is_heading
+            or current is None
+            or current.kind != part
+            or current.size + len(text) > target
+        )
         if current is None or (split and current.size > 0):
             current = Passage(anchor, part, section, block.get("data-page") or printed)
             out.append(current)
@@ -268,9 +286,16 @@ def records(doc, page: PageInfo, variants: dict[str, set[str]]) -> list[tuple[st
         for block in passage.blocks:
             body.append(copy.deepcopy(block))
         add_words(body, variants)
-        meta = {"title": page.title, "kind": passage.kind, "chapter": page.chapter,
-                "witness": ", ".join(page.witnesses), "section": passage.section,
-                "page": passage.page, "anchor": passage.anchor, "pageurl": page.url}
+        meta = {
+            "title": page.title,
+            "kind": passage.kind,
+            "chapter": page.chapter,
+            "witness": ", ".join(page.witnesses),
+            "section": passage.section,
+            "page": passage.page,
+            "anchor": passage.anchor,
+            "pageurl": page.url,
+        }
         root = etree.Element("html", lang="en")
         etree.SubElement(etree.SubElement(root, "head"), "title").text = page.title
         bod = etree.SubElement(root, "body")
@@ -310,11 +335,17 @@ def build_index(site_dir: Path, root: Path) -> list[Problem]:
     the metadata `pageurl` and `anchor`, not through the scratch file's name."""
     try:
         from pagefind.service import _must_get_executable
+
         binary = str(_must_get_executable())
     except (ImportError, FileNotFoundError) as err:
-        return [Problem(Location("requirements.txt"), f"Pagefind is not installed ({err})",
-                        "Run `make venv` (it installs pagefind[extended] from requirements.txt)",
-                        "site.search")]
+        return [
+            Problem(
+                Location("requirements.txt"),
+                f"Pagefind is not installed ({err})",
+                "Run `make venv` (it installs pagefind[extended] from requirements.txt)",
+                "site.search",
+            )
+        ]
     found = list(pages(site_dir, root))
     variants = all_variants([d for _, d in found], root)
     with tempfile.TemporaryDirectory(prefix="search-") as tmp:
@@ -326,15 +357,30 @@ def build_index(site_dir: Path, root: Path) -> list[Problem]:
                 target.write_text(content, encoding="utf-8")
         out = site_dir / PAGEFIND_DIR
         shutil.rmtree(out, ignore_errors=True)
-        run = subprocess.run([binary, "--site", str(scratch), "--output-path", str(out),
-                              "--force-language", "en", "--quiet"],
-                             capture_output=True, text=True)
+        run = subprocess.run(
+            [
+                binary,
+                "--site",
+                str(scratch),
+                "--output-path",
+                str(out),
+                "--force-language",
+                "en",
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+        )
     if run.returncode != 0:
         last = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["(no message)"]
-        return [Problem(Location("build_scripts/site/search.py"),
-                        f"the search index could not be made: {last[0]}",
-                        "Run `edition build` again; if it persists, report it with this line",
-                        "site.search")]
+        return [
+            Problem(
+                Location("build_scripts/site/search.py"),
+                f"the search index could not be made: {last[0]}",
+                "Run `edition build` again; if it persists, report it with this line",
+                "site.search",
+            )
+        ]
     return []
 
 
@@ -364,8 +410,9 @@ def mark_online(config_file: Path) -> None:
     header = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
     data = yaml.safe_load(text)
     data.setdefault("extra", {})[ENGINE_KEY] = "pagefind"
-    config_file.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                           encoding="utf-8")
+    config_file.write_text(
+        header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
 
 
 def title_prefixes(site_dir: Path, root: Path) -> dict[str, str]:

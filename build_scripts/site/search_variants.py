@@ -5,6 +5,7 @@ Zinov'ev/Zinoviev). Names whose spellings reduce to the same `skeleton`, and the
 in sources/transliterations.yml, are variants of each other. Each index entry gets the variants of
 its names that it lacks, in a hidden element of the index text only: the pages are not changed.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import yaml
 
-NAME = re.compile(r"\b[A-Z][a-z]+(?:['’ʹ](?!s\b)[a-z]+)?\b")  # a possessive 's is not part of the name
+NAME = re.compile(
+    r"\b[A-Z][a-z]+(?:['’ʹ](?!s\b)[a-z]+)?\b"
+)  # a possessive 's is not part of the name
 TAG = re.compile(r"<[^>]+>")
 HIDDEN = '<span class="md-search-variants" hidden>{}</span>'
 

@@ -9,6 +9,7 @@ converts. Redirects (sources/redirects.yml, through build_scripts.site.registry.
     id: edition.js forwards the reader when the #fragment is not on the page.
 Pure functions except `write_redirect_pages`.
 """
+
 from __future__ import annotations
 
 import html
@@ -30,8 +31,13 @@ def locate(state: dict, file: str, ident: str) -> str | None:
     if not ident:
         return None
     entry = state.get(file)
-    if entry is None:  # a file name the plan does not know (e.g. guessed from a siglum): ids are unique
-        entry = next((e for e in state.values() if ident in e.get("anchors", {}) or ident == e.get("root")), None)
+    if (
+        entry is None
+    ):  # a file name the plan does not know (e.g. guessed from a siglum): ids are unique
+        entry = next(
+            (e for e in state.values() if ident in e.get("anchors", {}) or ident == e.get("root")),
+            None,
+        )
     if entry is None:
         return None
     found = entry.get("anchors", {}).get(ident)
@@ -83,17 +89,21 @@ def redirect_page(old_path: str, targets: dict[str, str]) -> str:
     folder = old_path.rstrip("/") if old_path.endswith("/") else posixpath.dirname(old_path)
     links = {f"#{f}" if f else "": relative(folder, url) for f, url in targets.items()}
     default = links.get("") or next(iter(links.values()))
-    script = (f"var t={json.dumps(links, ensure_ascii=False)};"
-              f"location.replace(t[location.hash]||{json.dumps(default)});")
+    script = (
+        f"var t={json.dumps(links, ensure_ascii=False)};"
+        f"location.replace(t[location.hash]||{json.dumps(default)});"
+    )
     href = html.escape(default, quote=True)
-    return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<title>Moved</title>\n"
-            f"<link rel=\"canonical\" href=\"{href}\">\n"
-            f"<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n"
-            f"<script>{script}</script>\n"
-            "<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n"
-            f"<p>This passage of the edition has moved: <a href=\"{href}\">{html.escape(default)}</a>.</p>\n"
-            "</body>\n</html>\n")
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Moved</title>\n"
+        f'<link rel="canonical" href="{href}">\n'
+        f'<meta http-equiv="refresh" content="0; url={href}">\n'
+        f"<script>{script}</script>\n"
+        '<meta name="robots" content="noindex">\n</head>\n<body>\n'
+        f'<p>This passage of the edition has moved: <a href="{href}">{html.escape(default)}</a>.</p>\n'
+        "</body>\n</html>\n"
+    )
 
 
 def redirects_script(fragments: dict[str, str]) -> str:
@@ -105,7 +115,9 @@ def write_pages(site_dir: Path, pages: dict[str, dict[str, str]]) -> list[str]:
     """Write the redirect page of each gone old page (old page path → {fragment → new URL})."""
     written = []
     for old_path, targets in pages.items():
-        target = site_dir / (old_path + "index.html" if old_path.endswith("/") or not old_path else old_path)
+        target = site_dir / (
+            old_path + "index.html" if old_path.endswith("/") or not old_path else old_path
+        )
         if target.exists():
             continue  # never replace a page of the site
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -114,13 +126,20 @@ def write_pages(site_dir: Path, pages: dict[str, dict[str, str]]) -> list[str]:
     return written
 
 
-def write_redirect_pages(site_dir: Path, redirects: dict[str, str], directory_urls: bool = True) -> tuple[list[str], dict[str, str]]:
+def write_redirect_pages(
+    site_dir: Path, redirects: dict[str, str], directory_urls: bool = True
+) -> tuple[list[str], dict[str, str]]:
     """Write a page at each gone old URL of `redirects` (old URL → new URL) in a built site; return
     the pages written and the fragments whose old page still exists (for assets/redirects.js)."""
-    converted = {file_url(old, directory_urls): file_url(new, directory_urls) for old, new in redirects.items()}
+    converted = {
+        file_url(old, directory_urls): file_url(new, directory_urls)
+        for old, new in redirects.items()
+    }
 
     def exists(path: str) -> bool:
-        return (site_dir / (path + "index.html" if path.endswith("/") or not path else path)).exists()
+        return (
+            site_dir / (path + "index.html" if path.endswith("/") or not path else path)
+        ).exists()
 
     pages, fragments = split(converted, exists)
     return write_pages(site_dir, pages), fragments

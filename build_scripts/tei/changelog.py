@@ -4,6 +4,7 @@ Two sources, because they record different things: CHANGELOG.md is written by ed
 (what changed in the edition's content and why, across files); each TEI file's revisionDesc records
 the changes to that one text, with their date and who made them. The site includes markdown().
 """
+
 from __future__ import annotations
 
 import re
@@ -64,6 +65,9 @@ def markdown(changelog: Path = CHANGELOG, tei_dir: Path = TEI_DIR) -> str:
         parts.append("No change is recorded yet.\n")
         return "\n".join(parts)
     rows = ["| Date | Text | Change | By |", "|---|---|---|---|"]
-    rows += [f"| {escape(c.when)} | {escape(c.text_name)} | {escape(c.description)} | {escape(c.who)} |" for c in changes]
+    rows += [
+        f"| {escape(c.when)} | {escape(c.text_name)} | {escape(c.description)} | {escape(c.who)} |"
+        for c in changes
+    ]
     parts.append("\n".join(rows) + "\n")
     return "\n".join(parts)

@@ -7,6 +7,7 @@ line: the single space after a sentence becomes a line break (teixml.sentence_li
 the same whitespace, so no word changes (tests/test_fmt.py proves the normalised text equal per
 witness), and a one-word edit shows in `git diff` as its sentence only.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,7 +17,9 @@ from lxml import etree
 from build_scripts.tei import teixml
 from build_scripts.problems import Location, Problem, relpath
 
-PARSER_OPTIONS = dict(remove_blank_text=False, resolve_entities=False, no_network=True, strip_cdata=False)
+PARSER_OPTIONS = dict(
+    remove_blank_text=False, resolve_entities=False, no_network=True, strip_cdata=False
+)
 
 
 def canonical(data: bytes) -> bytes:
@@ -56,13 +59,27 @@ def format_files(paths: list[Path], check: bool) -> tuple[list[Path], list[Probl
         try:
             data = path.read_bytes()
         except OSError as err:
-            problems.append(Problem(Location(relpath(path)), f"cannot read the file: {err.strerror}", "Check the file name", "xml.unreadable"))
+            problems.append(
+                Problem(
+                    Location(relpath(path)),
+                    f"cannot read the file: {err.strerror}",
+                    "Check the file name",
+                    "xml.unreadable",
+                )
+            )
             continue
         try:
             new = canonical(data)
         except etree.XMLSyntaxError as err:
             line, col = err.position if err.position else (None, None)
-            problems.append(Problem(Location(relpath(path), line, col), f"not well-formed XML: {err.msg}", "Fix the markup first; fmt formats well-formed files only", "xml.not-well-formed"))
+            problems.append(
+                Problem(
+                    Location(relpath(path), line, col),
+                    f"not well-formed XML: {err.msg}",
+                    "Fix the markup first; fmt formats well-formed files only",
+                    "xml.not-well-formed",
+                )
+            )
             continue
         if new == data:
             continue

@@ -4,6 +4,7 @@ Every node keeps the file:line of its TEI element. An element without a rule, or
 its behaviour cannot go, is a Problem at its line; the rest of the document still loads, so one run
 reports every problem.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,9 @@ def from_tree(root: etree._Element, rel: str) -> tuple[m.Document, list[Problem]
         parts[part] = loader.blocks(el) if el is not None else ()
     ids = frozenset(el.get(XML_ID) for el in teixml.ALL_IDS(root))
     siglum = root.get(XML_ID) or Path(rel).stem
-    return m.Document(siglum, rel, parts["front"], parts["body"], parts["back"], ids), loader.problems
+    return m.Document(
+        siglum, rel, parts["front"], parts["body"], parts["back"], ids
+    ), loader.problems
 
 
 class Loader:
@@ -72,14 +75,25 @@ class Loader:
     # --- dispatch --------------------------------------------------------------------------
     def node(self, el: etree._Element) -> m.Node | None:
         if etree.QName(el).namespace != teixml.TEI_NS:
-            self.problems.append(Problem(self.at(el), f"<{el.tag}> is not a TEI element", "Use TEI elements only (namespace http://www.tei-c.org/ns/1.0)", "render.foreign-element"))
+            self.problems.append(
+                Problem(
+                    self.at(el),
+                    f"<{el.tag}> is not a TEI element",
+                    "Use TEI elements only (namespace http://www.tei-c.org/ns/1.0)",
+                    "render.foreign-element",
+                )
+            )
             return None
         rule = rule_for(el)
         if rule is None:
-            self.problems.append(Problem(
-                self.at(el), f"<{local(el)}> has no rendering rule",
-                "Add a rule for it to build_scripts/tei/rules.py (one of the behaviours listed there), or encode the passage as docs/about/encoding.md says",
-                "render.unknown-element"))
+            self.problems.append(
+                Problem(
+                    self.at(el),
+                    f"<{local(el)}> has no rendering rule",
+                    "Add a rule for it to build_scripts/tei/rules.py (one of the behaviours listed there), or encode the passage as docs/about/encoding.md says",
+                    "render.unknown-element",
+                )
+            )
             return None
         build = getattr(self, "_" + rule.behaviour)
         return build(el, rule)
@@ -92,7 +106,9 @@ class Loader:
         children = self.blocks(el)
         head = next((c for c in children if isinstance(c, m.Heading)), None)
         rest = tuple(c for c in children if c is not head)
-        return m.Division(el.get(XML_ID), el.get("type") or rule.params.get("type", ""), head, rest, self.at(el))
+        return m.Division(
+            el.get(XML_ID), el.get("type") or rule.params.get("type", ""), head, rest, self.at(el)
+        )
 
     def _heading(self, el: etree._Element, rule: Rule) -> m.Heading:
         return m.Heading(self.mixed(el), self.at(el))
@@ -104,18 +120,42 @@ class Loader:
         return m.Block(rule.params["kind"], el.get(XML_ID), self.blocks(el), self.at(el))
 
     def _inline(self, el: etree._Element, rule: Rule) -> m.Inline:
-        return m.Inline(rule.params.get("style", "plain"), self.mixed(el), self.at(el), el.get("type") or local(el), el.get(XML_ID))
+        return m.Inline(
+            rule.params.get("style", "plain"),
+            self.mixed(el),
+            self.at(el),
+            el.get("type") or local(el),
+            el.get(XML_ID),
+        )
 
     def _break(self, el: etree._Element, rule: Rule) -> m.Break:
-        return m.Break(rule.params["kind"], self.at(el), el.get("n"), el.get(XML_ID), el.get("cert"), el.get("break") == "no")
+        return m.Break(
+            rule.params["kind"],
+            self.at(el),
+            el.get("n"),
+            el.get(XML_ID),
+            el.get("cert"),
+            el.get("break") == "no",
+        )
 
     def _alternate(self, el: etree._Element, rule: Rule) -> m.Node | None:
         parts = {local(c): c for c in el if isinstance(c.tag, str)}
         for original, regular in (("sic", "corr"), ("orig", "reg"), ("abbr", "expan")):
             if original in parts and regular in parts:
-                kind = {"sic": "correction", "orig": "regularisation", "abbr": "expansion"}[original]
-                return m.Alternate(kind, self.mixed(parts[original]), self.mixed(parts[regular]), self.at(el))
-        self.problems.append(Problem(self.at(el), "<choice> must hold sic+corr, orig+reg or abbr+expan", "Give the choice both readings (see docs/about/encoding.md, Text)", "render.bad-choice"))
+                kind = {"sic": "correction", "orig": "regularisation", "abbr": "expansion"}[
+                    original
+                ]
+                return m.Alternate(
+                    kind, self.mixed(parts[original]), self.mixed(parts[regular]), self.at(el)
+                )
+        self.problems.append(
+            Problem(
+                self.at(el),
+                "<choice> must hold sic+corr, orig+reg or abbr+expan",
+                "Give the choice both readings (see docs/about/encoding.md, Text)",
+                "render.bad-choice",
+            )
+        )
         return None
 
     def _link(self, el: etree._Element, rule: Rule) -> m.Link:
@@ -125,12 +165,24 @@ class Loader:
     def _citation(self, el: etree._Element, rule: Rule) -> m.Node:
         keys = [c[4:] for c in (el.get("corresp") or "").split() if c.startswith("bib:")]
         citation = m.Citation(keys[0] if keys else None, self.mixed(el), self.at(el))
-        return m.Paragraph(el.get(XML_ID), (citation,), self.at(el), "bibl") if rule.params.get("block") else citation
+        return (
+            m.Paragraph(el.get(XML_ID), (citation,), self.at(el), "bibl")
+            if rule.params.get("block")
+            else citation
+        )
 
     def _note(self, el: etree._Element, rule: Rule) -> m.Note:
         has_label = el.find("tei:label[@type='note-number']", NS) is not None
-        return m.Note(el.get(XML_ID), el.get("n"), el.get("place") or "foot", self.mixed(el), self.at(el),
-                      el.get("type") or "", el.get("resp") is not None, has_label)
+        return m.Note(
+            el.get(XML_ID),
+            el.get("n"),
+            el.get("place") or "foot",
+            self.mixed(el),
+            self.at(el),
+            el.get("type") or "",
+            el.get("resp") is not None,
+            has_label,
+        )
 
     def _table(self, el: etree._Element, rule: Rule) -> m.Table:
         head, rows, notes = [], [], []
@@ -161,7 +213,13 @@ class Loader:
         return m.Row(tuple(cells), self.at(el), el.get("role") == "label")
 
     def _cell(self, el: etree._Element, rule: Rule) -> m.Cell:
-        return m.Cell(self.mixed(el), self.at(el), el.get("role") == "label", int(el.get("cols") or 1), int(el.get("rows") or 1))
+        return m.Cell(
+            self.mixed(el),
+            self.at(el),
+            el.get("role") == "label",
+            int(el.get("cols") or 1),
+            int(el.get("rows") or 1),
+        )
 
     def _list(self, el: etree._Element, rule: Rule) -> m.ListBlock:
         head, items, pending_label = [], [], ()
@@ -179,8 +237,11 @@ class Loader:
             elif node is not None:
                 self.misplaced(child, "a list holds head, item and label")
         ordered = (el.get("type") or el.get("rend") or "") in ("ordered", "numbered")
-        if ordered and items and all(re.match(r"\s*\(?\w{1,4}[.)]", m.plain_text(i.children))
-                                     for i in items):
+        if (
+            ordered
+            and items
+            and all(re.match(r"\s*\(?\w{1,4}[.)]", m.plain_text(i.children)) for i in items)
+        ):
             ordered = False  # the witness prints its numbers: no second, generated numbering
         return m.ListBlock(el.get(XML_ID), tuple(head), tuple(items), self.at(el), ordered)
 
@@ -189,11 +250,23 @@ class Loader:
 
     def _generated(self, el: etree._Element, rule: Rule) -> m.Generated:
         head = tuple(n for c in self.mixed(el) if isinstance(c, m.Heading) for n in c.children)
-        return m.Generated(el.get("type") or "", el.get(XML_ID), head, self.at(el),
-                           tuple(c.lstrip("#") for c in (el.get("corresp") or "").split() if c.startswith("#")))
+        return m.Generated(
+            el.get("type") or "",
+            el.get(XML_ID),
+            head,
+            self.at(el),
+            tuple(c.lstrip("#") for c in (el.get("corresp") or "").split() if c.startswith("#")),
+        )
 
     def misplaced(self, el: etree._Element, why: str) -> None:
-        self.problems.append(Problem(self.at(el), f"<{local(el)}> cannot stand here: {why}", "Move the element (see docs/about/encoding.md)", "render.misplaced-element"))
+        self.problems.append(
+            Problem(
+                self.at(el),
+                f"<{local(el)}> cannot stand here: {why}",
+                "Move the element (see docs/about/encoding.md)",
+                "render.misplaced-element",
+            )
+        )
 
 
 def link_kind(target: str) -> str:

@@ -5,6 +5,7 @@
 where the editors can fix it. The node types are a closed set of *behaviours*, not TEI elements:
 a renderer implements each behaviour once and never sees a TEI name.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,23 +16,35 @@ from build_scripts.problems import Location
 NOWHERE = Location("")
 
 # What stands where the publication setting withholds passages (site and PDFs alike).
-WITHHELD_NOTICE = ("[Passage withheld{pages}. The rights to the full text of this witness are not "
-                   "cleared, so the edition publishes only the excerpts the editors chose (see the "
-                   "witness's page on the site).]")
+WITHHELD_NOTICE = (
+    "[Passage withheld{pages}. The rights to the full text of this witness are not "
+    "cleared, so the edition publishes only the excerpts the editors chose (see the "
+    "witness's page on the site).]"
+)
 
 
 # --- the edition's labels for its interventions (every renderer uses these, never its own wording) ----
 # Three kinds, never mixed (docs/about/encoding.md): a transcription error corrected (choice/sic/corr),
 # the witness's own slip left as printed (sic alone), a declared normalisation (choice/orig/reg).
-LABEL_CORRECTION = "Transcription reads"  # corrected by the edition: the transcription erred, not the print
+LABEL_CORRECTION = (
+    "Transcription reads"  # corrected by the edition: the transcription erred, not the print
+)
 LABEL_NORMALISATION = "Normalised; transcription has"  # a declared normalisation (editorialDecl)
 LABEL_EXPANSION = "Abbreviated"
 SIC_MARK = "[sic]"
 SIC_TITLE = "Printed so in the witness; not corrected by the edition"
-LABELS = {"correction": LABEL_CORRECTION, "regularisation": LABEL_NORMALISATION, "expansion": LABEL_EXPANSION,
-          "sic": SIC_TITLE, "editorial": "Editors’ note."}  # the site's titles, the PDF's notes
-SHORT_LABELS = {"correction": "transcription reads", "regularisation": "transcription has",
-                "expansion": "abbreviated"}  # where room is short: "[transcription reads: chisika]"
+LABELS = {
+    "correction": LABEL_CORRECTION,
+    "regularisation": LABEL_NORMALISATION,
+    "expansion": LABEL_EXPANSION,
+    "sic": SIC_TITLE,
+    "editorial": "Editors’ note.",
+}  # the site's titles, the PDF's notes
+SHORT_LABELS = {
+    "correction": "transcription reads",
+    "regularisation": "transcription has",
+    "expansion": "abbreviated",
+}  # where room is short: "[transcription reads: chisika]"
 AS_RECEIVED = "as received (transcription)"  # the view that shows the transcription's readings
 
 
@@ -50,6 +63,7 @@ class Text:
 @dataclass(frozen=True)
 class Inline:
     """A run of text with a style: italic, bold, superscript, subscript, smallcaps, underline, plain."""
+
     style: str
     children: tuple[Node, ...]
     location: Location = NOWHERE
@@ -60,6 +74,7 @@ class Inline:
 @dataclass(frozen=True)
 class Break:
     """A page, line or column break. `n` as printed; `cert` when inferred; `joins` inside a word."""
+
     kind: str
     location: Location = NOWHERE
     n: str | None = None
@@ -71,6 +86,7 @@ class Break:
 @dataclass(frozen=True)
 class Alternate:
     """Two readings of one place: `original` as printed (sic), `regular` as corrected (corr)."""
+
     kind: str
     original: tuple[Node, ...]
     regular: tuple[Node, ...]
@@ -80,6 +96,7 @@ class Alternate:
 @dataclass(frozen=True)
 class Link:
     """A pointer: kind `witness` (file.xml#id of another witness), `local` (#id), `url`, `bib`."""
+
     kind: str
     target: str
     children: tuple[Node, ...]
@@ -89,6 +106,7 @@ class Link:
 @dataclass(frozen=True)
 class Citation:
     """A bibliographic reference as printed; `key` names the references.bib entry when known."""
+
     key: str | None
     children: tuple[Node, ...]
     location: Location = NOWHERE
@@ -97,6 +115,7 @@ class Citation:
 @dataclass(frozen=True)
 class Note:
     """A note at its marker. `n` as printed (None: no printed number); `marked`: a marker is printed."""
+
     id: str | None
     n: str | None
     place: str
@@ -129,6 +148,7 @@ class Heading:
 @dataclass(frozen=True)
 class Block:
     """A container of blocks: quote, cit, epigraph, titlepage, lg, closer... (`kind` names it)."""
+
     kind: str
     id: str | None
     children: tuple[Node, ...]
@@ -178,11 +198,14 @@ class ListBlock:
 @dataclass(frozen=True)
 class Generated:
     """A place where the witness printed generated matter (divGen: notes, index, contents)."""
+
     kind: str
     id: str | None
     head: tuple[Node, ...]
     location: Location = NOWHERE
-    scope: tuple[str, ...] = ()  # ids of the divisions whose matter it is (@corresp); () for the whole text
+    scope: tuple[
+        str, ...
+    ] = ()  # ids of the divisions whose matter it is (@corresp); () for the whole text
 
 
 @dataclass(frozen=True)
@@ -194,14 +217,32 @@ class Division:
     location: Location = NOWHERE
 
 
-Node = Union[Text, Inline, Break, Alternate, Link, Citation, Note, Paragraph, Heading, Block, Table, Row, Cell,
-             ListBlock, Item, Generated, Division]
+Node = Union[
+    Text,
+    Inline,
+    Break,
+    Alternate,
+    Link,
+    Citation,
+    Note,
+    Paragraph,
+    Heading,
+    Block,
+    Table,
+    Row,
+    Cell,
+    ListBlock,
+    Item,
+    Generated,
+    Division,
+]
 INLINE = (Text, Inline, Break, Alternate, Link, Citation, Note)
 
 
 @dataclass(frozen=True)
 class Document:
     """One witness: its siglum, TEI file and the three parts of its text."""
+
     siglum: str
     path: str  # as users see it: tei/getty.xml
     front: tuple[Node, ...]

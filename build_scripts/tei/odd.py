@@ -8,6 +8,7 @@ files are committed (`edition schema --update`); the TEI files name them in `<?x
 processing instructions, and `edition check` runs the same Schematron through lxml.isoschematron
 (XSLT 1.0 / XPath 1.0). Each assert's @id is the problem code; its diagnostic is the hint.
 """
+
 from __future__ import annotations
 
 import functools
@@ -37,8 +38,12 @@ def schematron(odd: Path = ODD) -> bytes:
     """The ODD's Schematron rules as one ISO Schematron schema (one pattern per constraintSpec)."""
     tree = etree.parse(str(odd))
     schema = etree.Element(f"{{{SCH_NS}}}schema", nsmap={"sch": SCH_NS}, queryBinding="xslt")
-    schema.append(etree.Comment(f" Generated from {odd.name} by the command: edition schema, with its "
-                                "update option. Do not edit: edit the constraintSpecs of the ODD. "))
+    schema.append(
+        etree.Comment(
+            f" Generated from {odd.name} by the command: edition schema, with its "
+            "update option. Do not edit: edit the constraintSpecs of the ODD. "
+        )
+    )
     etree.SubElement(schema, f"{{{SCH_NS}}}ns", prefix="tei", uri=TEI_NS)
     diagnostics = etree.Element(f"{{{SCH_NS}}}diagnostics")
     for spec in tree.xpath("//tei:constraintSpec[@scheme='schematron']", namespaces=NS):
@@ -46,7 +51,10 @@ def schematron(odd: Path = ODD) -> bytes:
         if rules:
             pattern = etree.SubElement(schema, f"{{{SCH_NS}}}pattern", id=spec.get("ident"))
             pattern.extend(_copy(rule) for rule in rules)
-        diagnostics.extend(_copy(d) for d in spec.xpath("tei:constraint/sch:diagnostics/sch:diagnostic", namespaces=NS))
+        diagnostics.extend(
+            _copy(d)
+            for d in spec.xpath("tei:constraint/sch:diagnostics/sch:diagnostic", namespaces=NS)
+        )
     if len(diagnostics):
         schema.append(diagnostics)
     etree.indent(schema)
@@ -74,8 +82,13 @@ def _compiled(path: Path) -> tuple[isoschematron.Schematron, str] | None:
     return isoschematron.Schematron(tree, store_report=True), hashlib.sha256(data).hexdigest()
 
 
-def validate(doc: etree._ElementTree, data: bytes, path: Path, cache_dir: Path | None = None,
-             sch: Path = SCHEMATRON) -> list[Problem]:
+def validate(
+    doc: etree._ElementTree,
+    data: bytes,
+    path: Path,
+    cache_dir: Path | None = None,
+    sch: Path = SCHEMATRON,
+) -> list[Problem]:
     """The project rules' problems for one TEI document, each at its line (cached by content)."""
     compiled = _compiled(sch)
     if compiled is None:
@@ -86,7 +99,10 @@ def validate(doc: etree._ElementTree, data: bytes, path: Path, cache_dir: Path |
     if cached is None:
         cached = [] if validator.validate(doc) else _entries(validator.validation_report, doc)
         _write(cache_dir, key, cached)
-    return [Problem(Location(relpath(path), line), message, hint, code) for line, message, hint, code in cached]
+    return [
+        Problem(Location(relpath(path), line), message, hint, code)
+        for line, message, hint, code in cached
+    ]
 
 
 def _entries(report: etree._ElementTree, doc: etree._ElementTree) -> list[list]:
@@ -95,15 +111,28 @@ def _entries(report: etree._ElementTree, doc: etree._ElementTree) -> list[list]:
         found = doc.xpath(failed.get("location"))
         line = found[0].sourceline if found and hasattr(found[0], "sourceline") else None
         text = " ".join("".join(failed.find(f"{{{SVRL_NS}}}text").itertext()).split())
-        hint = " ".join(" ".join("".join(d.itertext()).split())
-                        for d in failed.iterfind(f"{{{SVRL_NS}}}diagnostic-reference"))
-        entries.append([line, text, hint or "See the rule in schema/edition.odd", failed.get("id") or "tei.rule"])
+        hint = " ".join(
+            " ".join("".join(d.itertext()).split())
+            for d in failed.iterfind(f"{{{SVRL_NS}}}diagnostic-reference")
+        )
+        entries.append(
+            [
+                line,
+                text,
+                hint or "See the rule in schema/edition.odd",
+                failed.get("id") or "tei.rule",
+            ]
+        )
     return entries
 
 
 def _read(cache_dir: Path | None, key: str) -> list | None:
     try:
-        return json.loads((cache_dir / f"{key}.json").read_text(encoding="utf-8")) if cache_dir else None
+        return (
+            json.loads((cache_dir / f"{key}.json").read_text(encoding="utf-8"))
+            if cache_dir
+            else None
+        )
     except (OSError, ValueError):
         return None
 

@@ -9,6 +9,7 @@ its parameters. The behaviours are the closed set of node types in `model.py`:
 An element with no rule is a problem at its line (`render.unknown-element`), never passed through.
 Adding a TEI element with an existing behaviour is one line here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ def parent_is(*names: str) -> Predicate:
     def test(el: etree._Element) -> bool:
         parent = el.getparent()
         return parent is not None and etree.QName(parent).localname in names
+
     return test
 
 
@@ -65,10 +67,18 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "ab": (Rule("paragraph"),),
     # blocks that hold other blocks
     # a quotation inside running text with no paragraphs of its own stays inline; otherwise a block
-    "quote": (Rule("inline", when=lambda el: parent_is("p", "item", "cell", "head", "note", "l", "bibl")(el) and not any(
-                  isinstance(c.tag, str) and etree.QName(c).localname in ("p", "lg", "list", "table") for c in el),
-                  params={"style": "plain"}),
-              block("quote")),
+    "quote": (
+        Rule(
+            "inline",
+            when=lambda el: parent_is("p", "item", "cell", "head", "note", "l", "bibl")(el)
+            and not any(
+                isinstance(c.tag, str) and etree.QName(c).localname in ("p", "lg", "list", "table")
+                for c in el
+            ),
+            params={"style": "plain"},
+        ),
+        block("quote"),
+    ),
     "cit": (block("cit"),),
     "epigraph": (block("epigraph"),),
     "lg": (block("lg"),),
@@ -108,16 +118,25 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "anchor": (Rule("break", params={"kind": "anchor"}),),
     # alternates: the corrected reading in the text, the original on demand
     "choice": (Rule("alternate"),),
-    "sic": (inline("sic"),),  # outside a choice: the witness's own slip, shown as printed with "[sic]"
+    "sic": (
+        inline("sic"),
+    ),  # outside a choice: the witness's own slip, shown as printed with "[sic]"
     "corr": (inline("plain"),),
     "orig": (inline("plain"),),
     "reg": (inline("plain"),),
     "abbr": (inline("plain"),),
     "expan": (inline("plain"),),
     # links and citations
-    "ref": (Rule("link", when=type_is("witness"), params={"kind": "witness"}), Rule("link", when=has_attr("target")), inline("plain")),
+    "ref": (
+        Rule("link", when=type_is("witness"), params={"kind": "witness"}),
+        Rule("link", when=has_attr("target")),
+        inline("plain"),
+    ),
     "ptr": (Rule("link", when=has_attr("target"), params={"empty": True}),),
-    "bibl": (Rule("citation", when=parent_is("listBibl"), params={"block": True}), Rule("citation")),
+    "bibl": (
+        Rule("citation", when=parent_is("listBibl"), params={"block": True}),
+        Rule("citation"),
+    ),
     "biblScope": (inline("plain"),),
     "listBibl": (block("listbibl"),),
     # tables and lists
@@ -128,13 +147,17 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "item": (Rule("item"),),
     "label": (inline("plain"),),
     # inline: emphasis as printed
-    "hi": (Rule("inline", when=rend_is("italic", "italics", "i"), params={"style": "italic"}),
-           Rule("inline", when=rend_is("bold", "b"), params={"style": "bold"}),
-           Rule("inline", when=rend_is("superscript", "sup"), params={"style": "superscript"}),
-           Rule("inline", when=rend_is("subscript", "sub"), params={"style": "subscript"}),
-           Rule("inline", when=rend_is("smallcaps", "small-caps", "sc"), params={"style": "smallcaps"}),
-           Rule("inline", when=rend_is("underline", "u"), params={"style": "underline"}),
-           inline("italic")),
+    "hi": (
+        Rule("inline", when=rend_is("italic", "italics", "i"), params={"style": "italic"}),
+        Rule("inline", when=rend_is("bold", "b"), params={"style": "bold"}),
+        Rule("inline", when=rend_is("superscript", "sup"), params={"style": "superscript"}),
+        Rule("inline", when=rend_is("subscript", "sub"), params={"style": "subscript"}),
+        Rule(
+            "inline", when=rend_is("smallcaps", "small-caps", "sc"), params={"style": "smallcaps"}
+        ),
+        Rule("inline", when=rend_is("underline", "u"), params={"style": "underline"}),
+        inline("italic"),
+    ),
     "emph": (inline("italic"),),
     "foreign": (inline("plain"),),
     "term": (inline("plain"),),

@@ -1,11 +1,26 @@
 """tei/*.xml → counts per witness (`edition stats`)."""
+
 from __future__ import annotations
 
 from build_scripts.tei import teixml
 from build_scripts.project import witnesses as manifest
 from build_scripts.tei.teixml import NS
 
-COLUMNS = ("witness", "divs", "paragraphs", "notes", "linked", "anomalies", "pb", "pb printed", "pb inferred", "tables", "corrections", "citations", "to witnesses")
+COLUMNS = (
+    "witness",
+    "divs",
+    "paragraphs",
+    "notes",
+    "linked",
+    "anomalies",
+    "pb",
+    "pb printed",
+    "pb inferred",
+    "tables",
+    "corrections",
+    "citations",
+    "to witnesses",
+)
 
 
 def witness_stats(doc) -> dict[str, int]:
@@ -24,7 +39,12 @@ def witness_stats(doc) -> dict[str, int]:
         "tables": len(teixml.TABLES(doc)),
         "corrections": len(teixml.CHOICES(doc)),
         "citations": len(teixml.BIBLS(doc)),
-        "to witnesses": len(doc.xpath("//tei:text//tei:bibl[.//tei:ref[@type='witness']] | //tei:text//tei:ref[@type='witness'][not(ancestor::tei:bibl)]", namespaces=NS)),
+        "to witnesses": len(
+            doc.xpath(
+                "//tei:text//tei:bibl[.//tei:ref[@type='witness']] | //tei:text//tei:ref[@type='witness'][not(ancestor::tei:bibl)]",
+                namespaces=NS,
+            )
+        ),
     }
 
 
@@ -40,7 +60,11 @@ def table() -> list[dict[str, object]]:
 
 
 def format_table(rows: list[dict[str, object]]) -> str:
-    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in COLUMNS} if rows else {c: len(c) for c in COLUMNS}
+    widths = (
+        {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in COLUMNS}
+        if rows
+        else {c: len(c) for c in COLUMNS}
+    )
     lines = ["  ".join(c.rjust(widths[c]) for c in COLUMNS)]
     lines += ["  ".join(str(r[c]).rjust(widths[c]) for c in COLUMNS) for r in rows]
     return "\n".join(lines)

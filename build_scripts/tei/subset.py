@@ -10,6 +10,7 @@ messages (and the verdict) are always tei_all's. Results are cached by file cont
 The element list comes from the project's ODD, schema/edition.odd (build_scripts/tei/odd.py).
 Regenerate with `edition schema --update` (committed as schema/tei_edition.rng and .sch).
 """
+
 from __future__ import annotations
 
 import copy
@@ -62,13 +63,22 @@ def generate(keep: set[str], source: Path = TEI_ALL_RNG) -> bytes:
     for define in grammar.iterfind(f"{{{RNG_NS}}}define"):
         defines.setdefault(define.get("name"), []).append(define)
         body = [c for c in define if isinstance(c.tag, str)]
-        if len(body) == 1 and body[0].tag == f"{{{RNG_NS}}}element" and body[0].get("name") not in keep:
+        if (
+            len(body) == 1
+            and body[0].tag == f"{{{RNG_NS}}}element"
+            and body[0].get("name") not in keep
+        ):
             define[:] = [etree.Element(f"{{{RNG_NS}}}notAllowed")]
     reachable = _reachable(grammar.find(f"{{{RNG_NS}}}start"), defines)
     for define in grammar.findall(f"{{{RNG_NS}}}define"):
         if define.get("name") not in reachable:
             grammar.remove(define)
-    grammar.insert(0, etree.Comment(f" Generated from {TEI_ALL_RNG.name} by the command: edition schema, with its update option. Do not edit. Elements kept: {len(keep)}. "))
+    grammar.insert(
+        0,
+        etree.Comment(
+            f" Generated from {TEI_ALL_RNG.name} by the command: edition schema, with its update option. Do not edit. Elements kept: {len(keep)}. "
+        ),
+    )
     teixml.indent(grammar)
     return etree.tostring(grammar, xml_declaration=True, encoding="UTF-8") + b"\n"
 
@@ -129,7 +139,11 @@ def _extended(elements: frozenset[str]) -> etree.RelaxNG:
 
 
 def quick_schema(doc: etree._ElementTree) -> etree.RelaxNG:
-    used = frozenset(local(el) for el in doc.iter() if isinstance(el.tag, str) and etree.QName(el).namespace == teixml.TEI_NS)
+    used = frozenset(
+        local(el)
+        for el in doc.iter()
+        if isinstance(el.tag, str) and etree.QName(el).namespace == teixml.TEI_NS
+    )
     committed = subset()
     if committed is not None and used <= committed[1]:
         return committed[0]
@@ -142,7 +156,9 @@ def _schema_key() -> str:
     return f"{TEI_ALL_RNG.name}:{stat.st_size}:{int(stat.st_mtime)}"
 
 
-def validate(doc: etree._ElementTree, data: bytes, path: Path, full: bool, cache_dir: Path | None) -> list[Problem]:
+def validate(
+    doc: etree._ElementTree, data: bytes, path: Path, full: bool, cache_dir: Path | None
+) -> list[Problem]:
     """tei_all's problems for one document: cached, through the subset first unless full."""
     key = hashlib.sha256(_schema_key().encode() + b"\0" + data).hexdigest()
     cached = _read_cache(cache_dir, key)
@@ -151,8 +167,13 @@ def validate(doc: etree._ElementTree, data: bytes, path: Path, full: bool, cache
     if not full and quick_schema(doc).validate(doc):
         problems: list[Problem] = []
     else:
-        problems = [_problem(path, p.location.line, p.location.column, p.message) for p in teixml.validate(doc, path)]
-    _write_cache(cache_dir, key, [(p.location.line, p.location.column, p.message) for p in problems])
+        problems = [
+            _problem(path, p.location.line, p.location.column, p.message)
+            for p in teixml.validate(doc, path)
+        ]
+    _write_cache(
+        cache_dir, key, [(p.location.line, p.location.column, p.message) for p in problems]
+    )
     return problems
 
 

@@ -23,6 +23,7 @@ are not read for suspects (a `choice` counts with its `corr` in the corpus).
 
 The detectors are plain functions over text, so an importer can run them on a transcription too.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -40,11 +41,19 @@ from build_scripts.problems import Location, Problem, relpath
 from build_scripts.tei.teixml import NS, local
 
 CLASSES = (
-    "mixed-script", "unknown-word", "hyphen-join", "hyphen-space", "page-break-join",
-    "digit-separator", "doubled-word", "doubled-punctuation",
+    "mixed-script",
+    "unknown-word",
+    "hyphen-join",
+    "hyphen-space",
+    "page-break-join",
+    "digit-separator",
+    "doubled-word",
+    "doubled-punctuation",
 )
 BLOCK = "\x00"  # a block boundary in the flattened text (never whitespace, never a word)
-BLOCKS = frozenset("p head cell item note row table list div l lg label quote cit bibl epigraph titlePart docTitle byline docImprint titlePage argument trailer closer opener salute signed dateline".split())
+BLOCKS = frozenset(
+    "p head cell item note row table list div l lg label quote cit bibl epigraph titlePart docTitle byline docImprint titlePage argument trailer closer opener salute signed dateline".split()
+)
 # bibl and quote are inline in running text but often stand alone; a boundary around them costs nothing
 INLINE_BLOCKS = frozenset({"bibl", "quote", "cit", "label"})
 SKIP = frozenset({"teiHeader", "fw", "figDesc", "divGen"})
@@ -62,16 +71,73 @@ SUSPENDED = frozenset({"and", "or", "to", "nor", "und", "et", "i", "ili"})
 # doubled words that English uses as such ("had had", "that that"): reported still, unless allowed
 
 # Latin look-alikes of Cyrillic and Greek letters: the suggested reading of a mixed-script word.
-HOMOGLYPHS = str.maketrans({
-    "а": "a", "в": "v", "е": "e", "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m",
-    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "y", "х": "kh", "ё": "e",
-    "ь": "'", "ы": "y", "ш": "sh", "ч": "ch", "ц": "ts", "ж": "zh", "я": "ya", "ю": "yu", "э": "e",
-    "д": "d", "г": "g", "б": "b", "ф": "f", "і": "i",
-    "А": "A", "В": "V", "Е": "E", "З": "Z", "И": "I", "К": "K", "М": "M", "Н": "N", "О": "O",
-    "Р": "R", "С": "S", "Т": "T", "У": "U", "Х": "Kh",
-    "α": "a", "ο": "o", "ρ": "p", "ν": "v", "ι": "i", "κ": "k", "τ": "t", "Α": "A", "Β": "B",
-    "Ε": "E", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X",
-})
+HOMOGLYPHS = str.maketrans(
+    {
+        "а": "a",
+        "в": "v",
+        "е": "e",
+        "з": "z",
+        "и": "i",
+        "й": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "y",
+        "х": "kh",
+        "ё": "e",
+        "ь": "'",
+        "ы": "y",
+        "ш": "sh",
+        "ч": "ch",
+        "ц": "ts",
+        "ж": "zh",
+        "я": "ya",
+        "ю": "yu",
+        "э": "e",
+        "д": "d",
+        "г": "g",
+        "б": "b",
+        "ф": "f",
+        "і": "i",
+        "А": "A",
+        "В": "V",
+        "Е": "E",
+        "З": "Z",
+        "И": "I",
+        "К": "K",
+        "М": "M",
+        "Н": "N",
+        "О": "O",
+        "Р": "R",
+        "С": "S",
+        "Т": "T",
+        "У": "U",
+        "Х": "Kh",
+        "α": "a",
+        "ο": "o",
+        "ρ": "p",
+        "ν": "v",
+        "ι": "i",
+        "κ": "k",
+        "τ": "t",
+        "Α": "A",
+        "Β": "B",
+        "Ε": "E",
+        "Κ": "K",
+        "Μ": "M",
+        "Ν": "N",
+        "Ο": "O",
+        "Ρ": "P",
+        "Τ": "T",
+        "Χ": "X",
+    }
+)
 
 
 # --- the text of a witness, flattened with line numbers ----------------------------------------
@@ -79,6 +145,7 @@ HOMOGLYPHS = str.maketrans({
 class Text:
     """A TEI file's running text and notes as one string, with the TEI line of each character, the
     characters already decided (inside choice/sic) and the places of `pb break="no"`."""
+
     path: str
     chars: list[str] = field(default_factory=list)
     decided: list[bool] = field(default_factory=list)
@@ -107,8 +174,8 @@ class Text:
         return any(self.decided[start:end])
 
     def context(self, start: int, end: int, width: int = 40) -> str:
-        before = self.string[max(0, start - width):start].split(BLOCK)[-1]
-        after = self.string[end:end + width].split(BLOCK)[0]
+        before = self.string[max(0, start - width) : start].split(BLOCK)[-1]
+        after = self.string[end : end + width].split(BLOCK)[0]
         return " ".join(f"{before}[{self.string[start:end]}]{after}".split())
 
 
@@ -135,7 +202,11 @@ def flatten(root: etree._Element, path: str) -> Text:
         if el.sourceline:
             line[0] = max(line[0], el.sourceline)
         name = local(el)
-        if not isinstance(el.tag, str) or name in SKIP or (name == "note" and el.get("resp") is not None):
+        if (
+            not isinstance(el.tag, str)
+            or name in SKIP
+            or (name == "note" and el.get("resp") is not None)
+        ):
             if isinstance(el.tag, str):
                 count(el)
                 text.add(BLOCK, line[0], True)
@@ -197,9 +268,13 @@ def mixed_script(text: Text):
         if len(found) > 1:
             word = m.group()
             others = "".join(ch for ch in word if not unicodedata.name(ch, "").startswith("LATIN"))
-            yield (m.start(), m.end(), "mixed-script",
-                   f"'{word}' mixes {' and '.join(sorted(s.title() for s in found))} letters ({', '.join(repr(c) + ' ' + unicodedata.name(c).split(' LETTER ')[0].title() for c in dict.fromkeys(others))})",
-                   f"If the printed page has a Latin word, encode <choice><sic>{word}</sic><corr>{word.translate(HOMOGLYPHS)}</corr></choice> (check the letters)")
+            yield (
+                m.start(),
+                m.end(),
+                "mixed-script",
+                f"'{word}' mixes {' and '.join(sorted(s.title() for s in found))} letters ({', '.join(repr(c) + ' ' + unicodedata.name(c).split(' LETTER ')[0].title() for c in dict.fromkeys(others))})",
+                f"If the printed page has a Latin word, encode <choice><sic>{word}</sic><corr>{word.translate(HOMOGLYPHS)}</corr></choice> (check the letters)",
+            )
 
 
 def unknown_words(text: Text, corpus: collections.Counter, names: set[str]):
@@ -209,11 +284,21 @@ def unknown_words(text: Text, corpus: collections.Counter, names: set[str]):
             continue
         key = word.lower().replace("’", "'")
         stem = key[:-2] if key.endswith("'s") else key.rstrip("'")
-        if corpus[key] > 1 or key in names or stem in names or in_word_list(word) or (stem != key and (corpus[stem] or in_word_list(stem))):
+        if (
+            corpus[key] > 1
+            or key in names
+            or stem in names
+            or in_word_list(word)
+            or (stem != key and (corpus[stem] or in_word_list(stem)))
+        ):
             continue
-        yield (m.start(), m.end(), "unknown-word",
-               f"'{word}' is in no English word list, nowhere else in the corpus and in no name list",
-               "If the printed page reads otherwise, encode choice/sic/corr; if the witness printed it so, sic alone; if it is right (a name, a transliteration), allow it in sources/suspects-allow.yml")
+        yield (
+            m.start(),
+            m.end(),
+            "unknown-word",
+            f"'{word}' is in no English word list, nowhere else in the corpus and in no name list",
+            "If the printed page reads otherwise, encode choice/sic/corr; if the witness printed it so, sic alone; if it is right (a name, a transliteration), allow it in sources/suspects-allow.yml",
+        )
 
 
 # first halves that form hyphenated compounds in standard English (non-party, re-election)
@@ -229,11 +314,19 @@ def hyphen_joins(text: Text, corpus: collections.Counter, hyphenated: collection
     with a prefix that English hyphenates, is taken as spelled so)."""
     for m in HYPHENATED.finditer(text.string):
         joined = (m.group(1) + m.group(2)).lower()
-        if corpus[joined] < 1 or hyphenated[m.group().lower()] > 1 or m.group(1).lower() in COMPOUND_PREFIXES:
+        if (
+            corpus[joined] < 1
+            or hyphenated[m.group().lower()] > 1
+            or m.group(1).lower() in COMPOUND_PREFIXES
+        ):
             continue
-        yield (m.start(), m.end(), "hyphen-join",
-               f"'{m.group()}' is hyphenated once in the corpus, but '{m.group(1) + m.group(2)}' occurs elsewhere ({corpus[joined]} times): perhaps a printer's line-end hyphen kept by the transcription",
-               f"If the printed page breaks the word at a line end, encode <choice><sic>{m.group()}</sic><corr>{m.group(1) + m.group(2)}</corr></choice>")
+        yield (
+            m.start(),
+            m.end(),
+            "hyphen-join",
+            f"'{m.group()}' is hyphenated once in the corpus, but '{m.group(1) + m.group(2)}' occurs elsewhere ({corpus[joined]} times): perhaps a printer's line-end hyphen kept by the transcription",
+            f"If the printed page breaks the word at a line end, encode <choice><sic>{m.group()}</sic><corr>{m.group(1) + m.group(2)}</corr></choice>",
+        )
 
 
 def hyphen_spaces(text: Text, corpus: collections.Counter):
@@ -243,9 +336,13 @@ def hyphen_spaces(text: Text, corpus: collections.Counter):
             continue
         joined = first + second
         if corpus[joined.lower()] or in_word_list(joined):
-            yield (m.start(), m.end(), "hyphen-space",
-                   f"'{m.group()}' splits a word with a hyphen and a space inside a line ('{joined}' is a word)",
-                   f"If the printed page has one word, encode <choice><sic>{m.group()}</sic><corr>{joined}</corr></choice>")
+            yield (
+                m.start(),
+                m.end(),
+                "hyphen-space",
+                f"'{m.group()}' splits a word with a hyphen and a space inside a line ('{joined}' is a word)",
+                f"If the printed page has one word, encode <choice><sic>{m.group()}</sic><corr>{joined}</corr></choice>",
+            )
 
 
 def page_break_joins(text: Text, corpus: collections.Counter):
@@ -262,9 +359,13 @@ def page_break_joins(text: Text, corpus: collections.Counter):
             continue
         if corpus[word.lower()] > 1 or in_word_list(word):
             continue
-        yield (start, end, "page-break-join",
-               f"'{s[start:offset]}|{s[offset:end]}' rejoined across a page break (pb break=\"no\") is no word",
-               "A letter may be lost at the break: compare the printed page; encode the missing letters as choice/sic/corr, or correct the join")
+        yield (
+            start,
+            end,
+            "page-break-join",
+            f"'{s[start:offset]}|{s[offset:end]}' rejoined across a page break (pb break=\"no\") is no word",
+            "A letter may be lost at the break: compare the printed page; encode the missing letters as choice/sic/corr, or correct the join",
+        )
 
 
 def digit_convention(text: Text) -> collections.Counter:
@@ -284,22 +385,34 @@ def digit_separators(text: Text, counts: collections.Counter):
     name = {",": "comma", ".": "full stop"}
     for m in DIGIT_GROUP.finditer(text.string):
         if m.group(1) == other:
-            yield (m.start(), m.end(), "digit-separator",
-                   f"'{m.group()}' separates thousands with a {name[other]}; the witness prints {n_usual} digit groups with a {name[usual]} and {n_other} with a {name[other]}",
-                   f"If the printed page has a {name[usual]}, encode <choice><sic>{m.group()}</sic><corr>{m.group().replace(other, usual)}</corr></choice>")
+            yield (
+                m.start(),
+                m.end(),
+                "digit-separator",
+                f"'{m.group()}' separates thousands with a {name[other]}; the witness prints {n_usual} digit groups with a {name[usual]} and {n_other} with a {name[other]}",
+                f"If the printed page has a {name[usual]}, encode <choice><sic>{m.group()}</sic><corr>{m.group().replace(other, usual)}</corr></choice>",
+            )
 
 
 def doubled(text: Text):
     for m in DOUBLED.finditer(text.string):
         if m.group(1).isdigit():
             continue
-        yield (m.start(), m.end(), "doubled-word",
-               f"'{' '.join(m.group().split())}' prints a word twice",
-               "If the printed page has it once, encode the second as choice/sic/corr (corr empty); if the witness printed it twice, encode <sic> alone")
+        yield (
+            m.start(),
+            m.end(),
+            "doubled-word",
+            f"'{' '.join(m.group().split())}' prints a word twice",
+            "If the printed page has it once, encode the second as choice/sic/corr (corr empty); if the witness printed it twice, encode <sic> alone",
+        )
     for m in DOUBLED_PUNCT.finditer(text.string):
-        yield (m.start(), m.end(), "doubled-punctuation",
-               f"'{m.group()}' doubles a punctuation mark",
-               "Encode choice/sic/corr if the transcription doubled it, sic alone if the witness did")
+        yield (
+            m.start(),
+            m.end(),
+            "doubled-punctuation",
+            f"'{m.group()}' doubles a punctuation mark",
+            "Encode choice/sic/corr if the transcription doubled it, sic alone if the witness did",
+        )
 
 
 # --- the allow-list ------------------------------------------------------------------------------
@@ -320,7 +433,18 @@ def load_allow(path: Path, root: Path | None = None) -> Allow:
         data = yaml.safe_load(source) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        return Allow({}, [Problem(Location(rel, mark.line + 1 if mark else None), f"cannot read the allow-list: {str(err).splitlines()[0]}", "Fix the YAML syntax", "suspects.allow-unreadable")], {})
+        return Allow(
+            {},
+            [
+                Problem(
+                    Location(rel, mark.line + 1 if mark else None),
+                    f"cannot read the allow-list: {str(err).splitlines()[0]}",
+                    "Fix the YAML syntax",
+                    "suspects.allow-unreadable",
+                )
+            ],
+            {},
+        )
     entries, problems, lines = {}, [], {}
     node = yaml.compose(source)
     positions = {}
@@ -330,17 +454,35 @@ def load_allow(path: Path, root: Path | None = None) -> Allow:
                 for cls_key, cls_val in sig_val.value:
                     if isinstance(cls_val, yaml.MappingNode):
                         for tok_key, _ in cls_val.value:
-                            positions[(sig_key.value, cls_key.value, str(tok_key.value))] = tok_key.start_mark.line + 1
-    for siglum, classes in (data.items() if isinstance(data, dict) else []):
+                            positions[(sig_key.value, cls_key.value, str(tok_key.value))] = (
+                                tok_key.start_mark.line + 1
+                            )
+    for siglum, classes in data.items() if isinstance(data, dict) else []:
         for cls, tokens in (classes or {}).items():
             if cls not in CLASSES:
-                problems.append(Problem(Location(rel, positions.get((siglum, cls, next(iter(tokens or {""}), "")))), f"unknown suspect class '{cls}'", f"Use one of {', '.join(CLASSES)}", "suspects.allow-malformed", "warning"))
+                problems.append(
+                    Problem(
+                        Location(rel, positions.get((siglum, cls, next(iter(tokens or {""}), "")))),
+                        f"unknown suspect class '{cls}'",
+                        f"Use one of {', '.join(CLASSES)}",
+                        "suspects.allow-malformed",
+                        "warning",
+                    )
+                )
                 continue
             for token, reason in (tokens or {}).items():
                 key = (str(siglum), cls, str(token))
                 lines[key] = positions.get(key)
                 if not reason or not str(reason).strip():
-                    problems.append(Problem(Location(rel, lines[key]), f"'{token}' is allowed without a reason", "Say in a few words why it is not a transcription error", "suspects.allow-malformed", "warning"))
+                    problems.append(
+                        Problem(
+                            Location(rel, lines[key]),
+                            f"'{token}' is allowed without a reason",
+                            "Say in a few words why it is not a transcription error",
+                            "suspects.allow-malformed",
+                            "warning",
+                        )
+                    )
                 entries[key] = str(reason or "")
     return Allow(entries, problems, lines)
 
@@ -358,8 +500,18 @@ class Suspect:
     source_lines: tuple[int, ...] = ()
 
     def problem(self, source_rel: str = "") -> Problem:
-        where = f"; transcription {source_rel}:{','.join(map(str, self.source_lines[:3]))}" if self.source_lines and source_rel else ""
-        return Problem(self.location, f"{self.message}: {self.context}{where}", self.hint, f"suspects.{self.cls}", "info")
+        where = (
+            f"; transcription {source_rel}:{','.join(map(str, self.source_lines[:3]))}"
+            if self.source_lines and source_rel
+            else ""
+        )
+        return Problem(
+            self.location,
+            f"{self.message}: {self.context}{where}",
+            self.hint,
+            f"suspects.{self.cls}",
+            "info",
+        )
 
 
 @dataclass
@@ -380,7 +532,11 @@ class WitnessReport:
             usual, n = self.digits.most_common(1)[0]
             parts = ", ".join(f"{name[k]} {v}" for k, v in self.digits.most_common())
             clear = len(self.digits) == 1 or n >= 2 * self.digits.most_common(2)[1][1]
-            convention = f"digit groups: {parts} → convention {name[usual]}" if clear else f"digit groups: {parts} → no clear convention"
+            convention = (
+                f"digit groups: {parts} → convention {name[usual]}"
+                if clear
+                else f"digit groups: {parts} → no clear convention"
+            )
         else:
             convention = "digit groups: none"
         return f"{self.siglum} ({self.tei}): {len(self.suspects)} suspect(s): {by_class}; {allowed} allowed; {convention}"
@@ -389,6 +545,7 @@ class WitnessReport:
 @dataclass
 class Source:
     """What the detectors need of one witness: its siglum, TEI file and raw transcription."""
+
     siglum: str
     tei: Path
     source: Path | None = None
@@ -417,12 +574,19 @@ class Suggest:
         from rapidfuzz.distance import Levenshtein
 
         cutoff = 1 if len(word) <= 5 else 2
-        hit = process.extractOne(word.lower(), self.words, scorer=Levenshtein.distance, score_cutoff=cutoff)
+        hit = process.extractOne(
+            word.lower(), self.words, scorer=Levenshtein.distance, score_cutoff=cutoff
+        )
         return hit[0] if hit else None
 
 
-def run(sources: list[Source], only: set[str] | None = None, allow_path: Path | None = None,
-        names_path: Path | None = None, root: Path | None = None) -> tuple[list[WitnessReport], list[Problem]]:
+def run(
+    sources: list[Source],
+    only: set[str] | None = None,
+    allow_path: Path | None = None,
+    names_path: Path | None = None,
+    root: Path | None = None,
+) -> tuple[list[WitnessReport], list[Problem]]:
     """Detect suspects in each witness (all witnesses form the corpus; report those in `only`)."""
     problems: list[Problem] = []
     texts = {}
@@ -441,28 +605,42 @@ def run(sources: list[Source], only: set[str] | None = None, allow_path: Path | 
             continue
         text = texts[src.siglum]
         digits = digit_convention(text)
-        raw = src.source.read_text(encoding="utf-8").split("\n") if src.source and src.source.exists() else []
+        raw = (
+            src.source.read_text(encoding="utf-8").split("\n")
+            if src.source and src.source.exists()
+            else []
+        )
         found: list[Suspect] = []
         allowed: collections.Counter = collections.Counter()
         seen: set[tuple[int, str]] = set()
         detectors = (
-            mixed_script(text), hyphen_joins(text, corpus, hyphenated), hyphen_spaces(text, corpus),
-            page_break_joins(text, corpus), digit_separators(text, digits), doubled(text),
+            mixed_script(text),
+            hyphen_joins(text, corpus, hyphenated),
+            hyphen_spaces(text, corpus),
+            page_break_joins(text, corpus),
+            digit_separators(text, digits),
+            doubled(text),
             unknown_words(text, corpus, names),
         )
-        covered: list[tuple[int, int]] = []  # spans of a hyphen or page-break suspect: their halves are not unknown words
+        covered: list[
+            tuple[int, int]
+        ] = []  # spans of a hyphen or page-break suspect: their halves are not unknown words
         for detector in detectors:
             for start, end, cls, message, hint in detector:
                 if cls != "page-break-join" and text.is_decided(start, end):
                     continue
-                if (start, cls) in seen or (cls == "unknown-word" and any(a <= start and end <= b for a, b in covered)):
+                if (start, cls) in seen or (
+                    cls == "unknown-word" and any(a <= start and end <= b for a, b in covered)
+                ):
                     continue
                 if cls in ("hyphen-join", "hyphen-space", "page-break-join"):
                     covered.append((start, end))
                 if cls == "unknown-word":
                     near = suggest(text.string[start:end])
                     if near:
-                        message += f" (perhaps '{near}', printed {corpus[near]} times in the corpus)"
+                        message += (
+                            f" (perhaps '{near}', printed {corpus[near]} times in the corpus)"
+                        )
                 seen.add((start, cls))
                 token = " ".join(text.string[start:end].split())
                 key = (src.siglum, cls, token)
@@ -471,18 +649,52 @@ def run(sources: list[Source], only: set[str] | None = None, allow_path: Path | 
                     allowed[cls] += 1
                     continue
                 probe = token.replace("|", "")
-                lines = tuple(i for i, ln in enumerate(raw, 1) if probe in ln) if probe and cls != "page-break-join" else ()
-                found.append(Suspect(src.siglum, cls, token, Location(text.path, text.line_at(start)), message, hint, text.context(start, end), lines))
+                lines = (
+                    tuple(i for i, ln in enumerate(raw, 1) if probe in ln)
+                    if probe and cls != "page-break-join"
+                    else ()
+                )
+                found.append(
+                    Suspect(
+                        src.siglum,
+                        cls,
+                        token,
+                        Location(text.path, text.line_at(start)),
+                        message,
+                        hint,
+                        text.context(start, end),
+                        lines,
+                    )
+                )
         found.sort(key=lambda s: (s.location.line or 0, CLASSES.index(s.cls)))
-        reports.append(WitnessReport(src.siglum, text.path, relpath(src.source, root) if src.source else "", found, allowed, digits))
+        reports.append(
+            WitnessReport(
+                src.siglum,
+                text.path,
+                relpath(src.source, root) if src.source else "",
+                found,
+                allowed,
+                digits,
+            )
+        )
     rel = relpath(allow_path, root) if allow_path else ""
     for key, line in allow.lines.items():
         if key not in used and (not only or key[0] in only) and key[0] in texts:
-            problems.append(Problem(Location(rel, line), f"{key[0]} {key[1]} '{key[2]}' is allowed but no longer suspected", "Remove the entry (the text changed or the suspect was encoded)", "suspects.allow-unused", "info"))
+            problems.append(
+                Problem(
+                    Location(rel, line),
+                    f"{key[0]} {key[1]} '{key[2]}' is allowed but no longer suspected",
+                    "Remove the entry (the text changed or the suspect was encoded)",
+                    "suspects.allow-unused",
+                    "info",
+                )
+            )
     return reports, problems
 
 
-def run_project(only: set[str] | None = None, root: Path | None = None) -> tuple[list[WitnessReport], list[Problem]]:
+def run_project(
+    only: set[str] | None = None, root: Path | None = None
+) -> tuple[list[WitnessReport], list[Problem]]:
     """The edition's witnesses (sources/witnesses.yml), allow-list and name list."""
     from build_scripts.project import witnesses as wit
     from build_scripts.tei.teixml import ROOT
@@ -490,5 +702,11 @@ def run_project(only: set[str] | None = None, root: Path | None = None) -> tuple
     root = root or ROOT
     listed, problems = wit.load(root / "sources" / "witnesses.yml")
     sources = [Source(w.siglum, root / "tei" / w.tei, root / "sources" / w.file) for w in listed]
-    reports, more = run(sources, only, root / "sources" / "suspects-allow.yml", root / "sources" / "transliterations.yml", root)
+    reports, more = run(
+        sources,
+        only,
+        root / "sources" / "suspects-allow.yml",
+        root / "sources" / "transliterations.yml",
+        root,
+    )
     return reports, problems + more

@@ -1,4 +1,5 @@
 """TEI XML in one place: namespace, parsing with line numbers, the schema, named queries."""
+
 from __future__ import annotations
 
 import functools
@@ -40,7 +41,9 @@ BIBLS = etree.XPath("//tei:text//tei:bibl", namespaces=NS)
 WITNESS_REFS = etree.XPath("//tei:text//tei:ref[@type='witness']", namespaces=NS)
 POINTERS = etree.XPath("//tei:text//*[@target or @corresp]", namespaces=NS)
 ANOMALIES = etree.XPath("//tei:teiHeader//tei:list[@type='note-anomalies']/tei:item", namespaces=NS)
-FURNITURE = etree.XPath("//tei:teiHeader//tei:list[@type='removed-furniture']/tei:item", namespaces=NS)
+FURNITURE = etree.XPath(
+    "//tei:teiHeader//tei:list[@type='removed-furniture']/tei:item", namespaces=NS
+)
 SOURCE_IDNO = etree.XPath("//tei:sourceDesc//tei:idno[@type=$t]", namespaces=NS)
 MAIN_TITLE = etree.XPath("//tei:sourceDesc/tei:bibl/tei:title[1]", namespaces=NS)
 
@@ -69,7 +72,14 @@ def parse(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
             )
         ]
     except OSError as err:
-        return None, [Problem(Location(relpath(path)), f"cannot read the file: {err}", "Check that the file exists and is readable", "xml.unreadable")]
+        return None, [
+            Problem(
+                Location(relpath(path)),
+                f"cannot read the file: {err}",
+                "Check that the file exists and is readable",
+                "xml.unreadable",
+            )
+        ]
 
 
 @functools.lru_cache(maxsize=2)
@@ -135,8 +145,10 @@ XML_MODELS = (
 
 # Mixed-content elements whose text may be laid out one sentence a line: TEI treats whitespace in them
 # as insignificant (one space and one line break read the same), so the layout changes no word.
-SENTENCE_LINES = frozenset("p note head item cell quote q hi l seg bibl label trailer byline dateline "
-                           "salute signed opener closer epigraph docTitle titlePart".split())
+SENTENCE_LINES = frozenset(
+    "p note head item cell quote q hi l seg bibl label trailer byline dateline "
+    "salute signed opener closer epigraph docTitle titlePart".split()
+)
 # A sentence ends at . ! ? (and a closing quotation mark or bracket); the next begins with a capital or
 # an opening quotation mark. Only a single plain space is replaced, by a line break: same length, same
 # words, so offsets into the text (the apparatus's) stay valid. Never before a digit or a Markdown
@@ -161,7 +173,11 @@ def _after_sentence(el: etree._Element) -> str | None:
     """The tail of an element that closes a sentence ("… arrested.<note>…</note> At the plenum"):
     its leading single space becomes a line break, as after a sentence inside one text node."""
     tail = el.tail
-    if tail and re.match(r" [A-Za-z“‘\"'(]", tail) and len(etree.tostring(el, with_tail=False)) > 100:
+    if (
+        tail
+        and re.match(r" [A-Za-z“‘\"'(]", tail)
+        and len(etree.tostring(el, with_tail=False)) > 100
+    ):
         return "\n" + tail[1:]  # after a long inline element (a citation, a note), a new line
     if not tail or not re.match(r" [A-Z“‘\"'(]", tail):
         return tail
@@ -179,7 +195,9 @@ def _preserved(el: etree._Element) -> bool:
     return space == "preserve"
 
 
-LINE_LIMIT = 160  # characters of text a line; a longer sentence is broken after a comma, else a word
+LINE_LIMIT = (
+    160  # characters of text a line; a longer sentence is broken after a comma, else a word
+)
 CLAUSE_END = re.compile(r"(?<=[,;:]) (?=[A-Za-z“‘\"'(])")
 WORD_END = re.compile(r"(?<=\S) (?=[A-Za-z“‘\"'(])")
 
@@ -194,35 +212,45 @@ def _break(text: str | None) -> str | None:
             if cut is None:
                 break
             lines.append(line[:cut])
-            line = line[cut + 1:]
+            line = line[cut + 1 :]
         lines.append(line)
     return "\n".join(lines)
 
 
 # Not sentence ends: initials (E. A. Rees), and abbreviations, also before a number (Fig 1. Draft).
-ABBREVIATIONS = frozenset("Mr Mrs Ms Dr St Fig Figs No Nos Vol vol pp p cf ed eds Ibid ibid op cit Jr Sr "
-                          "Gen Col Lt Capt Prof Rev Mt Co Inc Ltd vs Art Ch ch".split())
+ABBREVIATIONS = frozenset(
+    "Mr Mrs Ms Dr St Fig Figs No Nos Vol vol pp p cf ed eds Ibid ibid op cit Jr Sr "
+    "Gen Col Lt Capt Prof Rev Mt Co Inc Ltd vs Art Ch ch".split()
+)
 
 
 def _sentence_break(match: re.Match, text: str) -> str:
     words = text[: match.start()].split()
     word = (words[-1] if words else "").rstrip(".!?")
     before = words[-2] if len(words) > 1 else ""
-    if (len(word) == 1 and word.isupper()) or word in ABBREVIATIONS or (word.isdigit() and before in ABBREVIATIONS):
+    if (
+        (len(word) == 1 and word.isupper())
+        or word in ABBREVIATIONS
+        or (word.isdigit() and before in ABBREVIATIONS)
+    ):
         return match.group(0)
     return match.group(1) + "\n"
 
 
 def _last(pattern: re.Pattern, line: str) -> int | None:
     """The last break point (a single space) within the line limit, not too near the start."""
-    spots = [m.start() for m in pattern.finditer(line, 0, LINE_LIMIT + 1) if m.start() >= LINE_LIMIT // 3]
+    spots = [
+        m.start() for m in pattern.finditer(line, 0, LINE_LIMIT + 1) if m.start() >= LINE_LIMIT // 3
+    ]
     return spots[-1] if spots else None
 
 
 # Blocks: elements that stand on lines of their own when their parent holds nothing but blocks (a
 # table or list inside a paragraph, paragraphs inside a quotation or a header element). The whitespace
 # added between them is the kind TEI ignores: no text node with a character in it is touched.
-BLOCKS = frozenset("p quote cit bibl list item table row cell head listBibl lg l note label".split())
+BLOCKS = frozenset(
+    "p quote cit bibl list item table row cell head listBibl lg l note label".split()
+)
 ELEMENT_ONLY = frozenset("table row list listBibl".split())  # TEI allows no text directly in them
 
 
@@ -230,9 +258,12 @@ def indent_blocks(root: etree._Element) -> None:
     """Indent every element holding only blocks (no text of its own), wherever it stands."""
     for el in root.iter(etree.Element):
         children = list(el)
-        if (not children or not _blank(el.text)
-                or any(local(c) not in BLOCKS or not _blank(c.tail) for c in children)
-                or (el.text or "").count("\n")):
+        if (
+            not children
+            or not _blank(el.text)
+            or any(local(c) not in BLOCKS or not _blank(c.tail) for c in children)
+            or (el.text or "").count("\n")
+        ):
             continue
         if local(el) not in ELEMENT_ONLY and any(local(a) == "text" for a in el.iterancestors()):
             continue  # in the text, a space between two paragraphs of a quotation would shift the
@@ -250,7 +281,9 @@ def serialize(root: etree._Element) -> bytes:
     """Canonical bytes of a TEI document: UTF-8, XML declaration, the xml-model instructions (one a
     line), containers indented, one sentence a line in the text's mixed content."""
     indent(root)
-    if root.find(f".//{tei('listApp')}") is None:  # witnesses only: the apparatus has its own layout
+    if (
+        root.find(f".//{tei('listApp')}") is None
+    ):  # witnesses only: the apparatus has its own layout
         indent_blocks(root)
     sentence_lines(root)
     tree = root.getroottree()

@@ -7,6 +7,7 @@ not words. Markup syntax of the transcription (HTML tags, Markdown emphasis, lin
 text. In the TEI, the text of sic/orig is read (not corr/reg), a note marker reads as the note's @n,
 and a pb/lb with break="no" separates the two halves of a rejoined word, as the transcription did.
 """
+
 from __future__ import annotations
 
 import html
@@ -112,7 +113,9 @@ def tei_reading(root: etree._Element, edited: bool = False) -> Reading:
                 words.extend(tokens(number, el.sourceline or 0))
             reading.notes.append(NoteWords(el, words))
             inner(el, words)
-        elif (name in skip and not (edited and name == "sic" and local(el.getparent()) != "choice")) or not isinstance(el.tag, str):
+        elif (
+            name in skip and not (edited and name == "sic" and local(el.getparent()) != "choice")
+        ) or not isinstance(el.tag, str):
             pass
         elif name in ("pb", "lb", "cb") and el.get("break") == "no":
             out.append(Word("\x00", el.sourceline or 0))  # a word boundary that the source had
@@ -174,7 +177,9 @@ def compare(source: list[Word], reading: Reading, window: int = 4) -> Difference
                 return index
         # a table's notes are printed under the table, ahead of endnotes still pending before them
         for note in table_notes:
-            if source[k].text == note.words[0].text and [w.text for w in source[k : k + len(note.words)]] == [w.text for w in note.words]:
+            if source[k].text == note.words[0].text and [
+                w.text for w in source[k : k + len(note.words)]
+            ] == [w.text for w in note.words]:
                 index = next((index for index, p in enumerate(pending) if p is note), None)
                 if index is not None:
                     return index
@@ -184,7 +189,9 @@ def compare(source: list[Word], reading: Reading, window: int = 4) -> Difference
         if j < len(main) and source[i].text == main[j].text:
             # prefer a whole note over a coincidental one-word match of the running text
             index = note_here(i)
-            if index is not None and [w.text for w in source[i : i + 3]] != [w.text for w in main[j : j + 3]]:
+            if index is not None and [w.text for w in source[i : i + 3]] != [
+                w.text for w in main[j : j + 3]
+            ]:
                 i += len(pending.pop(index).words)
                 continue
             i += 1
@@ -194,16 +201,33 @@ def compare(source: list[Word], reading: Reading, window: int = 4) -> Difference
         if index is not None:
             i += len(pending.pop(index).words)
             continue
-        tei_line = main[j].line if j < len(main) else (pending[0].words[0].line if pending and pending[0].words else 0)
+        tei_line = (
+            main[j].line
+            if j < len(main)
+            else (pending[0].words[0].line if pending and pending[0].words else 0)
+        )
         return Difference(
-            source[i].line, tei_line,
+            source[i].line,
+            tei_line,
             [w.text for w in source[i : i + 8]],
             [w.text for w in main[j : j + 8]],
             "first difference",
         )
     if j < len(main):
-        return Difference(source[-1].line if source else 0, main[j].line, [], [w.text for w in main[j : j + 8]], "the TEI has words the transcription lacks")
+        return Difference(
+            source[-1].line if source else 0,
+            main[j].line,
+            [],
+            [w.text for w in main[j : j + 8]],
+            "the TEI has words the transcription lacks",
+        )
     if pending:
         note = pending[0]
-        return Difference(0, note.element.sourceline or 0, [], [w.text for w in note.words[:8]], "a note of the TEI was not found in the transcription")
+        return Difference(
+            0,
+            note.element.sourceline or 0,
+            [],
+            [w.text for w in note.words[:8]],
+            "a note of the TEI was not found in the transcription",
+        )
     return None

@@ -13,6 +13,7 @@ a <sic> outside <choice> marks the witness's own slip and is read as text),
 <note> descendants skipped (a note is read only when it is itself the element named), one space
 between table cells and rows, <lb/> as a space unless break="no". Exit status 1 on any problem.
 """
+
 import re
 import sys
 from pathlib import Path
@@ -21,56 +22,65 @@ import yaml
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[2]
-TEI_NS = '{http://www.tei-c.org/ns/1.0}'
-XML_ID = '{http://www.w3.org/XML/1998/namespace}id'
-FILES = {'G': 'getty', 'K': 'khlevnyuk', 'M': 'martens', 'S': 'stalin-society', 'E': 'emelyanov'}
-YEAR = {'G': 1985, 'M': 1994, 'K': 1995, 'S': 2005, 'E': 2012}
-RELATIONS = {'quotation', 'paraphrase', 'common_source', 'other_translation', 'intermediary', 'summary'}
-CLASSES = {'substantive', 'accidental', 'addition', 'omission'}
-KINDS = {'figure', 'date', 'agent', 'cause'}
-SPACED = {'cell', 'row', 'head', 'p', 'item'}
+TEI_NS = "{http://www.tei-c.org/ns/1.0}"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+FILES = {"G": "getty", "K": "khlevnyuk", "M": "martens", "S": "stalin-society", "E": "emelyanov"}
+YEAR = {"G": 1985, "M": 1994, "K": 1995, "S": 2005, "E": 2012}
+RELATIONS = {
+    "quotation",
+    "paraphrase",
+    "common_source",
+    "other_translation",
+    "intermediary",
+    "summary",
+}
+CLASSES = {"substantive", "accidental", "addition", "omission"}
+KINDS = {"figure", "date", "agent", "cause"}
+SPACED = {"cell", "row", "head", "p", "item"}
 
 
 def norm(s):
-    return re.sub(r'\s+', ' ', s).strip()
+    return re.sub(r"\s+", " ", s).strip()
 
 
 def text_of(el):
     out = []
 
     def walk(e, top=False):
-        if not isinstance(e.tag, str):          # comment or processing instruction
+        if not isinstance(e.tag, str):  # comment or processing instruction
             if e.tail:
                 out.append(e.tail)
             return
         tag = etree.QName(e).localname
         if not top:
-            if tag == 'note' or (tag == 'sic' and etree.QName(e.getparent()).localname == 'choice'):
+            if tag == "note" or (tag == "sic" and etree.QName(e.getparent()).localname == "choice"):
                 if e.tail:
                     out.append(e.tail)
                 return
-            if tag in ('cell', 'row') or (tag == 'lb' and e.get('break') != 'no'):
-                out.append(' ')
+            if tag in ("cell", "row") or (tag == "lb" and e.get("break") != "no"):
+                out.append(" ")
         if e.text:
             out.append(e.text)
         for c in e:
             walk(c)
         if not top:
             if tag in SPACED:
-                out.append(' ')
+                out.append(" ")
             if e.tail:
                 out.append(e.tail)
 
     walk(el, top=True)
-    return norm(''.join(out))
+    return norm("".join(out))
 
 
 def load_witnesses():
     texts = {}
     for wit, name in FILES.items():
-        tree = etree.parse(str(ROOT / 'tei' / f'{name}.xml'))
-        body = tree.find(f'.//{TEI_NS}text')
-        texts[wit] = {e.get(XML_ID): e for e in body.iter() if isinstance(e.tag, str) and e.get(XML_ID)}
+        tree = etree.parse(str(ROOT / "tei" / f"{name}.xml"))
+        body = tree.find(f".//{TEI_NS}text")
+        texts[wit] = {
+            e.get(XML_ID): e for e in body.iter() if isinstance(e.tag, str) and e.get(XML_ID)
+        }
     return texts
 
 
@@ -85,75 +95,75 @@ def main(pairs_path, facts_path):
             cache[(wit, xid)] = None if el is None else text_of(el)
         return cache[(wit, xid)]
 
-    pairs = yaml.safe_load(Path(pairs_path).read_text())['pairs']
+    pairs = yaml.safe_load(Path(pairs_path).read_text())["pairs"]
     seen = set()
     for p in pairs:
-        pid = p.get('id')
+        pid = p.get("id")
         if pid in seen:
-            problems.append(f'{pid}: duplicate id')
+            problems.append(f"{pid}: duplicate id")
         seen.add(pid)
-        if p.get('relation') not in RELATIONS:
-            problems.append(f'{pid}: unknown relation {p.get("relation")!r}')
-        if p.get('confidence') not in ('high', 'medium'):
-            problems.append(f'{pid}: confidence must be high or medium')
-        if p.get('found_by') != 'reading':
-            problems.append(f'{pid}: found_by must be reading')
+        if p.get("relation") not in RELATIONS:
+            problems.append(f"{pid}: unknown relation {p.get('relation')!r}")
+        if p.get("confidence") not in ("high", "medium"):
+            problems.append(f"{pid}: confidence must be high or medium")
+        if p.get("found_by") != "reading":
+            problems.append(f"{pid}: found_by must be reading")
         spans = {}
-        for side in ('a', 'b'):
+        for side in ("a", "b"):
             s = p[side]
-            t = text(s['wit'], s['id'])
-            w = norm(s['words'])
+            t = text(s["wit"], s["id"])
+            w = norm(s["words"])
             spans[side] = w
             if t is None:
-                problems.append(f'{pid}.{side}: no element {s["id"]} in {s["wit"]}')
+                problems.append(f"{pid}.{side}: no element {s['id']} in {s['wit']}")
             elif w not in t:
-                problems.append(f'{pid}.{side}: words not in {s["id"]}: {w[:80]!r}')
-            core = norm(p['core'][side])
+                problems.append(f"{pid}.{side}: words not in {s['id']}: {w[:80]!r}")
+            core = norm(p["core"][side])
             if core not in w:
-                problems.append(f'{pid}.{side}: core {core!r} not in words')
-        if YEAR[p['a']['wit']] > YEAR[p['b']['wit']]:
-            problems.append(f'{pid}: a ({p["a"]["wit"]}) is later than b ({p["b"]["wit"]})')
-        for v in p.get('variants') or []:
+                problems.append(f"{pid}.{side}: core {core!r} not in words")
+        if YEAR[p["a"]["wit"]] > YEAR[p["b"]["wit"]]:
+            problems.append(f"{pid}: a ({p['a']['wit']}) is later than b ({p['b']['wit']})")
+        for v in p.get("variants") or []:
             cls, va, vb = v
             if cls not in CLASSES:
-                problems.append(f'{pid}: unknown variant class {cls!r}')
-            if va and norm(va) not in spans['a']:
-                problems.append(f'{pid}: variant reading not in a: {va[:60]!r}')
-            if vb and norm(vb) not in spans['b']:
-                problems.append(f'{pid}: variant reading not in b: {vb[:60]!r}')
-            if cls == 'addition' and va or cls == 'omission' and vb:
-                problems.append(f'{pid}: {cls} with words on the wrong side: {v!r}')
+                problems.append(f"{pid}: unknown variant class {cls!r}")
+            if va and norm(va) not in spans["a"]:
+                problems.append(f"{pid}: variant reading not in a: {va[:60]!r}")
+            if vb and norm(vb) not in spans["b"]:
+                problems.append(f"{pid}: variant reading not in b: {vb[:60]!r}")
+            if cls == "addition" and va or cls == "omission" and vb:
+                problems.append(f"{pid}: {cls} with words on the wrong side: {v!r}")
 
     n_st = 0
     if facts_path and Path(facts_path).exists():
-        facts = yaml.safe_load(Path(facts_path).read_text())['questions']
+        facts = yaml.safe_load(Path(facts_path).read_text())["questions"]
         fseen = set()
         for f in facts:
-            fid = f.get('id')
+            fid = f.get("id")
             if fid in fseen:
-                problems.append(f'{fid}: duplicate id')
+                problems.append(f"{fid}: duplicate id")
             fseen.add(fid)
-            if f.get('kind') not in KINDS:
-                problems.append(f'{fid}: unknown kind {f.get("kind")!r}')
-            if not isinstance(f.get('disagree'), bool):
-                problems.append(f'{fid}: disagree must be true or false')
-            for st in f['statements']:
+            if f.get("kind") not in KINDS:
+                problems.append(f"{fid}: unknown kind {f.get('kind')!r}")
+            if not isinstance(f.get("disagree"), bool):
+                problems.append(f"{fid}: disagree must be true or false")
+            for st in f["statements"]:
                 n_st += 1
-                t = text(st['wit'], st['id'])
+                t = text(st["wit"], st["id"])
                 if t is None:
-                    problems.append(f'{fid}: no element {st["id"]} in {st["wit"]}')
-                elif norm(st['quote']) not in t:
-                    problems.append(f'{fid}: quote not in {st["id"]}: {st["quote"][:80]!r}')
+                    problems.append(f"{fid}: no element {st['id']} in {st['wit']}")
+                elif norm(st["quote"]) not in t:
+                    problems.append(f"{fid}: quote not in {st['id']}: {st['quote'][:80]!r}")
 
     for line in problems:
         print(line)
-    print(f'{len(pairs)} pairs, {n_st} fact statements checked: {len(problems)} problem(s)')
+    print(f"{len(pairs)} pairs, {n_st} fact statements checked: {len(problems)} problem(s)")
     return 1 if problems else 0
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     here = Path(__file__).resolve().parent
     args = sys.argv[1:]
-    pairs_path = args[0] if args else here / 'reading_pairs.yaml'
-    facts_path = args[1] if len(args) > 1 else here / 'fact_questions.yaml'
+    pairs_path = args[0] if args else here / "reading_pairs.yaml"
+    facts_path = args[1] if len(args) > 1 else here / "fact_questions.yaml"
     sys.exit(main(pairs_path, facts_path))
