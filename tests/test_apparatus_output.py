@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import markdown
 import pytest
 
-from build_scripts.apparatus import export, render
-from build_scripts.apparatus.model import TYPES, VARIANTS, VERDICTS, Locus, Reading
+from build_scripts.apparatus import export, render, view
+from build_scripts.apparatus.model import RELATIONS, TYPES, VARIANTS, VERDICTS, Locus, Reading
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = (ROOT / "docs/about/apparatus-schema.md").read_text(encoding="utf-8")
@@ -220,3 +221,26 @@ def test_shared_citations_come_last_and_are_never_substantive():
         "app.G.n1--E.n2.abcdef",
     ]
     assert 'data-type="shared-citation"' in rows[-1] and 'data-substantive="0"' in rows[-1]
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_the_relation_is_told_in_words_and_an_unreviewed_one_is_flagged(relation):
+    """app/@subtype reaches the reader: the locus page says it in a sentence with both authors, the
+    popover and the mark name it, the index can filter by it; an unreviewed one says so."""
+    base = replace(nasty_locus("reuse"), relation=relation)
+    label = view.RELATION_LABEL[relation]
+    for decision in ("confirmed", "unreviewed"):
+        locus = replace(base, decision=decision)
+        page = html_of(render.locus_page(locus, None, reader=render.Reader(None, [locus])))
+        facts = page.split('<dl class="ap-facts">', 1)[1].split("</dl>", 1)[0]
+        assert f"<dt>Relation</dt><dd>{label}: " in facts
+        assert "Getty" in facts and "Martens" in facts
+        assert ("not yet reviewed" in facts) == (decision != "confirmed")
+        assert render.mark_label(locus, "M").startswith(label)
+    index = render.index_page([base, replace(nasty_locus("claim"), relation="")])
+    assert f'data-relation="{relation}"' in index
+    assert f'<option value="{relation}">{label.lower()} (1)</option>' in index
+
+
+def test_every_relation_has_words_for_readers():
+    assert set(view.RELATION_LABEL) == set(view.RELATION_SENTENCE) == set(RELATIONS)

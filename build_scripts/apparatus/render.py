@@ -221,6 +221,16 @@ def _order(corpus) -> dict[str, tuple[int, int]]:
     return out
 
 
+HEADING = {
+    "quotation": "{b} quotes {a}",
+    "paraphrase": "{b} retells {a}",
+    "summary": "{b} summarises {a}",
+    "common-source": "{a} and {b} quote the same source",
+    "other-translation": "{a} and {b} quote one document in two translations",
+    "intermediary": "{b} quotes a document through {a}",
+}
+
+
 def heading(locus: Locus, reader: Reader) -> str:
     """The title of a locus page in the reader's words."""
     rs = locus.readings
@@ -234,6 +244,8 @@ def heading(locus: Locus, reader: Reader) -> str:
     if locus.type == "citation":
         page = view.page_of(reader.side(a), reader.corpus)
         return f"{author(b.siglum)} cites {author(a.siglum)}" + (f", {page}" if page else "")
+    if locus.type in ("quotation", "reuse") and locus.relation in HEADING:
+        return HEADING[locus.relation].format(a=author(a.siglum), b=author(b.siglum))
     if locus.type == "quotation":
         return f"{author(b.siglum)} quotes {author(a.siglum)}"
     if locus.type == "reuse":
@@ -256,6 +268,18 @@ def locus_page(locus: Locus, corpus, locate=None, reader: Reader | None = None) 
     lines = [f"# {md(heading(locus, reader))}", ""]
     facts = [("Type", view.TYPE_LABEL.get(locus.type, locus.type))]
     paired = locus.type in PAIRED and len(rs) >= 2
+    if locus.type == "quotation" and paired and locus.relation not in ("", "quotation"):
+        # a quotation entry: the later witness cites the earlier one, here without quoting its words
+        facts[0] = ("Type", f"Quotation: {author(rs[1].siglum)} cites {author(rs[0].siglum)}")
+    if paired and locus.type in ("quotation", "reuse") and locus.relation in view.RELATION_SENTENCE:
+        sentence = view.RELATION_SENTENCE[locus.relation].format(
+            a=author(rs[0].siglum), b=author(rs[1].siglum)
+        )
+        if locus.decision != "confirmed":
+            sentence += (
+                " (the program's reading of the quotation marks and wording; not yet reviewed)"
+            )
+        facts.append(("Relation", f"{view.RELATION_LABEL[locus.relation]}: {sentence}."))
     vs = view.variants(locus) if paired else []
     if locus.verdict:
         facts.append(("Verdict", view.verdict(locus, vs)))
@@ -385,10 +409,16 @@ def index_page(loci: list[Locus], corpus=None) -> str:
     types = Counter(l.type for l in rows)
     wits = Counter(s for l in rows for s in set(l.sigla))
     decisions = Counter(l.decision for l in rows)
+    relations = Counter(
+        l.relation
+        for l in rows
+        if l.type in ("quotation", "reuse") and l.relation in view.RELATION_LABEL
+    )
 
     def select(name: str, label: str, any_: str, counts: Counter, names=None) -> str:
         opts = f'<option value="">{esc(any_)} ({sum(counts.values()) if name != "witness" else len(rows)})</option>'
-        keys = [k for k in (ORDER if name == "type" else sorted(counts)) if k in counts]
+        order = {"type": ORDER, "relation": list(view.RELATION_LABEL)}.get(name, sorted(counts))
+        keys = [k for k in order if k in counts]
         opts += "".join(
             f'<option value="{esc(k)}">{esc(names(k) if names else k)} ({counts[k]})</option>'
             for k in keys
@@ -399,6 +429,17 @@ def index_page(loci: list[Locus], corpus=None) -> str:
     form = (
         '<form id="apparatus-filter" class="ap-filter" aria-label="Filter the apparatus">'
         + select("type", "Type", "any type", types, lambda t: view.TYPE_LABEL.get(t, t).lower())
+        + (
+            select(
+                "relation",
+                "Relation",
+                "any relation",
+                relations,
+                lambda r: view.RELATION_LABEL.get(r, r).lower(),
+            )
+            if relations
+            else ""
+        )
         + select("witness", "Involving", "any witness", wits, name)
         + select("witness2", "and", "any witness", wits, name)
         + select("decision", "Decision", "any decision", decisions)
@@ -428,11 +469,9 @@ def index_page(loci: list[Locus], corpus=None) -> str:
             if l.readings
             else l.id
         )
-        kind = view.TYPE_LABEL.get(l.type, l.type).lower() + (
-            f" ({l.verdict})" if l.verdict else ""
-        )
+        kind = view.kind_label(l).lower() + (f" ({l.verdict})" if l.verdict else "")
         lines.append(
-            f'<tr data-type="{esc(l.type)}" data-wits="{esc(" ".join(sig))}" data-decision="{esc(l.decision)}" '
+            f'<tr data-type="{esc(l.type)}" data-relation="{esc(l.relation)}" data-wits="{esc(" ".join(sig))}" data-decision="{esc(l.decision)}" '
             f'data-substantive="{int(_substantive(l, corpus))}">'
             f'<td><a href="{esc(l.id)}/">{esc(label)}</a></td><td>{esc(kind)}</td>'
             f"<td>{esc(' · '.join(sig))}</td><td>{esc(l.decision)}</td></tr>"
@@ -473,10 +512,12 @@ def popover(locus: Locus, siglum: str, rd: Reader) -> str:
     marked, the verdict, and links (data-src: docs paths, made into URLs by compare.js)."""
     mine = [r for r in locus.readings if r.siglum == siglum]
     others = [r for r in locus.readings if r.siglum != siglum]
-    head = view.TYPE_LABEL.get(locus.type, locus.type)
+    head = view.kind_label(locus)
     paired = locus.type in PAIRED and len(locus.readings) >= 2
     if locus.verdict:
         head += " · " + view.verdict(locus, view.variants(locus) if paired else [])
+    if locus.decision != "confirmed":
+        head += " · found by the program, not yet reviewed"
     out = [f'<p class="ap-pop-type">{esc(head)}</p>']
     if locus.question:
         out.append(f'<p class="ap-pop-q">{esc(locus.question)}</p>')
@@ -532,7 +573,7 @@ def popover_script(siglum: str, rd: Reader) -> str:
 
 def mark_label(locus: Locus, siglum: str) -> str:
     others = list(dict.fromkeys(r.siglum for r in locus.readings if r.siglum != siglum))
-    kind = view.TYPE_LABEL.get(locus.type, locus.type)
+    kind = view.kind_label(locus)
     return f"{kind}: compare with {', '.join(author(o) for o in others)}" if others else kind
 
 

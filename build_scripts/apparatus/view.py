@@ -13,6 +13,33 @@ from build_scripts.apparatus import align, tables
 from build_scripts.apparatus.model import Locus, Passage, Reading
 from build_scripts.tei.teixml import XML_ID
 
+# How the later witness takes the words (app/@subtype), in the reader's words: a short label (marks,
+# the index, popovers) and a sentence with the two authors (the locus page).
+RELATION_LABEL = {
+    "quotation": "Quotation",
+    "paraphrase": "Paraphrase",
+    "summary": "Summary",
+    "common-source": "Common source",
+    "other-translation": "Another translation",
+    "intermediary": "Quotation through an intermediary",
+}
+RELATION_SENTENCE = {
+    "quotation": "{b} quotes {a}, marking the words as quoted",
+    "paraphrase": "{b} retells words, facts or figures of {a}, without quotation marks",
+    "summary": "{b} condenses a much longer passage of {a}",
+    "common-source": "{a} and {b} quote one document in the same translation",
+    "other-translation": "{a} and {b} quote one document in two different translations",
+    "intermediary": "{b} quotes a document through {a}, which it cites",
+}
+
+
+def kind_label(locus: Locus) -> str:
+    """A locus's kind for readers: the relation of a quotation or reuse entry, else its type."""
+    if locus.relation in RELATION_LABEL and locus.type in ("quotation", "reuse"):
+        return RELATION_LABEL[locus.relation]
+    return TYPE_LABEL.get(locus.type, locus.type)
+
+
 TYPE_LABEL = {
     "quotation": "Quotation",
     "reuse": "Reuse",

@@ -1,4 +1,4 @@
-// Filters of the apparatus index (no dependencies): type, a witness involved (any witness, and a
+// Filters of the apparatus index (no dependencies): type, relation (quotation, paraphrase…), a witness involved (any witness, and a
 // second one), decision, substantive only; the count of loci shown is announced.
 function apparatusFilter() {
   var table = document.getElementById("apparatus-index"), form = document.getElementById("apparatus-filter");
@@ -9,8 +9,10 @@ function apparatusFilter() {
   function apply() {
     var type = form.elements.type.value, w1 = form.elements.witness.value, w2 = form.elements.witness2.value;
     var decision = form.elements.decision.value, sub = form.elements.substantive.checked, shown = 0;
+    var relation = form.elements.relation ? form.elements.relation.value : "";
     rows.forEach(function (r) {
       var ok = (!type || r.getAttribute("data-type") === type) && has(r, w1) && has(r, w2) &&
+               (!relation || r.getAttribute("data-relation") === relation) &&
                (!decision || r.getAttribute("data-decision") === decision) &&
                (!sub || r.getAttribute("data-substantive") === "1");
       r.hidden = !ok;
