@@ -51,6 +51,34 @@ def test_a_changed_witness_text_is_reported_with_both_readings(tmp_path):
     assert "apparatus.xml:" in text and "seized" in text and "taken" in text
 
 
+def test_a_reading_is_re_anchored_to_whole_words():
+    """A word of the reading grown or shrunk by a letter: the alignment keeps the old length, yet the
+    new place starts and ends at word boundaries, never inside a word."""
+    from build_scripts.apparatus.integrity import reanchor
+
+    head = "The plenum met. "
+    reading = "On 29 June the Central Committee dispatched a secret letter to the localities"
+    for old, new in (
+        ("secret", "secrets"),
+        ("secret", "secre"),
+        ("Central", "Centrals"),
+        ("On", "Onn"),
+    ):
+        text = head + reading.replace(old, new, 1) + ". It was read."
+        start, end, words = reanchor(
+            Reading("K", "k.xml", "K.p1", reading, 16, 16 + len(reading), "target"), text
+        )
+        assert words.split()[0] == text[start:].split()[0] and not text[start - 1].isalnum(), (
+            new,
+            words,
+        )
+        assert not (text[end - 1].isalnum() and text[end].isalnum()), (new, words)
+        assert "dispatched" in words and "The plenum" not in words and "read" not in words, (
+            new,
+            words,
+        )
+
+
 def test_a_broken_pointer_is_reported(tmp_path):
     tei = fixture(tmp_path)
     xml = (

@@ -115,7 +115,16 @@ def reanchor(r: Reading, text: str) -> tuple[int, int, str] | None:
     best = fuzz.partial_ratio_alignment(words, text, score_cutoff=60)
     if best is None:
         return None
-    return best.dest_start, best.dest_end, text[best.dest_start : best.dest_end]
+    # the alignment keeps the reading's length: after a word grew or shrank it can begin or end
+    # inside a word ("n 29 June … secre"); widen it to whole words
+    start, end = best.dest_start, best.dest_end
+    while 0 < start and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and end > 0 and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    if end < len(text) and not words[-1].isalnum() and text[end] == words[-1] != text[end - 1]:
+        end += 1  # the closing stop or quotation mark the reading ends with
+    return start, end, text[start:end]
 
 
 def changed(locus: Locus, r: Reading, text: str, where: Location) -> Problem:
