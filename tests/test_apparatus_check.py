@@ -52,8 +52,8 @@ def test_a_changed_witness_text_is_reported_with_both_readings(tmp_path):
 
 
 def test_a_reading_is_re_anchored_to_whole_words():
-    """A word of the reading grown or shrunk by a letter: the alignment keeps the old length, yet the
-    new place starts and ends at word boundaries, never inside a word."""
+    """A word of the reading grown or shrunk by a letter: the alignment keeps the old length, yet
+    the new place starts and ends at word boundaries, never inside a word."""
     from build_scripts.apparatus.integrity import reanchor
 
     head = "The plenum met. "

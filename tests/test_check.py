@@ -8,7 +8,6 @@ Regenerate an expected.txt after a deliberate change of wording: pytest --update
 
 from __future__ import annotations
 
-import functools
 import shutil
 from pathlib import Path
 
@@ -193,17 +192,15 @@ def test_fast_and_full_validation_agree_on_the_committed_tei(monkeypatch):
     assert fast == full
 
 
-def test_build_writes_nothing_when_the_check_fails(tmp_path, monkeypatch):
+def test_build_writes_nothing_when_the_check_fails(tmp_path):
     """`edition build` runs the check first (build_scripts.publish.build); a broken project gets no site/."""
     site_build = pytest.importorskip(
         "build_scripts.publish.build", reason="the site stage is not written yet"
     )
     project = make_project(tmp_path, "duplicate-id")
-    monkeypatch.setattr(
-        check, "Paths", functools.partial(check.Paths, project)
-    )  # the check reads the fixture
     site_dir = tmp_path / "site"
-    result = site_build.build(site_dir=site_dir)
+    # the build checks the project it is given (not the checkout the toolchain runs from)
+    result = site_build.build(check.Paths(project), site_dir=site_dir)
     assert not result.ok
     assert any(p.code == "ids.duplicate" for p in result.problems)
     assert not site_dir.exists()

@@ -156,9 +156,9 @@ def build(
     if check:
         from build_scripts import check as checker
 
-        # The whole check, schema included (subset schema + cache: ~1 s; tei_all only for an invalid file).
-        # The layout of a TEI file (`edition fmt`: whitespace TEI ignores) does not stop a build or a
-        # preview after a one-word edit: a warning here; `make check` and CI report it as an error.
+        # The whole check, schema included (subset schema + cache: ~1 s; tei_all only for an
+        # invalid file). The layout of a TEI file (`edition fmt`: whitespace TEI ignores) does not
+        # stop a build after a one-word edit: a warning here; `make check` and CI say error.
         result.problems = [
             replace(p, severity="warning") if p.code == "fmt.non-canonical" else p
             for p in checker.run(paths=project)
