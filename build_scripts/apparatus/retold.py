@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import Stemmer
 import yaml
@@ -172,6 +173,16 @@ def candidates(
 ) -> dict[tuple[int, int], tuple[float, list[str]]]:
     """Passage pairs of different witnesses → (summed rarity of what they share, shared features
     rarest first). Rarity: idf counted in the two witnesses compared."""
+    return dict(scored(passages, units))
+
+
+def scored(
+    passages: list[Passage], units: list[Unit], min_score: float = 0.0
+) -> Iterator[tuple[tuple[int, int], tuple[float, list[str]]]]:
+    """`candidates`, one pair at a time in the order of (i, j), those scoring below `min_score`
+    left out. The pairs of one unit are gathered at a time (its features' postings in the other
+    witnesses): the memory held is that of one unit's pairs, never all the pairs of the corpus,
+    which grow with the square of the witnesses sharing a feature (a year, a common name)."""
     wit = [passages[u.passage].siglum for u in units]
     size: dict[str, int] = defaultdict(int)
     df: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -182,42 +193,57 @@ def candidates(
             df[wit[i]][f] += 1
             postings[f][wit[i]].append(i)
     cap = {w: max(CAP, int(CAP_SHARE * n)) for w, n in size.items()}
-
-    weights: dict[tuple[str, str, str], float] = {}
-
-    def weight(f: str, x: str, y: str) -> float:
-        w = weights.get((f, x, y))
-        if w is None:
-            idf = math.log((size[x] + size[y] + 1) / (df[x].get(f, 0) + df[y].get(f, 0)))
-            w = weights[(f, x, y)] = idf * (FIGURE_WEIGHT if _figure(f) else 1.0)
-        return w
-
-    shared: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for f, by_wit in postings.items():
-        groups = [(w, hits) for w, hits in by_wit.items() if len(hits) <= cap[w]]
-        for gi in range(len(groups)):
-            for gj in range(gi + 1, len(groups)):
-                for i in groups[gi][1]:
-                    for j in groups[gj][1]:
-                        shared[(i, j) if i < j else (j, i)].append(f)
-    out = {}
-    for (i, j), feats in shared.items():
-        if (
-            len(feats) < MIN_SHARED
-            and sum(1 for f in feats if f[0] == "#" and _figure(f)) < MIN_FIGURES_ALONE
-        ):
+    # a feature's rank: the order in which a pair's shared features are listed (and summed)
+    rank = {f: r for r, f in enumerate(postings)}
+    figure = {f for f in postings if f[0] == "#" and _figure(f)}
+    # per feature, the witnesses where it is evidence (not over the cap there), with their units
+    evidence = {
+        f: {w: hits for w, hits in by_wit.items() if len(hits) <= cap[w]}
+        for f, by_wit in postings.items()
+    }
+    del postings
+    table = [passages[u.passage].kind == "table" for u in units]
+    for i, u in enumerate(units):
+        x = wit[i]
+        counts: dict[int, int] = defaultdict(int)
+        figs: dict[int, int] = defaultdict(int)
+        mine = []
+        for f in u.features:
+            groups = evidence[f]
+            if x not in groups:
+                continue  # common in i's own witness: no evidence for i's pairs
+            mine.append(f)
+            fig = f in figure
+            for w, hits in groups.items():
+                if w == x:
+                    continue
+                for j in reversed(hits):  # ascending: the units after i only
+                    if j <= i:
+                        break
+                    counts[j] += 1
+                    if fig:
+                        figs[j] += 1
+        if not counts:
             continue
-        if (
-            passages[units[i].passage].kind == "table"
-            and passages[units[j].passage].kind == "table"
-        ):
-            continue  # tables are compared cell by cell (tables.py)
-        x, y = wit[i], wit[j]
-        out[(i, j)] = (
-            sum(weight(f, x, y) for f in feats),
-            sorted(feats, key=lambda f: (-weight(f, x, y), f)),
-        )
-    return out
+        mine.sort(key=rank.__getitem__)
+        for j in sorted(counts):
+            if counts[j] < MIN_SHARED and figs.get(j, 0) < MIN_FIGURES_ALONE:
+                continue
+            if table[i] and table[j]:
+                continue  # tables are compared cell by cell (tables.py)
+            y, other = wit[j], units[j].features
+            feats = [f for f in mine if f in other and y in evidence[f]]
+            weights = {f: _weight(f, x, y, size, df, f in figure) for f in feats}
+            score = sum(weights[f] for f in feats)
+            if score < min_score:
+                continue
+            yield (i, j), (score, sorted(feats, key=lambda f: (-weights[f], f)))
+
+
+def _weight(f: str, x: str, y: str, size, df, figure: bool) -> float:
+    """A feature's rarity in the pair of witnesses x, y (idf; a figure counts double)."""
+    idf = math.log((size[x] + size[y] + 1) / (df[x].get(f, 0) + df[y].get(f, 0)))
+    return idf * (FIGURE_WEIGHT if figure else 1.0)
 
 
 def _figure(f: str) -> bool:
@@ -290,9 +316,7 @@ def retellings(
     us = units(passages, translit, words)
     out: list[Retelling] = []
     cache: dict[str, list] = {}
-    for (i, j), (score, feats) in sorted(candidates(passages, us).items()):
-        if score < LOCAL_SCORE:
-            continue
+    for (i, j), (score, feats) in scored(passages, us, LOCAL_SCORE):
         ua, ub = us[i], us[j]
         pa, pb = passages[ua.passage], passages[ub.passage]
         local = (
