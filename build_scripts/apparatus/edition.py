@@ -27,6 +27,9 @@ class Corpus:
         default_factory=dict
     )  # siglum → page n → pb/@cert
     docs: dict[str, object] = field(default_factory=dict)  # siglum → parsed TEI (lxml tree)
+    _by_siglum: tuple[int, dict[str, list[Passage]]] = field(
+        default=(-1, {}), repr=False, compare=False
+    )  # (how many passages it indexes, siglum → passages): `witness` without a scan per call
 
     def cert(self, siglum: str, page: str | None) -> str | None:
         """pb/@cert of a page of a witness: None where the number is printed (certain), else low/medium/high;
@@ -36,7 +39,14 @@ class Corpus:
         return self.page_cert.get(siglum, {}).get(page, "unknown")
 
     def witness(self, siglum: str) -> list[Passage]:
-        return [p for p in self.passages if p.siglum == siglum]
+        """The passages of one witness, in order (an index built once, not a scan per call: a
+        scan per citing reference grows with the square of the edition)."""
+        if self._by_siglum[0] != len(self.passages):
+            index: dict[str, list[Passage]] = {}
+            for p in self.passages:
+                index.setdefault(p.siglum, []).append(p)
+            self._by_siglum = (len(self.passages), index)
+        return list(self._by_siglum[1].get(siglum, ()))
 
     def resolve(self, ident: str) -> tuple[Passage, int, int] | None:
         """An xml:id → its passage and the character range it covers there."""
