@@ -98,18 +98,35 @@ def index(
 
 
 def _shared_positions(hashes: array, starts: list[int], groups: list) -> list[int]:
-    """Positions of the shingles found in two or more groups. numpy sorts (hash, group) pairs in C:
-    cache-friendly at any corpus size, where a Python set of all hashes outgrows the processor cache."""
+    """Positions of the shingles found in two or more groups, in order. numpy works in C, one group
+    at a time: each group's distinct hashes, then the hashes that two groups share, then the
+    positions holding one of those (in chunks). Memory: the hashes and the groups' distinct hashes,
+    a few bytes a word more, never a sort of (hash, group) pairs of the whole corpus."""
     h = np.frombuffer(hashes, dtype=np.int64) if len(hashes) else np.zeros(0, dtype=np.int64)
-    codes = {g: i for i, g in enumerate(dict.fromkeys(groups))}
-    gid = np.repeat(np.array([codes[g] for g in groups], dtype=np.int32), np.diff(np.array(starts)))
-    order = np.lexsort((gid, h))
-    hs, gs = h[order], gid[order]
-    first = np.ones(len(hs), dtype=bool)
-    first[1:] = (hs[1:] != hs[:-1]) | (gs[1:] != gs[:-1])  # one entry per (hash, group)
-    hu = hs[first]
-    shared = np.unique(hu[1:][hu[1:] == hu[:-1]])  # hashes that more than one group has
-    return np.nonzero(np.isin(h, shared, assume_unique=False))[0].tolist()
+    members: dict = {}  # group → its passages, in order
+    for pi, g in enumerate(groups):
+        members.setdefault(g, []).append(pi)
+    distinct = []
+    for passages in members.values():
+        parts = [h[starts[pi] : starts[pi + 1]] for pi in passages]
+        distinct.append(np.unique(np.concatenate(parts) if len(parts) > 1 else parts[0]))
+    every = np.concatenate(distinct) if distinct else np.zeros(0, dtype=np.int64)
+    del distinct
+    every.sort()
+    shared = np.unique(every[1:][every[1:] == every[:-1]])  # hashes that more than one group has
+    del every
+    out: list[int] = []
+    if not len(shared):
+        return out
+    for lo in range(0, len(h), CHUNK):
+        part = h[lo : lo + CHUNK]
+        at = np.searchsorted(shared, part)
+        at[at == len(shared)] = 0
+        out += (np.nonzero(shared[at] == part)[0] + lo).tolist()
+    return out
+
+
+CHUNK = 1 << 20  # hashes looked up at a time
 
 
 def seeds(
