@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +59,37 @@ class Corpus:
         return (p, 0, len(p.text)) if p else None
 
 
+class Trees(Mapping):
+    """Siglum → parsed TEI, parsed again when asked for, a few kept (`load(keep_trees=False)`):
+    what detection needs of the trees (the citing references, the tables) is read one witness at
+    a time, so the memory does not hold every witness's tree at once."""
+
+    KEEP = 4
+
+    def __init__(self) -> None:
+        self.paths: dict[str, Path] = {}
+        self.kept: OrderedDict[str, object] = OrderedDict()
+
+    def __getitem__(self, siglum: str):
+        if siglum in self.kept:
+            self.kept.move_to_end(siglum)
+            return self.kept[siglum]
+        doc, _ = teixml.parse(self.paths[siglum])  # parsed once already by `load`
+        self.kept[siglum] = doc
+        if len(self.kept) > self.KEEP:
+            self.kept.popitem(last=False)
+        return doc
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __contains__(self, siglum) -> bool:
+        return siglum in self.paths
+
+
 @functools.lru_cache(maxsize=16)
 def _read(path: Path, mtime: int, size: int, tei: str, cite_map: tuple) -> tuple:
     """One witness parsed and cut into passages; read again only when the file changes (the site
@@ -69,12 +102,17 @@ def load(
     tei_dir: Path | None = None,
     manifest_path: Path | None = None,
     docs: dict[str, object] | None = None,
+    keep_trees: bool = True,
 ) -> tuple[Corpus, list[Problem]]:
     """The corpus of passages. `docs` (TEI file name → parsed tree) reuses trees a caller has parsed
-    already (`edition check` parses every file once for all its rules)."""
+    already (`edition check` parses every file once for all its rules). `keep_trees=False`:
+    `corpus.docs` parses a witness's tree again when asked for it (`Trees`) instead of holding
+    them all."""
     tei_dir = tei_dir or manifest.TEI_DIR
     wits, problems = manifest.load(manifest_path)
     corpus = Corpus(tei_dir)
+    if not keep_trees and docs is None:
+        corpus.docs = Trees()
     cite_map: dict[str, str] = {}
     for w in wits:
         corpus.dates[w.siglum] = w.fact("date")
@@ -106,7 +144,10 @@ def load(
             problems += parse_problems
         if doc is None:
             continue
-        corpus.docs[w.siglum] = doc
+        if isinstance(corpus.docs, Trees):
+            corpus.docs.paths[w.siglum] = path
+        else:
+            corpus.docs[w.siglum] = doc
         corpus.page_cert[w.siglum] = page_certs(doc)
         for p in passages:
             corpus.passages.append(p)

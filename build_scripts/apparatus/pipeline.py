@@ -18,7 +18,7 @@ def run(
     engine: str = "python",
     master: str | None = None,
 ) -> tuple[list[Locus], list[Problem], bool]:
-    corpus, problems = edition.load(tei_dir)
+    corpus, problems = edition.load(tei_dir, keep_trees=False)  # trees: for the citations only
     path = corpus.tei_dir / store.FILE
     old, _ = store.read(path)
     translit = corpus.tei_dir.parent / "sources" / "transliterations.yml"
