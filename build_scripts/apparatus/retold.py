@@ -53,7 +53,7 @@ FIGURE_WEIGHT = 2.0
 @dataclass(frozen=True)
 class Unit:
     passage: int  # index into the passages
-    features: frozenset[str]
+    features: tuple[str, ...]  # distinct (a tuple: a quarter of a frozenset's memory)
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def units(
             continue
         feats = features(p.text, translit, words[pi] if words is not None else None)
         if len(feats) >= MIN_WORDS:
-            out.append(Unit(pi, feats))
+            out.append(Unit(pi, tuple(feats)))
     return out
 
 
@@ -186,53 +186,49 @@ def scored(
     wit = [passages[u.passage].siglum for u in units]
     size: dict[str, int] = defaultdict(int)
     df: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    postings: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    postings: dict[str, list[int]] = {}  # feature → its units, in order
     for i, u in enumerate(units):
         size[wit[i]] += 1
+        counts = df[wit[i]]
         for f in u.features:
-            df[wit[i]][f] += 1
-            postings[f][wit[i]].append(i)
+            counts[f] += 1
+            postings.setdefault(f, []).append(i)
     cap = {w: max(CAP, int(CAP_SHARE * n)) for w, n in size.items()}
+    common: dict[str, set[str]] = {}  # feature → the witnesses where it is common (over the cap)
+    for w, counts in df.items():
+        for f, n in counts.items():
+            if n > cap[w]:
+                common.setdefault(f, set()).add(w)
+    for f, over in common.items():  # no evidence for the pairs of those witnesses
+        postings[f] = [j for j in postings[f] if wit[j] not in over]
     # a feature's rank: the order in which a pair's shared features are listed (and summed)
     rank = {f: r for r, f in enumerate(postings)}
     figure = {f for f in postings if f[0] == "#" and _figure(f)}
-    # per feature, the witnesses where it is evidence (not over the cap there), with their units
-    evidence = {
-        f: {w: hits for w, hits in by_wit.items() if len(hits) <= cap[w]}
-        for f, by_wit in postings.items()
-    }
-    del postings
     table = [passages[u.passage].kind == "table" for u in units]
     for i, u in enumerate(units):
         x = wit[i]
-        counts: dict[int, int] = defaultdict(int)
-        figs: dict[int, int] = defaultdict(int)
-        mine = []
+        shared: dict[int, list[str]] = defaultdict(list)
         for f in u.features:
-            groups = evidence[f]
-            if x not in groups:
+            if f in common and x in common[f]:
                 continue  # common in i's own witness: no evidence for i's pairs
-            mine.append(f)
-            fig = f in figure
-            for w, hits in groups.items():
-                if w == x:
-                    continue
-                for j in reversed(hits):  # ascending: the units after i only
-                    if j <= i:
-                        break
-                    counts[j] += 1
-                    if fig:
-                        figs[j] += 1
-        if not counts:
-            continue
-        mine.sort(key=rank.__getitem__)
-        for j in sorted(counts):
-            if counts[j] < MIN_SHARED and figs.get(j, 0) < MIN_FIGURES_ALONE:
+            hits = postings[f]
+            for n in range(len(hits) - 1, -1, -1):  # the units after i only
+                j = hits[n]
+                if j <= i:
+                    break
+                if wit[j] != x:
+                    shared[j].append(f)
+        for j in sorted(shared):
+            feats = shared[j]
+            if (
+                len(feats) < MIN_SHARED
+                and sum(1 for f in feats if f in figure) < MIN_FIGURES_ALONE
+            ):
                 continue
             if table[i] and table[j]:
                 continue  # tables are compared cell by cell (tables.py)
-            y, other = wit[j], units[j].features
-            feats = [f for f in mine if f in other and y in evidence[f]]
+            y = wit[j]
+            feats.sort(key=rank.__getitem__)
             weights = {f: _weight(f, x, y, size, df, f in figure) for f in feats}
             score = sum(weights[f] for f in feats)
             if score < min_score:
@@ -304,6 +300,23 @@ def span(p: Passage, shared: set[str], translit: dict[str, str]) -> tuple[int, i
     return hits[0][0], hits[-1][1]
 
 
+RECENT = 4096  # passages whose sentences' features `retellings` keeps at a time
+
+
+class _Recent(dict):
+    """A dict that forgets its oldest entries beyond `limit` (a cache whose size does not grow
+    with the corpus)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.limit:
+            del self[next(iter(self))]
+
+
 def retellings(
     passages: list[Passage],
     dates: dict[str, str],
@@ -315,7 +328,7 @@ def retellings(
     translit = names(translit_path)
     us = units(passages, translit, words)
     out: list[Retelling] = []
-    cache: dict[str, list] = {}
+    cache: dict[str, list] = _Recent(RECENT)
     for (i, j), (score, feats) in scored(passages, us, LOCAL_SCORE):
         ua, ub = us[i], us[j]
         pa, pb = passages[ua.passage], passages[ub.passage]
