@@ -64,6 +64,13 @@ _DELETE = str.maketrans(
 )
 
 
+def forget() -> None:
+    """Empty the word caches (`normal`, `_word`): between two stages of a large run, what one
+    stage met need not stay in memory through the next."""
+    normal.cache_clear()
+    _word.cache_clear()
+
+
 def words(text: str) -> list[str]:
     """The normal forms of `tokens(text)`, without building tokens (the detector's index needs no more).
 

@@ -528,7 +528,7 @@ def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[M
     words = options.get("words") or tokenised(passages)
     pairs = options.get("candidates", candidates)(passages, words, k, cap)  # the Spark job's too
     found: list[Match] = []
-    toks: dict[int, list[Token]] = {}
+    toks: dict[int, list[Token]] = Recent(RECENT)  # the tokens of passages met lately
     df = frequencies(passages, words)
     min_seeds = options.get("min_seeds", MIN_SEEDS)
     for (x, y), points in pairs.items():
@@ -536,18 +536,16 @@ def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[M
             box[4] >= min_seeds for box in spans(chains(points, k), k)
         ):
             continue  # no region can come of it: spare the tokenising of both passages
-        for i in (x, y):
-            if i not in toks:
-                toks[i] = align.tokens(passages[i].text)
+        tx, ty = (toks.get(i) or toks.setdefault(i, align.tokens(passages[i].text)) for i in (x, y))
         px, py = passages[x], passages[y]
         if (dates.get(py.siglum, ""), py.siglum) < (dates.get(px.siglum, ""), px.siglum):
-            x, y, px, py = y, x, py, px
+            x, y, px, py, tx, ty = y, x, py, px, ty, tx
             points = [(b, a) for a, b in points]
         found += regions(
             px,
             py,
-            toks[x],
-            toks[y],
+            tx,
+            ty,
             points,
             min_seeds,
             options.get("min_words", MIN_WORDS),
@@ -556,6 +554,28 @@ def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[M
             df=df,
         )
     return sorted(merged(found), key=lambda m: (m.a.siglum, m.b.siglum, m.a.id, m.b.id, m.a0))
+
+
+RECENT = 4096  # passages whose tokens `detect` keeps at a time
+
+
+class Recent(dict):
+    """A dict that forgets its oldest entries beyond `limit` (a cache whose size does not grow
+    with the corpus)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.limit:
+            del self[next(iter(self))]
+
+    def setdefault(self, key, value):
+        if key not in self:
+            self[key] = value
+        return self[key]
 
 
 def frequencies(passages: list[Passage], words: list[list[str]]) -> dict[str, dict[str, int]]:

@@ -7,7 +7,7 @@ import gc
 from functools import partial
 from pathlib import Path
 
-from build_scripts.apparatus import citations, claims, detect, edition, retold, store
+from build_scripts.apparatus import align, citations, claims, detect, edition, retold, store
 from build_scripts.apparatus.model import Locus
 from build_scripts.problems import Problem
 
@@ -45,7 +45,11 @@ def reuse(
     try:
         words = detect.tokenised(passages)
         found = detect.loci(detect.detect(passages, dates, words=words, **options))
-        retold_found = retold.retellings(passages, dates, str(translit or ""), words)
+        align.forget()  # the words met by the verbatim detector: not those of the retellings
+        translit_path = str(translit or "")
+        units = retold.units(passages, retold.names(translit_path), words)
+        del words  # the largest structure, no longer needed
+        retold_found = retold.retellings(passages, dates, translit_path, us=units)
         return found + retold.loci(retold_found, found)
     finally:
         if paused:

@@ -22,6 +22,7 @@ import Stemmer
 import yaml
 
 from build_scripts.apparatus import align
+from build_scripts.apparatus.detect import Recent
 from build_scripts.apparatus.model import Locus, Passage, Reading
 
 SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
@@ -303,32 +304,20 @@ def span(p: Passage, shared: set[str], translit: dict[str, str]) -> tuple[int, i
 RECENT = 4096  # passages whose sentences' features `retellings` keeps at a time
 
 
-class _Recent(dict):
-    """A dict that forgets its oldest entries beyond `limit` (a cache whose size does not grow
-    with the corpus)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def __setitem__(self, key, value) -> None:
-        super().__setitem__(key, value)
-        if len(self) > self.limit:
-            del self[next(iter(self))]
-
-
 def retellings(
     passages: list[Passage],
     dates: dict[str, str],
     translit_path: str = "",
     words: list[list[str]] | None = None,
+    us: list[Unit] | None = None,
 ) -> list[Retelling]:
     """Passage pairs that retell one another (earlier witness first), with the sentences that do.
-    `words`: `align.words` of each passage, when the caller has them (`detect.tokenised`)."""
+    `words`: `align.words` of each passage, when the caller has them (`detect.tokenised`); `us`:
+    their `units`, when the caller has made them."""
     translit = names(translit_path)
-    us = units(passages, translit, words)
+    us = units(passages, translit, words) if us is None else us
     out: list[Retelling] = []
-    cache: dict[str, list] = _Recent(RECENT)
+    cache: dict[str, list] = Recent(RECENT)
     for (i, j), (score, feats) in scored(passages, us, LOCAL_SCORE):
         ua, ub = us[i], us[j]
         pa, pb = passages[ua.passage], passages[ub.passage]
