@@ -24,10 +24,29 @@ from build_scripts.apparatus import align
 from build_scripts.apparatus.model import Locus, Passage, Reading
 
 SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
-# 12,345 · 12345 · 1.408 (a dotted thousands separator) · 2.1 · 2.1 per cent / percent / % · 1937-38
+# 12,345 · 12345 · 1.408 (a dotted thousands separator) · 72 950 (a spaced one) · 2.1 · 19th ·
+# 1.8 million · 2.1 per cent / percent / %
 NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(?:\s*(%|per\s?cent|percent))?(?![\w])"
+    r"(?<![\w.,])(\d{1,3}(?:[,.]\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.,]\d)|\d+(?:\.\d+)?)"
+    r"(?:st|nd|rd|th)?(?:\s+(million|thousand|hundred))?(?:\s*(%|per\s?cent|percent))?(?![\w])"
 )
+# the same figures in words: "twenty-five", "eleven per cent", "two million", "four hundred"
+UNITS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i >= 2}
+SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+NUMBER_WORDS = re.compile(
+    r"(?<![\w-])(?:(" + "|".join(TENS) + r")(?:[- ](" + "|".join(list(UNITS)[1:10]) + r"))?|("
+    + "|".join(UNITS) + r"))(?:\s+(hundred|thousand|million))?(?:\s*(%|per\s?cent|percent))?(?![\w-])",
+    re.IGNORECASE,
+)
+# a range of years printed short: 1937-38 → 1937 and 1938
+YEAR_RANGE = re.compile(r"(?<!\d)(1[89]|20)(\d\d)[-–](\d\d)(?!\d)")
 STOP = frozenset(align.__dict__.get("STOP", ())) | frozenset(
     "a about after all also an and any are as at be been being but by can could did do does for from "
     "had has have he her him his i if in into is it its may more most much must no not now of on one "
@@ -94,29 +113,44 @@ def name_key(norm: str) -> str:
     return key[:-2] + "i" if key.endswith("ii") else key
 
 
-def figure(raw: str, unit: str | None) -> tuple[str, bool]:
-    """A printed figure → (normal form, is a year). "12,345" and "12345" → 12345; "1.408" (three
-    digits after the point) → 1408; "2.1 per cent" and "2.1%" → 2.1%; "11.0" → 11."""
+def figure(raw: str, unit: str | None, scale: str | None = None) -> tuple[str, bool]:
+    """A printed figure → (normal form, is a year). "12,345", "12 345" and "12345" → 12345; "1.408"
+    (three digits after the point) → 1408; "2.1 per cent" and "2.1%" → 2.1%; "11.0" → 11;
+    "1.8 million" → 1800000."""
     text = raw
-    if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", text):
-        text = re.sub(r"[,.]", "", text)
-    value = float(text)
-    norm = f"{value:g}" if value < 1e15 else text
+    if re.fullmatch(r"\d{1,3}(?:[,.\s]\d{3})+", text):
+        text = re.sub(r"[,.\s]", "", text)
+    value = float(text) * SCALE.get((scale or "").lower(), 1)
+    norm = f"{value:.12g}" if value < 1e15 else text
     if unit:
         return f"#{norm}%", False
-    year = "." not in text and 1800 <= value <= 2100
+    year = "." not in text and not scale and 1800 <= value <= 2100
     return f"#{norm}", year
 
 
 def figures(text: str) -> list[tuple[str, bool, int, int]]:
-    """Every figure of a text: (normal form, is a year, start, end)."""
+    """Every figure of a text, in digits or in words: (normal form, is a year, start, end)."""
     out = []
+    tails = set()
+    for m in YEAR_RANGE.finditer(text):
+        out.append((f"#{m.group(1)}{m.group(3)}", True, m.start(), m.end()))
+        tails.add(m.start(3))
     for m in NUMBER.finditer(text):
+        if m.start() in tails:
+            continue
         try:
-            norm, year = figure(m.group(1), m.group(2))
+            norm, year = figure(m.group(1), m.group(3), m.group(2))
         except ValueError:
             continue
         out.append((norm, year, m.start(), m.end()))
+    for m in NUMBER_WORDS.finditer(text):
+        tens, unit, alone, scale, pct = m.groups()
+        if tens:
+            value = TENS[tens.lower()] + (UNITS[unit.lower()] if unit else 0)
+        else:
+            value = UNITS[alone.lower()]
+        value *= SCALE.get((scale or "").lower(), 1)
+        out.append((f"#{value}%" if pct else f"#{value}", False, m.start(), m.end()))
     return out
 
 
