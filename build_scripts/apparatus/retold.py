@@ -38,11 +38,20 @@ UNITS = {
         "fifteen sixteen seventeen eighteen nineteen".split()
     )
 }
-TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i >= 2}
+TENS = {
+    w: 10 * i
+    for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+    if i >= 2
+}
 SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 NUMBER_WORDS = re.compile(
-    r"(?<![\w-])(?:(" + "|".join(TENS) + r")(?:[- ](" + "|".join(list(UNITS)[1:10]) + r"))?|("
-    + "|".join(UNITS) + r"))(?:\s+(hundred|thousand|million))?(?:\s*(%|per\s?cent|percent))?(?![\w-])",
+    r"(?<![\w-])(?:("
+    + "|".join(TENS)
+    + r")(?:[- ]("
+    + "|".join(list(UNITS)[1:10])
+    + r"))?|("
+    + "|".join(UNITS)
+    + r"))(?:\s+(hundred|thousand|million))?(?:\s*(%|per\s?cent|percent))?(?![\w-])",
     re.IGNORECASE,
 )
 # a range of years printed short: 1937-38 → 1937 and 1938
@@ -84,6 +93,9 @@ class Retelling:
     b_end: int
     shared: tuple[str, ...]  # the evidence: shared features, rarest first
     score: float
+    weights: tuple[float, ...] = ()  # of each shared feature (its idf in the pair)
+    a_sents: tuple[tuple[int, int, frozenset[str]], ...] = ()  # sentences: start, end, shared there
+    b_sents: tuple[tuple[int, int, frozenset[str]], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -247,9 +259,11 @@ def candidates(
         ):
             continue  # tables are compared cell by cell (tables.py)
         x, y = wit[i], wit[j]
+        ranked = sorted(feats, key=lambda f: (-weight(f, x, y), f))
         out[(i, j)] = (
             sum(weight(f, x, y) for f in feats),
-            sorted(feats, key=lambda f: (-weight(f, x, y), f)),
+            ranked,
+            [weight(f, x, y) for f in ranked],
         )
     return out
 
@@ -300,15 +314,30 @@ def best_sentences(
     return best
 
 
-def span(p: Passage, shared: set[str], translit: dict[str, str]) -> tuple[int, int]:
-    """The sentences of a passage that hold the shared features (two or more, or a figure), first
-    to last."""
-    sents = []
+def sentences(
+    p: Passage, shared: set[str], translit: dict[str, str]
+) -> list[tuple[int, int, frozenset[str]]]:
+    """The sentences of a passage: (start, end, the shared features they hold)."""
+    out = []
     for m in SENTENCE.finditer(p.text):
         lead = len(m.group()) - len(m.group().lstrip())
-        sents.append((m.start() + lead, m.end(), features(m.group(), translit) & shared))
-    hits = [(a, b) for a, b, f in sents if len(f) >= 2 or any(_figure(x) for x in f)]
-    hits = hits or [(a, b) for a, b, f in sents if f] or [(0, len(p.text))]
+        out.append((m.start() + lead, m.end(), features(m.group(), translit) & shared))
+    return out
+
+
+def span(
+    p: Passage,
+    shared: set[str],
+    translit: dict[str, str],
+    sents: list[tuple[int, int, frozenset[str]]] | None = None,
+) -> tuple[int, int]:
+    """The sentences of a passage that hold the shared features (two or more, or a figure), first
+    to last."""
+    sents = sentences(p, shared, translit) if sents is None else sents
+    hits = [
+        (a, b) for a, b, f in sents if len(f & shared) >= 2 or any(_figure(x) for x in f & shared)
+    ]
+    hits = hits or [(a, b) for a, b, f in sents if f & shared] or [(0, len(p.text))]
     return hits[0][0], hits[-1][1]
 
 
@@ -324,7 +353,7 @@ def retellings(
     us = units(passages, translit, words)
     out: list[Retelling] = []
     cache: dict[str, list] = {}
-    for (i, j), (score, feats) in sorted(candidates(passages, us).items()):
+    for (i, j), (score, feats, weights) in sorted(candidates(passages, us).items()):
         if score < LOCAL_SCORE:
             continue
         ua, ub = us[i], us[j]
@@ -338,9 +367,43 @@ def retellings(
             continue
         if (dates.get(pb.siglum, ""), pb.siglum) < (dates.get(pa.siglum, ""), pa.siglum):
             ua, ub, pa, pb = ub, ua, pb, pa
-        (a0, a1), (b0, b1) = span(pa, set(feats), translit), span(pb, set(feats), translit)
-        out.append(Retelling(pa, pb, a0, a1, b0, b1, tuple(feats), round(score, 2)))
+        keep = set(feats)
+        sa, sb = sentences(pa, keep, translit), sentences(pb, keep, translit)
+        (a0, a1), (b0, b1) = span(pa, keep, translit, sa), span(pb, keep, translit, sb)
+        out.append(
+            Retelling(
+                pa,
+                pb,
+                a0,
+                a1,
+                b0,
+                b1,
+                tuple(feats),
+                round(score, 2),
+                tuple(weights),
+                tuple(sa),
+                tuple(sb),
+            )
+        )
     return out
+
+
+def beside(r: Retelling, taken: list[tuple[int, int, int, int]]) -> Retelling | None:
+    """A retelling around words the verbatim detector has aligned (a quotation inside a retold
+    anecdote): what the sentences outside the aligned words share, if that alone is a retelling
+    (`MIN_SCORE`, with three shared features), else None."""
+    free_a = [x for x in r.a_sents if not any(a0 < x[1] and x[0] < a1 for a0, a1, _, _ in taken)]
+    free_b = [x for x in r.b_sents if not any(b0 < x[1] and x[0] < b1 for _, _, b0, b1 in taken)]
+    on_a = set().union(*(f for _, _, f in free_a))
+    on_b = set().union(*(f for _, _, f in free_b))
+    weight = dict(zip(r.shared, r.weights))
+    left = [f for f in r.shared if f in on_a and f in on_b]
+    score = sum(weight.get(f, 0.0) for f in left)
+    if len(left) < 3 or score < MIN_SCORE:
+        return None
+    keep = set(left)
+    (a0, a1), (b0, b1) = span(r.a, keep, {}, free_a), span(r.b, keep, {}, free_b)
+    return Retelling(r.a, r.b, a0, a1, b0, b1, tuple(left), round(score, 2), (), (), ())
 
 
 def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
@@ -360,7 +423,9 @@ def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
             a0 < r.a_end and r.a_start < a1 and b0 < r.b_end and r.b_start < b1
             for a0, a1, b0, b1 in taken[(r.a.id, r.b.id)]
         ):
-            continue
+            r = beside(r, taken[(r.a.id, r.b.id)])
+            if r is None:
+                continue
         ra = Reading(
             r.a.siglum,
             r.a.file,
