@@ -23,7 +23,8 @@ import yaml
 from build_scripts.apparatus import align
 from build_scripts.apparatus.model import Locus, Passage, Reading
 
-SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
+# a sentence: up to a full stop (not the point of 9.1 or 1.408) followed by a space
+SENTENCE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
 # 12,345 · 12345 · 1.408 (a dotted thousands separator) · 72 950 (a spaced one) · 2.1 · 19th ·
 # 1.8 million · 2.1 per cent / percent / %
 NUMBER = re.compile(
@@ -54,6 +55,16 @@ NUMBER_WORDS = re.compile(
     + r"))(?:\s+(hundred|thousand|million))?(?:\s*(%|per\s?cent|percent))?(?![\w-])",
     re.IGNORECASE,
 )
+# fractions in words: "a third", "another third", "one-third", "two-thirds", "three quarters"
+DENOMINATORS = {"third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "eighth": 8, "tenth": 10}
+FRACTION = re.compile(
+    r"(?<![\w-])(a|an|one|another|two|three|four|five|seven|nine)[- ]("
+    + "|".join(DENOMINATORS)
+    + r")s?(?![\w-])",
+    re.IGNORECASE,
+)
+# number words are read as figures (`figures`), not as words too
+COUNTED = frozenset(UNITS) | frozenset(TENS) | frozenset(SCALE)
 # a range of years printed short: 1937-38 → 1937 and 1938
 YEAR_RANGE = re.compile(r"(?<!\d)(1[89]|20)(\d\d)[-–](\d\d)(?!\d)")
 STOP = frozenset(align.__dict__.get("STOP", ())) | frozenset(
@@ -155,6 +166,8 @@ def figures(text: str) -> list[tuple[str, bool, int, int]]:
         except ValueError:
             continue
         out.append((norm, year, m.start(), m.end()))
+        if norm.endswith("%") and "." in norm:  # 9.1 per cent, printed 9.1 under a "%" heading
+            out.append((norm[:-1], False, m.start(), m.end()))
     for m in NUMBER_WORDS.finditer(text):
         tens, unit, alone, scale, pct = m.groups()
         if tens:
@@ -163,13 +176,17 @@ def figures(text: str) -> list[tuple[str, bool, int, int]]:
             value = UNITS[alone.lower()]
         value *= SCALE.get((scale or "").lower(), 1)
         out.append((f"#{value}%" if pct else f"#{value}", False, m.start(), m.end()))
+    for m in FRACTION.finditer(text):
+        count, part = m.group(1).lower(), m.group(2).lower()
+        top = UNITS.get(count, 1)
+        out.append((f"#{top}/{DENOMINATORS[part]}", False, m.start(), m.end()))
     return out
 
 
 @lru_cache(maxsize=1 << 18)
 def _key(norm: str, translit_id: int) -> str | None:
     """A word's feature: its transliteration group, y/i-folded, Snowball-stemmed (None: not content)."""
-    if len(norm) < 3 or norm in STOP or norm.isdigit():
+    if len(norm) < 3 or norm in STOP or norm in COUNTED or norm.isdigit():
         return None
     return _stemmer().stemWord(name_key(_TRANSLIT[translit_id].get(norm, norm)))
 
