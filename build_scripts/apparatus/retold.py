@@ -63,8 +63,23 @@ FRACTION = re.compile(
     + r")s?(?![\w-])",
     re.IGNORECASE,
 )
-# number words are read as figures (`figures`), not as words too
-COUNTED = frozenset(UNITS) | frozenset(TENS) | frozenset(SCALE)
+# number words are read as figures (`figures`), not as words too ("twenty-five" is one word to
+# `align.words`: "twentyfive")
+_COMPOUNDS = frozenset(t + u for t in TENS for u in list(UNITS)[1:10])
+COUNTED = frozenset(UNITS) | frozenset(TENS) | frozenset(SCALE) | _COMPOUNDS
+# the words that can make a figure in words (beyond "one" to "ten", which alone are too small to
+# count): a text without any is not searched for one
+SPELLED = (
+    (COUNTED - frozenset(list(UNITS)[:11]))
+    | {"percent", "cent"}
+    | {
+        c + d + s
+        for c in ("", "a", "an", "one", "another", "two", "three", "four", "five", "seven", "nine")
+        for d in DENOMINATORS
+        for s in ("", "s")
+    }
+)
+_DIGIT = re.compile(r"\d")
 # a range of years printed short: 1937-38 → 1937 and 1938
 YEAR_RANGE = re.compile(r"(?<!\d)(1[89]|20)(\d\d)[-–](\d\d)(?!\d)")
 STOP = frozenset(align.__dict__.get("STOP", ())) | frozenset(
@@ -151,14 +166,18 @@ def figure(raw: str, unit: str | None, scale: str | None = None) -> tuple[str, b
     return f"#{norm}", year
 
 
-def figures(text: str) -> list[tuple[str, bool, int, int]]:
-    """Every figure of a text, in digits or in words: (normal form, is a year, start, end)."""
-    out = []
+def figures(text: str, norms: list[str] | None = None) -> list[tuple[str, bool, int, int]]:
+    """Every figure of a text, in digits or in words: (normal form, is a year, start, end).
+    `norms`: the text's `align.words`, when the caller has them (a text without digits or number
+    words is not searched)."""
+    out: list[tuple[str, bool, int, int]] = []
     tails = set()
-    for m in YEAR_RANGE.finditer(text):
+    digits = _DIGIT.search(text) is not None
+    spelled = norms is None or not SPELLED.isdisjoint(norms)
+    for m in YEAR_RANGE.finditer(text) if digits else ():
         out.append((f"#{m.group(1)}{m.group(3)}", True, m.start(), m.end()))
         tails.add(m.start(3))
-    for m in NUMBER.finditer(text):
+    for m in NUMBER.finditer(text) if digits else ():
         if m.start() in tails:
             continue
         try:
@@ -168,6 +187,8 @@ def figures(text: str) -> list[tuple[str, bool, int, int]]:
         out.append((norm, year, m.start(), m.end()))
         if norm.endswith("%") and "." in norm:  # 9.1 per cent, printed 9.1 under a "%" heading
             out.append((norm[:-1], False, m.start(), m.end()))
+    if not spelled:
+        return out
     for m in NUMBER_WORDS.finditer(text):
         tens, unit, alone, scale, pct = m.groups()
         if tens:
@@ -186,7 +207,7 @@ def figures(text: str) -> list[tuple[str, bool, int, int]]:
 @lru_cache(maxsize=1 << 18)
 def _key(norm: str, translit_id: int) -> str | None:
     """A word's feature: its transliteration group, y/i-folded, Snowball-stemmed (None: not content)."""
-    if len(norm) < 3 or norm in STOP or norm in COUNTED or norm.isdigit():
+    if len(norm) < 3 or norm in STOP or norm in COUNTED or norm in SPELLED or norm[0].isdigit():
         return None
     return _stemmer().stemWord(name_key(_TRANSLIT[translit_id].get(norm, norm)))
 
@@ -198,9 +219,10 @@ def features(text: str, translit: dict[str, str], norms: list[str] | None = None
     """Stemmed content words (names folded) and figures of a text; `norms`: its `align.words`."""
     tid = id(translit)
     _TRANSLIT.setdefault(tid, translit)
-    out = {_key(n, tid) for n in set(align.words(text) if norms is None else norms)}
+    norms = align.words(text) if norms is None else norms
+    out = {_key(n, tid) for n in set(norms)}
     out.discard(None)
-    for norm, year, _, _ in figures(text):
+    for norm, year, _, _ in figures(text, norms):
         if year or norm not in SMALL:
             out.add(norm)
     return frozenset(out)
