@@ -57,18 +57,18 @@ def test_retold_sentences_beside_a_quotation_keep_an_entry():
         "G.p1",
         "g.xml",
         "p",
-        "When the NKVD came for Colonel Kutsner in Minsk, he took a train to Moscow and was sent to "
-        'teach at the Frunze Academy. Survivors say that "a person who felt that arrest was imminent '
-        'could go to another town."',
+        "When the NKVD came for Colonel Kutsner in Minsk, he took a train to Moscow and was "
+        "sent to teach at the Frunze Academy. Survivors say that "
+        '"a person who felt that arrest was imminent could go to another town."',
     )
     b = Passage(
         "M",
         "M.p1",
         "m.xml",
         "p",
-        "Threatened with arrest in Minsk, Colonel Kutsner took the train to Moscow and became a "
-        "professor at the Frunze Academy. Getty cites survivors: 'a person who felt that arrest was "
-        "imminent could go to another town.'",
+        "Threatened with arrest in Minsk, Colonel Kutsner took the train to Moscow and became "
+        "a professor at the Frunze Academy. Getty cites survivors: "
+        "'a person who felt that arrest was imminent could go to another town.'",
     )
     quote_a = a.text.index("a person"), len(a.text)
     quote_b = b.text.index("a person"), len(b.text)

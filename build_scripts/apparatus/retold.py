@@ -28,7 +28,9 @@ SENTENCE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+(?:[.!?]+[\"”’')\]]*(?=\s
 # 12,345 · 12345 · 1.408 (a dotted thousands separator) · 72 950 (a spaced one) · 2.1 · 19th ·
 # 1.8 million · 2.1 per cent / percent / %
 NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[,.]\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.,]\d)|\d+(?:\.\d+)?)"
+    r"(?<![\w.,])(\d{1,3}(?:[,.]\d{3})+"
+    r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.,]\d)"
+    r"|\d+(?:\.\d+)?)"
     r"(?:st|nd|rd|th)?(?:\s+(million|thousand|hundred))?(?:\s*(%|per\s?cent|percent))?(?![\w])"
 )
 # the same figures in words: "twenty-five", "eleven per cent", "two million", "four hundred"
@@ -152,8 +154,8 @@ def name_key(norm: str) -> str:
 
 
 def figure(raw: str, unit: str | None, scale: str | None = None) -> tuple[str, bool]:
-    """A printed figure → (normal form, is a year). "12,345", "12 345" and "12345" → 12345; "1.408"
-    (three digits after the point) → 1408; "2.1 per cent" and "2.1%" → 2.1%; "11.0" → 11;
+    """A printed figure → (normal form, is a year). "12,345", "12 345" and "12345" → 12345;
+    "1.408" (three digits after the point) → 1408; "2.1 per cent" and "2.1%" → 2.1%; "11.0" → 11;
     "1.8 million" → 1800000."""
     text = raw
     if re.fullmatch(r"\d{1,3}(?:[,.\s]\d{3})+", text):
