@@ -139,7 +139,7 @@ def test_hovering_a_footnote_shows_its_text_from_file_urls(page, offline_root):
     assert tooltip.is_visible()
 
 
-def test_hovering_an_apparatus_mark_shows_its_tooltip_from_file_urls(page, offline_root):
+def test_an_apparatus_mark_names_and_opens_its_comparison_from_file_urls(page, offline_root):
     pages = [
         p
         for p in sorted((offline_root / "edition" / "getty").glob("*.html"))
@@ -148,11 +148,9 @@ def test_hovering_an_apparatus_mark_shows_its_tooltip_from_file_urls(page, offli
     assert pages, "Getty has apparatus marks (claims and citations involve it)"
     page.goto(pages[0].as_uri())
     mark = page.locator("a.app-mark").first
-    label = mark.get_attribute("title")
-    mark.hover()
-    page.locator(".md-tooltip2, .md-tooltip").filter(has_text=label).first.wait_for(
-        state="visible", timeout=5000
-    )
+    label = mark.get_attribute("title")  # the browser's own tooltip on hover (Material's
+    # content.tooltips is off: it cost ~0.7 s of main thread on a slow phone for every title)
+    assert label and label == mark.get_attribute("aria-label") and "compare with" in label
     mark.click()  # opens the comparison in place (assets/apparatus/compare.js); its link leads to the locus
     page.locator("#ap-pop").wait_for(state="visible", timeout=5000)
     page.locator("#ap-pop a[data-src$='.md']").filter(has_text="locus").first.click()

@@ -415,3 +415,39 @@ def test_printed_page_names_witness_chapter_address_and_page_numbers(browser, si
         :600
     ]  # the printed page numbers, not just "?"
     assert "cite" not in first.split("Table of contents")[0].lower().split()
+
+
+SHIFTS = """() => new Promise(done => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+  })
+    .observe({type: "layout-shift", buffered: true});
+  setTimeout(() => done(total), 1500);
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_what_the_scripts_add_does_not_move_the_text(browser, site, width):
+    """Cumulative layout shift of a page of each witness under 0.05 (Lighthouse counts 0.1 as
+    good): buttons the scripts make work are in the page from the start, not inserted above the
+    text."""
+    base, site_dir = site
+    # per witness: its first page with a corrected or normalised reading, else its first page
+    firsts = {}
+    for path in sorted(
+        witness_pages(site_dir),
+        key=lambda p: 'class="alt '
+        not in (site_dir / p.strip("/") / "index.html").read_text(encoding="utf-8"),
+    ):
+        firsts.setdefault(path.strip("/").split("/")[1], path)
+    ctx = context(browser, width)
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)  # a slow phone, as Lighthouse simulates: the text is painted
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})  # before the deferred scripts run
+    shifts = {}
+    for path in firsts.values():
+        page.goto(base + path, wait_until="load")
+        shifts[path] = page.evaluate(SHIFTS)
+    ctx.close()
+    assert len(shifts) >= 2 and all(v < 0.05 for v in shifts.values()), shifts

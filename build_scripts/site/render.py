@@ -328,6 +328,12 @@ def render_witness(
             f"\n\n# {escape(page.title)} {{: .ed }}" if heading else ""
         )
         text, problems = render_page(page.nodes, ctx, 2 if heading else 1, preamble)
+        if 'class="alt ' in text:  # edition.js makes it work; in the page, it shifts no layout
+            text = text.replace(
+                preamble,
+                landing.meta_div(w) + READING_SWITCH + preamble[len(landing.meta_div(w)) :],
+                1,
+            )
         files[page.src] = text
         result.problems += problems
         links |= {
@@ -338,6 +344,14 @@ def render_witness(
     state[w.tei]["links"] = sorted(links)
     result.rendered.append(w.siglum)
     return files
+
+
+# The switch between the edited text and the transcription as received (docs/assets/edition.js)
+READING_SWITCH = (
+    '<button type="button" class="reading-switch ed" aria-pressed="false" title="Show the '
+    "transcription's own readings where the edition corrected or normalised it (the transcription "
+    'as received, not necessarily the printed page)">Show as received (transcription)</button>'
+)
 
 
 def around_texts(

@@ -54,6 +54,7 @@ IGNORE = (
     "footnote-backref",
     "md-search-variants",
     "edition-meta",
+    "reading-switch",
     "cite-button",
     "app-mark",
     "cite-box",
@@ -217,7 +218,7 @@ def blocks_of(article) -> list[tuple[object, str]]:
         if not isinstance(child.tag, str):
             continue
         classes = set(child.get("class", "").split())
-        if classes & {"edition-meta", "md-content__button", "md-source-file"}:
+        if classes & {"edition-meta", "reading-switch", "md-content__button", "md-source-file"}:
             continue
         if "footnote" in classes:
             out += [(li, "notes") for li in child.xpath(".//li")]

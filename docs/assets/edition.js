@@ -151,13 +151,18 @@
   function addSwitch(article) {
     var alts = article.querySelectorAll(".alt");
     if (!alts.length) return;
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "reading-switch ed";
-    button.setAttribute("aria-pressed", "false");
-    button.title = "Show the transcription's own readings where the edition corrected or normalised it " +
-      "(the transcription as received, not necessarily the printed page)";
-    button.textContent = "Show as received (transcription)";
+    /* the page carries the button (build_scripts/site/render.py: no layout shift when this runs) */
+    var button = article.querySelector("button.reading-switch");
+    var made = !button;
+    if (made) {
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "reading-switch ed";
+      button.setAttribute("aria-pressed", "false");
+      button.title = "Show the transcription's own readings where the edition corrected or normalised it " +
+        "(the transcription as received, not necessarily the printed page)";
+      button.textContent = "Show as received (transcription)";
+    }
     button.addEventListener("click", function () {
       var received = button.getAttribute("aria-pressed") !== "true";
       alts.forEach(function (alt) {
@@ -169,7 +174,7 @@
       button.setAttribute("aria-pressed", String(received));
       button.textContent = received ? "Show the edited text" : "Show as received (transcription)";
     });
-    article.insertBefore(button, article.firstChild);
+    if (made) article.insertBefore(button, article.firstChild);
   }
 
   /* Notes open in place at their marker (tap, click, Enter); the foot of the page stays one link away. */
