@@ -28,6 +28,7 @@ RARE_WORDS = 2
 RARE_DF = (
     4  # a word in at most this many passages of each of the two witnesses is rare for the pair
 )
+RARE_SHARE = 0.01  # around a short run (`rare_context`): or in at most this share of its passages
 MIN_CONTENT = 3  # matched words that are not function words (4 would also drop two true pairs of the ground truth)
 STOP = frozenset(
     "a about after all also an and any are as at be been but by can could did do does for from had has have he her him his i if in into is it its may more must no not now of on one only or other our out over she should so some such than that the their them then there these they this those to under up upon very was we were what when where which while who whom will with would you".split()
@@ -340,6 +341,31 @@ def rare_words(ops: list[align.Op], ta: list[Token], dfa: dict, dfb: dict) -> in
     return sum(1 for w in words if dfa.get(w, 0) <= RARE_DF and dfb.get(w, 0) <= RARE_DF)
 
 
+def rare_context(pa: Passage, pb: Passage, ta, tb, box: tuple[int, int, int, int], df) -> int:
+    """Words rare in both witnesses (as `rare_words`) that the two whole sentences around a short
+    shared run have in common outside it: "On June 11, 1937, Pravda announced" is reuse where
+    both sentences go on to name Tukhachevskii, a formula where they share nothing else."""
+    a0, a1, b0, b1 = box
+    i0, i1, j0, j1 = whole(pa, pb, ta, tb, a0, a1, b0, b1)
+    dfa, dfb = df.get(pa.siglum, {}), df.get(pb.siglum, {})
+    cap_a, cap_b = (max(RARE_DF, RARE_SHARE * d.get("", 0)) for d in (dfa, dfb))
+    run = {t.norm for t in ta[a0:a1]}
+
+    def rare(toks) -> set[str]:
+        return {
+            t.norm
+            for t in toks
+            if t.norm.isalpha()
+            and len(t.norm) > 2
+            and t.norm not in STOP
+            and t.norm not in run
+            and dfa.get(t.norm, 0) <= cap_a
+            and dfb.get(t.norm, 0) <= cap_b
+        }
+
+    return len(rare(ta[i0:i1]) & rare(tb[j0:j1]))
+
+
 SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘`(\[]*[A-Z0-9])")
 WIDEN_MAX = 80  # words a side may grow by (a passage without sentence punctuation stays as found)
 
@@ -485,6 +511,7 @@ def regions(
             and matched < SHORT
             and rare_words(ops, ta[a0:a1], df.get(pa.siglum, {}), df.get(pb.siglum, {}))
             < RARE_WORDS
+            and rare_context(pa, pb, ta, tb, (a0, a1, b0, b1), df) < RARE_WORDS
         ):
             continue
         if matched >= min_words and score >= min_score:
@@ -542,10 +569,12 @@ def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[M
 
 
 def frequencies(passages: list[Passage], words: list[list[str]]) -> dict[str, dict[str, int]]:
-    """Siglum → word → the number of its passages holding the word (document frequency)."""
+    """Siglum → word → the number of its passages holding the word (document frequency); "" → the
+    number of its passages."""
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for p, norms in zip(passages, words):
         counts = out[p.siglum]
+        counts[""] += 1
         for w in set(norms):
             counts[w] += 1
     return out

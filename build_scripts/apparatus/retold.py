@@ -23,11 +23,67 @@ import yaml
 from build_scripts.apparatus import align
 from build_scripts.apparatus.model import Locus, Passage, Reading
 
-SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
-# 12,345 · 12345 · 1.408 (a dotted thousands separator) · 2.1 · 2.1 per cent / percent / % · 1937-38
+# a sentence: up to a full stop (not the point of 9.1 or 1.408) followed by a space
+SENTENCE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
+# 12,345 · 12345 · 1.408 (a dotted thousands separator) · 72 950 (a spaced one) · 2.1 · 19th ·
+# 1.8 million · 2.1 per cent / percent / %
 NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(?:\s*(%|per\s?cent|percent))?(?![\w])"
+    r"(?<![\w.,])(\d{1,3}(?:[,.]\d{3})+"
+    r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.,]\d)"
+    r"|\d+(?:\.\d+)?)"
+    r"(?:st|nd|rd|th)?(?:\s+(million|thousand|hundred))?(?:\s*(%|per\s?cent|percent))?(?![\w])"
 )
+# the same figures in words: "twenty-five", "eleven per cent", "two million", "four hundred"
+UNITS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+TENS = {
+    w: 10 * i
+    for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+    if i >= 2
+}
+SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+NUMBER_WORDS = re.compile(
+    r"(?<![\w-])(?:("
+    + "|".join(TENS)
+    + r")(?:[- ]("
+    + "|".join(list(UNITS)[1:10])
+    + r"))?|("
+    + "|".join(UNITS)
+    + r"))(?:\s+(hundred|thousand|million))?(?:\s*(%|per\s?cent|percent))?(?![\w-])",
+    re.IGNORECASE,
+)
+# fractions in words: "a third", "another third", "one-third", "two-thirds", "three quarters"
+DENOMINATORS = {"third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "eighth": 8, "tenth": 10}
+FRACTION = re.compile(
+    r"(?<![\w-])(a|an|one|another|two|three|four|five|seven|nine)[- ]("
+    + "|".join(DENOMINATORS)
+    + r")s?(?![\w-])",
+    re.IGNORECASE,
+)
+# number words are read as figures (`figures`), not as words too ("twenty-five" is one word to
+# `align.words`: "twentyfive")
+_COMPOUNDS = frozenset(t + u for t in TENS for u in list(UNITS)[1:10])
+COUNTED = frozenset(UNITS) | frozenset(TENS) | frozenset(SCALE) | _COMPOUNDS
+# the words that can make a figure in words (beyond "one" to "ten", which alone are too small to
+# count): a text without any is not searched for one
+SPELLED = (
+    (COUNTED - frozenset(list(UNITS)[:11]))
+    | {"percent", "cent"}
+    | {
+        c + d + s
+        for c in ("", "a", "an", "one", "another", "two", "three", "four", "five", "seven", "nine")
+        for d in DENOMINATORS
+        for s in ("", "s")
+    }
+)
+_DIGIT = re.compile(r"\d")
+# a range of years printed short: 1937-38 → 1937 and 1938
+YEAR_RANGE = re.compile(r"(?<!\d)(1[89]|20)(\d\d)[-–](\d\d)(?!\d)")
 STOP = frozenset(align.__dict__.get("STOP", ())) | frozenset(
     "a about after all also an and any are as at be been being but by can could did do does for from "
     "had has have he her him his i if in into is it its may more most much must no not now of on one "
@@ -65,6 +121,9 @@ class Retelling:
     b_end: int
     shared: tuple[str, ...]  # the evidence: shared features, rarest first
     score: float
+    weights: tuple[float, ...] = ()  # of each shared feature (its idf in the pair)
+    a_sents: tuple[tuple[int, int, frozenset[str]], ...] = ()  # sentences: start, end, shared there
+    b_sents: tuple[tuple[int, int, frozenset[str]], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -94,36 +153,63 @@ def name_key(norm: str) -> str:
     return key[:-2] + "i" if key.endswith("ii") else key
 
 
-def figure(raw: str, unit: str | None) -> tuple[str, bool]:
-    """A printed figure → (normal form, is a year). "12,345" and "12345" → 12345; "1.408" (three
-    digits after the point) → 1408; "2.1 per cent" and "2.1%" → 2.1%; "11.0" → 11."""
+def figure(raw: str, unit: str | None, scale: str | None = None) -> tuple[str, bool]:
+    """A printed figure → (normal form, is a year). "12,345", "12 345" and "12345" → 12345;
+    "1.408" (three digits after the point) → 1408; "2.1 per cent" and "2.1%" → 2.1%; "11.0" → 11;
+    "1.8 million" → 1800000."""
     text = raw
-    if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", text):
-        text = re.sub(r"[,.]", "", text)
-    value = float(text)
-    norm = f"{value:g}" if value < 1e15 else text
+    if re.fullmatch(r"\d{1,3}(?:[,.\s]\d{3})+", text):
+        text = re.sub(r"[,.\s]", "", text)
+    value = float(text) * SCALE.get((scale or "").lower(), 1)
+    norm = f"{value:.12g}" if value < 1e15 else text
     if unit:
         return f"#{norm}%", False
-    year = "." not in text and 1800 <= value <= 2100
+    year = "." not in text and not scale and 1800 <= value <= 2100
     return f"#{norm}", year
 
 
-def figures(text: str) -> list[tuple[str, bool, int, int]]:
-    """Every figure of a text: (normal form, is a year, start, end)."""
-    out = []
-    for m in NUMBER.finditer(text):
+def figures(text: str, norms: list[str] | None = None) -> list[tuple[str, bool, int, int]]:
+    """Every figure of a text, in digits or in words: (normal form, is a year, start, end).
+    `norms`: the text's `align.words`, when the caller has them (a text without digits or number
+    words is not searched)."""
+    out: list[tuple[str, bool, int, int]] = []
+    tails = set()
+    digits = _DIGIT.search(text) is not None
+    spelled = norms is None or not SPELLED.isdisjoint(norms)
+    for m in YEAR_RANGE.finditer(text) if digits else ():
+        out.append((f"#{m.group(1)}{m.group(3)}", True, m.start(), m.end()))
+        tails.add(m.start(3))
+    for m in NUMBER.finditer(text) if digits else ():
+        if m.start() in tails:
+            continue
         try:
-            norm, year = figure(m.group(1), m.group(2))
+            norm, year = figure(m.group(1), m.group(3), m.group(2))
         except ValueError:
             continue
         out.append((norm, year, m.start(), m.end()))
+        if norm.endswith("%") and "." in norm:  # 9.1 per cent, printed 9.1 under a "%" heading
+            out.append((norm[:-1], False, m.start(), m.end()))
+    if not spelled:
+        return out
+    for m in NUMBER_WORDS.finditer(text):
+        tens, unit, alone, scale, pct = m.groups()
+        if tens:
+            value = TENS[tens.lower()] + (UNITS[unit.lower()] if unit else 0)
+        else:
+            value = UNITS[alone.lower()]
+        value *= SCALE.get((scale or "").lower(), 1)
+        out.append((f"#{value}%" if pct else f"#{value}", False, m.start(), m.end()))
+    for m in FRACTION.finditer(text):
+        count, part = m.group(1).lower(), m.group(2).lower()
+        top = UNITS.get(count, 1)
+        out.append((f"#{top}/{DENOMINATORS[part]}", False, m.start(), m.end()))
     return out
 
 
 @lru_cache(maxsize=1 << 18)
 def _key(norm: str, translit_id: int) -> str | None:
     """A word's feature: its transliteration group, y/i-folded, Snowball-stemmed (None: not content)."""
-    if len(norm) < 3 or norm in STOP or norm.isdigit():
+    if len(norm) < 3 or norm in STOP or norm in COUNTED or norm in SPELLED or norm[0].isdigit():
         return None
     return _stemmer().stemWord(name_key(_TRANSLIT[translit_id].get(norm, norm)))
 
@@ -135,9 +221,10 @@ def features(text: str, translit: dict[str, str], norms: list[str] | None = None
     """Stemmed content words (names folded) and figures of a text; `norms`: its `align.words`."""
     tid = id(translit)
     _TRANSLIT.setdefault(tid, translit)
-    out = {_key(n, tid) for n in set(align.words(text) if norms is None else norms)}
+    norms = align.words(text) if norms is None else norms
+    out = {_key(n, tid) for n in set(norms)}
     out.discard(None)
-    for norm, year, _, _ in figures(text):
+    for norm, year, _, _ in figures(text, norms):
         if year or norm not in SMALL:
             out.add(norm)
     return frozenset(out)
@@ -213,9 +300,11 @@ def candidates(
         ):
             continue  # tables are compared cell by cell (tables.py)
         x, y = wit[i], wit[j]
+        ranked = sorted(feats, key=lambda f: (-weight(f, x, y), f))
         out[(i, j)] = (
             sum(weight(f, x, y) for f in feats),
-            sorted(feats, key=lambda f: (-weight(f, x, y), f)),
+            ranked,
+            [weight(f, x, y) for f in ranked],
         )
     return out
 
@@ -266,15 +355,30 @@ def best_sentences(
     return best
 
 
-def span(p: Passage, shared: set[str], translit: dict[str, str]) -> tuple[int, int]:
-    """The sentences of a passage that hold the shared features (two or more, or a figure), first
-    to last."""
-    sents = []
+def sentences(
+    p: Passage, shared: set[str], translit: dict[str, str]
+) -> list[tuple[int, int, frozenset[str]]]:
+    """The sentences of a passage: (start, end, the shared features they hold)."""
+    out = []
     for m in SENTENCE.finditer(p.text):
         lead = len(m.group()) - len(m.group().lstrip())
-        sents.append((m.start() + lead, m.end(), features(m.group(), translit) & shared))
-    hits = [(a, b) for a, b, f in sents if len(f) >= 2 or any(_figure(x) for x in f)]
-    hits = hits or [(a, b) for a, b, f in sents if f] or [(0, len(p.text))]
+        out.append((m.start() + lead, m.end(), features(m.group(), translit) & shared))
+    return out
+
+
+def span(
+    p: Passage,
+    shared: set[str],
+    translit: dict[str, str],
+    sents: list[tuple[int, int, frozenset[str]]] | None = None,
+) -> tuple[int, int]:
+    """The sentences of a passage that hold the shared features (two or more, or a figure), first
+    to last."""
+    sents = sentences(p, shared, translit) if sents is None else sents
+    hits = [
+        (a, b) for a, b, f in sents if len(f & shared) >= 2 or any(_figure(x) for x in f & shared)
+    ]
+    hits = hits or [(a, b) for a, b, f in sents if f & shared] or [(0, len(p.text))]
     return hits[0][0], hits[-1][1]
 
 
@@ -290,7 +394,7 @@ def retellings(
     us = units(passages, translit, words)
     out: list[Retelling] = []
     cache: dict[str, list] = {}
-    for (i, j), (score, feats) in sorted(candidates(passages, us).items()):
+    for (i, j), (score, feats, weights) in sorted(candidates(passages, us).items()):
         if score < LOCAL_SCORE:
             continue
         ua, ub = us[i], us[j]
@@ -304,9 +408,43 @@ def retellings(
             continue
         if (dates.get(pb.siglum, ""), pb.siglum) < (dates.get(pa.siglum, ""), pa.siglum):
             ua, ub, pa, pb = ub, ua, pb, pa
-        (a0, a1), (b0, b1) = span(pa, set(feats), translit), span(pb, set(feats), translit)
-        out.append(Retelling(pa, pb, a0, a1, b0, b1, tuple(feats), round(score, 2)))
+        keep = set(feats)
+        sa, sb = sentences(pa, keep, translit), sentences(pb, keep, translit)
+        (a0, a1), (b0, b1) = span(pa, keep, translit, sa), span(pb, keep, translit, sb)
+        out.append(
+            Retelling(
+                pa,
+                pb,
+                a0,
+                a1,
+                b0,
+                b1,
+                tuple(feats),
+                round(score, 2),
+                tuple(weights),
+                tuple(sa),
+                tuple(sb),
+            )
+        )
     return out
+
+
+def beside(r: Retelling, taken: list[tuple[int, int, int, int]]) -> Retelling | None:
+    """A retelling around words the verbatim detector has aligned (a quotation inside a retold
+    anecdote): what the sentences outside the aligned words share, if that alone is a retelling
+    (`MIN_SCORE`, with three shared features), else None."""
+    free_a = [x for x in r.a_sents if not any(a0 < x[1] and x[0] < a1 for a0, a1, _, _ in taken)]
+    free_b = [x for x in r.b_sents if not any(b0 < x[1] and x[0] < b1 for _, _, b0, b1 in taken)]
+    on_a = set().union(*(f for _, _, f in free_a))
+    on_b = set().union(*(f for _, _, f in free_b))
+    weight = dict(zip(r.shared, r.weights))
+    left = [f for f in r.shared if f in on_a and f in on_b]
+    score = sum(weight.get(f, 0.0) for f in left)
+    if len(left) < 3 or score < MIN_SCORE:
+        return None
+    keep = set(left)
+    (a0, a1), (b0, b1) = span(r.a, keep, {}, free_a), span(r.b, keep, {}, free_b)
+    return Retelling(r.a, r.b, a0, a1, b0, b1, tuple(left), round(score, 2), (), (), ())
 
 
 def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
@@ -326,7 +464,9 @@ def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
             a0 < r.a_end and r.a_start < a1 and b0 < r.b_end and r.b_start < b1
             for a0, a1, b0, b1 in taken[(r.a.id, r.b.id)]
         ):
-            continue
+            r = beside(r, taken[(r.a.id, r.b.id)])
+            if r is None:
+                continue
         ra = Reading(
             r.a.siglum,
             r.a.file,
