@@ -3,10 +3,11 @@
 
 Detection = `pipeline.reuse`: the shingle index with its alignments (verbatim reuse, whole
 sentences) and the retelling index (rare stemmed words, names, figures) with its verification.
-Each case prints the median wall and CPU time of several in-process runs (the corpus is loaded and built
-once, outside the timing), the peak memory that detection itself allocates (tracemalloc, one extra
-untimed run) and the process's peak RSS. CPU time is the steadier figure on a shared machine. bench/run.py times the whole commands as well.
-Run a case from the repository root, e.g. `.venv/bin/python bench/bench_apparatus.py synthetic 10`;
+Each case prints the median wall and CPU time of several in-process runs (the corpus is loaded and
+built once, outside the timing), the peak memory that detection itself allocates (tracemalloc, one
+extra untimed run) and the process's peak RSS. CPU time is the steadier figure on a shared machine.
+bench/run.py times the whole commands as well. Run a case from the repository root, e.g.
+`.venv/bin/python bench/bench_apparatus.py synthetic 10`;
 `.venv/bin/python bench/bench_apparatus.py ratio` runs 1x and 10x and prints the ratio of medians;
 `ratio 50` runs 1x, 10x and 50x in one process (alternating, 2 runs each) and prints both ratios.
 """
@@ -35,10 +36,10 @@ RUNS = 5
 
 
 def synthetic(passages, scale: int, seed: int = 1):
-    """`scale` copies of the edition, each in its own "language" (every word of copy c gets the suffix
-    q<c>, copy 0 included, so that the 1x and the 10x corpus are made alike), so reuse exists within a
-    copy as in the edition but not across copies; one word in twenty is replaced at random, so the
-    aligner has variants to classify."""
+    """`scale` copies of the edition, each in its own "language" (every word of copy c gets the
+    suffix q<c>, copy 0 included, so that the 1x and the 10x corpus are made alike), so reuse exists
+    within a copy as in the edition but not across copies; one word in twenty is replaced at random,
+    so the aligner has variants to classify."""
     from build_scripts.apparatus.model import Passage
 
     rng = random.Random(seed)
@@ -49,8 +50,8 @@ def synthetic(passages, scale: int, seed: int = 1):
             # "word/word" (the aligner splits there): no word is shared across copies
             words = [re.sub(r"(\w+)", rf"\1q{copy}", w) for w in p.text.split(" ")]
             for _ in range(len(words) // 20):
-                # a variant word of the same copy: copies share no vocabulary, so the 10x corpus is ten
-                # editions side by side, not one edition with spurious matches across copies
+                # a variant word of the same copy: copies share no vocabulary, so the 10x corpus is
+                # ten editions side by side, not one edition with spurious matches across copies
                 words[rng.randrange(len(words))] = (
                     rng.choice(["the", "party", "purge", "Stalin", "NKVD"]) + f"q{copy}"
                 )
@@ -139,7 +140,8 @@ def summary(kind: str, scale: int, passages, dates, results: list) -> dict:
 def show(r: dict) -> str:
     return (
         f"{r['case']}: {r['passages']} passages, {r['words']} words, {r['regions']} regions; "
-        f"median {r['median_s']:.3f} s wall, {r['median_cpu_s']:.3f} s CPU, of {len(r['runs'])} runs {r['runs']}; detection peak {r['detect_peak_mib']:.1f} MiB "
+        f"median {r['median_s']:.3f} s wall, {r['median_cpu_s']:.3f} s CPU, of "
+        f"{len(r['runs'])} runs {r['runs']}; detection peak {r['detect_peak_mib']:.1f} MiB "
         f"(tracemalloc), process peak RSS {r['process_peak_mib']:.1f} MiB"
     )
 
@@ -155,7 +157,8 @@ def main(argv: list[str]) -> None:
         one = results[0]
         for scale, r in zip(scales[1:], results[1:]):
             print(
-                f"ratio {scale}x/1x: {r['median_s'] / one['median_s']:.2f} wall, {r['median_cpu_s'] / one['median_cpu_s']:.2f} CPU"
+                f"ratio {scale}x/1x: {r['median_s'] / one['median_s']:.2f} "
+                f"wall, {r['median_cpu_s'] / one['median_cpu_s']:.2f} CPU"
                 f" (goal <= {scale * 1.1:g})"
             )
         return

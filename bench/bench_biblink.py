@@ -1,4 +1,5 @@
-"""Citation linker: propose links for every bibl and note of the five witnesses (read only, no --write)."""
+"""Citation linker: propose links for every bibl and note of the five witnesses (read only, no
+--write)."""
 
 from pathlib import Path
 

@@ -1,4 +1,5 @@
-"""Bibliography: format references.bib through pandoc (cold, fresh cache) and from the build/ cache."""
+"""Bibliography: format references.bib through pandoc (cold, fresh cache) and from the build/
+cache."""
 
 from pathlib import Path
 
@@ -6,9 +7,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 COLD = (
     "import tempfile, pathlib; from build_scripts.bib import bibliography as b; "
-    "bib, _ = b.load(cache_dir=pathlib.Path(tempfile.mkdtemp())); assert len(bib.formatted()) == len(bib)"
+    "bib, _ = b.load(cache_dir=pathlib.Path(tempfile.mkdtemp())); "
+    "assert len(bib.formatted()) == len(bib)"
 )
-CACHED = "from build_scripts.bib import bibliography as b; bib, _ = b.load(); assert len(bib.formatted()) == len(bib)"
+CACHED = (
+    "from build_scripts.bib import bibliography as b; bib, "
+    "_ = b.load(); assert len(bib.formatted()) == len(bib)"
+)
 IMPORT_ONLY = "from build_scripts.bib import bibliography as b; b.load()"
 
 

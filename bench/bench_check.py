@@ -1,4 +1,5 @@
-"""Issue 6: `edition check` cold and warm (goal: warm <= 2 s on the whole edition), `--full`, `fmt --check`.
+"""Issue 6: `edition check` cold and warm (goal: warm <= 2 s on the whole edition), `--full`,
+`fmt --check`.
 
 `edition check` exits 1 when it finds problems, which is a normal outcome here, so each case times
 itself (run.py's plain argv cases stop at a non-zero exit) and reports medians of whole commands.

@@ -1,8 +1,8 @@
-"""Lighthouse mobile scores of the built site (goals: performance >= 95; accessibility, best practices,
-SEO 100), median of three runs per page. Needs `npm install -g lighthouse` and Debian's chromium; skipped
-when lighthouse is absent. EDITION_BENCH_SITE=DIR measures another built site than site/.
-The site is served with gzip (bench/serve_gzip.py), as a static host serves it; build it first
-(`edition build`)."""
+"""Lighthouse mobile scores of the built site (goals: performance >= 95; accessibility, best
+practices, SEO 100), median of three runs per page. Needs `npm install -g lighthouse` and Debian's
+chromium; skipped when lighthouse is absent. EDITION_BENCH_SITE=DIR measures another built site than
+site/. The site is served with gzip (bench/serve_gzip.py), as a static host serves it; build it
+first (`edition build`)."""
 
 import json
 import os

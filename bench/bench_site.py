@@ -1,8 +1,9 @@
 """Website benchmarks: a cold `edition build` (no output kept in build/out/) against a bare `mkdocs
 build` of the same Markdown (goal for the HTML part, --no-downloads: ratio <= 1.1), a build where
 nothing changed (every output reused), the full build with its downloads (PDFs and offline zip,
-made in child processes beside MkDocs) against the same steps one after the other, re-rendering after
-one TEI file changes (goal <= 0.5 s), the gzipped search index (goal <= 400 KB), the offline zip.
+made in child processes beside MkDocs) against the same steps one after the other, re-rendering
+after one TEI file changes (goal <= 0.5 s), the gzipped search index (goal <= 400 KB), the offline
+zip.
 
 Run: python bench/run.py site
 """
@@ -21,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def setup() -> None:
-    """Generate docs/edition/ once (publishing everything) so that the bare mkdocs build has its input."""
+    """Generate docs/edition/ once (publishing everything) so that the bare mkdocs build has its
+    input."""
     subprocess.run(
         [sys.executable, "-m", "build_scripts", "build", "--publish-all", "--skip-check"],
         cwd=ROOT,
@@ -31,7 +33,8 @@ def setup() -> None:
 
 
 def rerender_after_edit() -> dict:
-    """Edit one TEI file of a scratch copy; time the incremental render in this process and as a command."""
+    """Edit one TEI file of a scratch copy; time the incremental render in this process and as a
+    command."""
     from build_scripts.site import render as site
 
     with tempfile.TemporaryDirectory() as tmp:

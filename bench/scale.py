@@ -228,16 +228,16 @@ def table(rows: list[dict]) -> str:
             ratio = r[step]["s"] / one[step]["s"] if one[step]["s"] else 0
             cpu = r[step]["cpu_s"] / one[step]["cpu_s"] if one[step]["cpu_s"] else 0
             cells.append(
-                f"{r[step]['s']:7.1f} ({ratio:4.1f}× wall {cpu:4.1f}× CPU, {r[step]['peak_mib']:5.0f})".rjust(
-                    40
-                )
+                f"{r[step]['s']:7.1f} ({ratio:4.1f}× wall "
+                f"{cpu:4.1f}× CPU, {r[step]['peak_mib']:5.0f})".rjust(40)
             )
         lines.append(
-            f"{r['scale']:>4}× {r['witnesses']:>5} {r['pages']:>6} {r['html_mib']:>9.1f} {r['getty_c1_kb']:>8.1f} "
-            + " ".join(cells)
+            f"{r['scale']:>4}× {r['witnesses']:>5} {r['pages']:>6} "
+            f"{r['html_mib']:>9.1f} {r['getty_c1_kb']:>8.1f} " + " ".join(cells)
         )
     lines.append(
-        "goals: each ratio ≤ 1.1 × the scale; G.c1 within 10% of 1×; HTML MiB linear; detection peak < 1 GiB at 50×"
+        "goals: each ratio ≤ 1.1 × the scale; G.c1 within 10% "
+        "of 1×; HTML MiB linear; detection peak < 1 GiB at 50×"
     )
     return "\n".join(lines)
 
@@ -303,7 +303,8 @@ def main(argv: list[str]) -> None:
         m = result["median"]
         print(
             f"one-word edit, median of {result['runs']}: edition build {m['full']['s']:.1f} s "
-            f"({m['full']['cpu_s']:.1f} s CPU), HTML only {m['html']['s']:.1f} s ({m['html']['cpu_s']:.1f} s CPU): "
+            f"({m['full']['cpu_s']:.1f} s CPU), HTML only "
+            f"{m['html']['s']:.1f} s ({m['html']['cpu_s']:.1f} s CPU): "
             f"{result['ratio_wall']:.2f}× wall, {result['ratio_cpu']:.2f}× CPU (goal ≤ 1.5×)"
         )
         (ROOT / "bench" / "results").mkdir(exist_ok=True)

@@ -1,9 +1,10 @@
-"""tei/*.xml, sources/witnesses.yml, references.bib, the id registry → every problem (`edition check`).
+"""tei/*.xml, sources/witnesses.yml, references.bib, the id registry → every problem
+(`edition check`).
 
-The check is a list of rules (RULES, read top to bottom). Each rule takes the loaded edition and returns
-problems; a rule that crashes becomes one `check.crash` problem naming it, so one run always reports
-everything it can and never ends in a traceback. All paths come in through `Paths`, so a test can point
-the whole check at a small fixture project.
+The check is a list of rules (RULES, read top to bottom). Each rule takes the loaded edition and
+returns problems; a rule that crashes becomes one `check.crash` problem naming it, so one run always
+reports everything it can and never ends in a traceback. All paths come in through `Paths`, so a
+test can point the whole check at a small fixture project.
 """
 
 from __future__ import annotations
@@ -135,9 +136,10 @@ MANIFEST_DEPENDENT = (
 
 
 def _root_causes(problems: list[Problem], edition: Edition) -> list[Problem]:
-    """One message per mistake: each root problem (a file that cannot be read, a duplicate id, a broken
-    witness list) comes first, followed by one line counting the problems that merely follow from it
-    (which would otherwise flood the report with wrong advice); then every other problem, sorted."""
+    """One message per mistake: each root problem (a file that cannot be read, a duplicate id, a
+    broken witness list) comes first, followed by one line counting the problems that merely follow
+    from it (which would otherwise flood the report with wrong advice); then every other problem,
+    sorted."""
     roots = {path: root for path, root in edition.broken.items() if root in problems}
     manifest_rel = relpath(edition.paths.manifest)
     unparsed = {
@@ -200,14 +202,16 @@ def _cause(
 
 
 def _summary(root: Problem, followers: list[Problem]) -> Problem:
-    """'54 apparatus pointers into tei/e.xml and 6 bibliography entries … are not checked until it parses'."""
+    """'54 apparatus pointers into tei/e.xml and 6 bibliography entries … are not checked until it
+    parses'."""
     counts: dict[tuple[str, str, str], int] = {}
     for problem in followers:
         label = CONSEQUENCES.get(problem.code, ("other problem", "other problems", ""))
         counts[label] = counts.get(label, 0) + 1
     manifest_root = root.code.startswith("manifest.")
     parts = [
-        f"{n} {one if n == 1 else many}{'' if manifest_root else where.format(rel=root.location.path)}"
+        f"{n} {one if n == 1 else many}"
+        f"{'' if manifest_root else where.format(rel=root.location.path)}"
         for (one, many, where), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -223,7 +227,8 @@ def _summary(root: Problem, followers: list[Problem]) -> Problem:
 
 
 def _without_echoes(problems: list[Problem]) -> list[Problem]:
-    """Drop tei_all's "Invalid attribute id" where ids.duplicate already says why (xml:id is an xsd:ID)."""
+    """Drop tei_all's "Invalid attribute id" where ids.duplicate already says why (xml:id is an
+    xsd:ID)."""
     duplicates = {(p.location.path, p.location.line) for p in problems if p.code == "ids.duplicate"}
     return [
         p
@@ -247,7 +252,8 @@ def _guarded(
             Problem(
                 where,
                 f"the check rule `{name}` crashed: {type(err).__name__}: {err}",
-                "This is a bug in the toolchain, not in your TEI; report it with this line (the other rules ran)",
+                "This is a bug in the toolchain, not in your TEI; "
+                "report it with this line (the other rules ran)",
                 "check.crash",
             )
         ]
@@ -256,8 +262,8 @@ def _guarded(
 # --- rules ---------------------------------------------------------------------------------------
 def load_files(edition: Edition) -> list[Problem]:
     """Read the witness list and parse every TEI file. Each file that cannot be read as a TEI master
-    (missing, empty, not UTF-8, not well-formed) gives one root problem, recorded in edition.broken so
-    that the problems which merely follow from it are summarised, not listed one by one."""
+    (missing, empty, not UTF-8, not well-formed) gives one root problem, recorded in edition.broken
+    so that the problems which merely follow from it are summarised, not listed one by one."""
     problems = _manifest_problems(edition)
     for problem in problems:
         edition.broken.setdefault(problem.location.path, problem)
@@ -299,7 +305,8 @@ MANIFEST_FIX = "the comment at the top of the file says what each entry needs"
 
 
 def _manifest_problems(edition: Edition) -> list[Problem]:
-    """sources/witnesses.yml read once: a missing, empty, non-UTF-8 or malformed file is one problem."""
+    """sources/witnesses.yml read once: a missing, empty, non-UTF-8 or malformed file is one
+    problem."""
     path, rel = edition.paths.manifest, relpath(edition.paths.manifest)
     try:
         data = path.read_bytes()
@@ -344,7 +351,8 @@ def _manifest_problems(edition: Edition) -> list[Problem]:
 
 
 def _expected_files(edition: Edition) -> list[Path]:
-    """Every TEI file in tei/, and every one the witness list names (a deleted file is a problem)."""
+    """Every TEI file in tei/, and every one the witness list names (a deleted file is a
+    problem)."""
     named = [edition.paths.tei_dir / w.tei for w in edition.witnesses]
     edition.files = sorted(set(edition.files) | set(named))
     return edition.files
@@ -423,7 +431,8 @@ def _prolog_problems(item: Loaded) -> list[Problem]:
 
 
 def parse(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
-    """teixml.parse, but a duplicate xml:id is left to check_ids (libxml2 would stop parsing at it)."""
+    """teixml.parse, but a duplicate xml:id is left to check_ids (libxml2 would stop parsing at
+    it)."""
     parser = etree.XMLParser(
         remove_blank_text=False, resolve_entities=False, no_network=True, collect_ids=False
     )
@@ -448,7 +457,8 @@ def check_schema(edition: Edition) -> list[Problem]:
 
 def check_rules(edition: Edition) -> list[Problem]:
     """The project's rules written as Schematron in schema/edition.odd (ids required, note numbers,
-    choice pairs, editorial notes' @resp): the same rules the editors' XML editor runs as they type."""
+    choice pairs, editorial notes' @resp): the same rules the editors' XML editor runs as they
+    type."""
     cache = edition.paths.check_cache if edition.use_cache else None
     return [
         p for item in edition.loaded for p in odd.validate(item.doc, item.data, item.path, cache)
@@ -465,7 +475,8 @@ def check_ids(edition: Edition) -> list[Problem]:
                     Problem(
                         item.at(el),
                         f'xml:id "{ident}" is already used at {seen[ident]}',
-                        "Give this element a new id that no other element of the edition uses (ids are never reused)",
+                        "Give this element a new id that no other element "
+                        "of the edition uses (ids are never reused)",
                         "ids.duplicate",
                     )
                 )
@@ -495,7 +506,8 @@ def check_targets(edition: Edition) -> list[Problem]:
                             Problem(
                                 item.at(el),
                                 f'@{attr}="{pointer}" {problem}',
-                                "Point to an existing xml:id (#id in this file, or file.xml#id in another witness), or fix the id",
+                                "Point to an existing xml:id (#id in this file, "
+                                "or file.xml#id in another witness), or fix the id",
                                 "targets.dangling",
                             )
                         )
@@ -508,7 +520,9 @@ def check_targets(edition: Edition) -> list[Problem]:
                             Problem(
                                 item.at(el),
                                 f'@{attr}="{pointer}" {problem}',
-                                f"Point @{attr} to who is responsible: #{_siglum(item)}.editors (declared in the header's respStmt), a bib:KEY, or an existing xml:id",
+                                f"Point @{attr} to who is responsible: "
+                                f"#{_siglum(item)}.editors (declared in the header's "
+                                "respStmt), a bib:KEY, or an existing xml:id",
                                 "targets.dangling",
                             )
                         )
@@ -533,7 +547,8 @@ def _siglum(item: Loaded) -> str:
 
 def _resolve(pointer: str, item: Loaded, ids: dict[str, set[str]]) -> str | None:
     if re.match(r"^[a-z]+:", pointer):
-        return None  # an external address (http:, mailto:) or bib:KEY, which the bibliography rule checks
+        # an external address (http:, mailto:) or bib:KEY, which the bibliography rule checks
+        return None
     file, _, ident = pointer.partition("#")
     file = file or item.path.name
     if file not in ids:
@@ -544,7 +559,8 @@ def _resolve(pointer: str, item: Loaded, ids: dict[str, set[str]]) -> str | None
 
 
 def check_sigla(edition: Edition) -> list[Problem]:
-    """@wit="#X" anywhere must name a witness of sources/witnesses.yml (or a <witness xml:id> of a listWit)."""
+    """@wit="#X" anywhere must name a witness of sources/witnesses.yml (or a <witness xml:id> of a
+    listWit)."""
     known = {w.siglum for w in edition.witnesses}
     for item in edition.loaded:
         known |= {el.get(XML_ID) for el in DECLARED_WITNESSES(item.doc)}
@@ -557,8 +573,10 @@ def check_sigla(edition: Edition) -> list[Problem]:
                     problems.append(
                         Problem(
                             item.at(el),
-                            f'<{local(el)} wit="{el.get("wit")}"> names witness "{siglum}", which the edition does not have',
-                            f"Use one of {', '.join('#' + s for s in sorted(known))}, or add the witness to sources/witnesses.yml",
+                            f'<{local(el)} wit="{el.get("wit")}"> names witness '
+                            f'"{siglum}", which the edition does not have',
+                            f"Use one of {', '.join('#' + s for s in sorted(known))}, "
+                            "or add the witness to sources/witnesses.yml",
                             "sigla.unknown",
                         )
                     )
@@ -578,8 +596,10 @@ def check_notes(edition: Edition) -> list[Problem]:
                 problems.append(
                     Problem(
                         item.at(note),
-                        f"note {note.get('n')} ({note.get(XML_ID)}) has no marker in the text and no recorded anomaly",
-                        'Move the note to its marker, or record the missing marker in <list type="note-anomalies"> of the header',
+                        f"note {note.get('n')} ({note.get(XML_ID)}) has "
+                        "no marker in the text and no recorded anomaly",
+                        "Move the note to its marker, or record the missing "
+                        'marker in <list type="note-anomalies"> of the header',
                         "notes.unmarked",
                     )
                 )
@@ -601,7 +621,8 @@ def _stray_markers(item: Loaded, recorded: set[str]) -> list[Problem]:
                         Problem(
                             item.at(el),
                             f'a note marker "{match.group()}" in the text has no note',
-                            "Attach the note at this marker (<note n=...>) or, if the witness prints none, record it as an anomaly",
+                            "Attach the note at this marker (<note n=...>) or, "
+                            "if the witness prints none, record it as an anomaly",
                             "notes.marker-without-note",
                         )
                     )
@@ -642,7 +663,8 @@ def check_manifest(edition: Edition) -> list[Problem]:
                 Problem(
                     Location(rel),
                     f"witness {w.siglum}: sources/{w.file} does not match its recorded sha256",
-                    "Transcriptions are never edited: restore the file from ../shared/seeds (corrections belong in the TEI)",
+                    "Transcriptions are never edited: restore the file "
+                    "from ../shared/seeds (corrections belong in the TEI)",
                     "manifest.sha256",
                 )
             )
@@ -654,7 +676,8 @@ def check_manifest(edition: Edition) -> list[Problem]:
 
 
 def check_excerpts(edition: Edition) -> list[Problem]:
-    """Every id that sources/excerpts.yml publishes exists in its witness (a stale id publishes nothing)."""
+    """Every id that sources/excerpts.yml publishes exists in its witness (a stale id publishes
+    nothing)."""
     path = edition.paths.excerpts
     data, problems = manifest.load_excerpts(path)
     if problems or not data:
@@ -672,7 +695,8 @@ def check_excerpts(edition: Edition) -> list[Problem]:
                 Problem(
                     Location(relpath(path), manifest.excerpt_line(path, ident)),
                     f"{siglum} excerpt {ident} does not exist in tei/{w.tei}",
-                    "Replace it with the id of the passage to publish (the ids are the permalink anchors of the site)",
+                    "Replace it with the id of the passage to publish "
+                    "(the ids are the permalink anchors of the site)",
                     "excerpts.unknown-id",
                 )
             )
@@ -701,7 +725,8 @@ def _header_problems(item: Loaded, w: manifest.Witness) -> list[Problem]:
         problems.append(
             Problem(
                 item.at(root),
-                f'<TEI xml:id="{root.get(XML_ID)}"> but sources/witnesses.yml gives siglum {w.siglum}',
+                f'<TEI xml:id="{root.get(XML_ID)}"> but '
+                f"sources/witnesses.yml gives siglum {w.siglum}",
                 "Make the TEI root id equal to the siglum",
                 "manifest.siglum",
             )
@@ -713,7 +738,8 @@ def _header_problems(item: Loaded, w: manifest.Witness) -> list[Problem]:
             problems.append(
                 Problem(
                     where,
-                    f'sourceDesc idno[@type="{kind}"] does not agree with sources/witnesses.yml ({expected})',
+                    f'sourceDesc idno[@type="{kind}"] does not '
+                    f"agree with sources/witnesses.yml ({expected})",
                     "Copy the value from sources/witnesses.yml into the header",
                     "manifest.header",
                 )
@@ -767,7 +793,8 @@ def check_bibliography(edition: Edition) -> list[Problem]:
 
 
 def _with_bib_syntax(path: Path, problems: list[Problem]) -> list[Problem]:
-    """bibtexparser's problems, with each syntax mistake it misreads (or words vaguely) said at its line."""
+    """bibtexparser's problems, with each syntax mistake it misreads (or words vaguely) said at its
+    line."""
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -784,7 +811,8 @@ def _with_bib_syntax(path: Path, problems: list[Problem]) -> list[Problem]:
 
 
 def _unused_entries(edition: Edition, bib) -> list[Problem]:
-    """An entry no TEI file cites (bib:KEY) and no witness names as its bibkey, unless kept as `editorial`."""
+    """An entry no TEI file cites (bib:KEY) and no witness names as its bibkey, unless kept as
+    `editorial`."""
     used = {w.facts.get("bibkey") for w in edition.witnesses}
     for item in edition.loaded:
         for el in BIB_POINTERS(item.doc):
@@ -801,7 +829,9 @@ def _unused_entries(edition: Edition, bib) -> list[Problem]:
                 Problem(
                     Location(relpath(edition.paths.bib), record.line),
                     f"entry {key} is cited by no TEI file",
-                    f'Link the citation in the witness to it with corresp="bib:{key}", add `keywords = {{editorial}}` if the edition\'s own text cites it, or remove the entry',
+                    "Link the citation in the witness to it with "
+                    f'corresp="bib:{key}", add `keywords = {{editorial}}` if '
+                    "the edition's own text cites it, or remove the entry",
                     "bibliography.unused",
                 )
             )
@@ -810,7 +840,8 @@ def _unused_entries(edition: Edition, bib) -> list[Problem]:
 
 def check_apparatus(edition: Edition) -> list[Problem]:
     """tei/apparatus.xml: pointers, sigla and readings, read against the trees parsed once above."""
-    # a file with a duplicate xml:id is one the strict parser rejects: the apparatus reads it as absent
+    # a file with a duplicate xml:id is one the strict parser rejects: the apparatus reads it as
+    # absent
     docs = {item.path.name: item.doc for item in edition.loaded if _ids_unique(item.doc)}
     return apparatus.check(edition.paths.tei_dir, manifest_path=edition.paths.manifest, docs=docs)
 

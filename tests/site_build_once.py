@@ -1,4 +1,5 @@
-"""The site built once per test process (publishing everything) and shared by test_site and test_browser."""
+"""The site built once per test process (publishing everything) and shared by test_site and
+test_browser."""
 
 from __future__ import annotations
 

@@ -12,8 +12,14 @@ WITNESS = """<?xml version="1.0" encoding="UTF-8"?>
 <publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>
 <text><body><div xml:id="{sig}.d1"><pb n="177" xml:id="{sig}.pb177"/><p xml:id="{sig}.d1.p1">{text}</p></div></body></text></TEI>
 """
-G_TEXT = "a person who felt that his arrest was imminent could go to another town and, as a rule, avoid being seized."
-M_TEXT = "Getty cited: `a person who felt that his arrest was imminent could go to another town and, as a rule, avoid being arrested'."
+G_TEXT = (
+    "a person who felt that his arrest was imminent could "
+    "go to another town and, as a rule, avoid being seized."
+)
+M_TEXT = (
+    "Getty cited: `a person who felt that his arrest was imminent "
+    "could go to another town and, as a rule, avoid being arrested'."
+)
 
 
 def fixture(tmp: Path, g_text: str = G_TEXT) -> Path:
@@ -39,7 +45,8 @@ def test_a_sound_apparatus_has_no_problems(tmp_path):
 
 
 def test_a_changed_witness_text_is_reported_with_both_readings(tmp_path):
-    """The locus is the detector's, unreviewed: re-anchored, a warning that does not block the build."""
+    """The locus is the detector's, unreviewed: re-anchored, a warning that does not block the
+    build."""
     tei = fixture(tmp_path, G_TEXT.replace("seized", "taken"))
     problems = check(tei)
     assert (

@@ -22,17 +22,20 @@ def test_different_figures_for_one_quantity_become_a_proposed_claim():
         p(
             "G",
             1,
-            "In 1937 the Smolensk obkom expelled 5,000 former kulaks and traders from the Western Region.",
+            "In 1937 the Smolensk obkom expelled 5,000 former "
+            "kulaks and traders from the Western Region.",
         ),
         p(
             "S",
             1,
-            "In 1937 the Smolensk obkom expelled 7,000 former kulaks and traders from the Western Region.",
+            "In 1937 the Smolensk obkom expelled 7,000 former "
+            "kulaks and traders from the Western Region.",
         ),
         p(
             "E",
             1,
-            "In 1937 the Smolensk obkom expelled 5000 former kulaks and traders from the Western Region.",
+            "In 1937 the Smolensk obkom expelled 5000 former "
+            "kulaks and traders from the Western Region.",
         ),
     ]
     proposed = claims.propose(passages)
@@ -49,12 +52,14 @@ def test_equal_values_printed_otherwise_are_no_disagreement():
         p(
             "G",
             1,
-            "In 1937 the Smolensk obkom expelled 1,408 former kulaks and traders from the Western Region.",
+            "In 1937 the Smolensk obkom expelled 1,408 former "
+            "kulaks and traders from the Western Region.",
         ),
         p(
             "K",
             1,
-            "In 1937 the Smolensk obkom expelled 1.408 former kulaks and traders from the Western Region.",
+            "In 1937 the Smolensk obkom expelled 1.408 former "
+            "kulaks and traders from the Western Region.",
         ),
     ]
     assert claims.propose(passages) == []
@@ -65,12 +70,14 @@ def test_unrelated_figures_are_not_grouped():
         p(
             "G",
             1,
-            "In 1937 the Smolensk obkom expelled 5,000 former kulaks and traders from the Western Region.",
+            "In 1937 the Smolensk obkom expelled 5,000 former "
+            "kulaks and traders from the Western Region.",
         ),
         p(
             "K",
             1,
-            "In 1937 Eikhe's krai committee in Novosibirsk expelled 9,000 members for passivity at the factories.",
+            "In 1937 Eikhe's krai committee in Novosibirsk "
+            "expelled 9,000 members for passivity at the factories.",
         ),
     ]
     assert claims.propose(passages) == []

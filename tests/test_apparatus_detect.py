@@ -31,8 +31,8 @@ def grams(words: list[str], n: int = 3) -> set[tuple[str, ...]]:
 
 
 def contains(reading: str, phrase: str) -> bool:
-    """The reading overlaps the phrase: they share three consecutive words (or the whole phrase, when it
-    is shorter: "792,000 18.5")."""
+    """The reading overlaps the phrase: they share three consecutive words (or the whole phrase,
+    when it is shorter: "792,000 18.5")."""
     r, p = norms(reading), norms(phrase)
     if len(p) < 3:
         return any(r[i : i + len(p)] == p for i in range(len(r) - len(p) + 1))
@@ -95,7 +95,8 @@ def test_pair_recall_and_precision(found):
     missed = [p["a"][1] for p in TRUTH["pairs"] if p not in hit]
     false = [(l.readings[0].text[:50], l.readings[1].text[:50]) for l in judged if l not in true]
     print(
-        f"recall {recall:.3f} ({len(hit)}/{len(TRUTH['pairs'])}), precision {precision:.3f} ({len(true)}/{len(judged)})"
+        f"recall {recall:.3f} ({len(hit)}/{len(TRUTH['pairs'])}), "
+        f"precision {precision:.3f} ({len(true)}/{len(judged)})"
     )
     assert recall >= RECALL, f"recall {recall:.2f}; missed: {missed}"
     assert precision >= PRECISION, f"precision {precision:.2f}; false: {false}"

@@ -68,7 +68,7 @@ def test_variants_are_classified(records):
     )
 
 
-# --- rendering -------------------------------------------------------------------------------------
+# --- rendering ----------------------------------------------------------------------------------
 NASTY = "a <b>bold</b> *star* [link](http://x) `code` & _under_"
 
 
@@ -147,7 +147,8 @@ def test_index_of_the_edition_is_not_all_substantive():
 
 def test_links_follow_the_site_pages():
     """With the site's locate(file, id), a reading links to the page that holds its id; a note is a
-    footnote there (anchor fn:<id>); an id the site does not show links to the witness's first page."""
+    footnote there (anchor fn:<id>); an id the site does not show links to the witness's first
+    page."""
     pages = {"G.c6.p1": "getty/G.c6.md", "G.c6.n3": "getty/G.c6.md"}
 
     class Corpus:
@@ -165,7 +166,8 @@ def test_links_follow_the_site_pages():
 
 
 def test_a_rejected_entry_is_not_shown_to_readers(tmp_path):
-    """Editors reject a machine entry with ana="#rejected": it stays in the TEI but leaves the site."""
+    """Editors reject a machine entry with ana="#rejected": it stays in the TEI but leaves the
+    site."""
     import shutil
 
     from lxml import etree as _etree

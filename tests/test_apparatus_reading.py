@@ -105,7 +105,8 @@ def test_recall_and_precision_per_relation(machine, corpus):
         typed = [p for p in found if any(l.relation == rel for l in hits[p["id"]])]
         recall[rel] = len(found) / max(1, len(pairs))
         lines.append(
-            f"{rel:18} recall {len(found):2}/{len(pairs):2} (high {sum(1 for p in high if hits[p['id']])}/{len(high)}),"
+            f"{rel:18} recall {len(found):2}/{len(pairs):2} (high "
+            f"{sum(1 for p in high if hits[p['id']])}/{len(high)}),"
             f" typed so {len(typed):2}; entries {len(mine):3}, on a pair {len(true):3}"
         )
     matched = [l for l in reuse if any(l in hits[p["id"]] for p in PAIRS)]

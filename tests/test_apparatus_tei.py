@@ -1,8 +1,9 @@
-"""The apparatus on the TEI of the edition: ground truth measured on the TEI passages, stable ids and
-editors' decisions across reruns, and citation verdicts drawn from the text (pages with pb/@cert).
+"""The apparatus on the TEI of the edition: ground truth measured on the TEI passages, stable ids
+and editors' decisions across reruns, and citation verdicts drawn from the text (pages with
+pb/@cert).
 
-Thresholds (asserted below): on the TEI, pair recall >= 0.9 and precision >= 0.85 for the machine loci
-(reuse detection plus citation checks, which compare S's tables with G's cell by cell).
+Thresholds (asserted below): on the TEI, pair recall >= 0.9 and precision >= 0.85 for the machine
+loci (reuse detection plus citation checks, which compare S's tables with G's cell by cell).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def test_ground_truth_on_the_tei(machine):
     judged = [l for l in found if l in true or not any(matches(l, u) for u in excluded)]
     recall, precision = len(hit) / len(TRUTH["pairs"]), len(true) / max(1, len(judged))
     print(
-        f"TEI: recall {recall:.3f} ({len(hit)}/{len(TRUTH['pairs'])}), precision {precision:.3f} ({len(true)}/{len(judged)})"
+        f"TEI: recall {recall:.3f} ({len(hit)}/{len(TRUTH['pairs'])}), "
+        f"precision {precision:.3f} ({len(true)}/{len(judged)})"
     )
     missed = [p["a"][1] for p in TRUTH["pairs"] if p not in hit]
     false = [l.id for l in judged if l not in true]
@@ -49,7 +51,7 @@ def test_ground_truth_on_the_tei(machine):
     assert precision >= PRECISION, f"precision {precision:.2f}; false {false}"
 
 
-# --- shared citations ----------------------------------------------------------------------------------
+# --- shared citations ---------------------------------------------------------------------------
 def test_shared_titles_are_typed_shared_citation(machine):
     """A shared citation is two references to one work: the same bibliography key, or the same
     author and year. By reading the notes: the ground truth's shared titles that name one work
@@ -92,38 +94,49 @@ def _bib(sig: str, n: int, key: str, text: str) -> str:
             "smith1990great",
             "smith1990great",
             "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
-            "John Smith, The Great Terror Reconsidered in the Provinces of Russia (London, 1990), 44",
+            "John Smith, The Great Terror Reconsidered "
+            "in the Provinces of Russia (London, 1990), 44",
             True,
         ),
         (
             "smith1990great",
             "brown1995great",
             "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
-            "A. Brown, The Great Terror Reconsidered in the Provinces of Russia and Ukraine (Oxford, 1995), 44",
+            "A. Brown, The Great Terror Reconsidered in the "
+            "Provinces of Russia and Ukraine (Oxford, 1995), 44",
             False,
         ),
         (
             "",
             "",
             "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
-            "A. Brown, The Great Terror Reconsidered in the Provinces of Russia and Ukraine (Oxford, 1995), 44",
+            "A. Brown, The Great Terror Reconsidered in the "
+            "Provinces of Russia and Ukraine (Oxford, 1995), 44",
             False,
         ),
         (
             "",
             "",
             "J. Smith, The Great Terror Reconsidered in the Provinces of Russia, London, 1990, 12",
-            "John Smith, The Great Terror Reconsidered in the Provinces of Russia (London, 1990), 44",
+            "John Smith, The Great Terror Reconsidered "
+            "in the Provinces of Russia (London, 1990), 44",
             True,
         ),
     ],
 )
 def test_a_shared_citation_is_one_work(tmp_path, g_key, e_key, g_ref, e_ref, expected):
-    """Same key, or same author and year: a shared citation; a similar title of another work: nothing."""
+    """Same key, or same author and year: a shared citation; a similar title of another work:
+    nothing."""
     tei = tmp_path / "tei"
     tei.mkdir()
-    g = f'<p xml:id="G.d1.p1">A sentence about something else entirely.{_bib("G", 1, g_key, g_ref)}</p>'
-    e = f'<p xml:id="E.d1.p1">Another sentence on a different matter.{_bib("E", 1, e_key, e_ref)}</p>'
+    g = (
+        '<p xml:id="G.d1.p1">A sentence about something '
+        f"else entirely.{_bib('G', 1, g_key, g_ref)}</p>"
+    )
+    e = (
+        '<p xml:id="E.d1.p1">Another sentence on a '
+        f"different matter.{_bib('E', 1, e_key, e_ref)}</p>"
+    )
     (tei / "getty.xml").write_text(WITNESS.format(sig="G", body=g), encoding="utf-8")
     (tei / "emelyanov.xml").write_text(WITNESS.format(sig="E", body=e), encoding="utf-8")
     corpus, _ = edition.load(tei)
@@ -134,10 +147,14 @@ def test_a_shared_citation_is_one_work(tmp_path, g_key, e_key, g_ref, e_ref, exp
 def test_an_event_named_in_prose_is_no_citation(tmp_path):
     tei = tmp_path / "tei"
     tei.mkdir()
-    ref = "Report of the Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites, Moscow, 1938, 376"
+    ref = (
+        "Report of the Court Proceedings in the Case of the "
+        "Anti-Soviet Bloc of Rights and Trotskyites, Moscow, 1938, 376"
+    )
     g = f'<p xml:id="G.d1.p1">The trial was a spectacle.{_bib("G", 1, "report1938bloc", ref)}</p>'
     e = (
-        '<p xml:id="E.d1.p1">In March 1938 the Moscow trial in the Case of the Anti-Soviet Bloc of Rights and '
+        '<p xml:id="E.d1.p1">In March 1938 the Moscow trial '
+        "in the Case of the Anti-Soviet Bloc of Rights and "
         "Trotskyites took place before a large audience.</p>"
     )
     (tei / "getty.xml").write_text(WITNESS.format(sig="G", body=g), encoding="utf-8")
@@ -147,11 +164,13 @@ def test_an_event_named_in_prose_is_no_citation(tmp_path):
 
 
 COMMENTED = (
-    '<p xml:id="{sig}.d1.p1">{prose}<note xml:id="{sig}.d1.n1" n="1" place="end"><bibl>Report of the Court Proceedings in the Case of the '
+    '<p xml:id="{sig}.d1.p1">{prose}<note xml:id="{sig}.d1.n1" n="1" '
+    'place="end"><bibl>Report of the Court Proceedings in the Case of the '
     "Anti-Soviet Bloc of Rights and Trotskyites, Moscow, 1938, {page}</bibl>.{comment}</note></p>"
 )
 COMMENT = (
-    " Here the prosecutor insisted that the defendants had organised wrecking in every branch of industry and transport"
+    " Here the prosecutor insisted that the defendants had "
+    "organised wrecking in every branch of industry and transport"
     " over many years without any pause"
 )
 
@@ -186,8 +205,8 @@ def test_a_note_shares_its_reference_as_a_citation_and_its_comment_as_reuse(tmp_
 
 
 def test_an_entry_that_changes_type_keeps_its_id_and_decision(tei_copy):
-    """An apparatus written before shared citations had a type of their own: the rerun retypes the entry
-    and keeps its id and the editor's decision and note."""
+    """An apparatus written before shared citations had a type of their own: the rerun retypes the
+    entry and keeps its id and the editor's decision and note."""
     pipeline.run(tei_copy)
     path = tei_copy / store.FILE
     loci, _ = store.read(path)
@@ -215,7 +234,7 @@ def test_an_entry_that_changes_type_keeps_its_id_and_decision(tei_copy):
     assert len(after) == len(loci)
 
 
-# --- reruns -----------------------------------------------------------------------------------------
+# --- reruns -------------------------------------------------------------------------------------
 @pytest.fixture
 def tei_copy(tmp_path):
     target = tmp_path / "tei"
@@ -293,7 +312,7 @@ def test_an_edit_elsewhere_in_a_passage_keeps_the_id(tei_copy):
     )
 
 
-# --- citations on the edition's TEI ------------------------------------------------------------------
+# --- citations on the edition's TEI -------------------------------------------------------------
 @pytest.fixture(scope="module")
 def cited(corpus):
     return {l.id: l for l in citations.check_citations(corpus)}
@@ -341,19 +360,23 @@ def test_emelyanov_cites_a_chapter_of_getty(cited):
     assert e and all(l.readings[0].passage.startswith("G.c6.") for l in e if len(l.readings) == 2)
 
 
-# --- verdicts on a small fixture ---------------------------------------------------------------------
+# --- verdicts on a small fixture ----------------------------------------------------------------
 WITNESS = """<?xml version="1.0" encoding="UTF-8"?>
 <TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{sig}"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>
 <publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>
 <text><body><div xml:id="{sig}.d1">{body}</div></body></text></TEI>
 """
 G_BODY = (
-    '<pb n="160"{cert} xml:id="G.pb160"/><p xml:id="G.d1.p1">Nothing of interest stands on this page at all.</p>'
-    '<pb n="161"{cert} xml:id="G.pb161"/><p xml:id="G.d1.p2">The regional machines were closed to criticism from below, and the rank and file could not break them open.</p>'
+    '<pb n="160"{cert} xml:id="G.pb160"/><p xml:id="G.d1.p1">Nothing '
+    "of interest stands on this page at all.</p>"
+    '<pb n="161"{cert} xml:id="G.pb161"/><p xml:id="G.d1.p2">The regional machines were '
+    "closed to criticism from below, and the rank and file could not break them open.</p>"
 )
 M_BODY = (
-    '<cit><quote xml:id="M.d1.q1"><p xml:id="M.d1.q1.p1">`The regional machines were closed to criticism from below\'</p></quote>'
-    '<bibl xml:id="M.d1.b1">Ibid., <ref type="witness" target="getty.xml#G.pb160">p. 160</ref>.</bibl></cit>'
+    '<cit><quote xml:id="M.d1.q1"><p xml:id="M.d1.q1.p1">`The regional '
+    "machines were closed to criticism from below'</p></quote>"
+    '<bibl xml:id="M.d1.b1">Ibid., <ref type="witness" '
+    'target="getty.xml#G.pb160">p. 160</ref>.</bibl></cit>'
 )
 
 

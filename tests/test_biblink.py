@@ -1,4 +1,5 @@
-"""The citation linker (build_scripts/bib/link.py, `edition bib link`): matching, Ibid. chains, writing.
+"""The citation linker (build_scripts/bib/link.py, `edition bib link`): matching, Ibid. chains,
+writing.
 
 The small references.bib and TEI here are made up; the last tests read the edition's own files.
 """
@@ -82,11 +83,13 @@ def keys(text, works, siglum="G"):
             ["medvedev1989let"],
         ),
         (
-            "Report of the Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites (Moscow, 1938)",
+            "Report of the Court Proceedings in the Case of the "
+            "Anti-Soviet Bloc of Rights and Trotskyites (Moscow, 1938)",
             ["report1938bloc"],
         ),
         (
-            "J. A. Getty and R. T. Manning (eds), Stalinist Terror: New Perspectives (Cambridge, 1993)",
+            "J. A. Getty and R. T. Manning (eds), Stalinist "
+            "Terror: New Perspectives (Cambridge, 1993)",
             ["getty1993stalinist"],
         ),
     ],
@@ -98,13 +101,19 @@ def test_a_citation_naming_author_and_title_matches(works, text, expected):
 @pytest.mark.parametrize(
     "text",
     [
-        "Robert Conquest, Kolyma: The Arctic Death Camps (London, 1978)",  # the author, another book
+        # the author, another book
+        "Robert Conquest, Kolyma: The Arctic Death Camps (London, 1978)",
         "The Great Terror was the title of many books",  # the title without the author
-        'J. Arch Getty, "Excesses are not Permitted: Mass Terror and Stalinist Governance," Russian Review (2002)',  # title words, out of order
-        "Report of Court Proceedings in the Case of the Anti-Soviet Trotskyite Centre, Moscow, 1937",  # another trial's report
-        "R.A. Medvedev, On Stalin and Stalinism (Oxford University Press, 1979)",  # a word of the subtitle only
-        "This letter was mentioned by Stalin in a speech on March 3, 1937",  # "speech" alone names no speech
-        "Fainsod suggests that Smolensk was typical",  # a short title's word, not right after the name
+        'J. Arch Getty, "Excesses are not Permitted: Mass '
+        'Terror and Stalinist Governance," Russian Review (2002)',  # title words, out of order
+        "Report of Court Proceedings in the Case of "
+        "the Anti-Soviet Trotskyite Centre, Moscow, 1937",  # another trial's report
+        # a word of the subtitle only
+        "R.A. Medvedev, On Stalin and Stalinism (Oxford University Press, 1979)",
+        # "speech" alone names no speech
+        "This letter was mentioned by Stalin in a speech on March 3, 1937",
+        # a short title's word, not right after the name
+        "Fainsod suggests that Smolensk was typical",
     ],
 )
 def test_a_citation_of_another_work_matches_nothing(works, text):
@@ -120,7 +129,10 @@ def test_op_cit_names_the_only_work_of_that_author_the_witness_cites(works):
 
 def test_a_chapter_brings_its_book(works):
     by_key = {w.key: w for w in works}
-    text = '"The Omnipresent Conspiracy," in Nick Lampert and Rittersporn, eds., Stalinism: Its Nature and Aftermath (Armonk, NY, 1991)'
+    text = (
+        '"The Omnipresent Conspiracy," in Nick Lampert and Rittersporn, '
+        "eds., Stalinism: Its Nature and Aftermath (Armonk, NY, 1991)"
+    )
     found, why = biblink.resolve(biblink.match(text, works, "G"), by_key)
     assert why == "" and [m.key for m in found] == [
         "rittersporn1991omnipresent",
@@ -128,7 +140,7 @@ def test_a_chapter_brings_its_book(works):
     ]
 
 
-# --- a TEI tree -------------------------------------------------------------------------------------
+# --- a TEI tree ---------------------------------------------------------------------------------
 
 TEI = """<?xml version='1.0' encoding='UTF-8'?>
 <TEI xmlns="http://www.tei-c.org/ns/1.0">
@@ -252,7 +264,7 @@ def test_a_fresh_import_tree_is_linked_in_memory(works, tei_file):
     )
 
 
-# --- the edition's own files --------------------------------------------------------------------------
+# --- the edition's own files --------------------------------------------------------------------
 
 
 def test_every_bib_key_in_the_tei_exists_in_references_bib():
@@ -266,7 +278,8 @@ def test_every_bib_key_in_the_tei_exists_in_references_bib():
 
 
 def test_the_committed_tei_has_nothing_left_to_write(tmp_path):
-    """`edition bib link --write` was run on the witnesses; a second run adds nothing and changes no byte."""
+    """`edition bib link --write` was run on the witnesses; a second run adds nothing and changes no
+    byte."""
     for name in (
         "khlevnyuk.xml",
         "emelyanov.xml",
@@ -284,7 +297,8 @@ def test_the_committed_tei_has_nothing_left_to_write(tmp_path):
     assert "0 link(s) written" in result.stderr and "Traceback" not in result.stderr
 
 
-# --- wrapping the citations of notes without bibl (`edition bib link --wrap`, build_scripts/bib/wrap.py) ---------------
+# --- wrapping the citations of notes without bibl (`edition bib link --wrap`,
+# build_scripts/bib/wrap.py) ---------------------------------------------------------------------
 
 from build_scripts.bib import wrap as biblwrap  # noqa: E402
 
@@ -311,15 +325,19 @@ def wrapped(inner: str) -> list[str]:
             ['<bibl>Conquest, <hi rend="italic">Terror</hi>, 754</bibl>'],
         ),  # the commentary after it stays out
         (
-            'See Sheila Fitzpatrick, <hi rend="italic">Education and Social Mobility</hi>, New York, 1979; Kendall Bailes, '
+            'See Sheila Fitzpatrick, <hi rend="italic">Education and '
+            "Social Mobility</hi>, New York, 1979; Kendall Bailes, "
             '<hi rend="italic">Technology and Society</hi>, Princeton, N.J., 1978.',
             [
-                '<bibl>Sheila Fitzpatrick, <hi rend="italic">Education and Social Mobility</hi>, New York, 1979</bibl>',
-                '<bibl>Kendall Bailes, <hi rend="italic">Technology and Society</hi>, Princeton, N.J., 1978</bibl>',
+                '<bibl>Sheila Fitzpatrick, <hi rend="italic">Education '
+                "and Social Mobility</hi>, New York, 1979</bibl>",
+                '<bibl>Kendall Bailes, <hi rend="italic">Technology '
+                "and Society</hi>, Princeton, N.J., 1978</bibl>",
             ],
         ),  # "See" stays out
         (
-            'A. Avtorkhanov, <hi rend="italic">Stalin</hi>, New York, 1959, 11-107, describes the 1929 battle.',
+            'A. Avtorkhanov, <hi rend="italic">Stalin</hi>, '
+            "New York, 1959, 11-107, describes the 1929 battle.",
             ['<bibl>A. Avtorkhanov, <hi rend="italic">Stalin</hi>, New York, 1959, 11-107</bibl>'],
         ),
         ('<hi rend="italic">Ibid.</hi>, 98.', ['<bibl><hi rend="italic">Ibid.</hi>, 98</bibl>']),
@@ -329,19 +347,24 @@ def wrapped(inner: str) -> list[str]:
         ),
         ('Khrushchev, "Secret Speech," 35.', ['<bibl>Khrushchev, "Secret Speech," 35</bibl>']),
         (
-            'I. P. Rumiantsev, "Vtoraia proverka" (The second verification), <hi rend="italic">PS</hi>, no. 17, Oct. 1935, 19.',
+            'I. P. Rumiantsev, "Vtoraia proverka" (The second '
+            'verification), <hi rend="italic">PS</hi>, no. 17, Oct. 1935, 19.',
             [
-                '<bibl>I. P. Rumiantsev, "Vtoraia proverka" (The second verification), <hi rend="italic">PS</hi>, no. 17, Oct. 1935, 19</bibl>'
+                '<bibl>I. P. Rumiantsev, "Vtoraia proverka" (The second '
+                'verification), <hi rend="italic">PS</hi>, no. 17, Oct. 1935, 19</bibl>'
             ],
         ),
         (
-            'Stalin said, “We must make good this distance.” <hi rend="italic">Pravda</hi>, Feb. 5, 1931.',
+            "Stalin said, “We must make good this distance.” "
+            '<hi rend="italic">Pravda</hi>, Feb. 5, 1931.',
             ['<bibl><hi rend="italic">Pravda</hi>, Feb. 5, 1931</bibl>'],
         ),  # a quotation is not a title
         (
-            'See the <hi rend="italic">History of the CPSU (b), Short Course</hi>, Moscow, 1938, for example.',
+            'See the <hi rend="italic">History of the CPSU '
+            "(b), Short Course</hi>, Moscow, 1938, for example.",
             [
-                '<bibl><hi rend="italic">History of the CPSU (b), Short Course</hi>, Moscow, 1938</bibl>'
+                '<bibl><hi rend="italic">History of the CPSU '
+                "(b), Short Course</hi>, Moscow, 1938</bibl>"
             ],
         ),
         (
@@ -357,12 +380,17 @@ def test_wrap_puts_bibl_around_the_certain_citations(inner, expected):
 @pytest.mark.parametrize(
     "inner",
     [
-        "WKP 89 comprises the files of the party group in Factory No. 35.",  # a file named as a noun
-        'Smolensk Archive files are numbered with the prefix "WKP"; thus WKP 324.',  # an example of a code
+        # a file named as a noun
+        "WKP 89 comprises the files of the party group in Factory No. 35.",
+        # an example of a code
+        'Smolensk Archive files are numbered with the prefix "WKP"; thus WKP 324.',
         'The <hi rend="italic">proverka</hi>, 1935, was cursory.',  # an italic term, not a title
-        'It appeared in <hi rend="italic">Pravda</hi> on July 7, 1935.',  # a title in a sentence: no list follows
-        'Robert Tucker has also emphasized this point in <hi rend="italic">Stalin as Revolutionary</hi>.',
-        'See <hi rend="italic">The Great Purge Trial, and Conquest, Terror</hi>, ch. 11.',  # one italic run over two works
+        # a title in a sentence: no list follows
+        'It appeared in <hi rend="italic">Pravda</hi> on July 7, 1935.',
+        "Robert Tucker has also emphasized this point in "
+        '<hi rend="italic">Stalin as Revolutionary</hi>.',
+        # one italic run over two works
+        'See <hi rend="italic">The Great Purge Trial, and Conquest, Terror</hi>, ch. 11.',
     ],
 )
 def test_wrap_leaves_what_is_not_certainly_one_citation(inner):
@@ -371,7 +399,8 @@ def test_wrap_leaves_what_is_not_certainly_one_citation(inner):
 
 def test_wrap_stops_before_the_next_citations_author():
     assert wrapped(
-        'Conquest, <hi rend="italic">Terror</hi>, 755-6, and Medvedev, <hi rend="italic">History</hi>, 216.'
+        'Conquest, <hi rend="italic">Terror</hi>, 755-6, '
+        'and Medvedev, <hi rend="italic">History</hi>, 216.'
     ) == [
         '<bibl>Conquest, <hi rend="italic">Terror</hi>, 755-6</bibl>',
         '<bibl>Medvedev, <hi rend="italic">History</hi>, 216</bibl>',
@@ -426,7 +455,8 @@ def test_a_short_form_is_not_a_longer_title_that_shares_its_first_words(works):
             tuple(
                 biblink._content(
                     biblink.words(
-                        "Report of the Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites"
+                        "Report of the Court Proceedings in the Case of "
+                        "the Anti-Soviet Bloc of Rights and Trotskyites"
                     )
                 )
             ),
@@ -436,7 +466,8 @@ def test_a_short_form_is_not_a_longer_title_that_shares_its_first_words(works):
     by_key = {w.key: w for w in works}
     assert (
         biblink._short_form(
-            "Report of Court Proceedings in the Case of the Anti-Soviet Trotskyite Centre, Moscow, 1937",
+            "Report of Court Proceedings in the Case of "
+            "the Anti-Soviet Trotskyite Centre, Moscow, 1937",
             full,
             by_key,
         )
@@ -448,7 +479,8 @@ def test_a_short_form_is_not_a_longer_title_that_shares_its_first_words(works):
 
 
 def as_transcribed(el) -> str:
-    """The text as the transcription has it: a correction (choice) reads its sic, as an import does."""
+    """The text as the transcription has it: a correction (choice) reads its sic, as an import
+    does."""
     parts = [el.text or ""]
     for child in el:
         if isinstance(child.tag, str) and etree.QName(child).localname == "choice":
@@ -461,8 +493,9 @@ def as_transcribed(el) -> str:
 
 
 def test_a_fresh_import_of_getty_wraps_and_links_the_notes_as_the_committed_tei(tmp_path):
-    """`edition import G` wraps the citations of the notes (monograph.py) and links them (importer.py):
-    the same bibls, with the same @corresp, as tei/getty.xml, where `edition bib link --wrap --write` put them."""
+    """`edition import G` wraps the citations of the notes (monograph.py) and links them
+    (importer.py): the same bibls, with the same @corresp, as tei/getty.xml, where
+    `edition bib link --wrap --write` put them."""
     from build_scripts.importers import run as importer
 
     def note_bibls(path):

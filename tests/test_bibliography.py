@@ -1,4 +1,5 @@
-"""references.bib and its Chicago (18th ed.) formatting: witnesses' citations, golden output, key checks."""
+"""references.bib and its Chicago (18th ed.) formatting: witnesses' citations, golden output, key
+checks."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ GOLDEN = ROOT / "tests" / "golden" / "bibliography"
 
 # Where each witness cites each work: one passage per (entry, siglum), copied from sources/*.txt.
 # The `cited-by:` keywords of references.bib must name exactly these sigla, and each passage must be
-# in that witness's transcription. Entries with no passage here are named only by the edition itself.
+# in that witness's transcription. Entries with no passage here are named only by the edition
+# itself.
 CITATIONS = {
     "getty1985origins": {
         "K": "J. A. Getty, The Origins of the Great Purges",
@@ -61,12 +63,21 @@ CITATIONS = {
         "S": "in his book *Smolensk under Soviet Rule*",
     },
     "getty1993stalinist": {
-        "K": "J. A. Getty and R. T. Manning (eds), Stalinist Terror: New Perspectives (Cambridge, 1993)"
+        "K": (
+            "J. A. Getty and R. T. Manning (eds), Stalinist "
+            "Terror: New Perspectives (Cambridge, 1993)"
+        )
     },
     "getty1999road": {
-        "K": "The Road to Terror: Stalin and the Self-Destruction of the Bolsheviks, 1932–1939 (New Haven, 1999)",
+        "K": (
+            "The Road to Terror: Stalin and the Self-Destruction "
+            "of the Bolsheviks, 1932–1939 (New Haven, 1999)"
+        ),
         "S": "*The Road to Terror*, which is supposed",
-        "E": "*The Road to Terror: Stalin and the Self-Destruction of the Bolsheviks, 1932–1939* (New Haven: Yale University Press, 1999)",
+        "E": (
+            "*The Road to Terror: Stalin and the Self-Destruction of the "
+            "Bolsheviks, 1932–1939* (New Haven: Yale University Press, 1999)"
+        ),
     },
     "ginzburg1967whirlwind": {
         "G": "See her *Into the Whirlwind*, New York, 1967",
@@ -83,8 +94,14 @@ CITATIONS = {
         "E": "N.S. Khrushchev, “Speech to the 20th Congress of the CPSU,” February 24, 1956",
     },
     "kpss1970rezoliutsiiakh": {
-        "G": "*KPSS v rezoliutsiakh i resheniakh s'ezdov, konferentsii i plenumov TsK, 1898-1970 gg.*",
-        "E": "*CPSU in Resolutions and Decisions of Congresses, Conferences and Plenary Meetings of the Central Committee*, pt. 3",
+        "G": (
+            "*KPSS v rezoliutsiakh i resheniakh s'ezdov, "
+            "konferentsii i plenumov TsK, 1898-1970 gg.*"
+        ),
+        "E": (
+            "*CPSU in Resolutions and Decisions of Congresses, Conferences "
+            "and Plenary Meetings of the Central Committee*, pt. 3"
+        ),
     },
     "lampert1991stalinism": {
         "K": "in Nick Lampert and Rittersporn, eds., Stalinism: Its Nature and Aftermath"
@@ -92,31 +109,55 @@ CITATIONS = {
     "mcneal1974resolutions": {
         "G": "McNeal's *Resolutions and Decisions of the CPSU*, Toronto, 1974",
         "M": "McNeal,  op. cit. , p. 188.",
-        "E": "R.H. McNeal, ed., *Resolutions and Decisions of the Communist Party of the Soviet Union*, vol. 3 (University of Toronto Press, 1974)",
+        "E": (
+            "R.H. McNeal, ed., *Resolutions and Decisions of the Communist Party "
+            "of the Soviet Union*, vol. 3 (University of Toronto Press, 1974)"
+        ),
     },
     "medvedev1971let": {
-        "G": "Roy Medvedev, *Let History Judge: The Origins and Consequences of Stalinism*, New York, 1971",
-        "K": "R. A. Medvedev, Let History Judge: The Origins and Consequences of Stalinism (New York, 1971)",
+        "G": (
+            "Roy Medvedev, *Let History Judge: The Origins "
+            "and Consequences of Stalinism*, New York, 1971"
+        ),
+        "K": (
+            "R. A. Medvedev, Let History Judge: The Origins "
+            "and Consequences of Stalinism (New York, 1971)"
+        ),
     },
     "medvedev1989let": {
-        "E": "*Let History Judge: The Origins and Consequences of Stalinism* (New York: Columbia University Press, 1989)"
+        "E": (
+            "*Let History Judge: The Origins and Consequences of "
+            "Stalinism* (New York: Columbia University Press, 1989)"
+        )
     },
     "report1938bloc": {
-        "G": "*Report of Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites*, Moscow, 1938",
-        "E": "*Report of the Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites* (Moscow: People's Commissariat of Justice of the USSR, 1938)",
+        "G": (
+            "*Report of Court Proceedings in the Case of the "
+            "Anti-Soviet Bloc of Rights and Trotskyites*, Moscow, 1938"
+        ),
+        "E": (
+            "*Report of the Court Proceedings in the Case of the Anti-Soviet Bloc of Rights "
+            "and Trotskyites* (Moscow: People's Commissariat of Justice of the USSR, 1938)"
+        ),
     },
     "rittersporn1991stalinist": {
         "K": "G. T. Rittersporn, Stalinist Simplifications and Soviet Complications"
     },
     "rittersporn1991omnipresent": {
-        "K": '"The Omnipresent Conspiracy: On Soviet Imagery of Politics and Social Relations in the 1930s,"'
+        "K": (
+            '"The Omnipresent Conspiracy: On Soviet Imagery '
+            'of Politics and Social Relations in the 1930s,"'
+        )
     },
     "schellenberg1956memoirs": {
         "G": "Walter Schellenberg, *The Schellenberg Memoirs*, London, 1956",
         "E": "W. Schellenberg, *The Labyrinth: Memoirs of Walter Schellenberg",
     },
     "solzhenitsyn1973gulag": {
-        "G": "*The Gulag Archipelago: An Experiment in Literary Investigation*, 3 vols., New York, 1973",
+        "G": (
+            "*The Gulag Archipelago: An Experiment in "
+            "Literary Investigation*, 3 vols., New York, 1973"
+        ),
         "E": "A.I. Solzhenitsyn, *The Gulag Archipelago, 1918–1956* (Harper-Collins, 2002)",
     },
     "sousa2001class": {"S": "**The class struggle during the thirties in the Soviet Union**"},
@@ -129,8 +170,14 @@ CITATIONS = {
         "E": "J.V. Stalin, “The Tasks of Business Executives,” in *Leninism*",
     },
     "stalin1937defects": {
-        "G": '"Deficiencies in Party Work and Methods for the Liquidation of the Trotskyists and other Double-Dealers,"',
-        "S": "*Defects in Party work and measures for liquidating Trotskyites and other double-dealers*",
+        "G": (
+            '"Deficiencies in Party Work and Methods for the '
+            'Liquidation of the Trotskyists and other Double-Dealers,"'
+        ),
+        "S": (
+            "*Defects in Party work and measures for "
+            "liquidating Trotskyites and other double-dealers*"
+        ),
         "E": "J.V. Stalin, “Report to the Plenum of the CC of the CPSU, March 3, 1937,”",
     },
     "stalin1937reply": {
@@ -196,7 +243,8 @@ def test_the_five_witnesses_have_their_fixed_keys(bib):
 
 
 def linked_from_tei() -> dict[str, set[str]]:
-    """bib:KEY → the sigla whose TEI text links it (corresp="bib:KEY"; `edition bib link --write`)."""
+    """bib:KEY → the sigla whose TEI text links it (corresp="bib:KEY";
+    `edition bib link --write`)."""
     linked: dict[str, set[str]] = {}
     for w in witnesses.load()[0]:
         if w.tei_path.exists():
@@ -210,8 +258,8 @@ def linked_from_tei() -> dict[str, set[str]]:
 
 
 def test_every_entry_has_keywords_and_cited_by_matches_the_transcriptions(bib, sources):
-    """cited-by:X is backed by a passage of X: the verified passages below, or a bib: link in X's TEI
-    (so a new entry, linked as CONTRIBUTING.md says, needs no edit of this test)."""
+    """cited-by:X is backed by a passage of X: the verified passages below, or a bib: link in X's
+    TEI (so a new entry, linked as CONTRIBUTING.md says, needs no edit of this test)."""
     linked = linked_from_tei()
     for key, record in bib.records.items():
         assert record.fields.get("keywords"), f"{key} has no keywords"
@@ -222,7 +270,8 @@ def test_every_entry_has_keywords_and_cited_by_matches_the_transcriptions(bib, s
             )
         else:
             assert set(record.cited_by) <= linked.get(key, set()), (
-                f'{key}: cited-by {record.cited_by}, but only {sorted(linked.get(key, set()))} link it (corresp="bib:{key}")'
+                f"{key}: cited-by {record.cited_by}, but only "
+                f'{sorted(linked.get(key, set()))} link it (corresp="bib:{key}")'
             )
         expected = CITATIONS.get(key, {})
         for siglum, passage in expected.items():
@@ -284,7 +333,8 @@ def reviewed_only(lines: list[str], golden: Path, update: bool) -> list[str]:
 def test_golden_bibliography(entries, update_golden):
     lines = ['<div class="csl-bib-body">']
     lines += [
-        f'<div class="csl-entry" id="ref-{e.key}" data-cited-by="{" ".join(e.cited_by)}">{e.html}</div>'
+        f'<div class="csl-entry" id="ref-{e.key}" '
+        f'data-cited-by="{" ".join(e.cited_by)}">{e.html}</div>'
         for e in entries
     ]
     lines = reviewed_only(lines, GOLDEN / "chicago.html", update_golden)
@@ -317,8 +367,10 @@ def test_full_given_names(by_key, bib):
 def test_chapter_in_an_edited_volume(by_key):
     k = by_key["khlevniuk1995objectives"]
     assert k.text == (
-        "Khlevniuk, Oleg. “The Objectives of the Great Terror, 1937–1938.” In Soviet History, 1917–1953: Essays in Honour of "
-        "R. W. Davies, edited by Julian Cooper, Maureen Perrie, and E. A. Rees, translated by E. A. Rees. Macmillan, 1995."
+        "Khlevniuk, Oleg. “The Objectives of the Great Terror, "
+        "1937–1938.” In Soviet History, 1917–1953: Essays in Honour of "
+        "R. W. Davies, edited by Julian Cooper, Maureen Perrie, "
+        "and E. A. Rees, translated by E. A. Rees. Macmillan, 1995."
     )
     assert "<em>Soviet History, 1917–1953: Essays in Honour of R. W. Davies</em>" in k.html
     assert k.note_text.startswith(
@@ -430,17 +482,19 @@ def test_problems_in_references_bib_name_their_line(tmp_path):
         (4, "bibliography.syntax"),
     ]
     missing = next(p for p in problems if p.code == "bibliography.missing-field")
-    assert (
-        str(missing)
-        == f"{missing.location.path}:2: entry notitle has no title. Add the missing field (a corporate author goes in double braces). [bibliography.missing-field]"
+    assert str(missing) == (
+        f"{missing.location.path}:2: entry notitle has no title. Add the missing field "
+        "(a corporate author goes in double braces). [bibliography.missing-field]"
     )
 
 
 def test_check_keys_reports_unknown_keys_with_file_and_line(tmp_path, bib):
     tei = tmp_path / "w.xml"
     tei.write_text(
-        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>\n<p><bibl corresp="bib:getty1985origins">Getty</bibl>\n'
-        '<bibl corresp="bib:gety1985origins">Getty</bibl>\n<ref target="bib:nosuchwork1900 #x">x</ref></p></body></text></TEI>\n',
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>\n<p><bibl '
+        'corresp="bib:getty1985origins">Getty</bibl>\n'
+        '<bibl corresp="bib:gety1985origins">Getty</bibl>\n<ref '
+        'target="bib:nosuchwork1900 #x">x</ref></p></body></text></TEI>\n',
         encoding="utf-8",
     )
     problems = bibmod.check_keys([tei], bib)

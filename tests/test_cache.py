@@ -150,7 +150,8 @@ def test_incremental_render_equals_clean_render(base, tmp_path_factory, edits):
 
 
 def test_the_property_can_fail(base, tmp_path):
-    """A render whose cache ignored the apparatus would be caught: stale pages differ from clean ones."""
+    """A render whose cache ignored the apparatus would be caught: stale pages differ from clean
+    ones."""
     work = tmp_path / "edition"
     shutil.copytree(base, work)
     before = pages(work)

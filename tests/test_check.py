@@ -1,9 +1,11 @@
-"""`edition check` on broken inputs: each fixture gives its exact problem lines and exit 1, never a traceback.
+"""`edition check` on broken inputs: each fixture gives its exact problem lines and exit 1, never a
+traceback.
 
 tests/fixtures/broken/_base/ is a small valid project (two witnesses A and B, references.bib, the
-published-id registry). Each other folder holds the files that differ from it, a README saying what is
-broken, and expected.txt: the exact stderr lines of `edition check` run in that project.
-Regenerate an expected.txt after a deliberate change of wording: pytest --update-golden, then review.
+published-id registry). Each other folder holds the files that differ from it, a README saying what
+is broken, and expected.txt: the exact stderr lines of `edition check` run in that project.
+Regenerate an expected.txt after a deliberate change of wording: pytest --update-golden, then
+review.
 """
 
 from __future__ import annotations
@@ -128,8 +130,8 @@ def test_a_crashing_rule_becomes_one_problem_and_the_others_still_run(tmp_path, 
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert (
-        "tei: the check rule `broken` crashed: KeyError: 'boom'. This is a bug in the toolchain, not in your TEI; report it with this line (the other rules ran). [check.crash]"
-        in lines
+        "tei: the check rule `broken` crashed: KeyError: 'boom'. This is a bug in the toolchain, "
+        "not in your TEI; report it with this line (the other rules ran). [check.crash]" in lines
     )
     assert any(line.endswith("[ids.duplicate]") for line in lines)
 
@@ -170,9 +172,10 @@ def test_import_of_a_transcription_that_is_not_utf8(tmp_path, monkeypatch):
     monkeypatch.chdir(project)
     result = CliRunner(mix_stderr=False).invoke(main, ["import", "A"])
     assert result.exit_code == 1 and "Traceback" not in result.stderr
-    assert (
-        result.stderr
-        == "sources/a.txt:3: the transcription is not UTF-8 text (byte 0xe9 at offset 10). Convert the file to UTF-8 (e.g. iconv -f cp1252 -t utf-8) before importing. [import.not-utf8]\n"
+    assert result.stderr == (
+        "sources/a.txt:3: the transcription is not UTF-8 text (byte "
+        "0xe9 at offset 10). Convert the file to UTF-8 (e.g. iconv "
+        "-f cp1252 -t utf-8) before importing. [import.not-utf8]\n"
     )
     assert not (project / "tei" / "a.xml").exists()
 
@@ -193,7 +196,8 @@ def test_fast_and_full_validation_agree_on_the_committed_tei(monkeypatch):
 
 
 def test_build_writes_nothing_when_the_check_fails(tmp_path):
-    """`edition build` runs the check first (build_scripts.publish.build); a broken project gets no site/."""
+    """`edition build` runs the check first (build_scripts.publish.build); a broken project gets no
+    site/."""
     site_build = pytest.importorskip(
         "build_scripts.publish.build", reason="the site stage is not written yet"
     )
@@ -217,9 +221,12 @@ def test_subset_schema_accepts_valid_tei_with_new_elements_without_loading_tei_a
     assert "castList" not in committed[1]
     doc = etree.ElementTree(
         etree.fromstring(
-            '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>'
-            "<publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>"
-            "<text><body><div><castList><castItem>Stalin</castItem></castList></div></body></text></TEI>"
+            '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>'
+            "<fileDesc><titleStmt><title>t</title></titleStmt>"
+            "<publicationStmt><p>p</p></publicationStmt><sourceDesc>"
+            "<p>s</p></sourceDesc></fileDesc></teiHeader>"
+            "<text><body><div><castList><castItem>Stalin</"
+            "castItem></castList></div></body></text></TEI>"
         )
     )
     loaded_before = teixml.schema.cache_info().currsize
@@ -232,8 +239,9 @@ def test_subset_schema_accepts_valid_tei_with_new_elements_without_loading_tei_a
 def test_an_edit_inside_an_unreviewed_machine_reading_is_re_anchored_and_does_not_block(
     tmp_path, monkeypatch
 ):
-    """The same edit as apparatus-reading-changed, but the entry is the detector's, still unreviewed:
-    one warning (old and new wording, the new place), exit 0, so `edition build` goes on."""
+    """The same edit as apparatus-reading-changed, but the entry is the detector's, still
+    unreviewed: one warning (old and new wording, the new place), exit 0, so `edition build` goes
+    on."""
     project = make_project(tmp_path, "apparatus-reading-changed")
     apparatus = project / "tei" / "apparatus.xml"
     text = apparatus.read_text(encoding="utf-8")
@@ -242,7 +250,8 @@ def test_an_edit_inside_an_unreviewed_machine_reading_is_re_anchored_and_does_no
     )
     machine = machine.replace(
         '<name xml:id="apparatus.editors">The editors</name>',
-        '<name xml:id="apparatus.editors">The editors</name>\n          <name xml:id="detector">edition apparatus detect</name>',
+        '<name xml:id="apparatus.editors">The editors</name>\n      '
+        '    <name xml:id="detector">edition apparatus detect</name>',
     )
     assert machine != text
     apparatus.write_text(machine, encoding="utf-8")

@@ -1,7 +1,7 @@
 """The reader's apparatus in headless Chromium (Debian's /usr/bin/chromium through Playwright), at a
-desktop width (1280 px) and a phone width (390 px): the comparison in place at a ⇄ mark, the parallel
-view of two witnesses, tables compared row by row, keyboard use, and the offline zip over file://.
-Screenshots go to build/screenshots/ (EDITION_SCREENSHOTS) to be looked at.
+desktop width (1280 px) and a phone width (390 px): the comparison in place at a ⇄ mark, the
+parallel view of two witnesses, tables compared row by row, keyboard use, and the offline zip over
+file://. Screenshots go to build/screenshots/ (EDITION_SCREENSHOTS) to be looked at.
 
 The loci are found in the apparatus (through the model), not hard-coded: Martens's citation of
 Getty's p. 178 is the citation locus whose Getty reading lies on p. 178 and whose Martens reading
@@ -39,7 +39,8 @@ def reader() -> app.Reader:
 
 
 def martens_p178():
-    """The citation by M of G's p. 178 with a substantive variant (the words that differ, G then M)."""
+    """The citation by M of G's p. 178 with a substantive variant (the words that differ, G then
+    M)."""
     rd = reader()
     for locus in rd.loci:
         if locus.type != "citation" or {r.siglum for r in locus.readings} != {"G", "M"}:

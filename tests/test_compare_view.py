@@ -1,5 +1,6 @@
 """The reader's words for a locus (build_scripts.apparatus.view): verdicts said plainly, variants in
-the notation of an apparatus, differing words marked on both sides, text never turned into markup."""
+the notation of an apparatus, differing words marked on both sides, text never turned into
+markup."""
 
 from __future__ import annotations
 

@@ -75,7 +75,10 @@ def test_committed_courses_are_valid(path, ed):
 def test_unknown_key_is_an_error_at_its_line(tmp_path, ed):
     s = full(ed)
     first = ids_of(ed, s, False)[0]
-    text = f"title: T\nsessions:\n  - title: W\n    passages:\n      - witness: {s}\n        id: {first}\n        colour: red\n"
+    text = (
+        "title: T\nsessions:\n  - title: W\n    passages:\n      "
+        f"- witness: {s}\n        id: {first}\n        colour: red\n"
+    )
     course, problems = load_text(tmp_path, text, ed)
     p = one(problems, "course.unknown-key")
     assert course is None and p.location.line == 7 and "'colour'" in p.message and "note" in p.hint
@@ -83,7 +86,10 @@ def test_unknown_key_is_an_error_at_its_line(tmp_path, ed):
 
 def test_top_level_unknown_key_and_wrong_type(tmp_path, ed):
     s = full(ed)
-    text = f"title: T\nteachr: X\napparatus:\n  show: maybe\npassages:\n  - witness: {s}\n    id: {ids_of(ed, s, False)[0]}\n"
+    text = (
+        "title: T\nteachr: X\napparatus:\n  show: maybe\npassages:\n "
+        f" - witness: {s}\n    id: {ids_of(ed, s, False)[0]}\n"
+    )
     _, problems = load_text(tmp_path, text, ed)
     assert one(problems, "course.unknown-key").location.line == 2
     assert one(problems, "course.bad-type").location.line == 4

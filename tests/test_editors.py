@@ -66,7 +66,8 @@ def test_changelog_page_has_the_editors_text_and_the_tei_changes(tmp_path):
         .replace(
             '<change when="2025-01-01">Created for the tests of edition check.</change>',
             '<change when="2025-01-01">Created for the tests of edition check.</change>\n      '
-            '<change when="2026-02-03" who="#editors">Corrected <hi>Trotskvist</hi> | *not* markup.</change>',
+            '<change when="2026-02-03" who="#editors">Corrected '
+            "<hi>Trotskvist</hi> | *not* markup.</change>",
         )
     )
     (tei / "a.xml").write_text(text, encoding="utf-8")
@@ -85,7 +86,8 @@ def test_changelog_of_the_edition_renders():
 
 
 def test_the_documented_redirect_line_appended_to_the_shipped_file_is_read(tmp_path):
-    """CONTRIBUTING.md's recipe, followed literally: append its example line to sources/redirects.yml."""
+    """CONTRIBUTING.md's recipe, followed literally: append its example line to
+    sources/redirects.yml."""
     import re
 
     recipe = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
@@ -121,7 +123,8 @@ def test_witness_editorial_responsibility_points_to_an_id_of_the_header():
 
 
 def test_edition_diff_summarises_words_apparatus_decisions_and_removed_ids(tmp_path, monkeypatch):
-    """`edition diff BASE` (the pull request summary of CI) on a git repository of the fixture project."""
+    """`edition diff BASE` (the pull request summary of CI) on a git repository of the fixture
+    project."""
     import shutil
     import subprocess
 

@@ -1,5 +1,6 @@
-"""Issue 16: the generated Markdown builds without hooks with MkDocs, ProperDocs (its maintained fork)
-and Zensical; MkDocs and ProperDocs make the same pages, and Zensical keeps what readers rely on."""
+"""Issue 16: the generated Markdown builds without hooks with MkDocs, ProperDocs (its maintained
+fork) and Zensical; MkDocs and ProperDocs make the same pages, and Zensical keeps what readers rely
+on."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> site.Project:
-    """A scratch edition with one redirect of a gone page (M.body-1) to the page holding M.body.p1."""
+    """A scratch edition with one redirect of a gone page (M.body-1) to the page holding
+    M.body.p1."""
     root = tmp_path_factory.mktemp("engines")
     for name in (
         "mkdocs.yml",

@@ -1,7 +1,8 @@
 """Nothing is lost: per witness, the words of the transcription equal the words of the TEI.
 
-Running text in reading order, notes in reading order, except the page furniture the TEI header lists.
-On failure the message names the first difference with its line in the transcription and in the TEI.
+Running text in reading order, notes in reading order, except the page furniture the TEI header
+lists. On failure the message names the first difference with its line in the transcription and in
+the TEI.
 """
 
 import pytest
@@ -30,13 +31,15 @@ def test_words_of_transcription_equal_words_of_tei(witness):
     difference = words.compare(source, reading)
     assert difference is None, f"{witness.siglum}: {difference}"
     assert source, (
-        f"{witness.siglum}: no words read from sources/{witness.file}: the comparison would be empty"
+        f"{witness.siglum}: no words read from "
+        f"sources/{witness.file}: the comparison would be empty"
     )
 
 
 def test_walk_reports_a_lost_word():
     root = etree.fromstring(
-        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>one two<note n="1">a note</note> four</p></body></text></TEI>'
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>one '
+        'two<note n="1">a note</note> four</p></body></text></TEI>'
     )
     source = words.source_words("one two1 three four\n\n1 a note\n")
     difference = words.compare(source, words.tei_reading(root))
@@ -47,8 +50,10 @@ def test_walk_reports_a_lost_word():
 
 def test_walk_accepts_notes_moved_to_markers_and_rejoined_words():
     root = etree.fromstring(
-        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>one begin<pb n="2" break="no"/>ning'
-        '<note n="2" place="foot">A foot note</note> end <choice><sic>Trotskvist</sic><corr>Trotskyist</corr></choice></p></body></text></TEI>'
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>one '
+        'begin<pb n="2" break="no"/>ning'
+        '<note n="2" place="foot">A foot note</note> end '
+        "<choice><sic>Trotskvist</sic><corr>Trotskyist</corr></choice></p></body></text></TEI>"
     )
     source = words.source_words("one begin-\n\n² A foot note\n\nning² end Trotskvist\n")
     assert words.compare(source, words.tei_reading(root)) is None

@@ -1,4 +1,5 @@
-"""`edition fmt`: canonical layout, idempotent, never a change of text; `fmt --check` on the committed TEI."""
+"""`edition fmt`: canonical layout, idempotent, never a change of text; `fmt --check` on the
+committed TEI."""
 
 from __future__ import annotations
 
@@ -83,18 +84,25 @@ def test_fmt_is_idempotent_and_keeps_the_text(spec):
 
 
 def test_fmt_indents_containers_and_leaves_mixed_content_alone():
-    data = b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><div><p>one <hi>two</hi>\n three</p><list><item>x</item></list></div></body></text></TEI>'
+    data = (
+        b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><div><p>one '
+        b"<hi>two</hi>\n three</p><list><item>x</item></list></div></body></text></TEI>"
+    )
     assert fmt.canonical(data) == (
         b"<?xml version='1.0' encoding='UTF-8'?>\n"
         + b"".join(b"<?xml-model " + m.encode() + b"?>\n" for m in teixml.XML_MODELS)
         + b'<TEI xmlns="http://www.tei-c.org/ns/1.0">\n  <text>\n    <body>\n      <div>\n'
-        b"        <p>one <hi>two</hi>\n three</p>\n        <list>\n          <item>x</item>\n        </list>\n"
+        b"        <p>one <hi>two</hi>\n three</p>\n        "
+        b"<list>\n          <item>x</item>\n        </list>\n"
         b"      </div>\n    </body>\n  </text>\n</TEI>\n"
     )
 
 
 def test_fmt_keeps_a_prolog_and_names_the_edition_schemas():
-    data = b'<?xml version="1.0"?>\n<?xml-model href="tei_all.rng"?>\n<!-- c -->\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>'
+    data = (
+        b'<?xml version="1.0"?>\n<?xml-model href="tei_all.rng"?>\n<!-- '
+        b'c -->\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>'
+    )
     out = fmt.canonical(data)
     assert (
         b"<!-- c -->" in out and b'href="tei_all.rng"' not in out
@@ -175,9 +183,10 @@ def test_fmt_check_lists_files_and_changes_nothing_then_fmt_fixes_them(tmp_path)
     runner = CliRunner(mix_stderr=False)
     result = runner.invoke(main, ["fmt", "--check", str(messy), str(clean)])
     assert result.exit_code == 1
-    assert (
-        result.stderr
-        == f"{messy}:1: the file is not in canonical layout (indentation, one sentence a line or the xml-model lines differ from `edition fmt`'s). Run `edition fmt {messy}`; it changes only whitespace that TEI ignores. [fmt.non-canonical]\n"
+    assert result.stderr == (
+        f"{messy}:1: the file is not in canonical layout (indentation, one sentence a "
+        "line or the xml-model lines differ from `edition fmt`'s). Run `edition fmt "
+        f"{messy}`; it changes only whitespace that TEI ignores. [fmt.non-canonical]\n"
     )
     assert messy.read_bytes().startswith(b"<TEI")
     result = runner.invoke(main, ["fmt", str(messy), str(clean)])
@@ -202,7 +211,8 @@ def test_fmt_refuses_a_file_that_is_not_well_formed(tmp_path):
 
 @pytest.mark.parametrize("path", TEI_FILES, ids=lambda p: p.name)
 def test_committed_tei_is_canonical(path):
-    """Fails until `edition fmt` has been run on the TEI (the lead runs it once all TEI has landed)."""
+    """Fails until `edition fmt` has been run on the TEI (the lead runs it once all TEI has
+    landed)."""
     data = path.read_bytes()
     problem = fmt.problem_for(path, data)
     assert problem is None, str(problem)

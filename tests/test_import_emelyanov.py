@@ -1,9 +1,10 @@
-"""Emelyanov (E): tei/emelyanov.xml as `edition import E` writes it (build_scripts/importers/book.py).
+"""Emelyanov (E): tei/emelyanov.xml as `edition import E` writes it
+(build_scripts/importers/book.py).
 
 Counts established by reading sources/003_57d5f1d80ad01411.txt:
 - 115 superscript note markers in the running text (¹ … ¹¹⁵, each printed once, in order) and 115
-  endnotes in the ENDNOTES list (1. … 115.): no printed numbering anomaly (no duplicate, no gap, no note
-  without marker, no marker without note).
+  endnotes in the ENDNOTES list (1. … 115.): no printed numbering anomaly (no duplicate, no gap, no
+  note without marker, no marker without note).
 - 3 parts and 14 sections; the contents list has 18 entries (parts, sections, ENDNOTES).
 - 1 table (Fig 1, the ballot paper) and 1 boxed insert (15 books, then the author's own list).
 """
@@ -92,7 +93,8 @@ def test_parts_and_sections(doc):
 
 
 def pages_at_heads(doc) -> dict[str, str | None]:
-    """The page in effect at each division's head: the last numbered pb before it (notes skipped)."""
+    """The page in effect at each division's head: the last numbered pb before it (notes
+    skipped)."""
     at, page = {}, None
 
     def walk(el):
@@ -209,7 +211,8 @@ def test_cyrillic_letters_in_a_latin_word_are_corrected_visibly(doc):
 
 
 def test_printed_note_anomalies_are_recorded_not_repaired():
-    """A small book of the same style with a repeated marker, a marker without note, a note without marker."""
+    """A small book of the same style with a repeated marker, a marker without note, a note without
+    marker."""
     from build_scripts.tei import words
     from build_scripts.importers.book import convert
     from build_scripts.importers.common import SourceText

@@ -65,9 +65,14 @@ TABLES = {
     "3.4": "Incidence of purges, 1921-35: expulsion rates (in percent)",
     "3.5": "Reasons for expulsion in proverka, Smolensk City Party Committee, 1935",
     "3.6": "Smolensk City Party Organization social composition, 1934 - October 1935",
-    "6.1": "Primary party organizations whose work was judged unsatisfactory by the membership, April–May 1937",
+    "6.1": (
+        "Primary party organizations whose work was judged "
+        "unsatisfactory by the membership, April–May 1937"
+    ),
     "6.2": "Electoral turnover of party committees, 1937 (primary party organizations)",
-    "6.3": "Electoral turnover in primary party organizations, 1937 (secretaries and party organizers)",
+    "6.3": (
+        "Electoral turnover in primary party organizations, 1937 (secretaries and party organizers)"
+    ),
     "C.1": "Full Central Committee membership of regional party secretaries, 1927-39",
 }
 
@@ -272,7 +277,9 @@ def _running_text_by_page(doc) -> dict[int, str]:
     pages: dict[int, list[str]] = {}
     current = None
     for el in doc.xpath(
-        "//tei:body//node()[not(ancestor::tei:note[@place='end'])] | //tei:back/tei:div[@type!='notes' and @type!='index']//node()[not(ancestor::tei:note[@place='end'])]",
+        "//tei:body//node()[not(ancestor::tei:note[@place='end'])] "
+        "| //tei:back/tei:div[@type!='notes' and "
+        "@type!='index']//node()[not(ancestor::tei:note[@place='end'])]",
         namespaces=NS,
     ):
         if isinstance(el, etree._Element):
@@ -346,7 +353,8 @@ def test_page_breaks_are_not_placed_before_a_block_quotation(doc):
     """ "… warned that" and "… resolved" lead into block quotations, not onto the next page."""
     for ending in ("warned that", "the city committee resolved"):
         p = doc.xpath(
-            "//tei:p[substring(normalize-space(.), string-length(normalize-space(.)) - string-length($e) + 1) = $e]",
+            "//tei:p[substring(normalize-space(.), "
+            "string-length(normalize-space(.)) - string-length($e) + 1) = $e]",
             e=ending,
             namespaces=NS,
         )

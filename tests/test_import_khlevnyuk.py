@@ -47,7 +47,8 @@ def note(doc, ident: str) -> etree._Element:
 
 
 def text_before(el: etree._Element) -> str:
-    """The witness's text of the enclosing paragraph (or quote) before el: sic read, notes skipped."""
+    """The witness's text of the enclosing paragraph (or quote) before el: sic read, notes
+    skipped."""
     block = next(a for a in el.iterancestors() if local(a) in ("p", "quote", "head", "item"))
     out: list[str] = []
 

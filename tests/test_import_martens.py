@@ -3,7 +3,8 @@
 Counts established by reading sources/000_261a4aebe79897f9.txt: one section; 13 paragraphs of
 citation (lines 15, 22, 29, 38, 49, 60, 67, 74, 87, 94, 107, 114, 123); 11 block quotations, each
 followed by its citation, and one inline quotation (Getty p. 178, line 46) followed by its own;
-7 citations of Getty (pp. 137, 155, 162, 170--171, 178, 177, 185); 5 furniture lines (1, 2, 125, 126, 128).
+7 citations of Getty (pp. 137, 155, 162, 170--171, 178, 177, 185); 5 furniture lines (1, 2, 125,
+126, 128).
 """
 
 import re
@@ -121,9 +122,9 @@ def test_getty_citations_point_to_pages_of_getty(doc):
 
 def test_inline_quotation_of_getty_p178_points_to_its_citation(doc):
     quote = by_id(doc, "M.body.q5")
-    assert (
-        reading(quote, "orig")
-        == "`a person who felt that his arrest was imminent could go to another town and, as a rule, avoid being arrested'"
+    assert reading(quote, "orig") == (
+        "`a person who felt that his arrest was imminent could "
+        "go to another town and, as a rule, avoid being arrested'"
     )
     assert teixml.local(quote.getparent()) == "p"
     bibl = by_id(doc, quote.get("source").lstrip("#"))
@@ -139,7 +140,8 @@ def test_resolution_of_january_1938_quotations(doc):
 
 
 def reading(el, keep: str) -> str:
-    """The text of `el` with each choice read as its `keep` child (orig: the transcription; reg: edited)."""
+    """The text of `el` with each choice read as its `keep` child (orig: the transcription; reg:
+    edited)."""
     drop = {"orig": "reg", "reg": "orig"}[keep]
     copy = deepcopy(el)
     copy.tail = None

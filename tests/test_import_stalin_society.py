@@ -1,11 +1,11 @@
 """tei/stalin-society.xml (S), made by `edition import S` from the Markdown transcription.
 
 Counts established by reading sources/001_a79c6896bb77adc9.txt: 47 headings (2 #, 21 ##, 24 ###), of
-which the title block (front) has 2, the back 1, the article 44 (1 #, 19 ##, 24 ###); 5 tables printed
-as Tables 1, 2, 3, 4, 6; 2 footnotes (markers [1] line 57, [2] line 243) after 2 "---" rules (lines 61,
-251); 29 paragraphs split by a page break (a part that ends without closing punctuation), 6 of them
-inside a hyphenated word (begin-ning, rea-son, Cen-tral, mem-bers, of-fice, deci-sive); Tables 2 and 3
-interrupt a paragraph.
+which the title block (front) has 2, the back 1, the article 44 (1 #, 19 ##, 24 ###); 5 tables
+printed as Tables 1, 2, 3, 4, 6; 2 footnotes (markers [1] line 57, [2] line 243) after 2 "---" rules
+(lines 61, 251); 29 paragraphs split by a page break (a part that ends without closing punctuation),
+6 of them inside a hyphenated word (begin-ning, rea-son, Cen-tral, mem-bers, of-fice, deci-sive);
+Tables 2 and 3 interrupt a paragraph.
 """
 
 import re

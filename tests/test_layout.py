@@ -1,8 +1,9 @@
-"""The toolchain's layout mirrors the pipeline, and imports run one way (a stage never imports a later one).
+"""The toolchain's layout mirrors the pipeline, and imports run one way (a stage never imports a
+later one).
 
 problems → project → tei → bib → importers → apparatus → site → pdf → check → publish → cli
-A module may import from its own package or from any earlier layer, never from a later one; this holds
-for imports inside functions too (they are dependencies all the same).
+A module may import from its own package or from any earlier layer, never from a later one; this
+holds for imports inside functions too (they are dependencies all the same).
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def test_imports_run_one_way(path):
             f"build_scripts/{rel}:{line}: imports {module}, which is in no stage"
         )
         assert LAYERS.index(other) <= LAYERS.index(own), (
-            f"build_scripts/{rel}:{line}: the {own} stage imports {module} from the later {other} stage"
+            f"build_scripts/{rel}:{line}: the {own} stage "
+            f"imports {module} from the later {other} stage"
         )
 
 

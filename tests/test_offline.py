@@ -1,6 +1,7 @@
 """The offline edition (site/downloads/edition-offline.zip) opened from file:// in headless Chromium
 (Debian's /usr/bin/chromium through Playwright): search, footnote tooltips, apparatus tooltips, and
-no request to any other host. Uses the site built once per test process (tests/site_build_once.py)."""
+no request to any other host. Uses the site built once per test process
+(tests/site_build_once.py)."""
 
 from __future__ import annotations
 
@@ -107,9 +108,9 @@ def test_no_page_of_the_zip_refers_to_another_host_or_a_missing_file(offline_roo
 
 
 def test_the_apparatus_pages_of_the_zip_link_to_existing_files(offline_root):
-    """The apparatus stage writes raw HTML links (`../../getty/#ID`), which MkDocs neither checks nor
-    turns into file URLs (page.html): they work offline only once it emits Markdown links or uses
-    the site's locate(file, id) hook. Fails until then."""
+    """The apparatus stage writes raw HTML links (`../../getty/#ID`), which MkDocs neither checks
+    nor turns into file URLs (page.html): they work offline only once it emits Markdown links or
+    uses the site's locate(file, id) hook. Fails until then."""
     pages = list((offline_root / "edition" / "apparatus").glob("*.html"))
     outside, missing = broken(offline_root, pages)
     assert pages and outside == [] and missing == [], f"{len(missing)} broken, e.g. {missing[:3]}"
@@ -151,7 +152,8 @@ def test_an_apparatus_mark_names_and_opens_its_comparison_from_file_urls(page, o
     label = mark.get_attribute("title")  # the browser's own tooltip on hover (Material's
     # content.tooltips is off: it cost ~0.7 s of main thread on a slow phone for every title)
     assert label and label == mark.get_attribute("aria-label") and "compare with" in label
-    mark.click()  # opens the comparison in place (assets/apparatus/compare.js); its link leads to the locus
+    # opens the comparison in place (assets/apparatus/compare.js); its link leads to the locus
+    mark.click()
     page.locator("#ap-pop").wait_for(state="visible", timeout=5000)
     page.locator("#ap-pop a[data-src$='.md']").filter(has_text="locus").first.click()
     page.wait_for_load_state()

@@ -115,7 +115,8 @@ def test_site_and_pdf_show_the_same_words(outputs):
     )  # the site's label of a
     shown_site, shown_pdf = words(site.text_content() + " " + labels), words(pdf_text)  # correction
     assert shown_site == shown_pdf, (
-        f"only on the site: {sorted(shown_site - shown_pdf)}; only in the PDF: {sorted(shown_pdf - shown_site)}"
+        f"only on the site: {sorted(shown_site - shown_pdf)}; "
+        f"only in the PDF: {sorted(shown_pdf - shown_site)}"
     )
     for (
         word,

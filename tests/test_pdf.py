@@ -1,5 +1,6 @@
 """PDFs read back: the sample course pack has every selected passage, in order, word for word; every
-footnote is on the page of its marker; outline and metadata are present; bad course files fail cleanly."""
+footnote is on the page of its marker; outline and metadata are present; bad course files fail
+cleanly."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ COURSE = ROOT / "courses" / "sample.yml"
 
 @pytest.fixture(scope="module", autouse=True)
 def private_typst_folder(tmp_path_factory):
-    """Each test process typesets in its own folder (two xdist workers must not share .typ files)."""
+    """Each test process typesets in its own folder (two xdist workers must not share .typ
+    files)."""
     saved, pdf.WORK = pdf.WORK, tmp_path_factory.mktemp("typst")
     yield
     pdf.WORK = saved
@@ -244,7 +246,10 @@ def walk_pdf(
             i, j = end, j + len(run)
             continue
         if i >= len(pdf_words):
-            return f"the PDF ends before the selection: next expected {main[j : j + 8] if j < len(main) else pending[0][:8]}"
+            return (
+                "the PDF ends before the selection: next expected "
+                f"{main[j : j + 8] if j < len(main) else pending[0][:8]}"
+            )
         if j < len(main) and pdf_words[i] == main[j]:
             i, j = i + 1, j + 1
             continue
@@ -380,7 +385,8 @@ def test_every_footnote_is_on_the_page_of_its_marker(course_pdf):
                 else ""
             )
             assert " ".join(first) in following, (
-                f"note {marker['id']} ({first}) is neither on page {marker['page']} of its marker nor the next"
+                f"note {marker['id']} ({first}) is neither on "
+                f"page {marker['page']} of its marker nor the next"
             )
             moved.append(marker["id"])
     assert len(moved) <= max(1, len(markers) // 50), (
@@ -414,7 +420,10 @@ def test_unknown_passage_id_is_a_clear_error(tmp_path):
     st.text(st.characters(codec="utf-8", exclude_categories=("C", "Z")), min_size=1, max_size=60)
 )
 def test_witness_text_never_becomes_typst_markup(text):
-    source = f'#set page(width: 20cm, height: auto, margin: 1cm)\n#set text(font: "DejaVu Sans Mono")\n{string(text)}'
+    source = (
+        "#set page(width: 20cm, height: auto, margin: 1cm)\n#set "
+        f'text(font: "DejaVu Sans Mono")\n{string(text)}'
+    )
     data = typst.compile(source.encode("utf-8"), format="pdf")
     assert data[:4] == b"%PDF"
     # the text compiled as a string: same words on the page as in the input

@@ -1,8 +1,9 @@
-"""The reading layer in headless Chromium (Debian's /usr/bin/chromium through Playwright) at the widths
-readers use, 320 to 1280 px: no sideways scrolling on any witness page; every printed page number visible,
-inside the screen and over no line of text; notes open in place on tap; "cite" works by touch and gives
-a Chicago note with the printed page and the public address; the printed page names the witness and
-the address. Screenshots go to build/screenshots/ (EDITION_SCREENSHOTS) to be looked at."""
+"""The reading layer in headless Chromium (Debian's /usr/bin/chromium through Playwright) at the
+widths readers use, 320 to 1280 px: no sideways scrolling on any witness page; every printed page
+number visible, inside the screen and over no line of text; notes open in place on tap; "cite" works
+by touch and gives a Chicago note with the printed page and the public address; the printed page
+names the witness and the address. Screenshots go to build/screenshots/ (EDITION_SCREENSHOTS) to be
+looked at."""
 
 from __future__ import annotations
 
@@ -67,7 +68,8 @@ def context(browser, width: int, **extra):
 
 
 def witness_pages(site_dir: Path) -> list[str]:
-    """Every page of every witness's text and its landing page (not the apparatus or bibliography)."""
+    """Every page of every witness's text and its landing page (not the apparatus or
+    bibliography)."""
     names = [
         w["tei"].removesuffix(".xml")
         for w in yaml.safe_load((ROOT / "sources" / "witnesses.yml").read_text())["witnesses"]
@@ -111,7 +113,8 @@ def test_no_witness_page_scrolls_sideways(browser, site, width):
 
 
 # The box of each printed page number as drawn (the number is the ::before of a.pb / span.pb, in the
-# flow or, on wide screens, absolutely placed in the margin), and every line box of text on the page.
+# flow or, on wide screens, absolutely placed in the margin), and every line box of text on the
+# page.
 NUMBER_BOXES = r"""() => {
   const boxes = [];
   for (const pb of document.querySelectorAll('article .pb[data-n]')) {

@@ -69,7 +69,7 @@ def paragraph(text: str) -> etree._Element:
     return p
 
 
-# --- the property ----------------------------------------------------------------------------------
+# --- the property -------------------------------------------------------------------------------
 XML_TEXT = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn")), max_size=200
 )
@@ -135,7 +135,7 @@ def test_escape_leaves_letters_alone():
     assert escape("*a* <b>") == "\\*a\\* &lt;b\\>"
 
 
-# --- behaviours, one at a time ---------------------------------------------------------------------
+# --- behaviours, one at a time ------------------------------------------------------------------
 def fixture_html() -> dict[str, lhtml.HtmlElement]:
     doc, problems = load.load(FIXTURE)
     assert problems == []
@@ -262,7 +262,8 @@ def test_title_page_contents_and_generated_notes(pages):
 
 def test_element_without_rule_is_a_problem_at_its_line():
     root = etree.fromstring(
-        f'<TEI xmlns="{TEI_NS}"><text><body>\n<p>one <blink>two</blink></p>\n<madeUp/></body></text></TEI>'
+        f'<TEI xmlns="{TEI_NS}"><text><body>\n<p>one '
+        "<blink>two</blink></p>\n<madeUp/></body></text></TEI>"
     )
     _, problems = load.from_tree(root, "tei/x.xml")
     assert [(str(p.location), p.code) for p in problems] == [

@@ -99,8 +99,8 @@ def test_a_one_word_edit_makes_only_what_reads_the_edited_witness(project, tmp_p
     assert edited_text != text
     tei.write_text(edited_text, encoding="utf-8")
     second = build()
-    # what reads that witness: the pages (and their search index), the offline copy, its zip, its own
-    # PDF, the whole-edition PDF and the course packs (their apparatus quotes every witness)
+    # what reads that witness: the pages (and their search index), the offline copy, its zip, its
+    # own PDF, the whole-edition PDF and the course packs (their apparatus quotes every witness)
     readers = {
         "html",
         "offline",

@@ -1,6 +1,6 @@
-"""Search (build_scripts/site/search.py): which pages are indexed and as what, the passages a page is
-cut into, the words added to the index (digits of mixed tokens, transliteration variants), and the
-tuning of Material's index for the offline copy. Fast: small HTML made here, no site build."""
+"""Search (build_scripts/site/search.py): which pages are indexed and as what, the passages a page
+is cut into, the words added to the index (digits of mixed tokens, transliteration variants), and
+the tuning of Material's index for the offline copy. Fast: small HTML made here, no site build."""
 
 from __future__ import annotations
 

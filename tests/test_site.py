@@ -1,6 +1,8 @@
-"""The built website: strict build, links and anchors, no other hosts, word fidelity, rights, search.
+"""The built website: strict build, links and anchors, no other hosts, word fidelity, rights,
+search.
 
-Slow: the site is built once per process (tests/site_build_once.py), publishing every witness in full.
+Slow: the site is built once per process (tests/site_build_once.py), publishing every witness in
+full.
 """
 
 from __future__ import annotations
@@ -147,7 +149,8 @@ SKIP_CLASSES = ("ed", "headerlink", "md-content__button", "footnote-backref", "e
 def shown_words(page: Path) -> tuple[list[str], list[list[str]]]:
     article = parse(page).xpath("//article")[0]
     for li in article.xpath(
-        ".//div[@class='footnote']/ol/li[.//span[contains(@class, 'ed') and contains(@class, 'note-n')]]"
+        ".//div[@class='footnote']/ol/li[.//span[contains(@class, "
+        "'ed') and contains(@class, 'note-n')]]"
     ):
         li.drop_tree()  # an editorial note: no words of the witness
     for el in article.xpath(
@@ -197,12 +200,13 @@ def assert_same(found: list[str], expected: list[str], what: str) -> None:
     for i, (a, b) in enumerate(zip(found, expected)):
         if a != b:
             pytest.fail(
-                f"{what}: word {i} differs: site {found[max(0, i - 5) : i + 8]} vs TEI {expected[max(0, i - 5) : i + 8]}"
+                f"{what}: word {i} differs: site {found[max(0, i - 5) : i + 8]} "
+                f"vs TEI {expected[max(0, i - 5) : i + 8]}"
             )
     assert len(found) == len(expected), f"{what}: site has {len(found)} words, TEI {len(expected)}"
 
 
-# --- links between witnesses, edit links, search ---------------------------------------------------
+# --- links between witnesses, edit links, search ------------------------------------------------
 def test_martens_citation_of_getty_lands_on_the_cited_page(site_dir):
     martens = site_dir / "edition" / "martens"
     links = [
@@ -253,7 +257,7 @@ def test_rights_are_shown_and_full_publication_without_cleared_rights_is_reporte
     assert all(w.facts["rights"]["statement"].split()[0] in rights for w in WITNESSES)
 
 
-# --- excerpts, failure, incremental rendering (render only, into a scratch project) ----------------
+# --- excerpts, failure, incremental rendering (render only, into a scratch project) -------------
 @pytest.fixture
 def scratch(tmp_path) -> site.Project:
     for name in ("mkdocs.yml", "docs", "sources", "tei", "overrides"):
@@ -352,7 +356,7 @@ def test_an_unknown_excerpt_id_is_reported(scratch):
     ]
 
 
-# --- public URLs, redirects, changelog, downloads ----------------------------------------------------
+# --- public URLs, redirects, changelog, downloads -----------------------------------------------
 def test_url_for_names_the_page_and_anchor_of_an_id(site_dir):
     from build_scripts.pdf import build as pdf
 
@@ -463,7 +467,8 @@ def test_the_downloads_are_built_and_linked(site_dir):
 
 
 def test_the_pdfs_publish_what_the_site_publishes(site_dir):
-    """The session's site publishes everything: so does its Getty PDF (a passage excerpts would withhold)."""
+    """The session's site publishes everything: so does its Getty PDF (a passage excerpts would
+    withhold)."""
     from pypdf import PdfReader
 
     listed = yaml.safe_load((ROOT / "sources" / "excerpts.yml").read_text(encoding="utf-8"))["G"]
@@ -510,8 +515,8 @@ def test_the_sample_course_keeps_to_the_excerpts(monkeypatch):
 
 
 def test_witness_pages_say_whom_they_quote_and_who_quotes_them(tmp_path):
-    """Martens quotes Getty and is quoted by Emelyanov (through the 1938 resolution): both directions
-    are on the witness pages, linked to the loci of the apparatus."""
+    """Martens quotes Getty and is quoted by Emelyanov (through the 1938 resolution): both
+    directions are on the witness pages, linked to the loci of the apparatus."""
     from build_scripts.site import render as site
 
     result = site.render(out=tmp_path, use_cache=False)

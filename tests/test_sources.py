@@ -1,4 +1,5 @@
-"""The transcriptions are kept byte for byte: their hashes match sources/witnesses.yml and ../shared."""
+"""The transcriptions are kept byte for byte: their hashes match sources/witnesses.yml and
+../shared."""
 
 import hashlib
 

@@ -86,7 +86,8 @@ def test_the_digit_convention_is_found_by_counting_and_stated():
 def test_rejected_suspects_in_the_allow_list_are_silenced(tmp_path):
     allow = tmp_path / "suspects-allow.yml"
     allow.write_text(
-        "X:\n  unknown-word:\n    Zemliachka: a name\n  doubled-word:\n    the the: reason\n    a a: stale entry\n",
+        "X:\n  unknown-word:\n    Zemliachka: a name\n  "
+        "doubled-word:\n    the the: reason\n    a a: stale entry\n",
         encoding="utf-8",
     )
     (report,), problems = corpus(allow)
@@ -119,7 +120,7 @@ def test_the_project_allow_list_is_well_formed():
     assert allow.problems == []
 
 
-# --- the renderers: each kind of intervention has its own label --------------------------------------
+# --- the renderers: each kind of intervention has its own label ---------------------------------
 def chapter(*content) -> etree._Element:
     p = E.p(*content)
     p.set(XML_ID, "X.c1.p1")

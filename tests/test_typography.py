@@ -1,7 +1,8 @@
 """Declared normalisations (choice/orig/reg) and the labels of the edition's interventions, in every
-renderer: the site shows reg silently and keeps orig for the "as received" view; the PDF prints reg and
-never both readings; a correction is labelled with what the transcription reads, in the text and in
-notes; the labels come from one place (tei/model.py). Every TEI header declares its typography."""
+renderer: the site shows reg silently and keeps orig for the "as received" view; the PDF prints reg
+and never both readings; a correction is labelled with what the transcription reads, in the text and
+in notes; the labels come from one place (tei/model.py). Every TEI header declares its
+typography."""
 
 from __future__ import annotations
 
@@ -98,7 +99,8 @@ def test_the_pdf_marks_a_witness_slip_with_sic():
 
 
 def test_fidelity_reads_the_transcription_form_of_a_normalisation():
-    """Nothing is lost: the word comparison reads orig, so a normalised character still proves the word."""
+    """Nothing is lost: the word comparison reads orig, so a normalised character still proves the
+    word."""
     root = etree.fromstring(
         '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>the 1937'
         "<choice><orig>--</orig><reg>–</reg></choice>1938 purge, Ibid."

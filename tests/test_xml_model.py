@@ -1,10 +1,11 @@
 """Validation while typing: every TEI file names the edition's schemas in `<?xml-model?>` processing
 instructions (as Oxygen and VS Code/LemMinX read them), and validates through them.
 
-Editing in an XML editor cannot be tested here; instead each file is validated the way such an editor
-does it: read its xml-model instructions, resolve each href against the file, and validate with the
-schema type each names (RELAX NG; ISO Schematron). A broken file fails them. The schemas are
-generated from schema/edition.odd (`edition schema --update`), and `edition check` runs the same two.
+Editing in an XML editor cannot be tested here; instead each file is validated the way such an
+editor does it: read its xml-model instructions, resolve each href against the file, and validate
+with the schema type each names (RELAX NG; ISO Schematron). A broken file fails them. The schemas
+are generated from schema/edition.odd (`edition schema --update`), and `edition check` runs the same
+two.
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ def test_a_valid_file_passes_and_broken_files_fail_their_xml_model_schemas(tmp_p
 
 
 def test_the_check_runs_the_same_rules_as_the_xml_model_schematron(tmp_path):
-    """`edition check` stays the authority: the rule an editor sees while typing is its problem too."""
+    """`edition check` stays the authority: the rule an editor sees while typing is its problem
+    too."""
     no_id = BASE_A.read_text(encoding="utf-8").replace('<p xml:id="A.body.p2">', "<p>")
     path = project_with(tmp_path, no_id)
     problems = odd.validate(etree.parse(str(path)), path.read_bytes(), path)

@@ -2,7 +2,8 @@
 
 Reading uses bibtexparser v2; formatting goes through pandoc's citeproc (pypandoc-binary) with the
 vendored CSL style and locale, in one pandoc run for all entries. The result is cached under
-build/bibliography/, keyed by the hash of everything that shapes it, so a rebuild does not start pandoc.
+build/bibliography/, keyed by the hash of everything that shapes it, so a rebuild does not start
+pandoc.
 
     bibliography, problems = load()
     for entry in bibliography.formatted():      # sorted as the style sorts them
@@ -425,7 +426,8 @@ def style_with_locale() -> bytes:
 
 
 def render(bib: Bibliography) -> list[Entry]:
-    """Run pandoc once over all entries: bibliography (nocite) plus one footnote citation per key."""
+    """Run pandoc once over all entries: bibliography (nocite) plus one footnote citation per
+    key."""
     keys = list(bib.records)
     document = '---\nnocite: "@*"\n---\n\n' + "".join(f"[@{k}]\n\n" for k in keys)
     with tempfile.TemporaryDirectory() as tmp:

@@ -58,7 +58,8 @@ SHORT_TITLE = (
 MOST = (
     2 / 3
 )  # a corporate work named without its author needs this share of its title's telling words
-# Title words that identify nothing alone: after an author's name ("Stalin, speech") or as a whole title.
+# Title words that identify nothing alone: after an author's name ("Stalin, speech") or as a whole
+# title.
 WEAK_AFTER_NAME = frozenset("speech report letter article works".split())
 WEAK = WEAK_AFTER_NAME | frozenset("stalin lenin trotsky".split())
 IBID = re.compile(r"^\W*ibid(?:em)?\b", re.I)
@@ -106,7 +107,8 @@ class Work:
 
 
 def _persons(value: str) -> list[tuple[tuple[str, ...], bool, str]]:
-    """(words of the surname, corporate?, the name as written) of each person in an author or editor field."""
+    """(words of the surname, corporate?, the name as written) of each person in an author or editor
+    field."""
     people = []
     for name in split_multiple_persons_names(value):
         name = name.strip()
@@ -183,7 +185,8 @@ def _runs(content: list[str], main: tuple[str, ...]) -> list[tuple[int, int]]:
 
 
 def _enough(w: Work, content: list[str], runs: list[tuple[int, int]], after_name: set[int]) -> bool:
-    """Two telling title words in a row, the whole main title, or a short title's word after the name."""
+    """Two telling title words in a row, the whole main title, or a short title's word after the
+    name."""
 
     def strength(i: int, n: int) -> int:
         return sum(1 for t in content[i : i + n] if t not in GENERIC)
@@ -223,7 +226,8 @@ def _evidence(w: Work, tokens: list[str]) -> Match | None:
         return Match(
             w.key, frozenset(found + more), f"{label} + title words {', '.join(found + more)}"
         )
-    # A corporate work named by its title alone: most of its telling words, two in a row from its first (or four).
+    # A corporate work named by its title alone: most of its telling words, two in a row from its
+    # first (or four).
     opening = any(
         content[i] == w.main[0] and sum(1 for t in content[i : i + n] if t not in GENERIC) >= 2
         for i, n in runs
@@ -238,7 +242,8 @@ def _evidence(w: Work, tokens: list[str]) -> Match | None:
 
 
 def match(text: str, works: list[Work], siglum: str | None = None) -> list[Match]:
-    """The works a citation names (usually one; a chapter with its book gives two). Ambiguous: more."""
+    """The works a citation names (usually one; a chapter with its book gives two). Ambiguous:
+    more."""
     tokens = words(text)
     candidates = [m for m in (_evidence(w, tokens) for w in works) if m]
     if not candidates and OP_CIT.search(text):
@@ -343,7 +348,8 @@ def _bib_keys(el: etree._Element) -> list[str]:
 
 
 def _follows(prev: etree._Element | None, note: etree._Element | None, notes: dict) -> bool:
-    """Is prev (a bibl) the citation just before a bibl in `note`: same note, or the note just before?"""
+    """Is prev (a bibl) the citation just before a bibl in `note`: same note, or the note just
+    before?"""
     if prev is None:
         return False
     prev_note = _note(prev)
@@ -356,13 +362,15 @@ def _follows(prev: etree._Element | None, note: etree._Element | None, notes: di
 
 
 def _number(note: etree._Element) -> str:
-    """The note's own number: printed with the note (label type="note-number") where the marker differs, else @n."""
+    """The note's own number: printed with the note (label type="note-number") where the marker
+    differs, else @n."""
     label = note.find(teixml.tei("label") + "[@type='note-number']")
     return (label.text or "").strip() if label is not None else note.get("n", "")
 
 
 def _titles_between(root: etree._Element):
-    """A test: does an italic title outside any bibl stand between two bibls (a citation left unwrapped)?"""
+    """A test: does an italic title outside any bibl stand between two bibls (a citation left
+    unwrapped)?"""
     order = {el: i for i, el in enumerate(root.iter())}
     marks = [
         order[el] for el in root.iter(teixml.tei("hi")) if _is_title(el) and _note(el) is not None
@@ -420,7 +428,8 @@ def propose(
 
 
 def _short_form(text: str, full: list, by_key: dict[str, Work]) -> list[Match]:
-    """A later short form of a citation the witness gave in full ("Report of the Court Proceedings, 5").
+    """A later short form of a citation the witness gave in full ("Report of the Court Proceedings,
+    5").
 
     The short form is the citation up to its locator (a number, or ", in" a collection); it must be
     words in a row of one earlier citation linked to one work, two of them more than names and
@@ -470,12 +479,14 @@ def _for_bibl(bibl, text, matches, why, existing, siglum, by_key, path) -> list[
         reason, ok = m.reason, True
         if existing and not m.reason.startswith("book containing"):
             reason, ok = (
-                f"{reason}; not written: the bibl already points to {' '.join('bib:' + k for k in existing)}",
+                f"{reason}; not written: the bibl already points "
+                f"to {' '.join('bib:' + k for k in existing)}",
                 False,
             )
         elif siglum and siglum not in by_key[m.key].cited_by:
             reason, ok = (
-                f"{reason}; not written: references.bib does not list {siglum} among the witnesses citing it",
+                f"{reason}; not written: references.bib does "
+                f"not list {siglum} among the witnesses citing it",
                 False,
             )
         out.append(Proposal(path, line, "bibl", text, (m.key,), reason, ok, bibl))
@@ -582,7 +593,8 @@ def wrap_proposals(bibls: list[etree._Element], path: str) -> list[Proposal]:
 def link_tree(
     root: etree._Element, siglum: str | None, works: list[Work] | None = None
 ) -> list[Proposal]:
-    """The import pipeline's last step: link the bibls of a tree in memory (written proposals returned)."""
+    """The import pipeline's last step: link the bibls of a tree in memory (written proposals
+    returned)."""
     if works is None:
         works = load_works()[0]
     proposals = propose(root, works, siglum, "(import)")

@@ -1,4 +1,5 @@
-"""Citations in a witness's notes that have no `bibl` → `bibl` around them (`edition bib link --wrap`).
+"""Citations in a witness's notes that have no `bibl` → `bibl` around them
+(`edition bib link --wrap`).
 
 A note is read as one string in which each child element is one character: an italic title, an
 italic "Ibid.", a "passim", other italics, or a barrier (a label, anything else); page breaks
@@ -47,16 +48,19 @@ AUTHORS = re.compile(
 )
 # Capitalized words that open a sentence or a lead-in, never a name.
 NOT_NAMES = frozenset(
-    "See Also For In On The An And But Cf Compare Similarly Elsewhere Both Even Most Major Other Some "
-    "Note Thus Then This That These Those Its His Her Their Our As At By From With Under After Before "
-    "During Since Until While When Where Why How What Who Which If It He She They We Yet Here There "
-    "Only Many Much Such Another Each Every Among Between Although Though Because Source Sources".split()
+    "See Also For In On The An And But Cf Compare Similarly Elsewhere Both Even Most Major Other "
+    "Some Note Thus Then This That These Those Its His Her Their Our As At By From With Under "
+    "After Before During Since Until While When Where Why How What Who Which If It He She They We "
+    "Yet Here There Only Many Much Such Another Each Every Among Between Although Though Because "
+    "Source Sources".split()
 )
-# Words after which capitalized words are not an author ("the Administration of the Internal Security Act, <i>…</i>").
+# Words after which capitalized words are not an author ("the Administration of the Internal
+# Security Act, <i>…</i>").
 NOT_BEFORE = frozenset("the of to a an this that these those his her its their our my".split())
 # Words of an imprint or locator list besides names, numbers and roman numerals.
 LIST_WORDS = frozenset(
-    "vol vols no nos p pp ch chs chap ed eds edn trans tr tom chast part pt n nn passim ff f et al and "
+    "vol vols no nos p pp ch chs chap ed eds edn trans "
+    "tr tom chast part pt n nn passim ff f et al and "
     "of the seq col cols fol fols l ll rev repr hereafter gg g esp cf".split()
 )
 # Abbreviations whose full stop does not end a sentence.
@@ -65,7 +69,8 @@ ABBREVIATIONS = LIST_WORDS | frozenset(
     "sep oct nov dec cit op st mr mrs dr jr sr pseud comp fig ibid".split()
 )
 ARCHIVE = re.compile(
-    r"(?:Smolensk Archive\s+)?(?:[Ff]ile\s+)?(?:(?:WKP|RS)\s+\d+(?:[-–]\d+)?|(?<=[Ff]ile )\d+/\d+\w*)"
+    r"(?:Smolensk Archive\s+)?(?:[Ff]ile\s+)?"
+    r"(?:(?:WKP|RS)\s+\d+(?:[-–]\d+)?|(?<=[Ff]ile )\d+/\d+\w*)"
 )
 IBID_TEXT = re.compile(r"\b[Ii]bid(?:em)?\.?")
 OP_CIT = re.compile(r"op\.\s*cit\.?")
@@ -86,7 +91,9 @@ def code(el: etree._Element) -> str | None:
     if text.lower() in ("passim", "et passim", "sic"):
         return PASSIM
     if re.search(rf",\s+and\s+{NAME},\s", text):
-        return BAR  # one italic run over two citations ("The Great Purge Trial, and Conquest, Terror"): no bibl can hold one
+        # one italic run over two citations ("The Great Purge Trial, and Conquest, Terror"): no bibl
+        # can hold one
+        return BAR
     return TITLE if text[:1].isupper() or text[:1].isdigit() else ITAL
 
 
@@ -101,7 +108,8 @@ class Flat:
     ]  # (slot, offset, -1) for text; (slot before it, -1, child index) for an element
 
     def before(self, i: int) -> tuple[int, int]:
-        """The cut (slot, offset) just before character i; slot 0 is note.text, slot k the tail of child k-1."""
+        """The cut (slot, offset) just before character i; slot 0 is note.text, slot k the tail of
+        child k-1."""
         if i >= len(self.chars):
             last = len(self.note)
             return last, len(_slot(self.note, last))
@@ -275,7 +283,8 @@ def _located(items: list[str]) -> bool:
 
 
 def author_start(s: str, i: int, floor: int) -> int | None:
-    """Where the author list ending with ", " just before i starts (the longest that is one), or None."""
+    """Where the author list ending with ", " just before i starts (the longest that is one), or
+    None."""
     opened = [m.end() for m in re.finditer(r"\((?!pseud\.)", s[:i])]
     window = max(
         floor,
@@ -295,7 +304,8 @@ def author_start(s: str, i: int, floor: int) -> int | None:
 
 def _opens(s: str, window: int, k: int) -> bool:
     """May an author list start at k? Only where a run of capitalized words starts ("See Sheila
-    Fitzpatrick", not "Security Act"), and not in a noun phrase ("the Twenty-second Congress, <i>Pravda</i>")."""
+    Fitzpatrick", not "Security Act"), and not in a noun phrase ("the Twenty-second Congress,
+    <i>Pravda</i>")."""
     before = s[window:k].rstrip()
     if not before or _sentence_end(
         s, window + len(before) - 1 - len(before) + len(before.rstrip("”\"’')"))
@@ -325,7 +335,8 @@ def _ends_cleanly(s: str, end: int) -> bool:
 
 
 def _cited_here(s: str, i: int, floor: int) -> bool:
-    """Is a bare archive file cited ("see WKP 361", "(WKP 89)", a list after a citation), not shown as an example ("thus WKP 324")?"""
+    """Is a bare archive file cited ("see WKP 361", "(WKP 89)", a list after a citation), not shown
+    as an example ("thus WKP 324")?"""
     start = max(floor, s.rfind(";", 0, i) + 1, *(k + 1 for k in range(i) if _sentence_end(s, k)))
     prefix = s[start:i]
     return bool(
@@ -336,7 +347,8 @@ def _cited_here(s: str, i: int, floor: int) -> bool:
 
 
 def _bracket_after(s: str, e: int) -> int:
-    """Skip one bracketed translation right after a title ("(The final stage …)"), if a list follows it."""
+    """Skip one bracketed translation right after a title ("(The final stage …)"), if a list follows
+    it."""
     m = re.match(r"\s*(?=[(\[])", s[e:])
     if m:
         close = _close(s, e + m.end())
@@ -346,7 +358,8 @@ def _bracket_after(s: str, e: int) -> int:
 
 
 def _container(s: str, e: int, floor: int) -> int | None:
-    """After a quoted title: its journal or book (", <i>PS</i>", " in Fitzpatrick, <i>Cultural Revolution</i>")."""
+    """After a quoted title: its journal or book (", <i>PS</i>", " in Fitzpatrick, <i>Cultural
+    Revolution</i>")."""
     m = re.match(r",?\s+(?:in\s+)?", s[e:])
     if not m:
         return None

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import click
 
-ROOT_HELP = "The edition's folder (default: the current folder or its nearest ancestor holding sources/witnesses.yml)."
+ROOT_HELP = (
+    "The edition's folder (default: the current folder or "
+    "its nearest ancestor holding sources/witnesses.yml)."
+)
 
 
 def _use_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
@@ -102,7 +105,8 @@ def import_(sigla: tuple[str, ...], force: bool, out_dir: Path | None) -> None:
 
 @main.command()
 def stats() -> None:
-    """Counts per witness: divisions, paragraphs, notes, page breaks, tables, corrections, citations."""
+    """Counts per witness: divisions, paragraphs, notes, page breaks, tables, corrections,
+    citations."""
     from build_scripts.tei import stats as st
 
     click.echo(st.format_table(st.table()))
@@ -123,13 +127,15 @@ def suspects(sigla: tuple[str, ...], summary: bool) -> None:
                 click.echo(str(suspect.problem(rep.source)))
     report(problems, out=click.get_text_stream("stdout"))
     click.echo(
-        f"{sum(len(r.suspects) for r in reports)} suspect(s). Decide each: choice/sic/corr (transcription error), sic (the witness's slip), or sources/suspects-allow.yml (not an error); see docs/about/encoding.md."
+        f"{sum(len(r.suspects) for r in reports)} suspect(s). Decide each: "
+        "choice/sic/corr (transcription error), sic (the witness's slip), or "
+        "sources/suspects-allow.yml (not an error); see docs/about/encoding.md."
     )
 
 
 def _register() -> None:
-    """Add the click commands each stage's CLI module exposes in COMMANDS. Imported here, at the end:
-    those modules use `report` above."""
+    """Add the click commands each stage's CLI module exposes in COMMANDS. Imported here, at the
+    end: those modules use `report` above."""
     from build_scripts.cli import apparatus as apparatus_cli
     from build_scripts.cli import bib as biblink_cli
     from build_scripts.cli import editors as editors_cli

@@ -1,4 +1,5 @@
-"""`edition apparatus …`: detect reuse and check citations (writes tei/apparatus.xml), export JSON Lines."""
+"""`edition apparatus …`: detect reuse and check citations (writes tei/apparatus.xml), export JSON
+Lines."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def apparatus() -> None:
     help="Spark master with --engine spark (default: $EDITION_SPARK_MASTER or local[*]).",
 )
 def detect(tei_dir: Path | None, dry_run: bool, engine: str, master: str | None) -> None:
-    """Find every passage one witness shares with another; keep editors' decisions; write the apparatus."""
+    """Find every passage one witness shares with another; keep editors' decisions; write the
+    apparatus."""
     from build_scripts.apparatus import pipeline
     from build_scripts.cli import report
 

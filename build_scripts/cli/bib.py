@@ -21,7 +21,10 @@ def bib() -> None:
 @click.option(
     "--wrap",
     is_flag=True,
-    help="First put bibl around the certain citations of notes that have none (build_scripts/bib/wrap.py), then link them.",
+    help=(
+        "First put bibl around the certain citations of notes that "
+        "have none (build_scripts/bib/wrap.py), then link them."
+    ),
 )
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
 def link(write: bool, wrap: bool, files: tuple[Path, ...]) -> None:
@@ -47,7 +50,8 @@ def link(write: bool, wrap: bool, files: tuple[Path, ...]) -> None:
         writable = sum(1 for p in proposals if p.writable) - wrapped
         done = "written" if write else "to write (use --write)"
         click.echo(
-            f"{path.name}: {f'{wrapped} bibl(s) wrapped, ' if wrap else ''}{writable} link(s) {done}, {len(proposals) - writable - wrapped} for the editors",
+            f"{path.name}: {f'{wrapped} bibl(s) wrapped, ' if wrap else ''}{writable} "
+            f"link(s) {done}, {len(proposals) - writable - wrapped} for the editors",
             err=True,
         )
     if failed:

@@ -22,7 +22,8 @@ def _report(problems) -> int:
 
 
 def _crash(command: str, err: Exception) -> None:
-    """The last line of defence: an unexpected error is reported as one problem line, never a traceback."""
+    """The last line of defence: an unexpected error is reported as one problem line, never a
+    traceback."""
     problem = Problem(
         Location("edition"),
         f"`edition {command}` stopped: {type(err).__name__}: {err}",
@@ -49,7 +50,8 @@ ROOT_OPTION = root_option(expose=True)
 def check(
     files: tuple[Path, ...], no_schema: bool, full: bool, no_cache: bool, root: Path | None
 ) -> None:
-    """Check the TEI, witnesses.yml, references.bib, the apparatus and the published ids; every problem at once, exit 1 if any."""
+    """Check the TEI, witnesses.yml, references.bib, the apparatus and the published ids; every
+    problem at once, exit 1 if any."""
     try:
         from build_scripts import check as checker
 
@@ -62,7 +64,8 @@ def check(
         _crash("check", err)
     if _report(problems):
         click.echo(
-            f"{len(problems)} problem(s). Each line: file:line: what is wrong. How to fix. [code]; the codes are explained in CONTRIBUTING.md.",
+            f"{len(problems)} problem(s). Each line: file:line: what is wrong. "
+            "How to fix. [code]; the codes are explained in CONTRIBUTING.md.",
             err=True,
         )
         raise SystemExit(1)
@@ -91,7 +94,8 @@ def fmt_command(files: tuple[Path, ...], check_only: bool, root: Path | None) ->
     failed = _report(problems)
     if not check_only:
         click.echo(
-            f"edition fmt: {len(changed)} file(s) reformatted, {len(targets) - len(changed)} already canonical."
+            f"edition fmt: {len(changed)} file(s) reformatted, "
+            f"{len(targets) - len(changed)} already canonical."
         )
     if failed:
         raise SystemExit(1)
@@ -237,7 +241,8 @@ def edition_diff(base: str, root: Path) -> str:
     redecided = [i for i in sorted(set(old) & set(new)) if old[i].decision != new[i].decision]
     lines += [
         "",
-        f"Apparatus: {len(set(new) - set(old))} entr(y/ies) added, {len(set(old) - set(new))} removed, "
+        f"Apparatus: {len(set(new) - set(old))} entr(y/ies) "
+        f"added, {len(set(old) - set(new))} removed, "
         f"{len(redecided)} re-decided.",
     ]
     lines += [f"- {i}: {old[i].decision} → {new[i].decision}" for i in redecided]
@@ -294,7 +299,10 @@ def witness() -> None:
     "--facts",
     "facts_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A small YAML file of its facts: author, title, date, kind, language, rights, publication, bibkey.",
+    help=(
+        "A small YAML file of its facts: author, title, "
+        "date, kind, language, rights, publication, bibkey."
+    ),
 )
 @click.option(
     "--style",
@@ -340,7 +348,8 @@ def witness_add(
     )
     if problem:
         click.echo(
-            f"{relpath_of(manifest_path, root)}: {problem}. Give a new siglum and every fact (see CONTRIBUTING.md, Add a witness). [witness.facts]",
+            f"{relpath_of(manifest_path, root)}: {problem}. Give a new siglum "
+            "and every fact (see CONTRIBUTING.md, Add a witness). [witness.facts]",
             err=True,
         )
         raise SystemExit(1)
@@ -364,7 +373,8 @@ def witness_add(
     ):  # the importer's tables for this witness: none needed yet
         tables.parent.mkdir(exist_ok=True)
         tables.write_text(
-            f"# Import tables of witness {siglum} (style ocr), written by `edition witness add`; the\n"
+            f"# Import tables of witness {siglum} (style "
+            "ocr), written by `edition witness add`; the\n"
             "# keys are those of the other witnesses' tables (sources/import/*.yml) and\n"
             "# build_scripts/importers/ocr_data.py. One note series: the text.\n"
             "series: {body: Text}\n",
@@ -374,16 +384,21 @@ def witness_add(
         excerpts = root / "sources" / "excerpts.yml"
         with excerpts.open("a", encoding="utf-8") as out:
             out.write(
-                f"\n# {siglum}: list here the ids of the passages to publish (nothing is published until you do)\n{siglum}: []\n"
+                f"\n# {siglum}: list here the ids of the passages to "
+                f"publish (nothing is published until you do)\n{siglum}: []\n"
             )
     bib = root / "references.bib"
     key = facts.get("bibkey")
     if key and bib.exists() and f"{{{key}," not in bib.read_text(encoding="utf-8"):
         with bib.open("a", encoding="utf-8") as out:
+            author, title, date = facts["author"], facts["title"], facts["date"]
+            author = author if isinstance(author, str) else author.get("value", "")
+            title = title if isinstance(title, str) else title.get("value", "")
+            year = str(date if not isinstance(date, dict) else date.get("value", ""))[:4]
             out.write(
-                f"\n@misc{{{key},\n  author    = {{{facts['author'] if isinstance(facts['author'], str) else facts['author'].get('value', '')}}},\n"
-                f"  title     = {{{facts['title'] if isinstance(facts['title'], str) else facts['title'].get('value', '')}}},\n"
-                f"  year      = {{{str(facts['date'] if not isinstance(facts['date'], dict) else facts['date'].get('value', ''))[:4]}}},\n"
+                f"\n@misc{{{key},\n  author    = {{{author}}},\n"
+                f"  title     = {{{title}}},\n"
+                f"  year      = {{{year}}},\n"
                 f"  keywords  = {{witness:{siglum}}},\n}}\n"
             )
     # import, check and detection run as the `edition` commands do, in this edition's folder
@@ -393,12 +408,14 @@ def witness_add(
         done = subprocess.run([*edition, *step], cwd=root)
         if done.returncode:
             click.echo(
-                f"edition witness add: `edition {' '.join(step)}` reported problems (above); fix them and run it again.",
+                f"edition witness add: `edition {' '.join(step)}` "
+                "reported problems (above); fix them and run it again.",
                 err=True,
             )
             raise SystemExit(1)
     click.echo(
-        f"edition witness add: {siglum} added (sources/{target.name}, tei/{entry['tei']}); review `git diff` and commit."
+        f"edition witness add: {siglum} added (sources/{target.name}, "
+        f"tei/{entry['tei']}); review `git diff` and commit."
     )
 
 

@@ -24,7 +24,8 @@ def _summary(result, problems: bool = True) -> None:
             err=True,
         )
     click.echo(
-        f"rendered {', '.join(result.rendered) or 'nothing new'}; {len(result.written)} file(s) written, "
+        f"rendered {', '.join(result.rendered) or 'nothing new'}; "
+        f"{len(result.written)} file(s) written, "
         f"{len(result.removed)} removed",
         err=True,
     )
@@ -52,7 +53,10 @@ def render(publish_all: bool | None) -> None:
 @click.option(
     "--no-downloads",
     is_flag=True,
-    help="Skip the PDFs and the offline zip (quicker previews): site/downloads/ keeps the last build's files, or empty placeholders.",
+    help=(
+        "Skip the PDFs and the offline zip (quicker previews): "
+        "site/downloads/ keeps the last build's files, or empty placeholders."
+    ),
 )
 @click.option(
     "--engine",
@@ -62,9 +66,9 @@ def render(publish_all: bool | None) -> None:
     help="The site engine: MkDocs, ProperDocs (its maintained fork) or Zensical (no offline copy).",
 )
 def build(publish_all: bool | None, skip_check: bool, no_downloads: bool, engine: str) -> None:
-    """Check, render and build the website into site/ (strict), with the PDFs and the offline edition
-    in site/downloads/; only the outputs whose inputs changed are made again (build/out/ keeps them);
-    nothing is written on failure."""
+    """Check, render and build the website into site/ (strict), with the PDFs and the offline
+    edition in site/downloads/; only the outputs whose inputs changed are made again (build/out/
+    keeps them); nothing is written on failure."""
     from build_scripts.publish import build as site_build
     from build_scripts.cli import report
 
@@ -95,7 +99,8 @@ def build(publish_all: bool | None, skip_check: bool, no_downloads: bool, engine
     "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
 )
 def serve(publish_all: bool | None, dev_addr: str) -> None:
-    """Serve the website at http://127.0.0.1:8000, re-rendering when a TEI file or references.bib changes."""
+    """Serve the website at http://127.0.0.1:8000, re-rendering when a TEI file or references.bib
+    changes."""
     from build_scripts.publish import build as site_build
 
     site_build.serve(everything=publish_all, dev_addr=dev_addr, report=_summary)

@@ -41,7 +41,8 @@ CITATION_WORDS = (
     45  # a note paragraph of at most this many words is a citation (bibl); longer is prose
 )
 LEAD = re.compile(
-    r"^((?:[Ss]ee also|[Ss]ee|cited by|quoted in|quoted by|[^,*“\"]*? (?:found|published|reprinted) in) )"
+    r"^((?:[Ss]ee also|[Ss]ee|cited by|quoted in|quoted by|"
+    r"[^,*“\"]*? (?:found|published|reprinted) in) )"
 )
 CITATION_SIGNAL = re.compile(
     r"\*|“|\"|https?:|\b1[89]\d\d\b|\b20\d\d\b|, \d"
@@ -181,7 +182,8 @@ class Converter:
         _append(el, raw[pos:])
 
     def note_at(self, n: int, line: int) -> etree._Element:
-        """The note for marker n; a marker with no note, or printed twice, stays a marker (recorded)."""
+        """The note for marker n; a marker with no note, or printed twice, stays a marker
+        (recorded)."""
         self.used.append(n)
         paras = self.notes.get(n)
         if paras is None or self.used.count(n) > 1:
@@ -212,7 +214,8 @@ class Converter:
             self.citation(p, "".join(para.parts), para.line)
 
     def citation(self, el: etree._Element, raw: str, line: int) -> None:
-        """A note paragraph: short ones are citations (one bibl per '; ' segment), long ones prose."""
+        """A note paragraph: short ones are citations (one bibl per '; ' segment), long ones
+        prose."""
         if len(
             re.findall(r"\w+", OBJ.sub(" ", raw))
         ) > CITATION_WORDS or not CITATION_SIGNAL.search(raw):
@@ -371,7 +374,8 @@ class Converter:
                     div = E.div(pb, E.head(raw), type="section")
                     div.set(
                         XML_ID,
-                        f"{part_div.get(XML_ID) if part_div is not None else self.siglum}.d{section}",
+                        f"{part_div.get(XML_ID) if part_div is not None else self.siglum}."
+                        f"d{section}",
                     )
                     (parts if part_div is None else part_div).append(div)
                 self.div_ids.append(div.get(XML_ID))
@@ -427,8 +431,8 @@ class Converter:
     def flow(
         self, div, p: Text | None, quote: Quote | None, chunk: Chunk
     ) -> tuple[Text | None, Quote | None]:
-        """Add a chunk of running text: continue the paragraph (page break), open or continue a block
-        quotation inside it, or begin a new paragraph."""
+        """Add a chunk of running text: continue the paragraph (page break), open or continue a
+        block quotation inside it, or begin a new paragraph."""
         y = chunk.text
         blank = chunk.line - 1
         if quote is not None and not quote.closed:
@@ -441,7 +445,9 @@ class Converter:
                 quote.paras.append(last)
             else:
                 self.result.normalisation.append(
-                    f"Line {quote.paras[0].line}: the block quotation is printed without a closing quotation mark; it is taken to end with its paragraph (line {chunk.line} begins a new one)."
+                    f"Line {quote.paras[0].line}: the block quotation is printed "
+                    "without a closing quotation mark; it is taken to end "
+                    f"with its paragraph (line {chunk.line} begins a new one)."
                 )
                 return self.paragraph(div, chunk), None
             quote.closed = _closes(y)
@@ -496,7 +502,8 @@ class Converter:
                 + (" " + rest if rest else "")
             )
             self.result.normalisation.append(
-                f"Line {line - 2}: the URL printed as “<{scheme}>” before a page break and continued as “{url}” after it is encoded as one ref with the break inside it."
+                f"Line {line - 2}: the URL printed as “<{scheme}>” before a page break and "
+                f"continued as “{url}” after it is encoded as one ref with the break inside it."
             )
         else:
             t.parts.append(" " + self.obj(pb) + y)
@@ -517,9 +524,12 @@ class Converter:
         for rule in (chunks[0], chunks[-1]):
             self.result.furniture.append(Furniture(rule.line, "box-rule", rule.text))
         self.result.normalisation.append(
-            f"Lines {chunks[0].line}–{chunks[-1].line}: the reading list “{head.text}”, set between two “* * *” rules in the middle of "
-            "Part 1, is the boxed insert that the text itself calls “the box on the preceding page”. It is encoded where it stands as "
-            'floatingText type="insert" (its entries as listBibl/bibl, the author\'s own list as p); the two rules are listed as removed furniture.'
+            f"Lines {chunks[0].line}–{chunks[-1].line}: the reading list "
+            f"“{head.text}”, set between two “* * *” rules in the middle of "
+            "Part 1, is the boxed insert that the text itself calls “the "
+            "box on the preceding page”. It is encoded where it stands as "
+            'floatingText type="insert" (its entries as listBibl/bibl, the '
+            "author's own list as p); the two rules are listed as removed furniture."
         )
         return E.floatingText(E.body(div), type="insert", rend="boxed")
 
@@ -542,8 +552,10 @@ class Converter:
         table.set("rows", str(len(chunk.lines)))
         table.set("cols", str(width))
         self.result.normalisation.append(
-            f"Lines {caption.line}–{chunk.line + len(chunk.lines) - 1}: “{caption.text}” is printed as a tab-separated table; it is encoded "
-            "as table (its caption as head). Rows of one cell (a trailing TAB, no second cell) span both columns; the first row of two "
+            f"Lines {caption.line}–{chunk.line + len(chunk.lines) - 1}: "
+            f"“{caption.text}” is printed as a tab-separated table; it is encoded "
+            "as table (its caption as head). Rows of one cell (a trailing "
+            "TAB, no second cell) span both columns; the first row of two "
             'cells is the column heading (role="label").'
         )
         return table
@@ -609,7 +621,8 @@ class Converter:
                     self.result.anomalies.append(
                         Anomaly(
                             note.get(XML_ID),
-                            f"Marker {n} follows marker {previous} in the text: numbered as printed.",
+                            f"Marker {n} follows marker {previous} "
+                            "in the text: numbered as printed.",
                         )
                     )
                 previous = n
@@ -639,19 +652,21 @@ class Converter:
             self.result.anomalies.append(
                 Anomaly(
                     note.get(XML_ID),
-                    f'Endnote {n} (line {self.note_line[n]}) has no marker in the text; it is placed after note {before} (type="unmarked").',
+                    f"Endnote {n} (line {self.note_line[n]}) has no marker in the "
+                    f'text; it is placed after note {before} (type="unmarked").',
                 )
             )
 
     # --- page numbers -----------------------------------------------------------------------------
     def number_pages(self) -> None:
-        """Number the visible page breaks by counting between headings whose page the contents gives.
+        """Number the visible page breaks by counting between headings whose page the contents
+        gives.
 
-        Between two headings on pages a and b there are b-a breaks. When all of them are visible, each
-        gets its number (cert medium: counted). When some fall between paragraphs (invisible), a part or
-        the notes is taken to begin a new page, the others are put where the text between visible
-        breaks is longest, and the visible ones numbered on that assumption (cert low); a heading keeps
-        its own pb (cert medium) only if its page began unseen.
+        Between two headings on pages a and b there are b-a breaks. When all of them are visible,
+        each gets its number (cert medium: counted). When some fall between paragraphs (invisible),
+        a part or the notes is taken to begin a new page, the others are put where the text between
+        visible breaks is longest, and the visible ones numbered on that assumption (cert low); a
+        heading keeps its own pb (cert medium) only if its page began unseen.
         """
         start = self.offset[self.anchors[0].line - 1]
         self.anchors[0].pb.set(XML_ID, f"{self.siglum}.pb{self.anchors[0].page}")
@@ -661,7 +676,8 @@ class Converter:
             if len(breaks) > need:
                 self.problem(
                     a.line,
-                    f"{len(breaks)} page breaks between pages {a.page} and {b.page} of the contents",
+                    f"{len(breaks)} page breaks between pages "
+                    f"{a.page} and {b.page} of the contents",
                     "Check the page numbers of the contents or the blank lines of the text",
                     "import.book.pages",
                     "warning",
@@ -701,7 +717,7 @@ class Converter:
             )
 
 
-# --- helpers ---------------------------------------------------------------------------------------
+# --- helpers ------------------------------------------------------------------------------------
 def convert(source: SourceText, tables: Tables) -> ImportResult:
     return Converter(source, tables).run()
 
@@ -729,7 +745,8 @@ def _bare(text: str) -> str:
 
 
 def _runs_on(x: str, y: str) -> bool:
-    """Does chunk y continue the sentence (or word) that chunk x breaks off? Then a page break split them."""
+    """Does chunk y continue the sentence (or word) that chunk x breaks off? Then a page break split
+    them."""
     if not x or not y:
         return False
     if y[0].islower() or y[0].isdigit():

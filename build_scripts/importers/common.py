@@ -133,41 +133,48 @@ def header(witness: Witness, source: SourceText, result: ImportResult) -> etree.
     rights = facts["rights"]
     availability = E.availability(
         E.licence(
-            "The TEI encoding, apparatus and editorial text of this edition are licensed CC BY 4.0.",
+            "The TEI encoding, apparatus and editorial "
+            "text of this edition are licensed CC BY 4.0.",
             target=LICENCE,
         ),
         E.p(
             f"Source text: rights status {rights['status']}. {rights.get('statement', '')}".strip()
         ),
         E.p(
-            f"Publication setting of this edition: {witness.fact('publication') or facts['publication']}."
+            "Publication setting of this edition: "
+            f"{witness.fact('publication') or facts['publication']}."
         ),
         status="restricted" if rights["status"] != "cleared" else "free",
     )
     decl = E.editorialDecl(
         E.correction(
             E.p(
-                "Transcription and OCR errors are corrected only where certain, and always visibly as choice/sic/corr. The witness's own figures, dates, names and wording are never corrected."
+                "Transcription and OCR errors are corrected only where "
+                "certain, and always visibly as choice/sic/corr. The witness's "
+                "own figures, dates, names and wording are never corrected."
             ),
             *[E.p(t) for t in result.corrections],
         ),
         E.normalization(
             E.p(
-                "Paragraphs interrupted by page breaks, footnotes or tables are rejoined; the break is recorded with pb."
+                "Paragraphs interrupted by page breaks, footnotes or "
+                "tables are rejoined; the break is recorded with pb."
             ),
             *[E.p(t) for t in result.normalisation],
         ),
         E.quotation(E.p("Quotation marks are kept as printed in the transcription.")),
         E.hyphenation(
             E.p(
-                'Words hyphenated across a page break are rejoined and the break recorded as pb with break="no".'
+                "Words hyphenated across a page break are rejoined "
+                'and the break recorded as pb with break="no".'
             ),
             *[E.p(t) for t in result.hyphenation],
             eol="none",
         ),
         E.interpretation(
             E.p(
-                "Notes are placed at their markers with n as printed. Printed anomalies are listed here, not repaired."
+                "Notes are placed at their markers with n as printed. "
+                "Printed anomalies are listed here, not repaired."
             )
         ),
     )
@@ -196,7 +203,8 @@ def header(witness: Witness, source: SourceText, result: ImportResult) -> etree.
             E.titleStmt(
                 E.title(witness.fact("title"), type="main"),
                 E.title(
-                    "a witness of the comparative edition of texts on the Soviet purges of 1937–1938",
+                    "a witness of the comparative edition of "
+                    "texts on the Soviet purges of 1937–1938",
                     type="sub",
                 ),
                 _cert_el("author", witness, "author"),
@@ -221,7 +229,10 @@ def header(witness: Witness, source: SourceText, result: ImportResult) -> etree.
         E.encodingDesc(
             E.projectDesc(
                 E.p(
-                    f"A comparative digital edition of {count_words(len(manifest.load()[0]))} texts on the Soviet purges of 1937–1938: each witness is presented as it is, and a standoff apparatus shows where the texts reproduce and contradict each other."
+                    f"A comparative digital edition of {count_words(len(manifest.load()[0]))} "
+                    "texts on the Soviet purges of 1937–1938: each witness "
+                    "is presented as it is, and a standoff apparatus shows "
+                    "where the texts reproduce and contradict each other."
                 )
             ),
             decl,

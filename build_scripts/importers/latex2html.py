@@ -35,7 +35,8 @@ OP_CIT = re.compile(r"(?P<author>[A-Z][A-Za-z]+), op\. cit\. ,\s*$")
 IBID = re.compile(r"^Ibid\. ,\s*$")
 NAMED = re.compile(r"(?P<author>[A-Z][A-Za-z]+), (?P<title>[A-Z][^,]+), $")
 
-# TeX's input conventions → the characters TeX prints (longest first); " ," only after an abbreviation.
+# TeX's input conventions → the characters TeX prints (longest first); " ," only after an
+# abbreviation.
 TEX_TYPOGRAPHY = {"``": "“", "''": "”", "---": "—", "--": "–", "`": "‘", "'": "’", " ,": ","}
 TEX_PATTERN = re.compile(r"``|''|---|--|`|'|(?<=\.) ,")
 
@@ -92,7 +93,8 @@ def convert(source: SourceText, tables: Tables) -> ImportResult:
 
 
 def tex_typography(root: etree._Element) -> int:
-    """Each TeX convention in the text below `root` → choice/orig/reg (TEX_TYPOGRAPHY); the count."""
+    """Each TeX convention in the text below `root` → choice/orig/reg (TEX_TYPOGRAPHY); the
+    count."""
     count = 0
 
     def split(text: str) -> tuple[str, list[tuple[etree._Element, str]]]:
@@ -270,7 +272,8 @@ class Chain:
                 self._problem(
                     block,
                     f'"{author}, op. cit." names a work the witness\'s tables do not list',
-                    f"Add the author and its references.bib key to works in {self.works.tables.rel}",
+                    "Add the author and its references.bib "
+                    f"key to works in {self.works.tables.rel}",
                 )
                 return None, []
             before = head[: match.start()]

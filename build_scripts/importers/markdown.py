@@ -1,11 +1,11 @@
 """Markdown text → TEI front, body and back.
 
-The transcription is Markdown with HTML fragments, made from a paginated print: headings (#, ##, ###),
-**bold**/*italic* and <b>/<i>, links, hard line breaks (two trailing spaces), footnote markers
-<sup>[n]</sup> whose text stands after a "---" rule at the page foot, tables as tab-separated lines
-under a "Table n" label, and paragraphs that page breaks split (no page numbers are printed).
-The witness's sources (tables reproduced from another witness, citations) and the paragraphs of
-its editorial declaration are its tables in sources/import/<siglum>.yml.
+The transcription is Markdown with HTML fragments, made from a paginated print: headings
+(#, ##, ###), **bold**/*italic* and <b>/<i>, links, hard line breaks (two trailing spaces), footnote
+markers <sup>[n]</sup> whose text stands after a "---" rule at the page foot, tables as
+tab-separated lines under a "Table n" label, and paragraphs that page breaks split (no page numbers
+are printed). The witness's sources (tables reproduced from another witness, citations) and the
+paragraphs of its editorial declaration are its tables in sources/import/<siglum>.yml.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from build_scripts.importers.tables import Tables
 from build_scripts.problems import Problem
 from build_scripts.tei.teixml import E, XML_ID
 
-# Placeholders put into raw Markdown while paragraphs are rejoined; the inline parser turns them into
-# elements. Private-use characters, so that no transcription character is mistaken for one.
+# Placeholders put into raw Markdown while paragraphs are rejoined; the inline parser turns them
+# into elements. Private-use characters, so that no transcription character is mistaken for one.
 PB, PB_NO, LB, OBJ = "\ue000", "\ue001", "\ue002", "\ue003"
 
 HEADING = re.compile(r"^(#{1,6}) +(.*?)\s*$")
@@ -205,10 +205,14 @@ def _page_foot(blocks: list[Block], rule: int, state: State) -> None:
             block.role = "note-continuation"
             state.notes[number].append(block)
             state.decisions.append(
-                f'The paragraph at line {block.line} of the transcription ("{_first_words(block.raw)} …") is '
-                f"encoded as the continuation of note {number}: it stands between the note and the resumption of "
-                f'the running text, which broke inside a word ("{_last_words(before.raw)}") and resumes only '
-                "with the paragraph after it (a paragraph that begins with a lower-case letter); and it carries "
+                f"The paragraph at line {block.line} of the "
+                f'transcription ("{_first_words(block.raw)} …") is '
+                f"encoded as the continuation of note {number}: "
+                "it stands between the note and the resumption of "
+                "the running text, which broke inside a word "
+                f'("{_last_words(before.raw)}") and resumes only '
+                "with the paragraph after it (a paragraph that "
+                "begins with a lower-case letter); and it carries "
                 "no note number of its own."
             )
         else:
@@ -483,7 +487,8 @@ REND = {
 def _inline(
     parent: etree._Element, raw: str, state: State, line: int, objects: list | None = None
 ) -> etree._Element:
-    """Parse inline Markdown/HTML into parent; return parent. Emphasis that does not pair up is text."""
+    """Parse inline Markdown/HTML into parent; return parent. Emphasis that does not pair up is
+    text."""
     tokens = list(TOKEN.finditer(raw))
     roles = _pair_emphasis(raw, tokens)
     objects = list(objects or [])

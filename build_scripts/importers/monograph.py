@@ -141,8 +141,10 @@ class Converter:
                 else:
                     self.warn(
                         all_blocks[i].line,
-                        f'chapter {entry.label} ("{entry.plain}") has no chapter number on its own line before its title, unlike the other chapters',
-                        "The number is taken from the contents list for the id only; the head keeps the title as printed",
+                        f'chapter {entry.label} ("{entry.plain}") has no chapter number '
+                        "on its own line before its title, unlike the other chapters",
+                        "The number is taken from the contents list for "
+                        "the id only; the head keeps the title as printed",
                         "import.monograph.chapter-number",
                     )
             next_page = _page(starts[k + 1][1].page) if k + 1 < len(starts) else self.last_page
@@ -202,7 +204,8 @@ class Converter:
                     self.warn(
                         number,
                         f'"{reading}" {why}',
-                        "Not corrected: compare with the printed book and, if the print has the correct form, encode choice/sic/corr",
+                        "Not corrected: compare with the printed book and, if "
+                        "the print has the correct form, encode choice/sic/corr",
                         "import.monograph.suspected-reading",
                     )
 
@@ -396,8 +399,10 @@ class Converter:
             if table.number and table.page and page != table.page:
                 self.warn(
                     table.line,
-                    f"table {table.number} falls on p. {page} by the inferred page numbers, but the list of tables gives p. {table.page}",
-                    "The inferred page numbers near this table may be off; check against the printed book",
+                    f"table {table.number} falls on p. {page} by the inferred "
+                    f"page numbers, but the list of tables gives p. {table.page}",
+                    "The inferred page numbers near this table "
+                    "may be off; check against the printed book",
                     "import.monograph.pages",
                 )
 
@@ -434,14 +439,18 @@ class Converter:
                 title = next(t for _, n, t, _ in self.table_list if n == missing[0])
                 self.warn(
                     table.line,
-                    f'this table has no head in the transcription (no "Table N.N." line before its rows); the list of tables has one table of this chapter not found elsewhere, {missing[0]} "{title}", so the table is numbered {missing[0]} (@n) without a head',
+                    'this table has no head in the transcription (no "Table N.N." '
+                    "line before its rows); the list of tables has one table of "
+                    f'this chapter not found elsewhere, {missing[0]} "{title}", '
+                    f"so the table is numbered {missing[0]} (@n) without a head",
                     "Check the printed page; add the head by hand if the book prints one",
                     "import.monograph.table",
                 )
             else:
                 self.warn(
                     table.line,
-                    'this table has no head in the transcription (no "Table N.N." line before its rows)',
+                    "this table has no head in the transcription "
+                    '(no "Table N.N." line before its rows)',
                     "Kept without a head; number it by hand from the list of tables",
                     "import.monograph.table",
                 )
@@ -680,7 +689,10 @@ class Converter:
                         self.result.anomalies.append(
                             Anomaly(
                                 el.get(XML_ID),
-                                f"{self._where(group.ident)}: the marker is printed {marker.printed} (transcription line {marker.line}), the note it leads to is numbered {note.number} (line {note.line}); @n keeps the marker, label the note's number.",
+                                f"{self._where(group.ident)}: the marker is printed "
+                                f"{marker.printed} (transcription line {marker.line}), "
+                                f"the note it leads to is numbered {note.number} (line "
+                                f"{note.line}); @n keeps the marker, label the note's number.",
                             )
                         )
                     last_el = el
@@ -694,7 +706,10 @@ class Converter:
                     self.result.anomalies.append(
                         Anomaly(
                             el.get(XML_ID),
-                            f'{self._where(group.ident)}: marker {marker.printed} (transcription line {marker.line}) has no note of its own; the Notes section has one note {marker.printed}, attached at the other marker with that number. Encoded as hi rend="superscript".',
+                            f"{self._where(group.ident)}: marker {marker.printed} (transcription "
+                            f"line {marker.line}) has no note of its own; the Notes "
+                            f"section has one note {marker.printed}, attached at the other "
+                            'marker with that number. Encoded as hi rend="superscript".',
                         )
                     )
                 else:
@@ -706,7 +721,9 @@ class Converter:
                     self.result.anomalies.append(
                         Anomaly(
                             el.get(XML_ID),
-                            f"{self._where(group.ident)}: note {note.number} (transcription line {note.line}) has no marker in the text; placed after the previous note's marker.",
+                            f"{self._where(group.ident)}: note {note.number} "
+                            f"(transcription line {note.line}) has no marker in "
+                            "the text; placed after the previous note's marker.",
                         )
                     )
                     last_el = el
@@ -714,14 +731,16 @@ class Converter:
                 if note.printed_period:
                     self.warn(
                         note.line,
-                        f'note {note.number} of {self._where(group.ident)} has its number followed by a full stop ("{note.number}."), unlike the others',
+                        f"note {note.number} of {self._where(group.ident)} has its number "
+                        f'followed by a full stop ("{note.number}."), unlike the others',
                         "Kept; the number is read as printed",
                         "import.monograph.notes",
                     )
                 if note.split_from_previous:
                     self.warn(
                         note.line,
-                        f"note {note.number} of {self._where(group.ident)} runs on in the line of note {note.number - 1} in the transcription",
+                        f"note {note.number} of {self._where(group.ident)} runs on "
+                        f"in the line of note {note.number - 1} in the transcription",
                         f'Split into its own note at "{note.number} "',
                         "import.monograph.notes",
                     )
@@ -880,9 +899,11 @@ class Converter:
         self.result.hyphenation.extend(self.tables.texts("hyphenation"))
         self.result.normalisation.extend(self.tables.texts("normalisation"))
         report = "; ".join(
-            f"{r.ident} pp. {r.first}–{r.last}: {r.expected} breaks expected, {r.visible} visible, {r.inferred} placed"
+            f"{r.ident} pp. {r.first}–{r.last}: {r.expected} breaks "
+            f"expected, {r.visible} visible, {r.inferred} placed"
             + (
-                f", {r.index_met} of {r.index_checked} single-page index references (headings as the index prints them) met"
+                f", {r.index_met} of {r.index_checked} single-page index "
+                "references (headings as the index prints them) met"
                 if r.index_checked
                 else ""
             )

@@ -81,7 +81,8 @@ def parse(
                     warnings.append(
                         (
                             number,
-                            "a line of the Notes section continues the note above without a blank line before it",
+                            "a line of the Notes section continues the "
+                            "note above without a blank line before it",
                             "Kept in the note as one paragraph; check the transcription",
                         )
                     )

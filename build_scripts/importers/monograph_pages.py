@@ -268,7 +268,9 @@ def number(division: Division, refs: list[IndexRef] = ()) -> tuple[PageReport, l
     chosen = _choose(slots, total, wanted, tables, first, index) if len(visible) <= wanted else None
     if chosen is None:
         warnings.append(
-            f'{len(visible)} visible page breaks, but pages {first}–{last} allow only {wanted}: numbers counted from p. {first} are uncertain (cert="low"); those past p. {last} are left unnumbered'
+            f"{len(visible)} visible page breaks, but pages {first}–{last} "
+            f"allow only {wanted}: numbers counted from p. {first} are "
+            f'uncertain (cert="low"); those past p. {last} are left unnumbered'
         )
         for k, slot in enumerate(visible, start=1):
             if first + k <= last:
@@ -303,7 +305,9 @@ def number(division: Division, refs: list[IndexRef] = ()) -> tuple[PageReport, l
             inserts.append((slot.index, slot.part, Break(0, "boundary", str(page), cert)))
     if odd:
         warnings.append(
-            f'by text length, p. {", ".join(map(str, odd))} would be less than 40% or more than 170% of a page, so some break of pp. {first}–{last} is missing or not a page break: the inferred numbers of this division are cert="low" unless the index confirms them'
+            f"by text length, p. {', '.join(map(str, odd))} would be less than 40% or more than "
+            f"170% of a page, so some break of pp. {first}–{last} is missing or not a page break: "
+            'the inferred numbers of this division are cert="low" unless the index confirms them'
         )
     _drop_optional(division)
     for index_, part, brk in sorted(inserts, key=lambda x: (-x[0], -(x[1] or 0))):

@@ -77,8 +77,10 @@ def mark(
                 warnings.append(
                     (
                         unit.segs[0].line,
-                        f'this paragraph follows an introduction ("…{bare_end(before)[-40:]}") as a block quotation would, but is not in the list of block quotations',
-                        f"If it is a quotation set off from the text, add its opening words to block_quotes in {where}",
+                        f'this paragraph follows an introduction ("…{bare_end(before)[-40:]}") '
+                        "as a block quotation would, but is not in the list of block quotations",
+                        "If it is a quotation set off from the text, "
+                        f"add its opening words to block_quotes in {where}",
                     )
                 )
         previous = unit

@@ -141,7 +141,8 @@ def hyphen_split(before: str, after: str) -> bool:
 
 
 SPEECH = re.compile(
-    r"\b(said|says|told|wrote|writes|observed|noted|declared|warned|asked|stated|remarked|replied|explained|complained|announced|added)\b"
+    r"\b(said|says|told|wrote|writes|observed|noted|declared|warned|asked|"
+    r"stated|remarked|replied|explained|complained|announced|added)\b"
 )
 
 

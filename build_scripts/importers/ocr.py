@@ -1,9 +1,10 @@
 """OCR of a printed book chapter → TEI: title page, editor's introduction, article, reading list.
 
-The transcription is the OCR of a reprint: chapter number, title, author, an "Originally appeared as"
-line, the anthology editor's introduction (note series 1–4), the article (title and author repeated,
-note series restarting at 1), a "Further Reading" list, and the first words of the next part of the
-anthology. Text and page-foot material are interleaved as blocks separated by blank lines:
+The transcription is the OCR of a reprint: chapter number, title, author, an "Originally appeared
+as" line, the anthology editor's introduction (note series 1–4), the article (title and author
+repeated, note series restarting at 1), a "Further Reading" list, and the first words of the next
+part of the anthology. Text and page-foot material are interleaved as blocks separated by blank
+lines:
 
 - a footnote block opens with its number in superscript digits (¹²); a few lost their number in the
   OCR and are recognised by their place between two footnotes whose numbers leave a gap of one;
@@ -13,9 +14,9 @@ anthology. Text and page-foot material are interleaved as blocks separated by bl
   pb break="no").
 
 Markers in the running text are superscripts or, where the OCR lost the superscript, plain digits
-after punctuation ("deadly.2", "influence. 9"); each note is attached at the marker found on the page
-whose foot prints it, in its own series. What the reading of this transcription established (OCR
-misreadings, block quotations, markers lost or fused) is data in sources/import/<siglum>.yml
+after punctuation ("deadly.2", "influence. 9"); each note is attached at the marker found on the
+page whose foot prints it, in its own series. What the reading of this transcription established
+(OCR misreadings, block quotations, markers lost or fused) is data in sources/import/<siglum>.yml
 (read by ocr_data.py); the text-level work
 (slots, corrections, rendering) is in ocr_text.py.
 """
@@ -185,7 +186,8 @@ def _divisions(source, blocks, title, author, result, data: OcrData):
 
 
 def _classify(blocks: list[Block]) -> list[str]:
-    """furniture | note | note-lost (number lost) | note-unnumbered | text, by the block and its place."""
+    """furniture | note | note-lost (number lost) | note-unnumbered | text, by the block and its
+    place."""
     kinds = []
     for block in blocks:
         if all(COPYRIGHT.match(line.strip()) for line in block.lines):
@@ -201,8 +203,9 @@ def _classify(blocks: list[Block]) -> list[str]:
         if before == "note" and after == "note":
             kinds[i] = "note-lost"
         elif after in ("note", "furniture") and before == "text":
-            # a text block just before a page foot whose preceding text stops mid-sentence, and after
-            # which the text resumes in mid-sentence, belongs to the page foot (a note with no number)
+            # a text block just before a page foot whose preceding text stops mid-sentence, and
+            # after which the text resumes in mid-sentence, belongs to the page foot (a note with no
+            # number)
             j = i + 1
             while j < len(blocks) and kinds[j] != "text":
                 j += 1
@@ -271,7 +274,8 @@ def _note(source, block, kind, zone, divisions, notes, expected, result, data) -
         result.problems.append(
             Problem(
                 source.at(block.line),
-                f"{data.series[series]}: footnote printed without its number; read as note {n} (between notes {n - 1} and {n + 1})",
+                f"{data.series[series]}: footnote printed without its "
+                f"number; read as note {n} (between notes {n - 1} and {n + 1})",
                 "Check the number against the printed page",
                 "import.ocr-note-number",
                 "warning",
@@ -353,7 +357,9 @@ def _place(source, stream, key, note, cursor, result, data: OcrData):
             _anomaly(
                 result,
                 note,
-                f"{series}: its number is not printed before the note text (lost in the OCR); @n is the marker in the text, and the empty label records that no number is printed with the note.",
+                f"{series}: its number is not printed before the note text "
+                "(lost in the OCR); @n is the marker in the text, and the "
+                "empty label records that no number is printed with the note.",
             )
         return index, m.end()
     fused = _find(stream, key, _fused_marker(note.n), note.zone, cursor)
@@ -365,7 +371,9 @@ def _place(source, stream, key, note, cursor, result, data: OcrData):
         _anomaly(
             result,
             note,
-            f'{series}: the OCR joined the marker to the year ("{m.group()}" for {year} with marker {note.n}); encoded as sic/corr, the note placed after it with type="unmarked" so that its marker is read once, in the sic.',
+            f'{series}: the OCR joined the marker to the year ("{m.group()}" for '
+            f"{year} with marker {note.n}); encoded as sic/corr, the note placed after "
+            'it with type="unmarked" so that its marker is read once, in the sic.',
         )
         result.problems.append(
             Problem(
@@ -385,7 +393,8 @@ def _place(source, stream, key, note, cursor, result, data: OcrData):
         _anomaly(
             result,
             note,
-            f'{series}: no marker is printed in the text (lost in the OCR); the editors place the note after "{phrase}", the sentence it documents.',
+            f"{series}: no marker is printed in the text (lost in the OCR); the "
+            f'editors place the note after "{phrase}", the sentence it documents.',
         )
         result.problems.append(
             Problem(
@@ -419,20 +428,23 @@ def _place_missing(source, stream, key, prefix, n, zone, cursor, result, data: O
     text = (
         f"Note {n} is missing from the transcription: its marker is printed here, its text is not."
     )
-    # the marker stays the witness's text; the note is the editors' (it holds no words of the witness)
+    # the marker stays the witness's text; the note is the editors' (it holds no words of the
+    # witness)
     slot.spans.append(Span(m.start(), m.end(), lambda: E.hi(digits, rend="superscript")))
     slot.spans.append(Span(m.end(), m.end(), lambda: _editorial_note(ident, text)))
     result.anomalies.append(
         Anomaly(
             ident,
-            f"{data.series_label[key]}, note {n}: the marker is printed, the note text is missing from the transcription; an editorial note stands at the marker.",
+            f"{data.series_label[key]}, note {n}: the marker is printed, the note text "
+            "is missing from the transcription; an editorial note stands at the marker.",
         )
     )
     result.problems.append(
         Problem(
             source.at(slot.line_at(m.start())),
             f"{data.series[key]} note {n}: marker printed, note text missing",
-            "An editorial note stands at the marker; supply the note from the first edition if it can be checked",
+            "An editorial note stands at the marker; supply the "
+            "note from the first edition if it can be checked",
             "import.ocr-note-missing",
             "warning",
         )
@@ -473,7 +485,8 @@ def _attach_to_head(divisions, note: Note) -> None:
 
 
 def _bibls(source: SourceText, note: Note, result: ImportResult, data: OcrData) -> None:
-    """Citations of a note as bibl: by the table bibl_spans, else the note less its lead-in, split at "; "."""
+    """Citations of a note as bibl: by the table bibl_spans, else the note less its lead-in, split
+    at "; "."""
     slot, text = note.slot, note.slot.text
     ranges: list[tuple[int, int]] = []
     spec = data.bibl_spans.get((note.series, note.n)) if note.n is not None else None
@@ -491,7 +504,8 @@ def _bibls(source: SourceText, note: Note, result: ImportResult, data: OcrData) 
                 result.problems.append(
                     data.tables.warning(
                         entry,
-                        f"{note.xml_id}: the citation {first!r}…{last!r} of bibl_spans is not in the note",
+                        f"{note.xml_id}: the citation {first!r}…{last!r} "
+                        "of bibl_spans is not in the note",
                         "Fix the entry",
                         "import.ocr-bibl",
                     )
@@ -609,7 +623,8 @@ def _reading_list(
         result.problems.append(
             Problem(
                 source.at(block.line),
-                f'"{block.text}" after the reading list is read as the heading of the anthology\'s next part, not of this chapter; removed as furniture',
+                f'"{block.text}" after the reading list is read as the heading of the '
+                "anthology's next part, not of this chapter; removed as furniture",
                 "Check against the printed book",
                 "import.ocr-trailing-text",
                 "warning",

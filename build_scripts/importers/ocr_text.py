@@ -1,4 +1,5 @@
-"""Text of the OCR importer: blocks of the transcription, slots of mixed content, corrections, rendering.
+"""Text of the OCR importer: blocks of the transcription, slots of mixed content, corrections,
+rendering.
 
 A slot is one run of mixed content (a paragraph, a list item, a note) as plain text, with spans
 that say which parts become elements: a correction (choice), an emphasis (hi), a note at its marker,
@@ -98,7 +99,8 @@ def choice(sic: str, corr: str) -> Callable[[], etree._Element]:
 
 
 def apply_fixes(source: SourceText, slots: list[Slot], result: ImportResult, data: OcrData) -> None:
-    """Mark each certain OCR misreading of the tables as choice/sic/corr; list the kinds for the header."""
+    """Mark each certain OCR misreading of the tables as choice/sic/corr; list the kinds for the
+    header."""
     counts: dict[str, list[str]] = {}
     for fix in data.word_fixes:
         wrong, right, kind, before = fix.wrong, fix.right, fix.kind, fix.before
@@ -131,7 +133,8 @@ def apply_fixes(source: SourceText, slots: list[Slot], result: ImportResult, dat
             result.problems.append(
                 data.tables.warning(
                     fix.entry,
-                    f"the OCR correction {before + wrong + after!r} matches {len(hits)} places, not one",
+                    f"the OCR correction {before + wrong + after!r} "
+                    f"matches {len(hits)} places, not one",
                     "Make the context of the correction unique",
                     "import.ocr-correction",
                 )
@@ -175,8 +178,11 @@ def warn_doubtful(
             result.problems.append(
                 Problem(
                     source.at(slot.line_at(m.start())),
-                    f'the figure "{m.group()}" has a point where the text elsewhere prints a thousands comma (a comma the OCR read as a full stop; see the witness\'s editorialDecl/correction)',
-                    "The curated TEI encodes it as choice/sic/corr; `edition suspects` lists any left ([suspects.digit-separator])",
+                    f'the figure "{m.group()}" has a point where the text '
+                    "elsewhere prints a thousands comma (a comma the OCR read "
+                    "as a full stop; see the witness's editorialDecl/correction)",
+                    "The curated TEI encodes it as choice/sic/corr; `edition "
+                    "suspects` lists any left ([suspects.digit-separator])",
                     "import.ocr-figure",
                     "warning",
                 )
@@ -197,7 +203,8 @@ def record_joins(slots: list[Slot], result: ImportResult) -> None:
                 before = re.search(r"\w+$", slot.text[:at]).group()
                 after = re.match(r"\w+", slot.text[at + 1 :]).group()
                 result.hyphenation.append(
-                    f'"{before}-" / "{after}" (lines {a}/{b}) is one word hyphenated across a page foot: rejoined as {before}{after}, the hyphen not kept.'
+                    f'"{before}-" / "{after}" (lines {a}/{b}) is one word hyphenated '
+                    f"across a page foot: rejoined as {before}{after}, the hyphen not kept."
                 )
 
 

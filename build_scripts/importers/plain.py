@@ -35,6 +35,7 @@ def convert(source: SourceText, tables) -> ImportResult:
     return ImportResult(
         body=[body],
         normalisation=[
-            "The transcription is plain text: blank lines separate paragraphs; lines opening with # are headings."
+            "The transcription is plain text: blank lines separate "
+            "paragraphs; lines opening with # are headings."
         ],
     )

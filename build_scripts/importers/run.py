@@ -32,7 +32,8 @@ def read_source(path: Path) -> tuple[SourceText | None, list[Problem]]:
         return None, [
             Problem(
                 Location(rel, line),
-                f"the transcription is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})",
+                "the transcription is not UTF-8 text (byte "
+                f"0x{data[err.start]:02x} at offset {err.start})",
                 "Convert the file to UTF-8 (e.g. iconv -f cp1252 -t utf-8) before importing",
                 "import.not-utf8",
             )
@@ -72,7 +73,8 @@ def run(
             Problem(
                 Location(relpath(target)),
                 "the TEI file exists and is the edition's master text",
-                "Edit it by hand, or run `edition import --force` to overwrite it (hand corrections are lost)",
+                "Edit it by hand, or run `edition import --force` "
+                "to overwrite it (hand corrections are lost)",
                 "import.exists",
             )
         ]

@@ -1,5 +1,5 @@
-"""Selections of TEI passages → PDF through Typst: the whole edition and one per witness; course packs
-are made by build_scripts/pdf/course.py (build_course and load_course here call it)."""
+"""Selections of TEI passages → PDF through Typst: the whole edition and one per witness; course
+packs are made by build_scripts/pdf/course.py (build_course and load_course here call it)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ class Passage:
             self.nodes = as_blocks(nodes)
 
 
-# --- loading ------------------------------------------------------------------------------------------
+# --- loading ------------------------------------------------------------------------------------
 def load_docs() -> tuple[dict[str, tuple[manifest.Witness, etree._ElementTree]], list[Problem]]:
     wits, problems = manifest.load()
     docs = {}
@@ -99,7 +99,7 @@ def whole(witness: manifest.Witness, doc: etree._ElementTree) -> Passage:
     return Passage(witness, parts, relpath(witness.tei_path), witness.siglum, nodes)
 
 
-# --- rendering ------------------------------------------------------------------------------------------
+# --- rendering ----------------------------------------------------------------------------------
 def permalink(file: str, ident: str) -> str:
     """The public URL of id `ident` of TEI file `file` (the site knows on which page an id lives).
     A link to another witness loses its file on the way (render_typst passes the id only), so an id
@@ -176,7 +176,8 @@ def compile_pdf(name: str, source: str, out_dir: Path = OUT) -> Path:
                 Problem(
                     Location(relpath(typ)),
                     f"Typst could not typeset {name}: {message}",
-                    "This is a bug of the PDF renderer (build_scripts/pdf/typst.py); report it with the .typ file",
+                    "This is a bug of the PDF renderer "
+                    "(build_scripts/pdf/typst.py); report it with the .typ file",
                     "pdf.typst",
                 )
             ]

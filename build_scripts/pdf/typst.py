@@ -1,4 +1,5 @@
-"""The edition's model (tei/model.py, built by the rules of tei/rules.py) → Typst source for the PDFs.
+"""The edition's model (tei/model.py, built by the rules of tei/rules.py) → Typst source for the
+PDFs.
 
 The same processing model as the site: this module never sees a TEI element, only the closed set of
 behaviour nodes, and implements each behaviour once (as site/markdown.py does for the web). Witness
@@ -55,7 +56,7 @@ def render(nodes: tuple[m.Node, ...] | list[m.Node], ctx: Context, depth: int = 
     return "".join(block(n, ctx, depth) for n in nodes)
 
 
-# --- blocks ----------------------------------------------------------------------------------------
+# --- blocks -------------------------------------------------------------------------------------
 def block(node: m.Node, ctx: Context, depth: int) -> str:
     match node:
         case m.Division():
@@ -87,7 +88,8 @@ def division(div: m.Division, ctx: Context, depth: int) -> str:
 
 
 def heading(head: m.Heading, level: int, ctx: Context, ident: str | None = None) -> str:
-    """A heading at `level`; its notes follow it (a note in a heading would leak into the outline)."""
+    """A heading at `level`; its notes follow it (a note in a heading would leak into the
+    outline)."""
     words = tuple(n for n in head.children if not isinstance(n, m.Note))
     notes = "".join(note(n, ctx) for n in m.walk(head.children) if isinstance(n, m.Note))
     label = f" <{ident}>" if ident else ""
@@ -168,7 +170,7 @@ def generated(gen: m.Generated, ctx: Context) -> str:
     )
 
 
-# --- inline ----------------------------------------------------------------------------------------
+# --- inline -------------------------------------------------------------------------------------
 def inline(nodes: tuple[m.Node, ...], ctx: Context) -> str:
     return "".join(inline_node(n, ctx) for n in nodes)
 

@@ -18,7 +18,8 @@ MARKERS = ("sources/witnesses.yml",)  # the edition's manifest marks its folder
 
 
 class NotAnEdition(Exception):
-    """No edition at or above the starting folder (a user error: said in one line, never a traceback)."""
+    """No edition at or above the starting folder (a user error: said in one line, never a
+    traceback)."""
 
 
 def is_edition(folder: Path) -> bool:
@@ -26,8 +27,9 @@ def is_edition(folder: Path) -> bool:
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The edition's folder: $EDITION_ROOT, else `start` (the current directory) or its nearest ancestor
-    holding the edition's configuration. Raises NotAnEdition with the fix when there is none."""
+    """The edition's folder: $EDITION_ROOT, else `start` (the current directory) or its nearest
+    ancestor holding the edition's configuration. Raises NotAnEdition with the fix when there is
+    none."""
     env = os.environ.get(ROOT_ENV)
     if env:
         folder = Path(env).resolve()

@@ -1,8 +1,8 @@
 """The edition's settings, read in one place with one meaning everywhere.
 
-    publish_all  every witness in full, whatever sources/witnesses.yml says (editors' previews, tests
-                 of the full text). Environment: EDITION_PUBLISH_ALL = 1/true/yes/on or 0/false/no/off
-                 (empty = off); `edition build --all` sets it for the command.
+    publish_all  every witness in full, whatever sources/witnesses.yml says (editors' previews,
+                 tests of the full text). Environment: EDITION_PUBLISH_ALL = 1/true/yes/on or
+                 0/false/no/off (empty = off); `edition build --all` sets it for the command.
     site_url     the public address the permalinks and citations start with: EDITION_SITE_URL, else
                  mkdocs.yml's `site_url`, else the default below. The offline copy cites it too.
     offline      the build is the copy readable from file:// (set by the build for its second pass).

@@ -1,16 +1,17 @@
-"""Generated Markdown → site/ with an engine (MkDocs by default, ProperDocs, Zensical); the live server.
+"""Generated Markdown → site/ with an engine (MkDocs by default, ProperDocs, Zensical); the live
+server.
 
 `build` renders into a staging copy of docs/, and makes each output only when an input it reads has
 changed (build_scripts.publish.outputs keeps, under build/out/, each output with the digest of its
 inputs): the HTML (and its search index) from the staged Markdown and the configuration; each PDF
-from its witness's TEI (the whole-edition PDF and the course pack from theirs); the offline copy from
-the HTML (build_scripts.publish.offline: links rewritten to page files, no second build); the zip
-from the offline copy and the PDFs. The stale PDFs are made in child processes on the machine's
+from its witness's TEI (the whole-edition PDF and the course pack from theirs); the offline copy
+from the HTML (build_scripts.publish.offline: links rewritten to page files, no second build); the
+zip from the offline copy and the PDFs. The stale PDFs are made in child processes on the machine's
 cores, beside the HTML build and the offline copy. Only when everything
-succeeded is the new site/ put together (hard links into build/out/) and swapped into place: a failed
-build writes nothing. `BuildResult.outputs` says which outputs were made and which reused.
-`serve` renders into docs/edition/, writes build/serve.yml and starts `mkdocs serve` on it; a watcher
-thread re-renders when a TEI file, references.bib or a config file under sources/ changes.
+succeeded is the new site/ put together (hard links into build/out/) and swapped into place: a
+failed build writes nothing. `BuildResult.outputs` says which outputs were made and which reused.
+`serve` renders into docs/edition/, writes build/serve.yml and starts `mkdocs serve` on it; a
+watcher thread re-renders when a TEI file, references.bib or a config file under sources/ changes.
 """
 
 from __future__ import annotations
@@ -292,7 +293,7 @@ def SERVE_CONFIG(project: site.Project) -> Path:  # noqa: N802  (the generated c
     return project.root / "build" / "serve.yml"
 
 
-# --- serve -----------------------------------------------------------------------------------------
+# --- serve --------------------------------------------------------------------------------------
 def watched(project: site.Project) -> list[Path]:
     return sorted((project.root / "tei").glob("*.xml")) + [
         project.bib,

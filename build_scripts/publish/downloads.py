@@ -162,7 +162,7 @@ def make_zip(offline_dir: Path, pdfs: list[Path], zip_path: Path) -> int:
     return zip_path.stat().st_size
 
 
-# --- the children ------------------------------------------------------------------------------------
+# --- the children -------------------------------------------------------------------------------
 def pdf_main(name: str, out: Path, work: Path) -> int:
     from build_scripts.pdf import build as pdf
     from build_scripts.problems import Failed

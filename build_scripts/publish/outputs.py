@@ -111,7 +111,8 @@ def keys(
 
 
 class Store:
-    """build/out/: <name> (a folder or file per output) and keys.json (the key each was made with)."""
+    """build/out/: <name> (a folder or file per output) and keys.json (the key each was made
+    with)."""
 
     def __init__(self, root: Path):
         self.root = root
@@ -137,7 +138,8 @@ class Store:
         return [n for n, k in keys.items() if made.get(n) != k or not self.path(n).exists()]
 
     def put(self, name: str, made: Path, key: str) -> None:
-        """Move a freshly made output into the store (replacing the old one), then record its key."""
+        """Move a freshly made output into the store (replacing the old one), then record its
+        key."""
         target = self.path(name)
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_dir():

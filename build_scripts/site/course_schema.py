@@ -142,7 +142,7 @@ WITHHOLDABLE = {
 }
 
 
-# --- the course as the renderers read it ------------------------------------------------------------
+# --- the course as the renderers read it --------------------------------------------------------
 @dataclass
 class Block:
     """A block of a passage in reading order: a heading, a paragraph (or table, quotation…), or a
@@ -210,7 +210,7 @@ class Course:
         return [p for s in self.sessions for p in s.passages]
 
 
-# --- reading the YAML with the line of every value ----------------------------------------------------
+# --- reading the YAML with the line of every value ----------------------------------------------
 def _lines(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
     """JSON path → line of the value (for a mapping key: the line of the key)."""
     out = {} if out is None else out
@@ -262,7 +262,10 @@ def shape_problems(data, lines: dict[tuple, int], rel: str) -> list[Problem]:
             key = re.search(r"'([^']+)'", err.message).group(1)
             message, code = f"{where} has no {key!r}", "course.missing-key"
         elif err.validator == "enum":
-            message = f"{where} is {err.instance!r}, not one of {', '.join(map(str, err.validator_value))}"
+            message = (
+                f"{where} is {err.instance!r}, not one of "
+                f"{', '.join(map(str, err.validator_value))}"
+            )
             code = "course.bad-value"
         elif err.validator == "minItems":
             message, code = f"{where} is an empty list", "course.empty-list"
@@ -303,7 +306,7 @@ def _kind(value) -> str:
     return names.get(value, str(value))
 
 
-# --- the edition the course points into ------------------------------------------------------------
+# --- the edition the course points into ---------------------------------------------------------
 def publish_all() -> bool:
     return os.environ.get("EDITION_PUBLISH_ALL", "") not in ("", "0", "false")
 
@@ -433,11 +436,12 @@ def _passage(spec: dict, ed: Edition, where: Location) -> tuple[Passage | None, 
     w, doc = ed.witnesses[siglum], ed.docs[siglum]
     kinds = [k for k in ("div", "id", "from") if k in spec]
     if len(kinds) != 1 or ("to" in spec and kinds != ["from"]):
+        given = (k for k in spec if k in PASSAGE["properties"] and k not in ("witness", "note"))
         return None, [
             Problem(
                 where,
                 f"a passage needs exactly one of div, id or from (with to); "
-                f"this one has {', '.join(k for k in spec if k in PASSAGE['properties'] and k not in ('witness', 'note')) or 'none'}",
+                f"this one has {', '.join(given) or 'none'}",
                 f"See {DOCS}",
                 "course.bad-passage",
             )
@@ -665,7 +669,7 @@ def _withheld(el: etree._Element, keep: frozenset[str]) -> bool:
     return not any(d.get(XML_ID) in keep for d in el.iter() if isinstance(d.tag, str))
 
 
-# --- the teacher's Markdown subset ------------------------------------------------------------------
+# --- the teacher's Markdown subset --------------------------------------------------------------
 _MARKDOWN = MarkdownIt("zero").enable(["emphasis", "link"])
 
 

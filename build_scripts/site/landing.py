@@ -29,9 +29,12 @@ FACTS = (
 PUBLICATION = {
     "full": "The whole text is published on this site.",
     "excerpts": (
-        "Only excerpts are published on this site: the divisions and paragraphs listed for this witness in "
-        "`sources/excerpts.yml` (chosen by the editors), with all headings, the title page and the contents. "
-        "Every other passage is replaced by a notice that keeps its page numbers and anchors, so citations "
+        "Only excerpts are published on this site: the "
+        "divisions and paragraphs listed for this witness in "
+        "`sources/excerpts.yml` (chosen by the editors), "
+        "with all headings, the title page and the contents. "
+        "Every other passage is replaced by a notice that "
+        "keeps its page numbers and anchors, so citations "
         "and links still land in the right place."
     ),
 }
@@ -63,10 +66,12 @@ def downloads_table(witnesses: list[Witness], published: dict[str, str]) -> str:
     rows = [
         "| Siglum | Witness | PDF | Contains |",
         "|---|---|---|---|",
-        f"| all | The whole edition | [{WHOLE_PDF}](../{DOWNLOADS}/{WHOLE_PDF}) | the five texts, each as on the site |",
+        f"| all | The whole edition | [{WHOLE_PDF}](../{DOWNLOADS}/{WHOLE_PDF}) "
+        "| the five texts, each as on the site |",
     ]
     rows += [
-        f"| {escape(w.siglum)} | {escape(title(w))} | [{pdf_name(w)}](../{DOWNLOADS}/{pdf_name(w)}) | {what(w)} |"
+        f"| {escape(w.siglum)} | {escape(title(w))} | "
+        f"[{pdf_name(w)}](../{DOWNLOADS}/{pdf_name(w)}) | {what(w)} |"
         for w in witnesses
     ]
     return "\n".join(rows) + "\n"
@@ -122,7 +127,8 @@ def witness_note(witness: Witness) -> tuple[str, str]:
 
 
 def coins(witness: Witness) -> str:
-    """A COinS span (OpenURL ContextObject): reference managers such as Zotero capture the witness from it."""
+    """A COinS span (OpenURL ContextObject): reference managers such as Zotero capture the witness
+    from it."""
     fields = [
         ("ctx_ver", "Z39.88-2004"),
         ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"),
@@ -137,7 +143,8 @@ def coins(witness: Witness) -> str:
 
 
 def meta_div(witness: Witness) -> str:
-    """What edition.js needs to cite a passage (hidden), and the witness's COinS for reference managers."""
+    """What edition.js needs to cite a passage (hidden), and the witness's COinS for reference
+    managers."""
     text, markup = witness_note(witness)
     return (
         f'<div class="edition-meta" hidden data-siglum="{attr(witness.siglum)}" '
@@ -160,7 +167,8 @@ def fact_rows(witness: Witness) -> list[str]:
 
 
 def relations(data: dict[str, list[dict]], titles: dict[str, str]) -> str:
-    """ "Whom it quotes, who quotes it": the quotation and reuse loci of the apparatus, by witness."""
+    """ "Whom it quotes, who quotes it": the quotation and reuse loci of the apparatus, by
+    witness."""
 
     def block(key: str, lead: str, other: str) -> list[str]:
         by: dict[str, list[dict]] = {}
@@ -174,14 +182,16 @@ def relations(data: dict[str, list[dict]], titles: dict[str, str]) -> str:
                 f"[{escape(i[other])}](../apparatus/{i['locus']}.md)" for i in by[siglum]
             )
             out.append(
-                f"- {escape(siglum)} · {escape(titles.get(siglum, siglum))}: {len(by[siglum])} passage(s): {loci}"
+                f"- {escape(siglum)} · {escape(titles.get(siglum, siglum))}: "
+                f"{len(by[siglum])} passage(s): {loci}"
             )
         return out + [""]
 
     lines = [
         "## Quotations and reuse",
         "",
-        "From the apparatus (see [How to read the apparatus](../../about/apparatus.md)); each link is a locus, "
+        "From the apparatus (see [How to read the "
+        "apparatus](../../about/apparatus.md)); each link is a locus, "
         "named by the passage of the other witness.",
         "",
     ]
@@ -228,7 +238,8 @@ def landing(
         f"    **Publication setting: {escape(published)}.** {PUBLICATION.get(published, '')}"
         + (f" {escape(counts)}" if counts else ""),
         "",
-        f"**Download:** [this witness as PDF](../../{DOWNLOADS}/{pdf_name(witness)}) (as published here), "
+        "**Download:** [this witness as "
+        f"PDF](../../{DOWNLOADS}/{pdf_name(witness)}) (as published here), "
         f"or the [whole edition, offline or as PDF](../../about/offline.md).",
         "",
         f"The master text of this witness is the TEI file `tei/{witness.tei}`; "
@@ -269,7 +280,8 @@ def rights_table(witnesses: list[Witness], published: dict[str, str]) -> str:
         rights = w.facts.get("rights", {})
         rows.append(
             f"| {escape(w.siglum)} | {escape(title(w))} | {escape(rights.get('status', ''))} | "
-            f"{escape(rights.get('statement', ''))} | {escape(published.get(w.siglum, w.fact('publication')))} |"
+            f"{escape(rights.get('statement', ''))} | "
+            f"{escape(published.get(w.siglum, w.fact('publication')))} |"
         )
     return "\n".join(rows) + "\n"
 

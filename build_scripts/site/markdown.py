@@ -40,20 +40,22 @@ def escape(text: str) -> str:
 
 
 def attr(value: str) -> str:
-    """An HTML attribute value; ` and \\ as character references, since Markdown reads code spans and
-    backslash escapes before it sees raw HTML (a ` in a title would open a code span)."""
+    """An HTML attribute value; ` and \\ as character references, since Markdown reads code spans
+    and backslash escapes before it sees raw HTML (a ` in a title would open a code span)."""
     return html.escape(value, quote=True).replace("`", "&#96;").replace("\\", "&#92;")
 
 
 WORDS_IN_LIST = 30  # opening words of each note in the list of end notes
 
-# the label of a lone sic: the witness's own slip, shown as printed (labels live in model.py, shared with the PDF)
+# the label of a lone sic: the witness's own slip, shown as printed (labels live in model.py, shared
+# with the PDF)
 SIC_LABEL = m.SIC_TITLE
 
 
 @dataclass(frozen=True)
 class Endnote:
-    """An end note as the list of notes shows it: printed number, the page and anchor of its marker, its text."""
+    """An end note as the list of notes shows it: printed number, the page and anchor of its marker,
+    its text."""
 
     n: str
     page: str
@@ -189,7 +191,8 @@ class MarkdownPage:
         return out
 
     def withheld(self, p: m.Paragraph) -> str:
-        """The notice for passages not published: their page breaks stay as anchors, the range is named."""
+        """The notice for passages not published: their page breaks stay as anchors, the range is
+        named."""
         pages = [n.n for n in p.children if isinstance(n, m.Break) and n.kind == "page" and n.n]
         start = self.page
         span = (
@@ -202,7 +205,10 @@ class MarkdownPage:
             if span and "–" not in span
             else (f"pages {span} of the printed edition; " if span else "")
         )
-        note = f'<span class="ed withheld">Not published on this site ({where}the rights to the full text are not cleared); see the witness page.</span>'
+        note = (
+            f'<span class="ed withheld">Not published on this site ({where}the '
+            "rights to the full text are not cleared); see the witness page.</span>"
+        )
         return self.para(self.inline(p.children) + note, p.id, start, ("withheld",))
 
     def para(
@@ -279,8 +285,9 @@ class MarkdownPage:
         return out
 
     def endnote_list(self, scope: tuple[str, ...] = ()) -> str:
-        """Where the witness printed its notes: each note's number (a link to the note at its marker)
-        and its opening words. Kept out of the search index: the notes are indexed at their markers."""
+        """Where the witness printed its notes: each note's number (a link to the note at its
+        marker) and its opening words. Kept out of the search index: the notes are indexed at their
+        markers."""
         items = []
         for note in self.ctx.endnotes:
             if scope and not set(scope) & set(note.divs):
@@ -290,7 +297,8 @@ class MarkdownPage:
             href = self.ctx.href(note.page, note.anchor)
             label = f"Note {note.n}, at its marker" if note.n else "Note at its marker"
             items.append(
-                f'- [{escape(note.n or "*")}]({href}){{: .endnote-n aria-label="{attr(label)}" }} {escape(text)}'
+                f"- [{escape(note.n or '*')}]({href}){{: .endnote-n "
+                f'aria-label="{attr(label)}" }} {escape(text)}'
             )
         if not items:
             return ""
@@ -340,7 +348,8 @@ class MarkdownPage:
             node.style == "sic"
         ):  # a lone sic: the witness printed it so; the edition does not correct it
             return (
-                f'<span class="sic">{inner}</span><span class="ed sic-label" title="{attr(SIC_LABEL)}"> '
+                f'<span class="sic">{inner}</span><span '
+                f'class="ed sic-label" title="{attr(SIC_LABEL)}"> '
                 f"{m.SIC_MARK}</span>"
             )
         return inner
@@ -358,7 +367,10 @@ class MarkdownPage:
             )
             title += " (number inferred)" if node.cert else ""
             if node.id:
-                return f'<a class="ed pb" id="{attr(node.id)}" href="#{attr(node.id)}"{n}{cert} title="{attr(title)}"></a>'
+                return (
+                    f'<a class="ed pb" id="{attr(node.id)}" '
+                    f'href="#{attr(node.id)}"{n}{cert} title="{attr(title)}"></a>'
+                )
             return f'<span class="ed pb"{n}{cert} title="{attr(title)}"></span>'
         if node.kind == "line":
             return "" if node.joins else '<br class="lb">'
@@ -395,7 +407,8 @@ class MarkdownPage:
                 Problem(
                     node.location,
                     f'the link target "{node.target}" is not on any page of the site',
-                    "Point @target to an existing id (file.xml#id), or build the site with that witness",
+                    "Point @target to an existing id (file.xml#id), "
+                    "or build the site with that witness",
                     "render.unresolved-link",
                     "warning",
                 )
@@ -418,7 +431,10 @@ class MarkdownPage:
         self.notes.append((ident, note))
         marker = escape(note.n) if note.marked else ("‡" if note.editorial else "*")
         classes = "footnote-ref" + (" ed" if not note.marked else "")
-        return f'<sup id="fnref:{attr(ident)}"><a class="{classes}" href="#fn:{attr(ident)}">{marker}</a></sup>'
+        return (
+            f'<sup id="fnref:{attr(ident)}"><a class="{classes}" '
+            f'href="#fn:{attr(ident)}">{marker}</a></sup>'
+        )
 
     def footnote(self, ident: str, note: m.Note) -> str:
         if note.editorial:
@@ -436,8 +452,8 @@ class MarkdownPage:
         return "\n\n".join([text] + [indent(b, 4) for b in rest])
 
     def apparatus(self, ident: str | None) -> str:
-        """A mark after a passage for each apparatus locus that involves it: a link to the locus page
-        that assets/apparatus/compare.js turns into an in-place comparison (data-locus)."""
+        """A mark after a passage for each apparatus locus that involves it: a link to the locus
+        page that assets/apparatus/compare.js turns into an in-place comparison (data-locus)."""
         out = []
         for locus in self.ctx.marks.get(ident or "", []):
             href = self.ctx.href(*apparatus_page(self.ctx.page, locus["href"]))
@@ -453,7 +469,8 @@ class MarkdownPage:
         return "".join(out)
 
     def apparatus_block(self, ident: str | None) -> str:
-        """The marks of a block that is not a paragraph (a table, a quotation) as a line of their own."""
+        """The marks of a block that is not a paragraph (a table, a quotation) as a line of their
+        own."""
         marks = self.apparatus(ident)
         return self.para(marks.strip(), classes=("app-marks",)) if marks else ""
 
@@ -477,7 +494,8 @@ def alternate_text(nodes: tuple[m.Node, ...]) -> str:
 
 
 def apparatus_page(page: str, href: str) -> tuple[str, str | None]:
-    """The apparatus stage's href (relative to the witness's folder; `x/` or `x.md`) → (docs path, anchor)."""
+    """The apparatus stage's href (relative to the witness's folder; `x/` or `x.md`) → (docs path,
+    anchor)."""
     path, _, anchor = href.partition("#")
     target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
     if not target.endswith(".md"):

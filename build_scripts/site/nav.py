@@ -17,7 +17,8 @@ TEXTS_PAGE = "edition/index.md"
 
 
 def texts_page(witnesses: list[Witness], available: set[str]) -> str:
-    """edition/index.md: the way to every witness (the home page's list, its links made relative)."""
+    """edition/index.md: the way to every witness (the home page's list, its links made
+    relative)."""
     listing = re.sub(r"\]\(edition/", "](", landing.home_witnesses(witnesses, available))
     return (
         "# Texts\n\nEvery witness of the edition, with its page of facts and contents; "

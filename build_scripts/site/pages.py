@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from build_scripts.tei import model as m
 from build_scripts.tei import transforms
 
-SPLIT_WORDS = 20000  # a division longer than this (notes included), with two or more sections, gets a page per section
+# a division longer than this (notes included), with two or more sections, gets a page per section
+SPLIT_WORDS = 20000
 
 
 @dataclass(frozen=True)

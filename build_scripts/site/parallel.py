@@ -53,9 +53,9 @@ def cell(locus, mine, other, rd: app.Reader, n: int) -> str:
                 rows, na, nb = paired
                 which = "a" if mine is a else "b"
                 body = view.one_table(rows, which, na if which == "a" else nb)
-                return (
-                    meta
-                    + f'<div class="par-text par-tables"><div class="rd rd-table"{attrs}>{body}</div></div>'
+                return meta + (
+                    '<div class="par-text par-tables"><div '
+                    f'class="rd rd-table"{attrs}>{body}</div></div>'
                 )
         painted = view.painted_pair(mine.text, other.text)[0]
     else:
@@ -91,17 +91,22 @@ def page(a: str, b: str, rows: list[tuple], rd: app.Reader) -> str:
         [
             app.WIDE + f"# {app.md(app.author(a))} \\| {app.md(app.author(b))}, in parallel",
             "",
-            f'<p class="par-lede">{esc(ta)} beside {esc(tb)}: {len(rows)} place(s) where the apparatus relates them '
-            f"({esc(kinds)}). Select a marked reading (click it, or Tab to it) to bring its counterpart beside it; "
-            f'the two columns scroll together. <a href="../compare-{esc(b)}-{esc(a)}/">Swap the columns</a> · '
+            f'<p class="par-lede">{esc(ta)} beside {esc(tb)}: '
+            f"{len(rows)} place(s) where the apparatus relates them "
+            f"({esc(kinds)}). Select a marked reading (click it, "
+            "or Tab to it) to bring its counterpart beside it; "
+            "the two columns scroll together. <a "
+            f'href="../compare-{esc(b)}-{esc(a)}/">Swap the columns</a> · '
             f'<a href="../">all loci</a>.</p>',
             "",
             f'<div class="par-overview">{strips}{app.LEGEND}</div>',
             "",
             f'<div class="par" data-left="{esc(a)}" data-right="{esc(b)}">'
-            f'<section class="par-col par-a" tabindex="0" aria-label="{esc(ta)}"><h2 class="par-h">{app.witness_label(a)}</h2>'
+            '<section class="par-col par-a" tabindex="0" '
+            f'aria-label="{esc(ta)}"><h2 class="par-h">{app.witness_label(a)}</h2>'
             f"{''.join(left)}</section>"
-            f'<section class="par-col par-b" tabindex="0" aria-label="{esc(tb)}"><h2 class="par-h">{app.witness_label(b)}</h2>'
+            '<section class="par-col par-b" tabindex="0" '
+            f'aria-label="{esc(tb)}"><h2 class="par-h">{app.witness_label(b)}</h2>'
             f"{''.join(right)}</section></div>",
             "",
             "",

@@ -1,9 +1,10 @@
-"""Published ids: sources/published-ids.tsv (id, file, URL) and sources/redirects.yml (old id → new id).
+"""Published ids: sources/published-ids.tsv (id, file, URL) and sources/redirects.yml (old id → new
+id).
 
 Public URLs are built from xml:ids, so an id that was published must keep working: it stays in the
-TEI, or sources/redirects.yml sends it to the id that replaced it. `edition ids --update` adds the ids
-of the current TEI to the registry (it never removes one); `edition check` reports a published id that
-is gone without a redirect. The site calls redirects() to build its redirect pages.
+TEI, or sources/redirects.yml sends it to the id that replaced it. `edition ids --update` adds the
+ids of the current TEI to the registry (it never removes one); `edition check` reports a published
+id that is gone without a redirect. The site calls redirects() to build its redirect pages.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from build_scripts.tei.teixml import ROOT, TEXT, XML_ID
 
 REGISTRY = ROOT / "sources" / "published-ids.tsv"
 REDIRECTS = ROOT / "sources" / "redirects.yml"
-HEADER = "# Published ids of the edition: id<TAB>TEI file<TAB>URL (site-relative). Written by `edition ids --update`; never remove a line.\n"
+HEADER = (
+    "# Published ids of the edition: id<TAB>TEI file<TAB>URL (site-relative). "
+    "Written by `edition ids --update`; never remove a line.\n"
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,8 @@ def load_redirects(path: Path = REDIRECTS) -> tuple[dict[str, str], dict[str, in
                 Problem(
                     Location(relpath(path), mark.line + 1 if mark else None),
                     "the redirects file is not valid YAML",
-                    "Write one `old-id: new-id` a line, indented by two spaces, under a line `redirects:` (with nothing after the colon: delete a `{}` there)",
+                    "Write one `old-id: new-id` a line, indented by two spaces, under a "
+                    "line `redirects:` (with nothing after the colon: delete a `{}` there)",
                     "ids.redirects-unreadable",
                 )
             ],
@@ -124,7 +129,8 @@ def check(
     registry: Path = REGISTRY,
     redirects_path: Path = REDIRECTS,
 ) -> list[Problem]:
-    """current: TEI file name → its ids. Published ids must still exist or be redirected to one that does."""
+    """current: TEI file name → its ids. Published ids must still exist or be redirected to one that
+    does."""
     published, problems = load(registry)
     redirects, lines, redirect_problems = load_redirects(redirects_path)
     problems += redirect_problems
@@ -136,7 +142,8 @@ def check(
             Problem(
                 Location(relpath(tei_dir / entry.file)),
                 f'id "{entry.ident}" was published (at {entry.url}) and is gone',
-                f"Add it back, or add a redirect `{entry.ident}: NEW-ID` in {relpath(redirects_path)}",
+                f"Add it back, or add a redirect `{entry.ident}: "
+                f"NEW-ID` in {relpath(redirects_path)}",
                 "ids.removed",
             )
         )

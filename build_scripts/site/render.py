@@ -4,8 +4,8 @@
 incremental per witness: a witness is rendered again when its TEI changed, or when a witness it
 links to moved its anchors to other pages; everything else comes from a small cache
 (build/site-cache.json), so re-rendering after one TEI edit is quick even in a new process.
-The optional stages plug in here: build_scripts.bib.bibliography (references.bib → bibliography page)
-and build_scripts.apparatus.render (extra pages and per-paragraph marks).
+The optional stages plug in here: build_scripts.bib.bibliography (references.bib → bibliography
+page) and build_scripts.apparatus.render (extra pages and per-paragraph marks).
 
 `url_for(file, ident)` answers where an id is published (the registry and the PDFs ask it); it reads
 the render plan from the cache and keeps it in memory while the inputs do not change.
@@ -42,7 +42,8 @@ from build_scripts.site.markdown import Context, endnotes_of, escape, render_pag
 PUBLISH_ALL_ENV = (
     "EDITION_PUBLISH_ALL"  # "1": publish every witness in full (tests, editors' previews)
 )
-# The toolchain's own code is an input of every page: any change to it re-renders (never a stale page).
+# The toolchain's own code is an input of every page: any change to it re-renders (never a stale
+# page).
 CODE = sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
 PLAN_CODE = CODE
 
@@ -98,7 +99,8 @@ def bibliography(
     project: Project, cached: dict | None = None
 ) -> tuple[str | None, set[str], list[Problem], dict | None]:
     """The bibliography page's Markdown and its keys; (None, ∅) without references.bib.
-    The last value is what to cache: the page is made again only when references.bib or the code changes."""
+    The last value is what to cache: the page is made again only when references.bib or the code
+    changes."""
     if not project.bib.exists():
         return None, set(), [], None
     key = digest([project.bib, Path(bibmod.__file__), bibmod.STYLE])
@@ -121,7 +123,8 @@ def bibliography(
 
 
 def app_key(project: Project, state: dict, everything: bool = False) -> str:
-    """What the apparatus pages depend on: every TEI file, the apparatus code, and the page of every id."""
+    """What the apparatus pages depend on: every TEI file, the apparatus code, and the page of every
+    id."""
     code = sorted(Path(app_render.__file__).parent.glob("*.py")) + [Path(parallel.__file__)]
     anchors = json.dumps({f: st["anchors"] for f, st in sorted(state.items())}, sort_keys=True)
     return digest(
@@ -142,7 +145,7 @@ def changelog_md(project: Project) -> str | None:
     return re.sub(r"\A# [^\n]*\n+", "", text)
 
 
-# --- the render --------------------------------------------------------------------------------------
+# --- the render ---------------------------------------------------------------------------------
 def digest(paths: list[Path], extra: str = "") -> str:
     h = hashlib.sha256()
     for path in paths:
@@ -166,7 +169,8 @@ def shared_inputs(project: Project) -> list[Path]:
 
 def cache_key(project: Project, everything: bool, has_bib: bool) -> str:
     """The key of every cached page: the toolchain's code and every shared input. A witness page is
-    also keyed on its own TEI (its sha in the cache) and re-rendered when a witness it links to moved."""
+    also keyed on its own TEI (its sha in the cache) and re-rendered when a witness it links to
+    moved."""
     return digest(CODE + shared_inputs(project), f"{everything}{has_bib}")
 
 
@@ -364,7 +368,10 @@ def around_texts(
             continue
         counts = ""
         if published[w.siglum] == "excerpts":
-            counts = f"{len(keep.get(w.siglum, ()))} division(s) or paragraph(s) are listed for {w.siglum}."
+            counts = (
+                f"{len(keep.get(w.siglum, ()))} division(s) "
+                f"or paragraph(s) are listed for {w.siglum}."
+            )
         anchors = state[w.tei].get("anchors", {})
         evidence = [
             (i, f"{anchors[i][0].rsplit('/', 1)[-1]}#{anchors[i][1]}")
@@ -478,14 +485,15 @@ def save_cache(project: Project, result: Result) -> None:
     project.site_cache.write_text(json.dumps(result.cache), encoding="utf-8")
 
 
-# --- where an id is published ------------------------------------------------------------------------
+# --- where an id is published -------------------------------------------------------------------
 _PLANS: dict[
     tuple[Path, bool], tuple[tuple, dict]
 ] = {}  # (root, everything) → (inputs' stamp, plan)
 
 
 def inputs_stamp(project: Project) -> tuple:
-    """mtime and size of everything the plan depends on: cheap enough to ask on every url_for call."""
+    """mtime and size of everything the plan depends on: cheap enough to ask on every url_for
+    call."""
     paths = (
         PLAN_CODE
         + [project.manifest, project.excerpts]
@@ -502,7 +510,8 @@ def remember_plan(project: Project, everything: bool, state: dict) -> None:
 
 def plan(project: Project = Project(), everything: bool | None = None) -> dict[str, dict]:
     """TEI file name → its plan (pages, the page of each id): from memory, else from the render
-    cache where it is current, else by loading the witnesses whose plan is not known (nothing is written)."""
+    cache where it is current, else by loading the witnesses whose plan is not known (nothing is
+    written)."""
     everything = publish_all(everything)
     stamp = inputs_stamp(project)
     known = _PLANS.get((project.root, everything))

@@ -160,7 +160,7 @@ def info(rel: str, doc, sigla: dict[str, str], folders: dict[str, str]) -> PageI
     return page
 
 
-# --- the words added to the index ------------------------------------------------------------------
+# --- the words added to the index ---------------------------------------------------------------
 def mixed_digits(text: str) -> list[str]:
     """The digit runs inside tokens of letters and digits ("N00447" → ["00447"])."""
     return [d for token in MIXED.findall(text) for d in DIGITS.findall(token) if d != token]
@@ -212,7 +212,8 @@ class Passage:
 
 
 def blocks_of(article) -> list[tuple[object, str]]:
-    """(block, "text" | "notes") in reading order: the article's children, a footnote list's items."""
+    """(block, "text" | "notes") in reading order: the article's children, a footnote list's
+    items."""
     out = []
     for child in article:
         if not isinstance(child.tag, str):
@@ -385,7 +386,7 @@ def build_index(site_dir: Path, root: Path) -> list[Problem]:
     return []
 
 
-# --- Material's index (the offline copy and `edition serve`) ----------------------------------------
+# --- Material's index (the offline copy and `edition serve`) ------------------------------------
 def tune_material_index(index: dict, root: Path, site_dir: Path | None = None) -> int:
     """Material's search index made fit for the offline copy and `edition serve`: list pages out,
     each entry's title naming its witness and chapter (read from the pages of `site_dir`), the

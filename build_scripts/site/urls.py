@@ -19,7 +19,8 @@ from pathlib import Path
 
 
 def page_url(src: str) -> str:
-    """docs path of a page → its URL: edition/getty/G.c6.md → edition/getty/G.c6/, …/index.md → …/."""
+    """docs path of a page → its URL: edition/getty/G.c6.md → edition/getty/G.c6/, …/index.md →
+    …/."""
     stem = src.removesuffix(".md")
     if stem == "index" or stem.endswith("/index"):
         return stem.removesuffix("index")
@@ -85,7 +86,8 @@ def split(redirects: dict[str, str], exists) -> tuple[dict[str, dict[str, str]],
 
 
 def redirect_page(old_path: str, targets: dict[str, str]) -> str:
-    """The HTML left at an old page: forwards to the new URL of the #fragment asked for (or of the page)."""
+    """The HTML left at an old page: forwards to the new URL of the #fragment asked for (or of the
+    page)."""
     folder = old_path.rstrip("/") if old_path.endswith("/") else posixpath.dirname(old_path)
     links = {f"#{f}" if f else "": relative(folder, url) for f, url in targets.items()}
     default = links.get("") or next(iter(links.values()))
@@ -101,14 +103,18 @@ def redirect_page(old_path: str, targets: dict[str, str]) -> str:
         f'<meta http-equiv="refresh" content="0; url={href}">\n'
         f"<script>{script}</script>\n"
         '<meta name="robots" content="noindex">\n</head>\n<body>\n'
-        f'<p>This passage of the edition has moved: <a href="{href}">{html.escape(default)}</a>.</p>\n'
+        "<p>This passage of the edition has moved: <a "
+        f'href="{href}">{html.escape(default)}</a>.</p>\n'
         "</body>\n</html>\n"
     )
 
 
 def redirects_script(fragments: dict[str, str]) -> str:
     """assets/redirects.js: old id → new URL (site-root relative), read by edition.js."""
-    return f"window.__edition_redirects = {json.dumps(fragments, ensure_ascii=False, sort_keys=True)};\n"
+    return (
+        "window.__edition_redirects = "
+        f"{json.dumps(fragments, ensure_ascii=False, sort_keys=True)};\n"
+    )
 
 
 def write_pages(site_dir: Path, pages: dict[str, dict[str, str]]) -> list[str]:

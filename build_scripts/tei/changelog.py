@@ -53,7 +53,8 @@ def tei_changes(tei_dir: Path = TEI_DIR) -> list[Change]:
 
 
 def markdown(changelog: Path = CHANGELOG, tei_dir: Path = TEI_DIR) -> str:
-    """The whole changelog page: the editors' CHANGELOG.md, then every change recorded in the TEI."""
+    """The whole changelog page: the editors' CHANGELOG.md, then every change recorded in the
+    TEI."""
     parts = ["# Changelog\n"]
     if changelog.exists():
         body = changelog.read_text(encoding="utf-8")

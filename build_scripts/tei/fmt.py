@@ -3,8 +3,8 @@
 Canonical means: UTF-8 with an XML declaration, the two `<?xml-model?>` instructions that name the
 edition's schemas (schema/tei_edition.rng and .sch, for XML editors), container elements (div, list,
 row…; see teixml.CONTAINERS) indented two spaces per level, and, in a witness's text, one sentence a
-line: the single space after a sentence becomes a line break (teixml.sentence_lines). TEI reads both as
-the same whitespace, so no word changes (tests/test_fmt.py proves the normalised text equal per
+line: the single space after a sentence becomes a line break (teixml.sentence_lines). TEI reads both
+as the same whitespace, so no word changes (tests/test_fmt.py proves the normalised text equal per
 witness), and a one-word edit shows in `git diff` as its sentence only.
 """
 
@@ -23,7 +23,8 @@ PARSER_OPTIONS = dict(
 
 
 def canonical(data: bytes) -> bytes:
-    """The canonical bytes of a TEI document; raises etree.XMLSyntaxError if it is not well-formed."""
+    """The canonical bytes of a TEI document; raises etree.XMLSyntaxError if it is not
+    well-formed."""
     doc = etree.fromstring(data, etree.XMLParser(**PARSER_OPTIONS)).getroottree()
     return teixml.serialize(doc.getroot())
 
@@ -37,7 +38,8 @@ def first_difference(old: bytes, new: bytes) -> int:
 
 
 def problem_for(path: Path, data: bytes) -> Problem | None:
-    """A fmt.non-canonical Problem if the file would change, else None (not well-formed: None, the check reports it)."""
+    """A fmt.non-canonical Problem if the file would change, else None (not well-formed: None, the
+    check reports it)."""
     try:
         new = canonical(data)
     except etree.XMLSyntaxError:
@@ -46,7 +48,8 @@ def problem_for(path: Path, data: bytes) -> Problem | None:
         return None
     return Problem(
         Location(relpath(path), first_difference(data, new)),
-        "the file is not in canonical layout (indentation, one sentence a line or the xml-model lines differ from `edition fmt`'s)",
+        "the file is not in canonical layout (indentation, one sentence "
+        "a line or the xml-model lines differ from `edition fmt`'s)",
         f"Run `edition fmt {relpath(path)}`; it changes only whitespace that TEI ignores",
         "fmt.non-canonical",
     )

@@ -90,7 +90,8 @@ class Loader:
                 Problem(
                     self.at(el),
                     f"<{local(el)}> has no rendering rule",
-                    "Add a rule for it to build_scripts/tei/rules.py (one of the behaviours listed there), or encode the passage as docs/about/encoding.md says",
+                    "Add a rule for it to build_scripts/tei/rules.py (one of the behaviours "
+                    "listed there), or encode the passage as docs/about/encoding.md says",
                     "render.unknown-element",
                 )
             )

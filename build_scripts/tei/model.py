@@ -23,9 +23,10 @@ WITHHELD_NOTICE = (
 )
 
 
-# --- the edition's labels for its interventions (every renderer uses these, never its own wording) ----
-# Three kinds, never mixed (docs/about/encoding.md): a transcription error corrected (choice/sic/corr),
-# the witness's own slip left as printed (sic alone), a declared normalisation (choice/orig/reg).
+# --- the edition's labels for its interventions (every renderer uses these, never its own wording)
+# Three kinds, never mixed (docs/about/encoding.md): a transcription error corrected
+# (choice/sic/corr), the witness's own slip left as printed (sic alone), a declared normalisation
+# (choice/orig/reg).
 LABEL_CORRECTION = (
     "Transcription reads"  # corrected by the edition: the transcription erred, not the print
 )
@@ -62,7 +63,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Inline:
-    """A run of text with a style: italic, bold, superscript, subscript, smallcaps, underline, plain."""
+    """A run of text with a style: italic, bold, superscript, subscript, smallcaps, underline,
+    plain."""
 
     style: str
     children: tuple[Node, ...]
@@ -114,7 +116,8 @@ class Citation:
 
 @dataclass(frozen=True)
 class Note:
-    """A note at its marker. `n` as printed (None: no printed number); `marked`: a marker is printed."""
+    """A note at its marker. `n` as printed (None: no printed number); `marked`: a marker is
+    printed."""
 
     id: str | None
     n: str | None

@@ -1,12 +1,13 @@
-"""schema/edition.odd (the project's TEI customisation) → the element list of the RELAX NG subset and
-the ISO Schematron of the project's rules; Schematron validation with `file:line` problems.
+"""schema/edition.odd (the project's TEI customisation) → the element list of the RELAX NG subset
+and the ISO Schematron of the project's rules; Schematron validation with `file:line` problems.
 
 No ODD processor (TEI Stylesheets, Roma) runs offline here, so this module is the processor for the
-two things the ODD says: its `elementRef` list (subset.py restricts vendor/tei/tei_all.rng to it) and
-its `constraintSpec scheme="schematron"` rules (copied into schema/tei_edition.sch). Both generated
-files are committed (`edition schema --update`); the TEI files name them in `<?xml-model?>`
-processing instructions, and `edition check` runs the same Schematron through lxml.isoschematron
-(XSLT 1.0 / XPath 1.0). Each assert's @id is the problem code; its diagnostic is the hint.
+two things the ODD says: its `elementRef` list (subset.py restricts vendor/tei/tei_all.rng to it)
+and its `constraintSpec scheme="schematron"` rules (copied into schema/tei_edition.sch). Both
+generated files are committed (`edition schema --update`); the TEI files name them in
+`<?xml-model?>` processing instructions, and `edition check` runs the same Schematron through
+lxml.isoschematron (XSLT 1.0 / XPath 1.0). Each assert's @id is the problem code; its diagnostic is
+the hint.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def write(target: Path = SCHEMATRON, odd: Path = ODD) -> Path:
 @functools.lru_cache(maxsize=2)
 def _compiled(path: Path) -> tuple[isoschematron.Schematron, str] | None:
     if not path.exists() and not ODD.exists():
-        return None  # a project without the customisation (an old clone): the RELAX NG check still runs
+        # a project without the customisation (an old clone): the RELAX NG check still runs
+        return None
     data = path.read_bytes() if path.exists() else schematron()
     tree = etree.fromstring(data)
     return isoschematron.Schematron(tree, store_report=True), hashlib.sha256(data).hexdigest()

@@ -41,7 +41,8 @@ def witness_stats(doc) -> dict[str, int]:
         "citations": len(teixml.BIBLS(doc)),
         "to witnesses": len(
             doc.xpath(
-                "//tei:text//tei:bibl[.//tei:ref[@type='witness']] | //tei:text//tei:ref[@type='witness'][not(ancestor::tei:bibl)]",
+                "//tei:text//tei:bibl[.//tei:ref[@type='witness']] | "
+                "//tei:text//tei:ref[@type='witness'][not(ancestor::tei:bibl)]",
                 namespaces=NS,
             )
         ),

@@ -3,9 +3,10 @@
 Compiling tei_all takes ~6 s, too slow for a check on every save. The subset is tei_all with every
 element the edition does not use replaced by <notAllowed/> and the unreachable definitions dropped;
 it compiles in milliseconds (a document using an element the committed subset lacks gets a subset
-generated on the spot, ~0.1 s, so the fast path never needs tei_all for a valid file). It only removes choices, so a document valid against the subset is
-valid against tei_all. A document the subset rejects is validated again against tei_all, so the
-messages (and the verdict) are always tei_all's. Results are cached by file content under build/.
+generated on the spot, ~0.1 s, so the fast path never needs tei_all for a valid file). It only
+removes choices, so a document valid against the subset is valid against tei_all. A document the
+subset rejects is validated again against tei_all, so the messages (and the verdict) are always
+tei_all's. Results are cached by file content under build/.
 
 The element list comes from the project's ODD, schema/edition.odd (build_scripts/tei/odd.py).
 Regenerate with `edition schema --update` (committed as schema/tei_edition.rng and .sch).
@@ -30,13 +31,19 @@ SUBSET_RNG = ROOT / "schema" / "tei_edition.rng"
 
 # Elements an editor may reasonably add by hand (encoding.md), kept in the subset even before use.
 BASELINE = frozenset(
-    "TEI teiHeader fileDesc titleStmt title author editor respStmt resp name publicationStmt publisher "
+    "TEI teiHeader fileDesc titleStmt title author "
+    "editor respStmt resp name publicationStmt publisher "
     "availability licence p sourceDesc bibl date idno note encodingDesc projectDesc editorialDecl "
-    "correction normalization quotation hyphenation interpretation listPrefixDef prefixDef profileDesc "
-    "langUsage language textClass keywords term revisionDesc listChange change text front body back div "
-    "head hi pb lb choice sic corr orig reg abbr expan quote cit ref ptr table row cell list item label "
-    "num epigraph titlePage docTitle titlePart byline docAuthor docImprint docDate divGen gap unclear "
-    "add del foreign emph seg anchor milestone figure figDesc app lem rdg rdgGrp listApp listWit witness "
+    "correction normalization quotation hyphenation "
+    "interpretation listPrefixDef prefixDef profileDesc "
+    "langUsage language textClass keywords term "
+    "revisionDesc listChange change text front body back div "
+    "head hi pb lb choice sic corr orig reg abbr expan "
+    "quote cit ref ptr table row cell list item label "
+    "num epigraph titlePage docTitle titlePart byline "
+    "docAuthor docImprint docDate divGen gap unclear "
+    "add del foreign emph seg anchor milestone figure "
+    "figDesc app lem rdg rdgGrp listApp listWit witness "
     "listBibl biblStruct analytic monogr imprint pubPlace biblScope persName placeName orgName "
     "trailer opener closer salute signed dateline q said mentioned soCalled".split()
 )
@@ -76,7 +83,8 @@ def generate(keep: set[str], source: Path = TEI_ALL_RNG) -> bytes:
     grammar.insert(
         0,
         etree.Comment(
-            f" Generated from {TEI_ALL_RNG.name} by the command: edition schema, with its update option. Do not edit. Elements kept: {len(keep)}. "
+            f" Generated from {TEI_ALL_RNG.name} by the command: edition schema, "
+            f"with its update option. Do not edit. Elements kept: {len(keep)}. "
         ),
     )
     teixml.indent(grammar)
@@ -110,8 +118,8 @@ def customised() -> frozenset[str]:
 
 
 def update(tei_paths: list[Path], target: Path = SUBSET_RNG) -> Path:
-    """schema/edition.odd → schema/tei_edition.rng (tei_all restricted to the ODD's elements, plus any
-    the TEI already uses) and schema/tei_edition.sch (the ODD's Schematron rules)."""
+    """schema/edition.odd → schema/tei_edition.rng (tei_all restricted to the ODD's elements, plus
+    any the TEI already uses) and schema/tei_edition.sch (the ODD's Schematron rules)."""
     from build_scripts.tei import odd
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -134,7 +142,8 @@ def subset(path: Path = SUBSET_RNG) -> tuple[etree.RelaxNG, frozenset[str]] | No
 
 @functools.lru_cache(maxsize=8)
 def _extended(elements: frozenset[str]) -> etree.RelaxNG:
-    """A subset generated on the spot (~0.1 s) for a document that uses elements the committed one lacks."""
+    """A subset generated on the spot (~0.1 s) for a document that uses elements the committed one
+    lacks."""
     return etree.RelaxNG(etree.fromstring(generate(set(customised() | elements))))
 
 
@@ -183,7 +192,10 @@ def _problem(path: Path, line: int | None, column: int | None, message: str) -> 
     return Problem(Location(relpath(path), line, column or None), message, HINT, "tei.invalid")
 
 
-HINT = "Use only elements and attributes that TEI P5 allows here; see https://tei-c.org/release/doc/tei-p5-doc/en/html/REF-ELEMENTS.html"
+HINT = (
+    "Use only elements and attributes that TEI P5 allows here; see "
+    "https://tei-c.org/release/doc/tei-p5-doc/en/html/REF-ELEMENTS.html"
+)
 
 
 def _read_cache(cache_dir: Path | None, key: str) -> list | None:

@@ -9,7 +9,8 @@
 - hyphen-join       a hyphenated form whose joined form occurs elsewhere (seri-ous / serious);
 - hyphen-space      a hyphen followed by a space inside a line whose halves join into a word
                     (a printer's line-end hyphen kept by the transcription: "seri- ous");
-- page-break-join   a word rejoined across `pb break="no"` that is no word (letters lost at the break);
+- page-break-join   a word rejoined across `pb break="no"` that is no word (letters lost at the
+                    break);
 - digit-separator   a digit group whose thousands separator disagrees with the witness's own
                     convention, found by counting the witness's digit groups (the report says so);
 - doubled-word      the same word twice in a row ("the the");
@@ -52,9 +53,12 @@ CLASSES = (
 )
 BLOCK = "\x00"  # a block boundary in the flattened text (never whitespace, never a word)
 BLOCKS = frozenset(
-    "p head cell item note row table list div l lg label quote cit bibl epigraph titlePart docTitle byline docImprint titlePage argument trailer closer opener salute signed dateline".split()
+    "p head cell item note row table list div l lg label quote cit bibl epigraph titlePart "
+    "docTitle byline docImprint titlePage argument trailer closer opener salute signed "
+    "dateline".split()
 )
-# bibl and quote are inline in running text but often stand alone; a boundary around them costs nothing
+# bibl and quote are inline in running text but often stand alone; a boundary around them costs
+# nothing
 INLINE_BLOCKS = frozenset({"bibl", "quote", "cit", "label"})
 SKIP = frozenset({"teiHeader", "fw", "figDesc", "divGen"})
 DECIDED = frozenset({"choice", "sic"})
@@ -268,12 +272,19 @@ def mixed_script(text: Text):
         if len(found) > 1:
             word = m.group()
             others = "".join(ch for ch in word if not unicodedata.name(ch, "").startswith("LATIN"))
+            letters = (
+                repr(c) + " " + unicodedata.name(c).split(" LETTER ")[0].title()
+                for c in dict.fromkeys(others)
+            )
             yield (
                 m.start(),
                 m.end(),
                 "mixed-script",
-                f"'{word}' mixes {' and '.join(sorted(s.title() for s in found))} letters ({', '.join(repr(c) + ' ' + unicodedata.name(c).split(' LETTER ')[0].title() for c in dict.fromkeys(others))})",
-                f"If the printed page has a Latin word, encode <choice><sic>{word}</sic><corr>{word.translate(HOMOGLYPHS)}</corr></choice> (check the letters)",
+                f"'{word}' mixes {' and '.join(sorted(s.title() for s in found))} letters "
+                f"({', '.join(letters)})",
+                "If the printed page has a Latin word, encode "
+                f"<choice><sic>{word}</sic><corr>{word.translate(HOMOGLYPHS)}</corr></choice> "
+                "(check the letters)",
             )
 
 
@@ -297,7 +308,9 @@ def unknown_words(text: Text, corpus: collections.Counter, names: set[str]):
             m.end(),
             "unknown-word",
             f"'{word}' is in no English word list, nowhere else in the corpus and in no name list",
-            "If the printed page reads otherwise, encode choice/sic/corr; if the witness printed it so, sic alone; if it is right (a name, a transliteration), allow it in sources/suspects-allow.yml",
+            "If the printed page reads otherwise, encode choice/sic/corr; "
+            "if the witness printed it so, sic alone; if it is right (a "
+            "name, a transliteration), allow it in sources/suspects-allow.yml",
         )
 
 
@@ -324,8 +337,11 @@ def hyphen_joins(text: Text, corpus: collections.Counter, hyphenated: collection
             m.start(),
             m.end(),
             "hyphen-join",
-            f"'{m.group()}' is hyphenated once in the corpus, but '{m.group(1) + m.group(2)}' occurs elsewhere ({corpus[joined]} times): perhaps a printer's line-end hyphen kept by the transcription",
-            f"If the printed page breaks the word at a line end, encode <choice><sic>{m.group()}</sic><corr>{m.group(1) + m.group(2)}</corr></choice>",
+            f"'{m.group()}' is hyphenated once in the corpus, but "
+            f"'{m.group(1) + m.group(2)}' occurs elsewhere ({corpus[joined]} "
+            "times): perhaps a printer's line-end hyphen kept by the transcription",
+            "If the printed page breaks the word at a line end, encode "
+            f"<choice><sic>{m.group()}</sic><corr>{m.group(1) + m.group(2)}</corr></choice>",
         )
 
 
@@ -340,8 +356,10 @@ def hyphen_spaces(text: Text, corpus: collections.Counter):
                 m.start(),
                 m.end(),
                 "hyphen-space",
-                f"'{m.group()}' splits a word with a hyphen and a space inside a line ('{joined}' is a word)",
-                f"If the printed page has one word, encode <choice><sic>{m.group()}</sic><corr>{joined}</corr></choice>",
+                f"'{m.group()}' splits a word with a hyphen and "
+                f"a space inside a line ('{joined}' is a word)",
+                "If the printed page has one word, encode "
+                f"<choice><sic>{m.group()}</sic><corr>{joined}</corr></choice>",
             )
 
 
@@ -363,8 +381,10 @@ def page_break_joins(text: Text, corpus: collections.Counter):
             start,
             end,
             "page-break-join",
-            f"'{s[start:offset]}|{s[offset:end]}' rejoined across a page break (pb break=\"no\") is no word",
-            "A letter may be lost at the break: compare the printed page; encode the missing letters as choice/sic/corr, or correct the join",
+            f"'{s[start:offset]}|{s[offset:end]}' rejoined "
+            'across a page break (pb break="no") is no word',
+            "A letter may be lost at the break: compare the printed page; "
+            "encode the missing letters as choice/sic/corr, or correct the join",
         )
 
 
@@ -389,8 +409,11 @@ def digit_separators(text: Text, counts: collections.Counter):
                 m.start(),
                 m.end(),
                 "digit-separator",
-                f"'{m.group()}' separates thousands with a {name[other]}; the witness prints {n_usual} digit groups with a {name[usual]} and {n_other} with a {name[other]}",
-                f"If the printed page has a {name[usual]}, encode <choice><sic>{m.group()}</sic><corr>{m.group().replace(other, usual)}</corr></choice>",
+                f"'{m.group()}' separates thousands with a {name[other]}; the witness prints "
+                f"{n_usual} digit groups with a {name[usual]} and {n_other} with a {name[other]}",
+                f"If the printed page has a {name[usual]}, "
+                f"encode <choice><sic>{m.group()}</sic><corr>"
+                f"{m.group().replace(other, usual)}</corr></choice>",
             )
 
 
@@ -403,7 +426,8 @@ def doubled(text: Text):
             m.end(),
             "doubled-word",
             f"'{' '.join(m.group().split())}' prints a word twice",
-            "If the printed page has it once, encode the second as choice/sic/corr (corr empty); if the witness printed it twice, encode <sic> alone",
+            "If the printed page has it once, encode the second as choice/sic/corr "
+            "(corr empty); if the witness printed it twice, encode <sic> alone",
         )
     for m in DOUBLED_PUNCT.finditer(text.string):
         yield (
@@ -539,7 +563,10 @@ class WitnessReport:
             )
         else:
             convention = "digit groups: none"
-        return f"{self.siglum} ({self.tei}): {len(self.suspects)} suspect(s): {by_class}; {allowed} allowed; {convention}"
+        return (
+            f"{self.siglum} ({self.tei}): {len(self.suspects)} "
+            f"suspect(s): {by_class}; {allowed} allowed; {convention}"
+        )
 
 
 @dataclass

@@ -99,7 +99,8 @@ def validate(doc: etree._ElementTree, path: Path, rng: Path = TEI_ALL_RNG) -> li
             Problem(
                 Location(relpath(path), entry.line, entry.column),
                 f"not valid TEI (tei_all): {message}",
-                "Use only elements and attributes that TEI P5 allows here; see https://tei-c.org/release/doc/tei-p5-doc/en/html/REF-ELEMENTS.html",
+                "Use only elements and attributes that TEI P5 allows here; see "
+                "https://tei-c.org/release/doc/tei-p5-doc/en/html/REF-ELEMENTS.html",
                 "tei.invalid",
             )
         )
@@ -136,23 +137,26 @@ def indent(el: etree._Element, level: int = 0) -> None:
     children[-1].tail = "\n" + "  " * level
 
 
-# The schemas an XML editor (Oxygen, VS Code with LemMinX) validates a TEI file against as it is typed:
-# relative to tei/, generated from schema/edition.odd (build_scripts/tei/odd.py).
+# The schemas an XML editor (Oxygen, VS Code with LemMinX) validates a TEI file against as it is
+# typed: relative to tei/, generated from schema/edition.odd (build_scripts/tei/odd.py).
 XML_MODELS = (
-    'href="../schema/tei_edition.rng" type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"',
-    'href="../schema/tei_edition.sch" type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"',
+    'href="../schema/tei_edition.rng" type="application/xml" '
+    'schematypens="http://relaxng.org/ns/structure/1.0"',
+    'href="../schema/tei_edition.sch" type="application/xml" '
+    'schematypens="http://purl.oclc.org/dsdl/schematron"',
 )
 
-# Mixed-content elements whose text may be laid out one sentence a line: TEI treats whitespace in them
-# as insignificant (one space and one line break read the same), so the layout changes no word.
+# Mixed-content elements whose text may be laid out one sentence a line: TEI treats whitespace in
+# them as insignificant (one space and one line break read the same), so the layout changes no word.
 SENTENCE_LINES = frozenset(
     "p note head item cell quote q hi l seg bibl label trailer byline dateline "
     "salute signed opener closer epigraph docTitle titlePart".split()
 )
-# A sentence ends at . ! ? (and a closing quotation mark or bracket); the next begins with a capital or
-# an opening quotation mark. Only a single plain space is replaced, by a line break: same length, same
-# words, so offsets into the text (the apparatus's) stay valid. Never before a digit or a Markdown
-# marker, so a line can never be read as a list or a heading where the text becomes Markdown.
+# A sentence ends at . ! ? (and a closing quotation mark or bracket); the next begins with a capital
+# or an opening quotation mark. Only a single plain space is replaced, by a line break: same length,
+# same words, so offsets into the text (the apparatus's) stay valid. Never before a digit or a
+# Markdown marker, so a line can never be read as a list or a heading where the text becomes
+# Markdown.
 SENTENCE_END = re.compile(r"(?<=[.!?])([\"'’”)\]]?) (?=[A-Z“‘\"'(])")
 
 
@@ -246,8 +250,9 @@ def _last(pattern: re.Pattern, line: str) -> int | None:
 
 
 # Blocks: elements that stand on lines of their own when their parent holds nothing but blocks (a
-# table or list inside a paragraph, paragraphs inside a quotation or a header element). The whitespace
-# added between them is the kind TEI ignores: no text node with a character in it is touched.
+# table or list inside a paragraph, paragraphs inside a quotation or a header element). The
+# whitespace added between them is the kind TEI ignores: no text node with a character in it is
+# touched.
 BLOCKS = frozenset(
     "p quote cit bibl list item table row cell head listBibl lg l note label".split()
 )
@@ -267,7 +272,8 @@ def indent_blocks(root: etree._Element) -> None:
             continue
         if local(el) not in ELEMENT_ONLY and any(local(a) == "text" for a in el.iterancestors()):
             continue  # in the text, a space between two paragraphs of a quotation would shift the
-            # apparatus's offsets into it (passage text joins blocks without one): only tables, lists
+            # apparatus's offsets into it (passage text joins blocks without one): only tables,
+            # lists
         level = sum(1 for _ in el.iterancestors())
         pad = "\n" + "  " * (level + 1)
         el.text = pad

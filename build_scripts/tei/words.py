@@ -2,10 +2,11 @@
 
 The fidelity rule of the edition: every word of a transcription reaches the TEI, in reading order,
 except the interventions the TEI header records (removed page furniture). Words are runs of letters
-or runs of digits after Unicode NFKC (so a superscript ² is the digit 2); punctuation and spacing are
-not words. Markup syntax of the transcription (HTML tags, Markdown emphasis, link targets) is not
-text. In the TEI, the text of sic/orig is read (not corr/reg), a note marker reads as the note's @n,
-and a pb/lb with break="no" separates the two halves of a rejoined word, as the transcription did.
+or runs of digits after Unicode NFKC (so a superscript ² is the digit 2); punctuation and spacing
+are not words. Markup syntax of the transcription (HTML tags, Markdown emphasis, link targets) is
+not text. In the TEI, the text of sic/orig is read (not corr/reg), a note marker reads as the note's
+@n, and a pb/lb with break="no" separates the two halves of a rejoined word, as the transcription
+did.
 """
 
 from __future__ import annotations
@@ -155,7 +156,8 @@ class Difference:
 
     def __str__(self) -> str:
         return (
-            f"{self.message}: transcription line {self.source_line} reads {' '.join(self.expected)!r}, "
+            f"{self.message}: transcription line "
+            f"{self.source_line} reads {' '.join(self.expected)!r}, "
             f"TEI line {self.tei_line} reads {' '.join(self.found)!r}"
         )
 
