@@ -20,8 +20,8 @@ scale-detect); tei/apparatus.xml byte-identical before and after at 1× and 10×
   50×: 189.7 s, 4655 MiB → 185 s,  891 MiB  (goal: peak < 1 GiB; "before" measured at dba2f01)
 Copies share figures (a digit permutation maps the numbers of one copy onto those of another)
 and some short words: the retelling detector pairs passages of different copies on two shared
-figures (403 such entries at 10× at dba2f01, most of the 50× entries), a number of pairs that grows with
-the square of the copies. The memory no longer does (one unit's pairs at a time).
+figures (403 such entries at 10× at dba2f01, most of the 50× entries), a number of pairs that
+grows with the square of the copies. The memory no longer does (one unit's pairs at a time).
 
 `python bench/scale.py incremental [RUNS]` times a one-word edit to one witness: the whole
 `edition build` against the HTML alone (medians of RUNS edits; goal ≤ 1.5×).
