@@ -42,6 +42,12 @@ def assert_golden(actual: str, expected_path: Path, update: bool) -> None:
         )
 
 
+EVERY_RESULT_SHOWN = (
+    "() => !document.querySelector("
+    "'.md-search-result__list > li.md-search-result__item:not(:has(a))')"
+)
+
+
 def search(page, query: str):
     """Type a query into Material's search box as a reader does (keyup events) and return the result
     links. The search index loads in a worker; a query typed before it is ready finds nothing, so it
@@ -53,6 +59,9 @@ def search(page, query: str):
         page.locator("input.md-search__input").press_sequentially(query, delay=40)
         try:
             results.first.wait_for(timeout=15000)
+            # the online search shows the first passage, then the others of the page as their
+            # fragments load (docs/assets/search/search.js): wait until none is still empty
+            page.wait_for_function(EVERY_RESULT_SHOWN, timeout=15000)
             return results
         except Exception:
             if attempt == 2:

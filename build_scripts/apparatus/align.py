@@ -1,4 +1,5 @@
-"""Token streams → word alignment and variant classes. The aligner (rapidfuzz) stays behind this module."""
+"""Token streams → word alignment and variant classes. The aligner (rapidfuzz) stays behind this
+module."""
 
 from __future__ import annotations
 
@@ -72,7 +73,8 @@ def forget() -> None:
 
 
 def words(text: str) -> list[str]:
-    """The normal forms of `tokens(text)`, without building tokens (the detector's index needs no more).
+    """The normal forms of `tokens(text)`, without building tokens (the detector's index needs no
+    more).
 
     The work runs in C over the whole passage (split, translate, lower); only runs that keep a
     non-ASCII letter go through `normal` one by one, and "sic" is checked for its brackets."""
@@ -143,7 +145,8 @@ def rebuild(ops: list[Op], a: Sequence[str], b: Sequence[str]) -> tuple[list[str
 
 
 def spelling(x: str, y: str) -> bool:
-    """Two normal forms that differ only in spelling (favour/favor, organise/organize, Ezhov/Yezhov)."""
+    """Two normal forms that differ only in spelling (favour/favor, organise/organize,
+    Ezhov/Yezhov)."""
     if x == y:
         return True
     if x.isdigit() or y.isdigit():

@@ -1,11 +1,11 @@
 """Citations of one witness by another (ref type="witness", table/@corresp) → citation loci with a
 verdict drawn from the text: are the quoted words on the cited page, and in the same wording?
 
-What a citation stands for, in this order: the quotation in its `cit`; a `quote` whose @source is the
-citing bibl; a passage whose @source is the citing bibl (a paraphrase: its quoted phrases are looked up
-as quotations, its other sentences as restatements); the sentence before a note that holds the citation.
-Page numbers that the witness's TEI only infers (pb/@cert) never make a "wrong-page" verdict: the
-locus's findings say where the words were found and how certain that page number is.
+What a citation stands for, in this order: the quotation in its `cit`; a `quote` whose @source is
+the citing bibl; a passage whose @source is the citing bibl (a paraphrase: its quoted phrases are
+looked up as quotations, its other sentences as restatements); the sentence before a note that holds
+the citation. Page numbers that the witness's TEI only infers (pb/@cert) never make a "wrong-page"
+verdict: the locus's findings say where the words were found and how certain that page number is.
 Tables citing a table of another witness are compared cell by cell in `tables`.
 """
 
@@ -60,11 +60,13 @@ def cited_pages(ref: etree._Element) -> list[str]:
     return sorted(set(pages), key=int)
 
 
-# --- finding the cited words ------------------------------------------------------------------------
+# --- finding the cited words
+# ------------------------------------------------------------------------
 def locate(query: list[Token], q_text: str, candidates: list[Passage]) -> Hit | None:
-    """The stretch of a candidate passage that best matches the query words: shared word pairs vote for
-    a diagonal (candidate position − query position), so a phrase repeated nearby does not stretch the
-    match; the window around the best diagonal is aligned word by word and trimmed to the query."""
+    """The stretch of a candidate passage that best matches the query words: shared word pairs vote
+    for a diagonal (candidate position − query position), so a phrase repeated nearby does not
+    stretch the match; the window around the best diagonal is aligned word by word and trimmed to
+    the query."""
     if len(query) < 2:
         return None
     qn = [t.norm for t in query]
@@ -96,8 +98,8 @@ def _fit(window: list[Token], query: list[Token], cand: Passage, q_text: str) ->
     equal = [o for o in ops if o.tag == "equal"]
     if not equal:
         return None
-    # as many candidate words before and after the matched core as the query has unmatched words there:
-    # a changed first or last word of the quotation ("seized" / "arrested") belongs to it
+    # as many candidate words before and after the matched core as the query has unmatched words
+    # there: a changed first or last word of the quotation ("seized" / "arrested") belongs to it
     a0 = max(0, equal[0].a0 - equal[0].b0)
     a1 = min(len(window), equal[-1].a1 + len(query) - equal[-1].b1)
     cited = window[a0:a1]
@@ -127,8 +129,8 @@ def _fit(window: list[Token], query: list[Token], cand: Passage, q_text: str) ->
 
 
 def _strong(ops: list) -> list:
-    """Drop a few matched words at either edge that a longer run of unmatched candidate words cuts off
-    from the rest (the same phrase printed just before the quoted passage)."""
+    """Drop a few matched words at either edge that a longer run of unmatched candidate words cuts
+    off from the rest (the same phrase printed just before the quoted passage)."""
 
     def cut(seq):
         equal = [i for i, o in enumerate(seq) if o.tag == "equal"]
@@ -144,13 +146,14 @@ def _strong(ops: list) -> list:
 
 
 STOP = frozenset(
-    "a an and as at be been but by for from had has have he his in is it its of on or that the their there they this to was were which who with".split()
+    "a an and as at be been but by for from had has have he his in is it "
+    "its of on or that the their there they this to was were which who with".split()
 )
 
 
 def restates(hit: Hit | None) -> bool:
-    """A sentence restates the cited text when the two share enough words, three of them at least not
-    function words (the, of, was…)."""
+    """A sentence restates the cited text when the two share enough words, three of them at least
+    not function words (the, of, was…)."""
     return (
         hit is not None
         and hit.matched >= RESTATED_WORDS
@@ -159,7 +162,8 @@ def restates(hit: Hit | None) -> bool:
     )
 
 
-# --- verdicts -----------------------------------------------------------------------------------------
+# --- verdicts
+# -----------------------------------------------------------------------------------------
 def wording(variants) -> str:
     if any(v.kind in ("substantive", "addition") for v in variants):
         return "altered"
@@ -200,7 +204,8 @@ def pages_text(pages: list[str]) -> str:
     return f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}–{pages[-1]}"
 
 
-# --- the citing material ------------------------------------------------------------------------------
+# --- the citing material
+# ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Segment:
     passage: Passage  # the passage (or nested element) the reading points to
@@ -233,8 +238,8 @@ def element_text(corpus: Corpus, ident: str) -> tuple[Passage, str] | None:
 
 
 def quoted_spans(text: str, whole: bool) -> list[tuple[int, int]]:
-    """The quoted words of a text: all of it (a quotation element; its outer marks dropped), else the
-    stretches between quotation marks."""
+    """The quoted words of a text: all of it (a quotation element; its outer marks dropped), else
+    the stretches between quotation marks."""
     if whole or text[:2].strip()[:1] in '`‘“"':
         start = len(text) - len(text.lstrip("`‘“\"' "))
         end = len(text.rstrip("'’”\". "))
@@ -311,11 +316,13 @@ def _text_before(note: etree._Element) -> list[str]:
     return out
 
 
-# --- loci -------------------------------------------------------------------------------------------
+# --- loci
+# -------------------------------------------------------------------------------------------
 def scope(
     corpus: Corpus, siglum: str, ref: etree._Element, pages: list[str]
 ) -> tuple[list[Passage], list[Passage]]:
-    """(passages on or next to the cited pages or in the cited division, the whole cited witness)."""
+    """(passages on or next to the cited pages or in the cited division, the whole cited
+    witness)."""
     pool = corpus.witness(siglum)
     target = (ref.get("target") or "").partition("#")[2]
     if target and not pages and corpus.resolve(target) is None:
@@ -337,7 +344,8 @@ def check_citations(corpus: Corpus) -> list[Locus]:
             if not cited_siglum or cited_siglum == siglum or not corpus.witness(cited_siglum):
                 continue
             if any(local(a) == "head" for a in ref.iterancestors()):
-                continue  # a heading naming the source of a table: the table is compared in `tables`
+                # a heading naming the source of a table: the table is compared in `tables`
+                continue
             pages = cited_pages(ref)
             near, pool = scope(corpus, cited_siglum, ref, pages)
             label = " ".join("".join(ref.itertext()).split())
@@ -383,7 +391,8 @@ def citation_locus(corpus: Corpus, seg: Segment, near, pool, pages, label) -> Lo
             score=round(hit.coverage, 3) if hit else 0.0,
             verdict="not-found",
             findings=(
-                f"{searched}: at best {hit.matched if hit else 0} of {len(query)} words in one place{where}.",
+                f"{searched}: at best {hit.matched if hit else 0} "
+                f"of {len(query)} words in one place{where}.",
             ),
             extra=extra,
         )
@@ -398,7 +407,10 @@ def citation_locus(corpus: Corpus, seg: Segment, near, pool, pages, label) -> Lo
     else:
         verdict = wording(hit.variants)
         if not on_page:
-            finding += " The page number is inferred, so the page of the citation can be neither confirmed nor contradicted."
+            finding += (
+                " The page number is inferred, so the page of the "
+                "citation can be neither confirmed nor contradicted."
+            )
     p = hit.passage
     cited = Reading(
         p.siglum, p.file, p.id, p.text[hit.start : hit.end], hit.start, hit.end, "cited"

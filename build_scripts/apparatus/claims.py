@@ -217,12 +217,18 @@ def propose(passages: list[Passage], curated: list[Locus] = ()) -> list[Locus]:
                 Reading(p.siglum, p.file, p.id, p.text[s.start : s.end], s.start, s.end, "")
             )
         unit = " (per cent)" if percent else ""
-        question = f"How many {counts}{unit}, {year}? (machine-proposed: figures of several witnesses that seem to count the same thing)"
+        question = (
+            f"How many {counts}{unit}, {year}? (machine-proposed: figures "
+            "of several witnesses that seem to count the same thing)"
+        )
         evidence = "; ".join(
             f"{sig}: {', '.join(sorted({s.printed for s in found if s.passage.siglum == sig}))}"
             for sig in sorted(values)
         )
-        finding = f"Figures found near “{counts}” and the year {year}: {evidence}. Proposed by the detector, unreviewed: check that they count the same thing."
+        finding = (
+            f"Figures found near “{counts}” and the year {year}: {evidence}. Proposed "
+            "by the detector, unreviewed: check that they count the same thing."
+        )
         ident = f"fig.{counts.replace(' ', '-')}.{year}" + (".pct" if percent else "")
         out.append(
             Locus(

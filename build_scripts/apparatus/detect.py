@@ -29,9 +29,14 @@ RARE_DF = (
     4  # a word in at most this many passages of each of the two witnesses is rare for the pair
 )
 RARE_SHARE = 0.01  # around a short run (`rare_context`): or in at most this share of its passages
-MIN_CONTENT = 3  # matched words that are not function words (4 would also drop two true pairs of the ground truth)
+# matched words that are not function words (4 would also drop two true pairs of the ground truth)
+MIN_CONTENT = 3
 STOP = frozenset(
-    "a about after all also an and any are as at be been but by can could did do does for from had has have he her him his i if in into is it its may more must no not now of on one only or other our out over she should so some such than that the their them then there these they this those to under up upon very was we were what when where which while who whom will with would you".split()
+    "a about after all also an and any are as at be been but by can could did do "
+    "does for from had has have he her him his i if in into is it its may more "
+    "must no not now of on one only or other our out over she should so some such "
+    "than that the their them then there these they this those to under up upon "
+    "very was we were what when where which while who whom will with would you".split()
 )
 
 
@@ -49,7 +54,8 @@ class Match:
 
 
 def tokenised(passages: list[Passage]) -> list[list[str]]:
-    """The normal forms of each passage's words (tokens with spans are built later, for candidates only)."""
+    """The normal forms of each passage's words (tokens with spans are built later, for candidates
+    only)."""
     return [align.words(p.text) for p in passages]
 
 
@@ -82,9 +88,9 @@ def index(
     `seeds` drops it for the pairs of that witness only, so that the entries of two witnesses never
     depend on a third.
 
-    Near-linear in the size of the corpus, and every loop over all shingles runs in C: one flat array
-    of hashes; the shingles of two or more groups found by sorting (hash, group) pairs with numpy;
-    posting lists only for those, none longer than `max_postings`."""
+    Near-linear in the size of the corpus, and every loop over all shingles runs in C: one flat
+    array of hashes; the shingles of two or more groups found by sorting (hash, group) pairs with
+    numpy; posting lists only for those, none longer than `max_postings`."""
     hashes = array("q")  # compact: 8 bytes a shingle, no int object kept per position
     starts = [0]
     for norms in toks:
@@ -134,9 +140,9 @@ def seeds(
     passages: list[Passage], postings, max_postings: int = MAX_POSTINGS
 ) -> dict[tuple[int, int], list[tuple[int, int]]]:
     """Shared shingles per pair of passages of different witnesses: (pos in first, pos in second).
-    A shingle found more than `max_postings` times in one witness is a formula of that witness and is
-    not evidence for its pairs; the cap is counted per witness, never over the corpus (stability: the
-    pairs of two witnesses are the same whatever other witnesses the edition holds)."""
+    A shingle found more than `max_postings` times in one witness is a formula of that witness and
+    is not evidence for its pairs; the cap is counted per witness, never over the corpus (stability:
+    the pairs of two witnesses are the same whatever other witnesses the edition holds)."""
     pairs: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     for hits in postings.values():
         if len(hits) < 2:
@@ -175,7 +181,8 @@ def chains(
 def extend(
     ta: list[Token], tb: list[Token], a0: int, a1: int, b0: int, b1: int
 ) -> tuple[int, int, int, int]:
-    """Grow a region word by word while the words on both sides agree (or differ only in spelling)."""
+    """Grow a region word by word while the words on both sides agree (or differ only in
+    spelling)."""
     while a0 > 0 and b0 > 0 and align.similar(ta[a0 - 1].norm, tb[b0 - 1].norm):
         a0, b0 = a0 - 1, b0 - 1
     while a1 < len(ta) and b1 < len(tb) and align.similar(ta[a1].norm, tb[b1].norm):
@@ -216,7 +223,8 @@ MOSTLY = 0.5  # share of a reading (characters, or words) that makes it "mainly"
 
 
 def _heads(p: Passage, toks: list[Token], a0: int, a1: int, content: bool = False) -> float:
-    """The share of the words (content words only, with `content`) that begin with a capital or a digit."""
+    """The share of the words (content words only, with `content`) that begin with a capital or a
+    digit."""
     heads = [
         p.text[t.start : t.end].lstrip("*_\"'“‘`([")[:1]
         for t in toks[a0:a1]
@@ -226,7 +234,8 @@ def _heads(p: Passage, toks: list[Token], a0: int, a1: int, content: bool = Fals
 
 
 def bibliographic(p: Passage, toks: list[Token], a0: int, a1: int) -> bool:
-    """A reference by the look of the text alone (titles, names, numbers in a note): most words capitalised or digits."""
+    """A reference by the look of the text alone (titles, names, numbers in a note): most words
+    capitalised or digits."""
     if p.kind == "table" or not (p.kind in ("note", "bibl") or NOTE_START.match(p.text)):
         return False
     return _heads(p, toks, a0, a1) >= MOSTLY
@@ -240,11 +249,12 @@ def shared_citation(
     tb: list[Token],
     b: tuple[int, int],
 ) -> bool:
-    """Two witnesses citing the same work, not sharing prose. From the TEI: one reading lies mainly inside a
-    `bibl` (or `title`), or one is a printed title (`title`, italics) and the other sits in a note; and each
-    reading is bibliographic matter: inside a bibl or a title, or words mostly capitalised (content words:
-    "session of the 20th Congress of the CPSU"). Without such markup (plain text): both readings look like
-    references in notes (`bibliographic`). Words shared by a note's commentary are reuse, not this."""
+    """Two witnesses citing the same work, not sharing prose. From the TEI: one reading lies mainly
+    inside a `bibl` (or `title`), or one is a printed title (`title`, italics) and the other sits in
+    a note; and each reading is bibliographic matter: inside a bibl or a title, or words mostly
+    capitalised (content words: "session of the 20th Congress of the CPSU"). Without such markup
+    (plain text): both readings look like references in notes (`bibliographic`). Words shared by a
+    note's commentary are reuse, not this."""
     if not (a[1] > a[0] and b[1] > b[0]):
         return False
     sides = [(pa, ta, *a), (pb, tb, *b)]
@@ -322,7 +332,8 @@ def same_work(pa: Passage, a: tuple[int, int], pb: Passage, b: tuple[int, int]) 
 
 
 def spans(chain_list, k: int) -> list[list[int]]:
-    """Each chain as a box [a0, a1, b0, b1]; overlapping boxes merge (a translation reorders words)."""
+    """Each chain as a box [a0, a1, b0, b1]; overlapping boxes merge (a translation reorders
+    words)."""
     boxes = sorted(
         [
             min(p[0] for p in c),
@@ -619,9 +630,9 @@ def frequencies(passages: list[Passage], words: list[list[str]]) -> dict[str, di
 
 def locus_id(a: Passage, b: Passage, reading_a: str) -> str:
     """Stable id of a reuse locus: the pair of passage ids and a short hash of the earlier reading's
-    normalised words. A rerun on the same texts gives the same ids; an edit elsewhere in either passage
-    (which shifts offsets) does not change it; `store.merge` carries an old id over when the region
-    itself grew or shrank."""
+    normalised words. A rerun on the same texts gives the same ids; an edit elsewhere in either
+    passage (which shifts offsets) does not change it; `store.merge` carries an old id over when the
+    region itself grew or shrank."""
     words = " ".join(t.norm for t in align.tokens(reading_a))
     return f"app.{a.id}--{b.id}.{hashlib.sha1(words.encode('utf-8')).hexdigest()[:6]}"
 

@@ -34,8 +34,8 @@ class Corpus:
     )  # (how many passages it indexes, siglum → passages): `witness` without a scan per call
 
     def cert(self, siglum: str, page: str | None) -> str | None:
-        """pb/@cert of a page of a witness: None where the number is printed (certain), else low/medium/high;
-        "unknown" for a page the witness does not number."""
+        """pb/@cert of a page of a witness: None where the number is printed (certain), else
+        low/medium/high; "unknown" for a page the witness does not number."""
         if page is None:
             return "unknown"
         return self.page_cert.get(siglum, {}).get(page, "unknown")

@@ -1,4 +1,5 @@
-"""tei/apparatus.xml + witnesses → JSON Lines, one locus a line (schema: docs/about/apparatus-schema.md)."""
+"""tei/apparatus.xml + witnesses → JSON Lines, one locus a line (schema:
+docs/about/apparatus-schema.md)."""
 
 from __future__ import annotations
 
@@ -57,9 +58,9 @@ def record(locus: Locus, corpus: edition.Corpus) -> dict:
 
 
 def substantive(locus: Locus, corpus: edition.Corpus) -> bool:
-    """Does the locus show a substantive difference? Claims and citation checks always count; a quotation
-    or reuse counts when one of its word-level variants is substantive; a shared citation never does (two
-    witnesses naming the same work differ at most in how they print its title)."""
+    """Does the locus show a substantive difference? Claims and citation checks always count; a
+    quotation or reuse counts when one of its word-level variants is substantive; a shared citation
+    never does (two witnesses naming the same work differ at most in how they print its title)."""
     if locus.type in ("claim", "citation"):
         return True
     if locus.type == "shared-citation":

@@ -60,7 +60,8 @@ def reading_problems(
         return [
             Problem(
                 where,
-                f'{locus.id}: reading of {r.siglum} points to "{r.file}", which is not a TEI file of the edition',
+                f"{locus.id}: reading of {r.siglum} points to "
+                f'"{r.file}", which is not a TEI file of the edition',
                 "Point rdg/@corresp to file.xml#id of a witness",
                 "apparatus.pointer",
             )
@@ -70,8 +71,10 @@ def reading_problems(
         return [
             Problem(
                 where,
-                f'{locus.id}: rdg/@corresp="{r.file}#{r.passage}" points to no passage of tei/{r.file}',
-                "The id was changed or removed: point the reading to the passage's current id (ids are never reused)",
+                f'{locus.id}: rdg/@corresp="{r.file}#{r.passage}" '
+                f"points to no passage of tei/{r.file}",
+                "The id was changed or removed: point the reading "
+                "to the passage's current id (ids are never reused)",
                 "apparatus.pointer",
             )
         ]
@@ -128,14 +131,16 @@ def reanchor(r: Reading, text: str) -> tuple[int, int, str] | None:
 
 
 def changed(locus: Locus, r: Reading, text: str, where: Location) -> Problem:
-    """A reading its witness no longer prints as stored: one message, old and new wording side by side."""
+    """A reading its witness no longer prints as stored: one message, old and new wording side by
+    side."""
     moved = reanchor(r, text)
     old = repr(squash(r.text)[:80])
     if machine(locus):
         if moved is None:
             return Problem(
                 where,
-                f"{locus.id}: the words {old} of {r.siglum} are gone from {r.passage} (an unreviewed machine entry)",
+                f"{locus.id}: the words {old} of {r.siglum} are "
+                f"gone from {r.passage} (an unreviewed machine entry)",
                 "Nothing blocks the build; `edition apparatus detect` drops or replaces the entry",
                 "apparatus.re-anchored",
                 "warning",
@@ -148,15 +153,19 @@ def changed(locus: Locus, r: Reading, text: str, where: Location) -> Problem:
         )
         return Problem(
             where,
-            f"{locus.id}: re-anchored the unreviewed machine reading of {r.siglum} to {r.passage} [{start}-{end}] after an edit of the witness{now}",
-            "Nothing blocks the build; `edition apparatus detect` stores the new place (the entry stays unreviewed)",
+            f"{locus.id}: re-anchored the unreviewed machine reading of {r.siglum} "
+            f"to {r.passage} [{start}-{end}] after an edit of the witness{now}",
+            "Nothing blocks the build; `edition apparatus detect` "
+            "stores the new place (the entry stays unreviewed)",
             "apparatus.re-anchored",
             "warning",
         )
     new = repr(squash(moved[2])[:80]) if moved else "nothing like it"
     return Problem(
         where,
-        f"{locus.id} ({locus.decision}): {r.siglum} {r.passage} now reads {new} where the entry reads {old}",
-        "If the witness edit is right, run `edition apparatus detect` (it re-anchors the entry and keeps the decision); otherwise restore the witness text",
+        f"{locus.id} ({locus.decision}): {r.siglum} {r.passage} "
+        f"now reads {new} where the entry reads {old}",
+        "If the witness edit is right, run `edition apparatus detect` (it re-anchors "
+        "the entry and keeps the decision); otherwise restore the witness text",
         "apparatus.reading-changed",
     )

@@ -1,4 +1,5 @@
-"""The apparatus model: passages of the witnesses, tokens, readings and loci (frozen data, no I/O)."""
+"""The apparatus model: passages of the witnesses, tokens, readings and loci (frozen data, no
+I/O)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ class Passage:
 
     `text` is whitespace-collapsed; notes inside the block are passages of their own and are
     left out; in choice the `corr` is read (a sic alone, the witness's own slip, as printed);
-    every block boundary (a paragraph inside a quotation) is a space. Offsets of pointers are offsets into `text`.
+    every block boundary (a paragraph inside a quotation) is a space. Offsets of pointers are
+    offsets into `text`.
     """
 
     siglum: str
@@ -118,7 +120,8 @@ class Locus:
     extra: dict = field(default_factory=dict, hash=False, compare=False)
     findings: tuple[
         str, ...
-    ] = ()  # the detector's notes (where the words were found, cell differences); rewritten by each run
+        # the detector's notes (where the words were found, cell differences); rewritten by each run
+    ] = ()
     relation: str = ""  # one of RELATIONS (app/@subtype), for quotation and reuse entries
 
     @property

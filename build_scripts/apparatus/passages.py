@@ -13,10 +13,12 @@ from build_scripts.tei.teixml import NS, XML_ID, local
 
 BLOCKS = frozenset({"p", "note", "quote", "table", "ab", "lg", "bibl"})
 # Elements whose words the apparatus does not read. In choice/sic/corr (a transcription error) the
-# corrected reading is read, as readers see it; a sic alone (the witness's own slip) is read as printed.
-# In choice/orig/reg (a declared normalisation, e.g. M's TeX quotes) the normalised reading is read.
+# corrected reading is read, as readers see it; a sic alone (the witness's own slip) is read as
+# printed. In choice/orig/reg (a declared normalisation, e.g. M's TeX quotes) the normalised reading
+# is read.
 SKIP = frozenset({"teiHeader", "orig", "expan", "supplied", "fw", "figDesc", "divGen"})
-# Word boundaries: a space on each side (a paragraph inside a block quotation is not glued to the next).
+# Word boundaries: a space on each side (a paragraph inside a block quotation is not glued to the
+# next).
 SPACE = (
     frozenset(
         {
@@ -53,7 +55,8 @@ BIBLIOGRAPHIC = frozenset(
 
 
 def _titled(el: etree._Element) -> bool:
-    """A title as printed: `title`, or italics (how the witnesses print the titles they name in prose)."""
+    """A title as printed: `title`, or italics (how the witnesses print the titles they name in
+    prose)."""
     return local(el) == "title" or (local(el) == "hi" and "italic" in (el.get("rend") or ""))
 
 
@@ -61,7 +64,8 @@ WS = re.compile(r"\s+")
 
 
 class _Builder:
-    """Collects the pieces of one passage: text, page breaks and nested ids, then normalises space."""
+    """Collects the pieces of one passage: text, page breaks and nested ids, then normalises
+    space."""
 
     def __init__(self, el: etree._Element, page: str | None):
         self.el, self.page, self.pieces = el, page, []
@@ -223,7 +227,8 @@ WITNESS_REF = etree.XPath(".//tei:ref[@type='witness'] | .//tei:bibl[@corresp]",
 
 
 def cited_sigla(el: etree._Element, cite_map: dict[str, str]) -> frozenset[str]:
-    """Sigla of witnesses a passage cites: refs/bibls inside it, in its `cit`, or in the next two siblings."""
+    """Sigla of witnesses a passage cites: refs/bibls inside it, in its `cit`, or in the next two
+    siblings."""
     scope = [el]
     parent = el.getparent()
     if parent is not None and local(parent) == "cit":

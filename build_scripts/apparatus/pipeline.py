@@ -41,7 +41,8 @@ def reuse(
     if engine == "spark":
         options["candidates"] = partial(_spark_candidates, master=master)
     paused = gc.isenabled()
-    gc.disable()  # millions of small tuples and sets, no cycles: the cyclic collector would rescan them
+    # millions of small tuples and sets, no cycles: the cyclic collector would rescan them
+    gc.disable()
     try:
         words = detect.tokenised(passages)
         found = detect.loci(detect.detect(passages, dates, words=words, **options))

@@ -1,8 +1,9 @@
-"""tei/apparatus.xml + witnesses → the reader's apparatus on the site (paths relative to docs/edition/):
-a page per locus, the index with its filters, the in-place comparison of each ⇄ mark (one script of
-data per witness, read by assets/apparatus/compare.js), and the overview of each witness's relations.
-Witness text is always HTML-escaped: it never becomes markup. The data come through the model
-(Locus, Reading, Corpus), so whatever the detector or the editors record flows through."""
+"""tei/apparatus.xml + witnesses → the reader's apparatus on the site (paths relative to
+docs/edition/): a page per locus, the index with its filters, the in-place comparison of each ⇄ mark
+(one script of data per witness, read by assets/apparatus/compare.js), and the overview of each
+witness's relations. Witness text is always HTML-escaped: it never becomes markup. The data come
+through the model (Locus, Reading, Corpus), so whatever the detector or the editors record flows
+through."""
 
 from __future__ import annotations
 
@@ -34,8 +35,13 @@ ORDER = (
     "reuse",
     "shared-citation",
 )  # rows of the index page, by type
-NO_SEARCH = "---\nsource: tei/apparatus.xml\nsearch:\n  exclude: true\n---\n\n"  # Material: keep a page out of the search index
-WIDE = "---\nsource: tei/apparatus.xml\nsearch:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---\n\n"  # the parallel view: both sidebars off
+# Material: keep a page out of the search index
+NO_SEARCH = "---\nsource: tei/apparatus.xml\nsearch:\n  exclude: true\n---\n\n"
+# the parallel view: both sidebars off
+WIDE = (
+    "---\nsource: tei/apparatus.xml\nsearch:\n  exclude: "
+    "true\nhide:\n  - navigation\n  - toc\n---\n\n"
+)
 MD_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -60,7 +66,8 @@ def _load_cached(tei_dir: Path, stamp: tuple):
 
 
 def _loci(tei_dir: Path | None = None):
-    """The loci readers see, from tei/apparatus.xml alone (no witness is read: cheap on every render)."""
+    """The loci readers see, from tei/apparatus.xml alone (no witness is read: cheap on every
+    render)."""
     path = Path(tei_dir or manifest.TEI_DIR) / store.FILE
     return _read_loci(path, _stamp([path]))
 
@@ -93,8 +100,8 @@ def stem(file: str) -> str:
 
 def href(file: str, passage: str, depth: int, locate=None, corpus=None) -> str:
     """Link from a page `depth` folders below docs/edition/ to a passage of a witness page. With the
-    site's `locate(file, id)` (→ "getty/G.c6.md" or None) the link goes to the page that holds the id,
-    else to the page that holds the passage around it, else to the witness's first page."""
+    site's `locate(file, id)` (→ "getty/G.c6.md" or None) the link goes to the page that holds the
+    id, else to the page that holds the passage around it, else to the witness's first page."""
     up = "../" * depth
     found = src(file, passage, locate, corpus)
     if found is None:
@@ -177,12 +184,14 @@ class Reader:
         page = view.page_of(s, self.corpus)
         if page:
             parts.append(
-                f'<span class="ap-page" title="{"page number inferred" if page.endswith("?") else "printed page"}">'
+                '<span class="ap-page" '
+                f'title="{"page number inferred" if page.endswith("?") else "printed page"}">'
                 f"{esc(page)}</span>"
             )
         if link_depth is not None:
             parts.append(
-                f'<a href="{href(reading.file, reading.passage, link_depth, self.locate, self.corpus)}">'
+                '<a href="'
+                f'{href(reading.file, reading.passage, link_depth, self.locate, self.corpus)}">'
                 f"read in the text</a>"
             )
         return " · ".join(parts)
@@ -307,7 +316,8 @@ def locus_page(locus: Locus, corpus, locate=None, reader: Reader | None = None) 
     )
     if pairs:
         links = " · ".join(
-            f'<a href="../compare-{esc(x)}-{esc(y)}/#r-{esc(locus.id)}">{esc(author(x))} | {esc(author(y))}</a>'
+            f'<a href="../compare-{esc(x)}-{esc(y)}/#r-{esc(locus.id)}">{esc(author(x))} '
+            f"| {esc(author(y))}</a>"
             for x, y in pairs[:6]
         )
         lines += [f'<p class="ap-parallel">Open in parallel at this place: {links}</p>', ""]
@@ -325,7 +335,8 @@ def locus_page(locus: Locus, corpus, locate=None, reader: Reader | None = None) 
 def _reading_section(r, body: str, reader: Reader) -> str:
     return (
         f'<section class="ap-reading"><h2>{witness_label(r.siglum)}</h2>'
-        f'<p class="ap-where">{reader.where(r, 2)}</p><blockquote class="ap-text">{body}</blockquote></section>'
+        f'<p class="ap-where">{reader.where(r, 2)}</p><blockquote '
+        f'class="ap-text">{body}</blockquote></section>'
     )
 
 
@@ -364,13 +375,15 @@ def _variants_block(vs: list[dict], siglum: str, sic: list[str] = ()) -> list[st
         ]
     order = ("substantive", "omission", "addition", "accidental")
     items = [
-        f'<li class="v-{v["kind"]}">{view.notation(v, siglum)} <span class="kind">({v["kind"]})</span></li>'
+        f'<li class="v-{v["kind"]}">{view.notation(v, siglum)} '
+        f'<span class="kind">({v["kind"]})</span></li>'
         for k in order
         for v in vs
         if v["kind"] == k
     ]
     items += [
-        f'<li class="v-addition"><em>add.</em> <span class="rdg">{esc(s)}</span> <span class="sig">{esc(siglum)}</span> '
+        '<li class="v-addition"><em>add.</em> <span '
+        f'class="rdg">{esc(s)}</span> <span class="sig">{esc(siglum)}</span> '
         f'<span class="kind">(addition by the quoting witness)</span></li>'
         for s in sic
     ]
@@ -416,7 +429,10 @@ def index_page(loci: list[Locus], corpus=None) -> str:
     )
 
     def select(name: str, label: str, any_: str, counts: Counter, names=None) -> str:
-        opts = f'<option value="">{esc(any_)} ({sum(counts.values()) if name != "witness" else len(rows)})</option>'
+        opts = (
+            f'<option value="">{esc(any_)} '
+            f"({sum(counts.values()) if name != 'witness' else len(rows)})</option>"
+        )
         order = {"type": ORDER, "relation": list(view.RELATION_LABEL)}.get(name, sorted(counts))
         keys = [k for k in order if k in counts]
         opts += "".join(
@@ -449,18 +465,24 @@ def index_page(loci: list[Locus], corpus=None) -> str:
     lines = [
         NO_SEARCH + "# Apparatus",
         "",
-        "Every locus of the apparatus: first the claims (where the witnesses answer the same question "
-        "differently), then the citations one witness makes of another's pages, then quotations and reuse, "
-        "and last the shared citations (two witnesses cite the same work: a shared title, not shared text). "
-        "[How to read the apparatus](../../about/apparatus.md) explains the types, variants and verdicts; "
+        "Every locus of the apparatus: first the claims "
+        "(where the witnesses answer the same question "
+        "differently), then the citations one witness makes "
+        "of another's pages, then quotations and reuse, "
+        "and last the shared citations (two witnesses cite "
+        "the same work: a shared title, not shared text). "
+        "[How to read the apparatus](../../about/apparatus.md) "
+        "explains the types, variants and verdicts; "
         "each witness's page shows where its relations to the others fall.",
         "",
         form,
         "",
         f'<script src="{ASSETS}filter.js"></script>',
         "",
-        '<div class="ap-table-wrap"><table id="apparatus-index" class="ap-index"><thead><tr><th scope="col">Locus</th>'
-        '<th scope="col">Type</th><th scope="col">Witnesses</th><th scope="col">Decision</th></tr></thead><tbody>',
+        '<div class="ap-table-wrap"><table id="apparatus-index" '
+        'class="ap-index"><thead><tr><th scope="col">Locus</th>'
+        '<th scope="col">Type</th><th scope="col">Witnesses</th><th '
+        'scope="col">Decision</th></tr></thead><tbody>',
     ]
     for l in rows:
         sig = list(dict.fromkeys(l.sigla))
@@ -471,7 +493,8 @@ def index_page(loci: list[Locus], corpus=None) -> str:
         )
         kind = view.kind_label(l).lower() + (f" ({l.verdict})" if l.verdict else "")
         lines.append(
-            f'<tr data-type="{esc(l.type)}" data-relation="{esc(l.relation)}" data-wits="{esc(" ".join(sig))}" data-decision="{esc(l.decision)}" '
+            f'<tr data-type="{esc(l.type)}" data-relation="{esc(l.relation)}" '
+            f'data-wits="{esc(" ".join(sig))}" data-decision="{esc(l.decision)}" '
             f'data-substantive="{int(_substantive(l, corpus))}">'
             f'<td><a href="{esc(l.id)}/">{esc(label)}</a></td><td>{esc(kind)}</td>'
             f"<td>{esc(' · '.join(sig))}</td><td>{esc(l.decision)}</td></tr>"
@@ -496,7 +519,8 @@ def pages(
 ) -> dict[str, str]:
     """Extra pages, paths relative to docs/edition/: the index, a page per locus, and a script of
     in-place comparisons per witness (apparatus/pop-<siglum>.js). `locate(file, id)`, when the site
-    passes it, names the page of the site that holds an id (see `href`); `chapter(file, page)` its title."""
+    passes it, names the page of the site that holds an id (see `href`); `chapter(file, page)` its
+    title."""
     rd = rd or reader(tei_dir, locate, chapter, full)
     out = {INDEX: index_page(rd.loci, rd.corpus)}
     for l in rd.loci:
@@ -539,7 +563,8 @@ def popover(locus: Locus, siglum: str, rd: Reader) -> str:
         )
     elif locus.type == "claim" and mine:
         out.append(
-            f'<p class="ap-pop-self"><span class="sig">{esc(siglum)}</span> here: {figures(esc(mine[0].text))}</p>'
+            f'<p class="ap-pop-self"><span class="sig">{esc(siglum)}</span> '
+            f"here: {figures(esc(mine[0].text))}</p>"
         )
     if locus.type == "claim" and locus.notes:
         out.append(f'<p class="ap-pop-note">{esc(locus.notes[0])}</p>')
@@ -578,7 +603,8 @@ def mark_label(locus: Locus, siglum: str) -> str:
 
 
 def marks(siglum: str, tei_dir: Path | None = None) -> dict[str, list[dict]]:
-    """passage id → the loci at it: label (each witness named once), locus id, link to the locus page."""
+    """passage id → the loci at it: label (each witness named once), locus id, link to the locus
+    page."""
     loci = _loci(tei_dir)
     out: dict[str, list[dict]] = defaultdict(list)
     for l in loci:
@@ -650,7 +676,8 @@ def strip(siglum: str, rows: list[tuple[Locus, object, str]], rd: Reader, label:
     bins = "".join(_bins(placed, n, rd) for n in STRIP_BINS)
     return (
         f'<figure class="ap-strip-fig"><figcaption>{esc(label)}</figcaption>'
-        f'<div class="ap-strip" role="group" aria-label="{esc(label)}"><span class="ap-strip-start">start</span>'
+        '<div class="ap-strip" role="group" '
+        f'aria-label="{esc(label)}"><span class="ap-strip-start">start</span>'
         f'<span class="ap-ticks" aria-hidden="true">{ticks}</span>{bins}'
         f'<span class="ap-strip-end">end</span></div></figure>'
     )
@@ -704,7 +731,8 @@ def overview(siglum: str, rd: Reader, depth: int = 1) -> str:
         cells = "".join(f"<td>{counts[k][o] or ''}</td>" for k, _ in RELATIONS)
         rows.append(
             f'<tr><th scope="row">{witness_label(o)}</th>{cells}'
-            f'<td><a href="{up}apparatus/compare-{esc(siglum)}-{esc(o)}/">{esc(author(siglum))} | {esc(author(o))}</a></td></tr>'
+            f'<td><a href="{up}apparatus/compare-{esc(siglum)}-{esc(o)}/">{esc(author(siglum))} '
+            f"| {esc(author(o))}</a></td></tr>"
         )
     mine = [
         (l, next(r for r in l.readings if r.siglum == siglum), f"{up}apparatus/{l.id}/")
@@ -715,17 +743,21 @@ def overview(siglum: str, rd: Reader, depth: int = 1) -> str:
         [
             "## Relations with the other witnesses",
             "",
-            "From the apparatus ([how to read it](../../about/apparatus.md)): how often this witness quotes, cites "
+            "From the apparatus ([how to read it](../../about/apparatus.md)): "
+            "how often this witness quotes, cites "
             "or contradicts each other witness, and the parallel view of the two texts.",
             "",
-            f'<div class="ap-table-wrap"><table class="ap-relations"><thead><tr><th scope="col">Witness</th>{head}'
-            f'<th scope="col">In parallel</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>',
+            '<div class="ap-table-wrap"><table '
+            f'class="ap-relations"><thead><tr><th scope="col">Witness</th>{head}'
+            '<th scope="col">In '
+            f"parallel</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>",
             "",
             strip(
                 siglum,
                 mine,
                 rd,
-                f"Where in {author(siglum)}’s text its loci fall (each stretch opens its first locus)",
+                f"Where in {author(siglum)}’s text its loci "
+                "fall (each stretch opens its first locus)",
             ),
             LEGEND,
             "",

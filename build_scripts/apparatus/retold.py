@@ -87,10 +87,14 @@ _DIGIT = re.compile(r"\d")
 # a range of years printed short: 1937-38 → 1937 and 1938
 YEAR_RANGE = re.compile(r"(?<!\d)(1[89]|20)(\d\d)[-–](\d\d)(?!\d)")
 STOP = frozenset(align.__dict__.get("STOP", ())) | frozenset(
-    "a about after all also an and any are as at be been being but by can could did do does for from "
-    "had has have he her him his i if in into is it its may more most much must no not now of on one "
-    "only or other our out over she should so some such than that the their them then there these they "
-    "this those to under up upon very was we were what when where which while who whom will with would "
+    "a about after all also an and any are as at be "
+    "been being but by can could did do does for from "
+    "had has have he her him his i if in into is it "
+    "its may more most much must no not now of on one "
+    "only or other our out over she should so some such "
+    "than that the their them then there these they "
+    "this those to under up upon very was we were what "
+    "when where which while who whom will with would "
     "you your just even same each many two three four five six seven eight nine ten first second".split()
 )
 CAP = 8  # a feature in more sentences of one witness (at least; `CAP_SHARE` of a large one) is
@@ -210,7 +214,8 @@ def figures(text: str, norms: list[str] | None = None) -> list[tuple[str, bool, 
 
 @lru_cache(maxsize=1 << 18)
 def _key(norm: str, translit_id: int) -> str | None:
-    """A word's feature: its transliteration group, y/i-folded, Snowball-stemmed (None: not content)."""
+    """A word's feature: its transliteration group, y/i-folded, Snowball-stemmed (None: not
+    content)."""
     if len(norm) < 3 or norm in STOP or norm in COUNTED or norm in SPELLED or norm[0].isdigit():
         return None
     return _stemmer().stemWord(name_key(_TRANSLIT[translit_id].get(norm, norm)))

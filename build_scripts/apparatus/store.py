@@ -1,4 +1,5 @@
-"""tei/apparatus.xml ⇄ loci: read the standoff apparatus, merge a new detection run, write it back."""
+"""tei/apparatus.xml ⇄ loci: read the standoff apparatus, merge a new detection run, write it
+back."""
 
 from __future__ import annotations
 
@@ -31,7 +32,10 @@ HEADINGS = {
     "reuse": "Reuse: one witness reproduces another's text, or both reproduce a common document",
     "citations": "Citations of one witness by another, verified against the cited page",
     "claims": "Claims: the witnesses answer the same question differently",
-    "shared-citations": "Shared citations: two witnesses cite the same work (bibliographic matter in common, not reuse of text)",
+    "shared-citations": (
+        "Shared citations: two witnesses cite the same work "
+        "(bibliographic matter in common, not reuse of text)"
+    ),
 }
 
 
@@ -109,12 +113,13 @@ def locus_of(app: etree._Element) -> Locus:
 
 
 def merge(old: list[Locus], new: list[Locus], types: tuple[str, ...]) -> list[Locus]:
-    """A new machine run of `types` replaces the old machine entries, keeping every editor's decision
-    and note. A new entry takes over an old one with the same id, else one of the same type over the
-    same pair of passages whose first reading overlaps it (the region grew or shrank, or an edit
-    elsewhere moved its offsets): it keeps the old id, so that ids stay stable across reruns. Entries
-    editors touched survive even when the detector no longer finds them; curated entries (resp other
-    than #detector) are never touched. The detector's findings are always the new run's."""
+    """A new machine run of `types` replaces the old machine entries, keeping every editor's
+    decision and note. A new entry takes over an old one with the same id, else one of the same type
+    over the same pair of passages whose first reading overlaps it (the region grew or shrank, or an
+    edit elsewhere moved its offsets): it keeps the old id, so that ids stay stable across reruns.
+    Entries editors touched survive even when the detector no longer finds them; curated entries
+    (resp other than #detector) are never touched. The detector's findings are always the new
+    run's."""
     by_id = {l.id: l for l in old}
     out: list[Locus] = []
     taken: set[str] = set()
@@ -245,7 +250,8 @@ def document(loci: list[Locus]) -> etree._Element:
 
 
 def _lines(el: etree._Element, level: int) -> None:
-    """Each child on its own line (canonical layout: a one-word decision change is a one-line diff)."""
+    """Each child on its own line (canonical layout: a one-word decision change is a one-line
+    diff)."""
     children = list(el)
     if not children:
         return
@@ -256,7 +262,8 @@ def _lines(el: etree._Element, level: int) -> None:
 
 
 def write(path: Path, loci: list[Locus]) -> bool:
-    """Write the apparatus; only when its bytes change (a watcher rebuilds once). True if written."""
+    """Write the apparatus; only when its bytes change (a watcher rebuilds once). True if
+    written."""
     data = teixml.serialize(document(loci))
     if path.exists() and path.read_bytes() == data:
         return False

@@ -1,9 +1,10 @@
-"""A table that cites a table of another witness (table/@corresp = file#page) → a citation locus whose
-findings compare the two tables cell by cell: rows left out, rows added, labels worded otherwise, figures
-that differ, and figures printed otherwise with the same value (11.0 for 11).
+"""A table that cites a table of another witness (table/@corresp = file#page) → a citation locus
+whose findings compare the two tables cell by cell: rows left out, rows added, labels worded
+otherwise, figures that differ, and figures printed otherwise with the same value (11.0 for 11).
 
-Rows are matched by their labels (words of the label cells, a year counts); the figures are the cells
-at the end of a row that hold numbers or dashes. Table notes are left out (they are passages of their own).
+Rows are matched by their labels (words of the label cells, a year counts); the figures are the
+cells at the end of a row that hold numbers or dashes. Table notes are left out (they are passages
+of their own).
 """
 
 from __future__ import annotations

@@ -351,7 +351,10 @@ def one_table(rows: list[TableRow], which: str, name: str) -> str:
             continue
         label, figs = cells_html(mine, other, "th")
         out.append("<tr>" + label.replace("<th>", '<th scope="row">') + figs + "</tr>")
-    return f'<table class="ap-side-table"><caption>{esc(name)}</caption><tbody>{"".join(out)}</tbody></table>'
+    return (
+        f'<table class="ap-side-table"><caption>{esc(name)}</'
+        f"caption><tbody>{''.join(out)}</tbody></table>"
+    )
 
 
 def ident_of(el) -> str:
