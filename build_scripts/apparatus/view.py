@@ -5,6 +5,7 @@ Reading, Corpus); every string of a witness is HTML-escaped here, never trusted 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -136,20 +137,19 @@ PUNCT = ".,;:!?'\"`’‘“”()[]"
 
 def paint(text: str, toks, marked: set[int]) -> str:
     """Text as HTML, differing words in <mark class="df"> (another word) or <mark class="ds"> (spelt
-    or punctuated otherwise)."""
+    or punctuated otherwise). The text between marked words is escaped in one piece."""
     out, pos = [], 0
-    for i, t in enumerate(toks):
-        out.append(esc(text[pos : t.start]))
+    for i in sorted({i if i >= 0 else -1 - i for i in marked}):
+        if i >= len(toks):
+            continue
+        t = toks[i]
+        kind = "df" if i in marked else "ds"
         raw = text[t.start : t.end]
         core = raw.strip(PUNCT) or raw
         lead = raw[: raw.find(core)] if core in raw else ""
         trail = raw[len(lead) + len(core) :]
-        if i in marked:
-            out.append(f'{esc(lead)}<mark class="df">{esc(core)}</mark>{esc(trail)}')
-        elif -1 - i in marked:
-            out.append(f'{esc(lead)}<mark class="ds">{esc(core)}</mark>{esc(trail)}')
-        else:
-            out.append(esc(raw))
+        out.append(esc(text[pos : t.start]))
+        out.append(f'{esc(lead)}<mark class="{kind}">{esc(core)}</mark>{esc(trail)}')
         pos = t.end
     out.append(esc(text[pos:]))
     return "".join(out)
@@ -165,6 +165,9 @@ def sic_added(a: str, b: str) -> list[str]:
     return EDITORIAL.findall(b) if not EDITORIAL.search(a) else []
 
 
+@functools.lru_cache(
+    maxsize=8192
+)  # one pair is painted for its locus page, popovers, parallel views
 def painted_pair(a: str, b: str) -> tuple[str, str]:
     ta, da, tb, db = diff(a, b)
     pa, pb = paint(a, ta, da), paint(b, tb, db)
