@@ -118,3 +118,18 @@ def test_a_one_word_edit_makes_only_what_reads_the_edited_witness(project, tmp_p
     assert (project.root / "site" / "downloads" / landing.pdf_name(edited)).read_bytes()[
         :5
     ] == b"%PDF-"
+
+
+def test_the_synthetic_copies_share_no_word_or_figure():
+    """The copies of the scale corpora pair only inside themselves: no word or figure of one copy
+    is a word or figure of another (a permutation alone maps 4410 of one copy onto 1937 of
+    another), and a copy keeps the text's words, one for one."""
+    text = (ROOT / "sources" / "witnesses.yml").read_text(
+        encoding="utf-8"
+    ) + " 1937 4,410 N00447 the"
+    words = [set(re.findall(r"[^\W_]+", scale.scramble(text, c))) for c in range(1, 40)]
+    assert all(not (words[i] & words[j]) for i in range(len(words)) for j in range(i))
+    assert all(
+        len(re.findall(r"[^\W_]+", scale.scramble(text, c))) == len(re.findall(r"[^\W_]+", text))
+        for c in (1, 7, 30)
+    )
