@@ -300,3 +300,9 @@ def test_site_page_links_every_passage(ed):
         assert md.count("*not reproduced for rights reasons*") == sum(
             1 for p in course.passages for b in p.blocks if b.kind == "withheld"
         )
+
+
+def test_the_course_schema_is_a_valid_json_schema():
+    import jsonschema
+
+    jsonschema.Draft202012Validator.check_schema(schema.SCHEMA)  # raises SchemaError if not

@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
 import yaml
 from lxml import etree
 from markdown_it import MarkdownIt
@@ -110,7 +109,8 @@ SCHEMA = {
         },
     },
 }
-jsonschema.Draft202012Validator.check_schema(SCHEMA)
+# SCHEMA itself is checked against the JSON Schema metaschema by tests/test_course.py (not at
+# every import: a course pack is built in about a second)
 BLOCKS = {
     "p",
     "table",
@@ -241,6 +241,8 @@ def _where(path) -> str:
 
 def shape_problems(data, lines: dict[tuple, int], rel: str) -> list[Problem]:
     """The schema's verdicts, one clear line each."""
+    import jsonschema  # here: a command that reads no course does not load it
+
     problems = []
     validator = jsonschema.Draft202012Validator(SCHEMA)
     for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
