@@ -3,11 +3,39 @@
 from __future__ import annotations
 
 import difflib
+import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# What a copy of the edition needs to check, render, build and make its PDFs (no generated pages)
+PROJECT_PARTS = (
+    "tei",
+    "sources",
+    "courses",
+    "docs",
+    "overrides",
+    "vendor",
+    "schema",
+    "references.bib",
+    "CHANGELOG.md",
+    "mkdocs.yml",
+)
+
+
+def copy_project(to: Path) -> Path:
+    """A copy of the edition in `to`, without its generated pages (docs/edition/, downloads/)."""
+    to.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_PARTS:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, to / name, ignore=shutil.ignore_patterns("edition", "downloads"))
+        elif src.exists():
+            shutil.copy2(src, to / name)
+    return to
+
+
 SHARED = ROOT.parent / "shared"
 
 

@@ -246,3 +246,4 @@ def test_the_relation_is_told_in_words_and_an_unreviewed_one_is_flagged(relation
 
 def test_every_relation_has_words_for_readers():
     assert set(view.RELATION_LABEL) == set(view.RELATION_SENTENCE) == set(RELATIONS)
+    assert set(render.HEADING) == set(RELATIONS)

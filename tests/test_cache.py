@@ -18,32 +18,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
-from conftest import ROOT
+from conftest import copy_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cache")]
-PARTS = (
-    "tei",
-    "sources",
-    "courses",
-    "docs",
-    "overrides",
-    "vendor",
-    "schema",
-    "references.bib",
-    "CHANGELOG.md",
-    "mkdocs.yml",
-)
-
-
-def copy_project(to: Path) -> Path:
-    to.mkdir(parents=True, exist_ok=True)
-    for name in PARTS:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, to / name, ignore=shutil.ignore_patterns("edition", "downloads"))
-        elif src.exists():
-            shutil.copy2(src, to / name)
-    return to
 
 
 def render(root: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,8 @@ from build_scripts.publish import build as site_build
 from build_scripts.site import engine, registry
 from build_scripts.site import render as site
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT, copy_project
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("engines")]
 GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 
@@ -25,19 +25,7 @@ GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 def project(tmp_path_factory) -> site.Project:
     """A scratch edition with one redirect of a gone page (M.body-1) to the page holding
     M.body.p1."""
-    root = tmp_path_factory.mktemp("engines")
-    for name in (
-        "mkdocs.yml",
-        "docs",
-        "sources",
-        "tei",
-        "overrides",
-        "references.bib",
-        "CHANGELOG.md",
-        "courses",
-    ):
-        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, root / name)
-    shutil.rmtree(root / "docs" / "edition", ignore_errors=True)
+    root = copy_project(tmp_path_factory.mktemp("engines"))
     project = site.Project(root)
     project.registry.write_text(
         registry.HEADER + "M.body.p0\tmartens.xml\tedition/martens/M.body-1/#M.body.p0\n",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -15,7 +14,8 @@ from build_scripts.publish import build as site_build
 from build_scripts.site import landing
 from build_scripts.site import render as site
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT, copy_project
+
 sys.path.insert(0, str(ROOT / "bench"))
 import scale  # noqa: E402  (bench/scale.py: the synthetic corpora)
 
@@ -56,22 +56,7 @@ def test_a_page_does_not_grow_with_the_corpus(tmp_path):
 
 @pytest.fixture
 def project(tmp_path) -> site.Project:
-    # a clone of the edition (the PDFs read vendor/: the CSL style of the bibliography)
-    for name in (
-        "mkdocs.yml",
-        "docs",
-        "sources",
-        "tei",
-        "overrides",
-        "references.bib",
-        "CHANGELOG.md",
-        "courses",
-        "vendor",
-        "schema",
-    ):
-        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, tmp_path / name)
-    shutil.rmtree(tmp_path / "docs" / "edition", ignore_errors=True)
-    return site.Project(tmp_path)
+    return site.Project(copy_project(tmp_path))  # a clone of the edition
 
 
 def test_a_one_word_edit_makes_only_what_reads_the_edited_witness(project, tmp_path):

@@ -4,28 +4,15 @@ that copy, and never of the checkout it was installed from."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("second-copy")]
-PARTS = (
-    "tei",
-    "sources",
-    "courses",
-    "docs",
-    "overrides",
-    "vendor",
-    "schema",
-    "references.bib",
-    "CHANGELOG.md",
-    "mkdocs.yml",
-)
 EDITION = Path(sys.executable).with_name("edition")  # the console script of the checkout's venv
 
 
@@ -42,14 +29,7 @@ def edition(cwd: Path, *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def copy(tmp_path_factory) -> Path:
     # a folder of its own: nothing named "shared" beside it or above it
-    root = tmp_path_factory.mktemp("lonely") / "a" / "second-copy"
-    root.mkdir(parents=True)
-    for name in PARTS:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("edition", "downloads"))
-        else:
-            shutil.copy2(src, root / name)
+    root = copy_project(tmp_path_factory.mktemp("lonely") / "a" / "second-copy")
     assert not any((p / "shared").exists() for p in (root, *root.parents))
     return root
 

@@ -253,7 +253,7 @@ def heading(locus: Locus, reader: Reader) -> str:
     if locus.type == "citation":
         page = view.page_of(reader.side(a), reader.corpus)
         return f"{author(b.siglum)} cites {author(a.siglum)}" + (f", {page}" if page else "")
-    if locus.type in ("quotation", "reuse") and locus.relation in HEADING:
+    if view.relation(locus):
         return HEADING[locus.relation].format(a=author(a.siglum), b=author(b.siglum))
     if locus.type == "quotation":
         return f"{author(b.siglum)} quotes {author(a.siglum)}"
@@ -277,10 +277,10 @@ def locus_page(locus: Locus, corpus, locate=None, reader: Reader | None = None) 
     lines = [f"# {md(heading(locus, reader))}", ""]
     facts = [("Type", view.TYPE_LABEL.get(locus.type, locus.type))]
     paired = locus.type in PAIRED and len(rs) >= 2
-    if locus.type == "quotation" and paired and locus.relation not in ("", "quotation"):
+    if locus.type == "quotation" and paired and view.relation(locus) not in ("", "quotation"):
         # a quotation entry: the later witness cites the earlier one, here without quoting its words
         facts[0] = ("Type", f"Quotation: {author(rs[1].siglum)} cites {author(rs[0].siglum)}")
-    if paired and locus.type in ("quotation", "reuse") and locus.relation in view.RELATION_SENTENCE:
+    if paired and view.relation(locus):
         sentence = view.RELATION_SENTENCE[locus.relation].format(
             a=author(rs[0].siglum), b=author(rs[1].siglum)
         )
@@ -422,11 +422,7 @@ def index_page(loci: list[Locus], corpus=None) -> str:
     types = Counter(l.type for l in rows)
     wits = Counter(s for l in rows for s in set(l.sigla))
     decisions = Counter(l.decision for l in rows)
-    relations = Counter(
-        l.relation
-        for l in rows
-        if l.type in ("quotation", "reuse") and l.relation in view.RELATION_LABEL
-    )
+    relations = Counter(view.relation(l) for l in rows if view.relation(l))
 
     def select(name: str, label: str, any_: str, counts: Counter, names=None) -> str:
         opts = (
@@ -493,7 +489,7 @@ def index_page(loci: list[Locus], corpus=None) -> str:
         )
         kind = view.kind_label(l).lower() + (f" ({l.verdict})" if l.verdict else "")
         lines.append(
-            f'<tr data-type="{esc(l.type)}" data-relation="{esc(l.relation)}" '
+            f'<tr data-type="{esc(l.type)}" data-relation="{esc(view.relation(l))}" '
             f'data-wits="{esc(" ".join(sig))}" data-decision="{esc(l.decision)}" '
             f'data-substantive="{int(_substantive(l, corpus))}">'
             f'<td><a href="{esc(l.id)}/">{esc(label)}</a></td><td>{esc(kind)}</td>'

@@ -34,11 +34,15 @@ RELATION_SENTENCE = {
 }
 
 
+def relation(locus: Locus) -> str:
+    """The relation readers are told of (app/@subtype of a quotation or reuse entry), or ""."""
+    known = locus.type in ("quotation", "reuse") and locus.relation in RELATION_LABEL
+    return locus.relation if known else ""
+
+
 def kind_label(locus: Locus) -> str:
     """A locus's kind for readers: the relation of a quotation or reuse entry, else its type."""
-    if locus.relation in RELATION_LABEL and locus.type in ("quotation", "reuse"):
-        return RELATION_LABEL[locus.relation]
-    return TYPE_LABEL.get(locus.type, locus.type)
+    return RELATION_LABEL.get(relation(locus)) or TYPE_LABEL.get(locus.type, locus.type)
 
 
 TYPE_LABEL = {
@@ -140,8 +144,6 @@ def paint(text: str, toks, marked: set[int]) -> str:
     or punctuated otherwise). The text between marked words is escaped in one piece."""
     out, pos = [], 0
     for i in sorted({i if i >= 0 else -1 - i for i in marked}):
-        if i >= len(toks):
-            continue
         t = toks[i]
         kind = "df" if i in marked else "ds"
         raw = text[t.start : t.end]

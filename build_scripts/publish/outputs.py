@@ -14,15 +14,19 @@ The code of the toolchain is an input of each (build_scripts/ as a whole: never 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from build_scripts.project import witnesses as manifest
+from build_scripts.problems import relpath
 from build_scripts.project.paths import Project
 from build_scripts.site import landing
 
@@ -118,11 +122,26 @@ class Store:
         self.root = root
         self.index = root / "keys.json"
 
-    def lock(self) -> FileLock:
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
         """The store's lock (<root>.lock beside it), held by `edition build` from the first look at
-        the keys to the assembled site: two builds of one project never write into each other."""
+        the keys to the assembled site: two builds of one project never write into each other. A
+        build that has to wait says so once, with the lock's path."""
         self.root.parent.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(self.root.parent / f"{self.root.name}.lock"))
+        lock = FileLock(str(self.root.parent / f"{self.root.name}.lock"))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            print(
+                f"edition build: waiting for another build of this edition to finish "
+                f"({relpath(lock.lock_file)} is held; stop that build to go on).",
+                file=sys.stderr,
+            )
+            lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
 
     def made(self) -> dict[str, str]:
         try:

@@ -328,16 +328,11 @@ def render_witness(
             endnotes,
         )
         heading = not (len(page.nodes) == 1 and getattr(page.nodes[0], "head", None) is not None)
-        preamble = landing.meta_div(w) + (
-            f"\n\n# {escape(page.title)} {{: .ed }}" if heading else ""
-        )
-        text, problems = render_page(page.nodes, ctx, 2 if heading else 1, preamble)
+        meta = landing.meta_div(w)
+        title = f"\n\n# {escape(page.title)} {{: .ed }}" if heading else ""
+        text, problems = render_page(page.nodes, ctx, 2 if heading else 1, meta + title)
         if 'class="alt ' in text:  # edition.js makes it work; in the page, it shifts no layout
-            text = text.replace(
-                preamble,
-                landing.meta_div(w) + READING_SWITCH + preamble[len(landing.meta_div(w)) :],
-                1,
-            )
+            text = text.replace(meta, meta + READING_SWITCH, 1)
         files[page.src] = text
         result.problems += problems
         links |= {

@@ -149,20 +149,10 @@
   /* "As received": the transcription's readings where the edition corrected or normalised it. This is
      what the edition received, not necessarily what the printed page shows. */
   function addSwitch(article) {
-    var alts = article.querySelectorAll(".alt");
-    if (!alts.length) return;
-    /* the page carries the button (build_scripts/site/render.py: no layout shift when this runs) */
-    var button = article.querySelector("button.reading-switch");
-    var made = !button;
-    if (made) {
-      button = document.createElement("button");
-      button.type = "button";
-      button.className = "reading-switch ed";
-      button.setAttribute("aria-pressed", "false");
-      button.title = "Show the transcription's own readings where the edition corrected or normalised it " +
-        "(the transcription as received, not necessarily the printed page)";
-      button.textContent = "Show as received (transcription)";
-    }
+    /* the page carries the button where it has such readings (build_scripts/site/render.py,
+       READING_SWITCH): no layout shift when this runs */
+    var alts = article.querySelectorAll(".alt"), button = article.querySelector("button.reading-switch");
+    if (!alts.length || !button) return;
     button.addEventListener("click", function () {
       var received = button.getAttribute("aria-pressed") !== "true";
       alts.forEach(function (alt) {
@@ -174,7 +164,6 @@
       button.setAttribute("aria-pressed", String(received));
       button.textContent = received ? "Show the edited text" : "Show as received (transcription)";
     });
-    if (made) article.insertBefore(button, article.firstChild);
   }
 
   /* Notes open in place at their marker (tap, click, Enter); the foot of the page stays one link away. */
