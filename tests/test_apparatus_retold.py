@@ -98,3 +98,81 @@ def test_retold_sentences_beside_a_quotation_keep_an_entry():
         tuple(sb),
     )
     assert retold.beside(only, [(*quote_a, *quote_b)]) is None
+
+
+# ---- figures are typed before they count as shared evidence
+
+
+def typed(text: str, note: bool = False) -> set[str]:
+    return {f for f, _, _, _ in retold.figures(text, align.words(text), note)}
+
+
+@pytest.mark.parametrize(
+    "date", ["on 13th May 1927", "on 13 May", "the 13th of May", "May 13, 1937"]
+)
+def test_a_day_of_a_month_is_a_date_not_a_count(date):
+    assert typed(date) & typed("on May 13th")  # one date printed two ways
+    assert not typed(date) & typed("a conspiracy of 13 people")
+    assert not typed(date) & typed("on 13th June")  # another month, another date
+
+
+def test_a_range_of_days_gives_each_day():
+    assert {"#Jun 19", "#Jun 21"} <= typed("between June 19th and 21st, 1937")
+    assert {"#Jun 19", "#Jun 21"} <= typed("a week later (June 19–21)")
+
+
+@pytest.mark.parametrize(
+    "reference, note",
+    [
+        ("PS, no. 17, Oct. 1935, 19-21 , gives the figure.", True),
+        ("Smith, History (Moscow, 1963), 19–21 .", True),
+        ("see pp. 19-21 and p. 155", False),
+        ("in vol. 19, 21 ; f. 17, op. 120, d. 278", False),
+        ("(Spring 1983, 19-21).", False),
+    ],
+)
+def test_the_numbers_of_a_reference_are_no_figures(reference, note):
+    found = typed(reference, note)
+    assert not found & {"#19", "#21", "#155", "#17", "#120", "#278"}
+    assert not found & typed("between June 19 and 21") and not found & typed("19 of 21 members")
+
+
+def test_figures_beside_a_reference_still_count():
+    text = "Getty, Origins, Cambridge, 1985, 155; the figure of 792,000 expelled is his."
+    assert typed(text, note=True) == {"#792000"}
+    assert "#85" in typed("In 1937, 85 were expelled.")  # a year and a count in prose
+    assert "#1530000" in typed("In 1929, 1.53 million members")
+
+
+def test_a_year_is_only_a_year_and_an_ordinal_no_count():
+    assert not typed("in 1937") & typed("1,937 members were expelled")
+    assert not typed("the 17th Party Congress") & typed("17 delegates")
+    assert typed("the 17th Party Congress") & typed("at the 17th Congress")
+
+
+def _corpus(a: tuple[str, str], b: str) -> list[Passage]:
+    """Two witnesses, each with unrelated passages (so that shared words are rare) and one
+    passage of interest: A's (kind, text) and B's text."""
+    out = [
+        Passage(w, f"{w}.f{n}", f"{w}.xml", "p", " ".join(f"{w}word{n}x{k}" for k in range(8)))
+        for w in "AB"
+        for n in range(20)
+    ]
+    return out + [Passage("A", "A.x", "a.xml", a[0], a[1]), Passage("B", "B.x", "b.xml", "p", b)]
+
+
+DATES = {"A": "1985", "B": "2005"}
+
+
+def test_a_page_range_or_a_day_is_no_shared_figure_for_a_retelling():
+    note = (
+        "Rumiantsev's report on the Smolensk verification, PS, no. 17, Oct. 1935, 19-21, gives "
+        "the figure of expulsions, which were frequent in the districts during the verification."
+    )
+    dated = "Rumiantsev reported on the Smolensk verification between June 19th and 21st."
+    assert not retold.retellings(_corpus(("note", note), dated), DATES)
+    same = "Rumiantsev's report on the Smolensk verification was read out on June 19–21."
+    assert retold.retellings(_corpus(("p", same), dated), DATES)  # the same days do count
+    day = "The plenum of 13th May heard Rumiantsev on the Smolensk verification and its expulsions."
+    count = "Rumiantsev reported 13 expulsions after the Smolensk verification at the plenum."
+    assert not retold.retellings(_corpus(("p", day), count), DATES)

@@ -84,6 +84,78 @@ SPELLED = (
     }
 )
 _DIGIT = re.compile(r"\d")
+# A day of a month is a date, not a count: "13th May", "13 May", "the 13th of May", "May 13",
+# "June 19–21", "June 19th and 21st" (→ "#May 13"...; a year printed with it stays a year)
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            "January Jan",
+            "February Feb",
+            "March Mar",
+            "April Apr",
+            "May",
+            "June Jun",
+            "July Jul",
+            "August Aug",
+            "September Sept Sep",
+            "October Oct",
+            "November Nov",
+            "December Dec",
+        ),
+        start=1,
+    )
+    for m in names.split()
+}
+_MONTH = r"(%s)\.?" % "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY = r"(3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+_AND = r"(?:\s*[-–]\s*|\s+(?:and|to|&)\s+)"
+DAY_MONTH = re.compile(rf"(?<![\w.,]){_DAY}(?:{_AND}{_DAY})?\s+(?:of\s+)?{_MONTH}(?!\w)")
+MONTH_DAY = re.compile(rf"(?<![\w]){_MONTH}\s+{_DAY}(?:{_AND}{_DAY})?(?![\w]|[.,]\d)")
+# Numbers of a reference, not figures: after an abbreviation (p. 155, pp. 19–21, vol. 3, f. 17,
+# op. 120, d. 278, l. 45), and a page or page range after the year of a reference
+# ("PS, no. 17, Oct. 1935, 19-21 ,"; "(Moscow, 1963), 797–99 ."); in a note, also after no./nos.
+_PAGES = r"\d+(?:\s*[-–]\s*\d+)?(?:\s*,\s*\d+(?:\s*[-–]\s*\d+)?(?![.,]?\d))*"
+CITED = re.compile(rf"(?<![\w])(?:pp?|pg|vols?|vyp|ll?|ff?|op|d|ch|chap|tom)\.\s*({_PAGES})")
+CITED_NO = re.compile(rf"(?<![\w])(?:[Nn]os?)\.\s*({_PAGES})")
+AFTER_YEAR = re.compile(
+    r"(?<!\d)(?:1[89]|20)\d\d\)?,\s*((?!(?:1[89]|20)\d\d(?!\d))\d{1,4}(?:\s*[-–]\s*\d{1,4})?"
+    r"(?:\s*,\s*\d{1,4}(?:\s*[-–]\s*\d{1,4})?)*)(?![.,]?\d)(?=\s*(?:[.;)]|,(?!\d)|$|ff))"
+)
+
+
+def dates(text: str) -> list[tuple[str, int, int]]:
+    """The days of months a text names: ("#May 13", start, end), one per day of a range."""
+    out = []
+    for pattern, day_first in ((DAY_MONTH, True), (MONTH_DAY, False)):
+        for m in pattern.finditer(text):
+            if day_first:
+                d1, d2, month = m.groups()
+            else:
+                month, d1, d2 = m.groups()
+            name = month[:3]
+            for d in (d1, d2):
+                if d:
+                    out.append((f"#{name} {int(d)}", m.start(), m.end()))
+    return out
+
+
+def cited(text: str, note: bool = False) -> list[tuple[int, int]]:
+    """Where a text's numbers are those of a reference (pages, volumes, issues), not figures. In
+    a note, every number of a sentence or a ";"-part that reads as a reference (`_reference`)."""
+    out = [m.span(1) for m in CITED.finditer(text)]
+    out += [m.span(1) for m in AFTER_YEAR.finditer(text)]
+    if note:
+        out += [m.span(1) for m in CITED_NO.finditer(text)]
+        for m in SENTENCE.finditer(text):
+            start = m.start()
+            for part in m.group().split(";"):
+                if _DIGIT.search(part) and _reference(part):
+                    out.append((start, start + len(part)))
+                start += len(part) + 1
+    return out
+
+
 # a range of years printed short: 1937-38 → 1937 and 1938
 YEAR_RANGE = re.compile(r"(?<!\d)(1[89]|20)(\d\d)[-–](\d\d)(?!\d)")
 STOP = frozenset(align.__dict__.get("STOP", ())) | frozenset(
@@ -170,28 +242,46 @@ def figure(raw: str, unit: str | None, scale: str | None = None) -> tuple[str, b
     norm = f"{value:.12g}" if value < 1e15 else text
     if unit:
         return f"#{norm}%", False
-    year = "." not in text and not scale and 1800 <= value <= 2100
-    return f"#{norm}", year
+    if not scale and 1800 <= value <= 2100 and value == int(value):
+        if raw.isdigit() and len(raw) == 4:
+            return f"#{norm}", True  # a year is only a year
+        return f"#{int(value):,}", False  # a count printed as one ("1,937 members")
+    return f"#{norm}", False
 
 
-def figures(text: str, norms: list[str] | None = None) -> list[tuple[str, bool, int, int]]:
-    """Every figure of a text, in digits or in words: (normal form, is a year, start, end).
-    `norms`: the text's `align.words`, when the caller has them (a text without digits or number
-    words is not searched)."""
+def figures(
+    text: str, norms: list[str] | None = None, note: bool = False
+) -> list[tuple[str, bool, int, int]]:
+    """Every figure of a text, in digits or in words: (normal form, is a year, start, end), typed:
+    a day of a month is a date ("#May 13"), never the count 13; an ordinal is an ordinal ("#17th");
+    a count in the range of years printed as a count ("1,937") is no year; the numbers of a
+    reference (`cited`; `note`: the text is a note) are none. `norms`: the text's `align.words`,
+    when the caller has them (a text without digits or number words is not searched)."""
     out: list[tuple[str, bool, int, int]] = []
     tails = set()
     digits = _DIGIT.search(text) is not None
     spelled = norms is None or not SPELLED.isdisjoint(norms)
+    skip: list[tuple[int, int]] = []
+    if digits:
+        for norm, start, end in dates(text):
+            out.append((norm, False, start, end))
+            skip.append((start, end))
+        skip += cited(text, note)
     for m in YEAR_RANGE.finditer(text) if digits else ():
+        if any(a <= m.start() < b for a, b in skip):
+            continue
         out.append((f"#{m.group(1)}{m.group(3)}", True, m.start(), m.end()))
         tails.add(m.start(3))
     for m in NUMBER.finditer(text) if digits else ():
-        if m.start() in tails:
+        if m.start() in tails or any(a <= m.start() < b for a, b in skip):
             continue
         try:
             norm, year = figure(m.group(1), m.group(3), m.group(2))
         except ValueError:
             continue
+        suffix = m.group(0)[len(m.group(1)) :][:2]
+        if suffix in ("st", "nd", "rd", "th"):
+            norm, year = norm + suffix, False  # an ordinal: the 17th Congress, not 17 people
         out.append((norm, year, m.start(), m.end()))
         if norm.endswith("%") and "." in norm:  # 9.1 per cent, printed 9.1 under a "%" heading
             out.append((norm[:-1], False, m.start(), m.end()))
@@ -224,14 +314,17 @@ def _key(norm: str, translit_id: int) -> str | None:
 _TRANSLIT: dict[int, dict[str, str]] = {}
 
 
-def features(text: str, translit: dict[str, str], norms: list[str] | None = None) -> frozenset[str]:
-    """Stemmed content words (names folded) and figures of a text; `norms`: its `align.words`."""
+def features(
+    text: str, translit: dict[str, str], norms: list[str] | None = None, note: bool = False
+) -> frozenset[str]:
+    """Stemmed content words (names folded) and figures of a text; `norms`: its `align.words`;
+    `note`: the text is a note (its references' numbers are no figures)."""
     tid = id(translit)
     _TRANSLIT.setdefault(tid, translit)
     norms = align.words(text) if norms is None else norms
     out = {_key(n, tid) for n in set(norms)}
     out.discard(None)
-    for norm, year, _, _ in figures(text, norms):
+    for norm, year, _, _ in figures(text, norms, note):
         if year or norm not in SMALL:
             out.add(norm)
     return frozenset(out)
@@ -245,6 +338,19 @@ def _reference(text: str) -> bool:
     return sum(h.isupper() or h.isdigit() for h in heads) >= 0.5 * max(1, len(heads))
 
 
+def _unbibl(p: Passage) -> str:
+    """The passage's text with the digits inside its bibl elements blanked (a reference's numbers
+    are no figures), offsets kept."""
+    if not p.bibls or not _DIGIT.search(p.text):
+        return p.text
+    chars = list(p.text)
+    for a, b in p.bibls:
+        for i in range(a, b):
+            if chars[i].isdigit():
+                chars[i] = " "
+    return "".join(chars)
+
+
 def units(
     passages: list[Passage], translit: dict[str, str], words: list[list[str]] | None = None
 ) -> list[Unit]:
@@ -255,7 +361,9 @@ def units(
     for pi, p in enumerate(passages):
         if p.kind == "bibl" or (p.kind == "note" and _reference(p.text)):
             continue
-        feats = features(p.text, translit, words[pi] if words is not None else None)
+        feats = features(
+            _unbibl(p), translit, words[pi] if words is not None else None, p.kind == "note"
+        )
         if len(feats) >= MIN_WORDS:
             out.append(Unit(pi, tuple(feats)))
     return out
@@ -362,7 +470,10 @@ def best_sentences(
 
     def sents(p: Passage) -> list[frozenset[str]]:
         if p.id not in cache:
-            cache[p.id] = [features(m.group(), translit) for m in SENTENCE.finditer(p.text)]
+            note = p.kind == "note"
+            cache[p.id] = [
+                features(m.group(), translit, note=note) for m in SENTENCE.finditer(p.text)
+            ]
         return cache[p.id]
 
     best = (0, 0.0)
@@ -386,7 +497,8 @@ def sentences(
     out = []
     for m in SENTENCE.finditer(p.text):
         lead = len(m.group()) - len(m.group().lstrip())
-        out.append((m.start() + lead, m.end(), features(m.group(), translit) & shared))
+        feats = features(m.group(), translit, note=p.kind == "note")
+        out.append((m.start() + lead, m.end(), feats & shared))
     return out
 
 
