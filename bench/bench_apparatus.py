@@ -66,10 +66,23 @@ def corpus(kind: str, scale: int):
 
     loaded, _ = edition.load()
     passages, dates = loaded.passages, dict(loaded.dates)
+    AUTHORS.clear()
+    AUTHORS.update(loaded.authors)
     if kind == "synthetic":
         passages = synthetic(passages, scale)
         dates = {p.siglum: dates.get(p.siglum[0], "") for p in passages}
+        # each copy names its authors in its own "language", as its words (`synthetic`)
+        AUTHORS.clear()
+        AUTHORS.update(
+            {
+                p.siglum: tuple(f"{n}q{p.siglum[1:]}" for n in loaded.authors.get(p.siglum[0], ()))
+                for p in passages
+            }
+        )
     return passages, dates
+
+
+AUTHORS: dict[str, tuple[str, ...]] = {}  # siglum → its author's surnames (`corpus`)
 
 
 def fresh() -> None:
@@ -89,7 +102,7 @@ TRANSLIT = Path(__file__).resolve().parent.parent / "sources" / "transliteration
 def detection(passages, dates) -> list:
     from build_scripts.apparatus import pipeline
 
-    return pipeline.reuse(passages, dates, TRANSLIT)
+    return pipeline.reuse(passages, dates, TRANSLIT, authors=AUTHORS)
 
 
 def timed(passages, dates) -> tuple[float, float, list]:

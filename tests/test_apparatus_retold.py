@@ -176,3 +176,88 @@ def test_a_page_range_or_a_day_is_no_shared_figure_for_a_retelling():
     day = "The plenum of 13th May heard Rumiantsev on the Smolensk verification and its expulsions."
     count = "Rumiantsev reported 13 expulsions after the Smolensk verification at the plenum."
     assert not retold.retellings(_corpus(("p", day), count), DATES)
+
+
+def test_an_abbreviation_inside_a_sentence_loses_no_words():
+    text = "It expelled 170,000 of the 1.8 million checked, i.e. 9.1 per cent. The U.S. agreed."
+    found = [m.group().strip() for m in retold.SENTENCE.finditer(text)]
+    assert found == [
+        "It expelled 170,000 of the 1.8 million checked, i.e. 9.1 per cent.",
+        "The U.S. agreed.",
+    ]
+
+
+# ---- retellings that name whom they retell; summaries of consecutive passages
+
+SOURCE = [
+    "The regional committee met in the spring and heard the report of the commission on the "
+    "grain procurement in the northern districts. Its chairman was new to the work.",
+    "The commission found that the district secretaries had hidden the shortfall from the "
+    "regional committee and falsified the accounts. Nobody had checked them for years.",
+    "Forty-two secretaries were removed, and the newspaper printed their names under the "
+    "heading of saboteurs. The list filled two columns of the front page.",
+]
+SUMMARY = (
+    "According to Smith, the procurement commission discovered falsified accounts kept by "
+    "district secretaries, and forty-two were removed as saboteurs."
+)
+AUTHORS = {"A": ("Smith",), "B": ("Jones",), "C": ("Brown",)}
+
+
+def _named(b_text: str, extra: list[Passage] = (), cites: frozenset[str] = frozenset()):
+    out = [
+        Passage(w, f"{w}.f{n}", f"{w}.xml", "p", " ".join(f"{w}word{n}x{k}" for k in range(8)))
+        for w in "AB"
+        for n in range(30)
+    ]
+    out += [Passage("A", f"A.p{i}", "a.xml", "p", t) for i, t in enumerate(SOURCE, 1)]
+    return out + list(extra) + [Passage("B", "B.x", "b.xml", "p", b_text, cites=cites)]
+
+
+def test_a_retelling_that_names_its_source_is_found_below_the_usual_threshold():
+    found = retold.retellings(_named(SUMMARY), DATES, authors=AUTHORS)
+    assert [(r.a.siglum, r.b.id) for r in found] == [("A", "B.x")]
+    assert found[0].cue == "names Smith"
+    unnamed = SUMMARY.replace("According to Smith, the", "The")
+    assert not retold.retellings(_named(unnamed), DATES, authors=AUTHORS)  # the cue is what counts
+    # a citation of the witness (a bibl pointing to it) is a cue too
+    cited = retold.retellings(_named(unnamed, cites=frozenset({"A"})), DATES, authors=AUTHORS)
+    assert [r.cue for r in cited] == ["cites A"]
+
+
+def test_a_summary_sums_its_evidence_over_consecutive_passages(monkeypatch):
+    found = retold.retellings(_named(SUMMARY), DATES, authors=AUTHORS)
+    assert found[0].window == ("A.p1", "A.p2", "A.p3")
+    (locus,) = retold.loci(found, [])
+    assert locus.relation == "summary" and "A.p1, A.p2, A.p3" in locus.findings[0]
+    monkeypatch.setattr(retold, "WINDOW", 1)  # one passage at a time: not enough
+    assert not retold.retellings(_named(SUMMARY), DATES, authors=AUTHORS)
+
+
+def test_the_passage_after_a_named_one_is_cued_and_a_later_witness_is_not():
+    lead = Passage(
+        "B", "B.lead", "b.xml", "p", "Smith's book, written from an archive, tells us much new."
+    )
+    after = SUMMARY.replace("According to Smith, the", "The")
+    found = retold.retellings(_named(after, [lead]), DATES, authors=AUTHORS)
+    assert [r.cue for r in found] == ["follows a passage that names Smith"]
+    # a passage naming a later witness's author is not its retelling
+    later = {"A": "2010", "B": "2005"}
+    assert not [r for r in retold.retellings(_named(SUMMARY), later, authors=AUTHORS) if r.cue]
+
+
+def test_a_cue_restricts_the_comparison_to_the_named_witness():
+    other = [Passage("C", f"C.p{i}", "c.xml", "p", t) for i, t in enumerate(SOURCE, 1)] + [
+        Passage("C", f"C.f{n}", "c.xml", "p", " ".join(f"Cword{n}x{k}" for k in range(8)))
+        for n in range(30)
+    ]
+    found = retold.retellings(_named(SUMMARY, other), {**DATES, "C": "1990"}, authors=AUTHORS)
+    assert {r.a.siglum for r in found if r.cue} == {"A"}
+
+
+def test_author_names_come_from_the_manifest_facts():
+    from build_scripts.apparatus.edition import author_names
+
+    assert author_names("J. Q. Public", "public1985book") == ("Public",)
+    assert author_names("The Society (London); text by A. Writer", "writer2005title") == ("Writer",)
+    assert author_names("Ivan Petrov (also spelled Petroff)", "") == ("Petrov", "Petroff")

@@ -58,10 +58,11 @@ def test_an_unrelated_witness_removes_no_entry(corpus):
     base = [p for p in corpus.passages if p.siglum in ("G", "M", "S")]
     dates = dict(corpus.dates, X="2030")
     translit = ROOT / "sources/transliterations.yml"
-    before = pipeline.reuse(base, dates, translit) + claims.propose(base)
-    after = pipeline.reuse(base + noisy_witness(base), dates, translit) + claims.propose(
-        base + noisy_witness(base)
-    )
+    authors = dict(corpus.authors, X=("Noisy",))  # retellings that name whom they retell too
+    before = pipeline.reuse(base, dates, translit, authors=authors) + claims.propose(base)
+    after = pipeline.reuse(
+        base + noisy_witness(base), dates, translit, authors=authors
+    ) + claims.propose(base + noisy_witness(base))
     kept = {k for k in keys(after) if all(not pid.startswith("X.") for pid, _, _ in k[1])}
     lost = keys([l for l in before if l.type != "claim"]) - kept
     assert len(before) >= 30

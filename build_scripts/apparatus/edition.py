@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ class Corpus:
     tei_dir: Path
     passages: list[Passage] = field(default_factory=list)
     dates: dict[str, str] = field(default_factory=dict)  # siglum → year
+    authors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # siglum → `author_names`
     files: dict[str, str] = field(default_factory=dict)  # siglum → TEI file name
     by_id: dict[str, Passage] = field(default_factory=dict)  # passage id (and nested ids) → passage
     nested: dict[str, tuple[str, int, int]] = field(
@@ -90,6 +92,22 @@ class Trees(Mapping):
         return siglum in self.paths
 
 
+def author_names(author: str, bibkey: str = "") -> tuple[str, ...]:
+    """The surname(s) by which another witness names this one's author ("according to Getty"):
+    the surname of its bibliography key (getty1985origins → Getty), else the last word of the
+    author's name; a spelling given in the name ("Oleg Khlevnyuk (also spelled Khlevniuk)") too.
+    Names written otherwise in transliteration are folded later (`retold.name_key`)."""
+    out = []
+    key = re.match(r"([a-z]+)\d{4}", bibkey or "")
+    if key:
+        out.append(key.group(1).capitalize())
+    name = re.split(r"[(;,]", author or "", maxsplit=1)[0].split()
+    if not key and name and name[-1][:1].isupper() and len(name[-1]) > 2:
+        out.append(name[-1].strip("."))
+    out += re.findall(r"also spelled ([A-Z][\w'’-]+)", author or "")
+    return tuple(dict.fromkeys(out))
+
+
 @functools.lru_cache(maxsize=16)
 def _read(path: Path, mtime: int, size: int, tei: str, cite_map: tuple) -> tuple:
     """One witness parsed and cut into passages; read again only when the file changes (the site
@@ -116,6 +134,7 @@ def load(
     cite_map: dict[str, str] = {}
     for w in wits:
         corpus.dates[w.siglum] = w.fact("date")
+        corpus.authors[w.siglum] = author_names(w.fact("author"), w.facts.get("bibkey") or "")
         corpus.files[w.siglum] = w.tei
         cite_map[w.tei] = w.siglum
         if w.facts.get("bibkey"):

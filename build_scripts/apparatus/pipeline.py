@@ -22,7 +22,7 @@ def run(
     path = corpus.tei_dir / store.FILE
     old, _ = store.read(path)
     translit = corpus.tei_dir.parent / "sources" / "transliterations.yml"
-    found = reuse(corpus.passages, corpus.dates, translit, engine, master)
+    found = reuse(corpus.passages, corpus.dates, translit, engine, master, corpus.authors)
     found += citations.check_citations(corpus)
     curated = [l for l in old if l.type == "claim" and l.resp != "#detector"]
     found += claims.propose(corpus.passages, curated)
@@ -32,10 +32,17 @@ def run(
 
 
 def reuse(
-    passages, dates, translit: Path | None = None, engine: str = "python", master: str | None = None
+    passages,
+    dates,
+    translit: Path | None = None,
+    engine: str = "python",
+    master: str | None = None,
+    authors: dict[str, tuple[str, ...]] | None = None,
 ) -> list[Locus]:
     """Verbatim reuse (shared word runs) and retellings (shared rare words and figures), one pass
-    over the words of every passage. `engine="spark"`: the candidate pairs of the verbatim
+    over the words of every passage. `authors`: siglum → the surnames naming its author
+    (`Corpus.authors`), for retellings that name whom they retell.
+    `engine="spark"`: the candidate pairs of the verbatim
     detector come from a Spark job (build_scripts/apparatus/spark.py), the same pairs."""
     options = {}
     if engine == "spark":
@@ -50,7 +57,7 @@ def reuse(
         translit_path = str(translit or "")
         units = retold.units(passages, retold.names(translit_path), words)
         del words  # the largest structure, no longer needed
-        retold_found = retold.retellings(passages, dates, translit_path, us=units)
+        retold_found = retold.retellings(passages, dates, translit_path, us=units, authors=authors)
         return found + retold.loci(retold_found, found)
     finally:
         if paused:

@@ -25,8 +25,12 @@ from build_scripts.apparatus import align
 from build_scripts.apparatus.detect import Recent
 from build_scripts.apparatus.model import Locus, Passage, Reading
 
-# a sentence: up to a full stop (not the point of 9.1 or 1.408) followed by a space
-SENTENCE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
+# a sentence: up to a full stop followed by a space (not the point of 9.1 or 1.408, nor one inside
+# "i.e." or "U.S.", whose words a sentence keeps)
+SENTENCE = re.compile(
+    r"(?:[^.!?]|[.!?]+(?![\"”’')\]]*(?:\s|$))|(?<=[A-Za-z]\.[A-Za-z])\.)+"
+    r"(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)"
+)
 # 12,345 · 12345 · 1.408 (a dotted thousands separator) · 72 950 (a spaced one) · 2.1 · 19th ·
 # 1.8 million · 2.1 per cent / percent / %
 NUMBER = re.compile(
@@ -202,6 +206,9 @@ class Retelling:
     weights: tuple[float, ...] = ()  # of each shared feature (its idf in the pair)
     a_sents: tuple[tuple[int, int, frozenset[str]], ...] = ()  # sentences: start, end, shared there
     b_sents: tuple[tuple[int, int, frozenset[str]], ...] = ()
+    cue: str = ""  # how b names a's witness where that let a weaker retelling count (`cued`)
+    window: tuple[str, ...] = ()  # a summary: the consecutive passages of a's witness it condenses
+    window_words: int = 0  # and their words
 
 
 @lru_cache(maxsize=1)
@@ -527,10 +534,13 @@ def retellings(
     translit_path: str = "",
     words: list[list[str]] | None = None,
     us: list[Unit] | None = None,
+    authors: dict[str, tuple[str, ...]] | None = None,
 ) -> list[Retelling]:
     """Passage pairs that retell one another (earlier witness first), with the sentences that do.
     `words`: `align.words` of each passage, when the caller has them (`detect.tokenised`); `us`:
-    their `units`, when the caller has made them."""
+    their `units`, when the caller has made them; `authors`: siglum → the surnames by which other
+    witnesses name its author (`edition.author_names`), for the retellings that say whom they
+    retell (`cued`)."""
     translit = names(translit_path)
     us = units(passages, translit, words) if us is None else us
     out: list[Retelling] = []
@@ -565,7 +575,195 @@ def retellings(
                 tuple(sb),
             )
         )
+    found = {(r.a.id, r.b.id) for r in out}
+    return out + cued(
+        passages, us, cues(passages, us, authors or {}, dates, translit), translit, found
+    )
+
+
+# Retellings that say whom they retell ("as Getty shows", "according to Getty", a note citing the
+# work): the passage is compared with the named witness only, whose words common in the citing
+# witness still count there, with a lower threshold; and the evidence is summed over a window of
+# consecutive passages of the named witness (a summary condenses several paragraphs).
+WINDOW = 3  # consecutive passages of the named witness (notes aside) one summary may condense
+CUED_SCORE = 20.0  # summed rarity (idf in the pair) of what an attributed passage shares
+CUED_SHARED = 3  # shared features it needs
+CUED_CAP = 1  # a feature in more than this × the cap of the named witness is no evidence there
+CUED_CAP_Y = 2  # nor one in more than this × the cap of the naming witness
+CUED_CLOSE = 3  # shared features a sentence of each needs (2 where one is a count or a share)
+DATE_FEATURE = re.compile(r"#[A-Z][a-z]{2} \d")
+
+
+def _closest(
+    pa: Passage, pb: Passage, shared: set[str], translit: dict[str, str], cache: dict
+) -> tuple[int, int]:
+    """The most of `shared` that one sentence of each passage holds: (any features, features of a
+    sentence pair that shares a count or a share, not a year or a date)."""
+    out = (0, 0)
+    if not shared:
+        return out
+    sides = []
+    for p in (pa, pb):
+        if p.id not in cache:
+            note = p.kind == "note"
+            cache[p.id] = [
+                features(m.group(), translit, note=note) for m in SENTENCE.finditer(p.text)
+            ]
+        sides.append(cache[p.id])
+    for fa in sides[0]:
+        ka = fa & shared
+        if not ka:
+            continue
+        for fb in sides[1]:
+            both = ka & fb
+            if both:
+                counted = any(_figure(f) and not DATE_FEATURE.match(f) for f in both)
+                out = max(out, (len(both), len(both) if counted else 0))
     return out
+
+
+def cues(
+    passages: list[Passage],
+    us: list[Unit],
+    authors: dict[str, tuple[str, ...]],
+    dates: dict[str, str],
+    translit: dict[str, str],
+) -> dict[int, dict[str, str]]:
+    """Unit index → {siglum of an earlier witness: how the passage names it} — the surname of its
+    author (`authors`) among the passage's words, or a citation of it (`Passage.cites`)."""
+    tid = id(translit)
+    _TRANSLIT.setdefault(tid, translit)
+    keys: dict[str, dict[str, str]] = defaultdict(dict)  # a surname's feature → siglum → surname
+    for w, surnames in authors.items():
+        for n in surnames:
+            k = _key(align.normal(n), tid)
+            if k:
+                keys[k][w] = n
+    out: dict[int, dict[str, str]] = {}
+    before: dict[str, dict[str, str]] = {}  # siglum → what its last passage (notes aside) names
+    for i, u in enumerate(us):
+        p = passages[u.passage]
+        said = {w: f"names {n}" for f in u.features if f in keys for w, n in keys[f].items()}
+        named = {w: f"follows a passage that {how}" for w, how in before.get(p.siglum, {}).items()}
+        named.update({w: f"cites {w}" for w in p.cites})
+        named.update(said)
+        if p.kind != "note":
+            before[p.siglum] = said
+        mine = (dates.get(p.siglum, ""), p.siglum)
+        named = {w: how for w, how in named.items() if (dates.get(w, ""), w) < mine}
+        if named:
+            out[i] = named
+    return out
+
+
+def cued(
+    passages: list[Passage],
+    us: list[Unit],
+    cue: dict[int, dict[str, str]],
+    translit: dict[str, str],
+    found: set[tuple[str, str]] = frozenset(),
+) -> list[Retelling]:
+    """The retellings of the witnesses that passages name (`cues`): each named witness's postings
+    only (an index of the features of the naming passages over that witness's passages), the
+    evidence of up to `WINDOW` consecutive passages summed; `CUED_SCORE` with `CUED_SHARED`
+    features. Pairs in `found` (passage ids) are left out. Near-linear: one pass over the units,
+    and each naming passage looks up its own features."""
+    if not cue:
+        return []
+    wit = [passages[u.passage].siglum for u in us]
+    named = set().union(*cue.values())
+    wanted = set().union(*(us[i].features for i in cue))
+    size: dict[str, int] = defaultdict(int)
+    df: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    seq: dict[str, list[int]] = defaultdict(list)  # named witness → its units, notes aside
+    postings: dict[tuple[str, str], list[int]] = defaultdict(list)  # (witness, f) → seq positions
+    for j, u in enumerate(us):
+        w = wit[j]
+        size[w] += 1
+        counts = df[w]
+        hold = [f for f in u.features if f in wanted]
+        for f in hold:
+            counts[f] += 1
+        if w in named and passages[u.passage].kind != "note":
+            pos = len(seq[w])
+            seq[w].append(j)
+            for f in hold:
+                postings[(w, f)].append(pos)
+    out = []
+    cache: dict[str, list] = Recent(RECENT)
+    for i, named_here in cue.items():
+        y, pb = wit[i], passages[us[i].passage]
+        for x, how in sorted(named_here.items()):
+            cap = CUED_CAP * max(CAP, int(CAP_SHARE * size[x]))
+            cap_y = CUED_CAP_Y * max(CAP, int(CAP_SHARE * size[y]))
+            hits: dict[int, set[str]] = defaultdict(set)
+            for f in us[i].features:
+                if 0 < df[x].get(f, 0) <= cap and df[y].get(f, 0) <= cap_y:
+                    for pos in postings[(x, f)]:
+                        hits[pos].add(f)
+            best = _window(hits, x, y, size, df)
+            if best is None:
+                continue
+            score, first, last, feats, weights = best
+            if score < CUED_SCORE or len(feats) < CUED_SHARED:
+                continue
+            members = [passages[us[j].passage] for j in seq[x][first : last + 1]]
+            own = [hits.get(pos, set()) for pos in range(first, last + 1)]
+            weight = dict(zip(feats, weights))
+            k = max(range(len(members)), key=lambda n: (sum(weight[f] for f in own[n]), -n))
+            pa = members[k]
+            if any((m.id, pb.id) in found for m in members):
+                continue
+            close = max(_closest(m, pb, o, translit, cache) for m, o in zip(members, own))
+            if close[0] < CUED_CLOSE and close[1] < 2:
+                continue  # shared topics, not one fact retold in a sentence of each
+            keep = set(feats)
+            sa, sb = sentences(pa, own[k], translit), sentences(pb, keep, translit)
+            (a0, a1), (b0, b1) = span(pa, own[k], translit, sa), span(pb, keep, translit, sb)
+            out.append(
+                Retelling(
+                    pa,
+                    pb,
+                    a0,
+                    a1,
+                    b0,
+                    b1,
+                    tuple(feats),
+                    round(score, 2),
+                    tuple(weights),
+                    tuple(sa),
+                    tuple(sb),
+                    how,
+                    tuple(m.id for m in members) if len(members) > 1 else (),
+                    sum(len(m.text.split()) for m in members),
+                )
+            )
+    return out
+
+
+def _window(
+    hits: dict[int, set[str]], x: str, y: str, size, df
+) -> tuple[float, int, int, list[str], list[float]] | None:
+    """The run of at most `WINDOW` consecutive passages (their positions → the features each
+    shares) whose shared features weigh most: (score, first, last, features rarest first, their
+    weights). A longer run only where it weighs more."""
+    if not hits:
+        return None
+    weight = {f: _weight(f, x, y, size, df, _figure(f)) for fs in hits.values() for f in fs}
+    best = None
+    at = sorted(hits)
+    for n, first in enumerate(at):
+        feats: set[str] = set()
+        for last in at[n:]:
+            if last - first >= WINDOW:
+                break
+            feats |= hits[last]
+            score = sum(weight[f] for f in feats)
+            if best is None or score > best[0] + 1e-9:
+                best = (score, first, last, set(feats))
+    score, first, last, feats = best
+    ranked = sorted(feats, key=lambda f: (-weight[f], f))
+    return score, first, last, ranked, [weight[f] for f in ranked]
 
 
 def beside(r: Retelling, taken: list[tuple[int, int, int, int]]) -> Retelling | None:
@@ -628,6 +826,14 @@ def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
         relation = detect.relation_of(kind, r.a, ra, r.b, rb, 0.0, retold=True)
         evidence = ", ".join(f.lstrip("#") for f in r.shared[:12])
         finding = f"Retold, not copied: the two passages share rare words and figures ({evidence})."
+        if r.cue:
+            finding += f" The later passage {r.cue}: compared with that witness only."
+        if r.window:
+            finding += f" Evidence summed over consecutive passages: {', '.join(r.window)}."
+            words_b = len(rb.text.split())
+            if relation == "paraphrase" and r.window_words >= detect.SUMMARY_MIN:
+                if words_b <= detect.SUMMARY_SHARE * r.window_words:
+                    relation = "summary"
         ident = "ret." + detect.locus_id(r.a, r.b, ra.text).removeprefix("app.")
         out.append(
             Locus(
