@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -208,7 +208,7 @@ class Retelling:
     b_sents: tuple[tuple[int, int, frozenset[str]], ...] = ()
     cue: str = ""  # how b names a's witness where that let a weaker retelling count (`cued`)
     window: tuple[str, ...] = ()  # a summary: the consecutive passages of a's witness it condenses
-    window_words: int = 0  # and their words
+    window_words: int = 0  # the words of the passages of the window b retells, if two or more
 
 
 @lru_cache(maxsize=1)
@@ -708,36 +708,46 @@ def cued(
             if score < CUED_SCORE or len(feats) < CUED_SHARED:
                 continue
             members = [passages[us[j].passage] for j in seq[x][first : last + 1]]
-            own = [hits.get(pos, set()) for pos in range(first, last + 1)]
-            weight = dict(zip(feats, weights))
-            k = max(range(len(members)), key=lambda n: (sum(weight[f] for f in own[n]), -n))
-            pa = members[k]
             if any((m.id, pb.id) in found for m in members):
                 continue
-            close = max(_closest(m, pb, o, translit, cache) for m, o in zip(members, own))
-            if close[0] < CUED_CLOSE and close[1] < 2:
+            own = [hits.get(pos, set()) for pos in range(first, last + 1)]
+            near = [_closest(m, pb, o, translit, cache) for m, o in zip(members, own)]
+            if max(n[0] for n in near) < CUED_CLOSE and max(n[1] for n in near) < 2:
                 continue  # shared topics, not one fact retold in a sentence of each
-            keep = set(feats)
-            sa, sb = sentences(pa, own[k], translit), sentences(pb, keep, translit)
-            (a0, a1), (b0, b1) = span(pa, own[k], translit, sa), span(pb, keep, translit, sb)
-            out.append(
-                Retelling(
-                    pa,
-                    pb,
-                    a0,
-                    a1,
-                    b0,
-                    b1,
-                    tuple(feats),
-                    round(score, 2),
-                    tuple(weights),
-                    tuple(sa),
-                    tuple(sb),
-                    how,
-                    tuple(m.id for m in members) if len(members) > 1 else (),
-                    sum(len(m.text.split()) for m in members),
+            weight = dict(zip(feats, weights))
+            best_n = max(range(len(members)), key=lambda n: (sum(weight[f] for f in own[n]), -n))
+            window = tuple(m.id for m in members) if len(members) > 1 else ()
+            # an entry for each passage of the window that a sentence of b retells (the readers
+            # see each source passage), at least the weightiest
+            told = [n for n in range(len(members)) if n == best_n or near[n][0] >= 2]
+            found_here = []
+            for n in told:
+                pa = members[n]
+                mine = sorted(own[n], key=lambda f: (-weight[f], f))
+                sa, sb = sentences(pa, own[n], translit), sentences(pb, set(mine), translit)
+                (a0, a1), (b0, b1) = span(pa, own[n], translit, sa), span(pb, own[n], translit, sb)
+                found_here.append(
+                    Retelling(
+                        pa,
+                        pb,
+                        a0,
+                        a1,
+                        b0,
+                        b1,
+                        tuple(mine),
+                        round(score, 2),
+                        tuple(weight[f] for f in mine),
+                        tuple(sa),
+                        tuple(sb),
+                        how,
+                        window,
+                    )
                 )
-            )
+            # a summary: b retells two or more passages of the window, in fewer words
+            words = sum(len(r.a.text[r.a_start : r.a_end].split()) for r in found_here)
+            if len(found_here) >= 2:
+                found_here = [replace(r, window_words=words) for r in found_here]
+            out += found_here
     return out
 
 
