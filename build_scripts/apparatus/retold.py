@@ -128,9 +128,14 @@ AFTER_YEAR = re.compile(
 )
 
 
+_MONTH_STEMS = tuple(dict.fromkeys(m[:3] for m in MONTHS))
+
+
 def dates(text: str) -> list[tuple[str, int, int]]:
     """The days of months a text names: ("#May 13", start, end), one per day of a range."""
-    out = []
+    out: list[tuple[str, int, int]] = []
+    if not any(m in text for m in _MONTH_STEMS):
+        return out  # no month named (a test in C, before the slower patterns)
     for pattern, day_first in ((DAY_MONTH, True), (MONTH_DAY, False)):
         for m in pattern.finditer(text):
             if day_first:
@@ -691,6 +696,7 @@ def cued(
                 postings[(w, f)].append(pos)
     out = []
     cache: dict[str, list] = Recent(RECENT)
+    wcache: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     for i, named_here in cue.items():
         y, pb = wit[i], passages[us[i].passage]
         for x, how in sorted(named_here.items()):
@@ -701,7 +707,7 @@ def cued(
                 if 0 < df[x].get(f, 0) <= cap and df[y].get(f, 0) <= cap_y:
                     for pos in postings[(x, f)]:
                         hits[pos].add(f)
-            best = _window(hits, x, y, size, df)
+            best = _window(hits, x, y, size, df, CUED_SCORE, wcache[(x, y)])
             if best is None:
                 continue
             score, first, last, feats, weights = best
@@ -752,25 +758,34 @@ def cued(
 
 
 def _window(
-    hits: dict[int, set[str]], x: str, y: str, size, df
+    hits: dict[int, set[str]], x: str, y: str, size, df, floor: float = 0.0, weights=None
 ) -> tuple[float, int, int, list[str], list[float]] | None:
     """The run of at most `WINDOW` consecutive passages (their positions → the features each
     shares) whose shared features weigh most: (score, first, last, features rarest first, their
-    weights). A longer run only where it weighs more."""
+    weights); None below `floor`. A longer run only where it weighs more. `weights`: a cache of
+    the features' weights for this pair of witnesses."""
     if not hits:
         return None
-    weight = {f: _weight(f, x, y, size, df, _figure(f)) for fs in hits.values() for f in fs}
+    weight = {} if weights is None else weights
+    for fs in hits.values():
+        for f in fs:
+            if f not in weight:
+                weight[f] = _weight(f, x, y, size, df, _figure(f))
+    own = {pos: sum(weight[f] for f in fs) for pos, fs in hits.items()}
     best = None
     at = sorted(hits)
     for n, first in enumerate(at):
+        run = [last for last in at[n : n + WINDOW] if last - first < WINDOW]
+        if sum(own[last] for last in run) < max(floor, best[0] if best else 0.0):
+            continue  # even the sum of its passages' evidence is too light
         feats: set[str] = set()
-        for last in at[n:]:
-            if last - first >= WINDOW:
-                break
+        for last in run:
             feats |= hits[last]
             score = sum(weight[f] for f in feats)
             if best is None or score > best[0] + 1e-9:
                 best = (score, first, last, set(feats))
+    if best is None or best[0] < floor:
+        return None
     score, first, last, feats = best
     ranked = sorted(feats, key=lambda f: (-weight[f], f))
     return score, first, last, ranked, [weight[f] for f in ranked]
