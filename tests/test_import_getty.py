@@ -532,3 +532,22 @@ def test_index_decides_where_a_missing_break_goes():
         isinstance(brk, Break) and brk.n == "2" and brk.cert == "medium"
     )  # Zeta before, Omega after, one gap
     assert (report.index_met, report.index_checked) == (3, 3)
+
+
+def test_a_row_of_dashes_for_missing_figures_is_a_data_row_not_a_heading():
+    from build_scripts.importers.monograph import heading_row
+
+    assert heading_row(["", "Checked", "Expelled"])
+    assert not heading_row(["1936", "—", "—"])  # Table 7.1: no figures printed for 1936
+    assert not heading_row(["Crimea", "–", "13.6"])
+    assert not heading_row(["National", "n.a.", "-"])
+
+
+@pytest.mark.parametrize("tei", ["getty", "khlevnyuk", "martens", "stalin-society", "emelyanov"])
+def test_no_heading_row_of_any_witness_holds_a_dash_for_a_missing_figure(tei):
+    """A rule for the committed TEI: a role="label" row is a heading; a dash alone in a cell after
+    the first marks a missing figure of a data row."""
+    root = etree.parse(f"tei/{tei}.xml").getroot()
+    for row in root.iterfind(".//tei:row[@role='label']", NS):
+        cells = ["".join(c.itertext()).strip() for c in row.iterfind("tei:cell", NS)]
+        assert not any(re.fullmatch(r"[—–-]+", c) for c in cells[1:]), (tei, row.sourceline)

@@ -49,6 +49,16 @@ from build_scripts.tei.teixml import E, XML_ID
 QUOTE_MARK, NEW_MARK = "edition-quote", "edition-new"
 
 
+# a dash (or n.a., an ellipsis) standing alone in a cell: a figure the table does not have
+MISSING_FIGURE = re.compile(r"[—–-]+|n\.\s?a\.?|\.\.\.|…")
+
+
+def heading_row(cells: list[str]) -> bool:
+    """A row is a column heading when no cell after the first holds a figure, or a dash for a
+    missing one (a row of dashes is a data row: "1936 — —")."""
+    return not any(re.search(r"\d", c) or MISSING_FIGURE.fullmatch(c.strip()) for c in cells[1:])
+
+
 @dataclass
 class Entry:
     """One line of the contents list."""
@@ -523,7 +533,7 @@ class Converter:
         for seg in table.rows:
             cells = seg.text.split("\t")
             row = E.row()
-            if not any(re.search(r"\d", c) for c in cells[1:]):
+            if heading_row(cells):
                 row.set("role", "label")
             for text in cells:
                 cell = E.cell()
