@@ -165,9 +165,15 @@ def test_every_note_at_a_marker_of_its_own_division(doc, ident):
     assert len(notes) == notes_count
     assert [n.get(XML_ID) for n in notes] == [f"{ident}.n{k}" for k in range(1, notes_count + 1)]
     orphans = div.xpath(
-        ".//tei:hi[@rend='superscript'][starts-with(@xml:id, $p)]", p=f"{ident}.nm", namespaces=NS
+        ".//tei:*[self::tei:hi[@rend='superscript'] or self::tei:ref[@type='noteref']]"
+        "[starts-with(@xml:id, $p)]",
+        p=f"{ident}.nm",
+        namespaces=NS,
     )
     assert len(notes) + len(orphans) == markers_count
+    for again in div.xpath(".//tei:ref[@type='noteref']", namespaces=NS):
+        # a marker printed twice leads to the note with its number in its own division
+        assert again.get("target") == f"#{ident}.n{again.text}", again.get(XML_ID)
     anomalies = {
         i.get("corresp").lstrip("#")
         for i in doc.xpath("//tei:list[@type='note-anomalies']/tei:item", namespaces=NS)

@@ -709,17 +709,27 @@ class Converter:
                 elif marker:
                     orphans += 1
                     el = marker.element
-                    el.tag = E.hi().tag
-                    el.set("rend", "superscript")
                     el.set(XML_ID, f"{group.ident}.nm{orphans}")
                     el.text = str(marker.printed)
+                    if any(n.number == marker.printed for n in group.notes):
+                        # printed twice: this marker links to the note of the other one
+                        el.tag = E.ref().tag
+                        el.set("type", "noteref")
+                        el.set("target", f"#{group.ident}.n{marker.printed}")
+                        how = (
+                            f"has no note of its own; the Notes section has one note "
+                            f"{marker.printed}, attached at the other marker with that number. "
+                            'Encoded as ref type="noteref" to that note.'
+                        )
+                    else:
+                        el.tag = E.hi().tag
+                        el.set("rend", "superscript")
+                        how = 'has no note in the Notes section. Encoded as hi rend="superscript".'
                     self.result.anomalies.append(
                         Anomaly(
                             el.get(XML_ID),
                             f"{self._where(group.ident)}: marker {marker.printed} (transcription "
-                            f"line {marker.line}) has no note of its own; the Notes "
-                            f"section has one note {marker.printed}, attached at the other "
-                            'marker with that number. Encoded as hi rend="superscript".',
+                            f"line {marker.line}) {how}",
                         )
                     )
                 else:
