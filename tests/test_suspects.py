@@ -231,3 +231,15 @@ def test_a_page_break_join_that_the_word_list_knows_only_as_a_rare_misspelling_i
 ):
     text = 'Each Com<pb n="2" break="no"/>unist and each com<pb n="3" break="no"/>munist'
     assert found(tmp_path, text, cls="page-break-join") == ["Comunist"]
+
+
+def test_a_letter_dropped_inside_a_word_printed_beside_the_same_name_is_a_confusion(tmp_path):
+    other = "Walter Krivitsky wrote; Walter Krivitsky fled. The water was cold."
+    assert found(tmp_path, "See Water Krivitsky, his book.", other) == ["Water"]
+    (report,), _ = sus.run(witnesses(tmp_path, "See Water Krivitsky, his book.", other), {"A"})
+    assert "<corr>Walter</corr>" in report.suspects[0].hint
+    # printed once beside the name in the corpus: no evidence; a common neighbour: no evidence
+    assert found(tmp_path, "See Water Krivitsky.", "Walter Krivitsky wrote.") == []
+    assert found(tmp_path, "the water of the", "the walter of the; the walter of the") == []
+    # all capitals: a roman numeral or initials (XVI beside XVII)
+    assert found(tmp_path, "The XVI s'ezd met.", "The XVII s'ezd; the XVII s'ezd.") == []

@@ -19,8 +19,9 @@
 - ocr-confusion     a real word that is a classic OCR misreading of a far likelier word (rn/m
                     "modem/modern", ri/n "arid/and", cl/d, li/h, ii/u, e/c, h/b "tbe/the"...),
                     reported only when the corpus prints the likelier word in the same phrase
-                    (see `ocr_confusions`); and a digit read as a letter or a letter as a digit
-                    ("l935", "1ike").
+                    (see `ocr_confusions`); a letter dropped inside a word the corpus prints
+                    beside the same name ("Water Krivitsky" / "Walter Krivitsky"); and a digit
+                    read as a letter or a letter as a digit ("l935", "1ike").
 
 Each suspect is decided by an editor reading the context and the raw transcription line:
 a transcription error becomes `choice/sic/corr`, the printed witness's own slip `sic` alone; a
@@ -523,6 +524,16 @@ class Ngrams:
     pairs: collections.Counter = field(default_factory=collections.Counter)
     triples: collections.Counter = field(default_factory=collections.Counter)
 
+    @functools.cached_property
+    def shortened(self) -> dict[str, set[str]]:
+        """Each word printed twice or more, under every form with one inner letter dropped."""
+        out: dict[str, set[str]] = collections.defaultdict(set)
+        for word, n in self.words.items():
+            if n >= 2 and len(word) >= 4:
+                for i in range(1, len(word) - 1):
+                    out[word[:i] + word[i + 1 :]].add(word)
+        return out
+
     def add(self, text: Text) -> None:
         for tokens in phrases(text):
             words = [w for _, _, w in tokens]
@@ -597,6 +608,7 @@ def ocr_confusions(text: Text, grams: Ngrams):
                         "is right, allow it in sources/suspects-allow.yml",
                     )
                     break
+    yield from dropped_letters(text, grams)
     for m in DIGIT_WORD.finditer(text.string):
         token = m.group()
         number, word = token.translate(AS_DIGIT), token.translate(AS_LETTER)
@@ -615,6 +627,51 @@ def ocr_confusions(text: Text, grams: Ngrams):
             f"If the printed page has '{reading}', encode "
             f"<choice><sic>{token}</sic><corr>{reading}</corr></choice>",
         )
+
+
+def dropped_letters(text: Text, grams: Ngrams):
+    """A word that lacks one inner letter of a word the corpus prints at least twice beside the
+    same rare neighbour (a name or a word below Zipf 4: "Water Krivitsky" where "Walter
+    Krivitsky" is printed), the token beside it once only; the token is capitalised (a name) or
+    rarer than the fuller word. All-capital tokens (roman numerals, initials) are left out."""
+    for tokens in phrases(text):
+        for i, (start, end, word) in enumerate(tokens):
+            printed = text.string[start:end]
+            if len(word) < 3 or printed.isupper():
+                continue
+            for fuller in sorted(grams.shortened.get(word, ())):
+                if not printed[0].isupper() and (zipf(word), grams.words[word]) >= (
+                    zipf(fuller),
+                    grams.words[fuller],
+                ):
+                    continue
+                found = None
+                for j, before in ((i - 1, True), (i + 1, False)):
+                    if not 0 <= j < len(tokens):
+                        continue
+                    near = tokens[j][2]
+                    if near.isdigit() or zipf(near) >= 4.0:
+                        continue
+                    pair, own = (
+                        ((near, fuller), (near, word)) if before else ((fuller, near), (word, near))
+                    )
+                    if grams.pairs[pair] >= 2 and grams.pairs[own] <= 1:
+                        found = " ".join(pair)
+                        break
+                if found:
+                    fuller = fuller[0].upper() + fuller[1:] if printed[0].isupper() else fuller
+                    yield (
+                        start,
+                        end,
+                        "ocr-confusion",
+                        f"'{printed}' lacks a letter of '{fuller}': the corpus prints "
+                        f"'{found}' {grams.pairs[tuple(found.split())]} times, "
+                        f"'{printed}' there once",
+                        "If the printed page has the fuller word, encode "
+                        f"<choice><sic>{printed}</sic><corr>{fuller}</corr></choice>; if the "
+                        "witness printed it so, sic alone or an allow-list entry",
+                    )
+                    break
 
 
 # --- the allow-list ------------------------------------------------------------------------------
