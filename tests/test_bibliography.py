@@ -465,6 +465,29 @@ def test_cache_is_used_and_invalidated(tmp_path, monkeypatch):
         changed.formatted()
 
 
+def test_formatted_from_the_cache_equals_a_parse_and_is_never_stale(tmp_path, monkeypatch):
+    """bibmod.formatted() (what the PDFs use) skips the parse when the cache is fresh, and gives
+    what load().formatted() gives; an edited references.bib is parsed and formatted again."""
+    source = tmp_path / "refs.bib"
+    source.write_text(
+        "@book{a1999x, author = {Doe, Jane}, title = {A Book}, publisher = {P}, year = {1999}}\n"
+        "@book{b2001y, author = {Roe, Ann}, title = {B Book}, publisher = {Q}, year = {2001}}\n",
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache"
+    keys = ["b2001y", "a1999x", "no-such-key"]
+    parsed = bibmod.load(source, cache_dir=cache)[0].formatted(keys)
+    assert [e.key for e in parsed] == ["a1999x", "b2001y"]
+    real_load = bibmod.load
+    monkeypatch.setattr(bibmod, "load", lambda *a, **k: pytest.fail("parsed a cached file"))
+    assert bibmod.formatted(keys, source, cache) == parsed
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("1999}", "2000}"), encoding="utf-8"
+    )
+    monkeypatch.setattr(bibmod, "load", real_load)
+    assert bibmod.formatted(["a1999x"], source, cache)[0].text == "Doe, Jane. A Book. P, 2000."
+
+
 def test_problems_in_references_bib_name_their_line(tmp_path):
     source = tmp_path / "refs.bib"
     source.write_text(

@@ -24,19 +24,17 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bibtexparser
-from bibtexparser.library import Library
-from bibtexparser.model import DuplicateBlockKeyBlock
-from bibtexparser.middlewares.names import (
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
+from typing import TYPE_CHECKING
+
 from lxml import etree
 from lxml import html as lxml_html
 
 from build_scripts.problems import Failed, Location, Problem, relpath
 from build_scripts.project import witnesses as manifest
 from build_scripts.tei.teixml import ROOT, VENDOR
+
+if TYPE_CHECKING:
+    from bibtexparser.library import Library
 
 BIB = ROOT / "references.bib"
 CSL_DIR = VENDOR / "csl"
@@ -176,6 +174,8 @@ def load(
                 "bibliography.unreadable",
             )
         ]
+    import bibtexparser  # imported here: a pack whose references are cached needs no parse
+
     library = bibtexparser.parse_string(source)
     records = {
         e.key: Record(
@@ -195,6 +195,8 @@ def load(
 
 
 def _failed_blocks(library: Library, rel: str) -> list[Problem]:
+    from bibtexparser.model import DuplicateBlockKeyBlock
+
     problems = []
     for block in library.failed_blocks:
         line = Location(rel, block.start_line + 1)
@@ -309,6 +311,11 @@ def _clean(value: str) -> str:
 
 
 def _names(value: str) -> list[dict]:
+    from bibtexparser.middlewares.names import (
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
+
     people = []
     for name in split_multiple_persons_names(value):
         name = name.strip()
@@ -386,8 +393,11 @@ def _cache_key(bib: Bibliography) -> str:
     return digest.hexdigest()[:32]
 
 
-def _cached_render(bib: Bibliography) -> list[Entry]:
-    cache = bib.cache_dir / f"{_cache_key(bib)}.json" if bib.cache_dir else None
+def _cache_file(bib: Bibliography) -> Path | None:
+    return bib.cache_dir / f"{_cache_key(bib)}.json" if bib.cache_dir else None
+
+
+def _from_cache(cache: Path | None) -> list[Entry] | None:
     if cache and cache.exists():
         try:
             return [
@@ -396,6 +406,28 @@ def _cached_render(bib: Bibliography) -> list[Entry]:
             ]
         except (ValueError, TypeError, KeyError):
             pass  # a damaged cache file is rebuilt
+    return None
+
+
+def formatted(keys: list[str], path: Path = BIB, cache_dir: Path | None = CACHE_DIR) -> list[Entry]:
+    """The formatted entries of `keys` (as `load(path)[0].formatted(keys)`), read from the cache
+    without parsing references.bib when the file, the style and the converter are unchanged."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    entries = _from_cache(_cache_file(Bibliography(path, source, {}, cache_dir)))
+    if entries is None:
+        return load(path, cache_dir)[0].formatted(keys)
+    wanted = set(keys)
+    return [e for e in entries if e.key in wanted]
+
+
+def _cached_render(bib: Bibliography) -> list[Entry]:
+    cache = _cache_file(bib)
+    entries = _from_cache(cache)
+    if entries is not None:
+        return entries
     entries = render(bib)
     if cache:
         cache.parent.mkdir(parents=True, exist_ok=True)

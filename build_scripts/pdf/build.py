@@ -148,8 +148,7 @@ def _str(text: str) -> str:
 def bibliography_typst(keys: list[str]) -> str:
     if not keys:
         return ""
-    bib, _ = bibliography.load()
-    entries = bib.formatted(sorted(set(keys)))
+    entries = bibliography.formatted(sorted(set(keys)))
     if not entries:
         return ""
     items = "".join(f"\n#par(hanging-indent: 1.5em)[{string(e.text)}]\n" for e in entries)

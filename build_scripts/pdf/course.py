@@ -299,8 +299,7 @@ def works_cited(course: schema.Course, keys: list[str]) -> str:
     wanted = sorted(set(filter(None, witness_keys + keys)))
     if not wanted:
         return ""
-    bib, _ = bibliography.load()
-    entries = bib.formatted(wanted)
+    entries = bibliography.formatted(wanted)
     if not entries:
         return ""
     items = "".join(f"\n#bib-entry[{html_typst(e.html)}]\n" for e in entries)
