@@ -172,6 +172,13 @@ def _start(root: str, docs_dir: str, scratch: str) -> None:
 
 
 def _page(rel: str, page, lunr: bool) -> None:
+    try:
+        _index(rel, page, lunr)
+    except Exception as err:  # noqa: BLE001  (reported by SearchBeside.result, naming the page)
+        raise RuntimeError(f"page {rel}: {type(err).__name__}: {err}") from None
+
+
+def _index(rel: str, page, lunr: bool) -> None:
     """One page: its entries of Material's index (its content as Material's plugin reads it),
     and its Pagefind records (its content as the written page shows it: without the data-search-*
     attributes that Material's plugin removes)."""
