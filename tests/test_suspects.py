@@ -243,3 +243,12 @@ def test_a_letter_dropped_inside_a_word_printed_beside_the_same_name_is_a_confus
     assert found(tmp_path, "the water of the", "the walter of the; the walter of the") == []
     # all capitals: a roman numeral or initials (XVI beside XVII)
     assert found(tmp_path, "The XVI s'ezd met.", "The XVII s'ezd; the XVII s'ezd.") == []
+
+
+def test_a_full_stop_before_a_lower_case_word_is_reported_except_after_an_abbreviation(tmp_path):
+    text = (
+        "They were shot. in the country arrests followed; kulaks, criminals etc. and others; "
+        "the Feb. plenum; see vol. and p. 45; the terror<choice><sic>.</sic><corr>,</corr>"
+        "</choice> and he approved."
+    )
+    assert found(tmp_path, text, cls="stop-lowercase") == ["shot. in"]

@@ -21,7 +21,10 @@
                     reported only when the corpus prints the likelier word in the same phrase
                     (see `ocr_confusions`); a letter dropped inside a word the corpus prints
                     beside the same name ("Water Krivitsky" / "Walter Krivitsky"); and a digit
-                    read as a letter or a letter as a digit ("l935", "1ike").
+                    read as a letter or a letter as a digit ("l935", "1ike");
+- stop-lowercase    a full stop after a word and before a lower-case word ("terror. and he"): a
+                    comma or semicolon read as a full stop, or a capital lost (abbreviations such
+                    as etc., ibid., vol., Feb. are left out).
 
 Each suspect is decided by an editor reading the context and the raw transcription line:
 a transcription error becomes `choice/sic/corr`, the printed witness's own slip `sic` alone; a
@@ -58,6 +61,7 @@ CLASSES = (
     "doubled-word",
     "doubled-punctuation",
     "ocr-confusion",
+    "stop-lowercase",
 )
 BLOCK = "\x00"  # a block boundary in the flattened text (never whitespace, never a word)
 BLOCKS = frozenset(
@@ -674,6 +678,29 @@ def dropped_letters(text: Text, grams: Ngrams):
                     break
 
 
+# abbreviations that end in a full stop and may stand before a lower-case word
+ABBREVIATIONS = frozenset(
+    "etc ibid cf vol vols no nos pp ed eds edn trans op cit loc al esp approx ca fig ch chap sec "
+    "art tom kh gg obl col cols ff viz resp incl sq sqq co jan feb mar apr jun jul aug sep sept "
+    "oct nov dec mr mrs dr st vs".split()
+)
+STOP_LOWER = re.compile(r"(?<![.\w])([^\W\d_]{2,})\. ([a-z][a-z]+)")
+
+
+def stop_lowercase(text: Text):
+    for m in STOP_LOWER.finditer(text.string):
+        if m.group(1).lower() in ABBREVIATIONS:
+            continue
+        yield (
+            m.start(),
+            m.end(),
+            "stop-lowercase",
+            f"'{m.group()}' has a full stop before a lower-case word",
+            "If the printed page has a comma or semicolon there, encode the mark as "
+            "<choice><sic>.</sic><corr>,</corr></choice>; if it has a capital, encode the word so",
+        )
+
+
 # --- the allow-list ------------------------------------------------------------------------------
 @dataclass
 class Allow:
@@ -887,6 +914,7 @@ def run(
             doubled(text),
             unknown_words(text, corpus, names),
             ocr_confusions(text, grams),
+            stop_lowercase(text),
         )
         covered: list[
             tuple[int, int]
