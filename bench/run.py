@@ -24,7 +24,31 @@ def load_cases(path: Path):
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return getattr(module, "CASES", []), getattr(module, "setup", None)
+    return (
+        getattr(module, "CASES", []),
+        getattr(module, "setup", None),
+        getattr(module, "RATIOS", []),
+    )
+
+
+def ratio(argv: list[str], against: list[str], runs: int) -> dict:
+    """`argv` and `against` run in alternation, `runs` times each: the median of the pairs' ratios
+    (the two commands of a pair see the same machine load)."""
+    pairs = []
+    for _ in range(runs):
+        a = time_command(argv, 1)[0]
+        b = time_command(against, 1)[0]
+        pairs.append((a, b))
+    ratios = sorted(a / b for a, b in pairs)
+    return {
+        "median_ratio": round(statistics.median(ratios), 3),
+        "min_ratio": round(ratios[0], 3),
+        "max_ratio": round(ratios[-1], 3),
+        "median_s": round(statistics.median(a for a, _ in pairs), 3),
+        "against_median_s": round(statistics.median(b for _, b in pairs), 3),
+        "runs": runs,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def time_command(argv: list[str], runs: int, cpu: list[float] | None = None) -> list[float]:
@@ -57,7 +81,7 @@ def main() -> None:
         area = path.stem.removeprefix("bench_")
         if args.areas and area not in args.areas:
             continue
-        cases, setup = load_cases(path)
+        cases, setup, ratios = load_cases(path)
         if setup:
             setup()
         results = {}
@@ -82,6 +106,17 @@ def main() -> None:
                 f"{area:10} {name:40} median {r['median_s']:.3f} s  "
                 f"(min {r['min_s']:.3f}, max {r['max_s']:.3f}, n={len(times)}); "
                 f"CPU median {r['median_cpu_s']:.3f} s; load {r['load_average']}"
+            )
+        for name, argv, against, goal in ratios:
+            fix = [sys.executable if a == "python" else a for a in argv]
+            base = [sys.executable if a == "python" else a for a in against]
+            r = results[name] = ratio(fix, base, args.runs)
+            met = "" if goal is None else ("  goal met" if r["median_ratio"] <= goal else "  OVER")
+            print(
+                f"{area:10} {name:40} median ratio {r['median_ratio']:.3f} "
+                f"(min {r['min_ratio']:.3f}, max {r['max_ratio']:.3f}; {r['median_s']:.2f} s "
+                f"against {r['against_median_s']:.2f} s, n={r['runs']}); load "
+                f"{r['load_average']}{met}"
             )
         (out / f"{area}.json").write_text(json.dumps(results, indent=2) + "\n")
 

@@ -101,3 +101,17 @@ def test_curated_claims_live_in_the_tei_and_survive_detection(tmp_path):
             old.decision,
             [r.text for r in old.readings],
         )
+
+
+def test_a_claim_the_editors_wrote_is_not_said_to_be_found_by_the_program():
+    from types import SimpleNamespace
+
+    from build_scripts.apparatus import view
+
+    written = SimpleNamespace(decision="unreviewed", resp="#apparatus.editors")
+    found = SimpleNamespace(decision="unreviewed", resp="#detector")
+    confirmed = SimpleNamespace(decision="confirmed", resp="#apparatus.editors")
+    assert "program" not in view.decision_label(written)
+    assert "editors" in view.decision_label(written)
+    assert view.decision_label(found) == view.DECISION_LABEL["unreviewed"]
+    assert view.decision_label(confirmed) == view.DECISION_LABEL["confirmed"]

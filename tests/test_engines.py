@@ -69,6 +69,13 @@ def test_mkdocs_and_properdocs_make_the_same_pages(project, other):
         if GENERATOR.sub(b"", (a / p).read_bytes()) != GENERATOR.sub(b"", (b / p).read_bytes())
     ]
     assert not differ, differ[:5]
+    # MkDocs' build indexes each page while it runs (build_scripts/site/search_beside.py); the other
+    # engines' are indexed from the written pages afterwards: the same indexes. Pagefind names
+    # each passage's fragment by a hash of its content.
+    index = "search/search_index.json"
+    assert (a / index).read_bytes() == (b / index).read_bytes()
+    fragments = [sorted(p.name for p in (d / "pagefind" / "fragment").iterdir()) for d in (a, b)]
+    assert fragments[0] and fragments[0] == fragments[1]
 
 
 def reader_essentials(project: site.Project, out: Path, index_file: str) -> None:

@@ -258,4 +258,8 @@ def test_printed_note_anomalies_are_recorded_not_repaired():
         "2",
         "3",
     ]  # never renumbered
+    again = root.find(f".//{teixml.tei('ref')}[@{{{teixml.XML_NS}}}id='E.m2.2']")
+    assert (again.get("type"), again.get("target"), again.text) == ("noteref", "#E.n2", "2")
+    lost = root.find(f".//{teixml.tei('hi')}[@{{{teixml.XML_NS}}}id='E.m4.1']")
+    assert lost is not None and lost.get("rend") == "superscript"  # no note to lead to
     assert words.compare(words.source_words(text), words.tei_reading(root)) is None

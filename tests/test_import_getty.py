@@ -165,9 +165,15 @@ def test_every_note_at_a_marker_of_its_own_division(doc, ident):
     assert len(notes) == notes_count
     assert [n.get(XML_ID) for n in notes] == [f"{ident}.n{k}" for k in range(1, notes_count + 1)]
     orphans = div.xpath(
-        ".//tei:hi[@rend='superscript'][starts-with(@xml:id, $p)]", p=f"{ident}.nm", namespaces=NS
+        ".//tei:*[self::tei:hi[@rend='superscript'] or self::tei:ref[@type='noteref']]"
+        "[starts-with(@xml:id, $p)]",
+        p=f"{ident}.nm",
+        namespaces=NS,
     )
     assert len(notes) + len(orphans) == markers_count
+    for again in div.xpath(".//tei:ref[@type='noteref']", namespaces=NS):
+        # a marker printed twice leads to the note with its number in its own division
+        assert again.get("target") == f"#{ident}.n{again.text}", again.get(XML_ID)
     anomalies = {
         i.get("corresp").lstrip("#")
         for i in doc.xpath("//tei:list[@type='note-anomalies']/tei:item", namespaces=NS)
@@ -532,3 +538,22 @@ def test_index_decides_where_a_missing_break_goes():
         isinstance(brk, Break) and brk.n == "2" and brk.cert == "medium"
     )  # Zeta before, Omega after, one gap
     assert (report.index_met, report.index_checked) == (3, 3)
+
+
+def test_a_row_of_dashes_for_missing_figures_is_a_data_row_not_a_heading():
+    from build_scripts.importers.monograph import heading_row
+
+    assert heading_row(["", "Checked", "Expelled"])
+    assert not heading_row(["1936", "—", "—"])  # Table 7.1: no figures printed for 1936
+    assert not heading_row(["Crimea", "–", "13.6"])
+    assert not heading_row(["National", "n.a.", "-"])
+
+
+@pytest.mark.parametrize("tei", ["getty", "khlevnyuk", "martens", "stalin-society", "emelyanov"])
+def test_no_heading_row_of_any_witness_holds_a_dash_for_a_missing_figure(tei):
+    """A rule for the committed TEI: a role="label" row is a heading; a dash alone in a cell after
+    the first marks a missing figure of a data row."""
+    root = etree.parse(f"tei/{tei}.xml").getroot()
+    for row in root.iterfind(".//tei:row[@role='label']", NS):
+        cells = ["".join(c.itertext()).strip() for c in row.iterfind("tei:cell", NS)]
+        assert not any(re.fullmatch(r"[—–-]+", c) for c in cells[1:]), (tei, row.sourceline)

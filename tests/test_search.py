@@ -134,3 +134,28 @@ def test_material_index_tuned():
     assert (
         "Khlevnyuk 1995" in index["docs"][1]["title"] and "A section" in index["docs"][1]["title"]
     )
+
+
+def test_a_page_the_worker_cannot_index_is_one_problem_naming_it(tmp_path, monkeypatch):
+    """The indexes made beside MkDocs (search_beside): an error indexing a page becomes one
+    `site.search` problem that names the page, never a traceback."""
+    from concurrent.futures import Future
+    from types import SimpleNamespace
+
+    from build_scripts.site import search_beside
+    from tests.conftest import ROOT
+
+    (tmp_path / "docs").mkdir()
+    search_beside._start(str(ROOT), str(tmp_path / "docs"), str(tmp_path / "records"))
+    monkeypatch.setattr(search, "records", lambda *a: 1 / 0)
+    page = SimpleNamespace(content=PAGE.format(p1="a", p2="b"), toc=[], url="x/", title="X")
+    future: Future = Future()
+    try:
+        search_beside._page("edition/khlevnyuk/K.art/index.html", page, False)
+    except RuntimeError as err:
+        future.set_exception(err)
+    beside = SimpleNamespace(problems=[])
+    assert search_beside.SearchBeside.result(beside, future) is None
+    (problem,) = beside.problems
+    assert problem.code == "site.search" and "edition/khlevnyuk/K.art/index.html" in problem.message
+    assert "ZeroDivisionError" in problem.message

@@ -158,3 +158,97 @@ def test_pdf_shows_a_lone_sic_with_sic_and_a_correction_with_the_transcription_r
     assert lone.endswith('[#"[sic]"]') and "Yenukudze" in lone
     corrected = typst_render((loader.node(E.choice(E.sic("Lenigrad"), E.corr("Leningrad"))),), ctx)
     assert "Transcription reads" in corrected and "[sic]" not in corrected
+
+
+# --- rules of single classes, on witnesses written for the test ---------------------------------
+def witnesses(tmp_path: Path, *paragraphs: str) -> list[sus.Source]:
+    """One witness per paragraph (TEI body text), sigla A, B, ..."""
+    out = []
+    for i, body in enumerate(paragraphs):
+        siglum = chr(ord("A") + i)
+        path = tmp_path / f"{siglum.lower()}.xml"
+        path.write_text(
+            f'<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{siglum}"><text><body>\n'
+            f'<div xml:id="{siglum}.c1">\n<p xml:id="{siglum}.c1.p1">{body}</p>\n</div>'
+            "\n</body></text></TEI>\n",
+            encoding="utf-8",
+        )
+        out.append(sus.Source(siglum, path))
+    return out
+
+
+def found(tmp_path: Path, *paragraphs: str, cls: str = "ocr-confusion") -> list[str]:
+    (report,), _ = sus.run(witnesses(tmp_path, *paragraphs), {"A"}, root=tmp_path)
+    return [s.token for s in report.suspects if s.cls == cls]
+
+
+def test_a_real_word_printed_once_beside_the_words_of_a_far_likelier_one_is_a_confusion(
+    tmp_path,
+):
+    other = "The committee and the bureau met, and the secretary spoke."
+    assert found(tmp_path, "The committee arid the bureau met.", other) == ["arid"]
+    (report,), _ = sus.run(witnesses(tmp_path, "The committee arid the bureau met.", other), {"A"})
+    (suspect,) = report.suspects
+    assert "'and'" in suspect.message and "<corr>and</corr>" in suspect.hint
+
+
+def test_a_real_word_in_its_own_phrase_a_name_or_a_decided_reading_is_no_confusion(tmp_path):
+    other = "The committee and the bureau met, and the secretary spoke."
+    # the likelier word is never printed beside these neighbours
+    assert found(tmp_path, "They crossed the arid steppe.", other) == []
+    # capitalised: a name (Mari, Nevel) is not read as a misprint
+    assert found(tmp_path, "The committee Arid the bureau met.", other) == []
+    # beside the words of 'and' but not in its phrase: reported only if printed once
+    other += " And other men."
+    assert found(tmp_path, "Its committee arid other men met.", other) == ["arid"]
+    assert found(tmp_path, "Its committee arid other men met in arid lands.", other) == []
+    decided = "The committee <choice><sic>arid</sic><corr>and</corr></choice> the bureau met."
+    assert found(tmp_path, decided, other) == []
+
+
+def test_a_confusion_in_a_phrase_printed_elsewhere_needs_one_neighbour_that_is_no_function_word(
+    tmp_path,
+):
+    other = "the title of the book; the modern history of the party"
+    assert found(tmp_path, "This was the tide of the war.", other) == []  # the ... of: no evidence
+    assert found(tmp_path, "This was the modem history of it.", other) == ["modem"]
+
+
+def test_a_digit_read_as_a_letter_and_a_letter_as_a_digit(tmp_path):
+    assert found(tmp_path, "In l935 the party, 1ike the state, met in 1936 and the 1st time.") == [
+        "l935",
+        "1ike",
+    ]
+
+
+def test_an_article_hyphenated_to_the_next_word_is_a_hyphen_join(tmp_path):
+    text = "Khrushchev and the-leadership agreed; the then-leader and an-other spoke."
+    assert found(tmp_path, text, cls="hyphen-join") == ["the-leadership", "an-other"]
+
+
+def test_a_page_break_join_that_the_word_list_knows_only_as_a_rare_misspelling_is_reported(
+    tmp_path,
+):
+    text = 'Each Com<pb n="2" break="no"/>unist and each com<pb n="3" break="no"/>munist'
+    assert found(tmp_path, text, cls="page-break-join") == ["Comunist"]
+
+
+def test_a_letter_dropped_inside_a_word_printed_beside_the_same_name_is_a_confusion(tmp_path):
+    other = "Walter Krivitsky wrote; Walter Krivitsky fled. The water was cold."
+    assert found(tmp_path, "See Water Krivitsky, his book.", other) == ["Water"]
+    (report,), _ = sus.run(witnesses(tmp_path, "See Water Krivitsky, his book.", other), {"A"})
+    assert "<corr>Walter</corr>" in report.suspects[0].hint
+    # printed once beside the name in the corpus: no evidence; a common neighbour: no evidence
+    assert found(tmp_path, "See Water Krivitsky.", "Walter Krivitsky wrote.") == []
+    assert found(tmp_path, "the water of the", "the walter of the; the walter of the") == []
+    # all capitals: a roman numeral or initials (XVI beside XVII)
+    assert found(tmp_path, "The XVI s'ezd met.", "The XVII s'ezd; the XVII s'ezd.") == []
+
+
+def test_a_full_stop_before_a_lower_case_word_is_reported_except_after_an_abbreviation(tmp_path):
+    text = (
+        "They were shot. in the country arrests followed; kulaks, criminals etc. and others; "
+        "the Feb. plenum; see vol. and p. 45; the terror<choice><sic>.</sic><corr>,</corr>"
+        "</choice> and he approved."
+    )
+    assert found(tmp_path, text, cls="stop-lowercase") == ["shot. in"]

@@ -292,7 +292,7 @@ def locus_page(locus: Locus, corpus, locate=None, reader: Reader | None = None) 
     vs = view.variants(locus) if paired else []
     if locus.verdict:
         facts.append(("Verdict", view.verdict(locus, vs)))
-    facts.append(("Decision", view.DECISION_LABEL.get(locus.decision, locus.decision)))
+    facts.append(("Decision", view.decision_label(locus)))
     lines += [
         '<dl class="ap-facts">'
         + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)

@@ -65,6 +65,17 @@ DECISION_LABEL = {
     "unreviewed": "Found by the program; not yet reviewed by an editor.",
     "rejected": "Rejected by an editor.",
 }
+# An entry the editors wrote themselves (a claim read from the texts) and left for review.
+EDITORS_UNREVIEWED = (
+    "Written by the editors from their reading; not yet reviewed by a second editor."
+)
+
+
+def decision_label(locus: Locus) -> str:
+    """What the page says of the entry's review: who made it and whether it has been reviewed."""
+    if locus.decision == "unreviewed" and locus.resp != "#detector":
+        return EDITORS_UNREVIEWED
+    return DECISION_LABEL.get(locus.decision, locus.decision)
 
 
 def esc(text: str) -> str:

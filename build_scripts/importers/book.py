@@ -182,19 +182,19 @@ class Converter:
         _append(el, raw[pos:])
 
     def note_at(self, n: int, line: int) -> etree._Element:
-        """The note for marker n; a marker with no note, or printed twice, stays a marker
-        (recorded)."""
+        """The note for marker n; a marker with no note stays a marker, one printed twice links to
+        the note at the first (both recorded)."""
         self.used.append(n)
         paras = self.notes.get(n)
         if paras is None or self.used.count(n) > 1:
             ident = f"{self.siglum}.m{n}.{self.used.count(n)}"
-            marker = E.hi(str(n), rend="superscript")
+            if paras is None:
+                marker = E.hi(str(n), rend="superscript")
+                why = "has no note in the ENDNOTES list"
+            else:  # printed twice: this one links to the note at the first
+                marker = E.ref(str(n), type="noteref", target=f"#{self.siglum}.n{n}")
+                why = "is printed a second time; its note stands at the first, and it links there"
             marker.set(XML_ID, ident)
-            why = (
-                "has no note in the ENDNOTES list"
-                if paras is None
-                else "is printed a second time; its note stands at the first"
-            )
             self.result.anomalies.append(
                 Anomaly(ident, f"Marker {n} (line {line}) {why}: kept as a superscript number.")
             )

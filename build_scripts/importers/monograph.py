@@ -49,6 +49,16 @@ from build_scripts.tei.teixml import E, XML_ID
 QUOTE_MARK, NEW_MARK = "edition-quote", "edition-new"
 
 
+# a dash (or n.a., an ellipsis) standing alone in a cell: a figure the table does not have
+MISSING_FIGURE = re.compile(r"[—–-]+|n\.\s?a\.?|\.\.\.|…")
+
+
+def heading_row(cells: list[str]) -> bool:
+    """A row is a column heading when no cell after the first holds a figure, or a dash for a
+    missing one (a row of dashes is a data row: "1936 — —")."""
+    return not any(re.search(r"\d", c) or MISSING_FIGURE.fullmatch(c.strip()) for c in cells[1:])
+
+
 @dataclass
 class Entry:
     """One line of the contents list."""
@@ -523,7 +533,7 @@ class Converter:
         for seg in table.rows:
             cells = seg.text.split("\t")
             row = E.row()
-            if not any(re.search(r"\d", c) for c in cells[1:]):
+            if heading_row(cells):
                 row.set("role", "label")
             for text in cells:
                 cell = E.cell()
@@ -699,17 +709,27 @@ class Converter:
                 elif marker:
                     orphans += 1
                     el = marker.element
-                    el.tag = E.hi().tag
-                    el.set("rend", "superscript")
                     el.set(XML_ID, f"{group.ident}.nm{orphans}")
                     el.text = str(marker.printed)
+                    if any(n.number == marker.printed for n in group.notes):
+                        # printed twice: this marker links to the note of the other one
+                        el.tag = E.ref().tag
+                        el.set("type", "noteref")
+                        el.set("target", f"#{group.ident}.n{marker.printed}")
+                        how = (
+                            f"has no note of its own; the Notes section has one note "
+                            f"{marker.printed}, attached at the other marker with that number. "
+                            'Encoded as ref type="noteref" to that note.'
+                        )
+                    else:
+                        el.tag = E.hi().tag
+                        el.set("rend", "superscript")
+                        how = 'has no note in the Notes section. Encoded as hi rend="superscript".'
                     self.result.anomalies.append(
                         Anomaly(
                             el.get(XML_ID),
                             f"{self._where(group.ident)}: marker {marker.printed} (transcription "
-                            f"line {marker.line}) has no note of its own; the Notes "
-                            f"section has one note {marker.printed}, attached at the other "
-                            'marker with that number. Encoded as hi rend="superscript".',
+                            f"line {marker.line}) {how}",
                         )
                     )
                 else:

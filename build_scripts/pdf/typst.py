@@ -228,6 +228,9 @@ def alternate(node: m.Alternate, ctx: Context) -> str:
 
 
 def link(node: m.Link, ctx: Context) -> str:
+    if node.kind == "noteref":  # a marker printed twice: the same footnote again
+        n, ident = (string(t or " ")[1:] for t in (m.plain_text(node.children), node.target[1:]))
+        return f"#wnoteref({n}, {ident})"
     text = inline(node.children, ctx) or string(node.target)
     if node.kind == "url":
         return f'#link("{node.target}")[{text}]'

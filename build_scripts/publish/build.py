@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from build_scripts.site import engine as site_engine
-from build_scripts.site import search
+from build_scripts.site import search, search_beside
 from build_scripts.site import render as site
 from build_scripts.publish import downloads, outputs
 from build_scripts.publish import offline as offline_copy
@@ -74,15 +74,26 @@ def mkdocs_build(
     online = not offline and engine != "zensical"  # searched with Pagefind (site/search.py)
     if online:
         search.mark_online(cfg)
-    problems = run_engine(engine, cfg, strict)
+    # With MkDocs in this process, both search indexes are made beside it, page by page
+    beside = (
+        search_beside.SearchBeside(project.root, docs_dir)
+        if online and engine == "mkdocs"
+        else None
+    )
+    try:
+        problems = run_engine(engine, cfg, strict, beside)
+    finally:
+        if beside is not None:
+            beside.close()
     if not problems:
-        site_engine.finish(project, docs_dir, site_dir, offline)
-        if online:
+        site_engine.finish(project, docs_dir, site_dir, offline, search_done=beside is not None)
+        if online and beside is None:
             problems += search.build_index(site_dir, project.root)
     return problems
 
 
-def run_engine(engine: str, cfg: Path, strict: bool = True) -> list[Problem]:
+def run_engine(engine: str, cfg: Path, strict: bool = True, plugin=None) -> list[Problem]:
+    """Build with `engine` from `cfg`; `plugin` (a MkDocs plugin object) is added to MkDocs' own."""
     if engine != "mkdocs":
         module = {"properdocs": "properdocs", "zensical": "zensical"}[engine]
         argv = [sys.executable, "-m", module, "build", "-f", str(cfg)] + (
@@ -112,6 +123,8 @@ def run_engine(engine: str, cfg: Path, strict: bool = True) -> list[Problem]:
     logger.addHandler(handler)
     try:
         config = load_config(str(cfg), strict=strict)
+        if plugin is not None:
+            config.plugins["edition/search-beside"] = plugin
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -137,7 +150,7 @@ def run_engine(engine: str, cfg: Path, strict: bool = True) -> list[Problem]:
         ]
     finally:
         logger.removeHandler(handler)
-    return []
+    return list(getattr(plugin, "problems", []))
 
 
 def build(

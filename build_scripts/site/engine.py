@@ -201,12 +201,18 @@ def stage(project: Project, docs_dir: Path) -> list[str]:
 
 # --- after the engine ---------------------------------------------------------------------------
 def finish(
-    project: Project, docs_dir: Path, site_dir: Path, offline: bool = False
+    project: Project,
+    docs_dir: Path,
+    site_dir: Path,
+    offline: bool = False,
+    search_done: bool = False,
 ) -> dict[str, int]:
-    """Redirect pages, search variants, offline links; how many of each."""
+    """Redirect pages, search variants, offline links; how many of each. search_done: the search
+    index was tuned while the engine ran (build_scripts/site/search_beside.py)."""
     pages, _ = redirect_plan(project, docs_dir, not offline)
     done = {"redirect pages": len(site_urls.write_pages(site_dir, pages))}
-    done["search variants"] = augment_search(project, site_dir)
+    if not search_done:
+        done["search variants"] = augment_search(project, site_dir)
     if offline:
         done["offline links"] = offline_links(docs_dir, site_dir)
     return done

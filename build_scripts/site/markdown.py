@@ -387,6 +387,8 @@ class MarkdownPage:
         )
 
     def link(self, node: m.Link) -> str:
+        if node.kind == "noteref":
+            return self.note_again(node)
         text = self.inline(node.children) or escape(node.target)
         href = self.resolve(node)
         if href is None:
@@ -434,6 +436,19 @@ class MarkdownPage:
         return (
             f'<sup id="fnref:{attr(ident)}"><a class="{classes}" '
             f'href="#fn:{attr(ident)}">{marker}</a></sup>'
+        )
+
+    def note_again(self, node: m.Link) -> str:
+        """A marker printed a second time: a footnote marker that leads to the note of the first
+        (no id of its own; the note's back-link returns to the first)."""
+        marker = self.inline(node.children)
+        file, _, ident = node.target.partition("#")
+        page = self.ctx.anchor_page(file or self.ctx.file, ident)
+        if page is None:
+            return f"<sup>{marker}</sup>"
+        return (
+            f'<sup><a class="footnote-ref" href="{attr(self.ctx.href(page, "fn:" + ident))}">'
+            f"{marker}</a></sup>"
         )
 
     def footnote(self, ident: str, note: m.Note) -> str:

@@ -373,7 +373,7 @@ def around_texts(
             for i in w.facts.get("stance_evidence", []) or []
             if i in anchors
         ]
-        relations = app_reader(state, project, published).get("overview", {}).get(w.siglum, "")
+        relations = app_overview(state, project, published, result).get(w.siglum, "")
         files[f"{landing.folder(w)}/index.md"] = landing.landing(
             w,
             [tuple(p) for p in state[w.tei]["pages"]],
@@ -415,6 +415,14 @@ def around_texts(
 
 
 _APP_READER: dict = {}
+
+
+def app_overview(state: dict, project: Project, published: dict[str, str], result: Result) -> dict:
+    """Each witness's overview of its relations, kept with the apparatus pages under the same key
+    (made again only when what the apparatus pages depend on changes)."""
+    if "overview" not in result.app_cache:
+        result.app_cache["overview"] = app_reader(state, project, published)["overview"]
+    return result.app_cache["overview"]
 
 
 def app_reader(state: dict, project: Project, published: dict[str, str]) -> dict:

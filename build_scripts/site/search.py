@@ -287,6 +287,9 @@ def records(doc, page: PageInfo, variants: dict[str, set[str]]) -> list[tuple[st
             body.set("data-pagefind-weight", weight)
         for block in passage.blocks:
             body.append(copy.deepcopy(block))
+        # the page's layout after its last block is no text (and differs between the written
+        # page and the page's content: build_scripts/site/search_beside.py reads the latter)
+        body[-1].tail = None if not (body[-1].tail or "").strip() else body[-1].tail
         add_words(body, variants)
         meta = {
             "title": page.title,
@@ -334,7 +337,31 @@ def build_index(site_dir: Path, root: Path) -> list[Problem]:
     """site_dir/pagefind/: the Pagefind index of the built site. Each page is read and cut into
     passages, written as small files into a scratch folder, and indexed there by Pagefind's own
     binary (the PyPI package pagefind[extended] ships it); a result links to its passage through
-    the metadata `pageurl` and `anchor`, not through the scratch file's name."""
+    the metadata `pageurl` and `anchor`, not through the scratch file's name. (`edition build` with
+    MkDocs makes the same records while MkDocs runs: build_scripts/site/search_beside.py.)"""
+    with tempfile.TemporaryDirectory(prefix="search-") as tmp:
+        scratch = Path(tmp) / "records"
+        write_records(site_dir, root, scratch)
+        return run_pagefind(scratch, site_dir)
+
+
+def write_records(site_dir: Path, root: Path, scratch: Path) -> None:
+    """The records of every page of the written site, as files under `scratch`."""
+    found = list(pages(site_dir, root))
+    variants = all_variants([d for _, d in found], root)
+    for page, doc in found:
+        write_page_records(scratch, page, records(doc, page, variants))
+
+
+def write_page_records(scratch: Path, page: PageInfo, made: list[tuple[str, str]]) -> None:
+    for n, (_, content) in enumerate(made):
+        target = scratch / page.url / f"{n}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+
+
+def run_pagefind(scratch: Path, site_dir: Path) -> list[Problem]:
+    """Pagefind's binary over the records written under `scratch`, into site_dir/pagefind/."""
     try:
         from pagefind.service import _must_get_executable
 
@@ -348,31 +375,15 @@ def build_index(site_dir: Path, root: Path) -> list[Problem]:
                 "site.search",
             )
         ]
-    found = list(pages(site_dir, root))
-    variants = all_variants([d for _, d in found], root)
-    with tempfile.TemporaryDirectory(prefix="search-") as tmp:
-        scratch = Path(tmp) / "records"
-        for page, doc in found:
-            for n, (_, content) in enumerate(records(doc, page, variants)):
-                target = scratch / page.url / f"{n}.html"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(content, encoding="utf-8")
-        out = site_dir / PAGEFIND_DIR
-        shutil.rmtree(out, ignore_errors=True)
-        run = subprocess.run(
-            [
-                binary,
-                "--site",
-                str(scratch),
-                "--output-path",
-                str(out),
-                "--force-language",
-                "en",
-                "--quiet",
-            ],
-            capture_output=True,
-            text=True,
-        )
+    out = site_dir / PAGEFIND_DIR
+    shutil.rmtree(out, ignore_errors=True)
+    scratch.mkdir(parents=True, exist_ok=True)
+    run = subprocess.run(
+        [binary, "--site", str(scratch), "--output-path", str(out), "--force-language", "en"]
+        + ["--quiet"],
+        capture_output=True,
+        text=True,
+    )
     if run.returncode != 0:
         last = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["(no message)"]
         return [
@@ -387,15 +398,19 @@ def build_index(site_dir: Path, root: Path) -> list[Problem]:
 
 
 # --- Material's index (the offline copy and `edition serve`) ------------------------------------
-def tune_material_index(index: dict, root: Path, site_dir: Path | None = None) -> int:
+def tune_material_index(
+    index: dict, root: Path, site_dir: Path | None = None, prefixes: dict[str, str] | None = None
+) -> int:
     """Material's search index made fit for the offline copy and `edition serve`: list pages out,
-    each entry's title naming its witness and chapter (read from the pages of `site_dir`), the
-    transliteration variants and the digits of mixed tokens added (hidden). Returns how many
-    variants were added."""
+    each entry's title naming its witness and chapter (`prefixes`, page URL → "Witness · chapter",
+    or read from the pages of `site_dir`), the transliteration variants and the digits of mixed
+    tokens added (hidden). Returns how many variants were added."""
     docs = index.get("docs", [])
     index["docs"] = [d for d in docs if page_key(d.get("location", "")) not in LIST_PAGES]
-    if site_dir is not None:
-        name_titles(index, title_prefixes(site_dir, root))
+    if prefixes is None and site_dir is not None:
+        prefixes = title_prefixes(site_dir, root)
+    if prefixes is not None:
+        name_titles(index, prefixes)
     groups = search_variants.listed_groups(root / "sources" / "transliterations.yml")
     added = search_variants.augment(index, groups)
     for d in index["docs"]:

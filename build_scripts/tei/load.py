@@ -161,7 +161,8 @@ class Loader:
 
     def _link(self, el: etree._Element, rule: Rule) -> m.Link:
         target = el.get("target", "").split()[0] if el.get("target", "").split() else ""
-        return m.Link(link_kind(target), target, self.mixed(el), self.at(el))
+        kind = "noteref" if rule.params.get("kind") == "noteref" else link_kind(target)
+        return m.Link(kind, target, self.mixed(el), self.at(el))
 
     def _citation(self, el: etree._Element, rule: Rule) -> m.Node:
         keys = [c[4:] for c in (el.get("corresp") or "").split() if c.startswith("bib:")]

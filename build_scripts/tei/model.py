@@ -97,7 +97,8 @@ class Alternate:
 
 @dataclass(frozen=True)
 class Link:
-    """A pointer: kind `witness` (file.xml#id of another witness), `local` (#id), `url`, `bib`."""
+    """A pointer: kind `witness` (file.xml#id of another witness), `local` (#id), `url`, `bib`,
+    `noteref` (a note marker printed a second time: #id of the note it leads to)."""
 
     kind: str
     target: str

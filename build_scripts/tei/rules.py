@@ -128,6 +128,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "expan": (inline("plain"),),
     # links and citations
     "ref": (
+        # a note marker printed a second time: it leads to the note of the first (type="noteref")
+        Rule("link", when=type_is("noteref"), params={"kind": "noteref"}),
         Rule("link", when=type_is("witness"), params={"kind": "witness"}),
         Rule("link", when=has_attr("target")),
         inline("plain"),

@@ -6,7 +6,8 @@
 - mixed-script      letters of two scripts inside one word (a Cyrillic о inside a Latin word);
 - unknown-word      a word in no English word list (wordfreq, large list), nowhere else in the
                     corpus of the five witnesses and in no name list (sources/transliterations.yml);
-- hyphen-join       a hyphenated form whose joined form occurs elsewhere (seri-ous / serious);
+- hyphen-join       a hyphenated form whose joined form occurs elsewhere (seri-ous / serious), or
+                    an article hyphenated to the next word ("the-leadership");
 - hyphen-space      a hyphen followed by a space inside a line whose halves join into a word
                     (a printer's line-end hyphen kept by the transcription: "seri- ous");
 - page-break-join   a word rejoined across `pb break="no"` that is no word (letters lost at the
@@ -14,7 +15,16 @@
 - digit-separator   a digit group whose thousands separator disagrees with the witness's own
                     convention, found by counting the witness's digit groups (the report says so);
 - doubled-word      the same word twice in a row ("the the");
-- doubled-punctuation  ",," ";;" "::" (a printer's or an OCR slip).
+- doubled-punctuation  ",," ";;" "::" (a printer's or an OCR slip);
+- ocr-confusion     a real word that is a classic OCR misreading of a far likelier word (rn/m
+                    "modem/modern", ri/n "arid/and", cl/d, li/h, ii/u, e/c, h/b "tbe/the"...),
+                    reported only when the corpus prints the likelier word in the same phrase
+                    (see `ocr_confusions`); a letter dropped inside a word the corpus prints
+                    beside the same name ("Water Krivitsky" / "Walter Krivitsky"); and a digit
+                    read as a letter or a letter as a digit ("l935", "1ike");
+- stop-lowercase    a full stop after a word and before a lower-case word ("terror. and he"): a
+                    comma or semicolon read as a full stop, or a capital lost (abbreviations such
+                    as etc., ibid., vol., Feb. are left out).
 
 Each suspect is decided by an editor reading the context and the raw transcription line:
 a transcription error becomes `choice/sic/corr`, the printed witness's own slip `sic` alone; a
@@ -50,6 +60,8 @@ CLASSES = (
     "digit-separator",
     "doubled-word",
     "doubled-punctuation",
+    "ocr-confusion",
+    "stop-lowercase",
 )
 BLOCK = "\x00"  # a block boundary in the flattened text (never whitespace, never a word)
 BLOCKS = frozenset(
@@ -253,6 +265,19 @@ def in_word_list(word: str) -> bool:
     return any(zipf_frequency(w, "en", wordlist="large") > 0 for w in {word, word.lower()})
 
 
+# wordfreq's large list also holds misspellings seen on the web ("comunist" 1.2); a word rejoined
+# across a page break must be commoner than that to count as a word
+RARE = 1.5
+
+
+@functools.lru_cache(maxsize=100_000)
+def zipf(word: str) -> float:
+    """wordfreq's Zipf frequency of a word (the higher of its own and its lower-case form)."""
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(w, "en", wordlist="large") for w in {word, word.lower()})
+
+
 def name_list(path: Path) -> set[str]:
     """Names and transliterations: every spelling of every group of sources/transliterations.yml."""
     if not path.exists():
@@ -314,6 +339,9 @@ def unknown_words(text: Text, corpus: collections.Counter, names: set[str]):
         )
 
 
+# an article is never the first half of a compound ("the-leadership"); "a-" is left to the word
+# list (a-political)
+ARTICLES = frozenset({"the", "an"})
 # first halves that form hyphenated compounds in standard English (non-party, re-election)
 COMPOUND_PREFIXES = frozenset(
     "non anti re un pre post co self semi pro counter ex sub super inter multi mid half well first "
@@ -327,6 +355,16 @@ def hyphen_joins(text: Text, corpus: collections.Counter, hyphenated: collection
     with a prefix that English hyphenates, is taken as spelled so)."""
     for m in HYPHENATED.finditer(text.string):
         joined = (m.group(1) + m.group(2)).lower()
+        if m.group(1).lower() in ARTICLES and not text.string[m.end() : m.end() + 1] == "-":
+            yield (
+                m.start(),
+                m.end(),
+                "hyphen-join",
+                f"'{m.group()}' joins an article to the next word with a hyphen",
+                "If the printed page has two words, encode "
+                f"<choice><sic>{m.group()}</sic><corr>{m.group(1)} {m.group(2)}</corr></choice>",
+            )
+            continue
         if (
             corpus[joined] < 1
             or hyphenated[m.group().lower()] > 1
@@ -375,7 +413,7 @@ def page_break_joins(text: Text, corpus: collections.Counter):
         word = s[start:end]
         if not word or text.is_decided(start, end):
             continue
-        if corpus[word.lower()] > 1 or in_word_list(word):
+        if corpus[word.lower()] > 1 or zipf(word) >= RARE:
             continue
         yield (
             start,
@@ -436,6 +474,230 @@ def doubled(text: Text):
             "doubled-punctuation",
             f"'{m.group()}' doubles a punctuation mark",
             "Encode choice/sic/corr if the transcription doubled it, sic alone if the witness did",
+        )
+
+
+# --- real-word OCR confusions ---------------------------------------------------------------------
+# Letter shapes an OCR engine confuses (either way): rn/m "modem/modern", ri/n "arid/and", cl/d,
+# li/h, ii/u, in/m, h/b "tbe/the", th/d "die/the", e/c, e/o, c/o, l/i, l/t, t/f, f/l, u/n, vv/w.
+CONFUSIONS = (
+    ("rn", "m"),
+    ("ri", "n"),
+    ("cl", "d"),
+    ("li", "h"),
+    ("ii", "u"),
+    ("in", "m"),
+    ("ni", "m"),
+    ("h", "b"),
+    ("th", "d"),
+    ("tl", "d"),
+    ("e", "c"),
+    ("e", "o"),
+    ("c", "o"),
+    ("l", "i"),
+    ("l", "t"),
+    ("t", "f"),
+    ("f", "l"),
+    ("u", "n"),
+    ("vv", "w"),
+)
+LIKELIER = 1.0  # the variant is at least ten times as frequent in English (Zipf scale)
+FAR_LIKELIER = 2.5  # ... or over 300 times, for a token printed once in the corpus
+COMMON = 6.0  # Zipf of the commonest function words (the, of, and): no evidence of a phrase
+DIGIT_WORD = re.compile(r"(?<![\w.,])(?=\w*\d)(?=\w*[^\W\d_])\w{3,}(?![\w])")
+AS_DIGIT = str.maketrans({"l": "1", "I": "1", "O": "0", "o": "0"})
+AS_LETTER = str.maketrans({"1": "l", "0": "o"})
+
+
+def confusion_variants(word: str) -> set[str]:
+    """Every spelling one OCR confusion away from the (lower-case) word."""
+    out = set()
+    for a, b in CONFUSIONS + tuple((b, a) for a, b in CONFUSIONS):
+        for m in re.finditer(re.escape(a), word):
+            out.add(word[: m.start()] + b + word[m.end() :])
+    out.discard(word)
+    return out
+
+
+@dataclass
+class Ngrams:
+    """Words, word pairs and triples of the corpus (lower case; only words separated by spaces
+    alone belong to one phrase)."""
+
+    words: collections.Counter = field(default_factory=collections.Counter)
+    pairs: collections.Counter = field(default_factory=collections.Counter)
+    triples: collections.Counter = field(default_factory=collections.Counter)
+
+    @functools.cached_property
+    def shortened(self) -> dict[str, set[str]]:
+        """Each word printed twice or more, under every form with one inner letter dropped."""
+        out: dict[str, set[str]] = collections.defaultdict(set)
+        for word, n in self.words.items():
+            if n >= 2 and len(word) >= 4:
+                for i in range(1, len(word) - 1):
+                    out[word[:i] + word[i + 1 :]].add(word)
+        return out
+
+    def add(self, text: Text) -> None:
+        for tokens in phrases(text):
+            words = [w for _, _, w in tokens]
+            self.words.update(words)
+            self.pairs.update(zip(words, words[1:]))
+            self.triples.update(zip(words, words[1:], words[2:]))
+
+
+def phrases(text: Text):
+    """Runs of words separated by whitespace alone: [(start, end, lower-case word), ...]."""
+    run: list[tuple[int, int, str]] = []
+    for m in WORD.finditer(text.string):
+        if run and text.string[run[-1][1] : m.start()].strip():
+            yield run
+            run = []
+        run.append((m.start(), m.end(), m.group().lower().replace("’", "'")))
+    if run:
+        yield run
+
+
+def ocr_confusions(text: Text, grams: Ngrams):
+    """A lower-case real word one OCR confusion away from a word at least ten times as frequent in
+    English, where the corpus prints that word between the same neighbours (the same three-word
+    phrase) and never the token so; the commonest function words on both sides are no evidence.
+    A token printed once in the corpus whose variant is over 300 times as frequent is reported
+    when the corpus prints the variant beside both its neighbours (each pair once at least)."""
+    for tokens in phrases(text):
+        for i, (start, end, word) in enumerate(tokens):
+            printed = text.string[start:end]
+            if len(word) < 2 or not printed.islower() or not printed.isascii():
+                continue
+            own = zipf(word)
+            if own == 0:
+                continue  # not a word: the unknown-word class reports it
+            before = tokens[i - 1][2] if i > 0 else None
+            after = tokens[i + 1][2] if i + 1 < len(tokens) else None
+            for variant in sorted(confusion_variants(word)):
+                gain = zipf(variant) - own
+                if gain < LIKELIER:
+                    continue
+                phrase = (
+                    before
+                    and after
+                    and grams.triples[(before, variant, after)] >= 1
+                    and grams.triples[(before, word, after)] <= 1
+                    and min(zipf(before), zipf(after)) < COMMON
+                )
+                sides = [
+                    grams.pairs[pair] >= 1 and grams.pairs[own_pair] <= 1
+                    for pair, own_pair, near in (
+                        ((before, variant), (before, word), before),
+                        ((variant, after), (word, after), after),
+                    )
+                    if near
+                ]
+                lone = gain >= FAR_LIKELIER and grams.words[word] == 1 and sides and all(sides)
+                if phrase or lone:
+                    where = (
+                        f"the corpus prints '{before} {variant} {after}'"
+                        if phrase
+                        else f"printed once in the corpus, where '{variant}' stands beside "
+                        "the same words"
+                    )
+                    yield (
+                        start,
+                        end,
+                        "ocr-confusion",
+                        f"'{printed}' may be an OCR misreading of '{variant}' "
+                        f"({10**gain:.0f} times as frequent in English; {where})",
+                        "If the printed page has the other word, encode "
+                        f"<choice><sic>{printed}</sic><corr>{variant}</corr></choice>; if it "
+                        "is right, allow it in sources/suspects-allow.yml",
+                    )
+                    break
+    yield from dropped_letters(text, grams)
+    for m in DIGIT_WORD.finditer(text.string):
+        token = m.group()
+        number, word = token.translate(AS_DIGIT), token.translate(AS_LETTER)
+        if number.isdigit():
+            reading = number
+        elif word.isalpha() and zipf(word) >= 3.0:
+            reading = word
+        else:
+            continue
+        yield (
+            m.start(),
+            m.end(),
+            "ocr-confusion",
+            f"'{token}' mixes digits and letters; '{reading}' is a "
+            + ("number" if reading.isdigit() else "word"),
+            f"If the printed page has '{reading}', encode "
+            f"<choice><sic>{token}</sic><corr>{reading}</corr></choice>",
+        )
+
+
+def dropped_letters(text: Text, grams: Ngrams):
+    """A word that lacks one inner letter of a word the corpus prints at least twice beside the
+    same rare neighbour (a name or a word below Zipf 4: "Water Krivitsky" where "Walter
+    Krivitsky" is printed), the token beside it once only; the token is capitalised (a name) or
+    rarer than the fuller word. All-capital tokens (roman numerals, initials) are left out."""
+    for tokens in phrases(text):
+        for i, (start, end, word) in enumerate(tokens):
+            printed = text.string[start:end]
+            if len(word) < 3 or printed.isupper():
+                continue
+            for fuller in sorted(grams.shortened.get(word, ())):
+                if not printed[0].isupper() and (zipf(word), grams.words[word]) >= (
+                    zipf(fuller),
+                    grams.words[fuller],
+                ):
+                    continue
+                found = None
+                for j, before in ((i - 1, True), (i + 1, False)):
+                    if not 0 <= j < len(tokens):
+                        continue
+                    near = tokens[j][2]
+                    if near.isdigit() or zipf(near) >= 4.0:
+                        continue
+                    pair, own = (
+                        ((near, fuller), (near, word)) if before else ((fuller, near), (word, near))
+                    )
+                    if grams.pairs[pair] >= 2 and grams.pairs[own] <= 1:
+                        found = " ".join(pair)
+                        break
+                if found:
+                    fuller = fuller[0].upper() + fuller[1:] if printed[0].isupper() else fuller
+                    yield (
+                        start,
+                        end,
+                        "ocr-confusion",
+                        f"'{printed}' lacks a letter of '{fuller}': the corpus prints "
+                        f"'{found}' {grams.pairs[tuple(found.split())]} times, "
+                        f"'{printed}' there once",
+                        "If the printed page has the fuller word, encode "
+                        f"<choice><sic>{printed}</sic><corr>{fuller}</corr></choice>; if the "
+                        "witness printed it so, sic alone or an allow-list entry",
+                    )
+                    break
+
+
+# abbreviations that end in a full stop and may stand before a lower-case word
+ABBREVIATIONS = frozenset(
+    "etc ibid cf vol vols no nos pp ed eds edn trans op cit loc al esp approx ca fig ch chap sec "
+    "art tom kh gg obl col cols ff viz resp incl sq sqq co jan feb mar apr jun jul aug sep sept "
+    "oct nov dec mr mrs dr st vs".split()
+)
+STOP_LOWER = re.compile(r"(?<![.\w])([^\W\d_]{2,})\. ([a-z][a-z]+)")
+
+
+def stop_lowercase(text: Text):
+    for m in STOP_LOWER.finditer(text.string):
+        if m.group(1).lower() in ABBREVIATIONS:
+            continue
+        yield (
+            m.start(),
+            m.end(),
+            "stop-lowercase",
+            f"'{m.group()}' has a full stop before a lower-case word",
+            "If the printed page has a comma or semicolon there, encode the mark as "
+            "<choice><sic>.</sic><corr>,</corr></choice>; if it has a capital, encode the word so",
         )
 
 
@@ -621,6 +883,9 @@ def run(
         tree = etree.parse(str(src.tei), etree.XMLParser(resolve_entities=False, no_network=True))
         texts[src.siglum] = flatten(tree.getroot(), relpath(src.tei, root))
     corpus, hyphenated = corpus_counts(list(texts.values()))
+    grams = Ngrams()
+    for text in texts.values():
+        grams.add(text)
     suggest = Suggest(corpus)
     names = name_list(names_path) if names_path else set()
     allow = load_allow(allow_path, root) if allow_path else Allow({}, [], {})
@@ -648,6 +913,8 @@ def run(
             digit_separators(text, digits),
             doubled(text),
             unknown_words(text, corpus, names),
+            ocr_confusions(text, grams),
+            stop_lowercase(text),
         )
         covered: list[
             tuple[int, int]

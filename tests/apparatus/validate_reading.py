@@ -8,7 +8,8 @@ non-empty variant reading occurs in the span of its side; `a` is not later than 
 relation, confidence and variant classes come from the allowed lists. For every statement in
 fact_questions.yaml: the id exists and `quote` occurs in the element's text.
 
-Text content: the element's text inside <text>, with <choice> read as its <corr> (never its <sic>;
+Text content: the element's text inside <text>, with <choice> read as its <corr> or <reg> (never its
+<sic> or <orig>;
 a <sic> outside <choice> marks the witness's own slip and is read as text),
 <note> descendants skipped (a note is read only when it is itself the element named), one space
 between table cells and rows, <lb/> as a space unless break="no". Exit status 1 on any problem.
@@ -53,7 +54,8 @@ def text_of(el):
             return
         tag = etree.QName(e).localname
         if not top:
-            if tag == "note" or (tag == "sic" and etree.QName(e.getparent()).localname == "choice"):
+            in_choice = etree.QName(e.getparent()).localname == "choice"
+            if tag == "note" or (tag in ("sic", "orig") and in_choice):
                 if e.tail:
                     out.append(e.tail)
                 return
