@@ -114,48 +114,70 @@ MONTHS = {
 _MONTH = r"(%s)\.?" % "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = r"(3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
 _AND = r"(?:\s*[-–]\s*|\s+(?:and|to|&)\s+)"
-DAY_MONTH = re.compile(rf"(?<![\w.,]){_DAY}(?:{_AND}{_DAY})?\s+(?:of\s+)?{_MONTH}(?!\w)")
 MONTH_DAY = re.compile(rf"(?<![\w]){_MONTH}\s+{_DAY}(?:{_AND}{_DAY})?(?![\w]|[.,]\d)")
 # Numbers of a reference, not figures: after an abbreviation (p. 155, pp. 19–21, vol. 3, f. 17,
 # op. 120, d. 278, l. 45), and a page or page range after the year of a reference
 # ("PS, no. 17, Oct. 1935, 19-21 ,"; "(Moscow, 1963), 797–99 ."); in a note, also after no./nos.
 _PAGES = r"\d+(?:\s*[-–]\s*\d+)?(?:\s*,\s*\d+(?:\s*[-–]\s*\d+)?(?![.,]?\d))*"
-CITED = re.compile(rf"(?<![\w])(?:pp?|pg|vols?|vyp|ll?|ff?|op|d|ch|chap|tom)\.\s*({_PAGES})")
-CITED_NO = re.compile(rf"(?<![\w])(?:[Nn]os?)\.\s*({_PAGES})")
-AFTER_YEAR = re.compile(
-    r"(?<!\d)(?:1[89]|20)\d\d\)?,\s*((?!(?:1[89]|20)\d\d(?!\d))\d{1,4}(?:\s*[-–]\s*\d{1,4})?"
+_ABBREVIATIONS = frozenset("p pp pg vol vols vyp l ll f ff op d ch chap tom".split())
+_NUMBERED = frozenset("no nos No Nos".split())
+_DOT = re.compile(r"\.(?=\s*\d)")  # where a number follows a point (literal first: a fast scan)
+_COMMA = re.compile(r",(?=\s*\d)")
+PAGES = re.compile(rf"\s*({_PAGES})")
+YEAR_END = re.compile(r"(?<!\d)(?:1[89]|20)\d\d\)?$")
+PAGES_AFTER_YEAR = re.compile(
+    r"\s*((?!(?:1[89]|20)\d\d(?!\d))\d{1,4}(?:\s*[-–]\s*\d{1,4})?"
     r"(?:\s*,\s*\d{1,4}(?:\s*[-–]\s*\d{1,4})?)*)(?![.,]?\d)(?=\s*(?:[.;)]|,(?!\d)|$|ff))"
 )
+MONTH_WORD = re.compile(rf"{_MONTH}(?!\w)")
+DAY_BEFORE = re.compile(rf"(?<![\w.,]){_DAY}(?:{_AND}{_DAY})?\s+(?:of\s+)?$")
 
 
 _MONTH_STEMS = tuple(dict.fromkeys(m[:3] for m in MONTHS))
 
 
 def dates(text: str) -> list[tuple[str, int, int]]:
-    """The days of months a text names: ("#May 13", start, end), one per day of a range."""
-    out: list[tuple[str, int, int]] = []
-    if not any(m in text for m in _MONTH_STEMS):
-        return out  # no month named (a test in C, before the slower patterns)
-    for pattern, day_first in ((DAY_MONTH, True), (MONTH_DAY, False)):
-        for m in pattern.finditer(text):
-            if day_first:
-                d1, d2, month = m.groups()
-            else:
-                month, d1, d2 = m.groups()
-            name = month[:3]
-            for d in (d1, d2):
-                if d:
-                    out.append((f"#{name} {int(d)}", m.start(), m.end()))
+    """The days of months a text names: ("#May 13", start, end), one per day of a range ("13th
+    May" and "May 13" alike; each month named is looked at, not every position of the text)."""
+    before: list[tuple[int, int, str, tuple]] = []
+    after: list[tuple[int, int, str, tuple]] = []
+    for stem in _MONTH_STEMS:
+        at = text.find(stem)
+        while at >= 0:
+            month = MONTH_WORD.match(text, at)
+            if month:
+                m = DAY_BEFORE.search(text, max(0, at - 40), at)
+                if m:
+                    before.append((m.start(), month.end(), stem, m.groups()))
+                m = MONTH_DAY.match(text, at)
+                if m:
+                    after.append((m.start(), m.end(), stem, m.groups()[1:]))
+            at = text.find(stem, at + 1)
+    out = []
+    for start, end, stem, days in sorted(before) + sorted(after):
+        out += [(f"#{stem} {int(d)}", start, end) for d in days if d]
     return out
 
 
 def cited(text: str, note: bool = False) -> list[tuple[int, int]]:
     """Where a text's numbers are those of a reference (pages, volumes, issues), not figures. In
     a note, every number of a sentence or a ";"-part that reads as a reference (`_reference`)."""
-    out = [m.span(1) for m in CITED.finditer(text)]
-    out += [m.span(1) for m in AFTER_YEAR.finditer(text)]
+    out = []
+    for dot in _DOT.finditer(text):
+        i = at = dot.start()
+        while i > 0 and text[i - 1].isalpha():
+            i -= 1
+        if i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_"):
+            continue
+        word = text[i:at]
+        if word in _ABBREVIATIONS or (note and word in _NUMBERED):
+            out.append(PAGES.match(text, at + 1).span(1))
+    for comma in _COMMA.finditer(text):
+        if YEAR_END.search(text, max(0, comma.start() - 6), comma.start()):
+            pages = PAGES_AFTER_YEAR.match(text, comma.end())
+            if pages:
+                out.append(pages.span(1))
     if note:
-        out += [m.span(1) for m in CITED_NO.finditer(text)]
         for m in SENTENCE.finditer(text):
             start = m.start()
             for part in m.group().split(";"):
