@@ -185,8 +185,10 @@ def test_fmt_check_lists_files_and_changes_nothing_then_fmt_fixes_them(tmp_path)
     assert result.exit_code == 1
     assert result.stderr == (
         f"{messy}:1: the file is not in canonical layout (indentation, one sentence a "
-        "line or the xml-model lines differ from `edition fmt`'s). Run `edition fmt "
-        f"{messy}`; it changes only whitespace that TEI ignores. [fmt.non-canonical]\n"
+        "line, the xml-model lines or the order of the apparatus' entries differ from "
+        f"`edition fmt`'s). Run `edition fmt {messy}`; it changes only whitespace that TEI "
+        "ignores (and, in the apparatus, puts each entry whole in the order of the ids). "
+        "[fmt.non-canonical]\n"
     )
     assert messy.read_bytes().startswith(b"<TEI")
     result = runner.invoke(main, ["fmt", str(messy), str(clean)])
@@ -254,3 +256,27 @@ def test_layout_changes_no_word_and_no_apparatus_offset_of_the_witness(path):
     before = [(p.id, p.text) for p in witness_passages(a.getroottree(), path.name)]
     after = [(p.id, p.text) for p in witness_passages(b.getroottree(), path.name)]
     assert before == after
+
+
+def test_the_apparatus_entries_are_put_in_id_order_and_kept_whole():
+    """An entry added by hand anywhere in its list is moved to where `edition apparatus detect`
+    writes it (ordered by id), whole; the list's head and the other lists stay where they are."""
+    tei = teixml.NS["tei"]
+    source = (
+        f'<TEI xmlns="{tei}"><text><body><listApp type="claims"><head>Claims</head>'
+        '<app xml:id="claim.b"><rdg>two</rdg></app><!-- kept -->'
+        '<app xml:id="claim.a"><rdg>one</rdg><note>n</note></app>'
+        '<app xml:id="claim.c"><rdg>three</rdg></app></listApp>'
+        '<listApp type="reuse"><app xml:id="z"/><app xml:id="y"/></listApp></body></text></TEI>'
+    ).encode()
+    out = fmt.canonical(source)
+    assert fmt.problem_for(Path("tei/apparatus.xml"), source) is not None
+    assert fmt.canonical(out) == out
+    lists = etree.fromstring(out).iter(f"{{{tei}}}listApp")
+    claims, reuse = next(lists), next(lists)
+    names = [
+        e.get(teixml.XML_ID) or etree.QName(e).localname for e in claims if isinstance(e.tag, str)
+    ]
+    assert names == ["head", "claim.a", "claim.b", "claim.c"]
+    assert "".join(claims[1].itertext()) == "onen" and isinstance(claims[2], etree._Comment)
+    assert [e.get(teixml.XML_ID) for e in reuse] == ["y", "z"]

@@ -10,6 +10,7 @@ witness), and a one-word edit shows in `git diff` as its sentence only.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from lxml import etree
@@ -26,7 +27,29 @@ def canonical(data: bytes) -> bytes:
     """The canonical bytes of a TEI document; raises etree.XMLSyntaxError if it is not
     well-formed."""
     doc = etree.fromstring(data, etree.XMLParser(**PARSER_OPTIONS)).getroottree()
+    for entries in doc.getroot().iter(f"{{{teixml.NS['tei']}}}listApp"):
+        _in_id_order(entries)
     return teixml.serialize(doc.getroot())
+
+
+def _in_id_order(entries: etree._Element) -> None:
+    """The apparatus' entries of one list in the order of their ids, as `edition apparatus detect`
+    writes them (build_scripts/apparatus/store.py): an entry added by hand anywhere in its list is
+    moved to its place here, not in the diff of the next detection run. What is not an entry (the
+    list's head, a comment) keeps its place."""
+    slots = [
+        k
+        for k, e in enumerate(entries)
+        if isinstance(e.tag, str) and etree.QName(e).localname == "app" and e.get(teixml.XML_ID)
+    ]
+    apps = [entries[k] for k in slots]
+    ordered = sorted(apps, key=lambda a: a.get(teixml.XML_ID))
+    if ordered == apps:
+        return
+    tails = [a.tail for a in apps]  # the layout stays with the place, the entry moves
+    for k, app, tail in zip(slots, ordered, tails):
+        entries[k] = copy.copy(app)
+        entries[k].tail = tail
 
 
 def first_difference(old: bytes, new: bytes) -> int:
@@ -49,8 +72,10 @@ def problem_for(path: Path, data: bytes) -> Problem | None:
     return Problem(
         Location(relpath(path), first_difference(data, new)),
         "the file is not in canonical layout (indentation, one sentence "
-        "a line or the xml-model lines differ from `edition fmt`'s)",
-        f"Run `edition fmt {relpath(path)}`; it changes only whitespace that TEI ignores",
+        "a line, the xml-model lines or the order of the apparatus' entries differ from "
+        "`edition fmt`'s)",
+        f"Run `edition fmt {relpath(path)}`; it changes only whitespace that TEI ignores "
+        "(and, in the apparatus, puts each entry whole in the order of the ids)",
         "fmt.non-canonical",
     )
 
