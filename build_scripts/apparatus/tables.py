@@ -71,8 +71,9 @@ def rows(table: etree._Element) -> list[Row]:
 def similar(a: Row, b: Row) -> float:
     if not a.key or not b.key or a.header != b.header:
         return 0.0
+    only_b = b.key - a.key
     shared = len(a.key & b.key) + sum(
-        1 for x in a.key - b.key for y in b.key - a.key if align.spelling(x, y)
+        1 for x in a.key - b.key for y in only_b if align.spelling(x, y)
     )
     return shared / min(len(a.key), len(b.key))
 
@@ -81,18 +82,19 @@ def pair_rows(
     a: list[Row], b: list[Row], floor: float = 0.5
 ) -> list[tuple[int | None, int | None]]:
     """Rows of the cited table (a) and the citing one (b) matched in order (a fuzzy longest common
-    subsequence); unmatched rows pair with None."""
+    subsequence); unmatched rows pair with None. Each pair of rows is compared once."""
     n, m = len(a), len(b)
+    sims = [[similar(x, y) for y in b] for x in a]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
-            s = similar(a[i], b[j])
+            s = sims[i][j]
             best[i][j] = max(
                 best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + s if s >= floor else 0.0
             )
     out, i, j = [], 0, 0
     while i < n and j < m:
-        s = similar(a[i], b[j])
+        s = sims[i][j]
         if s >= floor and best[i][j] == best[i + 1][j + 1] + s:
             out.append((i, j))
             i, j = i + 1, j + 1
@@ -115,11 +117,18 @@ def value(figure: str) -> float | None:
 
 
 def compare_rows(
-    a: list[Row], b: list[Row], sa: str, sb: str, la: str, lb: str
+    a: list[Row],
+    b: list[Row],
+    sa: str,
+    sb: str,
+    la: str,
+    lb: str,
+    pairs: list[tuple[int | None, int | None]] | None = None,
 ) -> tuple[str, list[str]]:
-    """Verdict and findings of the citing table (b, witness sb) against the cited one (a)."""
+    """Verdict and findings of the citing table (b, witness sb) against the cited one (a).
+    `pairs`: `pair_rows(a, b)`, when the caller has it."""
     omitted, added, worded, shortened, headings, differ, printed = [], [], [], [], [], [], []
-    for i, j in pair_rows(a, b):
+    for i, j in pair_rows(a, b) if pairs is None else pairs:
         if j is None:
             (headings if a[i].header else omitted).append(f"{_row(a[i])} only in {la}")
         elif i is None:
@@ -215,30 +224,36 @@ def reading(corpus: Corpus, ident: str, role: str) -> Reading | None:
 def compare(corpus: Corpus) -> list[Locus]:
     files = {f: s for s, f in corpus.files.items()}
     out = []
+    known: dict = {}  # table element → its rows, read once however many tables cite its witness
     for siglum in sorted(corpus.docs):
         for table in CITING(corpus.docs[siglum]):
             file, _, target = (table.get("corresp") or "").partition("#")
             cited_siglum = files.get(file)
             if not cited_siglum or cited_siglum == siglum or cited_siglum not in corpus.docs:
                 continue
-            locus = table_locus(corpus, table, siglum, cited_siglum, target)
+            locus = table_locus(corpus, table, siglum, cited_siglum, target, known)
             if locus is not None:
                 out.append(locus)
     return out
 
 
-def table_locus(corpus: Corpus, table, siglum: str, cited_siglum: str, target: str) -> Locus | None:
+def table_locus(
+    corpus: Corpus, table, siglum: str, cited_siglum: str, target: str, known: dict | None = None
+) -> Locus | None:
+    """`known`: table element → its `rows`, a cache the caller keeps for one run."""
+    known = {} if known is None else known
     mine = rows(table)
     best = None
     for other in ALL(corpus.docs[cited_siglum]):
-        theirs = rows(other)
+        if other not in known:
+            known[other] = rows(other)
+        theirs = known[other]
+        pairs = pair_rows(theirs, mine)
         score = sum(
-            similar(theirs[i], mine[j])
-            for i, j in pair_rows(theirs, mine)
-            if i is not None and j is not None
+            similar(theirs[i], mine[j]) for i, j in pairs if i is not None and j is not None
         )
         if best is None or score > best[0]:
-            best = (score, other, theirs)
+            best = (score, other, theirs, pairs)
     ident = f"cit.{table.get(XML_ID)}"
     citing = reading(corpus, table.get(XML_ID), "citing")
     if citing is None:
@@ -256,9 +271,9 @@ def table_locus(corpus: Corpus, table, siglum: str, cited_siglum: str, target: s
             findings=(f"No table of tei/{corpus.files[cited_siglum]} shares two rows with {lb}.",),
             extra=extra,
         )
-    _, other, theirs = best
+    _, other, theirs, pairs = best
     la = name(other, cited_siglum)
-    verdict, findings = compare_rows(theirs, mine, cited_siglum, siglum, la, lb)
+    verdict, findings = compare_rows(theirs, mine, cited_siglum, siglum, la, lb, pairs)
     cited = reading(corpus, other.get(XML_ID), "cited")
     found_page = where(corpus, other.get(XML_ID))
     if page and found_page and found_page != page:
@@ -275,9 +290,7 @@ def table_locus(corpus: Corpus, table, siglum: str, cited_siglum: str, target: s
             found_page if cert in CERTAIN else f"{found_page} (inferred page number, cert={cert})"
         )
         findings.append(f"{la} is on p. {shown}" + (", the cited page." if page else "."))
-    score = sum(1 for i, j in pair_rows(theirs, mine) if i is not None and j is not None) / max(
-        1, len(mine)
-    )
+    score = sum(1 for i, j in pairs if i is not None and j is not None) / max(1, len(mine))
     return Locus(
         ident,
         "citation",

@@ -53,7 +53,9 @@ def tei(tag: str) -> str:
 
 
 def local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    """The tag without its namespace ("" for a comment or a processing instruction)."""
+    tag = el.tag
+    return tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
 
 
 def parse(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
