@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import accumulate, compress, repeat
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -99,8 +100,30 @@ def words(text: str) -> list[str]:
     )  # one string per word form: less memory, hashed once
 
 
+_PARTS = re.compile(f"({SEPARATOR.pattern})")  # split keeping the separators: word, sep, word…
+_TOKEN = partial(tuple.__new__, Token)  # Token(start, end, norm, gap) from a tuple, in C
+
+
 def tokens(text: str) -> list[Token]:
-    """Word tokens of a passage with their character spans; punctuation-only runs mark gaps."""
+    """Word tokens of a passage with their character spans; punctuation-only runs mark gaps.
+
+    A text without an ellipsis (no "...", "…" or ". . .": no `GAP` can match) has no gaps: its
+    tokens are made in C (split, offsets, cached normal forms), the same as `_tokens` makes them
+    one by one."""
+    if "..." in text or "…" in text or ". . ." in text:
+        return _tokens(text)
+    parts = _PARTS.split(text)
+    at = list(accumulate(map(len, parts), initial=0))  # where each part starts
+    raw = parts[::2]
+    norms = list(map(normal, raw))
+    out = list(map(_TOKEN, zip(at[::2], at[1::2], norms, repeat(False))))
+    if "sic" in norms:  # "(sic)", "[sic]": an editor's word, no token
+        out = [t for t, r in zip(out, raw) if t.norm != "sic" or not _word(r)[1]]
+    return list(compress(out, (t.norm for t in out))) if "" in norms else out
+
+
+def _tokens(text: str) -> list[Token]:
+    """`tokens`, word by word, with the gaps an ellipsis marks."""
     out: list[Token] = []
     gap = False
     pos = 0
@@ -158,9 +181,34 @@ def spelling(x: str, y: str) -> bool:
     if x.isdigit() or y.isdigit():
         return False
     short, long_ = sorted((x, y), key=len)
-    if any(long_ == prefix + short for prefix in NEGATIONS):
+    if len(short) < 4 or 5 * (len(long_) - len(short)) > len(short) + len(long_):
+        return False  # too short, or the lengths alone keep the ratio below 80
+    if long_.endswith(short) and long_[: len(long_) - len(short)] in NEGATIONS:
         return False  # discriminate / indiscriminate: the meaning turns over
-    return len(short) >= 4 and fuzz.ratio(x, y) >= 80
+    return fuzz.ratio(x, y) >= 80
+
+
+def spelled(xs, ys) -> dict[str, set[str]]:
+    """Every pair of two different words, x of `xs` and y of `ys`, that `spelling` holds: x → its
+    ys. The distances of all pairs in one call (rapidfuzz, in C); `spelling` decides only for the
+    pairs whose distance lets their ratio reach 80 (the ratio is 100 × (1 − distance / the two
+    lengths summed), so a distance over a fifth of that sum keeps it below)."""
+    xs = sorted(x for x in xs if len(x) >= 4 and not x.isdigit())  # `spelling` is false of others
+    ys = sorted(y for y in ys if len(y) >= 4 and not y.isdigit())
+    out: dict[str, set[str]] = {}
+    if not xs or not ys:
+        return out
+    import numpy as np
+    from rapidfuzz import process
+    from rapidfuzz.distance import Indel
+
+    distance = process.cdist(xs, ys, scorer=Indel.distance, dtype=np.int32)
+    total = np.add.outer(np.fromiter(map(len, xs), np.int32), np.fromiter(map(len, ys), np.int32))
+    for i, j in zip(*np.nonzero(5 * distance <= total)):
+        x, y = xs[i], ys[j]
+        if x != y and spelling(x, y):
+            out.setdefault(x, set()).add(y)
+    return out
 
 
 def variants(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from build_scripts.apparatus import align, tables
+from build_scripts.apparatus.detect import Recent
 from build_scripts.apparatus.edition import Corpus
 from build_scripts.apparatus.model import Locus, Passage, Reading, Token
 from build_scripts.tei.teixml import NS, XML_ID, local
@@ -62,11 +63,14 @@ def cited_pages(ref: etree._Element) -> list[str]:
 
 # --- finding the cited words
 # ------------------------------------------------------------------------
-def locate(query: list[Token], q_text: str, candidates: list[Passage]) -> Hit | None:
+def locate(
+    query: list[Token], q_text: str, candidates: list[Passage], cache: dict | None = None
+) -> Hit | None:
     """The stretch of a candidate passage that best matches the query words: shared word pairs vote
     for a diagonal (candidate position − query position), so a phrase repeated nearby does not
     stretch the match; the window around the best diagonal is aligned word by word and trimmed to
-    the query."""
+    the query. `cache`: passage id → its tokens and their normal forms, kept by the caller (the
+    passages of a cited witness are searched for each of its citations)."""
     if len(query) < 2:
         return None
     qn = [t.norm for t in query]
@@ -75,8 +79,13 @@ def locate(query: list[Token], q_text: str, candidates: list[Passage]) -> Hit | 
         pairs.setdefault((qn[i], qn[i + 1]), []).append(i)
     top = None
     for cand in candidates:
-        ct = align.tokens(cand.text)
-        cn = [t.norm for t in ct]
+        got = cache.get(cand.id) if cache is not None else None
+        if got is None:
+            toks = align.tokens(cand.text)
+            got = (toks, [t.norm for t in toks])
+            if cache is not None:
+                cache[cand.id] = got
+        ct, cn = got
         votes = Counter(
             j - i for j in range(len(cn) - 1) for i in pairs.get((cn[j], cn[j + 1]), ())
         )
@@ -337,6 +346,7 @@ def scope(
 def check_citations(corpus: Corpus) -> list[Locus]:
     loci: list[Locus] = []
     files = {f: s for s, f in corpus.files.items()}
+    cache: dict = Recent(RECENT)  # the tokens of the passages searched lately (`locate`)
     for siglum in sorted(corpus.docs):
         doc = corpus.docs[siglum]
         for ref in REFS(doc):
@@ -350,13 +360,19 @@ def check_citations(corpus: Corpus) -> list[Locus]:
             near, pool = scope(corpus, cited_siglum, ref, pages)
             label = " ".join("".join(ref.itertext()).split())
             for seg in segments(corpus, ref):
-                locus = citation_locus(corpus, seg, near, pool, pages, label)
+                locus = citation_locus(corpus, seg, near, pool, pages, label, cache)
                 if locus is not None:
                     loci.append(locus)
     return loci + tables.compare(corpus)
 
 
-def citation_locus(corpus: Corpus, seg: Segment, near, pool, pages, label) -> Locus | None:
+RECENT = 4096  # passages whose tokens `check_citations` keeps at a time
+
+
+def citation_locus(
+    corpus: Corpus, seg: Segment, near, pool, pages, label, cache: dict | None = None
+) -> Locus | None:
+    """`cache`: as `locate`'s."""
     query = [
         t._replace(start=t.start + seg.start, end=t.end + seg.start)
         for t in align.tokens(seg.text[seg.start : seg.end])
@@ -373,10 +389,13 @@ def citation_locus(corpus: Corpus, seg: Segment, near, pool, pages, label) -> Lo
     )
     extra = {"pages": pages, "ref": label}
     hit = locate(
-        query, seg.text, near if seg.kind == "quotation" else [p for p in near if p.kind != "note"]
+        query,
+        seg.text,
+        near if seg.kind == "quotation" else [p for p in near if p.kind != "note"],
+        cache,
     )
     if seg.kind == "quotation" and (hit is None or hit.coverage < MIN_COVERAGE):
-        wider = locate(query, seg.text, pool)
+        wider = locate(query, seg.text, pool, cache)
         if wider and (hit is None or wider.matched > hit.matched):
             hit = wider
     if seg.kind == "restatement" and not restates(hit):

@@ -68,13 +68,20 @@ def rows(table: etree._Element) -> list[Row]:
     return out
 
 
-def similar(a: Row, b: Row) -> float:
+def similar(a: Row, b: Row, spelled: dict[str, set[str]] | None = None) -> float:
+    """The share of the shorter label's words found in the other, as they are or spelled otherwise
+    (`align.spelling`). `spelled`: `align.spelled` of the two tables' words, when the caller has
+    it (the same count, without comparing the words of every pair of rows again)."""
     if not a.key or not b.key or a.header != b.header:
         return 0.0
+    shared = len(a.key & b.key)
+    if spelled is not None:
+        only_b = b.key - a.key
+        return (
+            shared + sum(len(spelled[x] & only_b) for x in a.key - b.key if x in spelled)
+        ) / min(len(a.key), len(b.key))
     only_b = b.key - a.key
-    shared = len(a.key & b.key) + sum(
-        1 for x in a.key - b.key for y in only_b if align.spelling(x, y)
-    )
+    shared += sum(1 for x in a.key - b.key for y in only_b if align.spelling(x, y))
     return shared / min(len(a.key), len(b.key))
 
 
@@ -84,7 +91,8 @@ def pair_rows(
     """Rows of the cited table (a) and the citing one (b) matched in order (a fuzzy longest common
     subsequence); unmatched rows pair with None. Each pair of rows is compared once."""
     n, m = len(a), len(b)
-    sims = [[similar(x, y) for y in b] for x in a]
+    spelled = align.spelled({w for r in a for w in r.key}, {w for r in b for w in r.key})
+    sims = [[similar(x, y, spelled) for y in b] for x in a]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
