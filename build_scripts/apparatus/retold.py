@@ -10,11 +10,13 @@ side, and adjacent sentence pairs become one entry. Near-linear: a feature frequ
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Iterator
 
@@ -420,13 +422,12 @@ def scored(
     which grow with the square of the witnesses sharing a feature (a year, a common name)."""
     wit = [passages[u.passage].siglum for u in units]
     size: dict[str, int] = defaultdict(int)
-    df: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    df: dict[str, Counter[str]] = defaultdict(Counter)
     postings: dict[str, list[int]] = {}  # feature → its units, in order
     for i, u in enumerate(units):
         size[wit[i]] += 1
-        counts = df[wit[i]]
+        df[wit[i]].update(u.features)  # distinct: a count of passages
         for f in u.features:
-            counts[f] += 1
             postings.setdefault(f, []).append(i)
     cap = {w: max(CAP, int(CAP_SHARE * n)) for w, n in size.items()}
     common: dict[str, set[str]] = {}  # feature → the witnesses where it is common (over the cap)
@@ -442,16 +443,27 @@ def scored(
     table = [passages[u.passage].kind == "table" for u in units]
     for i, u in enumerate(units):
         x = wit[i]
-        shared: dict[int, list[str]] = defaultdict(list)
+        later: list[tuple[str, list[int]]] = []  # each feature's units after i
         for f in u.features:
             if f in common and x in common[f]:
                 continue  # common in i's own witness: no evidence for i's pairs
             hits = postings[f]
-            for n in range(len(hits) - 1, -1, -1):  # the units after i only
-                j = hits[n]
-                if j <= i:
-                    break
-                if wit[j] != x:
+            after = hits[bisect.bisect_right(hits, i) :]  # postings are in order
+            if after:
+                later.append((f, after))
+        # the pairs that can pass (`MIN_SHARED` features, or `MIN_FIGURES_ALONE` figures), counted
+        # in C; the features of those pairs only are then listed
+        counts = Counter(chain.from_iterable(after for _, after in later))
+        kept = {j for j, n in counts.items() if n >= MIN_SHARED}
+        figs = [after for f, after in later if f in figure]
+        if len(figs) >= MIN_FIGURES_ALONE:
+            counts = Counter(chain.from_iterable(figs))
+            kept.update(j for j, n in counts.items() if n >= MIN_FIGURES_ALONE)
+        kept = {j for j in kept if wit[j] != x}
+        shared: dict[int, list[str]] = defaultdict(list)
+        if kept:
+            for f, after in later:
+                for j in kept.intersection(after):
                     shared[j].append(f)
         for j in sorted(shared):
             feats = shared[j]
