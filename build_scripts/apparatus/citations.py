@@ -69,7 +69,7 @@ def locate(
     """The stretch of a candidate passage that best matches the query words: shared word pairs vote
     for a diagonal (candidate position − query position), so a phrase repeated nearby does not
     stretch the match; the window around the best diagonal is aligned word by word and trimmed to
-    the query. `cache`: passage id → its tokens and their normal forms, kept by the caller (the
+    the query. `cache`: passage id → its words' normal forms, kept by the caller (the
     passages of a cited witness are searched for each of its citations)."""
     if len(query) < 2:
         return None
@@ -79,18 +79,17 @@ def locate(
         pairs.setdefault((qn[i], qn[i + 1]), []).append(i)
     top = None
     for cand in candidates:
-        got = cache.get(cand.id) if cache is not None else None
-        if got is None:
-            toks = align.tokens(cand.text)
-            got = (toks, [t.norm for t in toks])
+        cn = cache.get(cand.id) if cache is not None else None
+        if cn is None:
+            cn = align.words(cand.text)  # the tokens' normal forms, without the tokens
             if cache is not None:
-                cache[cand.id] = got
-        ct, cn = got
+                cache[cand.id] = cn
         votes = Counter(
             j - i for j in range(len(cn) - 1) for i in pairs.get((cn[j], cn[j + 1]), ())
         )
         if not votes:
             continue
+        ct = align.tokens(cand.text)
         diagonal, _ = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))
         slack = max(3, len(qn) // 3)
         lo, hi = max(0, diagonal - slack), min(len(ct), diagonal + len(qn) + slack)
@@ -346,7 +345,7 @@ def scope(
 def check_citations(corpus: Corpus) -> list[Locus]:
     loci: list[Locus] = []
     files = {f: s for s, f in corpus.files.items()}
-    cache: dict = Recent(RECENT)  # the tokens of the passages searched lately (`locate`)
+    cache: dict = Recent(RECENT)  # the words of the passages searched lately (`locate`)
     for siglum in sorted(corpus.docs):
         doc = corpus.docs[siglum]
         for ref in REFS(doc):
@@ -366,7 +365,7 @@ def check_citations(corpus: Corpus) -> list[Locus]:
     return loci + tables.compare(corpus)
 
 
-RECENT = 4096  # passages whose tokens `check_citations` keeps at a time
+RECENT = 4096  # passages whose words `check_citations` keeps at a time
 
 
 def citation_locus(

@@ -16,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Iterator
 
@@ -358,7 +358,7 @@ def features(
     tid = id(translit)
     _TRANSLIT.setdefault(tid, translit)
     norms = align.words(text) if norms is None else norms
-    out = {_key(n, tid) for n in set(norms)}
+    out = set(map(_key, set(norms), repeat(tid)))
     out.discard(None)
     for norm, year, _, _ in figures(text, norms, note):
         if year or norm not in SMALL:

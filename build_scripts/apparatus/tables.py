@@ -232,7 +232,9 @@ def reading(corpus: Corpus, ident: str, role: str) -> Reading | None:
 def compare(corpus: Corpus) -> list[Locus]:
     files = {f: s for s, f in corpus.files.items()}
     out = []
-    known: dict = {}  # table element → its rows, read once however many tables cite its witness
+    # (siglum, table id) → its rows, read once however many tables cite its witness (keyed by id:
+    # an element would keep its whole tree in memory, which `corpus.docs` parses again when asked)
+    known: dict = {}
     for siglum in sorted(corpus.docs):
         for table in CITING(corpus.docs[siglum]):
             file, _, target = (table.get("corresp") or "").partition("#")
@@ -248,14 +250,15 @@ def compare(corpus: Corpus) -> list[Locus]:
 def table_locus(
     corpus: Corpus, table, siglum: str, cited_siglum: str, target: str, known: dict | None = None
 ) -> Locus | None:
-    """`known`: table element → its `rows`, a cache the caller keeps for one run."""
+    """`known`: (siglum, table id) → its `rows`, a cache the caller keeps for one run."""
     known = {} if known is None else known
     mine = rows(table)
     best = None
     for other in ALL(corpus.docs[cited_siglum]):
-        if other not in known:
-            known[other] = rows(other)
-        theirs = known[other]
+        key = (cited_siglum, other.get(XML_ID))
+        if key not in known:
+            known[key] = rows(other)
+        theirs = known[key]
         pairs = pair_rows(theirs, mine)
         score = sum(
             similar(theirs[i], mine[j]) for i, j in pairs if i is not None and j is not None
