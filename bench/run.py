@@ -1,6 +1,8 @@
 """Run every benchmark case under bench/ as a whole command, several times; print and save medians.
 
-Each bench/bench_<area>.py exposes CASES = [(name, argv), ...]; argv runs from the repository root.
+Each bench/bench_<area>.py exposes CASES = [(name, argv), ...]; argv runs from the repository root;
+and GOALS = {name: seconds}, optionally: the median wall time a case should stay within (printed as
+"goal ≤ N s met" or "OVER").
 Usage: python bench/run.py [AREA ...] [--runs N]. Results go to bench/results/<area>.json.
 """
 
@@ -28,6 +30,7 @@ def load_cases(path: Path):
         getattr(module, "CASES", []),
         getattr(module, "setup", None),
         getattr(module, "RATIOS", []),
+        getattr(module, "GOALS", {}),
     )
 
 
@@ -81,7 +84,7 @@ def main() -> None:
         area = path.stem.removeprefix("bench_")
         if args.areas and area not in args.areas:
             continue
-        cases, setup, ratios = load_cases(path)
+        cases, setup, ratios, goals = load_cases(path)
         if setup:
             setup()
         results = {}
@@ -102,10 +105,15 @@ def main() -> None:
                 "median_cpu_s": round(statistics.median(cpu), 3),
                 "load_average": [round(x, 2) for x in os.getloadavg()],
             }
+            goal = ""
+            if name in goals:
+                r["goal_s"] = goals[name]
+                met = r["median_s"] <= goals[name]
+                goal = f"; goal ≤ {goals[name]:g} s {'met' if met else 'OVER'}"
             print(
                 f"{area:10} {name:40} median {r['median_s']:.3f} s  "
                 f"(min {r['min_s']:.3f}, max {r['max_s']:.3f}, n={len(times)}); "
-                f"CPU median {r['median_cpu_s']:.3f} s; load {r['load_average']}"
+                f"CPU median {r['median_cpu_s']:.3f} s; load {r['load_average']}{goal}"
             )
         for name, argv, against, goal in ratios:
             fix = [sys.executable if a == "python" else a for a in argv]

@@ -13,6 +13,10 @@ the output grows linearly. The apparatus file stays the edition's.
   check: `edition check --no-cache`; detect: `edition apparatus detect --dry-run`;
 with each command's peak RSS (wait4), Getty ch. 1's page size and the total HTML. Ratios are to 1×.
 Scales: 1 and 10 by default; EDITION_BENCH_SCALES="1 10 50" adds 50× (minutes to hours).
+EDITION_BENCH_STEPS="detect" (or "check detect"...) times those steps only. The check and detection
+of the 1× corpus, a few seconds each, are run EDITION_BENCH_RUNS_1X times (3 by default) and their
+median taken: every ratio is divided by that figure, which one run on a shared machine would make
+noisy.
 
 Detection (`edition apparatus detect`, issue 16), one run each on a shared 2-core machine, CPU
 seconds (user + system) and peak RSS (wait4), before (main at d5376be) → after (branch
@@ -222,40 +226,66 @@ def html_sizes(site: Path) -> dict:
     }
 
 
-def measure(scale: int) -> dict:
+STEPS = ("build", "check", "detect")
+
+
+def repeated(argv: list[str], cwd: Path, runs: int) -> dict:
+    """`run` `runs` times: the median wall and CPU times, the highest peak, each run's wall time."""
+    import statistics
+
+    got = [run(argv, cwd) for _ in range(max(1, runs))]
+    return {
+        "s": statistics.median(g["s"] for g in got),
+        "cpu_s": statistics.median(g["cpu_s"] for g in got),
+        "peak_mib": max(g["peak_mib"] for g in got),
+        "exit": got[-1]["exit"],
+        "runs_s": [round(g["s"], 3) for g in got],
+    }
+
+
+def measure(scale: int, steps: tuple[str, ...] = STEPS) -> dict:
     folder = make(scale, ROOT / "build" / "scale" / f"{scale}x")
-    for stale in ("site", "build", "docs/edition"):
-        shutil.rmtree(folder / stale, ignore_errors=True)
     row = {"scale": scale, "witnesses": 5 * scale}
-    row["build"] = run(
-        [
-            EDITION,
-            "--root",
-            str(folder),
-            "build",
-            "--publish-all",
-            "--skip-check",
-            "--no-downloads",
-        ],
-        folder,
-    )
-    row |= html_sizes(folder / "site")
-    row["check"] = run([EDITION, "--root", str(folder), "check", "--no-cache"], folder)
-    row["detect"] = run(
-        [EDITION, "--root", str(folder), "apparatus", "detect", "--dry-run"], folder
-    )
+    runs = int(os.environ.get("EDITION_BENCH_RUNS_1X", "3")) if scale == 1 else 1
+    if "build" in steps:
+        for stale in ("site", "build", "docs/edition"):
+            shutil.rmtree(folder / stale, ignore_errors=True)
+        row["build"] = run(
+            [
+                EDITION,
+                "--root",
+                str(folder),
+                "build",
+                "--publish-all",
+                "--skip-check",
+                "--no-downloads",
+            ],
+            folder,
+        )
+        row |= html_sizes(folder / "site")
+    if "check" in steps:
+        row["check"] = repeated(
+            [EDITION, "--root", str(folder), "check", "--no-cache"], folder, runs
+        )
+    if "detect" in steps:
+        row["detect"] = repeated(
+            [EDITION, "--root", str(folder), "apparatus", "detect", "--dry-run"], folder, runs
+        )
+    row["load_average"] = [round(x, 2) for x in os.getloadavg()]
     return row
 
 
 def table(rows: list[dict]) -> str:
     one = rows[0]
+    steps = [s for s in STEPS if s in one]
     lines = [
         f"{'scale':>5} {'wit.':>5} {'pages':>6} {'HTML MiB':>9} {'G.c1 KB':>8} "
-        + " ".join(f"{s + ' s (ratios to 1×, peak MiB)':>40}" for s in ("build", "check", "detect"))
+        + " ".join(f"{s + ' s (ratios to 1×, peak MiB)':>40}" for s in steps)
+        + "  load"
     ]
     for r in rows:
         cells = []
-        for step in ("build", "check", "detect"):
+        for step in steps:
             ratio = r[step]["s"] / one[step]["s"] if one[step]["s"] else 0
             cpu = r[step]["cpu_s"] / one[step]["cpu_s"] if one[step]["cpu_s"] else 0
             cells.append(
@@ -263,8 +293,10 @@ def table(rows: list[dict]) -> str:
                 f"{cpu:4.1f}× CPU, {r[step]['peak_mib']:5.0f})".rjust(40)
             )
         lines.append(
-            f"{r['scale']:>4}× {r['witnesses']:>5} {r['pages']:>6} "
-            f"{r['html_mib']:>9.1f} {r['getty_c1_kb']:>8.1f} " + " ".join(cells)
+            f"{r['scale']:>4}× {r['witnesses']:>5} {r.get('pages', 0):>6} "
+            f"{r.get('html_mib', 0):>9.1f} {r.get('getty_c1_kb', 0):>8.1f} "
+            + " ".join(cells)
+            + f"  {r.get('load_average', '')}"
         )
     lines.append(
         "goals: each ratio ≤ 1.1 × the scale; G.c1 within 10% "
@@ -344,9 +376,16 @@ def main(argv: list[str]) -> None:
         )
         return
     scales = [int(s) for s in (argv or os.environ.get("EDITION_BENCH_SCALES", "1 10").split())]
+    steps = tuple(os.environ.get("EDITION_BENCH_STEPS", " ".join(STEPS)).split())
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        raise SystemExit(
+            f"EDITION_BENCH_STEPS: unknown step {', '.join(unknown)}. "
+            f"Use some of: {' '.join(STEPS)}. [bench.steps]"
+        )
     rows = []
     for scale in scales:
-        rows.append(measure(scale))
+        rows.append(measure(scale, steps))
         print(f"{scale}×: {json.dumps(rows[-1])}", file=sys.stderr, flush=True)
     print(table(rows))
     out = ROOT / "bench" / "results"
