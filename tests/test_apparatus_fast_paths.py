@@ -179,3 +179,20 @@ def test_scored_pairs_are_those_of_every_pair_compared(units):
     got = [(pair, (score, ranked)) for pair, (score, ranked, _) in retold.scored(passages, us)]
     assert [(p, r) for p, (_, r) in got] == [(p, r) for p, (_, r) in want]
     assert all(math.isclose(a[1][0], b[1][0]) for a, b in zip(got, want))
+
+
+FIGURE_TEXTS = st.lists(
+    st.sampled_from(["1", "9", "12", ",", ".", " ", "%", "per", "cent", "a", "x", "!", "-", "_"]),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(FIGURE_TEXTS)
+def test_a_passage_without_a_figure_end_has_no_figure_in_any_sentence(text):
+    """`claims.statements` skips a passage where `FIGURE_END` finds nothing: no sentence of it
+    holds a `NUMBER`."""
+    from build_scripts.apparatus import claims
+
+    if not claims.FIGURE_END.search(text):
+        assert not any(claims.NUMBER.search(m.group()) for m in claims.SENTENCE.finditer(text))

@@ -25,6 +25,10 @@ SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
 NUMBER = re.compile(
     r"(?<![\w.,/-])(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(\s*(?:%|per\s?cent|percent))?(?![\w%])"
 )
+# Where a figure of `NUMBER` can end: a digit before no letter or digit (or before "per cent").
+# Every `NUMBER` match of a sentence holds one in the passage (a sentence ending in a digit ends the
+# passage): a passage without one has no figure.
+FIGURE_END = re.compile(r"\d(?:(?!\w)|per)")
 YEAR = re.compile(r"(?<!\d)(19[0-9]\d)(?:\s*[-–]\s*(\d{2,4}))?(?!\d)")
 # What a figure counts: the stem of a word near it → the quantity's name.
 COUNTS = {
@@ -102,6 +106,8 @@ def statements(passages: list[Passage]) -> list[Statement]:
     for p in passages:
         if p.kind in ("table", "bibl") or (p.kind == "note" and not p.text[:1].isalpha()):
             continue
+        if not FIGURE_END.search(p.text):
+            continue  # no figure in any of its sentences: not one to cut into sentences
         for m in SENTENCE.finditer(p.text):
             sent = m.group()
             if not NUMBER.search(sent):
