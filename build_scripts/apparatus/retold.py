@@ -537,14 +537,23 @@ def best_sentences(
 
 
 def sentences(
-    p: Passage, shared: set[str], translit: dict[str, str]
+    p: Passage, shared: set[str], translit: dict[str, str], cache: dict | None = None
 ) -> list[tuple[int, int, frozenset[str]]]:
-    """The sentences of a passage: (start, end, the shared features they hold)."""
+    """The sentences of a passage: (start, end, the shared features they hold). `cache`: passage
+    id → its sentences' features, as `best_sentences` keeps them (read and filled here too)."""
     out = []
-    for m in SENTENCE.finditer(p.text):
+    known = cache.get(p.id) if cache is not None else None
+    feats_of = []
+    for k, m in enumerate(SENTENCE.finditer(p.text)):
         lead = len(m.group()) - len(m.group().lstrip())
-        feats = features(m.group(), translit, note=p.kind == "note")
+        if known is not None:
+            feats = known[k]
+        else:
+            feats = features(m.group(), translit, note=p.kind == "note")
+            feats_of.append(feats)
         out.append((m.start() + lead, m.end(), feats & shared))
+    if cache is not None and known is None:
+        cache[p.id] = feats_of
     return out
 
 
@@ -597,7 +606,7 @@ def retellings(
         if (dates.get(pb.siglum, ""), pb.siglum) < (dates.get(pa.siglum, ""), pa.siglum):
             ua, ub, pa, pb = ub, ua, pb, pa
         keep = set(feats)
-        sa, sb = sentences(pa, keep, translit), sentences(pb, keep, translit)
+        sa, sb = sentences(pa, keep, translit, cache), sentences(pb, keep, translit, cache)
         (a0, a1), (b0, b1) = span(pa, keep, translit, sa), span(pb, keep, translit, sb)
         out.append(
             Retelling(
@@ -764,7 +773,8 @@ def cued(
             for n in told:
                 pa = members[n]
                 mine = sorted(own[n], key=lambda f: (-weight[f], f))
-                sa, sb = sentences(pa, own[n], translit), sentences(pb, set(mine), translit)
+                sa = sentences(pa, own[n], translit, cache)
+                sb = sentences(pb, set(mine), translit, cache)
                 (a0, a1), (b0, b1) = span(pa, own[n], translit, sa), span(pb, own[n], translit, sb)
                 found_here.append(
                     Retelling(
