@@ -8,8 +8,9 @@ from its witness's TEI (the whole-edition PDF and the course pack from theirs); 
 from the HTML (build_scripts.publish.offline: links rewritten to page files, no second build); the
 zip from the offline copy and the PDFs. The stale PDFs are made in child processes on the machine's
 cores, beside the HTML build and the offline copy; with MkDocs, the search indexes of the HTML are
-made page by page in a worker process while MkDocs runs (build_scripts/site/search_beside.py). Only when everything
-succeeded is the new site/ put together (hard links into build/out/) and swapped into place: a
+made page by page in a worker process while MkDocs runs (build_scripts/site/search_beside.py).
+Only when everything succeeded is the new site/ put together (hard links into build/out/) and
+swapped into place: a
 failed build writes nothing. `BuildResult.outputs` says which outputs were made and which reused.
 `serve` renders into docs/edition/, writes build/serve.yml and starts `mkdocs serve` on it; a
 watcher thread re-renders when a TEI file, references.bib or a config file under sources/ changes.
