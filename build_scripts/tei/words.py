@@ -6,8 +6,8 @@ or runs of digits after Unicode NFKC (so a superscript ² is the digit 2); punct
 are not words. Markup syntax of the transcription (HTML tags, Markdown emphasis, link targets) is
 not text. In the TEI, the text of sic/orig is read (not corr/reg), a note marker reads as the note's
 @n, and a pb/lb with break="no" separates the two halves of a rejoined word, as the transcription
-did. A word continues across inline markup (`<hi>ispolkom</hi>s`, the transcription's `*ispolkom*s`):
-one word, as printed and as the site and the PDFs show it.
+did. A word continues across inline markup (`<hi>ispolkom</hi>s`, the transcription's
+`*ispolkom*s`): one word, as printed and as the site and the PDFs show it.
 """
 
 from __future__ import annotations
