@@ -48,6 +48,7 @@ MIXED = re.compile(
     r"\b(?=\w*[^\W\d_])(?=\w*\d)\w+\b"
 )  # a token of letters and digits: N00447, 1937a
 DIGITS = re.compile(r"\d{2,}")
+DIGIT = re.compile(r"\d")
 MARK = "⟨{}⟩"  # an added index word; search.js shows the word it follows, never the mark
 IGNORE = (
     "headerlink",
@@ -187,8 +188,12 @@ def add_words(article, variants: dict[str, set[str]]) -> int:
             added += len(more)
             return m.group(0) + "".join(" " + MARK.format(w) for w in more)
 
-        return MIXED.sub(digits, search_variants.NAME.sub(name, text))
+        if known is not None and known.search(text):  # else no name of the text has variants
+            text = search_variants.NAME.sub(name, text)
+        return MIXED.sub(digits, text) if DIGIT.search(text) else text  # a mixed token has a digit
 
+    # (re caches the compiled pattern: the same variants give the same pattern on every page)
+    known = re.compile("|".join(sorted(map(re.escape, variants)))) if variants else None
     for el in article.iter():
         if not isinstance(el.tag, str):
             continue

@@ -71,11 +71,15 @@ def problem_for(path: Path, data: bytes) -> Problem | None:
         return None
     return Problem(
         Location(relpath(path), first_difference(data, new)),
-        "the file is not in canonical layout (indentation, one sentence "
-        "a line, the xml-model lines or the order of the apparatus' entries differ from "
-        "`edition fmt`'s)",
-        f"Run `edition fmt {relpath(path)}`; it changes only whitespace that TEI ignores "
-        "(and, in the apparatus, puts each entry whole in the order of the ids)",
+        (
+            "the file is not in canonical layout (indentation, the xml-model lines or the order "
+            "of the entries differ from `edition fmt`'s)"
+            if b"<listApp" in data
+            else "the file is not in canonical layout (indentation, one sentence "
+            "a line or the xml-model lines differ from `edition fmt`'s)"
+        ),
+        f"Run `edition fmt {relpath(path)}`; it changes only whitespace that TEI ignores"
+        + (" and puts each entry, whole, in the order of the ids" if b"<listApp" in data else ""),
         "fmt.non-canonical",
     )
 
