@@ -1,5 +1,5 @@
-"""The detector's fast paths give what their plain definitions give (property tests): each is checked
-against a slow reference written here from the rule it implements, on random input."""
+"""The detector's fast paths give what their plain definitions give (property tests): each is
+checked against a slow reference written here from the rule it implements, on random input."""
 
 import math
 import re
