@@ -395,6 +395,25 @@ def rare_context(pa: Passage, pb: Passage, ta, tb, box: tuple[int, int, int, int
 
 
 SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘`(\[]*[A-Z0-9])")
+# no sentence ends after an initial or an abbreviation: "L. M. Kaganovich", "(Feb. 4, 1931)"
+ABBREVIATIONS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs dr st no nos cf pp vol ed eds op "
+    "jr gen col lt".split()
+)
+LAST_WORD = re.compile(r"(\w+)$")
+
+
+def _ends(text: str, m: re.Match) -> bool:
+    """Does the sentence end found by SENTENCE_END end one (not an initial or abbreviation)?"""
+    if text[m.start()] != ".":
+        return True
+    word = LAST_WORD.search(text, 0, m.start())
+    if word is None:
+        return True
+    w = word.group(1)
+    return not ((len(w) == 1 and w.isupper()) or w.lower() in ABBREVIATIONS)
+
+
 WIDEN_MAX = 80  # words a side may grow by (a passage without sentence punctuation stays as found)
 
 
@@ -439,6 +458,8 @@ def sentence(text: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     lo, hi = 0, len(text)
     for m in SENTENCE_END.finditer(text):
+        if not _ends(text, m):
+            continue
         if m.end() <= start:
             lo = m.end()
         elif m.start() >= end - 1:
