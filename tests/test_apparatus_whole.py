@@ -1,11 +1,12 @@
-"""Whole quotations, fully collated (issue 10, item 2): a reading spans the whole quoted sentence(s),
-to the quotation marks or the table, not only the words the two witnesses print alike; one quotation
-is one entry; and a reading does not swallow a long quotation of which the other witness quotes one
-sentence. Small invented fixtures, the rule only."""
+"""Whole quotations, fully collated (issue 10, item 2): a reading spans the whole quoted
+sentence(s), to the quotation marks or the table, not only the words the two witnesses print alike;
+one quotation is one entry; a reading does not swallow a long quotation of which the other witness
+quotes one sentence; a retelling takes in the neighbouring sentences that tell the same fact.
+Small invented fixtures, the rule only."""
 
 from __future__ import annotations
 
-from build_scripts.apparatus import detect
+from build_scripts.apparatus import detect, retold
 from build_scripts.apparatus.model import Passage
 
 DATES = {"X": "1980", "Y": "2000"}
@@ -126,3 +127,48 @@ def test_a_table_reproduced_is_read_to_the_table_and_no_further():
     (m,) = entries(a, b)
     assert reading(a, m, "a") == table_a  # its caption too (a variant), not the prose after it
     assert reading(b, m, "b") == table_b
+
+
+def test_no_sentence_ends_after_an_initial_or_an_abbreviation():
+    text = (
+        "The plenum met. In his speech (Feb. 4, 1931), Stalin said that L. M. Kaganovich would "
+        "come. Then it closed."
+    )
+    at = text.index("Stalin")
+    lo, hi = detect.sentence(text, at, at + 6)
+    assert text[lo:hi] == text[16 : text.index(" Then")]
+    p = Passage("X", "X.p5", "x.xml", "p", text)
+    spans = [(s, e) for s, e, _ in retold.sentences(p, set(), {})]
+    assert [text[s:e] for s, e in spans] == [
+        "The plenum met.",
+        text[16 : text.index(" Then")],
+        "Then it closed.",
+    ]
+
+
+def sents(*features: str) -> list[tuple[int, int, frozenset[str]]]:
+    """Sentences 10 characters long, each with the shared features named (space-separated)."""
+    return [(10 * n, 10 * n + 9, frozenset(f.split())) for n, f in enumerate(features)]
+
+
+def test_a_retelling_takes_in_the_neighbouring_sentences_that_tell_the_same_fact():
+    # a: the span is sentence 1; sentence 2 names what b's span holds (kaganovich)
+    a = sents("", "june19 june21", "kaganovich", "", "other")
+    b = sents("intro", "june19 june21 kaganovich", "", "")
+    (a0, a1), (b0, b1) = retold.neighbours(a, b, (10, 19), (10, 19))
+    assert (a0, a1) == (10, 29) and (b0, b1) == (10, 19)
+
+
+def test_neighbours_that_share_a_feature_join_both_sides_past_one_empty_sentence():
+    a = sents("figure", "small", "", "")
+    b = sents("figure", "", "small words", "")
+    (a0, a1), (b0, b1) = retold.neighbours(a, b, (0, 9), (0, 9))
+    assert (a0, a1) == (0, 19) and (b0, b1) == (0, 29)
+
+
+def test_a_neighbour_that_only_repeats_the_span_or_tells_another_fact_stays_out():
+    a = sents("kulak third", "kulak", "table", "", "crime")
+    b = sents("kulak third crime", "", "", "")
+    (a0, a1), (b0, b1) = retold.neighbours(a, b, (0, 9), (0, 9))
+    assert (a0, a1) == (0, 9)  # "kulak" again; then "table", which b does not hold: no further
+    assert (b0, b1) == (0, 9)

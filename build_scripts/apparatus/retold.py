@@ -22,7 +22,7 @@ import Stemmer
 import yaml
 
 from build_scripts.apparatus import align
-from build_scripts.apparatus.detect import Recent
+from build_scripts.apparatus.detect import ABBREVIATIONS, Recent
 from build_scripts.apparatus.model import Locus, Passage, Reading
 
 # a sentence: up to a full stop followed by a space (not the point of 9.1 or 1.408, nor one inside
@@ -527,13 +527,74 @@ def best_sentences(
 def sentences(
     p: Passage, shared: set[str], translit: dict[str, str]
 ) -> list[tuple[int, int, frozenset[str]]]:
-    """The sentences of a passage: (start, end, the shared features they hold)."""
+    """The sentences of a passage: (start, end, the shared features they hold). A sentence ending in
+    an initial or an abbreviation ("L. M. Kaganovich", "Feb. 4") runs on into the next."""
     out = []
+    spans: list[list[int]] = []
     for m in SENTENCE.finditer(p.text):
         lead = len(m.group()) - len(m.group().lstrip())
-        feats = features(m.group(), translit, note=p.kind == "note")
-        out.append((m.start() + lead, m.end(), feats & shared))
+        if spans and INITIAL.search(p.text, spans[-1][0], spans[-1][1]):
+            spans[-1][1] = m.end()
+        else:
+            spans.append([m.start() + lead, m.end()])
+    for start, end in spans:
+        feats = features(p.text[start:end], translit, note=p.kind == "note")
+        out.append((start, end, feats & shared))
     return out
+
+
+# a sentence's last word, an initial or an abbreviation: the sentence goes on
+INITIAL = re.compile(r"(?:^|[\s(])(?:[A-Z]|(?i:" + "|".join(sorted(ABBREVIATIONS)) + r"))\.$")
+
+
+def neighbours(
+    sa: list[tuple[int, int, frozenset[str]]],
+    sb: list[tuple[int, int, frozenset[str]]],
+    a: tuple[int, int],
+    b: tuple[int, int],
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The retold sentences of both sides (`span`) grown by their neighbours that tell the same
+    fact: the sentence next to one side's span (or the next but one, past a sentence holding no
+    shared feature) joins it where it holds a shared feature that the other side's span holds and
+    its own does not; the sentences next to both spans join them where they hold a shared feature
+    in common. Until neither side grows: the whole retold sentences, not only those richest in
+    evidence, and no sentence that only repeats what the span already holds."""
+    sides = (sa, sb)
+    ranges = []
+    for sents, (lo, hi) in zip(sides, (a, b)):
+        inside = [k for k, (s, e, _) in enumerate(sents) if lo <= s and e <= hi]
+        if not inside:
+            return a, b
+        ranges.append([inside[0], inside[-1]])
+
+    def held(me: int) -> set[str]:
+        lo, hi = ranges[me]
+        return set().union(*(f for _, _, f in sides[me][lo : hi + 1]))
+
+    def next_to(me: int, end: int) -> int | None:
+        """The neighbour past `end` of the span (0: before it, 1: after it) that holds evidence."""
+        sents, step = sides[me], (-1, 1)[end]
+        for skip in (1, 2):
+            k = ranges[me][end] + step * skip
+            if not 0 <= k < len(sents):
+                return None
+            if sents[k][2]:
+                return k
+        return None
+
+    grew = True
+    while grew:
+        grew = False
+        for end in (0, 1):
+            for me in (0, 1):
+                k = next_to(me, end)
+                if k is not None and sides[me][k][2] & (held(1 - me) - held(me)):
+                    ranges[me][end], grew = k, True
+            ka, kb = next_to(0, end), next_to(1, end)
+            if ka is not None and kb is not None and sa[ka][2] & sb[kb][2]:
+                ranges[0][end], ranges[1][end], grew = ka, kb, True
+    (i0, i1), (j0, j1) = ranges
+    return (sa[i0][0], sa[i1][1]), (sb[j0][0], sb[j1][1])
 
 
 def span(
@@ -586,7 +647,9 @@ def retellings(
             ua, ub, pa, pb = ub, ua, pb, pa
         keep = set(feats)
         sa, sb = sentences(pa, keep, translit), sentences(pb, keep, translit)
-        (a0, a1), (b0, b1) = span(pa, keep, translit, sa), span(pb, keep, translit, sb)
+        (a0, a1), (b0, b1) = neighbours(
+            sa, sb, span(pa, keep, translit, sa), span(pb, keep, translit, sb)
+        )
         out.append(
             Retelling(
                 pa,
@@ -753,7 +816,9 @@ def cued(
                 pa = members[n]
                 mine = sorted(own[n], key=lambda f: (-weight[f], f))
                 sa, sb = sentences(pa, own[n], translit), sentences(pb, set(mine), translit)
-                (a0, a1), (b0, b1) = span(pa, own[n], translit, sa), span(pb, own[n], translit, sb)
+                (a0, a1), (b0, b1) = neighbours(
+                    sa, sb, span(pa, own[n], translit, sa), span(pb, own[n], translit, sb)
+                )
                 found_here.append(
                     Retelling(
                         pa,
@@ -827,7 +892,9 @@ def beside(r: Retelling, taken: list[tuple[int, int, int, int]]) -> Retelling | 
     if len(left) < 3 or score < MIN_SCORE:
         return None
     keep = set(left)
-    (a0, a1), (b0, b1) = span(r.a, keep, {}, free_a), span(r.b, keep, {}, free_b)
+    (a0, a1), (b0, b1) = neighbours(
+        free_a, free_b, span(r.a, keep, {}, free_a), span(r.b, keep, {}, free_b)
+    )
     return Retelling(r.a, r.b, a0, a1, b0, b1, tuple(left), round(score, 2), (), (), ())
 
 
