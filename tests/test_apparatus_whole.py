@@ -172,3 +172,20 @@ def test_a_neighbour_that_only_repeats_the_span_or_tells_another_fact_stays_out(
     (a0, a1), (b0, b1) = retold.neighbours(a, b, (0, 9), (0, 9))
     assert (a0, a1) == (0, 9)  # "kulak" again; then "table", which b does not hold: no further
     assert (b0, b1) == (0, 9)
+
+
+def test_the_relation_of_a_retelling_is_judged_on_its_retold_sentences_not_their_neighbours():
+    told = "In October the commissar praised the engineers of the coal basin at a reception."
+    around = " ".join(
+        f"The {n} sentence around it tells of other things entirely." for n in range(9)
+    )
+    a = Passage("X", "X.p6", "x.xml", "p", around + " " + told)
+    b = Passage("Y", "Y.p6", "y.xml", "p", "At a reception the commissar praised the engineers.")
+    at = len(around) + 1
+    grown = retold.Retelling(a, b, 0, len(a.text), 0, len(b.text), ("recept",), 50.0)
+    core = (at, len(a.text), 0, len(b.text))
+    (whole_a,) = retold.loci([grown], [])
+    (judged,) = retold.loci([retold.replace(grown, core=core)], [])
+    assert whole_a.relation == "summary"  # 80 words against 8: the length alone says summary
+    assert judged.relation == "paraphrase"  # the retold sentence against its retelling
+    assert judged.readings[0].text == a.text  # the reading is still the grown one

@@ -818,7 +818,10 @@ def relation_of(
     if qb and not retold:
         return "quotation"
     words_a, words_b = len(ra.text.split()), len(rb.text.split())
-    if retold and words_a >= SUMMARY_MIN and words_b <= SUMMARY_SHARE * words_a:
+    tabled = a.kind == "table" or any(
+        TABLE_ID.search(i) and s < ra.end and ra.start < e for i, s, e in a.spans
+    )  # figures read off a table are retold, not a longer text condensed
+    if retold and not tabled and words_a >= SUMMARY_MIN and words_b <= SUMMARY_SHARE * words_a:
         return "summary"
     return "paraphrase"
 

@@ -236,6 +236,11 @@ class Retelling:
     cue: str = ""  # how b names a's witness where that let a weaker retelling count (`cued`)
     window: tuple[str, ...] = ()  # a summary: the consecutive passages of a's witness it condenses
     window_words: int = 0  # the words of the passages of the window b retells, if two or more
+    # the spans before `neighbours` grew them (a0, a1, b0, b1): what the relation is judged on
+    core: tuple[int, int, int, int] = ()
+
+    def judged(self) -> tuple[int, int, int, int]:
+        return self.core or (self.a_start, self.a_end, self.b_start, self.b_end)
 
 
 @lru_cache(maxsize=1)
@@ -647,9 +652,8 @@ def retellings(
             ua, ub, pa, pb = ub, ua, pb, pa
         keep = set(feats)
         sa, sb = sentences(pa, keep, translit), sentences(pb, keep, translit)
-        (a0, a1), (b0, b1) = neighbours(
-            sa, sb, span(pa, keep, translit, sa), span(pb, keep, translit, sb)
-        )
+        core = span(pa, keep, translit, sa) + span(pb, keep, translit, sb)
+        (a0, a1), (b0, b1) = neighbours(sa, sb, core[:2], core[2:])
         out.append(
             Retelling(
                 pa,
@@ -663,6 +667,7 @@ def retellings(
                 tuple(weights),
                 tuple(sa),
                 tuple(sb),
+                core=core,
             )
         )
     found = {(r.a.id, r.b.id) for r in out}
@@ -816,9 +821,8 @@ def cued(
                 pa = members[n]
                 mine = sorted(own[n], key=lambda f: (-weight[f], f))
                 sa, sb = sentences(pa, own[n], translit), sentences(pb, set(mine), translit)
-                (a0, a1), (b0, b1) = neighbours(
-                    sa, sb, span(pa, own[n], translit, sa), span(pb, own[n], translit, sb)
-                )
+                core = span(pa, own[n], translit, sa) + span(pb, own[n], translit, sb)
+                (a0, a1), (b0, b1) = neighbours(sa, sb, core[:2], core[2:])
                 found_here.append(
                     Retelling(
                         pa,
@@ -834,10 +838,11 @@ def cued(
                         tuple(sb),
                         how,
                         window,
+                        core=core,
                     )
                 )
             # a summary: b retells two or more passages of the window, in fewer words
-            words = sum(len(r.a.text[r.a_start : r.a_end].split()) for r in found_here)
+            words = sum(len(r.a.text[r.core[0] : r.core[1]].split()) for r in found_here)
             if len(found_here) >= 2:
                 found_here = [replace(r, window_words=words) for r in found_here]
             out += found_here
@@ -892,10 +897,9 @@ def beside(r: Retelling, taken: list[tuple[int, int, int, int]]) -> Retelling | 
     if len(left) < 3 or score < MIN_SCORE:
         return None
     keep = set(left)
-    (a0, a1), (b0, b1) = neighbours(
-        free_a, free_b, span(r.a, keep, {}, free_a), span(r.b, keep, {}, free_b)
-    )
-    return Retelling(r.a, r.b, a0, a1, b0, b1, tuple(left), round(score, 2), (), (), ())
+    core = span(r.a, keep, {}, free_a) + span(r.b, keep, {}, free_b)
+    (a0, a1), (b0, b1) = neighbours(free_a, free_b, core[:2], core[2:])
+    return Retelling(r.a, r.b, a0, a1, b0, b1, tuple(left), round(score, 2), (), (), (), core=core)
 
 
 def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
@@ -937,14 +941,18 @@ def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
             "target",
         )
         kind = "quotation" if r.a.siglum in r.b.cites else "reuse"
-        relation = detect.relation_of(kind, r.a, ra, r.b, rb, 0.0, retold=True)
+        # judged on the retold sentences, not the neighbours that `neighbours` took in
+        c = r.judged()
+        ca = Reading(r.a.siglum, r.a.file, r.a.id, r.a.text[c[0] : c[1]], c[0], c[1], "source")
+        cb = Reading(r.b.siglum, r.b.file, r.b.id, r.b.text[c[2] : c[3]], c[2], c[3], "target")
+        relation = detect.relation_of(kind, r.a, ca, r.b, cb, 0.0, retold=True)
         evidence = ", ".join(f.lstrip("#") for f in r.shared[:12])
         finding = f"Retold, not copied: the two passages share rare words and figures ({evidence})."
         if r.cue:
             finding += f" The later passage {r.cue}: compared with that witness only."
         if r.window:
             finding += f" Evidence summed over consecutive passages: {', '.join(r.window)}."
-            words_b = len(rb.text.split())
+            words_b = len(cb.text.split())
             if relation == "paraphrase" and r.window_words >= detect.SUMMARY_MIN:
                 if words_b <= detect.SUMMARY_SHARE * r.window_words:
                     relation = "summary"
