@@ -327,6 +327,21 @@ def printed_nodes(course) -> list:
     ]
 
 
+def without_intervention_labels(page: str, note) -> str:
+    """The words of a page without the labels the PDF prints inline in a note: a correction's
+    label and its transcription's reading before the corrected word, the [sic] mark after a slip."""
+    joined = " ".join(w.text for w in words.tokens(page))
+    mark = " ".join(w.text for w in words.tokens(m.SIC_MARK))
+    for sic_el in note.iter(f"{{{TEI_NS}}}sic"):
+        sic = " ".join(w.text for w in words.tokens("".join(sic_el.itertext())))
+        if sic_el.getparent().tag == f"{{{TEI_NS}}}choice":  # a correction carries its label
+            for label in (m.LABEL_CORRECTION, m.SHORT_LABELS["correction"]):  # long or short
+                joined = joined.replace(f" {label} {sic}", "")
+        else:  # the witness's own slip is printed as it stands, then [sic]
+            joined = joined.replace(f"{sic} {mark}", sic)
+    return joined
+
+
 @pytest.mark.slow
 def test_every_footnote_is_on_the_page_of_its_marker(course_pdf):
     """Never on a page before its marker. Typst's widow and orphan prevention can move a marker's
@@ -364,19 +379,10 @@ def test_every_footnote_is_on_the_page_of_its_marker(course_pdf):
             first = [w.text for w in words.tokens("".join(note.itertext()))][:6]
         else:
             first = [w.text for w in words.tei_reading(root, edited=True).notes[0].words][:6]
-        page_words = [w.text for w in words.tokens(pages[marker["page"] - 1])]
-        joined = " ".join(page_words)
-        for choice in note.iter(
-            f"{{{TEI_NS}}}choice"
-        ):  # a correction in a note carries its label inline
-            sic = " ".join(
-                w.text for w in words.tokens("".join(choice.find(f"{{{TEI_NS}}}sic").itertext()))
-            )
-            for label in (m.LABEL_CORRECTION, m.SHORT_LABELS["correction"]):  # long or short form
-                joined = joined.replace(f" {label} {sic}", "")
+        joined = without_intervention_labels(pages[marker["page"] - 1], note)
         if " ".join(first) not in joined:  # Typst moves a note with no room left to the next page
             following = (
-                " ".join(w.text for w in words.tokens(pages[marker["page"]]))
+                without_intervention_labels(pages[marker["page"]], note)
                 if marker["page"] < len(pages)
                 else ""
             )

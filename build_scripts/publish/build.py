@@ -61,11 +61,14 @@ def mkdocs_build(
     strict: bool = True,
     offline: bool = False,
     engine: str = "mkdocs",
+    beside: search_beside.SearchBeside | None = None,
 ) -> list[Problem]:
     """Build `docs_dir` into `site_dir` with `engine` from the generated configuration, then do what
     the engine leaves (build_scripts.site.engine.finish). MkDocs runs in this process (its warnings
     go to stderr and fail the build in strict mode); ProperDocs and Zensical run as commands.
-    offline: with Material's offline plugin on (page.html URLs, search from file://)."""
+    offline: with Material's offline plugin on (page.html URLs, search from file://).
+    beside: the search worker of an online MkDocs build, if the caller started it already (before
+    any thread of its own: the worker is forked); else it is started here."""
     cfg = site_engine.write_config(
         project,
         docs_dir,
@@ -77,11 +80,8 @@ def mkdocs_build(
     if online:
         search.mark_online(cfg)
     # With MkDocs in this process, both search indexes are made beside it, page by page
-    beside = (
-        search_beside.SearchBeside(project.root, docs_dir)
-        if online and engine == "mkdocs"
-        else None
-    )
+    if online and engine == "mkdocs" and beside is None:
+        beside = search_beside.SearchBeside(project.root, docs_dir)
     try:
         problems = run_engine(engine, cfg, strict, beside)
     finally:
@@ -224,12 +224,19 @@ def build(
                     )
                 elif name == "courses":
                     jobs.append(downloads.start_courses(stage / "jobs", everything, project.root))
+        html_stale = "html" in store.stale(keys)
+        # the search worker is forked before the download threads start (a fork copies one thread)
+        beside = (
+            search_beside.SearchBeside.started(project.root, docs)
+            if html_stale and engine == "mkdocs"
+            else None
+        )
         runner = downloads.Runner(jobs)
         runner.start()
         t = time.perf_counter()
-        if "html" in store.stale(keys):
+        if html_stale:
             html = stage / "html"
-            result.problems += mkdocs_build(project, docs, html, engine=engine)
+            result.problems += mkdocs_build(project, docs, html, engine=engine, beside=beside)
             if result.ok:
                 store.put("html", html, keys["html"])
             result.outputs["html"] = "built"

@@ -64,6 +64,14 @@ class SearchBeside(BasePlugin):
         self.lunr: Future | None = None
         self.pagefind: Future | None = None
 
+    @classmethod
+    def started(cls, root: Path, docs_dir: Path) -> SearchBeside:
+        """One whose worker process runs already: forked now, while this process has one thread
+        (ProcessPoolExecutor forks its worker at the first task, before its own thread starts)."""
+        beside = cls(root, docs_dir)
+        beside.pool.submit(int).result()
+        return beside
+
     @event_priority(-100)  # after Material's plugin made its index object
     def on_config(self, config):
         plugin = config.plugins.get(MATERIAL_SEARCH)
