@@ -57,3 +57,29 @@ def test_walk_accepts_notes_moved_to_markers_and_rejoined_words():
     )
     source = words.source_words("one begin-\n\n² A foot note\n\nning² end Trotskvist\n")
     assert words.compare(source, words.tei_reading(root)) is None
+
+
+def test_a_word_continues_across_inline_markup_and_ends_at_anything_else():
+    """`<hi>ispolkom</hi>s` is one word, as printed, on both sides of the comparison
+    (the transcription's `*ispolkom*s` too); a note, a printed marker, a line or page break and a
+    block end the word."""
+    from lxml import etree as et
+
+    from build_scripts.tei import words as w
+
+    tei = (
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>'
+        '<p>the (<hi rend="italic">ispolkom</hi>s) <choice><sic>abc</sic><corr>abd</corr></choice>s'
+        ' Shkiriato<ref type="noteref">34</ref> x<lb/>y a<pb break="no"/>b end</p><p>next'
+        '<note n="3">n<hi>o</hi>te</note></p></body></text></TEI>'
+    )
+    for edited, corrected in ((False, "abcs"), (True, "abds")):
+        reading = w.tei_reading(et.fromstring(tei).getroottree(), edited=edited)
+        assert [x.text for x in reading.main] == [
+            "the", "ispolkoms", corrected, "Shkiriato", "34", "x", "y", "a", "b", "end",
+            "next", "3",
+        ]  # fmt: skip
+        assert [x.text for x in reading.notes[0].words] == ["3", "note"]
+    assert [x.text for x in w.source_words("(*ispolkom*s) **bold** 5 * 3")] == [
+        "ispolkoms", "bold", "5", "3",
+    ]  # fmt: skip

@@ -6,7 +6,8 @@ or runs of digits after Unicode NFKC (so a superscript ² is the digit 2); punct
 are not words. Markup syntax of the transcription (HTML tags, Markdown emphasis, link targets) is
 not text. In the TEI, the text of sic/orig is read (not corr/reg), a note marker reads as the note's
 @n, and a pb/lb with break="no" separates the two halves of a rejoined word, as the transcription
-did.
+did. A word continues across inline markup (`<hi>ispolkom</hi>s`, the transcription's
+`*ispolkom*s`): one word, as printed and as the site and the PDFs show it.
 """
 
 from __future__ import annotations
@@ -42,11 +43,14 @@ def tokens(text: str, line: int = 0) -> list[Word]:
 # --- the transcription -----------------------------------------------------------------------
 AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 TAG = re.compile(r"</?[A-Za-z][^>]*>")
+INNER_EMPHASIS = re.compile(r"(?<=[^\W_])\*+(?=[^\W_])")  # between two letters or digits
 MD_LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()]*\))*\)")
 
 
 def strip_markup(line: str) -> str:
-    """Markup syntax of a transcription line that is not text: HTML tags, link targets."""
+    """Markup syntax of a transcription line that is not text: HTML tags, link targets, and the
+    Markdown emphasis marks inside a word (`*ispolkom*s` is the one word ispolkoms)."""
+    line = INNER_EMPHASIS.sub("", line)
     line = AUTOLINK.sub(r"\1", line)
     line = TAG.sub(" ", line)
     line = MD_LINK_TARGET.sub("] ", line)
@@ -63,6 +67,15 @@ def source_words(text: str, skip_lines: set[int] = frozenset()) -> list[Word]:
 
 # --- the TEI -------------------------------------------------------------------------------------
 SKIP = {"teiHeader", "corr", "reg", "expan", "supplied", "fw", "figDesc"}
+# Phrase-level elements that can stand inside a word; any other element (a note, a break, a block)
+# ends the word before it
+INLINE = {
+    "hi", "choice", "sic", "corr", "orig", "reg", "abbr", "expan", "foreign", "emph", "term",
+    "title", "name", "persName", "placeName", "orgName", "rs", "num", "date", "unclear", "add",
+    "del", "seg", "mentioned", "soCalled", "gloss", "q", "supplied",
+}  # fmt: skip
+GLUE = "\x01"  # between two words that are one (their text nodes touch)
+WORD_EDGE = re.compile(r"[^\W_⁰¹²³⁴⁵⁶⁷⁸⁹]")  # a letter or digit at the edge of a text node
 
 
 @dataclass
@@ -99,9 +112,20 @@ def tei_reading(root: etree._Element, edited: bool = False) -> Reading:
     """
     reading = Reading([], [])
     skip = (SKIP - {"corr", "reg", "expan"}) | {"sic", "orig", "abbr"} if edited else SKIP
+    open_word: dict[int, bool] = {}  # id(out) → its last text ended inside a word
+
+    def chunk_words(chunk: str, line: int, out: list[Word]) -> None:
+        """A text node's words; its first word continues the last one when nothing but inline
+        markup stands between them (`<hi>ispolkom</hi>s` is one word, as printed)."""
+        if open_word.get(id(out)) and WORD_EDGE.match(chunk):
+            out.append(Word(GLUE, line))
+        out.extend(tokens(chunk, line))
+        open_word[id(out)] = bool(WORD_EDGE.match(chunk[-1:]))
 
     def walk(el: etree._Element, out: list[Word]) -> None:
         name = local(el)
+        if name not in INLINE:
+            open_word[id(out)] = False  # a note, a break, a block: the word ends here
         if name == "note" and el.get("resp") is not None:
             pass  # an editorial note (with @resp) holds no words of the witness
         elif name == "note":
@@ -122,12 +146,14 @@ def tei_reading(root: etree._Element, edited: bool = False) -> Reading:
             out.append(Word("\x00", el.sourceline or 0))  # a word boundary that the source had
         else:
             inner(el, out)
+        if name not in INLINE:
+            open_word[id(out)] = False
         if el.tail:
-            out.extend(tokens(el.tail, el.sourceline or 0))
+            chunk_words(el.tail, el.sourceline or 0, out)
 
     def inner(el: etree._Element, out: list[Word]) -> None:
         if el.text:
-            out.extend(tokens(el.text, el.sourceline or 0))
+            chunk_words(el.text, el.sourceline or 0, out)
         for child in el:
             walk(child, out)
 
@@ -141,8 +167,21 @@ def tei_reading(root: etree._Element, edited: bool = False) -> Reading:
 
 
 def _join(words: list[Word]) -> list[Word]:
-    """Drop break markers: the halves on either side stay separate words, as in the source."""
-    return [w for w in words if w.text != "\x00"]
+    """Drop break markers: the halves on either side stay separate words, as in the source; a word
+    continued across inline markup is one word."""
+    out: list[Word] = []
+    glue = False
+    for w in words:
+        if w.text == "\x00":
+            glue = False
+        elif w.text == GLUE:
+            glue = bool(out)
+        elif glue:
+            out[-1] = Word(out[-1].text + w.text, out[-1].line)
+            glue = False
+        else:
+            out.append(w)
+    return out
 
 
 # --- the walk ------------------------------------------------------------------------------------
