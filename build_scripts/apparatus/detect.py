@@ -374,7 +374,7 @@ def rare_context(pa: Passage, pb: Passage, ta, tb, box: tuple[int, int, int, int
     shared run have in common outside it: "On June 11, 1937, Pravda announced" is reuse where
     both sentences go on to name Tukhachevskii, a formula where they share nothing else."""
     a0, a1, b0, b1 = box
-    i0, i1, j0, j1 = whole(pa, pb, ta, tb, a0, a1, b0, b1)
+    (i0, i1), (j0, j1) = widen(pa, ta, a0, a1), widen(pb, tb, b0, b1)
     dfa, dfb = df.get(pa.siglum, {}), df.get(pb.siglum, {})
     cap_a, cap_b = (max(RARE_DF, RARE_SHARE * d.get("", 0)) for d in (dfa, dfb))
     run = {t.norm for t in ta[a0:a1]}
@@ -395,6 +395,25 @@ def rare_context(pa: Passage, pb: Passage, ta, tb, box: tuple[int, int, int, int
 
 
 SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘`(\[]*[A-Z0-9])")
+# no sentence ends after an initial or an abbreviation: "L. M. Kaganovich", "(Feb. 4, 1931)"
+ABBREVIATIONS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs dr st no nos cf pp vol ed eds op "
+    "jr gen col lt".split()
+)
+LAST_WORD = re.compile(r"(\w+)$")
+
+
+def _ends(text: str, m: re.Match) -> bool:
+    """Does the sentence end found by SENTENCE_END end one (not an initial or abbreviation)?"""
+    if text[m.start()] != ".":
+        return True
+    word = LAST_WORD.search(text, 0, m.start())
+    if word is None:
+        return True
+    w = word.group(1)
+    return not ((len(w) == 1 and w.isupper()) or w.lower() in ABBREVIATIONS)
+
+
 WIDEN_MAX = 80  # words a side may grow by (a passage without sentence punctuation stays as found)
 
 
@@ -439,6 +458,8 @@ def sentence(text: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     lo, hi = 0, len(text)
     for m in SENTENCE_END.finditer(text):
+        if not _ends(text, m):
+            continue
         if m.end() <= start:
             lo = m.end()
         elif m.start() >= end - 1:
@@ -460,12 +481,108 @@ def widen(p: Passage, toks: list[Token], i: int, j: int) -> tuple[int, int]:
     return i2, j2
 
 
+TABLE_ID = re.compile(r"\.t\d+$")  # a table's xml:id (G.c2.d1.p22.t1)
+QUOTE_ID = re.compile(r"\.q\d+$")  # a block quotation's (G.c6.d1.q9)
+BLOCK_ID = re.compile(r"\.[pqt]\d+$")  # a paragraph's, a quotation's or a table's
+QUOTE_RATIO = 2.0  # a side grows to its quotation's end by at most this × the other side's growth
+QUOTE_SLACK = 12  # and this many words more (`whole`)
+QUOTE_MAX = 200  # words a side may grow by to its whole quotation
+
+
+def enclosing(p: Passage, start: int, end: int) -> tuple[int, int, bool] | None:
+    """The unit that text[start:end] lies in, if it lies inside one: (start, end, element). A table
+    nested in the passage; inside a block quotation (a quote passage, or a quote nested in it), its
+    innermost paragraph, else the quotation; else the quotation marks open around the words, with
+    the sentence(s) that frame them. `element`: the unit is a TEI element (its bounds are the
+    reading's, no sentence runs beyond them)."""
+    while start < end and not p.text[start].isalnum():
+        start += 1
+    while end > start and not p.text[end - 1].isalnum():
+        end -= 1
+    held = [(a, b, i) for i, a, b in p.spans if a <= start and end <= b and BLOCK_ID.search(i)]
+    if p.kind == "quote":
+        held.append((0, len(p.text), p.id))
+    held.sort(key=lambda x: x[1] - x[0])
+    tables = [(a, b) for a, b, i in held if TABLE_ID.search(i)]
+    if tables:
+        return tables[0] + (True,)
+    quotes = [(a, b) for a, b, i in held if QUOTE_ID.search(i) or i == p.id]
+    if quotes:
+        qa, qb = quotes[0]
+        inner = [(a, b) for a, b, i in held if qa <= a and b <= qb]
+        # the innermost block inside the quotation (or itself), with the words framing it
+        return sentence(p.text, *inner[0]) + (False,)
+    opened = _quote_open(p.text, 0, start)
+    if opened is None:
+        return None
+    closed = _quote_close(p.text, opened + 1, len(p.text))
+    if closed is None or closed < end:
+        return None  # the words run on beyond the quotation
+    return sentence(p.text, opened, closed) + (False,)
+
+
+def _grown(
+    p: Passage, toks: list[Token], i: int, j: int, unit: tuple[int, int, bool]
+) -> tuple[int, int]:
+    """Token range [i, j) grown to (or, for an element, kept inside) the characters of `unit`."""
+    lo, hi, _ = unit
+    i2, j2 = i, j
+    while i2 > 0 and toks[i2 - 1].start >= lo:
+        i2 -= 1
+    while j2 < len(toks) and toks[j2].end <= hi:
+        j2 += 1
+    while i2 < i and toks[i2].start < lo:
+        i2 += 1
+    return i2, j2
+
+
+def _unit(p: Passage, toks: list[Token], i: int, j: int) -> tuple[int, int] | None:
+    """[i, j) grown to its whole quotation or table (`enclosing`), or None."""
+    if p.kind == "table" or j <= i:
+        return None
+    unit = enclosing(p, toks[i].start, toks[j - 1].end)
+    if unit is None:
+        return None
+    i2, j2 = _grown(p, toks, i, j, unit)
+    if not unit[2]:
+        s0, s1 = widen(p, toks, i, j)
+        i2, j2 = min(i2, s0), max(j2, s1)
+    if i - i2 > QUOTE_MAX or j2 - j > QUOTE_MAX:
+        return None
+    return i2, j2
+
+
 def whole(
     pa: Passage, pb: Passage, ta, tb, a0: int, a1: int, b0: int, b1: int
 ) -> tuple[int, int, int, int]:
-    """Both readings grown to their whole sentences: one entry per quotation, with every difference
-    inside it (the words a quoting witness leaves out or frames the quotation with included)."""
-    return widen(pa, ta, a0, a1) + widen(pb, tb, b0, b1)
+    """Both readings grown to their whole quotation or sentences: one entry per quotation, with
+    every difference inside it (the words a quoting witness leaves out or frames the quotation with
+    included). A reading lying in a quotation spans it, to its quotation marks (a block quotation:
+    its paragraph), or in a table, the table. Each end on its own: a side grows to its quotation's
+    end only by at most `QUOTE_RATIO` times the words the other side may grow by there, and
+    `QUOTE_SLACK` more (a witness quoting one sentence of a document that the other quotes at
+    length: that side keeps its sentence, inside the table or block quotation)."""
+    sides = []
+    for p, toks, i, j in ((pa, ta, a0, a1), (pb, tb, b0, b1)):
+        s = widen(p, toks, i, j)
+        q = _unit(p, toks, i, j)
+        unit = enclosing(p, toks[i].start, toks[j - 1].end) if q else None
+        if unit and unit[2]:  # a table: the sentence(s), not beyond it
+            lo, hi = _grown(p, toks, i, j, unit)
+            s = max(s[0], lo), min(s[1], hi)
+        sides.append((i, j, s, q))
+    out = []
+    for me, other in ((sides[0], sides[1]), (sides[1], sides[0])):
+        i, j, s, q = me
+        oi, oj, os, oq = other
+        widest = oq or os
+        if q is None:
+            out += s
+            continue
+        left = i - q[0] <= QUOTE_RATIO * (oi - widest[0]) + QUOTE_SLACK
+        right = q[1] - j <= QUOTE_RATIO * (widest[1] - oj) + QUOTE_SLACK
+        out += [q[0] if left else s[0], q[1] if right else s[1]]
+    return out[0], out[1], out[2], out[3]
 
 
 def _trimmed(ops: list[align.Op]) -> list[align.Op]:
@@ -701,7 +818,10 @@ def relation_of(
     if qb and not retold:
         return "quotation"
     words_a, words_b = len(ra.text.split()), len(rb.text.split())
-    if retold and words_a >= SUMMARY_MIN and words_b <= SUMMARY_SHARE * words_a:
+    tabled = a.kind == "table" or any(
+        TABLE_ID.search(i) and s < ra.end and ra.start < e for i, s, e in a.spans
+    )  # figures read off a table are retold, not a longer text condensed
+    if retold and not tabled and words_a >= SUMMARY_MIN and words_b <= SUMMARY_SHARE * words_a:
         return "summary"
     return "paraphrase"
 

@@ -24,7 +24,7 @@ import Stemmer
 import yaml
 
 from build_scripts.apparatus import align
-from build_scripts.apparatus.detect import Recent
+from build_scripts.apparatus.detect import ABBREVIATIONS, Recent
 from build_scripts.apparatus.model import Locus, Passage, Reading
 
 # a sentence: up to a full stop followed by a space (not the point of 9.1 or 1.408, nor one inside
@@ -238,6 +238,11 @@ class Retelling:
     cue: str = ""  # how b names a's witness where that let a weaker retelling count (`cued`)
     window: tuple[str, ...] = ()  # a summary: the consecutive passages of a's witness it condenses
     window_words: int = 0  # the words of the passages of the window b retells, if two or more
+    # the spans before `neighbours` grew them (a0, a1, b0, b1): what the relation is judged on
+    core: tuple[int, int, int, int] = ()
+
+    def judged(self) -> tuple[int, int, int, int]:
+        return self.core or (self.a_start, self.a_end, self.b_start, self.b_end)
 
 
 @lru_cache(maxsize=1)
@@ -537,24 +542,76 @@ def best_sentences(
 
 
 def sentences(
-    p: Passage, shared: set[str], translit: dict[str, str], cache: dict | None = None
+    p: Passage, shared: set[str], translit: dict[str, str]
 ) -> list[tuple[int, int, frozenset[str]]]:
-    """The sentences of a passage: (start, end, the shared features they hold). `cache`: passage
-    id → its sentences' features, as `best_sentences` keeps them (read and filled here too)."""
+    """The sentences of a passage: (start, end, the shared features they hold). A sentence ending in
+    an initial or an abbreviation ("L. M. Kaganovich", "Feb. 4") runs on into the next."""
     out = []
-    known = cache.get(p.id) if cache is not None else None
-    feats_of = []
-    for k, m in enumerate(SENTENCE.finditer(p.text)):
+    spans: list[list[int]] = []
+    for m in SENTENCE.finditer(p.text):
         lead = len(m.group()) - len(m.group().lstrip())
-        if known is not None:
-            feats = known[k]
+        if spans and INITIAL.search(p.text, spans[-1][0], spans[-1][1]):
+            spans[-1][1] = m.end()
         else:
-            feats = features(m.group(), translit, note=p.kind == "note")
-            feats_of.append(feats)
-        out.append((m.start() + lead, m.end(), feats & shared))
-    if cache is not None and known is None:
-        cache[p.id] = feats_of
+            spans.append([m.start() + lead, m.end()])
+    for start, end in spans:
+        feats = features(p.text[start:end], translit, note=p.kind == "note")
+        out.append((start, end, feats & shared))
     return out
+
+
+# a sentence's last word, an initial or an abbreviation: the sentence goes on
+INITIAL = re.compile(r"(?:^|[\s(])(?:[A-Z]|(?i:" + "|".join(sorted(ABBREVIATIONS)) + r"))\.$")
+
+
+def neighbours(
+    sa: list[tuple[int, int, frozenset[str]]],
+    sb: list[tuple[int, int, frozenset[str]]],
+    a: tuple[int, int],
+    b: tuple[int, int],
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The retold sentences of both sides (`span`) grown by their neighbours that tell the same
+    fact: the sentence next to one side's span (or the next but one, past a sentence holding no
+    shared feature) joins it where it holds a shared feature that the other side's span holds and
+    its own does not; the sentences next to both spans join them where they hold a shared feature
+    in common. Until neither side grows: the whole retold sentences, not only those richest in
+    evidence, and no sentence that only repeats what the span already holds."""
+    sides = (sa, sb)
+    ranges = []
+    for sents, (lo, hi) in zip(sides, (a, b)):
+        inside = [k for k, (s, e, _) in enumerate(sents) if lo <= s and e <= hi]
+        if not inside:
+            return a, b
+        ranges.append([inside[0], inside[-1]])
+
+    def held(me: int) -> set[str]:
+        lo, hi = ranges[me]
+        return set().union(*(f for _, _, f in sides[me][lo : hi + 1]))
+
+    def next_to(me: int, end: int) -> int | None:
+        """The neighbour past `end` of the span (0: before it, 1: after it) that holds evidence."""
+        sents, step = sides[me], (-1, 1)[end]
+        for skip in (1, 2):
+            k = ranges[me][end] + step * skip
+            if not 0 <= k < len(sents):
+                return None
+            if sents[k][2]:
+                return k
+        return None
+
+    grew = True
+    while grew:
+        grew = False
+        for end in (0, 1):
+            for me in (0, 1):
+                k = next_to(me, end)
+                if k is not None and sides[me][k][2] & (held(1 - me) - held(me)):
+                    ranges[me][end], grew = k, True
+            ka, kb = next_to(0, end), next_to(1, end)
+            if ka is not None and kb is not None and sa[ka][2] & sb[kb][2]:
+                ranges[0][end], ranges[1][end], grew = ka, kb, True
+    (i0, i1), (j0, j1) = ranges
+    return (sa[i0][0], sa[i1][1]), (sb[j0][0], sb[j1][1])
 
 
 def span(
@@ -606,8 +663,9 @@ def retellings(
         if (dates.get(pb.siglum, ""), pb.siglum) < (dates.get(pa.siglum, ""), pa.siglum):
             ua, ub, pa, pb = ub, ua, pb, pa
         keep = set(feats)
-        sa, sb = sentences(pa, keep, translit, cache), sentences(pb, keep, translit, cache)
-        (a0, a1), (b0, b1) = span(pa, keep, translit, sa), span(pb, keep, translit, sb)
+        sa, sb = sentences(pa, keep, translit), sentences(pb, keep, translit)
+        core = span(pa, keep, translit, sa) + span(pb, keep, translit, sb)
+        (a0, a1), (b0, b1) = neighbours(sa, sb, core[:2], core[2:])
         out.append(
             Retelling(
                 pa,
@@ -621,6 +679,7 @@ def retellings(
                 tuple(weights),
                 tuple(sa),
                 tuple(sb),
+                core=core,
             )
         )
     found = {(r.a.id, r.b.id) for r in out}
@@ -773,9 +832,9 @@ def cued(
             for n in told:
                 pa = members[n]
                 mine = sorted(own[n], key=lambda f: (-weight[f], f))
-                sa = sentences(pa, own[n], translit, cache)
-                sb = sentences(pb, set(mine), translit, cache)
-                (a0, a1), (b0, b1) = span(pa, own[n], translit, sa), span(pb, own[n], translit, sb)
+                sa, sb = sentences(pa, own[n], translit), sentences(pb, set(mine), translit)
+                core = span(pa, own[n], translit, sa) + span(pb, own[n], translit, sb)
+                (a0, a1), (b0, b1) = neighbours(sa, sb, core[:2], core[2:])
                 found_here.append(
                     Retelling(
                         pa,
@@ -791,10 +850,11 @@ def cued(
                         tuple(sb),
                         how,
                         window,
+                        core=core,
                     )
                 )
             # a summary: b retells two or more passages of the window, in fewer words
-            words = sum(len(r.a.text[r.a_start : r.a_end].split()) for r in found_here)
+            words = sum(len(r.a.text[r.core[0] : r.core[1]].split()) for r in found_here)
             if len(found_here) >= 2:
                 found_here = [replace(r, window_words=words) for r in found_here]
             out += found_here
@@ -849,8 +909,9 @@ def beside(r: Retelling, taken: list[tuple[int, int, int, int]]) -> Retelling | 
     if len(left) < 3 or score < MIN_SCORE:
         return None
     keep = set(left)
-    (a0, a1), (b0, b1) = span(r.a, keep, {}, free_a), span(r.b, keep, {}, free_b)
-    return Retelling(r.a, r.b, a0, a1, b0, b1, tuple(left), round(score, 2), (), (), ())
+    core = span(r.a, keep, {}, free_a) + span(r.b, keep, {}, free_b)
+    (a0, a1), (b0, b1) = neighbours(free_a, free_b, core[:2], core[2:])
+    return Retelling(r.a, r.b, a0, a1, b0, b1, tuple(left), round(score, 2), (), (), (), core=core)
 
 
 def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
@@ -892,14 +953,18 @@ def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
             "target",
         )
         kind = "quotation" if r.a.siglum in r.b.cites else "reuse"
-        relation = detect.relation_of(kind, r.a, ra, r.b, rb, 0.0, retold=True)
+        # judged on the retold sentences, not the neighbours that `neighbours` took in
+        c = r.judged()
+        ca = Reading(r.a.siglum, r.a.file, r.a.id, r.a.text[c[0] : c[1]], c[0], c[1], "source")
+        cb = Reading(r.b.siglum, r.b.file, r.b.id, r.b.text[c[2] : c[3]], c[2], c[3], "target")
+        relation = detect.relation_of(kind, r.a, ca, r.b, cb, 0.0, retold=True)
         evidence = ", ".join(f.lstrip("#") for f in r.shared[:12])
         finding = f"Retold, not copied: the two passages share rare words and figures ({evidence})."
         if r.cue:
             finding += f" The later passage {r.cue}: compared with that witness only."
         if r.window:
             finding += f" Evidence summed over consecutive passages: {', '.join(r.window)}."
-            words_b = len(rb.text.split())
+            words_b = len(cb.text.split())
             if relation == "paraphrase" and r.window_words >= detect.SUMMARY_MIN:
                 if words_b <= detect.SUMMARY_SHARE * r.window_words:
                     relation = "summary"
