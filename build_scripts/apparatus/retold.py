@@ -246,6 +246,28 @@ class Retelling:
 
 
 @lru_cache(maxsize=1)
+def retelling(
+    pa: Passage,
+    pb: Passage,
+    keep: set[str],
+    shared: list[str],
+    score: float,
+    weights: list[float],
+    translit,
+    cue: str = "",
+    window: tuple[str, ...] = (),
+) -> Retelling:
+    """A retelling of pa by pb: each side's sentences holding the evidence `keep`, the spans they
+    give (the core the relation is judged on), grown to their neighbours."""
+    sa, sb = sentences(pa, keep, translit), sentences(pb, keep, translit)
+    core = span(pa, keep, translit, sa) + span(pb, keep, translit, sb)
+    (a0, a1), (b0, b1) = neighbours(sa, sb, core[:2], core[2:])
+    return Retelling(
+        pa, pb, a0, a1, b0, b1, tuple(shared), round(score, 2), tuple(weights),
+        tuple(sa), tuple(sb), cue, window, core=core,
+    )  # fmt: skip
+
+
 def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
@@ -662,26 +684,7 @@ def retellings(
             continue
         if (dates.get(pb.siglum, ""), pb.siglum) < (dates.get(pa.siglum, ""), pa.siglum):
             ua, ub, pa, pb = ub, ua, pb, pa
-        keep = set(feats)
-        sa, sb = sentences(pa, keep, translit), sentences(pb, keep, translit)
-        core = span(pa, keep, translit, sa) + span(pb, keep, translit, sb)
-        (a0, a1), (b0, b1) = neighbours(sa, sb, core[:2], core[2:])
-        out.append(
-            Retelling(
-                pa,
-                pb,
-                a0,
-                a1,
-                b0,
-                b1,
-                tuple(feats),
-                round(score, 2),
-                tuple(weights),
-                tuple(sa),
-                tuple(sb),
-                core=core,
-            )
-        )
+        out.append(retelling(pa, pb, set(feats), feats, score, weights, translit))
     found = {(r.a.id, r.b.id) for r in out}
     return out + cued(
         passages, us, cues(passages, us, authors or {}, dates, translit), translit, found
@@ -832,26 +835,9 @@ def cued(
             for n in told:
                 pa = members[n]
                 mine = sorted(own[n], key=lambda f: (-weight[f], f))
-                sa, sb = sentences(pa, own[n], translit), sentences(pb, set(mine), translit)
-                core = span(pa, own[n], translit, sa) + span(pb, own[n], translit, sb)
-                (a0, a1), (b0, b1) = neighbours(sa, sb, core[:2], core[2:])
+                weights = [weight[f] for f in mine]
                 found_here.append(
-                    Retelling(
-                        pa,
-                        pb,
-                        a0,
-                        a1,
-                        b0,
-                        b1,
-                        tuple(mine),
-                        round(score, 2),
-                        tuple(weight[f] for f in mine),
-                        tuple(sa),
-                        tuple(sb),
-                        how,
-                        window,
-                        core=core,
-                    )
+                    retelling(pa, pb, own[n], mine, score, weights, translit, how, window)
                 )
             # a summary: b retells two or more passages of the window, in fewer words
             words = sum(len(r.a.text[r.core[0] : r.core[1]].split()) for r in found_here)
