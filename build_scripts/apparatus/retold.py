@@ -245,7 +245,6 @@ class Retelling:
         return self.core or (self.a_start, self.a_end, self.b_start, self.b_end)
 
 
-@lru_cache(maxsize=1)
 def retelling(
     pa: Passage,
     pb: Passage,
@@ -268,6 +267,7 @@ def retelling(
     )  # fmt: skip
 
 
+@lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
