@@ -36,6 +36,10 @@ def test_kinds_of_pages():
 def test_list_pages_and_non_pages_are_not_indexed():
     for listing in search.LIST_PAGES:
         assert search.url_of(listing + "index.html") is None
+    # a parallel view holds two witnesses' passages, each found on its own page
+    assert search.url_of("edition/apparatus/compare-G-S/index.html") is None
+    assert search.url_of("edition/apparatus/compare-G-S.html") is None  # offline copy
+    assert search.url_of("edition/apparatus/claim.x/index.html") == "edition/apparatus/claim.x/"
     assert search.url_of("404.html") is None
     assert search.url_of("assets/x.html") is None
     assert search.url_of("edition/getty/G.c6/index.html") == "edition/getty/G.c6/"
@@ -111,6 +115,7 @@ def test_material_index_tuned():
     index = {
         "docs": [
             {"location": "edition/apparatus/", "title": "Apparatus", "text": "everything"},
+            {"location": "edition/apparatus/compare-K-G/", "title": "K and G", "text": "Ezhov"},
             {
                 "location": "edition/khlevnyuk/K.art/",
                 "title": "The Objectives",
@@ -127,7 +132,7 @@ def test_material_index_tuned():
 
     search.tune_material_index(index, Path("/nonexistent"))
     locations = [d["location"] for d in index["docs"]]
-    assert not any(search.page_key(l) in search.LIST_PAGES for l in locations)
+    assert not any(search.kept_out(search.page_key(l)) for l in locations)
     assert re.search(r"hidden>[^<]*00447", index["docs"][0]["text"])
     search.name_titles(index, {"edition/khlevnyuk/K.art/": "Khlevnyuk 1995 · The Objectives"})
     assert index["docs"][0]["title"] == "Khlevnyuk 1995 · The Objectives"

@@ -150,6 +150,7 @@ def test_list_pages_are_not_results(page, base_url):
     ]
     for listing in search.LIST_PAGES:
         assert not [h for h in hrefs if h.split("#")[0].endswith("/" + listing)], hrefs
+    assert not [h for h in hrefs if "/compare-" in h], hrefs  # parallel views: kept out
 
 
 def test_a_result_links_to_its_paragraph(page, base_url):

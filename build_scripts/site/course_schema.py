@@ -351,13 +351,24 @@ def edition(project: Project | None = None, everything: bool | None = None) -> E
 
 
 # --- loading --------------------------------------------------------------------------------------
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: faster
+
+
+def _parse(text: str):
+    """The YAML node tree (for line numbers) and the data; an error is worded by PyYAML's own
+    pure-Python parser, as it always was."""
+    try:
+        return yaml.compose(text, Loader=_LOADER), yaml.load(text, Loader=_LOADER)  # noqa: S506
+    except yaml.YAMLError:
+        return yaml.compose(text), yaml.safe_load(text)
+
+
 def load(path: Path, ed: Edition | None = None) -> tuple[Course | None, list[Problem]]:
     """The course of `path`, resolved; None when it has an error (every error is in the list)."""
     rel = relpath(path)
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node, data = _parse(text)
     except OSError as err:
         return None, [
             Problem(

@@ -15,8 +15,11 @@ Which pages are indexed, and as what kind:
   edition/<witness>/<page>/   text (a page of the witness; its notes page: notes)
   edition/<witness>/          editorial (the edition's description of the witness)
   edition/apparatus/<entry>/  apparatus (filtered by every witness it compares)
-  everything else             editorial, except the list pages of LIST_PAGES (kept out: each
-                              would match almost any query with one run-on blob of text)
+  everything else             editorial
+Kept out (`kept_out`): the list pages of LIST_PAGES (each would match almost any query with one
+run-on blob of text) and the parallel views of VIEWS (two witnesses' passages side by side: every
+word of them is found on the witness's own page, where a result should lead, and on the locus page;
+a view of A and B and its swapped twin would add two more results for the same words).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from build_scripts.site import search_variants
 ENGINE_KEY = "edition_search"  # config.extra[ENGINE_KEY]: "pagefind" for the online build
 PAGEFIND_DIR = "pagefind"
 LIST_PAGES = ("edition/apparatus/",)  # pages that list other pages: never indexed
+VIEWS = re.compile(r"edition/apparatus/compare-[^/]+/\Z")  # parallel views: never indexed
 NOT_PAGES = ("404.html", "pagefind/", "assets/", "downloads/", "search/")
 KINDS = ("text", "notes", "apparatus", "editorial")
 PASSAGE_CHARS = 3000  # a passage's text: small fragments to load, one result per passage
@@ -101,9 +105,12 @@ def url_of(rel: str) -> str | None:
     if not rel.endswith(".html") or rel.startswith(NOT_PAGES) or rel in NOT_PAGES:
         return None
     url = page_key(rel)
-    if url in LIST_PAGES:
-        return None
-    return url
+    return None if kept_out(url) else url
+
+
+def kept_out(url: str) -> bool:
+    """A page (directory URL) that no search index holds: a list page or a parallel view."""
+    return url in LIST_PAGES or VIEWS.match(url) is not None
 
 
 def page_key(location: str) -> str:
@@ -367,6 +374,12 @@ def write_page_records(scratch: Path, page: PageInfo, made: list[tuple[str, str]
 
 def run_pagefind(scratch: Path, site_dir: Path) -> list[Problem]:
     """Pagefind's binary over the records written under `scratch`, into site_dir/pagefind/."""
+    run = start_pagefind(scratch, site_dir)
+    return run if isinstance(run, list) else finish_pagefind(run)
+
+
+def start_pagefind(scratch: Path, site_dir: Path) -> subprocess.Popen | list[Problem]:
+    """Pagefind's binary started (`finish_pagefind` waits for it), or why it cannot start."""
     try:
         from pagefind.service import _must_get_executable
 
@@ -383,14 +396,19 @@ def run_pagefind(scratch: Path, site_dir: Path) -> list[Problem]:
     out = site_dir / PAGEFIND_DIR
     shutil.rmtree(out, ignore_errors=True)
     scratch.mkdir(parents=True, exist_ok=True)
-    run = subprocess.run(
+    return subprocess.Popen(
         [binary, "--site", str(scratch), "--output-path", str(out), "--force-language", "en"]
         + ["--quiet"],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def finish_pagefind(run: subprocess.Popen) -> list[Problem]:
+    stdout, stderr = run.communicate()
     if run.returncode != 0:
-        last = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["(no message)"]
+        last = (stderr or stdout).strip().splitlines()[-1:] or ["(no message)"]
         return [
             Problem(
                 Location("build_scripts/site/search.py"),
@@ -411,7 +429,7 @@ def tune_material_index(
     or read from the pages of `site_dir`), the transliteration variants and the digits of mixed
     tokens added (hidden). Returns how many variants were added."""
     docs = index.get("docs", [])
-    index["docs"] = [d for d in docs if page_key(d.get("location", "")) not in LIST_PAGES]
+    index["docs"] = [d for d in docs if not kept_out(page_key(d.get("location", "")))]
     if prefixes is None and site_dir is not None:
         prefixes = title_prefixes(site_dir, root)
     if prefixes is not None:

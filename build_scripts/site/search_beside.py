@@ -63,13 +63,15 @@ class SearchBeside(BasePlugin):
         self.material = None  # Material's search plugin, when it is on
         self.lunr: Future | None = None
         self.pagefind: Future | None = None
+        self.binary: Future | None = None  # Pagefind's binary started
 
     @classmethod
     def started(cls, root: Path, docs_dir: Path) -> SearchBeside:
         """One whose worker process runs already: forked now, while this process has one thread
-        (ProcessPoolExecutor forks its worker at the first task, before its own thread starts)."""
+        (ProcessPoolExecutor, forking, starts its worker inside the first `submit`, before its own
+        thread starts). Not waited for: the worker reads the pages' names while MkDocs starts."""
         beside = cls(root, docs_dir)
-        beside.pool.submit(int).result()
+        beside.pool.submit(int)
         return beside
 
     @event_priority(-100)  # after Material's plugin made its index object
@@ -93,18 +95,20 @@ class SearchBeside(BasePlugin):
 
     @event_priority(-100)
     def on_env(self, env, config, files):
-        """Every page is read: the worker finishes Material's index and runs Pagefind's binary
-        while MkDocs writes the pages."""
+        """Every page is read: the worker starts Pagefind's binary, then finishes Material's
+        index, while MkDocs writes the pages."""
+        self.binary = self.pool.submit(_start_pagefind, config.site_dir)  # first: runs beside
         if self.material is not None:
             keys = ("lang", "separator", "pipeline", "fields")
             self.lunr = self.pool.submit(
                 _material_index, list(self.order), {k: self.material.config[k] for k in keys}
             )
-        self.pagefind = self.pool.submit(_pagefind, config.site_dir)
+        self.pagefind = self.pool.submit(_finish_pagefind)
         return env
 
     @event_priority(-100)  # after Material's plugin wrote its index (made by _Deferred)
     def on_post_build(self, config):
+        self.result(self.binary)  # a failure to start it is said here, once
         self.problems += self.result(self.pagefind) or []
         for future in self.pages:  # done before the binary ran: a page that failed is said once
             if future.exception() is not None:
@@ -164,7 +168,7 @@ def _start(root: str, docs_dir: str, scratch: str) -> None:
     names: set[str] = set()
     for path in Path(docs_dir).rglob("*.md"):
         rel = path.relative_to(docs_dir).as_posix()
-        if urls.page_url(rel) not in search.LIST_PAGES:
+        if not search.kept_out(urls.page_url(rel)):
             names |= search_variants.names_in(ESCAPE.sub(r"\1", path.read_text(encoding="utf-8")))
     groups = search_variants.listed_groups(root_path / "sources" / "transliterations.yml")
     _W.update(
@@ -190,7 +194,7 @@ def _index(rel: str, page, lunr: bool) -> None:
     """One page: its entries of Material's index (its content as Material's plugin reads it),
     and its Pagefind records (its content as the written page shows it: without the data-search-*
     attributes that Material's plugin removes)."""
-    if lunr:
+    if lunr and not search.kept_out(search.page_key(page.url)):  # tune_material_index would drop its entries
         index = _W["index"]()
         index.add_entry_from_context(page)
         _W["entries"][page.url] = index.entries
@@ -216,5 +220,10 @@ def _material_index(order: list[str], config: dict) -> str:
     return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 
 
-def _pagefind(site_dir: str) -> list[Problem]:
-    return search.run_pagefind(_W["scratch"], Path(site_dir))
+def _start_pagefind(site_dir: str) -> None:
+    _W["pagefind"] = search.start_pagefind(_W["scratch"], Path(site_dir))
+
+
+def _finish_pagefind() -> list[Problem]:
+    run = _W.pop("pagefind", [])  # none: _start_pagefind failed (and said so)
+    return run if isinstance(run, list) else search.finish_pagefind(run)
