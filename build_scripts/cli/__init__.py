@@ -18,10 +18,13 @@ ROOT_HELP = (
 )
 
 
+# build_scripts.project.paths.ROOT_ENV, not imported from there: importing any module of
+# build_scripts.project fixes the project's root (paths.ROOT) for the rest of the process
+ROOT_ENV = "EDITION_ROOT"
+
+
 def _use_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """Eager callback of every --root: fix the project before any stage is imported."""
-    from build_scripts.project.paths import ROOT_ENV
-
     if value is not None:
         before = os.environ.get(ROOT_ENV)
         os.environ[ROOT_ENV] = str(Path(value).resolve())
@@ -65,13 +68,21 @@ def main() -> None:
 
 def _find_project() -> None:
     """Stop with one line when no edition is found (never a traceback, never another tree)."""
-    from build_scripts.project.paths import NotAnEdition, find_root
+    from build_scripts.project import paths
 
     try:
-        find_root()
-    except NotAnEdition as err:
+        root = paths.find_root()
+    except paths.NotAnEdition as err:
         click.echo(str(err), err=True)
         raise SystemExit(2) from None
+    if paths.ROOT != root:  # a module read the project's folder before --root was known
+        click.echo(
+            f"{root}: the toolchain had already fixed the project at {paths.ROOT} and would act "
+            "on it. Nothing was done; run the command from inside the edition (cd there) and "
+            "report this. [project.resolved-early]",
+            err=True,
+        )
+        raise SystemExit(70)
 
 
 @main.command("import")
@@ -145,10 +156,20 @@ def _register() -> None:
     for module in (site_cli, pdf_cli, apparatus_cli, editors_cli, biblink_cli):
         for command in module.COMMANDS:
             main.add_command(command)
-    for command in main.commands.values():
+    _every_command_takes_root(main)
+
+
+def _every_command_takes_root(group: click.Group) -> None:
+    """`--root` on every command and group, at any depth (`edition apparatus detect --root DIR`);
+    each command's body runs once the project is found. A group's own body does not look for
+    the project: a --root after the subcommand's name is read only after it ran."""
+    for command in group.commands.values():
         if not any(p.name == "root" for p in command.params):
             command.params.append(root_option()(lambda: None).__click_params__[0])
-        command.callback = _located(command.callback)
+        if isinstance(command, click.Group):
+            _every_command_takes_root(command)
+        else:
+            command.callback = _located(command.callback)
 
 
 def _located(callback):

@@ -194,7 +194,9 @@ def _index(rel: str, page, lunr: bool) -> None:
     """One page: its entries of Material's index (its content as Material's plugin reads it),
     and its Pagefind records (its content as the written page shows it: without the data-search-*
     attributes that Material's plugin removes)."""
-    if lunr and not search.kept_out(search.page_key(page.url)):  # tune_material_index would drop its entries
+    if lunr and not search.kept_out(
+        search.page_key(page.url)
+    ):  # tune_material_index would drop its entries
         index = _W["index"]()
         index.add_entry_from_context(page)
         _W["entries"][page.url] = index.entries
