@@ -38,7 +38,8 @@ def test_every_command_at_any_depth_takes_root():
 
 
 def test_reading_root_fixes_no_project():
-    """In a fresh process: after `--root` is parsed, no module of build_scripts.project is loaded."""
+    """In a fresh process: once `--root` is parsed, no module of build_scripts.project is
+    loaded."""
     code = (
         "import sys\n"
         "from build_scripts.cli import main\n"
