@@ -221,7 +221,12 @@ APPLICATIONS = {
 
 
 def document(loci: list[Locus]) -> etree._Element:
-    header = etree.fromstring(HEADER)
+    header = etree.parse(HEADER).getroot()
+    for el in header.iter():  # the file's lines are wrapped; its text is one line per element
+        for attr in ("text", "tail"):
+            value = getattr(el, attr)
+            if value and value.strip():
+                setattr(el, attr, " ".join(value.split()))
     info = header.find(".//tei:appInfo", NS)
     for resp in sorted({l.resp for l in loci} & APPLICATIONS.keys()):
         ident, label, desc = APPLICATIONS[resp]
@@ -271,33 +276,4 @@ def write(path: Path, loci: list[Locus]) -> bool:
     return True
 
 
-HEADER = """<teiHeader xmlns="http://www.tei-c.org/ns/1.0">
-  <fileDesc>
-    <titleStmt>
-      <title>Critical apparatus of the comparative edition: reuse, citations and claims</title>
-      <respStmt><resp>Curated claims, editorial decisions and notes</resp><name xml:id="apparatus.editors">The editors of the edition</name></respStmt>
-    </titleStmt>
-    <publicationStmt><p>Part of the comparative edition of texts on the Soviet purges of 1937–1938. The encoding and editorial text: CC BY 4.0.</p></publicationStmt>
-    <sourceDesc><p>Born digital. Readings point into the witnesses tei/getty.xml, tei/khlevnyuk.xml, tei/martens.xml, tei/stalin-society.xml and tei/emelyanov.xml (rdg/@wit = file#siglum, rdg/@corresp = file#passage-id, rdg/@n = start-end character offsets into the passage text as the apparatus reads it; the rdg content is the reading as the apparatus reads it: as printed, with transcription errors corrected (choice/corr)).</p></sourceDesc>
-  </fileDesc>
-  <encodingDesc>
-    <appInfo>
-      <application xml:id="detector" ident="edition-apparatus-detect" version="1"><label>edition apparatus detect</label><desc>Machine entries: 5-word shingle index over all passages, local word alignment on candidate pairs, each reading grown to the whole sentence or quotation; retellings (app/@xml:id ret.*) from an index of rare stemmed words, names and normalised figures, rarity counted in the two witnesses compared, with the shared evidence in a finding; app/@subtype is the relation (quotation, paraphrase, summary, common-source, other-translation, intermediary); app/@cert is the share of matched words (retellings: the summed rarity of the shared evidence / 100, at most 1); where the shared words are bibliographic matter (inside bibl or title in one witness, or a printed title in one and a note in the other, and in each a reference, a title or mostly capitalised words) the entry is app/@type="shared-citation": two witnesses cite the same work, which is not reuse of text. Citation entries: the quoted words looked up on the cited page, tables compared cell by cell; note type="finding" (resp="#detector") says where the words were found and how certain the page number is (pb/@cert), and is rewritten by each run, while note type="editorial" is the editors' and kept.</desc></application>
-    </appInfo>
-    <classDecl>
-      <taxonomy xml:id="decisions">
-        <category xml:id="unreviewed"><catDesc>Found by the detector; no editor has reviewed it yet.</catDesc></category>
-        <category xml:id="confirmed"><catDesc>Confirmed by an editor.</catDesc></category>
-        <category xml:id="rejected"><catDesc>Rejected by an editor (kept so that a new run does not bring it back as new).</catDesc></category>
-      </taxonomy>
-      <taxonomy xml:id="verdicts">
-        <category xml:id="cit.exact"><catDesc>The quoted words are in the cited witness with at most differences of case, punctuation or spelling, on the cited page or on a page whose number is only inferred (the finding says which).</catDesc></category>
-        <category xml:id="cit.altered"><catDesc>Found with other words, or with words or rows added (a table).</catDesc></category>
-        <category xml:id="cit.omission"><catDesc>Found, with words (or table rows) left out where no ellipsis marks the omission.</catDesc></category>
-        <category xml:id="cit.wrong-page"><catDesc>Found in the cited witness on another page than the cited one, where that page's number is printed (no pb/@cert or cert="high"); inferred page numbers never give this verdict.</catDesc></category>
-        <category xml:id="cit.not-found"><catDesc>Not found in the cited witness.</catDesc></category>
-        <category xml:id="cit.paraphrase"><catDesc>The citing witness restates the cited passage without quoting it; the nearest words of the cited witness are given, the differences as variants.</catDesc></category>
-      </taxonomy>
-    </classDecl>
-  </encodingDesc>
-</teiHeader>"""
+HEADER = Path(__file__).with_name("header.xml")  # the apparatus file's teiHeader
