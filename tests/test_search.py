@@ -164,3 +164,17 @@ def test_a_page_the_worker_cannot_index_is_one_problem_naming_it(tmp_path, monke
     (problem,) = beside.problems
     assert problem.code == "site.search" and "edition/khlevnyuk/K.art/index.html" in problem.message
     assert "ZeroDivisionError" in problem.message
+
+
+def test_records_scratch_goes_to_memory_only_with_room(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("word " * 100, encoding="utf-8")
+    shm = tmp_path / "shm"
+    monkeypatch.setattr(search, "MEMORY", shm)
+    assert search.scratch_base(docs) is None  # no RAM-backed folder: the default temporary one
+    shm.mkdir()
+    free = search.shutil.disk_usage(shm).free
+    assert search.scratch_base(docs) == (str(shm) if free >= 8 * 500 + (256 << 20) else None)
+    monkeypatch.setattr(search.shutil, "disk_usage", lambda _: type("U", (), {"free": 1 << 20}))
+    assert search.scratch_base(docs) is None  # too little room left

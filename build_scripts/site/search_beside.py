@@ -49,7 +49,7 @@ class SearchBeside(BasePlugin):
     def __init__(self, root: Path, docs_dir: Path) -> None:
         super().__init__()
         self.root, self.docs_dir = root, docs_dir
-        self.scratch = Path(tempfile.mkdtemp(prefix="search-"))
+        self.scratch = Path(tempfile.mkdtemp(prefix="search-", dir=search.scratch_base(docs_dir)))
         fork = "fork" in multiprocessing.get_all_start_methods()
         self.pool = ProcessPoolExecutor(
             1,
@@ -223,7 +223,9 @@ def _material_index(order: list[str], config: dict) -> str:
 
 
 def _start_pagefind(site_dir: str) -> None:
-    _W["pagefind"] = search.start_pagefind(_W["scratch"], Path(site_dir))
+    # one thread: MkDocs, writing the pages, holds the other core (more threads cost more CPU
+    # in all and ended no sooner)
+    _W["pagefind"] = search.start_pagefind(_W["scratch"], Path(site_dir), threads=1)
 
 
 def _finish_pagefind() -> list[Problem]:
