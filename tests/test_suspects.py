@@ -252,3 +252,47 @@ def test_a_full_stop_before_a_lower_case_word_is_reported_except_after_an_abbrev
         "</choice> and he approved."
     )
     assert found(tmp_path, text, cls="stop-lowercase") == ["shot. in"]
+
+
+def test_a_non_word_printed_again_and_again_one_confusion_from_a_far_commoner_word(tmp_path):
+    """The same misreading repeated ("chisika" for "chistka", the small italic t read as i) is
+    reported at each place; a non-word printed twice with no far commoner spelling is not."""
+    other = " ".join(["the chistka of 1933;"] * 10)
+    text = "the chisika of 1933 and the chisika again; the Ezhovshchina and the Ezhovshchina"
+    assert found(tmp_path, text, other, cls="unknown-word") == ["chisika", "chisika"]
+    (report,), _ = sus.run(witnesses(tmp_path, text, other), {"A"})
+    assert "'chistka'" in report.suspects[0].message
+    assert "<corr>chistka</corr>" in report.suspects[0].hint
+    # five times as often at least: printed 2 and 9 times, the commoner word is no evidence
+    assert found(tmp_path, text, " ".join(["the chistka;"] * 9), cls="unknown-word") == []
+
+
+def test_a_lost_full_stop_before_a_capital_that_opens_sentences(tmp_path):
+    text = (
+        "The letter was sent to the party The next day it was read. "
+        "See Stalin: The Man and His Era; extracted from The class struggle; "
+        "his Dizzy With Success; in the 1930s. It was"
+    )
+    assert found(tmp_path, text, cls="stop-missing") == ["party The"]
+    (report,), _ = sus.run(witnesses(tmp_path, text), {"A"})
+    (suspect,) = [s for s in report.suspects if s.cls == "stop-missing"]
+    assert "party<choice><sic/><corr>.</corr></choice> The" in suspect.hint
+
+
+def test_a_note_marker_one_digit_off_the_run_of_its_neighbours(tmp_path):
+    def note(n, label=""):
+        label = f'<label type="note-number">{label}</label>' if label else ""
+        return f'w<note n="{n}" place="end">{label}Text.</note> '
+
+    run = note(21) + note(22) + note(223) + note(24) + note(25)
+    assert found(tmp_path, run, cls="note-number") == ["223"]
+    # a changed digit (44 for 41), at the end of a run too
+    assert found(tmp_path, note(40) + note(44), cls="note-number") == ["44"]
+    # decided (the note's own number in a label), a new run (1), a jump the next note follows
+    labelled = note(21) + note(223, 23) + note(24)
+    assert (
+        found(tmp_path, labelled + note(1) + note(2) + note(30) + note(31), cls="note-number") == []
+    )
+    # editorial and table notes are not the witness's run
+    editorial = 'w<note n="7" resp="#ed">An editor.</note> <note n="a" type="table">T.</note> '
+    assert found(tmp_path, note(5) + editorial + note(6), cls="note-number") == []

@@ -24,7 +24,14 @@
                     read as a letter or a letter as a digit ("l935", "1ike");
 - stop-lowercase    a full stop after a word and before a lower-case word ("terror. and he"): a
                     comma or semicolon read as a full stop, or a capital lost (abbreviations such
-                    as etc., ibid., vol., Feb. are left out).
+                    as etc., ibid., vol., Feb. are left out);
+- stop-missing      a lower-case word followed, with no stop, by a capital word that opens
+                    sentences and then by a lower-case word ("the party The next day"): a full
+                    stop lost (titles in title case, and a word such as "from" or "of" before the
+                    capital, are left out);
+- note-number       a note marker (@n) that breaks the sequence of its neighbours by one digit
+                    added or changed ("22, 223, 24"): a superscript misread; a note whose label
+                    gives its own number is an anomaly recorded already and not reported.
 
 Each suspect is decided by an editor reading the context and the raw transcription line:
 a transcription error becomes `choice/sic/corr`, the printed witness's own slip `sic` alone; a
@@ -49,7 +56,7 @@ import yaml
 from lxml import etree
 
 from build_scripts.problems import Location, Problem, relpath
-from build_scripts.tei.teixml import NS, local
+from build_scripts.tei.teixml import NS, XML_ID, local
 
 CLASSES = (
     "mixed-script",
@@ -62,6 +69,8 @@ CLASSES = (
     "doubled-punctuation",
     "ocr-confusion",
     "stop-lowercase",
+    "stop-missing",
+    "note-number",
 )
 BLOCK = "\x00"  # a block boundary in the flattened text (never whitespace, never a word)
 BLOCKS = frozenset(
@@ -313,6 +322,21 @@ def mixed_script(text: Text):
             )
 
 
+# a non-word printed again and again is still a misreading when one OCR confusion turns it into a
+# word the corpus prints far more often: the same misreading repeated in one kind of type
+# ("chisika" four times in the small italics of the notes, "chistka" 85 times)
+REPEATED = 5  # the likelier spelling is printed at least this many times as often, and as often
+
+
+def repeated_misreading(key: str, corpus: collections.Counter) -> str | None:
+    """The spelling one OCR confusion away from a non-word printed more than once that the corpus
+    prints at least REPEATED times as often (and REPEATED times at least), or None."""
+    best = max(confusion_variants(key), key=lambda v: (corpus[v], v), default=None)
+    if best and corpus[best] >= REPEATED * max(corpus[key], 1):
+        return best
+    return None
+
+
 def unknown_words(text: Text, corpus: collections.Counter, names: set[str]):
     for m in WORD.finditer(text.string):
         word = m.group()
@@ -321,12 +345,27 @@ def unknown_words(text: Text, corpus: collections.Counter, names: set[str]):
         key = word.lower().replace("’", "'")
         stem = key[:-2] if key.endswith("'s") else key.rstrip("'")
         if (
-            corpus[key] > 1
-            or key in names
+            key in names
             or stem in names
             or in_word_list(word)
             or (stem != key and (corpus[stem] or in_word_list(stem)))
         ):
+            continue
+        if corpus[key] > 1:
+            likelier = repeated_misreading(key, corpus)
+            if likelier is None:
+                continue
+            yield (
+                m.start(),
+                m.end(),
+                "unknown-word",
+                f"'{word}' is in no English word list and in no name list; the corpus prints it "
+                f"{corpus[key]} times, but '{likelier}', one OCR confusion away, "
+                f"{corpus[likelier]} times",
+                "If the printed page has the commoner spelling, encode every place "
+                f"<choice><sic>{word}</sic><corr>{likelier}</corr></choice>; if the witness "
+                "prints it so, allow it in sources/suspects-allow.yml",
+            )
             continue
         yield (
             m.start(),
@@ -479,7 +518,8 @@ def doubled(text: Text):
 
 # --- real-word OCR confusions ---------------------------------------------------------------------
 # Letter shapes an OCR engine confuses (either way): rn/m "modem/modern", ri/n "arid/and", cl/d,
-# li/h, ii/u, in/m, h/b "tbe/the", th/d "die/the", e/c, e/o, c/o, l/i, l/t, t/f, f/l, u/n, vv/w.
+# li/h, ii/u, in/m, h/b "tbe/the", th/d "die/the", e/c, e/o, c/o, l/i, l/t, t/i (the t of small
+# italic type, "chisika/chistka"), t/f, f/l, u/n, vv/w.
 CONFUSIONS = (
     ("rn", "m"),
     ("ri", "n"),
@@ -496,6 +536,7 @@ CONFUSIONS = (
     ("c", "o"),
     ("l", "i"),
     ("l", "t"),
+    ("t", "i"),
     ("t", "f"),
     ("f", "l"),
     ("u", "n"),
@@ -701,6 +742,69 @@ def stop_lowercase(text: Text):
         )
 
 
+# capital words that open sentences, not titles or names; a lower-case word before one of them, and
+# a lower-case word after it, with no stop between: a full stop lost ("the party The next day")
+STARTERS = (
+    "The This These Those It He She They We But However Thus Yet There Its His Her Their Our In "
+    "On At When While Although After Before Such Many Most Some Only"
+).split()
+# words a sentence does not end with: before a capital they open a title ("from The class struggle")
+NO_END = frozenset(
+    "a an the of to in on at by for from with into about as and or nor but than that see via "
+    "under over upon toward towards".split()
+)
+STOP_MISSING = re.compile(
+    rf"(?<![\w.'’])([a-z][a-z'’]+)([”\"’)]?) ({'|'.join(STARTERS)})(?= [a-z])"
+)
+
+
+def stop_missing(text: Text):
+    for m in STOP_MISSING.finditer(text.string):
+        if m.group(1) in NO_END:
+            continue
+        word, close, capital = m.groups()
+        yield (
+            m.start(),
+            m.end(),
+            "stop-missing",
+            f"'{m.group()}' runs on, with no full stop, into '{capital}', which opens sentences",
+            "If the printed page has a full stop there, encode "
+            f"{word}{close}<choice><sic/><corr>.</corr></choice> {capital}",
+        )
+
+
+def one_digit_off(printed: str, expected: str) -> bool:
+    """True if `printed` is `expected` with one digit added or one digit changed."""
+    if len(printed) == len(expected) + 1:
+        return any(printed[:i] + printed[i + 1 :] == expected for i in range(len(printed)))
+    return len(printed) == len(expected) and sum(a != b for a, b in zip(printed, expected)) == 1
+
+
+def note_numbers(root: etree._Element):
+    """Markers (@n) of the witness's numbered notes that break the run of their neighbours by one
+    digit: (element, marker, expected number). A note with a label of its own number is an
+    anomaly the header records (decided); editorial notes and table notes (a, b, *) are not read."""
+    body = root.find("tei:text", NS)
+    notes = []
+    for el in body.iter(f"{{{NS['tei']}}}note") if body is not None else ():
+        n = el.get("n") or ""
+        if el.get("resp") is not None or el.get("type") == "table" or not n.isdigit():
+            continue
+        label = el.find("tei:label[@type='note-number']", NS)
+        number = "".join(label.itertext()).strip() if label is not None else ""
+        notes.append((el, int(n), int(number) if number.isdigit() else None, label is not None))
+    for i in range(1, len(notes)):
+        el, n, _, labelled = notes[i]
+        before = notes[i - 1][2] or notes[i - 1][1]
+        expected = before + 1
+        if labelled or n in (expected, 1):
+            continue
+        after = (notes[i + 1][2] or notes[i + 1][1]) if i + 1 < len(notes) else None
+        if after not in (None, expected + 1) or not one_digit_off(str(n), str(expected)):
+            continue
+        yield el, str(n), str(expected)
+
+
 # --- the allow-list ------------------------------------------------------------------------------
 @dataclass
 class Allow:
@@ -878,10 +982,11 @@ def run(
 ) -> tuple[list[WitnessReport], list[Problem]]:
     """Detect suspects in each witness (all witnesses form the corpus; report those in `only`)."""
     problems: list[Problem] = []
-    texts = {}
+    texts, roots = {}, {}
     for src in sources:
         tree = etree.parse(str(src.tei), etree.XMLParser(resolve_entities=False, no_network=True))
-        texts[src.siglum] = flatten(tree.getroot(), relpath(src.tei, root))
+        roots[src.siglum] = tree.getroot()
+        texts[src.siglum] = flatten(roots[src.siglum], relpath(src.tei, root))
     corpus, hyphenated = corpus_counts(list(texts.values()))
     grams = Ngrams()
     for text in texts.values():
@@ -915,6 +1020,7 @@ def run(
             unknown_words(text, corpus, names),
             ocr_confusions(text, grams),
             stop_lowercase(text),
+            stop_missing(text),
         )
         covered: list[
             tuple[int, int]
@@ -960,6 +1066,28 @@ def run(
                         lines,
                     )
                 )
+        for el, marker, expected in note_numbers(roots[src.siglum]):
+            key = (src.siglum, "note-number", marker)
+            if key in allow.entries:
+                used.add(key)
+                allowed["note-number"] += 1
+                continue
+            found.append(
+                Suspect(
+                    src.siglum,
+                    "note-number",
+                    marker,
+                    Location(text.path, el.sourceline),
+                    f"the marker '{marker}' breaks the run of the notes around it, which expects "
+                    f"{expected} (one digit added or changed: a superscript misread?)",
+                    "Compare the printed page: if it prints the marker otherwise, or the note "
+                    f'under another number, give the note <label type="note-number">{expected}'
+                    "</label> and record the anomaly in the header (docs/about/encoding.md, "
+                    "Notes); if not, allow it in sources/suspects-allow.yml",
+                    f'note {el.get(XML_ID) or "(no id)"} n="{marker}"',
+                    tuple(i for i, ln in enumerate(raw, 1) if marker in ln)[:3],
+                )
+            )
         found.sort(key=lambda s: (s.location.line or 0, CLASSES.index(s.cls)))
         reports.append(
             WitnessReport(
