@@ -537,9 +537,12 @@ def _grown(
 
 
 def _unit(p: Passage, toks: list[Token], i: int, j: int) -> tuple[int, int] | None:
-    """[i, j) grown to its whole quotation or table (`enclosing`), or None."""
-    if p.kind == "table" or j <= i:
+    """[i, j) grown to its whole quotation or table (`enclosing`; a table passage: the whole
+    passage, its head included), or None."""
+    if j <= i:
         return None
+    if p.kind == "table":
+        return (0, len(toks)) if i <= QUOTE_MAX and len(toks) - j <= QUOTE_MAX else None
     unit = enclosing(p, toks[i].start, toks[j - 1].end)
     if unit is None:
         return None

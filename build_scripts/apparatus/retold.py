@@ -699,17 +699,19 @@ WINDOW = 3  # consecutive passages of the named witness (notes aside) one summar
 CUED_SCORE = 20.0  # summed rarity (idf in the pair) of what an attributed passage shares
 CUED_SHARED = 3  # shared features it needs
 CUED_CAP = 1  # a feature in more than this × the cap of the named witness is no evidence there
-CUED_CAP_Y = 2  # nor one in more than this × the cap of the naming witness
+CUED_CAP_Y = 2  # nor one in more than this × the cap of the naming witness (where it names x)
+FOLLOWS = "follows a passage that "  # the cue of a passage after one that names the witness
 CUED_CLOSE = 3  # shared features a sentence of each needs (2 where one is a count or a share)
 DATE_FEATURE = re.compile(r"#[A-Z][a-z]{2} \d")
 
 
 def _closest(
     pa: Passage, pb: Passage, shared: set[str], translit: dict[str, str], cache: dict
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     """The most of `shared` that one sentence of each passage holds: (any features, features of a
-    sentence pair that shares a count or a share, not a year or a date)."""
-    out = (0, 0)
+    sentence pair that shares a count or a share, not a year or a date; the same where that is a
+    share, a fraction or a count of three digits or more, `_telling`)."""
+    out = (0, 0, 0)
     if not shared:
         return out
     sides = []
@@ -727,9 +729,18 @@ def _closest(
         for fb in sides[1]:
             both = ka & fb
             if both:
-                counted = any(_figure(f) and not DATE_FEATURE.match(f) for f in both)
-                out = max(out, (len(both), len(both) if counted else 0))
+                counted = [f for f in both if _figure(f) and not DATE_FEATURE.match(f)]
+                telling = any(map(_telling, counted))
+                out = tuple(
+                    map(max, out, (len(both), len(both) * bool(counted), len(both) * telling))
+                )
     return out
+
+
+def _telling(f: str) -> bool:
+    """A figure that two unrelated sentences hardly share by chance: a share ("#10%"), a fraction
+    ("#1/3") or a count of three digits or more; not a small count ("#22", a table's row)."""
+    return f.endswith("%") or "/" in f or len(f.split(".")[0]) >= 4
 
 
 def cues(
@@ -754,7 +765,7 @@ def cues(
     for i, u in enumerate(us):
         p = passages[u.passage]
         said = {w: f"names {n}" for f in u.features if f in keys for w, n in keys[f].items()}
-        named = {w: f"follows a passage that {how}" for w, how in before.get(p.siglum, {}).items()}
+        named = {w: f"{FOLLOWS}{how}" for w, how in before.get(p.siglum, {}).items()}
         named.update({w: f"cites {w}" for w in p.cites})
         named.update(said)
         if p.kind != "note":
@@ -806,45 +817,68 @@ def cued(
         y, pb = wit[i], passages[us[i].passage]
         for x, how in sorted(named_here.items()):
             cap = CUED_CAP * max(CAP, int(CAP_SHARE * size[x]))
-            cap_y = CUED_CAP_Y * max(CAP, int(CAP_SHARE * size[y]))
+            # words common in the naming witness count only where the passage itself names or
+            # cites x: one that merely follows such a passage may be the witness's own argument
+            loose = CUED_CAP_Y if not how.startswith(FOLLOWS) else 1
+            cap_y = loose * max(CAP, int(CAP_SHARE * size[y]))
             hits: dict[int, set[str]] = defaultdict(set)
             for f in us[i].features:
                 if 0 < df[x].get(f, 0) <= cap and df[y].get(f, 0) <= cap_y:
                     for pos in postings[(x, f)]:
                         hits[pos].add(f)
-            best = _window(hits, x, y, size, df, CUED_SCORE, wcache[(x, y)])
-            if best is None:
-                continue
-            score, first, last, feats, weights = best
-            if score < CUED_SCORE or len(feats) < CUED_SHARED:
-                continue
-            members = [passages[us[j].passage] for j in seq[x][first : last + 1]]
-            if any((m.id, pb.id) in found for m in members):
-                continue
-            own = [hits.get(pos, set()) for pos in range(first, last + 1)]
-            near = [_closest(m, pb, o, translit, cache) for m, o in zip(members, own)]
-            if max(n[0] for n in near) < CUED_CLOSE and max(n[1] for n in near) < 2:
-                continue  # shared topics, not one fact retold in a sentence of each
-            weight = dict(zip(feats, weights))
-            best_n = max(range(len(members)), key=lambda n: (sum(weight[f] for f in own[n]), -n))
-            window = tuple(m.id for m in members) if len(members) > 1 else ()
-            # an entry for each passage of the window that a sentence of b retells (the readers
-            # see each source passage), at least the weightiest
-            told = [n for n in range(len(members)) if n == best_n or near[n][0] >= 2]
-            found_here = []
-            for n in told:
-                pa = members[n]
-                mine = sorted(own[n], key=lambda f: (-weight[f], f))
-                weights = [weight[f] for f in mine]
-                found_here.append(
-                    retelling(pa, pb, own[n], mine, score, weights, translit, how, window)
+            # the places of x that b retells, weightiest first: a passage may retell two
+            for n in range(CUED_PLACES):
+                best = _window(hits, x, y, size, df, CUED_SCORE, wcache[(x, y)])
+                if best is None:
+                    break
+                place = _place(
+                    best, hits, seq[x], passages, us, pb, translit, cache, how, found, n > 0
                 )
-            # a summary: b retells two or more passages of the window, in fewer words
-            words = sum(len(r.a.text[r.core[0] : r.core[1]].split()) for r in found_here)
-            if len(found_here) >= 2:
-                found_here = [replace(r, window_words=words) for r in found_here]
-            out += found_here
+                for pos in range(best[1], best[2] + 1):
+                    hits.pop(pos, None)
+                out += place
     return out
+
+
+CUED_PLACES = 3  # places of the named witness one passage may be found to retell
+
+
+def _place(
+    best, hits, seq_x, passages, us, pb, translit, cache, how, found, further=False
+) -> list[Retelling]:
+    """The retellings of one window of the named witness (`_window`'s `best`) by pb, or none where
+    the evidence is too light or is only shared topics. `further`: a place after the weightiest,
+    which must share a telling figure (`_telling`) in one sentence pair: the runners-up of a
+    passage are mostly its topics found again elsewhere."""
+    score, first, last, feats, weights = best
+    if score < CUED_SCORE or len(feats) < CUED_SHARED:
+        return []
+    members = [passages[us[j].passage] for j in seq_x[first : last + 1]]
+    if any((m.id, pb.id) in found for m in members):
+        return []
+    own = [hits.get(pos, set()) for pos in range(first, last + 1)]
+    near = [_closest(m, pb, o, translit, cache) for m, o in zip(members, own)]
+    if max(n[0] for n in near) < CUED_CLOSE and max(n[1] for n in near) < 2:
+        return []  # shared topics, not one fact retold in a sentence of each
+    if further and max(n[2] for n in near) < 2:
+        return []
+    weight = dict(zip(feats, weights))
+    best_n = max(range(len(members)), key=lambda n: (sum(weight[f] for f in own[n]), -n))
+    window = tuple(m.id for m in members) if len(members) > 1 else ()
+    # an entry for each passage of the window that a sentence of b retells (the readers see each
+    # source passage), at least the weightiest
+    told = [n for n in range(len(members)) if n == best_n or near[n][0] >= 2]
+    found_here = []
+    for n in told:
+        pa = members[n]
+        mine = sorted(own[n], key=lambda f: (-weight[f], f))
+        weights = [weight[f] for f in mine]
+        found_here.append(retelling(pa, pb, own[n], mine, score, weights, translit, how, window))
+    # a summary: b retells two or more passages of the window, in fewer words
+    words = sum(len(r.a.text[r.core[0] : r.core[1]].split()) for r in found_here)
+    if len(found_here) >= 2:
+        found_here = [replace(r, window_words=words) for r in found_here]
+    return found_here
 
 
 def _window(
