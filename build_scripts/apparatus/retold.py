@@ -24,7 +24,7 @@ import Stemmer
 import yaml
 
 from build_scripts.apparatus import align
-from build_scripts.apparatus.detect import ABBREVIATIONS, Recent
+from build_scripts.apparatus.detect import ABBREVIATIONS, TABLE_ID, Recent
 from build_scripts.apparatus.model import Locus, Passage, Reading
 
 # a sentence: up to a full stop followed by a space (not the point of 9.1 or 1.408, nor one inside
@@ -71,6 +71,13 @@ FRACTION = re.compile(
     r"(?<![\w-])(a|an|one|another|two|three|four|five|seven|nine)[- ]("
     + "|".join(DENOMINATORS)
     + r")s?(?![\w-])",
+    re.IGNORECASE,
+)
+# a proportion in words: "one in six", "one out of five", "1 in 10" (→ "#1/6", as a fraction)
+ONE_IN = re.compile(
+    r"(?<![\w-])(?:one|1)\s+(?:in|out\s+of)\s+("
+    + "|".join(list(UNITS)[2:])
+    + r"|\d{1,3})(?![\w-])",
     re.IGNORECASE,
 )
 # number words are read as figures (`figures`), not as words too ("twenty-five" is one word to
@@ -213,6 +220,8 @@ MIN_FIGURES_ALONE = 2  # shared figures (not years) that, with the score, make a
 MIN_FIGURE_SCORE = 20.0
 MIN_SHARED_WORDS = 6  # else this many shared words
 MIN_WORDS = 6  # content words a passage needs to be compared at all
+ORDERED = 2  # sentence pairs told in the same order (each sharing two features) that, with
+# `LOCAL_SCORE`, make a retelling: one account retold sentence by sentence, a figure in common
 FIGURE_WEIGHT = 2.0
 
 
@@ -348,6 +357,9 @@ def figures(
         out.append((norm, year, m.start(), m.end()))
         if norm.endswith("%") and "." in norm:  # 9.1 per cent, printed 9.1 under a "%" heading
             out.append((norm[:-1], False, m.start(), m.end()))
+    for m in ONE_IN.finditer(text):
+        n = m.group(1).lower()
+        out.append((f"#1/{UNITS.get(n) or int(n)}", False, m.start(), m.end()))
     if not spelled:
         return out
     for m in NUMBER_WORDS.finditer(text):
@@ -518,11 +530,15 @@ def _figure(f: str) -> bool:
     return f[0] == "#" and not re.fullmatch(r"#(1[89]|20)\d\d", f)
 
 
-def accepted(feats: list[str], score: float, local: tuple[int, float] = (99, 1.0)) -> bool:
+def accepted(feats: list[str], score: float, local: tuple[int, float, int] = (99, 1.0, 99)) -> bool:
     """A candidate passage pair is a retelling: much rare content in common (`MIN_SCORE`), or
     less but concentrated in one pair of sentences (`local`: the shared features of the best
-    sentence pair, and the share of that pair's words they make), or rare figures in common."""
-    shared, cover = local
+    sentence pair, the share of that pair's words they make, and how many sentence pairs in the
+    same order on both sides share two or more), or rare figures in common, or less content
+    shared by two or more sentences told in the same order (`ORDERED`)."""
+    shared, cover, ordered = local
+    if score >= LOCAL_SCORE and ordered >= ORDERED:
+        return True
     if score >= SURE_SCORE:
         return True
     if score >= MIN_SCORE:
@@ -536,9 +552,11 @@ def accepted(feats: list[str], score: float, local: tuple[int, float] = (99, 1.0
 def best_sentences(
     pa: Passage, pb: Passage, shared: set[str], translit: dict[str, str], cache: dict | None = None
 ) -> tuple[int, float]:
-    """The sentence pair of the two passages sharing most of `shared`: (how many, and the share of
-    the shorter sentence's features the two sentences have in common). `cache`: passage id →
-    its sentences' features, kept by the caller for one run."""
+    """The sentence pair of the two passages sharing most of `shared`: (how many, the share of
+    the shorter sentence's features the two sentences have in common, and the most sentence pairs
+    sharing two features each that follow one another on both sides, where one of those shares a
+    count or a share, else 0). `cache`: passage id → its sentences' features, kept by the caller
+    for one run."""
     cache = {} if cache is None else cache
 
     def sents(p: Passage) -> list[frozenset[str]]:
@@ -551,16 +569,32 @@ def best_sentences(
 
     best = (0, 0.0)
     sa, sb = sents(pa), sents(pb)
-    for fa in sa:
+    pairs = []  # sentence pairs sharing two or more features: (index in a, index in b)
+    counted = False  # one of them shares a count or a share
+    for i, fa in enumerate(sa):
         ka = fa & shared
         if not ka:
             continue
-        for fb in sb:
-            k = len(ka & fb)
-            if k:
+        for j, fb in enumerate(sb):
+            both = ka & fb
+            if both:
                 cover = len(fa & fb) / max(1, min(len(fa), len(fb)))
-                best = max(best, (k, round(cover, 3)))
-    return best
+                best = max(best, (len(both), round(cover, 3)))
+                if len(both) >= 2:
+                    pairs.append((i, j))
+                    counted = counted or any(_figure(f) and not DATE_FEATURE.match(f) for f in both)
+    return best + (_in_order(pairs) if counted else 0,)
+
+
+def _in_order(pairs: list[tuple[int, int]]) -> int:
+    """The most sentence pairs (i, j) that follow one another on both sides (i and j rising)."""
+    longest: list[int] = []
+    for n, (i, j) in enumerate(pairs):
+        longest.append(
+            1
+            + max((longest[m] for m in range(n) if pairs[m][0] < i and pairs[m][1] < j), default=0)
+        )
+    return max(longest, default=0)
 
 
 def sentences(
@@ -570,12 +604,18 @@ def sentences(
     an initial or an abbreviation ("L. M. Kaganovich", "Feb. 4") runs on into the next."""
     out = []
     spans: list[list[int]] = []
+    tables = [(a, b) for i, a, b in p.spans if TABLE_ID.search(i)]
     for m in SENTENCE.finditer(p.text):
         lead = len(m.group()) - len(m.group().lstrip())
-        if spans and INITIAL.search(p.text, spans[-1][0], spans[-1][1]):
+        start = m.start() + lead
+        if spans and (
+            INITIAL.search(p.text, spans[-1][0], spans[-1][1])
+            or p.text[start : start + 1].islower()  # after an ellipsis (". . . but")
+            or any(a < spans[-1][1] and start < b for a, b in tables)  # a table inside it
+        ):
             spans[-1][1] = m.end()
         else:
-            spans.append([m.start() + lead, m.end()])
+            spans.append([start, m.end()])
     for start, end in spans:
         feats = features(p.text[start:end], translit, note=p.kind == "note")
         out.append((start, end, feats & shared))
@@ -676,7 +716,7 @@ def retellings(
         ua, ub = us[i], us[j]
         pa, pb = passages[ua.passage], passages[ub.passage]
         local = (
-            (99, 1.0)
+            (99, 1.0, 99)
             if score >= SURE_SCORE
             else best_sentences(pa, pb, set(feats), translit, cache)
         )
