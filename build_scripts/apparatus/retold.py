@@ -608,10 +608,14 @@ def sentences(
     for m in SENTENCE.finditer(p.text):
         lead = len(m.group()) - len(m.group().lstrip())
         start = m.start() + lead
-        if spans and (
-            INITIAL.search(p.text, spans[-1][0], spans[-1][1])
-            or p.text[start : start + 1].islower()  # after an ellipsis (". . . but")
-            or any(a < spans[-1][1] and start < b for a, b in tables)  # a table inside it
+        if (
+            spans
+            and (
+                INITIAL.search(p.text, spans[-1][0], spans[-1][1])
+                or p.text[start : m.end()].lstrip(". …")[:1].islower()  # after ". . . but"
+                or p.text[start : start + 1] == "."  # inside ". . ."
+                or any(a < spans[-1][1] and start < b for a, b in tables)  # a table inside it
+            )
         ):
             spans[-1][1] = m.end()
         else:
