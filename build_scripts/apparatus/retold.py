@@ -207,7 +207,8 @@ STOP = frozenset(align.__dict__.get("STOP", ())) | frozenset(
     "than that the their them then there these they "
     "this those to under up upon very was we were what "
     "when where which while who whom will with would "
-    "you your just even same each many two three four five six seven eight nine ten first second".split()
+    "you your just even same each many two three four five six seven eight nine ten "
+    "first second".split()
 )
 CAP = 8  # a feature in more sentences of one witness (at least; `CAP_SHARE` of a large one) is
 CAP_SHARE = 0.03  # common there: no evidence for its pairs
