@@ -317,3 +317,12 @@ def test_only_a_passage_that_names_the_witness_counts_words_common_in_its_own_wi
     )
     found = retold.retellings(_crowded(told.capitalize(), [lead]), DATES, authors=AUTHORS)
     assert not [r for r in found if r.cue]
+
+
+def test_two_figures_count_together_in_one_pair_of_sentences():
+    feats = ["#31%", "#10%", "credenti"]
+    # the two figures printed in one sentence of each passage: a retelling
+    assert retold.accepted(feats, 28.0, (2, 0.4, 0, 2))
+    # each figure in another sentence (10% of one thing, 31% of another): not on that alone
+    assert not retold.accepted(feats, 28.0, (2, 0.4, 0, 1))
+    assert retold.accepted(feats, 28.0, (3, 0.4, 0, 1))  # a sentence pair sharing three

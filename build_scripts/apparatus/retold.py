@@ -537,7 +537,7 @@ def accepted(feats: list[str], score: float, local: tuple[int, float, int] = (99
     sentence pair, the share of that pair's words they make, and how many sentence pairs in the
     same order on both sides share two or more), or rare figures in common, or less content
     shared by two or more sentences told in the same order (`ORDERED`)."""
-    shared, cover, ordered = local
+    shared, cover, ordered, together = (*local, 99)[:4]
     if score >= LOCAL_SCORE and ordered >= ORDERED:
         return True
     if score >= SURE_SCORE:
@@ -546,7 +546,9 @@ def accepted(feats: list[str], score: float, local: tuple[int, float, int] = (99
         return shared >= 3 or (shared >= 2 and cover >= 0.3)
     figs = sum(1 for f in feats if _figure(f))
     if figs >= MIN_FIGURES_ALONE and score >= MIN_FIGURE_SCORE:
-        return shared >= 2
+        # the figures in one pair of sentences, or a sentence pair sharing three features: two
+        # figures that two passages print in unrelated sentences may count different things
+        return shared >= 3 or (shared >= 2 and together >= MIN_FIGURES_ALONE)
     return score >= LOCAL_SCORE and shared >= 3 and cover >= LOCAL_COVER
 
 
@@ -572,6 +574,7 @@ def best_sentences(
     sa, sb = sents(pa), sents(pb)
     pairs = []  # sentence pairs sharing two or more features: (index in a, index in b)
     counted = False  # one of them shares a count or a share
+    together = 0  # the most figures one sentence pair shares
     for i, fa in enumerate(sa):
         ka = fa & shared
         if not ka:
@@ -581,10 +584,11 @@ def best_sentences(
             if both:
                 cover = len(fa & fb) / max(1, min(len(fa), len(fb)))
                 best = max(best, (len(both), round(cover, 3)))
+                together = max(together, sum(1 for f in both if _figure(f)))
                 if len(both) >= 2:
                     pairs.append((i, j))
                     counted = counted or any(_figure(f) and not DATE_FEATURE.match(f) for f in both)
-    return best + (_in_order(pairs) if counted else 0,)
+    return best + (_in_order(pairs) if counted else 0, together)
 
 
 def _in_order(pairs: list[tuple[int, int]]) -> int:
