@@ -8,9 +8,11 @@ from build_scripts.apparatus import check, store
 from build_scripts.apparatus.model import Locus, Reading
 
 WITNESS = """<?xml version="1.0" encoding="UTF-8"?>
-<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{sig}"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{sig}"><teiHeader><fileDesc>\
+<titleStmt><title>t</title></titleStmt>
 <publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>
-<text><body><div xml:id="{sig}.d1"><pb n="177" xml:id="{sig}.pb177"/><p xml:id="{sig}.d1.p1">{text}</p></div></body></text></TEI>
+<text><body><div xml:id="{sig}.d1"><pb n="177" xml:id="{sig}.pb177"/>\
+<p xml:id="{sig}.d1.p1">{text}</p></div></body></text></TEI>
 """
 G_TEXT = (
     "a person who felt that his arrest was imminent could "

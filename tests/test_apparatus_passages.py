@@ -11,8 +11,11 @@ from build_scripts.apparatus import edition
 from build_scripts.apparatus.passages import witness_passages
 
 TEI = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="X"><text><body><div>
-<p xml:id="X.p1">He said: <quote xml:id="X.q1"><p xml:id="X.q1.p1">The charges were unfounded.</p><p xml:id="X.q1.p2">Then they were dropped.</p></quote>
-In 1937 <choice><sic>1.408</sic><corr>1,408</corr></choice> members and a <sic>regarless</sic> reading.</p>
+<p xml:id="X.p1">He said: <quote xml:id="X.q1">\
+<p xml:id="X.q1.p1">The charges were unfounded.</p>\
+<p xml:id="X.q1.p2">Then they were dropped.</p></quote>
+In 1937 <choice><sic>1.408</sic><corr>1,408</corr></choice> \
+members and a <sic>regarless</sic> reading.</p>
 </div></body></text></TEI>"""
 
 

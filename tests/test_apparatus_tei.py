@@ -362,7 +362,8 @@ def test_emelyanov_cites_a_chapter_of_getty(cited):
 
 # --- verdicts on a small fixture ----------------------------------------------------------------
 WITNESS = """<?xml version="1.0" encoding="UTF-8"?>
-<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{sig}"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{sig}"><teiHeader><fileDesc>\
+<titleStmt><title>t</title></titleStmt>
 <publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>
 <text><body><div xml:id="{sig}.d1">{body}</div></body></text></TEI>
 """

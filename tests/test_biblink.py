@@ -21,24 +21,36 @@ from build_scripts.cli import main
 from tests.conftest import ROOT
 
 BIB = """
-@book{conquest1968great, author = {Conquest, Robert}, title = {The Great Terror: Stalin's Purge of the Thirties},
+@book{conquest1968great, author = {Conquest, Robert},
+  title = {The Great Terror: Stalin's Purge of the Thirties},
   year = {1968}, keywords = {cited-by:G}}
-@book{conquest1990great, author = {Conquest, Robert}, title = {The Great Terror: A Reassessment}, year = {1990}, keywords = {cited-by:K}}
-@book{medvedev1971let, author = {Medvedev, Roy A.}, title = {Let History Judge: The Origins and Consequences of Stalinism},
+@book{conquest1990great, author = {Conquest, Robert}, title = {The Great Terror: A Reassessment},
+  year = {1990}, keywords = {cited-by:K}}
+@book{medvedev1971let, author = {Medvedev, Roy A.},
+  title = {Let History Judge: The Origins and Consequences of Stalinism},
   year = {1971}, keywords = {cited-by:G}}
-@book{medvedev1989let, author = {Medvedev, Roy A.}, title = {Let History Judge: The Origins and Consequences of Stalinism},
+@book{medvedev1989let, author = {Medvedev, Roy A.},
+  title = {Let History Judge: The Origins and Consequences of Stalinism},
   year = {1989}, keywords = {cited-by:G}}
-@book{fainsod1958smolensk, author = {Fainsod, Merle}, title = {Smolensk under Soviet Rule}, year = {1958}, keywords = {cited-by:G}}
-@book{getty1993stalinist, editor = {Getty, J. Arch and Manning, Roberta T.}, title = {Stalinist Terror: New Perspectives},
+@book{fainsod1958smolensk, author = {Fainsod, Merle}, title = {Smolensk under Soviet Rule},
+  year = {1958}, keywords = {cited-by:G}}
+@book{getty1993stalinist, editor = {Getty, J. Arch and Manning, Roberta T.},
+  title = {Stalinist Terror: New Perspectives},
   year = {1993}, keywords = {cited-by:G}}
 @book{report1938bloc, author = {{People's Commissariat of Justice of the USSR}},
-  title = {Report of Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites}, year = {1938}, keywords = {cited-by:G}}
-@book{lampert1991stalinism, editor = {Lampert, Nick and Rittersporn, Gábor T.}, title = {Stalinism: Its Nature and Aftermath},
+  title =
+    {Report of Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites},
+  year = {1938}, keywords = {cited-by:G}}
+@book{lampert1991stalinism, editor = {Lampert, Nick and Rittersporn, Gábor T.},
+  title = {Stalinism: Its Nature and Aftermath},
   year = {1991}, keywords = {cited-by:G}}
-@incollection{rittersporn1991omnipresent, author = {Rittersporn, Gábor T.}, title = {The Omnipresent Conspiracy},
+@incollection{rittersporn1991omnipresent, author = {Rittersporn, Gábor T.},
+  title = {The Omnipresent Conspiracy},
   booktitle = {Stalinism: Its Nature and Aftermath}, year = {1991}, keywords = {cited-by:G}}
-@book{tokaev1956comrade, author = {Tokaev, Grigori}, title = {Comrade X}, year = {1956}, keywords = {cited-by:G}}
-@book{stalin1937reply, author = {Stalin, Joseph}, title = {Speech in Reply to Debate}, year = {1937}, keywords = {cited-by:G}}
+@book{tokaev1956comrade, author = {Tokaev, Grigori}, title = {Comrade X}, year = {1956},
+  keywords = {cited-by:G}}
+@book{stalin1937reply, author = {Stalin, Joseph}, title = {Speech in Reply to Debate},
+  year = {1937}, keywords = {cited-by:G}}
 """
 
 
@@ -148,15 +160,19 @@ TEI = """<?xml version='1.0' encoding='UTF-8'?>
   <text>
     <body>
       <div>
-        <p>One.<note n="1" xml:id="n1"><bibl>Robert Conquest, <hi rend="italic">The Great Terror</hi>, New York, 1968</bibl>, 12.</note>
+        <p>One.<note n="1" xml:id="n1">\
+<bibl>Robert Conquest, <hi rend="italic">The Great Terror</hi>, New York, 1968</bibl>, 12.</note>
 Two.<note n="2" xml:id="n2"><bibl>Ibid., 14.</bibl></note>
 Three.<note n="3" xml:id="n3">A note of comment without a citation.</note>
 Four.<note n="4" xml:id="n4"><bibl>Ibid., 16.</bibl></note>
-Five.<note n="5" xml:id="n5"><bibl corresp="bib:fainsod1958smolensk">Fainsod, Smolensk, 5</bibl>; <bibl>ibid., 7</bibl></note>
+Five.<note n="5" xml:id="n5">\
+<bibl corresp="bib:fainsod1958smolensk">Fainsod, Smolensk, 5</bibl>; <bibl>ibid., 7</bibl></note>
 Six.<note n="6" xml:id="n6">See Medvedev, History, 194-7; Fainsod, Smolensk, 132.</note>
-Seven.<note n="7" xml:id="n7"><bibl>Report of the Court Proceedings in the Case of the Anti-Soviet Bloc of Rights and Trotskyites</bibl></note>
+Seven.<note n="7" xml:id="n7"><bibl>Report of the Court Proceedings in the Case of the \
+Anti-Soviet Bloc of Rights and Trotskyites</bibl></note>
 Eight.<note n="8" xml:id="n8"><bibl>Report of the Court Proceedings, 5</bibl></note>
-Nine.<note n="9" xml:id="n9"><bibl corresp="bib:tokaev1956comrade">Robert Conquest, The Great Terror: A Reassessment</bibl></note></p>
+Nine.<note n="9" xml:id="n9"><bibl corresp="bib:tokaev1956comrade">\
+Robert Conquest, The Great Terror: A Reassessment</bibl></note></p>
       </div>
     </body>
   </text>
@@ -413,10 +429,14 @@ TEI_WRAP = """<?xml version='1.0' encoding='UTF-8'?>
   <text>
     <body>
       <div>
-        <p>One.<note n="1" xml:id="n1">Merle Fainsod, <hi rend="italic">Smolensk Under Soviet Rule</hi>, Cambridge, Mass., 1958, 5.</note>
-Two.<note n="3" xml:id="n2"><label type="note-number">2</label> <hi rend="italic">Ibid.</hi>, 7.</note>
-Three.<note n="3" xml:id="n3">See <hi rend="italic">Pravda</hi> on July 7, 1935. <hi rend="italic">Ibid.</hi>, 9.</note>
-Four.<note n="4" xml:id="n4">Report of Court Proceedings in the Case of the Anti-Soviet Trotskyite Centre, Moscow, 1937.</note></p>
+        <p>One.<note n="1" xml:id="n1">Merle Fainsod, \
+<hi rend="italic">Smolensk Under Soviet Rule</hi>, Cambridge, Mass., 1958, 5.</note>
+Two.<note n="3" xml:id="n2"><label type="note-number">2</label> \
+<hi rend="italic">Ibid.</hi>, 7.</note>
+Three.<note n="3" xml:id="n3">See <hi rend="italic">Pravda</hi> on July 7, 1935. \
+<hi rend="italic">Ibid.</hi>, 9.</note>
+Four.<note n="4" xml:id="n4">Report of Court Proceedings in the Case of the \
+Anti-Soviet Trotskyite Centre, Moscow, 1937.</note></p>
       </div>
     </body>
   </text>

@@ -125,15 +125,18 @@ NUMBER_BOXES = r"""() => {
       let cb = pb.parentElement;
       while (cb && getComputedStyle(cb).position === 'static') cb = cb.parentElement;
       const c = cb.getBoundingClientRect();
-      r = {left: c.left + cb.clientLeft + parseFloat(before.left), top: c.top + cb.clientTop + parseFloat(before.top),
+      r = {left: c.left + cb.clientLeft + parseFloat(before.left),
+           top: c.top + cb.clientTop + parseFloat(before.top),
            width: parseFloat(before.width), height: parseFloat(before.height)};
     } else {
       const b = pb.getBoundingClientRect();
       r = {left: b.left, top: b.top, width: b.width, height: b.height};
     }
     boxes.push({n: pb.dataset.n, cert: pb.hasAttribute('data-cert'), content: before.content,
-                font: parseFloat(before.fontSize), visible: before.display !== 'none' && before.visibility !== 'hidden',
-                left: r.left + scrollX, top: r.top + scrollY, right: r.left + r.width + scrollX, bottom: r.top + r.height + scrollY});
+                font: parseFloat(before.fontSize),
+                visible: before.display !== 'none' && before.visibility !== 'hidden',
+                left: r.left + scrollX, top: r.top + scrollY,
+                right: r.left + r.width + scrollX, bottom: r.top + r.height + scrollY});
   }
   const lines = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -141,12 +144,15 @@ NUMBER_BOXES = r"""() => {
   while (walker.nextNode()) {
     const node = walker.currentNode;
     const el = node.parentElement;
-    if (!node.textContent.trim() || el.closest('.pb, script, style, [hidden], .md-tooltip, .md-tooltip2')) continue;
-    if (el.checkVisibility && !el.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+    if (!node.textContent.trim()
+        || el.closest('.pb, script, style, [hidden], .md-tooltip, .md-tooltip2')) continue;
+    if (el.checkVisibility
+        && !el.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
     range.selectNodeContents(node);
     for (const t of range.getClientRects()) {
-      if (t.width > 0 && t.height > 0) lines.push({text: node.textContent.trim().slice(0, 30), left: t.left + scrollX,
-        top: t.top + scrollY, right: t.right + scrollX, bottom: t.bottom + scrollY});
+      if (t.width > 0 && t.height > 0) lines.push({text: node.textContent.trim().slice(0, 30),
+        left: t.left + scrollX, top: t.top + scrollY,
+        right: t.right + scrollX, bottom: t.bottom + scrollY});
     }
   }
   return {boxes, lines, width: document.documentElement.clientWidth};
@@ -329,8 +335,10 @@ def test_back_links_name_the_printed_number(browser, site):
     page = ctx.new_page()
     page.goto(base + "/edition/emelyanov/E.pt2/", wait_until="load")
     pairs = page.evaluate("""() => [...document.querySelectorAll('.footnote li[id]')].map(li => [
-        document.querySelector('a.footnote-ref[href="#' + CSS.escape(li.id) + '"]').textContent.trim(),
-        (li.querySelector('.footnote-backref') || {}).getAttribute?.call(li.querySelector('.footnote-backref'), 'aria-label')])""")
+        document.querySelector('a.footnote-ref[href="#' + CSS.escape(li.id) + '"]')
+          .textContent.trim(),
+        (li.querySelector('.footnote-backref') || {}).getAttribute?.call(
+          li.querySelector('.footnote-backref'), 'aria-label')])""")
     assert pairs and any(
         n != str(i + 1) for i, (n, _) in enumerate(pairs)
     )  # numbering differs from the list's
@@ -360,11 +368,20 @@ def test_as_received_view_shows_the_transcription_and_labels_it_so(browser, site
 
 
 CONTRAST = r"""(selectors) => {
-  function rgb(c) { const m = c.match(/[\d.]+/g).map(Number); return m.length > 3 ? m : m.concat([1]); }
-  function lum([r, g, b]) { return [r, g, b].map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; })
-                             .reduce((s, v, i) => s + v * [.2126, .7152, .0722][i], 0); }
+  function rgb(c) {
+    const m = c.match(/[\d.]+/g).map(Number);
+    return m.length > 3 ? m : m.concat([1]);
+  }
+  function lum([r, g, b]) {
+    return [r, g, b]
+      .map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; })
+      .reduce((s, v, i) => s + v * [.2126, .7152, .0722][i], 0);
+  }
   function background(el) {
-    for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor); if (c[3] > 0) return c; }
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c[3] > 0) return c;
+    }
     return [255, 255, 255, 1];
   }
   const out = [];
