@@ -87,8 +87,19 @@ def connects(locus, corpus, pair) -> bool:
     sides = [side(corpus, pair["a"]), side(corpus, pair["b"])]
     if None in sides:
         return False
-    got = [(r.passage, r.start, r.end) for r in locus.readings if r.start is not None]
+    got = [placed(corpus, r) for r in locus.readings if r.start is not None]
     return all(any(pid == q and s < e2 and s2 < e for q, s2, e2 in got) for pid, s, e in sides)
+
+
+def placed(corpus, r) -> tuple[str, int, int]:
+    """A reading → (passage id, start, end) in the passage text: a reading may name an element
+    nested in a passage (a table inside a paragraph), its offsets counted from that element's start
+    (as `edition check` reads them)."""
+    hit = corpus.resolve(r.passage)
+    if hit is None:
+        return r.passage, r.start, r.end
+    p, lo, _ = hit
+    return p.id, lo + r.start, lo + r.end
 
 
 def parity(pair) -> int:

@@ -266,3 +266,63 @@ def test_author_names_come_from_the_manifest_facts():
     assert author_names("J. Q. Public", "public1985book") == ("Public",)
     assert author_names("The Society (London); text by A. Writer", "writer2005title") == ("Writer",)
     assert author_names("Ivan Petrov (also spelled Petroff)", "") == ("Petrov", "Petroff")
+
+
+@pytest.mark.parametrize("one, other", [("one in six of them", "1/6"), ("one out of 6", "1 in 6")])
+def test_one_in_n_is_a_fraction(one, other):
+    assert "#1/6" in norms(one)
+    assert norms(one) & norms(other) or other == "1/6"
+
+
+def test_a_sentence_runs_on_after_an_ellipsis_and_over_a_table_inside_it():
+    text = "He said, “I saw mistakes . . . but failed to act.” Then he left."
+    p = Passage("X", "X.p1", "x.xml", "p", text)
+    assert [text[s:e] for s, e, _ in retold.sentences(p, set(), {})] == [
+        "He said, “I saw mistakes . . . but failed to act.”",
+        "Then he left.",
+    ]
+    table = "Table 3.1. Targets of denunciations Kulaks 226 Total 616"
+    text = f"At least one in six of the {table} denunciations was directed at cadres. It ended."
+    at = text.index("Table")
+    p = Passage("X", "X.p2", "x.xml", "p", text, spans=(("X.p2.t1", at, at + len(table)),))
+    spans = [text[s:e] for s, e, _ in retold.sentences(p, set(), {})]
+    assert spans == [text[: text.index(" It ended")], "It ended."]
+
+
+def _crowded(b_text: str, lead: list[Passage] = ()) -> list[Passage]:
+    """`_named` in a large witness B (600 passages) where the summary's words are common: in 25
+    of B's passages, above B's cap (18) but within twice it."""
+    words = "procurement commission falsified accounts district secretaries removed saboteurs"
+    out = _named(b_text, list(lead))
+    fill = [
+        Passage("B", f"B.g{n}", "b.xml", "p", " ".join(f"Bfill{n}x{k}" for k in range(8)))
+        for n in range(600)
+    ]
+    common = [Passage("B", f"B.c{n}", "b.xml", "p", f"{words} Bcommon{n}") for n in range(25)]
+    return fill + common + out
+
+
+def test_only_a_passage_that_names_the_witness_counts_words_common_in_its_own_witness():
+    told = "the procurement commission discovered falsified accounts of district secretaries, "
+    told += "and they were removed as saboteurs."
+    found = retold.retellings(_crowded("According to Smith, " + told), DATES, authors=AUTHORS)
+    assert {r.cue for r in found} == {"names Smith"}
+    # the same words in a passage that only follows one naming Smith: B's own vocabulary there
+    lead = Passage(
+        "B",
+        "B.lead",
+        "b.xml",
+        "p",
+        "Smith's book, written from a regional archive, tells us much new about that period.",
+    )
+    found = retold.retellings(_crowded(told.capitalize(), [lead]), DATES, authors=AUTHORS)
+    assert not [r for r in found if r.cue]
+
+
+def test_two_figures_count_together_in_one_pair_of_sentences():
+    feats = ["#31%", "#10%", "credenti"]
+    # the two figures printed in one sentence of each passage: a retelling
+    assert retold.accepted(feats, 28.0, (2, 0.4, 0, 2))
+    # each figure in another sentence (10% of one thing, 31% of another): not on that alone
+    assert not retold.accepted(feats, 28.0, (2, 0.4, 0, 1))
+    assert retold.accepted(feats, 28.0, (3, 0.4, 0, 1))  # a sentence pair sharing three

@@ -189,3 +189,47 @@ def test_the_relation_of_a_retelling_is_judged_on_its_retold_sentences_not_their
     assert whole_a.relation == "summary"  # 80 words against 8: the length alone says summary
     assert judged.relation == "paraphrase"  # the retold sentence against its retelling
     assert judged.readings[0].text == a.text  # the reading is still the grown one
+
+
+def test_a_table_passage_is_read_whole_with_its_head():
+    rows = (
+        "Kulaks, traders, families 226 Degenerates, drunks, womanizers, violators of discipline "
+        "143 Official malfeasance, theft, embezzlement 106 Lost or dubious party card 62"
+    )
+    table_a = "Table 3.1. Targets of denunciations, city of Smolensk, July 1935 " + rows
+    table_b = "Table 4 The accusations in Smolensk in July 1935 " + rows + " Total 537"
+    a = Passage("X", "X.t1", "x.xml", "table", table_a)
+    b = Passage("Y", "Y.t4", "y.xml", "table", table_b)
+    (m,) = entries(a, b)
+    assert reading(a, m, "a") == table_a and reading(b, m, "b") == table_b
+
+
+def test_the_longer_quotation_takes_in_the_sentences_that_answer_the_other_sides():
+    # X quotes two sentences of a speech (a block quotation); Y quotes four sentences of it in
+    # another translation: Y's reading is the two that answer X's, not only the one printed alike
+    told = (
+        "There is still another kind of verification, the check-up from below, in which the "
+        "masses verify the leaders, pointing out their mistakes and showing the way to correct "
+        "them. This kind of verification is one of the most effective methods of checking up on "
+        "people and on the fulfilment of every decision taken."
+    )
+    retold_ = (
+        "There is another kind of test, the test from below, when those who are led test the "
+        "leaders, draw attention to their errors and indicate how these errors may be rectified. "
+        "This sort of testing is one of the most effective methods of checking up on people and "
+        "on the fulfilment of every decision taken."
+    )
+    before = (
+        "Some comrades think that people can be tested only from above, by their superiors. "
+        "That is not true, and the party has known it for a long time now. "
+        "Of course, testing from above is needed as one of the effective measures for testing "
+        "people and verifying the fulfilment of tasks, in the districts and in the regions. "
+        "But testing from above far from exhausts the whole business of testing, comrades, "
+        "and whoever thinks so forgets what the rank and file can see and the leaders cannot. "
+    )
+    a = Passage("X", "X.q8", "x.xml", "quote", told)
+    b = Passage("Y", "Y.p2", "y.xml", "p", f'He went on: "{before}{retold_}" The hall applauded.')
+    (m,) = entries(a, b)
+    assert reading(a, m, "a") == told
+    rb = reading(b, m, "b")
+    assert rb.startswith("There is another kind of test") and rb.rstrip('"').endswith("taken.")

@@ -537,9 +537,12 @@ def _grown(
 
 
 def _unit(p: Passage, toks: list[Token], i: int, j: int) -> tuple[int, int] | None:
-    """[i, j) grown to its whole quotation or table (`enclosing`), or None."""
-    if p.kind == "table" or j <= i:
+    """[i, j) grown to its whole quotation or table (`enclosing`; a table passage: the whole
+    passage, its head included), or None."""
+    if j <= i:
         return None
+    if p.kind == "table":
+        return (0, len(toks)) if i <= QUOTE_MAX and len(toks) - j <= QUOTE_MAX else None
     unit = enclosing(p, toks[i].start, toks[j - 1].end)
     if unit is None:
         return None
@@ -582,7 +585,48 @@ def whole(
         left = i - q[0] <= QUOTE_RATIO * (oi - widest[0]) + QUOTE_SLACK
         right = q[1] - j <= QUOTE_RATIO * (widest[1] - oj) + QUOTE_SLACK
         out += [q[0] if left else s[0], q[1] if right else s[1]]
+    # a side that keeps its sentence inside a longer quotation takes in the sentences of it that
+    # answer the other side's growth: as many words as the other side grew by, to a sentence end
+    # (a passage quoted at length by one witness, two of its sentences by the other)
+    grown = [(a0 - out[0], out[1] - a1), (b0 - out[2], out[3] - b1)]
+    block = [_block(pa, ta, a0, a1), _block(pb, tb, b0, b1)]
+    for n, (p, toks, i, j) in enumerate(((pa, ta, a0, a1), (pb, tb, b0, b1))):
+        q = sides[n][3]
+        if q is None or not block[1 - n]:
+            continue  # the other side's growth is its own framing words, not quoted ones
+        lo, hi = out[2 * n], out[2 * n + 1]
+        lo = _mirror(p, toks, i, lo, q[0], grown[1 - n][0], -1)
+        hi = _mirror(p, toks, j, hi, q[1], grown[1 - n][1], 1)
+        out[2 * n], out[2 * n + 1] = lo, hi
     return out[0], out[1], out[2], out[3]
+
+
+def _block(p: Passage, toks, i: int, j: int) -> bool:
+    """Do tokens [i, j) lie in a block quotation or a table (a quote or table passage, or one
+    nested in the passage)?"""
+    if p.kind in ("quote", "table"):
+        return True
+    start, end = toks[i].start, toks[j - 1].end
+    return any(
+        a <= start and end <= b and (QUOTE_ID.search(x) or TABLE_ID.search(x))
+        for x, a, b in p.spans
+    )
+
+
+def _mirror(p: Passage, toks, edge: int, bound: int, limit: int, other: int, step: int) -> int:
+    """The sentence boundary between `bound` (the reading's end, `step` 1, or start, -1) and
+    `limit` (its quotation's) that makes the reading grow beyond `edge` (the shared words' end)
+    by the number of words nearest to `other` (what the other side grew by there)."""
+    best, at = bound, bound
+    while (at < limit) if step > 0 else (at > limit):
+        k = at if step > 0 else at - 1
+        lo, hi = widen(p, toks, k, k + 1)
+        at = hi if step > 0 else lo
+        if (at > limit) if step > 0 else (at < limit):
+            break
+        if abs(abs(at - edge) - other) < abs(abs(best - edge) - other):
+            best = at
+    return best
 
 
 def _trimmed(ops: list[align.Op]) -> list[align.Op]:

@@ -24,7 +24,7 @@ import Stemmer
 import yaml
 
 from build_scripts.apparatus import align
-from build_scripts.apparatus.detect import ABBREVIATIONS, Recent
+from build_scripts.apparatus.detect import ABBREVIATIONS, TABLE_ID, Recent
 from build_scripts.apparatus.model import Locus, Passage, Reading
 
 # a sentence: up to a full stop followed by a space (not the point of 9.1 or 1.408, nor one inside
@@ -71,6 +71,13 @@ FRACTION = re.compile(
     r"(?<![\w-])(a|an|one|another|two|three|four|five|seven|nine)[- ]("
     + "|".join(DENOMINATORS)
     + r")s?(?![\w-])",
+    re.IGNORECASE,
+)
+# a proportion in words: "one in six", "one out of five", "1 in 10" (→ "#1/6", as a fraction)
+ONE_IN = re.compile(
+    r"(?<![\w-])(?:one|1)\s+(?:in|out\s+of)\s+("
+    + "|".join(list(UNITS)[2:])
+    + r"|\d{1,3})(?![\w-])",
     re.IGNORECASE,
 )
 # number words are read as figures (`figures`), not as words too ("twenty-five" is one word to
@@ -200,7 +207,8 @@ STOP = frozenset(align.__dict__.get("STOP", ())) | frozenset(
     "than that the their them then there these they "
     "this those to under up upon very was we were what "
     "when where which while who whom will with would "
-    "you your just even same each many two three four five six seven eight nine ten first second".split()
+    "you your just even same each many two three four five six seven eight nine ten "
+    "first second".split()
 )
 CAP = 8  # a feature in more sentences of one witness (at least; `CAP_SHARE` of a large one) is
 CAP_SHARE = 0.03  # common there: no evidence for its pairs
@@ -213,6 +221,8 @@ MIN_FIGURES_ALONE = 2  # shared figures (not years) that, with the score, make a
 MIN_FIGURE_SCORE = 20.0
 MIN_SHARED_WORDS = 6  # else this many shared words
 MIN_WORDS = 6  # content words a passage needs to be compared at all
+ORDERED = 2  # sentence pairs told in the same order (each sharing two features) that, with
+# `LOCAL_SCORE`, make a retelling: one account retold sentence by sentence, a figure in common
 FIGURE_WEIGHT = 2.0
 
 
@@ -348,6 +358,9 @@ def figures(
         out.append((norm, year, m.start(), m.end()))
         if norm.endswith("%") and "." in norm:  # 9.1 per cent, printed 9.1 under a "%" heading
             out.append((norm[:-1], False, m.start(), m.end()))
+    for m in ONE_IN.finditer(text):
+        n = m.group(1).lower()
+        out.append((f"#1/{UNITS.get(n) or int(n)}", False, m.start(), m.end()))
     if not spelled:
         return out
     for m in NUMBER_WORDS.finditer(text):
@@ -518,27 +531,35 @@ def _figure(f: str) -> bool:
     return f[0] == "#" and not re.fullmatch(r"#(1[89]|20)\d\d", f)
 
 
-def accepted(feats: list[str], score: float, local: tuple[int, float] = (99, 1.0)) -> bool:
+def accepted(feats: list[str], score: float, local: tuple[int, float, int] = (99, 1.0, 99)) -> bool:
     """A candidate passage pair is a retelling: much rare content in common (`MIN_SCORE`), or
     less but concentrated in one pair of sentences (`local`: the shared features of the best
-    sentence pair, and the share of that pair's words they make), or rare figures in common."""
-    shared, cover = local
+    sentence pair, the share of that pair's words they make, and how many sentence pairs in the
+    same order on both sides share two or more), or rare figures in common, or less content
+    shared by two or more sentences told in the same order (`ORDERED`)."""
+    shared, cover, ordered, together = (*local, 99)[:4]
+    if score >= LOCAL_SCORE and ordered >= ORDERED:
+        return True
     if score >= SURE_SCORE:
         return True
     if score >= MIN_SCORE:
         return shared >= 3 or (shared >= 2 and cover >= 0.3)
     figs = sum(1 for f in feats if _figure(f))
     if figs >= MIN_FIGURES_ALONE and score >= MIN_FIGURE_SCORE:
-        return shared >= 2
+        # the figures in one pair of sentences, or a sentence pair sharing three features: two
+        # figures that two passages print in unrelated sentences may count different things
+        return shared >= 3 or (shared >= 2 and together >= MIN_FIGURES_ALONE)
     return score >= LOCAL_SCORE and shared >= 3 and cover >= LOCAL_COVER
 
 
 def best_sentences(
     pa: Passage, pb: Passage, shared: set[str], translit: dict[str, str], cache: dict | None = None
 ) -> tuple[int, float]:
-    """The sentence pair of the two passages sharing most of `shared`: (how many, and the share of
-    the shorter sentence's features the two sentences have in common). `cache`: passage id →
-    its sentences' features, kept by the caller for one run."""
+    """The sentence pair of the two passages sharing most of `shared`: (how many, the share of
+    the shorter sentence's features the two sentences have in common, and the most sentence pairs
+    sharing two features each that follow one another on both sides, where one of those shares a
+    count or a share, else 0). `cache`: passage id → its sentences' features, kept by the caller
+    for one run."""
     cache = {} if cache is None else cache
 
     def sents(p: Passage) -> list[frozenset[str]]:
@@ -551,16 +572,34 @@ def best_sentences(
 
     best = (0, 0.0)
     sa, sb = sents(pa), sents(pb)
-    for fa in sa:
+    pairs = []  # sentence pairs sharing two or more features: (index in a, index in b)
+    counted = False  # one of them shares a count or a share
+    together = 0  # the most figures one sentence pair shares
+    for i, fa in enumerate(sa):
         ka = fa & shared
         if not ka:
             continue
-        for fb in sb:
-            k = len(ka & fb)
-            if k:
+        for j, fb in enumerate(sb):
+            both = ka & fb
+            if both:
                 cover = len(fa & fb) / max(1, min(len(fa), len(fb)))
-                best = max(best, (k, round(cover, 3)))
-    return best
+                best = max(best, (len(both), round(cover, 3)))
+                together = max(together, sum(1 for f in both if _figure(f)))
+                if len(both) >= 2:
+                    pairs.append((i, j))
+                    counted = counted or any(_figure(f) and not DATE_FEATURE.match(f) for f in both)
+    return best + (_in_order(pairs) if counted else 0, together)
+
+
+def _in_order(pairs: list[tuple[int, int]]) -> int:
+    """The most sentence pairs (i, j) that follow one another on both sides (i and j rising)."""
+    longest: list[int] = []
+    for n, (i, j) in enumerate(pairs):
+        longest.append(
+            1
+            + max((longest[m] for m in range(n) if pairs[m][0] < i and pairs[m][1] < j), default=0)
+        )
+    return max(longest, default=0)
 
 
 def sentences(
@@ -570,12 +609,22 @@ def sentences(
     an initial or an abbreviation ("L. M. Kaganovich", "Feb. 4") runs on into the next."""
     out = []
     spans: list[list[int]] = []
+    tables = [(a, b) for i, a, b in p.spans if TABLE_ID.search(i)]
     for m in SENTENCE.finditer(p.text):
         lead = len(m.group()) - len(m.group().lstrip())
-        if spans and INITIAL.search(p.text, spans[-1][0], spans[-1][1]):
+        start = m.start() + lead
+        if (
+            spans
+            and (
+                INITIAL.search(p.text, spans[-1][0], spans[-1][1])
+                or p.text[start : m.end()].lstrip(". …")[:1].islower()  # after ". . . but"
+                or p.text[start : start + 1] == "."  # inside ". . ."
+                or any(a < spans[-1][1] and start < b for a, b in tables)  # a table inside it
+            )
+        ):
             spans[-1][1] = m.end()
         else:
-            spans.append([m.start() + lead, m.end()])
+            spans.append([start, m.end()])
     for start, end in spans:
         feats = features(p.text[start:end], translit, note=p.kind == "note")
         out.append((start, end, feats & shared))
@@ -676,7 +725,7 @@ def retellings(
         ua, ub = us[i], us[j]
         pa, pb = passages[ua.passage], passages[ub.passage]
         local = (
-            (99, 1.0)
+            (99, 1.0, 99)
             if score >= SURE_SCORE
             else best_sentences(pa, pb, set(feats), translit, cache)
         )
@@ -699,17 +748,19 @@ WINDOW = 3  # consecutive passages of the named witness (notes aside) one summar
 CUED_SCORE = 20.0  # summed rarity (idf in the pair) of what an attributed passage shares
 CUED_SHARED = 3  # shared features it needs
 CUED_CAP = 1  # a feature in more than this × the cap of the named witness is no evidence there
-CUED_CAP_Y = 2  # nor one in more than this × the cap of the naming witness
+CUED_CAP_Y = 2  # nor one in more than this × the cap of the naming witness (where it names x)
+FOLLOWS = "follows a passage that "  # the cue of a passage after one that names the witness
 CUED_CLOSE = 3  # shared features a sentence of each needs (2 where one is a count or a share)
 DATE_FEATURE = re.compile(r"#[A-Z][a-z]{2} \d")
 
 
 def _closest(
     pa: Passage, pb: Passage, shared: set[str], translit: dict[str, str], cache: dict
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     """The most of `shared` that one sentence of each passage holds: (any features, features of a
-    sentence pair that shares a count or a share, not a year or a date)."""
-    out = (0, 0)
+    sentence pair that shares a count or a share, not a year or a date; the same where that is a
+    share, a fraction or a count of three digits or more, `_telling`)."""
+    out = (0, 0, 0)
     if not shared:
         return out
     sides = []
@@ -727,9 +778,18 @@ def _closest(
         for fb in sides[1]:
             both = ka & fb
             if both:
-                counted = any(_figure(f) and not DATE_FEATURE.match(f) for f in both)
-                out = max(out, (len(both), len(both) if counted else 0))
+                counted = [f for f in both if _figure(f) and not DATE_FEATURE.match(f)]
+                telling = any(map(_telling, counted))
+                out = tuple(
+                    map(max, out, (len(both), len(both) * bool(counted), len(both) * telling))
+                )
     return out
+
+
+def _telling(f: str) -> bool:
+    """A figure that two unrelated sentences hardly share by chance: a share ("#10%"), a fraction
+    ("#1/3") or a count of three digits or more; not a small count ("#22", a table's row)."""
+    return f.endswith("%") or "/" in f or len(f.split(".")[0]) >= 4
 
 
 def cues(
@@ -754,7 +814,7 @@ def cues(
     for i, u in enumerate(us):
         p = passages[u.passage]
         said = {w: f"names {n}" for f in u.features if f in keys for w, n in keys[f].items()}
-        named = {w: f"follows a passage that {how}" for w, how in before.get(p.siglum, {}).items()}
+        named = {w: f"{FOLLOWS}{how}" for w, how in before.get(p.siglum, {}).items()}
         named.update({w: f"cites {w}" for w in p.cites})
         named.update(said)
         if p.kind != "note":
@@ -806,45 +866,68 @@ def cued(
         y, pb = wit[i], passages[us[i].passage]
         for x, how in sorted(named_here.items()):
             cap = CUED_CAP * max(CAP, int(CAP_SHARE * size[x]))
-            cap_y = CUED_CAP_Y * max(CAP, int(CAP_SHARE * size[y]))
+            # words common in the naming witness count only where the passage itself names or
+            # cites x: one that merely follows such a passage may be the witness's own argument
+            loose = CUED_CAP_Y if not how.startswith(FOLLOWS) else 1
+            cap_y = loose * max(CAP, int(CAP_SHARE * size[y]))
             hits: dict[int, set[str]] = defaultdict(set)
             for f in us[i].features:
                 if 0 < df[x].get(f, 0) <= cap and df[y].get(f, 0) <= cap_y:
                     for pos in postings[(x, f)]:
                         hits[pos].add(f)
-            best = _window(hits, x, y, size, df, CUED_SCORE, wcache[(x, y)])
-            if best is None:
-                continue
-            score, first, last, feats, weights = best
-            if score < CUED_SCORE or len(feats) < CUED_SHARED:
-                continue
-            members = [passages[us[j].passage] for j in seq[x][first : last + 1]]
-            if any((m.id, pb.id) in found for m in members):
-                continue
-            own = [hits.get(pos, set()) for pos in range(first, last + 1)]
-            near = [_closest(m, pb, o, translit, cache) for m, o in zip(members, own)]
-            if max(n[0] for n in near) < CUED_CLOSE and max(n[1] for n in near) < 2:
-                continue  # shared topics, not one fact retold in a sentence of each
-            weight = dict(zip(feats, weights))
-            best_n = max(range(len(members)), key=lambda n: (sum(weight[f] for f in own[n]), -n))
-            window = tuple(m.id for m in members) if len(members) > 1 else ()
-            # an entry for each passage of the window that a sentence of b retells (the readers
-            # see each source passage), at least the weightiest
-            told = [n for n in range(len(members)) if n == best_n or near[n][0] >= 2]
-            found_here = []
-            for n in told:
-                pa = members[n]
-                mine = sorted(own[n], key=lambda f: (-weight[f], f))
-                weights = [weight[f] for f in mine]
-                found_here.append(
-                    retelling(pa, pb, own[n], mine, score, weights, translit, how, window)
+            # the places of x that b retells, weightiest first: a passage may retell two
+            for n in range(CUED_PLACES):
+                best = _window(hits, x, y, size, df, CUED_SCORE, wcache[(x, y)])
+                if best is None:
+                    break
+                place = _place(
+                    best, hits, seq[x], passages, us, pb, translit, cache, how, found, n > 0
                 )
-            # a summary: b retells two or more passages of the window, in fewer words
-            words = sum(len(r.a.text[r.core[0] : r.core[1]].split()) for r in found_here)
-            if len(found_here) >= 2:
-                found_here = [replace(r, window_words=words) for r in found_here]
-            out += found_here
+                for pos in range(best[1], best[2] + 1):
+                    hits.pop(pos, None)
+                out += place
     return out
+
+
+CUED_PLACES = 3  # places of the named witness one passage may be found to retell
+
+
+def _place(
+    best, hits, seq_x, passages, us, pb, translit, cache, how, found, further=False
+) -> list[Retelling]:
+    """The retellings of one window of the named witness (`_window`'s `best`) by pb, or none where
+    the evidence is too light or is only shared topics. `further`: a place after the weightiest,
+    which must share a telling figure (`_telling`) in one sentence pair: the runners-up of a
+    passage are mostly its topics found again elsewhere."""
+    score, first, last, feats, weights = best
+    if score < CUED_SCORE or len(feats) < CUED_SHARED:
+        return []
+    members = [passages[us[j].passage] for j in seq_x[first : last + 1]]
+    if any((m.id, pb.id) in found for m in members):
+        return []
+    own = [hits.get(pos, set()) for pos in range(first, last + 1)]
+    near = [_closest(m, pb, o, translit, cache) for m, o in zip(members, own)]
+    if max(n[0] for n in near) < CUED_CLOSE and max(n[1] for n in near) < 2:
+        return []  # shared topics, not one fact retold in a sentence of each
+    if further and max(n[2] for n in near) < 2:
+        return []
+    weight = dict(zip(feats, weights))
+    best_n = max(range(len(members)), key=lambda n: (sum(weight[f] for f in own[n]), -n))
+    window = tuple(m.id for m in members) if len(members) > 1 else ()
+    # an entry for each passage of the window that a sentence of b retells (the readers see each
+    # source passage), at least the weightiest
+    told = [n for n in range(len(members)) if n == best_n or near[n][0] >= 2]
+    found_here = []
+    for n in told:
+        pa = members[n]
+        mine = sorted(own[n], key=lambda f: (-weight[f], f))
+        weights = [weight[f] for f in mine]
+        found_here.append(retelling(pa, pb, own[n], mine, score, weights, translit, how, window))
+    # a summary: b retells two or more passages of the window, in fewer words
+    words = sum(len(r.a.text[r.core[0] : r.core[1]].split()) for r in found_here)
+    if len(found_here) >= 2:
+        found_here = [replace(r, window_words=words) for r in found_here]
+    return found_here
 
 
 def _window(
