@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RUN = "from build_scripts.cli import main; main()"
+RUN = "from build_scripts.cli import run; run()"
 
 
 def import_all(tree: Path, out: Path) -> None:

@@ -82,3 +82,25 @@ def test_root_names_the_edition_acted_on_from_inside_another(other, argv):
     assert done.returncode == 0, done.stderr[-2000:]
     assert apparatus.exists(), done.stdout + done.stderr  # written in the edition --root names
     assert (here.read_bytes() if here.exists() else None) == before  # and nowhere else
+
+
+def test_a_project_fixed_before_root_was_read_stops_the_command(other):
+    """The guard: had a module fixed the project before --root was parsed, the command would act
+    on the wrong edition; it stops with one line instead."""
+    code = (
+        "import sys\n"
+        "import build_scripts.project.paths\n"  # fixes the project at the current folder
+        "from build_scripts.cli import run\n"
+        "sys.argv = ['edition', '--root', sys.argv[1], 'stats']\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(other)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "EDITION_ROOT": ""},
+    )
+    assert done.returncode == 70, done.stdout + done.stderr
+    assert "[project.resolved-early]" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -75,7 +75,7 @@ def _find_project() -> None:
     except paths.NotAnEdition as err:
         click.echo(str(err), err=True)
         raise SystemExit(2) from None
-    if paths.ROOT != root:  # a module read the project's folder before --root was known
+    if _OWN_PROCESS and paths.ROOT != root:  # a module read the folder before --root was known
         click.echo(
             f"{root}: the toolchain had already fixed the project at {paths.ROOT} and would act "
             "on it. Nothing was done; run the command from inside the edition (cd there) and "
@@ -185,3 +185,15 @@ def _located(callback):
 
 
 _register()
+
+# True when `edition` runs as its own process (the console script, `python -m build_scripts`): then
+# nothing may have fixed the project before --root was read. In-process callers (tests through
+# click's CliRunner) imported the toolchain long before and pass each command its project.
+_OWN_PROCESS = False
+
+
+def run() -> None:
+    """The `edition` console script."""
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
+    main()
