@@ -63,7 +63,7 @@ def split(div: m.Division, index: int) -> list[tuple[str, str, tuple[m.Node, ...
         else (div.type.replace("-", " ").capitalize() if div.type else name)
     )
     sections = [c for c in div.children if isinstance(c, m.Division)]
-    if word_count(div) <= SPLIT_WORDS or len(sections) < 2:
+    if len(sections) < 2 or not m.more_words_than((div,), SPLIT_WORDS, notes=True):
         return [(name, title, (div,))]
     first = div.children.index(sections[0])
     lead = m.Division(div.id, div.type, div.head, div.children[:first], div.location)
@@ -80,10 +80,6 @@ def split(div: m.Division, index: int) -> list[tuple[str, str, tuple[m.Node, ...
     if loose:
         out.append((f"{name}-{len(out) + 1}", title, tuple(loose)))
     return out
-
-
-def word_count(node: m.Node) -> int:
-    return len(m.plain_text((node,), notes=True).split())
 
 
 def anchors_of(nodes: tuple[m.Node, ...]) -> dict:

@@ -286,17 +286,36 @@ def walk(nodes: tuple[Node, ...] | list[Node]):
 
 def plain_text(nodes: tuple[Node, ...] | list[Node], notes: bool = False) -> str:
     """The text a reader sees (corrected readings; notes left out unless asked)."""
-    out: list[str] = []
+    return " ".join("".join(_pieces(nodes, notes)).split())
+
+
+def _pieces(nodes: tuple[Node, ...] | list[Node], notes: bool):
+    """plain_text before its spaces are collapsed, piece by piece in reading order."""
     for node in nodes:
         if isinstance(node, Text):
-            out.append(node.text)
+            yield node.text
         elif isinstance(node, Note) and not notes:
             continue
         elif isinstance(node, INLINE):
-            out.append(plain_text(children_of(node), notes))
+            yield plain_text(children_of(node), notes)
         else:
-            out.append(f" {plain_text(children_of(node), notes)} ")
-    return " ".join("".join(out).split()) if out else ""
+            yield " "
+            yield from _pieces(children_of(node), notes)
+            yield " "
+
+
+def more_words_than(nodes: tuple[Node, ...] | list[Node], limit: int, notes: bool = False) -> bool:
+    """len(plain_text(nodes, notes).split()) > limit, reading no further than the limit."""
+    words, inside = 0, False  # inside: the text so far ends in the middle of a word
+    for piece in _pieces(nodes, notes):
+        if not piece:
+            continue
+        tokens = piece.split()
+        words += len(tokens) - (1 if inside and tokens and not piece[0].isspace() else 0)
+        if words > limit:
+            return True
+        inside = not piece[-1].isspace()
+    return False
 
 
 def ids_in(nodes: tuple[Node, ...] | list[Node]) -> list[str]:
