@@ -482,6 +482,7 @@ def widen(p: Passage, toks: list[Token], i: int, j: int) -> tuple[int, int]:
 
 
 TABLE_ID = re.compile(r"\.t\d+$")  # a table's xml:id (G.c2.d1.p22.t1)
+IN_TABLE_ID = re.compile(r"\.t\d+(\.|$)")  # a table's, or its note's (S.art.t1.n1)
 QUOTE_ID = re.compile(r"\.q\d+$")  # a block quotation's (G.c6.d1.q9)
 BLOCK_ID = re.compile(r"\.[pqt]\d+$")  # a paragraph's, a quotation's or a table's
 QUOTE_RATIO = 2.0  # a side grows to its quotation's end by at most this × the other side's growth
@@ -857,17 +858,30 @@ def relation_of(
         if kind == "quotation":
             return "intermediary"
         return "common-source" if score >= 0.9 and not retold else "other-translation"
-    if kind == "quotation" and (qb or "table" in (a.kind, b.kind) or ".t" in rb.passage):
+    if kind == "quotation" and (qb or (in_table(a, ra) and in_table(b, rb))):
         return "quotation"  # quoted, or a table reproduced, with a citation of the earlier witness
     if qb and not retold:
         return "quotation"
     words_a, words_b = len(ra.text.split()), len(rb.text.split())
-    tabled = a.kind == "table" or any(
-        TABLE_ID.search(i) and s < ra.end and ra.start < e for i, s, e in a.spans
-    )  # figures read off a table are retold, not a longer text condensed
-    if retold and not tabled and words_a >= SUMMARY_MIN and words_b <= SUMMARY_SHARE * words_a:
+    # figures read off a table are retold, not a longer text condensed
+    if (
+        retold
+        and not in_table(a, ra)
+        and words_a >= SUMMARY_MIN
+        and words_b <= SUMMARY_SHARE * words_a
+    ):
         return "summary"
     return "paraphrase"
+
+
+def in_table(p: Passage, r: Reading) -> bool:
+    """Do a reading's words lie in a table (the passage is one or one of its notes, or a table
+    nested in it overlaps the reading)?"""
+    return (
+        p.kind == "table"
+        or bool(IN_TABLE_ID.search(r.passage))
+        or any(TABLE_ID.search(i) and s < r.end and r.start < e for i, s, e in p.spans)
+    )
 
 
 SUMMARY_MIN = 60  # words of a retold passage that a summary condenses

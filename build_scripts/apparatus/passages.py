@@ -230,11 +230,23 @@ WITNESS_REF = etree.XPath(".//tei:ref[@type='witness'] | .//tei:bibl[@corresp]",
 
 def cited_sigla(el: etree._Element, cite_map: dict[str, str]) -> frozenset[str]:
     """Sigla of witnesses a passage cites: refs/bibls inside it, in its `cit`, or in the next two
-    siblings."""
+    siblings; a table's passages (the table, its notes) also what the table cites in its head and
+    the witness page the editors identified it with (table/@corresp)."""
     scope = [el]
     parent = el.getparent()
     if parent is not None and local(parent) == "cit":
         scope.append(parent)
+    table = next((t for t in el.iterancestors() if local(t) == "table"), None)
+    if local(el) == "table":
+        table = el
+    elif table is not None:
+        scope.append(table)
+    found = set()
+    if table is not None:
+        for pointer in (table.get("corresp") or "").split():
+            key = pointer.split("#")[0]
+            if key in cite_map:
+                found.add(cite_map[key])
     sibling = el.getnext()
     for _ in range(2):
         if sibling is None or (local(sibling) in BLOCKS and local(sibling) not in ("p", "bibl")):
@@ -243,7 +255,6 @@ def cited_sigla(el: etree._Element, cite_map: dict[str, str]) -> frozenset[str]:
         if WITNESS_REF(sibling):
             break
         sibling = sibling.getnext()
-    found = set()
     for node in scope:
         hits = WITNESS_REF(node) + ([node] if local(node) in ("ref", "bibl") else [])
         for ref in hits:
