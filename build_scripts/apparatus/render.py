@@ -162,6 +162,7 @@ class Reader:
     chapter: Callable | None = None
     full: frozenset[str] | None = None
     _sides: dict = field(default_factory=dict)
+    _where: dict = field(default_factory=dict)  # asked for each reading by several pages
 
     def side(self, reading) -> view.Side:
         key = (reading.passage, reading.start, reading.end, reading.text)
@@ -174,6 +175,12 @@ class Reader:
 
     def where(self, reading, link_depth: int | None = None) -> str:
         """ "Chapter 7 … · p. 178?" as HTML, with a link into the text when link_depth is given."""
+        key = (reading.file, reading.passage, reading.start, reading.end, reading.text, link_depth)
+        if key not in self._where:
+            self._where[key] = self._where_of(reading, link_depth)
+        return self._where[key]
+
+    def _where_of(self, reading, link_depth: int | None) -> str:
         s = self.side(reading)
         parts = []
         found = src(reading.file, reading.passage, self.locate, self.corpus)

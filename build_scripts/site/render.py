@@ -13,6 +13,8 @@ the render plan from the cache and keeps it in memory while the inputs do not ch
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -59,6 +61,7 @@ class Result:
     app_cache: dict = field(
         default_factory=dict
     )  # the apparatus stage's output, reused while its inputs are unchanged
+    app_loaded: tuple | None = None  # what app_cache held when read from disk (saved if it grew)
 
     @property
     def failed(self) -> bool:
@@ -214,8 +217,30 @@ def witness_state(
         "root": doc.siglum,
         "landing": f"{landing.folder(w)}/index.md",
         "anchors": {i: [p.src, a] for p in pages for i, a in p.anchors.items()},
-        "links": [],
+        # the witnesses it links to: rendered again when their anchors move
+        "links": sorted(
+            {
+                n.target.partition("#")[0]
+                for p in pages
+                for n in walk(p.nodes)
+                if isinstance(n, Link) and n.kind == "witness"
+            }
+        ),
     }
+
+
+@contextlib.contextmanager
+def without_cycle_collection():
+    """The render makes hundreds of thousands of small objects (model nodes, strings) that are freed
+    by reference counting; the cycle collector, run again and again meanwhile, finds nothing and
+    cost a tenth of a re-render. It runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def render(
@@ -225,6 +250,11 @@ def render(
     use_cache: bool = True,
 ) -> Result:
     """Render every witness into `out` (default docs/edition); see the module docstring."""
+    with without_cycle_collection():
+        return _render(project, out, everything, use_cache)
+
+
+def _render(project: Project, out: Path | None, everything: bool | None, use_cache: bool) -> Result:
     out = out or project.generated
     everything = publish_all(everything)
     result = Result()
@@ -258,11 +288,13 @@ def render(
     if result.failed:
         return result
     key_now = app_key(project, state, everything)
-    result.app_cache = (
-        cache.get("apparatus")
-        if (cache.get("apparatus") or {}).get("key") == key_now
-        else {"key": key_now}
-    )
+    result.app_cache = {"key": key_now}
+    if cache.get("apparatus_key") == key_now:  # its 5 MB are read only when they are current
+        stored = _read_json(app_cache_file(project))
+        if stored.get("key") == key_now:  # a copy: the render adds to it, the file stays as read
+            stored = {**stored, "marks": dict(stored.get("marks", {}))}
+            result.app_cache = stored
+            result.app_loaded = app_snapshot(stored)
     files: dict[str, str] = {}
     for w in present:
         if w.tei in docs:
@@ -289,7 +321,7 @@ def render(
         "plan": plan_key(project, everything),
         "witnesses": state,
         "bibliography": bib_cache,
-        "apparatus": result.app_cache,
+        "apparatus_key": result.app_cache["key"],
     }
     remember_plan(project, everything, state)
     if out == project.generated:
@@ -315,7 +347,7 @@ def render_witness(
         return found[0] if found else None
 
     marks = app_marks(project, w.siglum, result)
-    files, links = {}, set()
+    files = {}
     endnotes = endnotes_of([(p.src, p.nodes) for p in pages])
     for page in pages:
         ctx = Context(
@@ -335,12 +367,6 @@ def render_witness(
             text = text.replace(meta, meta + READING_SWITCH, 1)
         files[page.src] = text
         result.problems += problems
-        links |= {
-            n.target.partition("#")[0]
-            for n in walk(page.nodes)
-            if isinstance(n, Link) and n.kind == "witness"
-        }
-    state[w.tei]["links"] = sorted(links)
     result.rendered.append(w.siglum)
     return files
 
@@ -483,8 +509,26 @@ def read_cache(project: Project) -> dict:
         return {}
 
 
+def app_cache_file(project: Project) -> Path:
+    """The apparatus pages of the last render, apart from the witnesses' state: most renders after
+    an edit make them again and need not read them."""
+    return project.site_cache.with_name("site-cache-apparatus.json")
+
+
+def app_snapshot(app_cache: dict) -> tuple:
+    return (
+        app_cache.get("key"),
+        tuple(sorted(app_cache)),
+        tuple(sorted(app_cache.get("marks", {}))),
+    )
+
+
 def save_cache(project: Project, result: Result) -> None:
     project.site_cache.parent.mkdir(parents=True, exist_ok=True)
+    if result.app_loaded != app_snapshot(result.app_cache):  # made or grown in this render
+        path = app_cache_file(project)
+        path.write_text(json.dumps(result.app_cache), encoding="utf-8")
+        _JSON.pop(path, None)
     project.site_cache.write_text(json.dumps(result.cache), encoding="utf-8")
 
 
@@ -578,18 +622,18 @@ def _plan_file(project: Project) -> Path:
     return project.site_cache.with_name("plan-cache.json")  # build/: never committed
 
 
-_JSON: dict[Path, tuple[tuple, dict]] = {}
+_JSON: dict[Path, tuple[bytes, dict]] = {}
 
 
 def _read_json(path: Path) -> dict:
-    """A JSON cache file, parsed once per version of it (mtime and size; a file this process
-    rewrites is dropped from memory when written)."""
+    """A JSON cache file, parsed once per content (a digest of its bytes: a file rewritten within
+    one tick of the file system's clock with the same size is still read again)."""
     try:
-        st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
+        raw = path.read_bytes()
+        stamp = hashlib.blake2b(raw, digest_size=16).digest()
         if path in _JSON and _JSON[path][0] == stamp:
             return _JSON[path][1]
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(raw)
     except (OSError, ValueError):
         return {}
     _JSON[path] = (stamp, data)
