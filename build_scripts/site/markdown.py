@@ -9,6 +9,7 @@ Material's footnote tooltips work); elements of the edition's own voice carry cl
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -105,8 +106,14 @@ class Context:
     ] = ()  # the witness's end notes, for the page where it printed them (divGen)
 
     def href(self, page: str, anchor: str | None = None) -> str:
-        rel = posixpath.relpath(page, posixpath.dirname(self.page)) if page != self.page else ""
+        rel = relative(page, self.page) if page != self.page else ""
         return rel + (f"#{anchor}" if anchor else "")
+
+
+@functools.lru_cache(maxsize=4096)
+def relative(page: str, here: str) -> str:
+    """The path from the folder of page `here` to `page` (both relative to docs/)."""
+    return posixpath.relpath(page, posixpath.dirname(here))
 
 
 class MarkdownPage:
