@@ -40,3 +40,11 @@ def test_editorial_marks_are_not_words():
 def test_negation_is_substantive():
     assert not align.spelling("indiscriminate", "discriminate")
     assert align.spelling("organisation", "organization")
+
+
+def test_a_spaced_ellipsis_after_a_space_marks_a_gap():
+    """ ". . ." set apart from the word before it (Getty prints "nothing! . . . What") leaves
+    words out as "..." does; single points between words do not."""
+    for text in ("prominent . . . through", "nothing! . . . What", "prominent ... through"):
+        assert [t.gap_before for t in align.tokens(text)] == [False, True], text
+    assert not any(t.gap_before for t in align.tokens("a . b . c . d"))

@@ -127,15 +127,18 @@ def _tokens(text: str) -> list[Token]:
     out: list[Token] = []
     gap = False
     pos = 0
+    points = 0  # lone points in a row: ". . ." set apart from the word before it is an ellipsis
     for match in list(SEPARATOR.finditer(text)) + [None]:
         end = match.start() if match else len(text)
         if end > pos:
-            norm, bracketed, gap_start, gap_inside = _word(text[pos:end])
+            raw = text[pos:end]
+            norm, bracketed, gap_start, gap_inside = _word(raw)
+            points = points + 1 if raw == "." else 0
             if norm and not bracketed:
                 out.append(Token(pos, end, norm, gap or gap_start))
                 gap = gap_inside
             elif not norm:
-                gap = gap or gap_inside
+                gap = gap or gap_inside or points >= 3
         if match:
             sep = match.group()
             if sep != " " and GAP.search(sep):

@@ -857,7 +857,8 @@ def relation_of(
     if qa and qb:
         if kind == "quotation":
             return "intermediary"
-        return "common-source" if score >= 0.9 and not retold else "other-translation"
+        same = not retold and translation_agreement(a, ra, b, rb) >= SAME_TRANSLATION
+        return "common-source" if same else "other-translation"
     if kind == "quotation" and (qb or (in_table(a, ra) and in_table(b, rb))):
         return "quotation"  # quoted, or a table reproduced, with a citation of the earlier witness
     if qb and not retold:
@@ -872,6 +873,71 @@ def relation_of(
     ):
         return "summary"
     return "paraphrase"
+
+
+SAME_TRANSLATION = 0.8  # words agreeing where two quotations of one document overlap: one version
+
+
+def translation_agreement(a: Passage, ra: Reading, b: Passage, rb: Reading) -> float:
+    """How far two quotations of one document agree where they overlap: the share of agreeing
+    words (spelling variants agree; words one side leaves out at an ellipsis are no difference)
+    from the first to the last word they share, in the pair of quoted stretches sharing most
+    words. One translation quoted twice agrees almost throughout (0.88-1 on the reading ground
+    truth); two translations of one passage reword it (0.37-0.69)."""
+    best = (0, 0.0)
+    for x in quoted_stretches(a, ra.start, ra.end):
+        for y in quoted_stretches(b, rb.start, rb.end):
+            shared, share = _agreement(x, y)
+            best = max(best, (shared, share))
+    return best[1]
+
+
+def quoted_stretches(p: Passage, start: int, end: int) -> list[str]:
+    """The quoted words of a reading: all of it where the passage or a quote element is the
+    quotation, else each stretch inside quotation marks that overlaps it."""
+    text = p.text
+    if p.kind == "quote" or any(".q" in i and a <= start and end <= b for i, a, b in p.spans):
+        return [text[start:end]]
+    out, at = [], start
+    opened = _quote_open(text, 0, start + 1)
+    if opened is not None:
+        close = _quote_close(text, opened + 1, len(text)) or end
+        out.append(text[max(opened, start) : min(close, end)])
+        at = max(at, min(close, end))
+    while at < end:
+        marks = [k for k in (text.find(c, at, end) for c in '“"‘`') if k >= 0]
+        if not marks:
+            break
+        j = min(marks)
+        close = _quote_close(text, j + 1, len(text)) or end
+        out.append(text[j : min(close, end)])
+        at = max(j + 1, min(close, end))
+    return out or [text[start:end]]
+
+
+def _agreement(x: str, y: str) -> tuple[int, float]:
+    """(words equal, share of words agreeing) of two quoted stretches, over their common part."""
+    tx, ty = align.tokens(x), align.tokens(y)
+    nx, ny = [t.norm for t in tx], [t.norm for t in ty]
+    ops = align.align(nx, ny)
+    equal = [i for i, o in enumerate(ops) if o.tag == "equal"]
+    if not equal:
+        return 0, 0.0
+    agree = total = 0
+    for o in ops[equal[0] : equal[-1] + 1]:
+        n = max(o.a1 - o.a0, o.b1 - o.b0)
+        if o.tag == "equal":
+            agree, total = agree + n, total + n
+        elif o.tag == "replace":
+            pairs = zip(nx[o.a0 : o.a1], ny[o.b0 : o.b1])
+            agree += sum(1 for u, v in pairs if align.spelling(u, v))
+            total += n
+        elif o.tag == "delete":  # only in x: left out at an ellipsis of y, no difference
+            total += 0 if o.b0 < len(ty) and ty[o.b0].gap_before else n
+        else:
+            total += 0 if o.a0 < len(tx) and tx[o.a0].gap_before else n
+    shared = sum(ops[i].a1 - ops[i].a0 for i in equal)
+    return shared, agree / max(1, total)
 
 
 def in_table(p: Passage, r: Reading) -> bool:
