@@ -326,3 +326,53 @@ def test_two_figures_count_together_in_one_pair_of_sentences():
     # each figure in another sentence (10% of one thing, 31% of another): not on that alone
     assert not retold.accepted(feats, 28.0, (2, 0.4, 0, 1))
     assert retold.accepted(feats, 28.0, (3, 0.4, 0, 1))  # a sentence pair sharing three
+
+
+# ---- a list kept in order
+
+
+def test_a_list_is_three_content_words_in_order_and_names_are_none():
+    tid = id({})
+    retold._TRANSLIT.setdefault(tid, {})
+    assert retold.listed("as to their life, history, work and other things.", tid) == {
+        "[life histori work]"
+    }
+    assert retold.listed("Life, history and work.", tid) == {"[life histori work]"}
+    assert not retold.listed("Zinoviev, Kamenev, Bukharin and Rykov were tried.", tid)
+    assert not retold.listed("life, history.", tid)  # two words are no list
+
+
+def _listing(a_text: str, b_text: str) -> list[Passage]:
+    """Two witnesses of 200 passages where "life", "history" and "work" are common (each in 12 of
+    a witness's passages: no evidence alone), and one passage of interest in each."""
+    out = []
+    for w in "AB":
+        out += [
+            Passage(w, f"{w}.f{n}", f"{w}.xml", "p", " ".join(f"{w}word{n}x{k}" for k in range(8)))
+            for n in range(200)
+        ]
+        out += [
+            Passage(
+                w,
+                f"{w}.c{n}",
+                f"{w}.xml",
+                "p",
+                f"{w}one{n} life {w}two{n} history work {w}three{n} {w}four{n}",
+            )
+            for n in range(12)
+        ]
+    return out + [
+        Passage("A", "A.x", "a.xml", "p", a_text),
+        Passage("B", "B.x", "b.xml", "p", b_text),
+    ]
+
+
+def test_a_list_kept_in_order_counts_where_its_words_are_common():
+    a = "The secretary questioned the member on life, history, work, and schooling; updated records."
+    b = "Each was asked about life, history, work and other things; records were updated."
+    found = retold.retellings(_listing(a, b), DATES)
+    assert [(r.a.id, r.b.id) for r in found] == [("A.x", "B.x")]
+    assert "[life histori work]" in found[0].shared
+    # the same words, the list in another order: two rare words shared, too little
+    shuffled = b.replace("life, history, work", "work, life, history")
+    assert not retold.retellings(_listing(a, shuffled), DATES)

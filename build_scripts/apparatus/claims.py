@@ -176,7 +176,7 @@ def _about_the_same(found: list[Statement]) -> list[Statement]:
     feats = [
         {
             f
-            for f in features(s.passage.text[s.start : s.end], {})
+            for f in features(s.passage.text[s.start : s.end], {}, lists=False)
             if f[0] != "#" and f not in GENERIC
         }
         for s in found

@@ -224,6 +224,8 @@ MIN_WORDS = 6  # content words a passage needs to be compared at all
 ORDERED = 2  # sentence pairs told in the same order (each sharing two features) that, with
 # `LOCAL_SCORE`, make a retelling: one account retold sentence by sentence, a figure in common
 FIGURE_WEIGHT = 2.0
+LIST_SCORE = 15.0  # with a list of three content words kept in order in one pair of sentences
+LIST_SHARED = 3  # shared features it needs (the list counted once)
 
 
 @dataclass(frozen=True)
@@ -391,15 +393,22 @@ _TRANSLIT: dict[int, dict[str, str]] = {}
 
 
 def features(
-    text: str, translit: dict[str, str], norms: list[str] | None = None, note: bool = False
+    text: str,
+    translit: dict[str, str],
+    norms: list[str] | None = None,
+    note: bool = False,
+    lists: bool = True,
 ) -> frozenset[str]:
-    """Stemmed content words (names folded) and figures of a text; `norms`: its `align.words`;
-    `note`: the text is a note (its references' numbers are no figures)."""
+    """Stemmed content words (names folded) and figures of a text, and its lists (`listed`, unless
+    not `lists`); `norms`: its `align.words`; `note`: the text is a note (its references' numbers
+    are no figures)."""
     tid = id(translit)
     _TRANSLIT.setdefault(tid, translit)
     norms = align.words(text) if norms is None else norms
     out = set(map(_key, set(norms), repeat(tid)))
     out.discard(None)
+    if lists and "," in text:
+        out.update(listed(text, tid))
     for norm, year, _, _ in figures(text, norms, note):
         if year or norm not in SMALL:
             out.add(norm)
@@ -407,6 +416,45 @@ def features(
 
 
 SMALL = frozenset(f"#{n}" for n in range(11))
+# a list: three or more single words joined by commas, the first two by a comma, the last perhaps by
+# "and" or "or" ("life, history, work and other things"); a word of a name list (capitalised after
+# the first) is no item. Looked for only where a comma follows a word and one more word follows
+_ITEM = r"[^\W\d_][\w'’-]*"
+_JOIN = r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+"
+LIST = re.compile(rf"{_ITEM}(?:(?:{_JOIN}){_ITEM}){{2,}}")
+LIST_AT = re.compile(rf"(?<=[^\W\d_]),\s*(?:(?:and|or)\s+)?{_ITEM}(?:{_JOIN})")
+JOIN = re.compile(_JOIN)
+_WORD_BEFORE = re.compile(rf"{_ITEM}$")
+
+
+def listed(text: str, tid: int) -> set[str]:
+    """The lists of a text, each run of three consecutive content words of one as a feature
+    ("[life histori work]"): a list kept in the same order is a retelling's fingerprint even where
+    each of its words is common. Lists of names (capitalised) are none: their order is a
+    convention (Zinoviev, Kamenev, Bukharin), not a borrowing."""
+    out: set[str] = set()
+    done = 0
+    for at in LIST_AT.finditer(text):
+        if at.start() < done:
+            continue
+        before = _WORD_BEFORE.search(text, max(done, at.start() - 40), at.start())
+        m = LIST.match(text, before.start()) if before else None
+        if m is None:
+            continue
+        done = m.end()
+        items = JOIN.split(m.group())
+        keys = [
+            None if n and w[:1].isupper() else _key(align.normal(w), tid)
+            for n, w in enumerate(items)
+        ]
+        for n in range(len(keys) - 2):
+            if None not in keys[n : n + 3]:
+                out.add("[" + " ".join(keys[n : n + 3]) + "]")
+    return out
+
+
+def _list(f: str) -> bool:
+    return f[0] == "["
 
 
 def _reference(text: str) -> bool:
@@ -494,7 +542,9 @@ def scored(
         # the pairs that can pass (`MIN_SHARED` features, or `MIN_FIGURES_ALONE` figures), counted
         # in C; the features of those pairs only are then listed
         counts = Counter(chain.from_iterable(after for _, after in later))
-        kept = {j for j, n in counts.items() if n >= MIN_SHARED}
+        kept = {j for j, n in counts.items() if n >= LIST_SHARED}
+        listing = set(chain.from_iterable(after for f, after in later if _list(f)))
+        kept = {j for j in kept if counts[j] >= MIN_SHARED or j in listing}
         figs = [after for f, after in later if f in figure]
         if len(figs) >= MIN_FIGURES_ALONE:
             counts = Counter(chain.from_iterable(figs))
@@ -507,7 +557,11 @@ def scored(
                     shared[j].append(f)
         for j in sorted(shared):
             feats = shared[j]
-            if len(feats) < MIN_SHARED and sum(1 for f in feats if f in figure) < MIN_FIGURES_ALONE:
+            if (
+                len(feats) < MIN_SHARED
+                and sum(1 for f in feats if f in figure) < MIN_FIGURES_ALONE
+                and not (len(feats) >= LIST_SHARED and any(map(_list, feats)))
+            ):
                 continue
             if table[i] and table[j]:
                 continue  # tables are compared cell by cell (tables.py)
@@ -536,11 +590,16 @@ def accepted(feats: list[str], score: float, local: tuple[int, float, int] = (99
     less but concentrated in one pair of sentences (`local`: the shared features of the best
     sentence pair, the share of that pair's words they make, and how many sentence pairs in the
     same order on both sides share two or more), or rare figures in common, or less content
-    shared by two or more sentences told in the same order (`ORDERED`)."""
-    shared, cover, ordered, together = (*local, 99)[:4]
+    shared by two or more sentences told in the same order (`ORDERED`), or a list kept in order in
+    one pair of sentences (`local`'s fifth: `listed`) with a little more (`LIST_SCORE`)."""
+    shared, cover, ordered = local[:3]
+    together = local[3] if len(local) > 3 else 99
+    kept_list = local[4] if len(local) > 4 else False
     if score >= LOCAL_SCORE and ordered >= ORDERED:
         return True
     if score >= SURE_SCORE:
+        return True
+    if kept_list and score >= LIST_SCORE and len(feats) >= LIST_SHARED:
         return True
     if score >= MIN_SCORE:
         return shared >= 3 or (shared >= 2 and cover >= 0.3)
@@ -558,7 +617,8 @@ def best_sentences(
     """The sentence pair of the two passages sharing most of `shared`: (how many, the share of
     the shorter sentence's features the two sentences have in common, and the most sentence pairs
     sharing two features each that follow one another on both sides, where one of those shares a
-    count or a share, else 0). `cache`: passage id → its sentences' features, kept by the caller
+    count or a share, else 0; the most figures one sentence pair shares; whether one shares a
+    list, `listed`). `cache`: passage id → its sentences' features, kept by the caller
     for one run."""
     cache = {} if cache is None else cache
 
@@ -575,6 +635,7 @@ def best_sentences(
     pairs = []  # sentence pairs sharing two or more features: (index in a, index in b)
     counted = False  # one of them shares a count or a share
     together = 0  # the most figures one sentence pair shares
+    kept_list = False  # a sentence pair shares a list (`listed`)
     for i, fa in enumerate(sa):
         ka = fa & shared
         if not ka:
@@ -585,10 +646,11 @@ def best_sentences(
                 cover = len(fa & fb) / max(1, min(len(fa), len(fb)))
                 best = max(best, (len(both), round(cover, 3)))
                 together = max(together, sum(1 for f in both if _figure(f)))
+                kept_list = kept_list or any(map(_list, both))
                 if len(both) >= 2:
                     pairs.append((i, j))
                     counted = counted or any(_figure(f) and not DATE_FEATURE.match(f) for f in both)
-    return best + (_in_order(pairs) if counted else 0, together)
+    return best + (_in_order(pairs) if counted else 0, together, kept_list)
 
 
 def _in_order(pairs: list[tuple[int, int]]) -> int:
@@ -721,7 +783,7 @@ def retellings(
     us = units(passages, translit, words) if us is None else us
     out: list[Retelling] = []
     cache: dict[str, list] = Recent(RECENT)
-    for (i, j), (score, feats, weights) in scored(passages, us, LOCAL_SCORE):
+    for (i, j), (score, feats, weights) in scored(passages, us, min(LOCAL_SCORE, LIST_SCORE)):
         ua, ub = us[i], us[j]
         pa, pb = passages[ua.passage], passages[ub.passage]
         local = (
