@@ -368,7 +368,10 @@ def _listing(a_text: str, b_text: str) -> list[Passage]:
 
 
 def test_a_list_kept_in_order_counts_where_its_words_are_common():
-    a = "The secretary questioned the member on life, history, work, and schooling; updated records."
+    a = (
+        "The secretary questioned the member on life, history, work, and schooling; "
+        "updated records."
+    )
     b = "Each was asked about life, history, work and other things; records were updated."
     found = retold.retellings(_listing(a, b), DATES)
     assert [(r.a.id, r.b.id) for r in found] == [("A.x", "B.x")]
