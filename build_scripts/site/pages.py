@@ -22,6 +22,7 @@ class Page:
     nodes: tuple[m.Node, ...]
     start_page: str | None  # the printed page in force where this page begins
     anchors: dict  # xml:id → the HTML anchor that renders it on this page (fn:ID for notes)
+    links: frozenset[str] = frozenset()  # TEI files of the other witnesses this page links to
 
 
 def plan(doc: m.Document, folder: str, short_title: str) -> list[Page]:
@@ -45,8 +46,9 @@ def plan(doc: m.Document, folder: str, short_title: str) -> list[Page]:
             drafts.append((f"{part_name(doc, part)}-{len(drafts) + 1}", label, tuple(loose)))
     pages, printed = [], None
     for name, title, nodes in drafts:
-        pages.append(Page(f"{folder}/{name}.md", title, nodes, printed, anchors_of(nodes)))
-        printed = last_page_number(nodes, printed)
+        anchors, last, links = survey(nodes, printed)
+        pages.append(Page(f"{folder}/{name}.md", title, nodes, printed, anchors, links))
+        printed = last
     return pages
 
 
@@ -82,20 +84,24 @@ def split(div: m.Division, index: int) -> list[tuple[str, str, tuple[m.Node, ...
     return out
 
 
-def anchors_of(nodes: tuple[m.Node, ...]) -> dict:
-    out = {}
+def survey(
+    nodes: tuple[m.Node, ...], printed: str | None
+) -> tuple[dict, str | None, frozenset[str]]:
+    """What a page offers and needs, in one walk of its nodes: the anchor of each xml:id (fn:ID for
+    notes), the printed page in force at its end (an inferred number cited with "?"), and the TEI
+    files of the witnesses it links to."""
+    anchors, links = {}, set()
     for node in m.walk(nodes):
+        if isinstance(node, m.Break):
+            if node.kind == "page" and node.n:
+                printed = node.n + ("?" if node.cert else "")
+        elif isinstance(node, m.Link):
+            if node.kind == "witness":
+                links.add(node.target.partition("#")[0])
         ident = getattr(node, "id", None)
         if ident and not isinstance(node, m.Item):
-            out[ident] = f"fn:{ident}" if isinstance(node, m.Note) else ident
-    return out
-
-
-def last_page_number(nodes: tuple[m.Node, ...], current: str | None) -> str | None:
-    for node in m.walk(nodes):
-        if isinstance(node, m.Break) and node.kind == "page" and node.n:
-            current = node.n + ("?" if node.cert else "")  # an inferred number is cited with "?"
-    return current
+            anchors[ident] = f"fn:{ident}" if isinstance(node, m.Note) else ident
+    return anchors, printed, frozenset(links)
 
 
 # --- excerpts: a transform of the model, shared with the PDFs (tei/transforms.py) ---------------

@@ -32,7 +32,7 @@ from build_scripts.site import parallel
 from build_scripts.site import pages as site_pages
 from build_scripts.site import urls as site_urls
 from build_scripts.project import witnesses as manifest
-from build_scripts.tei.model import Document, Link, walk
+from build_scripts.tei.model import Document
 from build_scripts.bib import bibliography as bibmod
 from build_scripts.tei import changelog
 from build_scripts.apparatus import render as app_render
@@ -218,14 +218,7 @@ def witness_state(
         "landing": f"{landing.folder(w)}/index.md",
         "anchors": {i: [p.src, a] for p in pages for i, a in p.anchors.items()},
         # the witnesses it links to: rendered again when their anchors move
-        "links": sorted(
-            {
-                n.target.partition("#")[0]
-                for p in pages
-                for n in walk(p.nodes)
-                if isinstance(n, Link) and n.kind == "witness"
-            }
-        ),
+        "links": sorted(set().union(*(p.links for p in pages))),
     }
 
 
