@@ -10,6 +10,11 @@ bench/run.py times the whole commands as well. Run a case from the repository ro
 `.venv/bin/python bench/bench_apparatus.py synthetic 10`;
 `.venv/bin/python bench/bench_apparatus.py ratio` runs 1x and 10x and prints the ratio of medians;
 `ratio 50` runs 1x, 10x and 50x in one process (alternating, 2 runs each) and prints both ratios.
+
+Measured 2026-12-05 (`ratio 50`, quiet 2-core machine, two sessions of runs): 1x 0.83-0.88 s,
+10x 8.7-9.0 s (10.2-10.5x: goal met), 50x 49.2-51.6 s (58.5-59.2x: goal of 55x not met). The
+per-passage steps run at 55-60x at 50x (memory effects); numpy's unique in the shingle index and
+the stem cache, which the synthetic vocabulary (one per copy) overflows, grow faster.
 """
 
 from __future__ import annotations
