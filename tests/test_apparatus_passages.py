@@ -36,3 +36,26 @@ def test_no_glued_sentences_in_the_edition():
         for m in re.finditer(r"[a-z]{3}[.?!][”\"’]?[A-Z][a-z]{2}", p.text)
     ]
     assert glued == []
+
+
+TABLES = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="Y"><text><body><div>
+<table xml:id="Y.t1" corresp="w.xml#W.pb46"><head>Purges</head>\
+<row><cell>1929<note xml:id="Y.t1.n1" place="bottom">Of those examined.</note></cell>\
+<cell>11</cell></row></table>
+<table xml:id="Y.t2"><head>Expulsions [<ref type="witness" target="w.xml#W.pb54">W</ref>]</head>\
+<row><cell>1933<note xml:id="Y.t2.n1" place="bottom">Percent.</note></cell><cell>18.5</cell></row>\
+</table>
+<table xml:id="Y.t3"><head>Members</head><row><cell>1934<note xml:id="Y.t3.n1" place="bottom">\
+Rounded.</note></cell></row></table>
+</div></body></text></TEI>"""
+
+
+def test_a_table_and_its_notes_cite_what_the_table_cites():
+    """A table reproduced from a witness (credited in its head, or identified by the editors with
+    the witness's page in table/@corresp) cites that witness, and so do the notes standing in it;
+    a table that credits nobody cites nobody."""
+    doc = etree.ElementTree(etree.fromstring(TABLES))
+    cites = {p.id: p.cites for p in witness_passages(doc, "y.xml", {"w.xml": "W"})}
+    assert cites["Y.t1"] == cites["Y.t1.n1"] == frozenset({"W"})
+    assert cites["Y.t2"] == cites["Y.t2.n1"] == frozenset({"W"})
+    assert cites["Y.t3"] == cites["Y.t3.n1"] == frozenset()

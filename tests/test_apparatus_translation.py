@@ -1,6 +1,8 @@
-"""Common source or another translation: two witnesses quoting one document are told apart by how
-far their quotations agree where they overlap (`detect.translation_agreement`), not by how long a
-run of words they share. Texts here are made up for the rule, not taken from the edition."""
+"""How the relation of two witnesses' readings is named (`detect.relation_of`). Common source or
+another translation: two witnesses quoting one document are told apart by how far their quotations
+agree where they overlap (`detect.translation_agreement`), not by how long a run of words they
+share. A table reproduced with a citation is a quotation. Texts here are made up for the rule, not
+taken from the edition."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from build_scripts.apparatus.model import Passage, Reading
 
 
 def side(siglum: str, text: str, kind: str = "p") -> tuple[Passage, Reading]:
+    """A passage of witness `siglum` and a reading of all of it."""
     p = Passage(siglum, f"{siglum}.p1", f"{siglum.lower()}.xml", kind, text)
     return p, Reading(siglum, p.file, p.id, text, 0, len(text), "source")
 
@@ -64,3 +67,17 @@ def test_a_block_quotation_is_quoted_throughout():
     )
     assert agreement(SAME, block, kind_y="quote") >= detect.SAME_TRANSLATION
     assert detect.quoted_stretches(side("B", block, "quote")[0], 0, len(block)) == [block]
+
+
+def test_a_cited_table_reproduced_in_a_table_is_a_quotation_prose_is_not():
+    rows = "Year Percent 1929 11 1933 18.5 1935 9"
+    table_a, ra = side("A", rows, kind="table")
+    table_b = Passage("B", "B.t1", "b.xml", "table", rows, cites=frozenset({"A"}))
+    rb = Reading("B", "b.xml", "B.t1", rows, 0, len(rows), "target")
+    assert detect.relation_of("quotation", table_a, ra, table_b, rb, 0.0, retold=True) == (
+        "quotation"
+    )
+    prose_a, pa = side("A", "In 1929 the purge expelled 11 percent; in 1933, 18.5; in 1935, 9.")
+    assert detect.relation_of("quotation", prose_a, pa, table_b, rb, 0.0, retold=True) != (
+        "quotation"
+    )

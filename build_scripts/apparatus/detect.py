@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import bisect
 from array import array
-import gc
 import hashlib
 import re
 from collections import defaultdict
@@ -16,6 +15,7 @@ import numpy as np
 
 from build_scripts.apparatus import align
 from build_scripts.apparatus.model import Locus, Passage, Reading, Token
+from build_scripts.project import memory
 
 K = 5  # words per shingle
 MAX_POSTINGS = 12  # a shingle found in more passages is a formula, not evidence of reuse
@@ -711,18 +711,9 @@ def regions(
     return out
 
 
+@memory.no_cycle_collection()
 def detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Match]:
     """Every region where two witnesses share text, earlier witness first."""
-    paused = gc.isenabled()
-    gc.disable()  # millions of small tuples, no cycles: the cyclic collector would only rescan them
-    try:
-        return _detect(passages, dates, **options)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Match]:
     k = options.get("k", K)
     cap = options.get("max_postings", MAX_POSTINGS)
     words = options.get("words") or tokenised(passages)
@@ -837,12 +828,15 @@ QUOTE_MARKS = "\"“”‘’`'"
 def quoted(p: Passage, start: int, end: int, text: str = "") -> bool:
     """Do the words p.text[start:end] stand inside a quotation (a quote element, quotation marks
     open at their middle)?"""
-    if p.kind == "quote" or any(
-        ".q" in ident and a <= start and end <= b for ident, a, b in p.spans
-    ):
+    if in_quote_element(p, start, end):
         return True
     mid = (start + end) // 2
     return _quote_open(p.text, 0, mid) is not None
+
+
+def in_quote_element(p: Passage, start: int, end: int) -> bool:
+    """Is p.text[start:end] inside a quote element (the passage is one, or one is nested in it)?"""
+    return p.kind == "quote" or any(".q" in i and a <= start and end <= b for i, a, b in p.spans)
 
 
 def relation_of(
@@ -896,7 +890,7 @@ def quoted_stretches(p: Passage, start: int, end: int) -> list[str]:
     """The quoted words of a reading: all of it where the passage or a quote element is the
     quotation, else each stretch inside quotation marks that overlaps it."""
     text = p.text
-    if p.kind == "quote" or any(".q" in i and a <= start and end <= b for i, a, b in p.spans):
+    if in_quote_element(p, start, end):
         return [text[start:end]]
     out, at = [], start
     opened = _quote_open(text, 0, start + 1)

@@ -237,16 +237,8 @@ def cited_sigla(el: etree._Element, cite_map: dict[str, str]) -> frozenset[str]:
     if parent is not None and local(parent) == "cit":
         scope.append(parent)
     table = next((t for t in el.iterancestors() if local(t) == "table"), None)
-    if local(el) == "table":
-        table = el
-    elif table is not None:
-        scope.append(table)
-    found = set()
     if table is not None:
-        for pointer in (table.get("corresp") or "").split():
-            key = pointer.split("#")[0]
-            if key in cite_map:
-                found.add(cite_map[key])
+        scope.append(table)
     sibling = el.getnext()
     for _ in range(2):
         if sibling is None or (local(sibling) in BLOCKS and local(sibling) not in ("p", "bibl")):
@@ -255,8 +247,9 @@ def cited_sigla(el: etree._Element, cite_map: dict[str, str]) -> frozenset[str]:
         if WITNESS_REF(sibling):
             break
         sibling = sibling.getnext()
+    found = set()
     for node in scope:
-        hits = WITNESS_REF(node) + ([node] if local(node) in ("ref", "bibl") else [])
+        hits = WITNESS_REF(node) + ([node] if local(node) in ("ref", "bibl", "table") else [])
         for ref in hits:
             for pointer in (ref.get("target") or ref.get("corresp") or "").split():
                 key = pointer.split("#")[0] or pointer

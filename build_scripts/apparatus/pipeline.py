@@ -3,12 +3,12 @@ proposed claims) merged with the editors' entries of tei/apparatus.xml → tei/a
 
 from __future__ import annotations
 
-import gc
 from functools import partial
 from pathlib import Path
 
 from build_scripts.apparatus import align, citations, claims, detect, edition, retold, store
 from build_scripts.apparatus.model import Locus
+from build_scripts.project import memory
 from build_scripts.problems import Problem
 
 
@@ -47,10 +47,7 @@ def reuse(
     options = {}
     if engine == "spark":
         options["candidates"] = partial(_spark_candidates, master=master)
-    paused = gc.isenabled()
-    # millions of small tuples and sets, no cycles: the cyclic collector would rescan them
-    gc.disable()
-    try:
+    with memory.no_cycle_collection():  # millions of small tuples and sets, no cycles
         words = detect.tokenised(passages)
         found = detect.loci(detect.detect(passages, dates, words=words, **options))
         align.forget()  # the words met by the verbatim detector: not those of the retellings
@@ -59,9 +56,6 @@ def reuse(
         del words  # the largest structure, no longer needed
         retold_found = retold.retellings(passages, dates, translit_path, us=units, authors=authors)
         return found + retold.loci(retold_found, found)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _spark_candidates(passages, words, k, cap, master=None):

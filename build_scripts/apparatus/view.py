@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from build_scripts.apparatus import align, tables
@@ -261,27 +260,16 @@ def verdict(locus: Locus, vs: list[dict] | None = None) -> str:
 
 
 # --- tables ---------------------------------------------------------------------------------------
-_IDS: OrderedDict[int, tuple[object, dict]] = OrderedDict()  # id(tree) → (tree, xml:id → element)
-
-
-def by_xml_id(doc, ident: str):
-    """The element of a parsed TEI tree with this xml:id: an index made once per tree (a search
-    of the whole tree per table made the parallel views of a long witness slow to re-render)."""
-    key = id(doc)
-    if key not in _IDS or _IDS[key][0] is not doc:
-        _IDS[key] = (doc, {el.get(XML_ID): el for el in doc.iter() if el.get(XML_ID)})
-        while len(_IDS) > 8:
-            _IDS.popitem(last=False)
-    return _IDS[key][1].get(ident)
-
-
 def table_element(corpus, siglum: str, ident: str):
     doc = getattr(corpus, "docs", {}).get(siglum)
     if doc is None:
         return None
-    el = by_xml_id(doc, ident)
-    if el is None:
+    # XPath id(): libxml2's index of xml:id (a search of the whole tree per table made the
+    # parallel views of a long witness slow to re-render)
+    found = doc.xpath("id($i)", i=ident)
+    if not found:
         return None
+    el = found[0]
     if el.tag.endswith("}table"):
         return el
     inner = el.xpath(".//*[local-name()='table']")

@@ -89,19 +89,20 @@ def _rel(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
+def load_yaml(text: str):
+    """YAML data, read by libyaml where PyYAML has it (fast); a text libyaml rejects is read again
+    by the pure-Python parser, whose error (raised) words the problem as the messages quote it."""
+    try:
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
+
+
 @functools.lru_cache(maxsize=16)
 def _parse(path: Path, text: str) -> tuple[tuple[Witness, ...], tuple[Problem, ...]]:
     rel = _rel(path)
     try:
-        data = yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError:
-        return _parse_slow(rel, text)  # the pure-Python parser words the error as it always has
-    return _entries(rel, data)
-
-
-def _parse_slow(rel: str, text: str) -> tuple[tuple[Witness, ...], tuple[Problem, ...]]:
-    try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as err:  # the check words each case itself
         mark = getattr(err, "problem_mark", None)
         return (), (_unreadable(Location(rel, mark.line + 1 if mark else None), err),)
@@ -144,12 +145,8 @@ def load_excerpts(path: Path) -> tuple[dict[str, frozenset[str]], list[Problem]]
     that file (the check, the site and the PDFs all call it)."""
     if not path.exists():
         return {}, []
-    text = path.read_text(encoding="utf-8")
     try:
-        try:
-            data = yaml.load(text, Loader=_LOADER) or {}  # noqa: S506 (a safe loader)
-        except yaml.YAMLError:
-            data = yaml.safe_load(text) or {}  # the pure-Python parser words the error
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         rel = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

@@ -13,8 +13,6 @@ the render plan from the cache and keeps it in memory while the inputs do not ch
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
 import os
@@ -36,6 +34,7 @@ from build_scripts.tei.model import Document
 from build_scripts.bib import bibliography as bibmod
 from build_scripts.tei import changelog
 from build_scripts.apparatus import render as app_render
+from build_scripts.project import memory
 from build_scripts.project.paths import Project
 from build_scripts.project.settings import settings
 from build_scripts.problems import Location, Problem, relpath
@@ -222,20 +221,7 @@ def witness_state(
     }
 
 
-@contextlib.contextmanager
-def without_cycle_collection():
-    """The render makes hundreds of thousands of small objects (model nodes, strings) that are freed
-    by reference counting; the cycle collector, run again and again meanwhile, finds nothing and
-    cost a tenth of a re-render. It runs again afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
+@memory.no_cycle_collection()
 def render(
     project: Project = Project(),
     out: Path | None = None,
@@ -243,11 +229,6 @@ def render(
     use_cache: bool = True,
 ) -> Result:
     """Render every witness into `out` (default docs/edition); see the module docstring."""
-    with without_cycle_collection():
-        return _render(project, out, everything, use_cache)
-
-
-def _render(project: Project, out: Path | None, everything: bool | None, use_cache: bool) -> Result:
     out = out or project.generated
     everything = publish_all(everything)
     result = Result()
