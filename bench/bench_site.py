@@ -11,7 +11,10 @@ Run: python bench/run.py site
 from __future__ import annotations
 
 import gzip
+import json
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,6 +63,23 @@ def rerender_after_edit() -> dict:
             start = time.perf_counter()
             site.render(project, everything=True)
             largest.append(time.perf_counter() - start)
+        # a word changed in a paragraph of the largest witness: one that no apparatus entry points
+        # at, and one that an entry points at (its apparatus pages are made again: the worst case)
+        cache = json.loads(site.app_cache_file(project).read_text(encoding="utf-8"))
+        read = {r[1] for r in cache["reads"] if r[0] in ("resolve", "passage")}
+        text = getty.read_text(encoding="utf-8")
+        opening = re.findall(r'<p xml:id="([^"]+)">[A-Za-z]{3,}', text)
+        words = {"unread": [], "read": []}
+        for kind, ids in (
+            ("unread", [i for i in opening if i not in read]),
+            ("read", [i for i in opening if i in read]),
+        ):
+            for ident in ids[:: max(1, len(ids) // 5)][:5]:
+                text = re.sub(rf'(<p xml:id="{re.escape(ident)}">)', r"\1x", text, count=1)
+                getty.write_text(text, encoding="utf-8")
+                start = time.perf_counter()
+                site.render(project, everything=True)
+                words[kind].append(time.perf_counter() - start)
     subprocess.run(
         [".venv/bin/edition", "render", "--publish-all"],
         cwd=ROOT,
@@ -80,6 +100,12 @@ def rerender_after_edit() -> dict:
         "render_after_editing_martens_s": round(edited, 3),
         "rendered": result.rendered,
         "render_after_editing_getty_s (median of 5)": round(sorted(largest)[2], 3),
+        "render_after_a_word_in_getty_where_no_entry_points_s (median of 5)": round(
+            statistics.median(words["unread"]), 3
+        ),
+        "render_after_a_word_in_getty_where_an_entry_points_s (median of 5)": round(
+            statistics.median(words["read"]), 3
+        ),
         "edition_render_command_after_touch_s": round(command, 3),
     }
 

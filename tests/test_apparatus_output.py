@@ -154,6 +154,9 @@ def test_links_follow_the_site_pages():
     class Corpus:
         by_id = {"G.c6.n3": type("P", (), {"kind": "note", "id": "G.c6.n3"})()}
 
+        def passage(self, ident):
+            return self.by_id.get(ident)
+
         def resolve(self, ident):
             return None
 

@@ -34,6 +34,9 @@ class Corpus:
     _by_siglum: tuple[int, dict[str, list[Passage]]] = field(
         default=(-1, {}), repr=False, compare=False
     )  # (how many passages it indexes, siglum → passages): `witness` without a scan per call
+    _order: tuple[int, dict[str, tuple[int, int]]] = field(
+        default=(-1, {}), repr=False, compare=False
+    )
 
     def cert(self, siglum: str, page: str | None) -> str | None:
         """pb/@cert of a page of a witness: None where the number is printed (certain), else
@@ -59,6 +62,27 @@ class Corpus:
             return self.by_id[pid], start, end
         p = self.by_id.get(ident)
         return (p, 0, len(p.text)) if p else None
+
+    def passage(self, ident: str) -> Passage | None:
+        """The passage an id names or lies in (by_id)."""
+        return self.by_id.get(ident)
+
+    def order(self) -> dict[str, tuple[int, int]]:
+        """passage id → (index in its witness, number of passages of the witness)."""
+        if self._order[0] != len(self.passages):
+            out: dict[str, tuple[int, int]] = {}
+            for passages in (
+                self.witness(s) for s in dict.fromkeys(p.siglum for p in self.passages)
+            ):
+                out.update((p.id, (i, len(passages))) for i, p in enumerate(passages))
+            self._order = (len(self.passages), out)
+        return self._order[1]
+
+    def element(self, siglum: str, ident: str):
+        """The element of a witness's TEI with this xml:id, or None (libxml2's xml:id index)."""
+        doc = self.docs.get(siglum)
+        found = doc.xpath("id($i)", i=ident) if doc is not None else []
+        return found[0] if found else None
 
 
 class Trees(Mapping):

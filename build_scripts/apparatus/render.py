@@ -128,7 +128,7 @@ def src(file: str, passage: str, locate=None, corpus=None) -> tuple[str, str] | 
 
 def _fragment(ident: str, corpus) -> str:
     """The anchor of an id on the site: notes are footnotes there, anchored "fn:<id>"."""
-    passage = getattr(corpus, "by_id", {}).get(ident)
+    passage = corpus.passage(ident) if hasattr(corpus, "passage") else None
     return (
         f"fn:{ident}"
         if passage is not None and passage.kind == "note" and passage.id == ident
@@ -210,31 +210,12 @@ class Reader:
 
     def position(self, reading) -> float:
         """Where a reading falls in its witness, 0 (start) to 1 (end)."""
-        order = _order(self.corpus)
+        order = self.corpus.order() if hasattr(self.corpus, "order") else {}
         s = self.side(reading)
         if s.passage is None:
             return 0.0
         index, total = order.get(s.passage.id, (0, 1))
         return (index + s.start / max(1, len(s.passage.text))) / max(1, total)
-
-
-_ORDERS: dict[int, tuple[object, dict]] = {}
-
-
-def _order(corpus) -> dict[str, tuple[int, int]]:
-    """passage id → (index in its witness, number of passages of the witness)."""
-    cached = _ORDERS.get(id(corpus))
-    if cached is not None and cached[0] is corpus:
-        return cached[1]
-    out, by_siglum = {}, defaultdict(list)
-    for p in getattr(corpus, "passages", []):
-        by_siglum[p.siglum].append(p)
-    for passages in by_siglum.values():
-        for i, p in enumerate(passages):
-            out[p.id] = (i, len(passages))
-    _ORDERS.clear()
-    _ORDERS[id(corpus)] = (corpus, out)
-    return out
 
 
 HEADING = {

@@ -261,15 +261,9 @@ def verdict(locus: Locus, vs: list[dict] | None = None) -> str:
 
 # --- tables ---------------------------------------------------------------------------------------
 def table_element(corpus, siglum: str, ident: str):
-    doc = getattr(corpus, "docs", {}).get(siglum)
-    if doc is None:
+    el = corpus.element(siglum, ident) if hasattr(corpus, "element") else None
+    if el is None:
         return None
-    # XPath id(): libxml2's index of xml:id (a search of the whole tree per table made the
-    # parallel views of a long witness slow to re-render)
-    found = doc.xpath("id($i)", i=ident)
-    if not found:
-        return None
-    el = found[0]
     if el.tag.endswith("}table"):
         return el
     inner = el.xpath(".//*[local-name()='table']")

@@ -4,6 +4,8 @@
 incremental per witness: a witness is rendered again when its TEI changed, or when a witness it
 links to moved its anchors to other pages; everything else comes from a small cache
 (build/site-cache.json), so re-rendering after one TEI edit is quick even in a new process.
+The apparatus pages are made again only when something they read changed: the apparatus, or a
+passage, page or table of a witness that an entry points at (build_scripts.apparatus.reads).
 The optional stages plug in here: build_scripts.bib.bibliography (references.bib → bibliography
 page) and build_scripts.apparatus.render (extra pages and per-paragraph marks).
 
@@ -33,6 +35,7 @@ from build_scripts.project import witnesses as manifest
 from build_scripts.tei.model import Document
 from build_scripts.bib import bibliography as bibmod
 from build_scripts.tei import changelog
+from build_scripts.apparatus import reads as app_reads
 from build_scripts.apparatus import render as app_render
 from build_scripts.project import memory
 from build_scripts.project.paths import Project
@@ -125,13 +128,29 @@ def bibliography(
 
 
 def app_key(project: Project, state: dict, everything: bool = False) -> str:
-    """What the apparatus pages depend on: every TEI file, the apparatus code, and the page of every
-    id."""
+    """What the apparatus pages depend on besides the witnesses' passages: the apparatus and any
+    other TEI file that is not a witness, the witness list, the apparatus code, and the page and
+    title of every id. What they read of the witnesses is checked apart (`app_reads_current`)."""
     code = sorted(Path(app_render.__file__).parent.glob("*.py")) + [Path(parallel.__file__)]
-    anchors = json.dumps({f: st["anchors"] for f, st in sorted(state.items())}, sort_keys=True)
-    return digest(
-        code + sorted(project.tei_dir.glob("*.xml")) + [project.manifest], anchors + str(everything)
+    wits, _ = manifest.load(project.manifest)
+    witness_files = {project.tei(w) for w in wits}
+    others = [p for p in sorted(project.tei_dir.glob("*.xml")) if p not in witness_files]
+    pages = json.dumps(
+        {f: [st["anchors"], st["pages"]] for f, st in sorted(state.items())}, sort_keys=True
     )
+    return digest(code + others + [project.manifest], pages + str(everything))
+
+
+def app_reads_current(project: Project, stored: dict, shas: dict[str, str]) -> bool:
+    """Whether the witnesses, as the stored apparatus pages read them, are as they were: true at
+    once when no witness changed, else when every passage, page and table the pages read is
+    unchanged (a word changed where no entry points leaves them as they are)."""
+    if stored.get("shas") == shas:
+        return True
+    if not stored.get("reads_digest"):
+        return False
+    corpus, _ = app_render._load(project.tei_dir)
+    return app_reads.digest(corpus, stored.get("reads", [])) == stored["reads_digest"]
 
 
 def app_marks(project: Project, siglum: str, result: Result) -> dict:
@@ -262,13 +281,14 @@ def render(
     if result.failed:
         return result
     key_now = app_key(project, state, everything)
-    result.app_cache = {"key": key_now}
+    shas = {f: st["sha"] for f, st in sorted(state.items())}
+    result.app_cache = {"key": key_now, "shas": shas}
     if cache.get("apparatus_key") == key_now:  # its 5 MB are read only when they are current
         stored = _read_json(app_cache_file(project))
-        if stored.get("key") == key_now:  # a copy: the render adds to it, the file stays as read
-            stored = {**stored, "marks": dict(stored.get("marks", {}))}
-            result.app_cache = stored
+        if stored.get("key") == key_now and app_reads_current(project, stored, shas):
             result.app_loaded = app_snapshot(stored)
+            # a copy: the render adds to it, the file stays as read
+            result.app_cache = {**stored, "marks": dict(stored.get("marks", {})), "shas": shas}
     files: dict[str, str] = {}
     for w in present:
         if w.tei in docs:
@@ -395,7 +415,7 @@ def around_texts(
         files["edition/bibliography.md"] = bib_md
         extra.append(("edition/bibliography.md", "Bibliography"))
     if "pages" not in result.app_cache:
-        result.app_cache["pages"] = app_reader(state, project, published)["pages"]
+        result.app_cache.update(app_reader(state, project, published))
     for rel, text in result.app_cache["pages"].items():
         files[f"edition/{rel}"] = text
         if rel.endswith("index.md"):
@@ -421,7 +441,7 @@ def app_overview(state: dict, project: Project, published: dict[str, str], resul
     """Each witness's overview of its relations, kept with the apparatus pages under the same key
     (made again only when what the apparatus pages depend on changes)."""
     if "overview" not in result.app_cache:
-        result.app_cache["overview"] = app_reader(state, project, published)["overview"]
+        result.app_cache.update(app_reader(state, project, published))
     return result.app_cache["overview"]
 
 
@@ -440,11 +460,18 @@ def app_reader(state: dict, project: Project, published: dict[str, str]) -> dict
         rd = app_render.reader(
             project.tei_dir, locate, lambda file, page: titles.get(f"edition/{page}"), full
         )
+        corpus, rd.corpus = rd.corpus, app_reads.Recorded(rd.corpus)  # what the pages read
         files = app_render.pages(rd=rd)
         files.update(parallel.pages(rd))
         overview = {s: app_render.overview(s, rd) for s in {x for l in rd.loci for x in l.sigla}}
+        value = {
+            "pages": files,
+            "overview": overview,
+            "reads": app_reads.as_list(rd.corpus.reads),
+            "reads_digest": app_reads.digest(corpus, rd.corpus.reads),
+        }
         _APP_READER.clear()
-        _APP_READER.update(key=key, value={"pages": files, "overview": overview})
+        _APP_READER.update(key=key, value=value)
     return _APP_READER["value"]
 
 
@@ -492,6 +519,7 @@ def app_cache_file(project: Project) -> Path:
 def app_snapshot(app_cache: dict) -> tuple:
     return (
         app_cache.get("key"),
+        json.dumps(app_cache.get("shas"), sort_keys=True),
         tuple(sorted(app_cache)),
         tuple(sorted(app_cache.get("marks", {}))),
     )
