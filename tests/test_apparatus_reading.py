@@ -132,10 +132,12 @@ def test_recall_and_precision_per_relation(machine, corpus):
             f"/{sum(1 for p in pairs if parity(p) == n)}"
             for n in (0, 1)
         )
+        typed_even = sum(1 for p in typed if parity(p) == 0)
         lines.append(
             f"{rel:18} recall {len(found):2}/{len(pairs):2} (high "
             f"{sum(1 for p in high if hits[p['id']])}/{len(high)}; even ids {even}, odd {odd}),"
-            f" typed so {len(typed):2}; entries {len(mine):3}, on a pair {len(true):3}"
+            f" typed so {len(typed):2} (even {typed_even}, odd {len(typed) - typed_even});"
+            f" entries {len(mine):3}, on a pair {len(true):3}"
         )
     matched = [l for l in reuse if any(l in hits[p["id"]] for p in PAIRS)]
     print(

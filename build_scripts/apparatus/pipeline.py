@@ -55,7 +55,7 @@ def reuse(
         units = retold.units(passages, retold.names(translit_path), words)
         del words  # the largest structure, no longer needed
         retold_found = retold.retellings(passages, dates, translit_path, us=units, authors=authors)
-        return found + retold.loci(retold_found, found)
+        return retold.condensed(found + retold.loci(retold_found, found), passages)
 
 
 def _spark_candidates(passages, words, k, cap, master=None):

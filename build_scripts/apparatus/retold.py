@@ -1045,6 +1045,29 @@ def beside(r: Retelling, taken: list[tuple[int, int, int, int]]) -> Retelling | 
     return Retelling(r.a, r.b, a0, a1, b0, b1, tuple(left), round(score, 2), (), (), (), core=core)
 
 
+def in_order(r: Retelling) -> bool:
+    """Do the retold sentences of b follow those of a in order (a summary runs through what it
+    condenses; a retelling that picks facts out of a passage in another order is a paraphrase)?
+    Each sentence of b's core holding evidence is matched to the sentence of a's core sharing most
+    of it (where several share as much, the first not before the last match); the matches must
+    not go back. A retelling without its sentences (`beside`) is in order."""
+    c = r.judged()
+    sa = [f for s, e, f in r.a_sents if f and c[0] <= s and e <= c[1]]
+    last = 0
+    for s, e, fb in r.b_sents:
+        if not fb or not (c[2] <= s and e <= c[3]):
+            continue
+        shared = [len(fa & fb) for fa in sa]
+        most = max(shared, default=0)
+        if most == 0:
+            continue
+        ahead = [i for i, n in enumerate(shared) if n == most and i >= last]
+        if not ahead:
+            return False
+        last = ahead[0]
+    return True
+
+
 def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
     """Retellings → reuse entries (app/@subtype paraphrase, summary, other-translation...), leaving
     out the passage pairs whose words the verbatim detector has already aligned there."""
@@ -1099,6 +1122,8 @@ def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
             if relation == "paraphrase" and r.window_words >= detect.SUMMARY_MIN:
                 if words_b <= detect.SUMMARY_SHARE * r.window_words:
                     relation = "summary"
+        if relation == "summary" and not in_order(r):
+            relation = "paraphrase"  # facts picked out of the passage, not the passage condensed
         ident = "ret." + detect.locus_id(r.a, r.b, ra.text).removeprefix("app.")
         out.append(
             Locus(
@@ -1110,4 +1135,68 @@ def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
                 relation=relation,
             )
         )
+    return out
+
+
+# A summary of several passages: one passage of b that retells, unmarked, two or more passages of
+# a within `WINDOW` consecutive passages (notes aside), each in sentences of its own and in a's
+# order, in at most this share of the words of a from the first retold sentence to the last
+# (the passages between included): b condenses that stretch of a into one passage.
+SUMMARY_RUN_SHARE = 2 / 3
+
+
+def condensed(found: list[Locus], passages: list[Passage]) -> list[Locus]:
+    """`found` with the paraphrases that condense several consecutive passages of the earlier
+    witness into one passage of the later one retyped summary (`SUMMARY_RUN_SHARE`), whether
+    their words were aligned or retold. Judged per (later passage, earlier witness) from the
+    entries' readings alone: no other witness counts."""
+    from build_scripts.apparatus import detect
+
+    order: dict[str, tuple[str, int]] = {}  # passage id → (siglum, position, notes aside)
+    text: dict[str, str] = {}
+    seq: dict[str, list[str]] = defaultdict(list)
+    for p in passages:
+        if p.kind in ("note", "bibl"):
+            continue
+        order[p.id] = (p.siglum, len(seq[p.siglum]))
+        seq[p.siglum].append(p.id)
+        text[p.id] = p.text
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for n, l in enumerate(found):
+        if l.relation != "paraphrase" or len(l.readings) != 2:
+            continue
+        a, b = l.readings
+        if a.start is None or b.start is None or a.passage not in order:
+            continue
+        if b.passage in order:
+            groups[(b.passage, a.siglum)].append(n)
+    out = list(found)
+    for (pb, _), members in groups.items():
+        told = sorted(members, key=lambda n: (found[n].readings[1].start, found[n].readings[1].end))
+        reads = [found[n].readings for n in told]
+        places = [(order[a.passage][1], a.start, a.end) for a, _ in reads]
+        if len({a.passage for a, _ in reads}) < 2 or places[-1][0] - places[0][0] >= WINDOW:
+            continue
+        # each in sentences of its own (b's readings apart), in a's order (a's readings rise)
+        if any(
+            y[1].start < x[1].end or (q[0], q[1]) < (p[0], p[2])
+            for x, y, p, q in zip(reads, reads[1:], places, places[1:])
+        ):
+            continue
+        first, last = reads[0][0], reads[-1][0]
+        siglum = first.siglum
+        stretch = [text[first.passage][first.start :]]
+        stretch += [text[i] for i in seq[siglum][places[0][0] + 1 : places[-1][0]]]
+        stretch.append(text[last.passage][: last.end])
+        words_a = sum(len(t.split()) for t in stretch)
+        words_b = len(text[pb][reads[0][1].start : reads[-1][1].end].split())
+        if words_a < detect.SUMMARY_MIN or words_b > SUMMARY_RUN_SHARE * words_a:
+            continue
+        ids = ", ".join(dict.fromkeys(a.passage for a, _ in reads))
+        note = (
+            f"Several passages condensed in one: {pb} retells {ids}, in their order, in {words_b}"
+            f" words where {siglum} takes {words_a} from the first retold sentence to the last."
+        )
+        for n in told:
+            out[n] = replace(found[n], relation="summary", findings=found[n].findings + (note,))
     return out
