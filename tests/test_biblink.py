@@ -387,6 +387,22 @@ def wrapped(inner: str) -> list[str]:
             'Ti<pb n="5"/>tle pages: Fainsod, <hi rend="italic">Smolensk</hi>, 1<pb n="6"/>32.',
             ['<bibl>Fainsod, <hi rend="italic">Smolensk</hi>, 1<pb n="6"/>32</bibl>'],
         ),  # a page break inside goes with it
+        (
+            '<hi rend="italic">Pravda</hi>, June 6, 1937 ("K novomu pod\'emu") and June 24.',
+            ['<bibl><hi rend="italic">Pravda</hi>, June 6, 1937</bibl>'],
+        ),  # the year before a bracketed title is the date's
+        (
+            '<hi rend="italic">Pravda</hi>, July 3, 4, 23, 24 for announcements of awards.',
+            ['<bibl><hi rend="italic">Pravda</hi>, July 3, 4, 23, 24</bibl>'],
+        ),  # the last day before what the issues are cited for
+        (
+            '<hi rend="italic">Pravda</hi>, March 29, April 1, 1937: both on second page.',
+            ['<bibl><hi rend="italic">Pravda</hi>, March 29, April 1, 1937</bibl>'],
+        ),
+        (
+            '<hi rend="italic">Pravda</hi>, March 6, 1937 (editorial), 11, 17.',
+            ['<bibl><hi rend="italic">Pravda</hi>, March 6, 1937 (editorial), 11, 17</bibl>'],
+        ),  # a bracket without a quoted title stays in the list
     ],
 )
 def test_wrap_puts_bibl_around_the_certain_citations(inner, expected):

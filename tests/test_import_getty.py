@@ -380,6 +380,7 @@ BLOCK_QUOTES = {
     "G.c3.d8": 1,
     "G.c4.d2": 3,
     "G.c4.d3": 1,
+    "G.c4.d4": 1,
     "G.c5.d4": 2,
     "G.c6.d1": 13,
     "G.c6.d3": 2,
@@ -404,7 +405,7 @@ def test_block_quotations(doc):
         ) is not None
     assert per_div == BLOCK_QUOTES
     paragraphs = sum(len(q.findall("tei:p", NS)) for q in quotes)
-    assert paragraphs == 54
+    assert paragraphs == 56
     stalin = by_id(doc, "G.c6.d1.q2")
     assert [text_of(p)[:20] for p in stalin.findall("tei:p", NS)] == [
         "Is it that our party",

@@ -263,12 +263,32 @@ def imprint(s: str, p: int, comma_before: bool = False) -> tuple[int, list[str]]
         k = _item_end(s, j)
         item = s[j:k].rstrip()
         if not listed(item) or _names_next(s, item, k):
+            head = _listed_head(item)
+            if head:  # "1937 ("K novomu …")", "24 for announcements": the date is the list's
+                items.append(head)
+                end = j + len(head)
             break
         items.append(item)
         end = j + len(item)
     if end < len(s) and s[end] == "." and not _sentence_end(s, end) and items:
         end += 1  # "Mass." at the end of the note: the full stop of the abbreviation
     return end, items
+
+
+def _listed_head(item: str) -> str:
+    """The number that opens an item the list cannot take whole, where what follows it is the
+    note's own words: a bracket holding a quoted title ("1937 ("K novomu pod'emu …")"), a colon
+    or a word in lower case ("24 for announcements", "1937: both on second page"). "" if none."""
+    m = re.match(r"\d+(?:[-–]\d+)?(?=\s*\(|:|\s+[a-z])", item)
+    if m is None:
+        return ""
+    rest = item[m.end() :].lstrip()
+    if rest.startswith("(") and not any(q in rest for q in '“”"'):
+        return ""  # "(editorial)", "(3 vols.)": the bracket belongs to the list, not to prose
+    word = re.match(r"[a-z]+", rest)
+    if word and word.group() in LIST_WORDS:
+        return ""  # "5 and 6", "45 passim": still the list
+    return m.group()
 
 
 def _names_next(s: str, item: str, k: int) -> bool:
@@ -330,8 +350,11 @@ def _names_ok(m: re.Match) -> bool:
 
 
 def _ends_cleanly(s: str, end: int) -> bool:
-    """A citation is not the subject of the sentence that goes on ("WKP 89 comprises …")."""
-    return not re.match(r"\s+[^\W\d_]", s[end:]) or bool(re.match(r"\s+(?:and|[;,])\b", s[end:]))
+    """A citation is not the subject of the sentence that goes on ("WKP 89 comprises …"); it may
+    be followed by what it is cited for ("<i>Pravda</i>, July 3, 4 for announcements")."""
+    return not re.match(r"\s+[^\W\d_]", s[end:]) or bool(
+        re.match(r"\s+(?:and|for|[;,])\b", s[end:])
+    )
 
 
 def _cited_here(s: str, i: int, floor: int) -> bool:
