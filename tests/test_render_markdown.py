@@ -56,11 +56,31 @@ def render(root: etree._Element, bib=lambda key: None) -> tuple[str, list]:
     doc, problems = load.from_tree(root, "tei/x.xml")
     assert problems == []
     pages = site_pages.plan(doc, "edition/x", "X")
-    anchors = {i: pg.src for pg in pages for i in pg.anchors}
-    md, problems = render_page(
-        pages[0].nodes, Context(pages[0].src, "x.xml", lambda f, i: anchors.get(i), bib)
+    anchors = {i: (pg.src, a) for pg in pages for i, a in pg.anchors.items()}
+    ctx = Context(
+        pages[0].src,
+        "x.xml",
+        lambda f, i: anchors[i][0] if i in anchors else None,
+        bib,
+        anchor_of=lambda f, i: anchors[i][1] if i in anchors else None,
     )
+    md, problems = render_page(pages[0].nodes, ctx)
     return md, problems
+
+
+def test_a_link_to_a_note_leads_to_the_note():
+    """Notes are footnotes on the site (anchored fn:<id>): a ref to a note's id goes there."""
+    note = E.note("The note.", n="1", place="end")
+    note.set(XML_ID, "X.c1.n1")
+    first = E.p("A sentence.", note)
+    first.set(XML_ID, "X.c1.p1")
+    ref = E.ref("note 1", target="#X.c1.n1")
+    second = E.p("See ", ref, ".")
+    second.set(XML_ID, "X.c1.p2")
+    md, problems = render(tei_doc(first, second))
+    assert problems == []
+    links = [a.get("href") for a in to_html(md).iter("a") if a.text == "note 1"]
+    assert links == ["#fn:X.c1.n1"], links
 
 
 def paragraph(text: str) -> etree._Element:

@@ -104,6 +104,8 @@ class Context:
     endnotes: tuple[
         Endnote, ...
     ] = ()  # the witness's end notes, for the page where it printed them (divGen)
+    # (file, id) → the anchor of that id on its page ("fn:<id>" for a note: notes are footnotes)
+    anchor_of: Callable[[str, str], str | None] = lambda file, ident: None
 
     def href(self, page: str, anchor: str | None = None) -> str:
         rel = relative(page, self.page) if page != self.page else ""
@@ -423,7 +425,7 @@ class MarkdownPage:
                 )
             )
             return None
-        return self.ctx.href(page, ident or None)
+        return self.ctx.href(page, (self.ctx.anchor_of(file, ident) or ident) if ident else None)
 
     def citation(self, node: m.Citation) -> str:
         text = self.inline(node.children)

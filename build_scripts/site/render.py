@@ -340,6 +340,10 @@ def render_witness(
             return state[file]["pages"][0][0]
         return found[0] if found else None
 
+    def anchor_of(file: str, ident: str) -> str | None:
+        found = anchors.get(file, {}).get(ident)
+        return found[1] if found else None
+
     marks = app_marks(project, w.siglum, result)
     files = {}
     endnotes = endnotes_of([(p.src, p.nodes) for p in pages])
@@ -352,6 +356,7 @@ def render_witness(
             marks,
             page.start_page,
             endnotes,
+            anchor_of=anchor_of,
         )
         heading = not (len(page.nodes) == 1 and getattr(page.nodes[0], "head", None) is not None)
         meta = landing.meta_div(w)
