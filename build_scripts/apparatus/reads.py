@@ -86,14 +86,24 @@ def value(corpus, read: Read):
     return UNCHECKABLE
 
 
+_SEEN: list = [None, {}]  # the last corpus digested, and each read's encoded value in it
+
+
 def digest(corpus, reads) -> str | None:
-    """One digest of what every read finds in `corpus`; None if one of them cannot be checked."""
+    """One digest of what every read finds in `corpus`; None if one of them cannot be checked.
+    (A render that finds the stored reads changed makes the pages again and digests their reads
+    in the same corpus: each value is encoded once.)"""
+    if _SEEN[0] is not corpus:
+        _SEEN[:] = [corpus, {}]
+    seen = _SEEN[1]
     h = hashlib.sha256()
     for read in sorted((tuple(r) for r in reads), key=json.dumps):
-        found = value(corpus, read)
-        if found is UNCHECKABLE:
-            return None
-        h.update(json.dumps([list(read), found], sort_keys=True).encode())
+        if read not in seen:
+            found = value(corpus, read)
+            if found is UNCHECKABLE:
+                return None
+            seen[read] = json.dumps([list(read), found], sort_keys=True).encode()
+        h.update(seen[read])
     return h.hexdigest()
 
 
