@@ -296,3 +296,20 @@ def test_a_note_marker_one_digit_off_the_run_of_its_neighbours(tmp_path):
     # editorial and table notes are not the witness's run
     editorial = 'w<note n="7" resp="#ed">An editor.</note> <note n="a" type="table">T.</note> '
     assert found(tmp_path, note(5) + editorial + note(6), cls="note-number") == []
+
+
+def test_two_single_quotation_marks_set_for_a_double_one_are_found(tmp_path):
+    """‘’ for “ and ’’ for ” (a conversion's slip) are doubled punctuation; an apostrophe pair
+    inside a word (a transliterated hard sign, ob’’edinenie) is not."""
+    tei = SEEDED.read_text(encoding="utf-8")
+    body = (
+        '<p xml:id="X.c1.p1">They demanded ‘’mass control of decisions’’ in trade and '
+        "the ob’’edinenie of the groups.</p>"
+    )
+    text = re.sub(r"<body>.*</body>", lambda m: f"<body><div>{body}</div></body>", tei, flags=re.S)
+    path = tmp_path / "quotes.xml"
+    path.write_text(text, encoding="utf-8")
+    (report,), _ = sus.run([sus.Source("X", path)], {"X"}, None, None, ROOT)
+    found = [s for s in report.suspects if s.cls == "doubled-punctuation"]
+    assert [s.token for s in found] == ["‘’", "’’"], [s.token for s in found]
+    assert "<corr>“</corr>" in str(found[0].problem()), str(found[0].problem())

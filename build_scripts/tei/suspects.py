@@ -15,7 +15,8 @@
 - digit-separator   a digit group whose thousands separator disagrees with the witness's own
                     convention, found by counting the witness's digit groups (the report says so);
 - doubled-word      the same word twice in a row ("the the");
-- doubled-punctuation  ",," ";;" "::" (a printer's or an OCR slip);
+- doubled-punctuation  ",," ";;" "::" (a printer's or an OCR slip), and two single quotation
+                    marks set for a double one (‘’ for “, ’’ for ”);
 - ocr-confusion     a real word that is a classic OCR misreading of a far likelier word (rn/m
                     "modem/modern", ri/n "arid/and", cl/d, li/h, ii/u, e/c, h/b "tbe/the"...),
                     reported only when the corpus prints the likelier word in the same phrase
@@ -91,6 +92,9 @@ HYPHENATED = re.compile(rf"(?<![\w-])({LETTERS}+)-({LETTERS}+)(?![\w-])")
 HYPHEN_SPACE = re.compile(rf"({LETTERS}{{2,}})- ({LETTERS}+)")
 DOUBLED = re.compile(rf"(?<![\w'’])({LETTERS}+)[ \t\n]+\1(?![\w'’])", re.IGNORECASE)
 DOUBLED_PUNCT = re.compile(r"([,;:])\s*\1")
+# two single quotation marks where the page prints a double one (‘’ for “, ’’ for ”): a
+# conversion's slip; an apostrophe between letters is a word's own (a transliterated hard sign)
+QUOTE_PAIR = re.compile(r"(?<![^\W\d_])[‘’]{2}|[‘’]{2}(?![^\W\d_])")
 # pre- and post-war, one- or two-storey: a hyphen-space before a conjunction is a suspended compound
 SUSPENDED = frozenset({"and", "or", "to", "nor", "und", "et", "i", "ili"})
 # doubled words that English uses as such ("had had", "that that"): reported still, unless allowed
@@ -513,6 +517,16 @@ def doubled(text: Text):
             "doubled-punctuation",
             f"'{m.group()}' doubles a punctuation mark",
             "Encode choice/sic/corr if the transcription doubled it, sic alone if the witness did",
+        )
+    for m in QUOTE_PAIR.finditer(text.string):
+        double = "“" if m.group().startswith("‘") else "”"
+        yield (
+            m.start(),
+            m.end(),
+            "doubled-punctuation",
+            f"'{m.group()}' sets two single quotation marks where one double mark stands",
+            f"If the printed page has {double}, encode <choice><sic>{m.group()}</sic><corr>"
+            f"{double}</corr></choice>",
         )
 
 
