@@ -65,6 +65,7 @@ def machine(corpus):
         corpus.dates,
         ROOT / "sources/transliterations.yml",
         authors=corpus.authors,
+        refs=pipeline.references(corpus),
     )
     return found + citations.check_citations(corpus)
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from build_scripts.apparatus import align
 from build_scripts.apparatus.model import Locus, Passage, Reading, Token
+from build_scripts.apparatus.sources import Sources
 from build_scripts.project import memory
 
 K = 5  # words per shingle
@@ -790,8 +791,9 @@ def locus_id(a: Passage, b: Passage, reading_a: str) -> str:
     return f"app.{a.id}--{b.id}.{hashlib.sha1(words.encode('utf-8')).hexdigest()[:6]}"
 
 
-def loci(matches: list[Match]) -> list[Locus]:
-    """Matches → apparatus loci with stable ids (`locus_id`)."""
+def loci(matches: list[Match], sources: Sources | None = None) -> list[Locus]:
+    """Matches → apparatus loci with stable ids (`locus_id`). `sources`: the witnesses'
+    references, to tell a document quoted through the earlier witness (`relation_of`)."""
     out, seen = [], set()
     for m in matches:
         ta, tb = align.tokens(m.a.text), align.tokens(m.b.text)
@@ -804,7 +806,11 @@ def loci(matches: list[Match]) -> list[Locus]:
         )
         ra = reading(m.a, ta[m.a0].start, ta[m.a1 - 1].end, "source")
         rb = reading(m.b, tb[m.b0].start, tb[m.b1 - 1].end, "target")
-        relation = "" if m.shared_citation else relation_of(kind, m.a, ra, m.b, rb, m.score)
+        relation = (
+            ""
+            if m.shared_citation
+            else relation_of(kind, m.a, ra, m.b, rb, m.score, sources=sources)
+        )
         ident = locus_id(m.a, m.b, ra.text)
         if ident in seen:  # the same words twice in one passage pair: the offset tells them apart
             ident = f"{ident}.{ra.start}"
@@ -840,18 +846,29 @@ def in_quote_element(p: Passage, start: int, end: int) -> bool:
 
 
 def relation_of(
-    kind: str, a: Passage, ra: Reading, b: Passage, rb: Reading, score: float, retold: bool = False
+    kind: str,
+    a: Passage,
+    ra: Reading,
+    b: Passage,
+    rb: Reading,
+    score: float,
+    retold: bool = False,
+    sources: Sources | None = None,
 ) -> str:
     """How the later witness takes the words (app/@subtype): quotation (marked, of the earlier
-    witness), intermediary (a document quoted through the earlier witness, which the later one cites
-    there), common-source / other-translation
-    (both quote one document, in the same or another translation), paraphrase (unmarked, words or
-    facts retold, cited or not), summary (a retelling much shorter than what it retells)."""
+    witness), intermediary (a document quoted through the earlier witness: the later one cites it
+    there, or quotes the earlier one's own translation, `through`), common-source /
+    other-translation (both quote one document, in the same or another translation), paraphrase
+    (unmarked, words or facts retold, cited or not), summary (a retelling much shorter than what it
+    retells). `sources`: the witnesses' references (`sources.Sources`); without them a translation
+    is never traced to the earlier witness."""
     qa, qb = quoted(a, ra.start, ra.end, ra.text), quoted(b, rb.start, rb.end, rb.text)
     if qa and qb:
         if kind == "quotation":
             return "intermediary"
-        same = not retold and translation_agreement(a, ra, b, rb) >= SAME_TRANSLATION
+        same = not retold and one_translation(a, ra, b, rb)
+        if same and sources is not None and through(sources, a, ra, b, rb):
+            return "intermediary"
         return "common-source" if same else "other-translation"
     if kind == "quotation" and (qb or (in_table(a, ra) and in_table(b, rb))):
         return "quotation"  # quoted, or a table reproduced, with a citation of the earlier witness
@@ -870,6 +887,10 @@ def relation_of(
 
 
 SAME_TRANSLATION = 0.8  # words agreeing where two quotations of one document overlap: one version
+# words in a row that two quotations of one document print alike: one version, however edited
+# around them (two translations of one passage share at most 13 on the reading ground truth's
+# even ids; one version quoted twice, 15 or more)
+SAME_RUN = 15
 
 
 def translation_agreement(a: Passage, ra: Reading, b: Passage, rb: Reading) -> float:
@@ -878,12 +899,36 @@ def translation_agreement(a: Passage, ra: Reading, b: Passage, rb: Reading) -> f
     from the first to the last word they share, in the pair of quoted stretches sharing most
     words. One translation quoted twice agrees almost throughout (0.88-1 on the reading ground
     truth); two translations of one passage reword it (0.37-0.69)."""
-    best = (0, 0.0)
+    return _translations(a, ra, b, rb)[0]
+
+
+def one_translation(a: Passage, ra: Reading, b: Passage, rb: Reading) -> bool:
+    """Do two quotations of one document give it in one translation: they agree where they
+    overlap (`translation_agreement`), or print a long run of its words alike (`SAME_RUN`: one
+    version that the later witness edited around the run)?"""
+    share, run = _translations(a, ra, b, rb)
+    return share >= SAME_TRANSLATION or run >= SAME_RUN
+
+
+def _translations(a: Passage, ra: Reading, b: Passage, rb: Reading) -> tuple[float, int]:
+    """(`translation_agreement`, the longest run of words two quoted stretches print alike)."""
+    best, run = (0, 0.0), 0
     for x in quoted_stretches(a, ra.start, ra.end):
         for y in quoted_stretches(b, rb.start, rb.end):
-            shared, share = _agreement(x, y)
-            best = max(best, (shared, share))
-    return best[1]
+            shared, share, longest = _agreement(x, y)
+            best, run = max(best, (shared, share)), max(run, longest)
+    return best[1], run
+
+
+def through(sources: Sources, a: Passage, ra: Reading, b: Passage, rb: Reading) -> bool:
+    """Does the later witness quote a document in the earlier witness's own translation? The
+    earlier one translated it (its reference there names works in other languages than its own
+    only: an archive file, a newspaper, a collection of documents, `Sources.translated`), and the
+    later one names no published translation there (no work in its own language): one version of
+    the document (`one_translation`) then reached the later witness through the earlier. Where
+    the earlier witness cites a translation in its own language, both may quote that one: a
+    common source."""
+    return sources.translated(a, ra.start, ra.end) and not sources.published(b, rb.start, rb.end)
 
 
 def quoted_stretches(p: Passage, start: int, end: int) -> list[str]:
@@ -909,14 +954,15 @@ def quoted_stretches(p: Passage, start: int, end: int) -> list[str]:
     return out or [text[start:end]]
 
 
-def _agreement(x: str, y: str) -> tuple[int, float]:
-    """(words equal, share of words agreeing) of two quoted stretches, over their common part."""
+def _agreement(x: str, y: str) -> tuple[int, float, int]:
+    """(words equal, share of words agreeing, longest run of equal words) of two quoted stretches,
+    over their common part."""
     tx, ty = align.tokens(x), align.tokens(y)
     nx, ny = [t.norm for t in tx], [t.norm for t in ty]
     ops = align.align(nx, ny)
     equal = [i for i, o in enumerate(ops) if o.tag == "equal"]
     if not equal:
-        return 0, 0.0
+        return 0, 0.0, 0
     agree = total = 0
     for o in ops[equal[0] : equal[-1] + 1]:
         n = max(o.a1 - o.a0, o.b1 - o.b0)
@@ -931,7 +977,7 @@ def _agreement(x: str, y: str) -> tuple[int, float]:
         else:
             total += 0 if o.a0 < len(tx) and tx[o.a0].gap_before else n
     shared = sum(ops[i].a1 - ops[i].a0 for i in equal)
-    return shared, agree / max(1, total)
+    return shared, agree / max(1, total), max(ops[i].a1 - ops[i].a0 for i in equal)
 
 
 def in_table(p: Passage, r: Reading) -> bool:

@@ -23,6 +23,7 @@ class Corpus:
     dates: dict[str, str] = field(default_factory=dict)  # siglum → year
     authors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # siglum → `author_names`
     files: dict[str, str] = field(default_factory=dict)  # siglum → TEI file name
+    languages: dict[str, str] = field(default_factory=dict)  # siglum → its language (en)
     by_id: dict[str, Passage] = field(default_factory=dict)  # passage id (and nested ids) → passage
     nested: dict[str, tuple[str, int, int]] = field(
         default_factory=dict
@@ -160,6 +161,7 @@ def load(
         corpus.dates[w.siglum] = w.fact("date")
         corpus.authors[w.siglum] = author_names(w.fact("author"), w.facts.get("bibkey") or "")
         corpus.files[w.siglum] = w.tei
+        corpus.languages[w.siglum] = w.fact("language")
         cite_map[w.tei] = w.siglum
         if w.facts.get("bibkey"):
             cite_map[f"bib:{w.facts['bibkey']}"] = w.siglum

@@ -56,6 +56,7 @@ class Passage:
     works: tuple[
         tuple[str, int, int], ...
     ] = ()  # (bib key, start, end) of each bibl/@corresp="bib:key"
+    notes: tuple[tuple[str, int], ...] = ()  # the witness's notes anchored inside: (id, offset)
 
     def work_at(self, start: int, end: int) -> str | None:
         """The bibliography key of the reference that holds text[start:end] (mostly), if marked."""

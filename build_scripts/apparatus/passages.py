@@ -76,7 +76,7 @@ class _Builder:
     def build(self, siglum: str, file: str, cites: frozenset[str]) -> Passage:
         out: list[str] = []
         size, space = 0, True  # `space`: the last char written is a space (or nothing yet)
-        breaks, opened, spans, works = [], {}, [], []
+        breaks, opened, spans, works, notes = [], {}, [], [], []
         ranges: dict[str, list[tuple[int, int]]] = {"bibl": [], "title": []}
         depth, start = {"bibl": 0, "title": 0}, {"bibl": 0, "title": 0}
         for piece in self.pieces:
@@ -95,6 +95,8 @@ class _Builder:
                 size, space = size + len(chunk), chunk[-1] == " "
             elif piece[0] == "pb":
                 breaks.append((size, piece[1]))
+            elif piece[0] == "note":
+                notes.append((piece[1], size))
             elif piece[0] == "open":
                 opened[piece[1]] = size
             elif piece[0] == "close":
@@ -139,6 +141,7 @@ class _Builder:
             clipped("bibl"),
             clipped("title"),
             tuple((k, min(a, clip), min(b, clip)) for k, a, b in works),
+            tuple((i, min(o, clip)) for i, o in notes),
         )
 
 
@@ -172,6 +175,8 @@ def witness_passages(
             if name == "note" and el.get("resp"):
                 pass  # an editorial note is not the witness's text
             else:
+                if current is not None:  # a note of the witness: where its marker stands
+                    current.add(("note", el.get(XML_ID)))
                 builder = _Builder(el, state["page"])
                 page = state["page"]
                 inner(el, builder)

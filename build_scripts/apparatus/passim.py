@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from build_scripts.apparatus import align, detect, store
+from build_scripts.apparatus.sources import Sources
 from build_scripts.apparatus.model import Locus, Passage
 from build_scripts.problems import Location, Problem, relpath
 
@@ -196,9 +197,11 @@ def loci(
     groups: list[list[Span]],
     by_id: dict[str, Passage],
     dates: dict[str, str],
+    refs: Sources | None = None,
 ) -> tuple[list[Locus], list[Problem]]:
     """passim's groups → reuse entries between every two passages of different witnesses (earlier
-    witness first), each reading grown to whole words, resp="#passim", unreviewed."""
+    witness first), each reading grown to whole words, resp="#passim", unreviewed. `refs`: the
+    witnesses' references, for the relation (`detect.relation_of`)."""
     problems: list[Problem] = []
     found: dict[str, Locus] = {}
     for group in groups:
@@ -235,7 +238,7 @@ def loci(
                 spans.append((p, *words))
         for i in range(len(spans)):
             for j in range(i + 1, len(spans)):
-                locus = _locus(spans[i], spans[j], dates)
+                locus = _locus(spans[i], spans[j], dates, refs)
                 if locus is not None and locus.id not in found:
                     found[locus.id] = locus
     return list(found.values()), problems
@@ -247,7 +250,7 @@ def _words(p: Passage, begin: int, end: int) -> tuple[int, int] | None:
     return (toks[0].start, toks[-1].end) if toks else None
 
 
-def _locus(x, y, dates: dict[str, str]) -> Locus | None:
+def _locus(x, y, dates: dict[str, str], refs: Sources | None = None) -> Locus | None:
     (pa, a0, a1), (pb, b0, b1) = x, y
     if pa.siglum == pb.siglum:
         return None  # one witness's series: passim's boilerplate, not reuse between witnesses
@@ -258,7 +261,7 @@ def _locus(x, y, dates: dict[str, str]) -> Locus | None:
     ops = align.align([t.norm for t in ta], [t.norm for t in tb])
     score = round(min(1.0, detect.matched_words(ops, ta, tb) / max(1, min(len(ta), len(tb)))), 3)
     kind = "quotation" if pa.siglum in pb.cites else "reuse"
-    relation = detect.relation_of(kind, pa, ra, pb, rb, score)
+    relation = detect.relation_of(kind, pa, ra, pb, rb, score, sources=refs)
     words = " ".join(t.norm for t in ta)
     digest = hashlib.sha1(f"{words}|{ra.start}|{rb.start}".encode("utf-8")).hexdigest()[:6]
     ident = f"{PREFIX}{pa.id}--{pb.id}.{digest}"

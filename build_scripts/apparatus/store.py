@@ -118,8 +118,8 @@ def merge(old: list[Locus], new: list[Locus], types: tuple[str, ...]) -> list[Lo
     over the same pair of passages whose first reading overlaps it (the region grew or shrank, or an
     edit elsewhere moved its offsets): it keeps the old id, so that ids stay stable across reruns.
     Entries editors touched survive even when the detector no longer finds them; curated entries
-    (resp other than #detector) are never touched. The detector's findings are always the new
-    run's."""
+    (resp other than #detector) are never touched. A reviewed entry keeps its relation (@subtype,
+    which the editor confirmed or corrected). The detector's findings are always the new run's."""
     by_id = {l.id: l for l in old}
     out: list[Locus] = []
     taken: set[str] = set()
@@ -130,6 +130,7 @@ def merge(old: list[Locus], new: list[Locus], types: tuple[str, ...]) -> list[Lo
             before = _predecessor(locus, old, taken | ids)
         if before is not None:
             taken.add(before.id)
+            reviewed = before.decision != "unreviewed" and before.relation
             locus = replace(
                 locus,
                 id=before.id,
@@ -137,6 +138,8 @@ def merge(old: list[Locus], new: list[Locus], types: tuple[str, ...]) -> list[Lo
                 question=locus.question or before.question,
                 notes=before.notes,
                 line=0,
+                # the relation an editor confirmed (or corrected) is the editor's, not the run's
+                relation=before.relation if reviewed else locus.relation,
             )
         out.append(locus)
     kept = {l.id for l in out}

@@ -127,12 +127,14 @@ def import_passim(folder: Path, tei_dir: Path | None, dry_run: bool) -> None:
     """Read passim's output (FOLDER holds out.json, or align.json with --pairwise) into
     tei/apparatus.xml as unreviewed entries by passim; editors' decisions are kept, and an entry
     the detector already has is not added again."""
-    from build_scripts.apparatus import edition, passim, store
+    from build_scripts.apparatus import edition, passim, pipeline, store
     from build_scripts.cli import report
 
     corpus, problems = edition.load(tei_dir)
     groups, read_problems = passim.read_output(folder)
-    found, map_problems = passim.loci(groups, corpus.by_id, corpus.dates)
+    found, map_problems = passim.loci(
+        groups, corpus.by_id, corpus.dates, pipeline.references(corpus)
+    )
     path = corpus.tei_dir / store.FILE
     old, _ = store.read(path)
     loci, added, duplicates = passim.merge(old, found, corpus.by_id)
