@@ -3,6 +3,7 @@ that never let witness text become markup, and the "substantive only" flag of th
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import replace
@@ -11,7 +12,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from build_scripts.apparatus import export, render, view
+from build_scripts.apparatus import align, export, render, view
 from build_scripts.apparatus.model import RELATIONS, TYPES, VARIANTS, VERDICTS, Locus, Reading
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -250,3 +251,37 @@ def test_the_relation_is_told_in_words_and_an_unreviewed_one_is_flagged(relation
 def test_every_relation_has_words_for_readers():
     assert set(view.RELATION_LABEL) == set(view.RELATION_SENTENCE) == set(RELATIONS)
     assert set(render.HEADING) == set(RELATIONS)
+
+
+def test_readers_are_told_who_made_an_unreviewed_entry():
+    """A machine entry's page title never states its finding as a fact, and the in-place comparison
+    never calls an entry the editors wrote "found by the program"."""
+    rd = render.reader()
+    machine = [l for l in rd.loci if l.resp == "#detector" and l.decision != "confirmed"]
+    editors = [l for l in rd.loci if l.resp != "#detector" and l.decision == "unreviewed"]
+    assert machine and editors, "the edition has both kinds of unreviewed entry"
+    for l in machine[:20]:
+        title = render.locus_page(l, rd.corpus, reader=rd).split("\n", 1)[0]
+        assert title.endswith("not yet reviewed"), title
+    for l in editors[:20]:
+        pop = render.popover(l, l.readings[0].siglum, rd)
+        assert "found by the program" not in pop and "written by the editors" in pop, pop[:300]
+
+
+def test_a_retelling_marks_the_words_both_passages_print_and_lists_no_variants():
+    """A paraphrase reorders its words: its page marks the content words both print (never a
+    word only one prints) instead of pairing unrelated words as variants."""
+    a = "On 29 June the Central Committee dispatched a secret letter on terrorist activities."
+    b = "The Central Committee letter on the terrorist activities of the bloc, sent in 1936."
+    pa, pb = view.shared_pair(a, b)
+    marked = lambda h: set(re.findall(r'<mark class="sh">([^<]+)</mark>', h))  # noqa: E731
+    assert marked(pa) == marked(pb) == {"Central", "Committee", "letter", "terrorist", "activities"}
+    rd = render.reader()
+    retold = [l for l in rd.loci if view.retold(l)]
+    assert retold, "the edition has retellings"
+    for l in retold[:10]:
+        page = render.locus_page(l, rd.corpus, reader=rd)
+        assert "## Variants" not in page and '<mark class="df">' not in page
+        norms_a, norms_b = ({t.norm for t in align.tokens(r.text)} for r in l.readings[:2])
+        for word in marked(page):
+            assert align.normal(html.unescape(word)) in norms_a & norms_b, (l.id, word)

@@ -16,6 +16,21 @@ from rapidfuzz.distance import Levenshtein
 
 from build_scripts.apparatus.model import Token, Variant
 
+# English function words: no evidence that one passage retells another, and not marked as words
+# two passages share
+FUNCTION_WORDS = frozenset(
+    "a about after all also an and any are as at be "
+    "been being but by can could did do does for from "
+    "had has have he her him his i if in into is it "
+    "its may more most much must no not now of on one "
+    "only or other our out over she should so some such "
+    "than that the their them then there these they "
+    "this those to under up upon very was we were what "
+    "when where which while who whom will with would "
+    "you your just even same each many two three four five six seven eight nine ten "
+    "first second".split()
+)
+
 # Tokens are runs between spaces, dashes, slashes and ellipses; their normal form keeps letters and
 # digits only, lower-cased, accents removed: "(T)he" → the, "1,372,392" → 1372392, "d'état" → detat.
 # The lookahead lets the regex engine pass over a word's letters with one test each (every

@@ -262,7 +262,10 @@ def figures(text_html: str) -> str:
 def locus_page(locus: Locus, corpus, locate=None, reader: Reader | None = None) -> str:
     reader = reader or Reader(corpus, [locus], locate)
     rs = locus.readings
-    lines = [f"# {md(heading(locus, reader))}", ""]
+    title = heading(locus, reader)
+    if locus.resp == "#detector" and locus.decision != "confirmed":
+        title += ": found by the program, not yet reviewed"  # never a machine guess as a fact
+    lines = [f"# {md(title)}", ""]
     facts = [("Type", view.TYPE_LABEL.get(locus.type, locus.type))]
     paired = locus.type in PAIRED and len(rs) >= 2
     if locus.type == "quotation" and paired and view.relation(locus) not in ("", "quotation"):
@@ -344,7 +347,7 @@ def pair_block(locus: Locus, reader: Reader, vs: list[dict]) -> list[str]:
                 "",
             ]
             return out + _variants_block(vs, b.siglum)
-    pa, pb = view.painted_pair(a.text, b.text)
+    pa, pb = view.painted(locus, a.text, b.text)
     out += [
         '<div class="ap-readings">'
         + _reading_section(a, pa, reader)
@@ -352,6 +355,13 @@ def pair_block(locus: Locus, reader: Reader, vs: list[dict]) -> list[str]:
         + "</div>",
         "",
     ]
+    if view.retold(locus):
+        return out + [
+            '<p class="ap-none">Retold, not quoted: the marked words are content words both '
+            "passages print. The passages are not compared word by word, since a retelling "
+            "orders its words otherwise.</p>",
+            "",
+        ]
     return out + _variants_block(vs, b.siglum, view.sic_added(a.text, b.text))
 
 
@@ -415,7 +425,7 @@ def index_page(loci: list[Locus], corpus=None) -> str:
     def select(name: str, label: str, any_: str, counts: Counter, names=None) -> str:
         opts = (
             f'<option value="">{esc(any_)} '
-            f"({sum(counts.values()) if name != 'witness' else len(rows)})</option>"
+            f"({len(rows) if name.startswith('witness') else sum(counts.values())})</option>"
         )
         order = {"type": ORDER, "relation": list(view.RELATION_LABEL)}.get(name, sorted(counts))
         keys = [k for k in order if k in counts]
@@ -525,14 +535,14 @@ def popover(locus: Locus, siglum: str, rd: Reader) -> str:
     if locus.verdict:
         head += " · " + view.verdict(locus, view.variants(locus) if paired else [])
     if locus.decision != "confirmed":
-        head += " · found by the program, not yet reviewed"
+        head += " · " + view.review_note(locus)
     out = [f'<p class="ap-pop-type">{esc(head)}</p>']
     if locus.question:
         out.append(f'<p class="ap-pop-q">{esc(locus.question)}</p>')
     self_html = ""
     for r in others:
         if paired and mine:
-            theirs, ours = view.painted_pair(r.text, mine[0].text)
+            theirs, ours = view.painted(locus, r.text, mine[0].text)
             self_html = ours
         else:
             theirs = figures(esc(r.text)) if locus.type == "claim" else esc(r.text)

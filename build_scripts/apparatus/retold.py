@@ -198,18 +198,7 @@ def cited(text: str, note: bool = False) -> list[tuple[int, int]]:
 
 # a range of years printed short: 1937-38 → 1937 and 1938
 YEAR_RANGE = re.compile(r"(?<!\d)(1[89]|20)(\d\d)[-–](\d\d)(?!\d)")
-STOP = frozenset(align.__dict__.get("STOP", ())) | frozenset(
-    "a about after all also an and any are as at be "
-    "been being but by can could did do does for from "
-    "had has have he her him his i if in into is it "
-    "its may more most much must no not now of on one "
-    "only or other our out over she should so some such "
-    "than that the their them then there these they "
-    "this those to under up upon very was we were what "
-    "when where which while who whom will with would "
-    "you your just even same each many two three four five six seven eight nine ten "
-    "first second".split()
-)
+STOP = frozenset(align.__dict__.get("STOP", ())) | align.FUNCTION_WORDS
 CAP = 8  # a feature in more sentences of one witness (at least; `CAP_SHARE` of a large one) is
 CAP_SHARE = 0.03  # common there: no evidence for its pairs
 MIN_SHARED = 4  # shared features a passage pair needs

@@ -78,6 +78,15 @@ def decision_label(locus: Locus) -> str:
     return DECISION_LABEL.get(locus.decision, locus.decision)
 
 
+def review_note(locus: Locus) -> str:
+    """The short form of `decision_label` for an entry not yet confirmed: who made it."""
+    if locus.decision == "unreviewed" and locus.resp != "#detector":
+        return "written by the editors, not yet reviewed by a second editor"
+    if locus.decision == "unreviewed":
+        return "found by the program, not yet reviewed"
+    return DECISION_LABEL.get(locus.decision, locus.decision).rstrip(".").lower()
+
+
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -150,13 +159,14 @@ def diff(a: str, b: str) -> tuple[list, set[int], list, set[int]]:
 PUNCT = ".,;:!?'\"`’‘“”()[]"
 
 
-def paint(text: str, toks, marked: set[int]) -> str:
+def paint(text: str, toks, marked: set[int], kind_of: str = "") -> str:
     """Text as HTML, differing words in <mark class="df"> (another word) or <mark class="ds"> (spelt
-    or punctuated otherwise). The text between marked words is escaped in one piece."""
+    or punctuated otherwise), or every marked word in <mark class="{kind_of}">. The text between
+    marked words is escaped in one piece."""
     out, pos = [], 0
     for i in sorted({i if i >= 0 else -1 - i for i in marked}):
         t = toks[i]
-        kind = "df" if i in marked else "ds"
+        kind = kind_of or ("df" if i in marked else "ds")
         raw = text[t.start : t.end]
         core = raw.strip(PUNCT) or raw
         lead = raw[: raw.find(core)] if core in raw else ""
@@ -191,6 +201,41 @@ def painted_pair(a: str, b: str) -> tuple[str, str]:
     return pa, pb
 
 
+# A retelling tells the same facts in other words and order: a word-by-word alignment would pair
+# unrelated words, so its page marks the content words both passages print instead.
+RETOLD = ("paraphrase", "summary")
+
+
+def retold(locus: Locus) -> bool:
+    return relation(locus) in RETOLD
+
+
+@functools.lru_cache(maxsize=8192)
+def shared_pair(a: str, b: str) -> tuple[str, str]:
+    """Both texts as HTML, each content word the other text also prints in <mark class="sh">."""
+    ta, tb = align.tokens(a), align.tokens(b)
+
+    def content(toks) -> set[str]:
+        return {
+            t.norm
+            for t in toks
+            if t.norm
+            and t.norm not in align.FUNCTION_WORDS
+            and (len(t.norm) > 2 or t.norm[0].isdigit())
+        }
+
+    common = content(ta) & content(tb)
+    return (
+        paint(a, ta, {i for i, t in enumerate(ta) if t.norm in common}, "sh"),
+        paint(b, tb, {i for i, t in enumerate(tb) if t.norm in common}, "sh"),
+    )
+
+
+def painted(locus: Locus, a: str, b: str) -> tuple[str, str]:
+    """Two readings of an entry as HTML: differences marked, or for a retelling the words shared."""
+    return shared_pair(a, b) if retold(locus) else painted_pair(a, b)
+
+
 def in_context(s: Side, reading_html: str, full: bool, attrs: str = "") -> str:
     """The reading (already painted) inside its passage: the whole passage when the witness is
     published in full, else the reading alone with ellipses where the passage goes on."""
@@ -204,7 +249,10 @@ def in_context(s: Side, reading_html: str, full: bool, attrs: str = "") -> str:
 
 
 def variants(locus: Locus) -> list[dict]:
-    """Word-level variants of the first two readings (the earlier witness first)."""
+    """Word-level variants of the first two readings (the earlier witness first); none for a
+    retelling, whose words are not aligned one by one (`RETOLD`)."""
+    if retold(locus):
+        return []
     a, b = locus.readings[0], locus.readings[1]
     ta, tb = align.tokens(a.text), align.tokens(b.text)
     ops = align.align([t.norm for t in ta], [t.norm for t in tb])

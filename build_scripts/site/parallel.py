@@ -57,7 +57,7 @@ def cell(locus, mine, other, rd: app.Reader, n: int) -> str:
                     '<div class="par-text par-tables"><div '
                     f'class="rd rd-table"{attrs}>{body}</div></div>'
                 )
-        painted = view.painted_pair(mine.text, other.text)[0]
+        painted = view.painted(locus, mine.text, other.text)[0]
     else:
         painted = app.figures(esc(mine.text)) if locus.type == "claim" else esc(mine.text)
     return (
