@@ -160,6 +160,21 @@ def test_cached_validation_equals_fresh_validation(tmp_path, monkeypatch):
     assert list((project / "build" / "check-cache").glob("*.json"))
 
 
+def test_one_schema_mistake_is_one_message(tmp_path, monkeypatch):
+    """An element TEI does not know is reported once, at its line, with the schema's first message
+    (the root cause); the messages that follow from it at that line are counted, not repeated."""
+    project = make_project(tmp_path, "unknown-element")
+    monkeypatch.chdir(project)
+    found = [
+        p
+        for p in check.run(paths=check.Paths(Path(".")), schema="full", use_cache=False)
+        if p.code == "tei.invalid"
+    ]
+    lines = [(p.location.path, p.location.line) for p in found]
+    assert found and len(lines) == len(set(lines)), [str(p) for p in found]
+    assert "Did not expect element" in found[0].message, str(found[0])
+
+
 def test_import_of_a_transcription_that_is_not_utf8(tmp_path, monkeypatch):
     project = make_project(tmp_path, None)
     (project / "sources" / "a.txt").write_bytes("ALPHA\n\nCaf\u00e9 society.\n".encode("cp1252"))

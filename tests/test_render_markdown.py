@@ -290,7 +290,7 @@ def test_element_without_rule_is_a_problem_at_its_line():
         ("tei/x.xml:2", "render.unknown-element"),
         ("tei/x.xml:3", "render.unknown-element"),
     ]
-    assert "<blink> has no rendering rule" in str(problems[0])
+    assert "<blink> is not an element the edition renders" in str(problems[0])
 
 
 def test_every_element_the_conventions_name_has_a_rule():

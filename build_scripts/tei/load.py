@@ -89,9 +89,11 @@ class Loader:
             self.problems.append(
                 Problem(
                     self.at(el),
-                    f"<{local(el)}> has no rendering rule",
-                    "Add a rule for it to build_scripts/tei/rules.py (one of the behaviours "
-                    "listed there), or encode the passage as docs/about/encoding.md says",
+                    f"<{local(el)}> is not an element the edition renders",
+                    "If it is a typo, correct it (`edition check` says what TEI allows here); "
+                    "if it is a TEI element the edition should print, encode the passage as "
+                    "docs/about/encoding.md says, or a maintainer adds a rule for it to "
+                    "build_scripts/tei/rules.py",
                     "render.unknown-element",
                 )
             )

@@ -169,7 +169,9 @@ def validate(
     doc: etree._ElementTree, data: bytes, path: Path, full: bool, cache_dir: Path | None
 ) -> list[Problem]:
     """tei_all's problems for one document: cached, through the subset first unless full."""
-    key = hashlib.sha256(_schema_key().encode() + b"\0" + data).hexdigest()
+    # the key holds the code that words the problems too: a change to it is no stale answer
+    code = Path(teixml.__file__).read_bytes()
+    key = hashlib.sha256(_schema_key().encode() + b"\0" + code + b"\0" + data).hexdigest()
     cached = _read_cache(cache_dir, key)
     if cached is not None:
         return [_problem(path, *entry) for entry in cached]

@@ -94,13 +94,21 @@ def validate(doc: etree._ElementTree, path: Path, rng: Path = TEI_ALL_RNG) -> li
     validator = schema(rng)
     if validator.validate(doc):
         return []
-    problems = []
+    # one message a line: the schema's first, the root cause ("Did not expect element foo
+    # there"); those after it at the same line follow from it ("Element p has extra content")
+    by_line: dict[int, list[str]] = {}
+    columns: dict[int, int] = {}
     for entry in validator.error_log:
-        message = entry.message.replace(f"{{{TEI_NS}}}", "")
+        by_line.setdefault(entry.line, []).append(entry.message.replace(f"{{{TEI_NS}}}", ""))
+        columns.setdefault(entry.line, entry.column)
+    problems = []
+    for line, messages in by_line.items():
+        more = len(messages) - 1
         problems.append(
             Problem(
-                Location(relpath(path), entry.line, entry.column),
-                f"not valid TEI (tei_all): {message}",
+                Location(relpath(path), line, columns[line]),
+                f"not valid TEI (tei_all): {messages[0]}"
+                + (f" (and {more} message(s) at this line that follow from it)" if more else ""),
                 "Use only elements and attributes that TEI P5 allows here; see "
                 "https://tei-c.org/release/doc/tei-p5-doc/en/html/REF-ELEMENTS.html",
                 "tei.invalid",
