@@ -286,7 +286,7 @@ def locus_page(locus: Locus, corpus, locate=None, reader: Reader | None = None) 
     facts.append(("Decision", view.decision_label(locus)))
     lines += [
         '<dl class="ap-facts">'
-        + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)
+        + "".join(f"<dt>{esc(k)}</dt> <dd>{esc(v)}</dd> " for k, v in facts)  # spaced: search
         + "</dl>",
         "",
     ]
