@@ -239,7 +239,7 @@ def test_the_relation_is_told_in_words_and_an_unreviewed_one_is_flagged(relation
         locus = replace(base, decision=decision)
         page = html_of(render.locus_page(locus, None, reader=render.Reader(None, [locus])))
         facts = page.split('<dl class="ap-facts">', 1)[1].split("</dl>", 1)[0]
-        assert f"<dt>Relation</dt><dd>{label}: " in facts
+        assert f"<dt>Relation</dt> <dd>{label}: " in facts
         assert "Getty" in facts and "Martens" in facts
         assert ("not yet reviewed" in facts) == (decision != "confirmed")
         assert render.mark_label(locus, "M").startswith(label)
