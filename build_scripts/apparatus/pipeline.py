@@ -55,7 +55,9 @@ def reuse(
         units = retold.units(passages, retold.names(translit_path), words)
         del words  # the largest structure, no longer needed
         retold_found = retold.retellings(passages, dates, translit_path, us=units, authors=authors)
-        return found + retold.loci(retold_found, found)
+        found += retold.loci(retold_found, found)
+        retold.forget()
+        return found
 
 
 def _spark_candidates(passages, words, k, cap, master=None):

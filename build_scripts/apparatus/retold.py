@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain, repeat
 from pathlib import Path
 from typing import Iterator
@@ -281,7 +281,9 @@ def retelling(
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("english")
+    # no cache of its own: `_key` asks for each word once (PyStemmer's cache, 10,000 words, would
+    # only be filled and purged: "the cache can severely damage performance" then, its docs say)
+    return Stemmer.Stemmer("english", 0)
 
 
 @lru_cache(maxsize=4)
@@ -380,16 +382,24 @@ def figures(
     return out
 
 
-@lru_cache(maxsize=1 << 18)
+@cache
 def _key(norm: str, translit_id: int) -> str | None:
     """A word's feature: its transliteration group, y/i-folded, Snowball-stemmed (None: not
-    content)."""
+    content). Cached without a bound, for one run of the detector (`forget` empties it): the
+    retellings look at each passage's words twice (units, then the sentences of candidate pairs);
+    an LRU cache smaller than the vocabulary forgot a large corpus's words between the two and
+    stemmed them again (3 s of 50 at 50x the edition)."""
     if len(norm) < 3 or norm in STOP or norm in COUNTED or norm in SPELLED or norm[0].isdigit():
         return None
     return _stemmer().stemWord(name_key(_TRANSLIT[translit_id].get(norm, norm)))
 
 
 _TRANSLIT: dict[int, dict[str, str]] = {}
+
+
+def forget() -> None:
+    """Empty the stem cache (`_key`) at the end of a run: its vocabulary need not stay in memory."""
+    _key.cache_clear()
 
 
 def features(
