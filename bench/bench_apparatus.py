@@ -43,11 +43,19 @@ GOALS = {"apparatus-detect-cli": 2.0}
 RUNS = 5
 
 
+def tag(copy: int) -> str:
+    """The suffix of copy `copy`'s words: a letter and a digit, q0-q9, r0-r9 ... u0-u9 (copies 0-49),
+    two characters for every copy, so that each copy is as long as copy 0 and the 50x corpus is 50
+    times the 1x one (with "q<c>", copies 10-49 had three: 54.9x its characters)."""
+    assert 0 <= copy < 100, copy
+    return "qrstuvwxyz"[copy // 10] + str(copy % 10)
+
+
 def synthetic(passages, scale: int, seed: int = 1):
     """`scale` copies of the edition, each in its own "language" (every word of copy c gets the
-    suffix q<c>, copy 0 included, so that the 1x and the 10x corpus are made alike), so reuse exists
-    within a copy as in the edition but not across copies; one word in twenty is replaced at random,
-    so the aligner has variants to classify."""
+    suffix `tag(c)`, copy 0 included, so that the 1x and the 10x corpus are made alike), so reuse
+    exists within a copy as in the edition but not across copies; one word in twenty is replaced at
+    random, so the aligner has variants to classify."""
     from build_scripts.apparatus.model import Passage
 
     rng = random.Random(seed)
@@ -56,13 +64,13 @@ def synthetic(passages, scale: int, seed: int = 1):
         for p in passages:
             # every run of letters or digits gets the suffix, also inside "1937–38", URLs and
             # "word/word" (the aligner splits there): no word is shared across copies
-            words = [re.sub(r"(\w+)", rf"\1q{copy}", w) for w in p.text.split(" ")]
+            words = [re.sub(r"(\w+)", rf"\1{tag(copy)}", w) for w in p.text.split(" ")]
             for _ in range(len(words) // 20):
                 # a variant word of the same copy: copies share no vocabulary, so the 10x corpus is
                 # ten editions side by side, not one edition with spurious matches across copies
-                words[rng.randrange(len(words))] = (
-                    rng.choice(["the", "party", "purge", "Stalin", "NKVD"]) + f"q{copy}"
-                )
+                words[rng.randrange(len(words))] = rng.choice(
+                    ["the", "party", "purge", "Stalin", "NKVD"]
+                ) + tag(copy)
             out.append(
                 Passage(f"{p.siglum}{copy}", f"{p.id}.x{copy}", p.file, p.kind, " ".join(words))
             )
@@ -83,7 +91,9 @@ def corpus(kind: str, scale: int):
         AUTHORS.clear()
         AUTHORS.update(
             {
-                p.siglum: tuple(f"{n}q{p.siglum[1:]}" for n in loaded.authors.get(p.siglum[0], ()))
+                p.siglum: tuple(
+                    n + tag(int(p.siglum[1:])) for n in loaded.authors.get(p.siglum[0], ())
+                )
                 for p in passages
             }
         )
