@@ -9,7 +9,8 @@ extra untimed run) and the process's peak RSS. CPU time is the steadier figure o
 bench/run.py times the whole commands as well. Run a case from the repository root, e.g.
 `.venv/bin/python bench/bench_apparatus.py synthetic 10`;
 `.venv/bin/python bench/bench_apparatus.py ratio` runs 1x and 10x and prints the ratio of medians;
-`ratio 50` runs 1x, 10x and 50x in one process (alternating, 2 runs each) and prints both ratios.
+`ratio 50` runs 1x, 10x and 50x in one process (alternating, 2 runs each; `ratio 50 3`: 3 runs)
+and prints both ratios.
 
 Measured 2026-12-05 (`ratio 50`, quiet 2-core machine, two sessions of runs): 1x 0.83-0.88 s,
 10x 8.7-9.0 s (10.2-10.5x: goal met), 50x 49.2-51.6 s (58.5-59.2x: goal of 55x not met). The
@@ -182,7 +183,8 @@ def main(argv: list[str]) -> None:
     if kind == "ratio":  # the sizes timed in alternation, so that all meet the same load
         top = int(argv[1]) if len(argv) > 1 else 10
         scales = (1, 10) if top == 10 else (1, 10, top)
-        results = ratio(RUNS if top == 10 else 2, scales)
+        runs = int(argv[2]) if len(argv) > 2 else RUNS if top == 10 else 2
+        results = ratio(runs, scales)
         for r in results:
             print(show(r))
         one = results[0]
