@@ -45,9 +45,9 @@ RUNS = 5
 
 
 def tag(copy: int) -> str:
-    """The suffix of copy `copy`'s words: a letter and a digit, q0-q9, r0-r9 ... u0-u9 (copies 0-49),
-    two characters for every copy, so that each copy is as long as copy 0 and the 50x corpus is 50
-    times the 1x one (with "q<c>", copies 10-49 had three: 54.9x its characters)."""
+    """The suffix of copy `copy`'s words: a letter and a digit (q0-q9, r0-r9 ... u0-u9 for copies
+    0-49), two characters for every copy, so that each copy is as long as copy 0 and the 50x corpus
+    is 50 times the 1x one (with "q<c>", copies 10-49 had three: 54.9x its characters)."""
     assert 0 <= copy < 100, copy
     return "qrstuvwxyz"[copy // 10] + str(copy % 10)
 
