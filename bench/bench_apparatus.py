@@ -12,10 +12,27 @@ bench/run.py times the whole commands as well. Run a case from the repository ro
 `ratio 50` runs 1x, 10x and 50x in one process (alternating, 2 runs each; `ratio 50 3`: 3 runs)
 and prints both ratios.
 
-Measured 2026-12-05 (`ratio 50`, quiet 2-core machine, two sessions of runs): 1x 0.83-0.88 s,
-10x 8.7-9.0 s (10.2-10.5x: goal met), 50x 49.2-51.6 s (58.5-59.2x: goal of 55x not met). The
-per-passage steps run at 55-60x at 50x (memory effects); numpy's unique in the shingle index and
-the stem cache, which the synthetic vocabulary (one per copy) overflows, grow faster.
+Measured 2026-12-05, morning (`ratio 50`, 2 runs each, two sessions, code at 26477fe, copies
+tagged q<c>): 1x 0.83-0.88 s, 10x 8.7-9.0 s (10.2-10.5x), 50x 49.2-51.6 s (58.5-59.2x).
+Two causes: that 50x corpus was 54.9x the 1x one in characters (copies 10-49 carried a tag of
+three characters, `tag`), and steps whose memory grows with the vocabulary (the synthetic one
+grows with the copies): numpy's unique (a hash table) in the shingle index, 112x at 50x; the stem
+cache (2^18 words), which forgot the words of the units before the retellings' sentences asked
+for them again; the dicts of the retellings' candidate pairs (67x).
+
+Measured 2026-12-05, afternoon (`ratio 50 3`, branch s7-scale, the 2-core machine shared with
+other jobs, load 2-8; medians of 3 runs, the range of the two sessions' medians):
+  1x  0.90-0.91 s (CPU 0.90-0.91 s), detection peak 11.2 MiB (tracemalloc)
+  10x 9.49-9.55 s, 10.51-10.56x (CPU 10.41-10.56x: goal <= 11 met), peak 116.4 MiB
+  50x 50.0-51.4 s, 55.7-56.6x wall (CPU 54.0-55.7x: goal <= 55 not reliably met), process peak
+      RSS 703 MiB
+The old code (26477fe's) on this corpus of equal copies, one session right after, load up to 5:
+1x 1.04 s (CPU 0.98 s), 10x 10.24x (CPU 10.43x), 50x 65.5x wall (runs of 61-100 s: the load),
+60.1x CPU; detection peak 12.3 MiB at 1x, 109.8 MiB at 10x (now 11.2 and 116.4: the stem cache
+holds the whole vocabulary for one run).
+What grows faster still at 50x (cProfile and timed steps, 1x vs 50x): the tokenising (57x: the
+interned vocabulary), the shingle lookup (np.searchsorted into 50x as many shared hashes, 90x, a
+fraction of a second), the retellings' candidate pairs (59x).
 """
 
 from __future__ import annotations
