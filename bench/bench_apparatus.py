@@ -9,12 +9,30 @@ extra untimed run) and the process's peak RSS. CPU time is the steadier figure o
 bench/run.py times the whole commands as well. Run a case from the repository root, e.g.
 `.venv/bin/python bench/bench_apparatus.py synthetic 10`;
 `.venv/bin/python bench/bench_apparatus.py ratio` runs 1x and 10x and prints the ratio of medians;
-`ratio 50` runs 1x, 10x and 50x in one process (alternating, 2 runs each) and prints both ratios.
+`ratio 50` runs 1x, 10x and 50x in one process (alternating, 2 runs each; `ratio 50 3`: 3 runs)
+and prints both ratios.
 
-Measured 2026-12-05 (`ratio 50`, quiet 2-core machine, two sessions of runs): 1x 0.83-0.88 s,
-10x 8.7-9.0 s (10.2-10.5x: goal met), 50x 49.2-51.6 s (58.5-59.2x: goal of 55x not met). The
-per-passage steps run at 55-60x at 50x (memory effects); numpy's unique in the shingle index and
-the stem cache, which the synthetic vocabulary (one per copy) overflows, grow faster.
+Measured 2026-12-05, morning (`ratio 50`, 2 runs each, two sessions, code at 26477fe, copies
+tagged q<c>): 1x 0.83-0.88 s, 10x 8.7-9.0 s (10.2-10.5x), 50x 49.2-51.6 s (58.5-59.2x).
+Two causes: that 50x corpus was 54.9x the 1x one in characters (copies 10-49 carried a tag of
+three characters, `tag`), and steps whose memory grows with the vocabulary (the synthetic one
+grows with the copies): numpy's unique (a hash table) in the shingle index, 112x at 50x; the stem
+cache (2^18 words), which forgot the words of the units before the retellings' sentences asked
+for them again; the dicts of the retellings' candidate pairs (67x).
+
+Measured 2026-12-05, afternoon (`ratio 50 3`, branch s7-scale, the 2-core machine shared with
+other jobs, load 2-8; medians of 3 runs, the range of the two sessions' medians):
+  1x  0.90-0.91 s (CPU 0.90-0.91 s), detection peak 11.2 MiB (tracemalloc)
+  10x 9.49-9.55 s, 10.51-10.56x (CPU 10.41-10.56x: goal <= 11 met), peak 116.4 MiB
+  50x 50.0-51.4 s, 55.7-56.6x wall (CPU 54.0-55.7x: goal <= 55 not reliably met), process peak
+      RSS 703 MiB
+The old code (26477fe's) on this corpus of equal copies, one session right after, load up to 5:
+1x 1.04 s (CPU 0.98 s), 10x 10.24x (CPU 10.43x), 50x 65.5x wall (runs of 61-100 s: the load),
+60.1x CPU; detection peak 12.3 MiB at 1x, 109.8 MiB at 10x (now 11.2 and 116.4: the stem cache
+holds the whole vocabulary for one run).
+What grows faster still at 50x (cProfile and timed steps, 1x vs 50x): the tokenising (57x: the
+interned vocabulary), the shingle lookup (np.searchsorted into 50x as many shared hashes, 90x, a
+fraction of a second), the retellings' candidate pairs (59x).
 """
 
 from __future__ import annotations
@@ -43,11 +61,19 @@ GOALS = {"apparatus-detect-cli": 2.0}
 RUNS = 5
 
 
+def tag(copy: int) -> str:
+    """The suffix of copy `copy`'s words: a letter and a digit (q0-q9, r0-r9 ... u0-u9 for copies
+    0-49), two characters for every copy, so that each copy is as long as copy 0 and the 50x corpus
+    is 50 times the 1x one (with "q<c>", copies 10-49 had three: 54.9x its characters)."""
+    assert 0 <= copy < 100, copy
+    return "qrstuvwxyz"[copy // 10] + str(copy % 10)
+
+
 def synthetic(passages, scale: int, seed: int = 1):
     """`scale` copies of the edition, each in its own "language" (every word of copy c gets the
-    suffix q<c>, copy 0 included, so that the 1x and the 10x corpus are made alike), so reuse exists
-    within a copy as in the edition but not across copies; one word in twenty is replaced at random,
-    so the aligner has variants to classify."""
+    suffix `tag(c)`, copy 0 included, so that the 1x and the 10x corpus are made alike), so reuse
+    exists within a copy as in the edition but not across copies; one word in twenty is replaced at
+    random, so the aligner has variants to classify."""
     from build_scripts.apparatus.model import Passage
 
     rng = random.Random(seed)
@@ -56,13 +82,13 @@ def synthetic(passages, scale: int, seed: int = 1):
         for p in passages:
             # every run of letters or digits gets the suffix, also inside "1937–38", URLs and
             # "word/word" (the aligner splits there): no word is shared across copies
-            words = [re.sub(r"(\w+)", rf"\1q{copy}", w) for w in p.text.split(" ")]
+            words = [re.sub(r"(\w+)", rf"\1{tag(copy)}", w) for w in p.text.split(" ")]
             for _ in range(len(words) // 20):
                 # a variant word of the same copy: copies share no vocabulary, so the 10x corpus is
                 # ten editions side by side, not one edition with spurious matches across copies
-                words[rng.randrange(len(words))] = (
-                    rng.choice(["the", "party", "purge", "Stalin", "NKVD"]) + f"q{copy}"
-                )
+                words[rng.randrange(len(words))] = rng.choice(
+                    ["the", "party", "purge", "Stalin", "NKVD"]
+                ) + tag(copy)
             out.append(
                 Passage(f"{p.siglum}{copy}", f"{p.id}.x{copy}", p.file, p.kind, " ".join(words))
             )
@@ -83,7 +109,9 @@ def corpus(kind: str, scale: int):
         AUTHORS.clear()
         AUTHORS.update(
             {
-                p.siglum: tuple(f"{n}q{p.siglum[1:]}" for n in loaded.authors.get(p.siglum[0], ()))
+                p.siglum: tuple(
+                    n + tag(int(p.siglum[1:])) for n in loaded.authors.get(p.siglum[0], ())
+                )
                 for p in passages
             }
         )
@@ -172,7 +200,8 @@ def main(argv: list[str]) -> None:
     if kind == "ratio":  # the sizes timed in alternation, so that all meet the same load
         top = int(argv[1]) if len(argv) > 1 else 10
         scales = (1, 10) if top == 10 else (1, 10, top)
-        results = ratio(RUNS if top == 10 else 2, scales)
+        runs = int(argv[2]) if len(argv) > 2 else RUNS if top == 10 else 2
+        results = ratio(runs, scales)
         for r in results:
             print(show(r))
         one = results[0]

@@ -117,11 +117,11 @@ def _shared_positions(hashes: array, starts: list[int], groups: list) -> list[in
     distinct = []
     for passages in members.values():
         parts = [h[starts[pi] : starts[pi + 1]] for pi in passages]
-        distinct.append(np.unique(np.concatenate(parts) if len(parts) > 1 else parts[0]))
+        distinct.append(_distinct(np.sort(np.concatenate(parts) if len(parts) > 1 else parts[0])))
     every = np.concatenate(distinct) if distinct else np.zeros(0, dtype=np.int64)
     del distinct
     every.sort()
-    shared = np.unique(every[1:][every[1:] == every[:-1]])  # hashes that more than one group has
+    shared = _distinct(every[1:][every[1:] == every[:-1]])  # hashes that more than one group has
     del every
     out: list[int] = []
     if not len(shared):
@@ -135,6 +135,15 @@ def _shared_positions(hashes: array, starts: list[int], groups: list) -> list[in
 
 
 CHUNK = 1 << 20  # hashes looked up at a time
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array. Not np.unique: it puts the values in a hash table
+    (numpy 2), 4-10 times slower than a sort here, and slower per value the more groups a corpus
+    has (7 ms a witness at 1x the edition, 16 ms at 50x: memory)."""
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return ordered[first]
 
 
 def seeds(

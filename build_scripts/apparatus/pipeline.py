@@ -74,7 +74,9 @@ def reuse(
         units = retold.units(passages, retold.names(translit_path), words)
         del words  # the largest structure, no longer needed
         retold_found = retold.retellings(passages, dates, translit_path, us=units, authors=authors)
-        return retold.condensed(found + retold.loci(retold_found, found), passages)
+        found = retold.condensed(found + retold.loci(retold_found, found), passages)
+        retold.forget()
+        return found
 
 
 def references(corpus: edition.Corpus) -> sources.Sources:

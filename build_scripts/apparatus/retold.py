@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain, repeat
 from pathlib import Path
 from typing import Iterator
@@ -270,7 +270,9 @@ def retelling(
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("english")
+    # no cache of its own: `_key` asks for each word once (PyStemmer's cache, 10,000 words, would
+    # only be filled and purged: "the cache can severely damage performance" then, its docs say)
+    return Stemmer.Stemmer("english", 0)
 
 
 @lru_cache(maxsize=4)
@@ -369,16 +371,24 @@ def figures(
     return out
 
 
-@lru_cache(maxsize=1 << 18)
+@cache
 def _key(norm: str, translit_id: int) -> str | None:
     """A word's feature: its transliteration group, y/i-folded, Snowball-stemmed (None: not
-    content)."""
+    content). Cached without a bound, for one run of the detector (`forget` empties it): the
+    retellings look at each passage's words twice (units, then the sentences of candidate pairs);
+    an LRU cache smaller than the vocabulary forgot a large corpus's words between the two and
+    stemmed them again (3 s of 50 at 50x the edition)."""
     if len(norm) < 3 or norm in STOP or norm in COUNTED or norm in SPELLED or norm[0].isdigit():
         return None
     return _stemmer().stemWord(name_key(_TRANSLIT[translit_id].get(norm, norm)))
 
 
 _TRANSLIT: dict[int, dict[str, str]] = {}
+
+
+def forget() -> None:
+    """Empty the stem cache (`_key`) at the end of a run: its vocabulary need not stay in memory."""
+    _key.cache_clear()
 
 
 def features(
@@ -498,30 +508,36 @@ def scored(
     witnesses): the memory held is that of one unit's pairs, never all the pairs of the corpus,
     which grow with the square of the witnesses sharing a feature (a year, a common name)."""
     wit = [passages[u.passage].siglum for u in units]
+    # each feature numbered in the order of its first unit: its rank (the order in which a pair's
+    # shared features are listed and summed) and its index in the lists below, which the units of
+    # one part of the corpus read in one place (one dict lookup a feature, not five)
+    number: dict[str, int] = {}
+    numbered = [[number.setdefault(f, len(number)) for f in u.features] for u in units]
+    names = list(number)
+    del number
     size: dict[str, int] = defaultdict(int)
-    df: dict[str, Counter[str]] = defaultdict(Counter)
-    postings: dict[str, list[int]] = {}  # feature → its units, in order
-    for i, u in enumerate(units):
+    df: dict[str, Counter[int]] = defaultdict(Counter)
+    postings: list[list[int]] = [[] for _ in names]  # feature → its units, in order
+    for i, feats in enumerate(numbered):
         size[wit[i]] += 1
-        df[wit[i]].update(u.features)  # distinct: a count of passages
-        for f in u.features:
-            postings.setdefault(f, []).append(i)
+        df[wit[i]].update(feats)  # distinct: a count of passages
+        for f in feats:
+            postings[f].append(i)
     cap = {w: max(CAP, int(CAP_SHARE * n)) for w, n in size.items()}
-    common: dict[str, set[str]] = {}  # feature → the witnesses where it is common (over the cap)
+    common: dict[int, set[str]] = {}  # feature → the witnesses where it is common (over the cap)
     for w, counts in df.items():
         for f, n in counts.items():
             if n > cap[w]:
                 common.setdefault(f, set()).add(w)
     for f, over in common.items():  # no evidence for the pairs of those witnesses
         postings[f] = [j for j in postings[f] if wit[j] not in over]
-    # a feature's rank: the order in which a pair's shared features are listed (and summed)
-    rank = {f: r for r, f in enumerate(postings)}
-    figure = {f for f in postings if f[0] == "#" and _figure(f)}
+    figure = [_figure(f) for f in names]
+    listed = [_list(f) for f in names]
     table = [passages[u.passage].kind == "table" for u in units]
-    for i, u in enumerate(units):
+    for i, feats in enumerate(numbered):
         x = wit[i]
-        later: list[tuple[str, list[int]]] = []  # each feature's units after i
-        for f in u.features:
+        later: list[tuple[int, list[int]]] = []  # each feature's units after i
+        for f in feats:
             if f in common and x in common[f]:
                 continue  # common in i's own witness: no evidence for i's pairs
             hits = postings[f]
@@ -532,39 +548,39 @@ def scored(
         # in C; the features of those pairs only are then listed
         counts = Counter(chain.from_iterable(after for _, after in later))
         kept = {j for j, n in counts.items() if n >= LIST_SHARED}
-        listing = set(chain.from_iterable(after for f, after in later if _list(f)))
+        listing = set(chain.from_iterable(after for f, after in later if listed[f]))
         kept = {j for j in kept if counts[j] >= MIN_SHARED or j in listing}
-        figs = [after for f, after in later if f in figure]
+        figs = [after for f, after in later if figure[f]]
         if len(figs) >= MIN_FIGURES_ALONE:
             counts = Counter(chain.from_iterable(figs))
             kept.update(j for j, n in counts.items() if n >= MIN_FIGURES_ALONE)
         kept = {j for j in kept if wit[j] != x}
-        shared: dict[int, list[str]] = defaultdict(list)
+        shared: dict[int, list[int]] = defaultdict(list)
         if kept:
             for f, after in later:
                 for j in kept.intersection(after):
                     shared[j].append(f)
         for j in sorted(shared):
-            feats = shared[j]
+            pair = shared[j]
             if (
-                len(feats) < MIN_SHARED
-                and sum(1 for f in feats if f in figure) < MIN_FIGURES_ALONE
-                and not (len(feats) >= LIST_SHARED and any(map(_list, feats)))
+                len(pair) < MIN_SHARED
+                and sum(1 for f in pair if figure[f]) < MIN_FIGURES_ALONE
+                and not (len(pair) >= LIST_SHARED and any(listed[f] for f in pair))
             ):
                 continue
             if table[i] and table[j]:
                 continue  # tables are compared cell by cell (tables.py)
             y = wit[j]
-            feats.sort(key=rank.__getitem__)
-            weights = {f: _weight(f, x, y, size, df, f in figure) for f in feats}
-            score = sum(weights[f] for f in feats)
+            pair.sort()  # by rank
+            weights = {f: _weight(f, x, y, size, df, figure[f]) for f in pair}
+            score = sum(weights[f] for f in pair)
             if score < min_score:
                 continue
-            ranked = sorted(feats, key=lambda f: (-weights[f], f))
-            yield (i, j), (score, ranked, [weights[f] for f in ranked])
+            ranked = sorted(pair, key=lambda f: (-weights[f], names[f]))
+            yield (i, j), (score, [names[f] for f in ranked], [weights[f] for f in ranked])
 
 
-def _weight(f: str, x: str, y: str, size, df, figure: bool) -> float:
+def _weight(f: str | int, x: str, y: str, size, df, figure: bool) -> float:
     """A feature's rarity in the pair of witnesses x, y (idf; a figure counts double)."""
     idf = math.log((size[x] + size[y] + 1) / (df[x].get(f, 0) + df[y].get(f, 0)))
     return idf * (FIGURE_WEIGHT if figure else 1.0)
