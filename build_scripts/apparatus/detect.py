@@ -7,7 +7,7 @@ import bisect
 from array import array
 import hashlib
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -760,9 +760,10 @@ def detect(passages: list[Passage], dates: dict[str, str], **options) -> list[Ma
 RECENT = 4096  # passages whose tokens `detect` keeps at a time
 
 
-class Recent(dict):
+class Recent(OrderedDict):
     """A dict that forgets its oldest entries beyond `limit` (a cache whose size does not grow
-    with the corpus)."""
+    with the corpus). An OrderedDict drops its oldest entry at once; a plain dict's first key,
+    found by iterating over the slots its deletions left, took longer the longer it ran."""
 
     def __init__(self, limit: int) -> None:
         super().__init__()
@@ -771,7 +772,7 @@ class Recent(dict):
     def __setitem__(self, key, value) -> None:
         super().__setitem__(key, value)
         if len(self) > self.limit:
-            del self[next(iter(self))]
+            self.popitem(last=False)
 
     def setdefault(self, key, value):
         if key not in self:
