@@ -10,7 +10,11 @@ review.
 
 from __future__ import annotations
 
+import re
+
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,7 +90,9 @@ def test_broken_input_gives_exact_problem_lines(case, tmp_path, monkeypatch, upd
     assert "Traceback" not in result.stderr + result.stdout
     assert result.exit_code == 1, f"exit {result.exit_code}: {result.stdout}{result.stderr}"
     lines = result.stderr.splitlines()
-    assert lines[-1].startswith(f"{len(lines) - 1} problem(s).")
+    counts = re.match(r"(\d+) error\(s\)(?: and (\d+) warning\(s\) or note\(s\))?\. ", lines[-1])
+    assert counts, lines[-1]
+    assert int(counts[1]) + int(counts[2] or 0) == len(lines) - 1, lines[-1]
     assert_golden("\n".join(lines[:-1]) + "\n", BROKEN / case / "expected.txt", update_golden)
 
 
@@ -288,3 +294,40 @@ def test_a_confirmed_reading_that_changed_gives_one_message_with_both_wordings(
     assert len(changed) == 1
     assert "'The sole paragraph'" in changed[0] and "'The only paragraph'" in changed[0]
     assert "`edition apparatus detect`" in changed[0]
+
+
+def test_a_render_that_fails_says_nothing_was_rendered(tmp_path):
+    """After an error the render (and the serve loop, which prints the same summary) never reads
+    like a success: it says the pages stay as they were. (Its own process: `--root` is read
+    before the project is resolved.)"""
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "edition")
+    tei = next(p for p in sorted((project / "tei").glob("*.xml")) if p.name != "apparatus.xml")
+    text = tei.read_text(encoding="utf-8")
+    tei.write_text(text.replace("</p>", "</q>", 1), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "build_scripts", "--root", str(project), "render"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+    )
+    assert "Traceback" not in done.stderr and done.returncode != 0, done.stderr[-500:]
+    assert done.stderr.splitlines()[-1].startswith("nothing rendered: the pages stay"), done.stderr[
+        -500:
+    ]
+    assert "file(s) written" not in done.stderr
+
+
+def test_a_file_missing_from_the_project_is_one_line_naming_it(tmp_path):
+    """A project that lacks a file the render reads (here the vendored citation style) gets one
+    line naming the file, not a traceback."""
+    project = make_project(tmp_path, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "build_scripts", "--root", str(project), "render"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+    )
+    assert "Traceback" not in done.stderr and done.returncode == 1, done.stderr[-500:]
+    assert re.fullmatch(r"[^:\n]+: .+\. .+\. \[[\w.-]+\]", done.stderr.strip()), done.stderr

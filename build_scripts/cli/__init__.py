@@ -179,9 +179,40 @@ def _located(callback):
     @functools.wraps(callback)
     def run(*args, **kwargs):
         _find_project()
-        return callback(*args, **kwargs)
+        try:
+            return callback(*args, **kwargs)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as err:  # noqa: BLE001 - the last line of defence: one line, no traceback
+            _stopped(callback.__name__, err)
 
     return run
+
+
+def _stopped(command: str, err: Exception) -> None:
+    """An unexpected error as one problem line: a file that cannot be read names the file; anything
+    else is a bug in the toolchain."""
+    import sys
+
+    from build_scripts.problems import Location, Problem, relpath
+
+    if isinstance(err, OSError) and err.filename:
+        problem = Problem(
+            Location(relpath(Path(err.filename))),
+            f"`edition {command}` cannot read this file ({err.strerror})",
+            "Restore it (`git checkout -- FILE` in a clone of the edition), or run the command in "
+            "the edition's folder or with --root",
+            "edition.unreadable",
+        )
+    else:
+        problem = Problem(
+            Location("edition"),
+            f"`edition {command}` stopped: {type(err).__name__}: {err}",
+            "This is a bug in the toolchain; report it with this line",
+            "check.crash",
+        )
+    click.echo(str(problem), file=sys.stderr)
+    raise SystemExit(1)
 
 
 _register()

@@ -62,10 +62,14 @@ def check(
         )
     except Exception as err:  # noqa: BLE001
         _crash("check", err)
-    if _report(problems):
+    errors = _report(problems)
+    if errors:
+        others = len(problems) - errors
         click.echo(
-            f"{len(problems)} problem(s). Each line: file:line: what is wrong. "
-            "How to fix. [code]; the codes are explained in CONTRIBUTING.md.",
+            f"{errors} error(s)"
+            + (f" and {others} warning(s) or note(s)" if others else "")
+            + ". Each line: file:line: what is wrong. How to fix. [code]; the codes are explained "
+            "in CONTRIBUTING.md.",
             err=True,
         )
         raise SystemExit(1)

@@ -23,6 +23,12 @@ def _summary(result, problems: bool = True) -> None:
             "Published in full without cleared rights: " + ", ".join(result.full_without_rights),
             err=True,
         )
+    if result.failed:
+        click.echo(
+            "nothing rendered: the pages stay as they were until the problems above are fixed",
+            err=True,
+        )
+        return
     click.echo(
         f"rendered {', '.join(result.rendered) or 'nothing new'}; "
         f"{len(result.written)} file(s) written, "
