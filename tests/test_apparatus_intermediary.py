@@ -138,24 +138,24 @@ def test_a_version_edited_around_a_long_run_is_one_translation():
     assert not detect.one_translation(a, ra, b, reading(b, "thorough check"))
 
 
-def test_two_translations_stay_two_whoever_translated():
-    other = f'<p xml:id="B.p1">A report showed that "{REWORDED}".</p>'
+def relation_to_archive_quotation(quoted: str, words_b: str) -> str:
+    """The relation of B's report quoting `quoted` to A's quotation of an archive document that A
+    translated itself (both witnesses in English)."""
+    other = f'<p xml:id="B.p1">A report showed that "{quoted}".</p>'
     found = passages("A", earlier(ARCHIVE)) + passages("B", other)
     sources = Sources(found, {"A": "en", "B": "en"})
     a = next(p for p in found if p.id == "A.p2")
     b = next(p for p in found if p.id == "B.p1")
-    ra, rb = reading(a, "careful verification"), reading(b, "thorough check")
-    assert detect.relation_of("reuse", a, ra, b, rb, 1.0, sources=sources) == "other-translation"
+    ra, rb = reading(a, "careful verification"), reading(b, words_b)
+    return detect.relation_of("reuse", a, ra, b, rb, 1.0, sources=sources)
+
+
+def test_two_translations_stay_two_whoever_translated():
+    assert relation_to_archive_quotation(REWORDED, "thorough check") == "other-translation"
 
 
 def test_an_edited_version_of_the_earlier_witness_s_translation_is_through_it():
-    edited = f'<p xml:id="B.p1">A report showed that "{EDITED}".</p>'
-    found = passages("A", earlier(ARCHIVE)) + passages("B", edited)
-    sources = Sources(found, {"A": "en", "B": "en"})
-    a = next(p for p in found if p.id == "A.p2")
-    b = next(p for p in found if p.id == "B.p1")
-    ra, rb = reading(a, "careful verification"), reading(b, "most careful")
-    assert detect.relation_of("reuse", a, ra, b, rb, 1.0, sources=sources) == "intermediary"
+    assert relation_to_archive_quotation(EDITED, "most careful") == "intermediary"
 
 
 def test_the_language_of_a_title_is_read_off_a_word_list():

@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from build_scripts import check
+from conftest import copy_project
 from build_scripts.project import witnesses
 from build_scripts.cli import main
 from conftest import assert_golden
@@ -300,8 +301,6 @@ def test_a_render_that_fails_says_nothing_was_rendered(tmp_path):
     """After an error the render (and the serve loop, which prints the same summary) never reads
     like a success: it says the pages stay as they were. (Its own process: `--root` is read
     before the project is resolved.)"""
-    from conftest import copy_project
-
     project = copy_project(tmp_path / "edition")
     tei = next(p for p in sorted((project / "tei").glob("*.xml")) if p.name != "apparatus.xml")
     text = tei.read_text(encoding="utf-8")

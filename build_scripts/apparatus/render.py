@@ -65,6 +65,11 @@ def _load_cached(tei_dir: Path, stamp: tuple):
     return corpus, [locus for locus in loci if locus.decision != "rejected"]
 
 
+def corpus(tei_dir: Path | None = None):
+    """The corpus the reader's pages are made from (read once while no TEI file changes)."""
+    return _load(tei_dir)[0]
+
+
 def _loci(tei_dir: Path | None = None):
     """The loci readers see, from tei/apparatus.xml alone (no witness is read: cheap on every
     render)."""
@@ -264,7 +269,7 @@ def locus_page(locus: Locus, corpus, locate=None, reader: Reader | None = None) 
     rs = locus.readings
     title = heading(locus, reader)
     if locus.resp == "#detector" and locus.decision != "confirmed":
-        title += ": found by the program, not yet reviewed"  # never a machine guess as a fact
+        title += ": " + view.review_note(locus)  # never a machine guess as a fact
     lines = [f"# {md(title)}", ""]
     facts = [("Type", view.TYPE_LABEL.get(locus.type, locus.type))]
     paired = locus.type in PAIRED and len(rs) >= 2

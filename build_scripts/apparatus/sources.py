@@ -155,20 +155,16 @@ class Sources:
 
 
 def bibliography(path: Path) -> dict[str, tuple[str, str]]:
-    """references.bib → key → (language field, title); {} where the file is missing or cannot be
-    read (`edition check` reports it)."""
-    import bibtexparser  # imported here: most runs never need a keyed reference's language
+    """references.bib → key → (language field, title), read by the bibliography stage (`edition
+    check` reports its problems; an unreadable file gives no entries)."""
+    from build_scripts.bib import bibliography as bib  # most runs never need a keyed reference
 
-    try:
-        library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return {}
+    library, _ = bib.load(path, cache_dir=None)
     out = {}
-    for entry in library.entries:
-        fields = {k.lower(): f.value for k, f in entry.fields_dict.items()}
-        language = fields.get("langid", "") or fields.get("language", "")
-        out[entry.key] = (
+    for key, record in library.records.items():
+        language = record.fields.get("langid", "") or record.fields.get("language", "")
+        out[key] = (
             language.strip("{}"),
-            fields.get("title", "").replace("{", "").replace("}", ""),
+            record.fields.get("title", "").replace("{", "").replace("}", ""),
         )
     return out

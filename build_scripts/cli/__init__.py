@@ -184,14 +184,14 @@ def _located(callback):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as err:  # noqa: BLE001 - the last line of defence: one line, no traceback
-            _stopped(callback.__name__, err)
+            stopped(callback.__name__, err)
 
     return run
 
 
-def _stopped(command: str, err: Exception) -> None:
-    """An unexpected error as one problem line: a file that cannot be read names the file; anything
-    else is a bug in the toolchain."""
+def stopped(command: str, err: Exception) -> None:
+    """The last line of defence: an unexpected error as one problem line, never a traceback. A
+    file that cannot be read is named; anything else is a bug in the toolchain."""
     import sys
 
     from build_scripts.problems import Location, Problem, relpath

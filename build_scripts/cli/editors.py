@@ -11,8 +11,7 @@ from pathlib import Path
 
 import click
 
-from build_scripts.cli import root_option
-from build_scripts.problems import Location, Problem
+from build_scripts.cli import root_option, stopped
 
 
 def _report(problems) -> int:
@@ -21,17 +20,7 @@ def _report(problems) -> int:
     return sum(1 for p in problems if p.severity == "error")
 
 
-def _crash(command: str, err: Exception) -> None:
-    """The last line of defence: an unexpected error is reported as one problem line, never a
-    traceback."""
-    problem = Problem(
-        Location("edition"),
-        f"`edition {command}` stopped: {type(err).__name__}: {err}",
-        "This is a bug in the toolchain; report it with this line",
-        "check.crash",
-    )
-    click.echo(str(problem), file=sys.stderr)
-    raise SystemExit(1)
+_crash = stopped  # what an unexpected error in a command prints (one line)
 
 
 ROOT_OPTION = root_option(expose=True)

@@ -132,9 +132,8 @@ def app_key(project: Project, state: dict, everything: bool = False) -> str:
     other TEI file that is not a witness, the witness list, the apparatus code, and the page and
     title of every id. What they read of the witnesses is checked apart (`app_reads_current`)."""
     code = sorted(Path(app_render.__file__).parent.glob("*.py")) + [Path(parallel.__file__)]
-    wits, _ = manifest.load(project.manifest)
-    witness_files = {project.tei(w) for w in wits}
-    others = [p for p in sorted(project.tei_dir.glob("*.xml")) if p not in witness_files]
+    # a witness that did not load is not in `state`: its file is keyed here, whole
+    others = [p for p in sorted(project.tei_dir.glob("*.xml")) if p.name not in state]
     pages = json.dumps(
         {f: [st["anchors"], st["pages"]] for f, st in sorted(state.items())}, sort_keys=True
     )
@@ -149,7 +148,7 @@ def app_reads_current(project: Project, stored: dict, shas: dict[str, str]) -> b
         return True
     if not stored.get("reads_digest"):
         return False
-    corpus, _ = app_render._load(project.tei_dir)
+    corpus = app_render.corpus(project.tei_dir)
     return app_reads.digest(corpus, stored.get("reads", [])) == stored["reads_digest"]
 
 
