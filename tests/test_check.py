@@ -283,6 +283,12 @@ def test_an_edit_inside_an_unreviewed_machine_reading_is_re_anchored_and_does_no
         line for line in result.stderr.splitlines() if line.endswith("[apparatus.re-anchored]")
     ]
     assert len(lines) == 1 and "B.body.p1 [0-18]" in lines[0] and "'The sole paragraph'" in lines[0]
+    # the last line does not say "no problems" after printing one: it counts what it printed
+    warnings = len(result.stderr.splitlines())
+    assert result.stdout == (
+        f"edition check: no errors; {warnings} warning(s) or note(s) above, "
+        "each with how to act on it.\n"
+    )
 
 
 def test_a_confirmed_reading_that_changed_gives_one_message_with_both_wordings(

@@ -62,7 +62,13 @@ def check(
             err=True,
         )
         raise SystemExit(1)
-    click.echo("edition check: no problems.")
+    if problems:  # warnings or notes only: the check passes, but it says what it printed
+        click.echo(
+            f"edition check: no errors; {len(problems)} warning(s) or note(s) above, "
+            "each with how to act on it."
+        )
+    else:
+        click.echo("edition check: no problems.")
 
 
 @click.command("fmt")
