@@ -157,6 +157,26 @@ def test_the_popover_shows_getty_s_sentence_in_place(page, base_url):
     )
 
 
+def test_the_popover_opened_at_the_foot_of_the_window_is_inside_the_window(page, base_url):
+    """A mark on the window's last line: the panel opens above it, not below the window."""
+    locus, _, _ = martens_p178()
+    page.goto(f"{base_url}/edition/martens/M.body/")
+    mark = page.locator(f"a.app-mark[data-locus='{locus.id}']").first
+    mark.scroll_into_view_if_needed()
+    box = mark.bounding_box()
+    height = page.viewport_size["height"]
+    page.mouse.wheel(0, box["y"] + box["height"] - (height - 30))  # the mark 30 px above the foot
+    page.wait_for_timeout(200)
+    box = mark.bounding_box()
+    assert height - 60 < box["y"] + box["height"] <= height, box
+    mark.click()
+    pop = page.locator("#ap-pop")
+    pop.wait_for(state="visible", timeout=5000)
+    shown = pop.bounding_box()
+    assert shown["y"] >= 0 and shown["y"] + shown["height"] <= height, (shown, height)
+    shot(page, "popover-foot")
+
+
 def test_the_popover_works_by_keyboard_and_gives_focus_back(page, base_url):
     locus, _, _ = martens_p178()
     page.goto(f"{base_url}/edition/martens/M.body/")

@@ -28,7 +28,10 @@
     var r = mark.getBoundingClientRect(), w = Math.min(576, document.documentElement.clientWidth - 24);
     var left = Math.max(12, Math.min(r.left + window.scrollX - w / 2, window.scrollX + document.documentElement.clientWidth - w - 12));
     panel.style.left = left + "px";
-    panel.style.top = (r.bottom + window.scrollY + 6) + "px";
+    // below the mark if it fits in the window, else above it, else as low as the window allows
+    var h = panel.offsetHeight, view = document.documentElement.clientHeight, top = r.bottom + 6;
+    if (top + h > view - 6) top = r.top - 6 - h >= 6 ? r.top - 6 - h : Math.max(6, view - 6 - h);
+    panel.style.top = (top + window.scrollY) + "px";
   }
   function open(mark) {
     var html = data() && data()[mark.getAttribute("data-locus")];
