@@ -604,6 +604,43 @@ def check_notes(edition: Edition) -> list[Problem]:
                     )
                 )
         problems += _stray_markers(item, recorded)
+        problems += _marker_corrections(item)
+    return problems
+
+
+def _marker_corrections(item: Loaded) -> list[Problem]:
+    """Each record of a misread marker (<list type="marker-corrections"> in the header) points at
+    a note of this file, pairs the transcription's reading (sic) with the printed marker (corr),
+    and its corr is the note's @n: the fidelity walk reads the sic only then."""
+    problems = []
+    notes = {n.get(XML_ID): n for n in teixml.NOTES(item.doc) if n.get(XML_ID)}
+    records = teixml.marker_corrections(item.doc)
+    example = "<choice><sic>223</sic><corr>23</corr></choice>"
+    for el in teixml.MARKER_CORRECTIONS(item.doc):
+        pointer = (el.get("corresp") or "").strip()
+        note = notes.get(pointer[1:]) if pointer.startswith("#") else None
+        record = records.get(pointer[1:])
+        if note is None:
+            what = f'@corresp="{pointer}" points to no note of this file'
+            how = "Point @corresp to the xml:id of the note whose marker was misread (#id)"
+        elif record is None or (record.item is not el and el.find("tei:choice", NS) is None):
+            what = f"the record of note {pointer[1:]}'s marker has no choice of sic and corr"
+            how = f"Write the transcription's reading and the printed marker as {example}"
+        elif record.item is not el:
+            what = f"the marker of note {pointer[1:]} is recorded twice"
+            how = f"Keep one record, at line {record.item.sourceline}"
+        elif record.corr != note.get("n"):
+            what = (
+                f'the record corrects the marker of note {pointer[1:]} to "{record.corr}", '
+                f'but the note has n="{note.get("n")}"'
+            )
+            how = (
+                "Give the note the printed marker as @n and the record the transcription's "
+                "reading as sic, or correct the record"
+            )
+        else:
+            continue
+        problems.append(Problem(item.at(el), what, how, "notes.marker-correction"))
     return problems
 
 

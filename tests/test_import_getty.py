@@ -34,13 +34,13 @@ DIVISIONS = {
 NOTES_AND_MARKERS = {
     "G.intro": (24, 24),
     "G.c1": (80, 80),  # note 58 runs on in note 57's line in the transcription
-    "G.c2": (61, 62),  # markers ...6, 8, 9, 9...; "²²³" for 23; 34 printed twice
+    "G.c2": (61, 62),  # markers ...6, 8, 9, 9...; 34 printed twice
     "G.c3": (115, 115),
     "G.c4": (73, 74),  # 64 printed twice
     "G.c5": (69, 69),  # 44 printed where 41 belongs
     "G.c6": (97, 97),
     "G.c7": (93, 93),
-    "G.concl": (10, 10),  # 33 printed for 3, 16 for 6
+    "G.concl": (10, 10),
     "G.app": (19, 19),
     "G.bibess": (36, 36),
 }
@@ -49,11 +49,8 @@ NOTES_AND_MARKERS = {
 RENUMBERED = {
     ("G.c2.n7", "8", "7"),
     ("G.c2.n8", "9", "8"),
-    ("G.c2.n23", "223", "23"),
     ("G.c5.n41", "44", "41"),
-    ("G.concl.n3", "33", "3"),
-    ("G.concl.n6", "16", "6"),
-}
+}  # the transcription's 223, 33 and 16 are corrected markers (list type="marker-corrections")
 
 TABLES = {
     "2.1": "Incidence of purges in the 1920s",

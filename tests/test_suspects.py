@@ -288,10 +288,13 @@ def test_a_note_marker_one_digit_off_the_run_of_its_neighbours(tmp_path):
     assert found(tmp_path, run, cls="note-number") == ["223"]
     # a changed digit (44 for 41), at the end of a run too
     assert found(tmp_path, note(40) + note(44), cls="note-number") == ["44"]
-    # decided (the note's own number in a label), a new run (1), a jump the next note follows
-    labelled = note(21) + note(223, 23) + note(24)
+    # the note's own number in a label (as an importer records it) decides nothing: the marker
+    # is reported until corrected or allowed (tests/test_marker_corrections.py)
+    labelled = note(21) + note(22) + note(223, 23) + note(24)
+    assert found(tmp_path, labelled, cls="note-number") == ["223"]
+    # a new run (1), a jump the next note follows
     assert (
-        found(tmp_path, labelled + note(1) + note(2) + note(30) + note(31), cls="note-number") == []
+        found(tmp_path, note(21) + note(1) + note(2) + note(30) + note(31), cls="note-number") == []
     )
     # editorial and table notes are not the witness's run
     editorial = 'w<note n="7" resp="#ed">An editor.</note> <note n="a" type="table">T.</note> '

@@ -219,12 +219,17 @@ def alternate(node: m.Alternate, ctx: Context) -> str:
     shown = inline(node.regular, ctx)
     if node.kind != "correction":
         return shown
-    original = m.plain_text(node.original)
-    if ctx.in_note:  # a footnote cannot hold a footnote: the short label follows in brackets
+    return shown + correction_label(m.plain_text(node.original), ctx)
+
+
+def correction_label(original: str, ctx: Context) -> str:
+    """What follows a corrected reading: a † footnote "Transcription reads: …", or inside a note
+    (a footnote cannot hold a footnote) the short label in brackets."""
+    if ctx.in_note:
         short = string(f"[{m.SHORT_LABELS['correction']}: {original}]")
-        return f"{shown} #text(fill: luma(90))[{short}]"
+        return f" #text(fill: luma(90))[{short}]"
     original = string(m.intervention_label("correction", original))
-    return f'{shown}#footnote(numbering: (..) => "†")[{original}]'
+    return f'#footnote(numbering: (..) => "†")[{original}]'
 
 
 def link(node: m.Link, ctx: Context) -> str:
@@ -252,4 +257,6 @@ def note(n: m.Note, ctx: Context) -> str:
     else:
         number = "none"
     ident = f', id: "{n.id}"' if n.id else ""
-    return f"#wnote({number}, [{body}]{ident})"
+    # a marker the transcription misread: labelled after the marker like any corrected reading
+    misread = correction_label(n.misread, ctx) if n.misread and n.marked else ""
+    return f"#wnote({number}, [{body}]{ident}){misread}"

@@ -441,6 +441,10 @@ class MarkdownPage:
         ident = note.id or f"note-{len(self.notes) + 1}"
         self.notes.append((ident, note))
         marker = escape(note.n) if note.marked else ("‡" if note.editorial else "*")
+        if note.marked and note.misread:  # a marker the transcription misread, corrected
+            marker = self.alternate(
+                m.Alternate("correction", (m.Text(note.misread),), (m.Text(note.n),))
+            )
         classes = "footnote-ref" + (" ed" if not note.marked else "")
         return (
             f'<sup id="fnref:{attr(ident)}"><a class="{classes}" '

@@ -49,6 +49,16 @@ class Loader:
     def __init__(self, rel: str):
         self.rel = rel
         self.problems: list[Problem] = []
+        self._misread: dict[int, dict] = {}  # id(tree) → its header's marker corrections
+
+    def misread_marker(self, note: etree._Element) -> str | None:
+        """The transcription's reading of this note's marker, where the header records that it
+        misread the marker the printed page shows (@n, the record's corr)."""
+        tree = note.getroottree()
+        if id(tree.getroot()) not in self._misread:
+            self._misread[id(tree.getroot())] = teixml.marker_corrections(tree)
+        record = self._misread[id(tree.getroot())].get(note.get(XML_ID))
+        return record.sic if record is not None and record.corr == note.get("n") else None
 
     def at(self, el: etree._Element) -> Location:
         return Location(self.rel, el.sourceline)
@@ -186,6 +196,7 @@ class Loader:
             el.get("type") or "",
             el.get("resp") is not None,
             has_label,
+            self.misread_marker(el),
         )
 
     def _table(self, el: etree._Element, rule: Rule) -> m.Table:

@@ -128,6 +128,9 @@ class Note:
     type: str = ""
     editorial: bool = False
     has_label: bool = False  # the printed number is a <label> inside the note, not @n
+    # the marker as the transcription misread it, where the edition corrected it (the header's
+    # <list type="marker-corrections">): shown labelled like any corrected transcription error
+    misread: str | None = None
 
     @property
     def marked(self) -> bool:

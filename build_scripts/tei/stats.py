@@ -37,7 +37,8 @@ def witness_stats(doc) -> dict[str, int]:
         "pb printed": sum(1 for pb in pbs if pb.get("n") and not pb.get("cert")),
         "pb inferred": len(inferred),
         "tables": len(teixml.TABLES(doc)),
-        "corrections": len(teixml.CHOICES(doc)),
+        # the text's choice/sic/corr and the misread note markers the header records
+        "corrections": len(teixml.CHOICES(doc)) + len(teixml.marker_corrections(doc)),
         "citations": len(teixml.BIBLS(doc)),
         "to witnesses": len(
             doc.xpath(

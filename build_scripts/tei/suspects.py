@@ -31,8 +31,11 @@
                     stop lost (titles in title case, and a word such as "from" or "of" before the
                     capital, are left out);
 - note-number       a note marker (@n) that breaks the sequence of its neighbours by one digit
-                    added or changed ("22, 223, 24"): a superscript misread; a note whose label
-                    gives its own number is an anomaly recorded already and not reported.
+                    added or changed ("22, 223, 24"): a superscript misread, or the printer's; the
+                    note's own number in a label (as an importer records a marker unlike it)
+                    decides nothing. Corrected (n="23", the transcription's 223 recorded in the
+                    header's list type="marker-corrections") it is in the run again; printed so,
+                    it is allowed in sources/suspects-allow.yml.
 
 Each suspect is decided by an editor reading the context and the raw transcription line:
 a transcription error becomes `choice/sic/corr`, the printed witness's own slip `sic` alone; a
@@ -796,8 +799,9 @@ def one_digit_off(printed: str, expected: str) -> bool:
 
 def note_numbers(root: etree._Element):
     """Markers (@n) of the witness's numbered notes that break the run of their neighbours by one
-    digit: (element, marker, expected number). A note with a label of its own number is an
-    anomaly the header records (decided); editorial notes and table notes (a, b, *) are not read."""
+    digit: (element, marker, expected number). The run follows each note's own number (its label
+    where it has one); a label does not decide whether the book or the transcription has the
+    marker, so a labelled note is read too. Editorial notes and table notes (a, b, *) are not."""
     body = root.find("tei:text", NS)
     notes = []
     for el in body.iter(f"{{{NS['tei']}}}note") if body is not None else ():
@@ -806,17 +810,29 @@ def note_numbers(root: etree._Element):
             continue
         label = el.find("tei:label[@type='note-number']", NS)
         number = "".join(label.itertext()).strip() if label is not None else ""
-        notes.append((el, int(n), int(number) if number.isdigit() else None, label is not None))
+        notes.append((el, int(n), int(number) if number.isdigit() else None))
     for i in range(1, len(notes)):
-        el, n, _, labelled = notes[i]
+        el, n, _ = notes[i]
         before = notes[i - 1][2] or notes[i - 1][1]
         expected = before + 1
-        if labelled or n in (expected, 1):
+        if n in (expected, 1):
             continue
         after = (notes[i + 1][2] or notes[i + 1][1]) if i + 1 < len(notes) else None
         if after not in (None, expected + 1) or not one_digit_off(str(n), str(expected)):
             continue
         yield el, str(n), str(expected)
+
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+
+
+def marker_lines(raw: list[str], marker: str) -> tuple[int, ...]:
+    """The lines of the transcription that print the marker: as a whole run of superscript digits
+    where the transcription writes them so, else where its digits occur (at most three)."""
+    sup = marker.translate(SUPERSCRIPT)
+    lines = [i for i, ln in enumerate(raw, 1) if sup in SUPERSCRIPT_RUN.findall(ln)]
+    return tuple(lines or [i for i, ln in enumerate(raw, 1) if marker in ln])[:3]
 
 
 # --- the allow-list ------------------------------------------------------------------------------
@@ -1094,12 +1110,16 @@ def run(
                     Location(text.path, el.sourceline),
                     f"the marker '{marker}' breaks the run of the notes around it, which expects "
                     f"{expected} (one digit added or changed: a superscript misread?)",
-                    "Compare the printed page: if it prints the marker otherwise, or the note "
-                    f'under another number, give the note <label type="note-number">{expected}'
-                    "</label> and record the anomaly in the header (docs/about/encoding.md, "
-                    "Notes); if not, allow it in sources/suspects-allow.yml",
+                    f"Compare the printed page: if it prints {expected} (the transcription "
+                    f'misread the marker), set n="{expected}" (no label) and record in the '
+                    'header\'s <list type="marker-corrections"> '
+                    f'<item corresp="#{el.get(XML_ID) or "ID"}">'
+                    f"<choice><sic>{marker}</sic><corr>{expected}</corr></choice></item>; if it "
+                    f"prints {marker}, keep it (the note's own number in "
+                    '<label type="note-number">, the anomaly in the header) and allow it in '
+                    "sources/suspects-allow.yml with the reason (docs/about/encoding.md, Notes)",
                     f'note {el.get(XML_ID) or "(no id)"} n="{marker}"',
-                    tuple(i for i, ln in enumerate(raw, 1) if marker in ln)[:3],
+                    marker_lines(raw, marker),
                 )
             )
         found.sort(key=lambda s: (s.location.line or 0, CLASSES.index(s.cls)))

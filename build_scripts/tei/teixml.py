@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -41,11 +42,43 @@ BIBLS = etree.XPath("//tei:text//tei:bibl", namespaces=NS)
 WITNESS_REFS = etree.XPath("//tei:text//tei:ref[@type='witness']", namespaces=NS)
 POINTERS = etree.XPath("//tei:text//*[@target or @corresp]", namespaces=NS)
 ANOMALIES = etree.XPath("//tei:teiHeader//tei:list[@type='note-anomalies']/tei:item", namespaces=NS)
+# A note marker the transcription misread: note/@n holds the marker the printed page shows, and the
+# header records the transcription's reading (docs/about/encoding.md, Notes):
+# <list type="marker-corrections"><item corresp="#G.c2.n23"><choice><sic>223</sic><corr>23</corr>
+MARKER_CORRECTIONS = etree.XPath(
+    "//tei:teiHeader//tei:list[@type='marker-corrections']/tei:item", namespaces=NS
+)
 FURNITURE = etree.XPath(
     "//tei:teiHeader//tei:list[@type='removed-furniture']/tei:item", namespaces=NS
 )
 SOURCE_IDNO = etree.XPath("//tei:sourceDesc//tei:idno[@type=$t]", namespaces=NS)
 MAIN_TITLE = etree.XPath("//tei:sourceDesc/tei:bibl/tei:title[1]", namespaces=NS)
+
+
+@dataclass(frozen=True)
+class MarkerCorrection:
+    """The header's record of one misread note marker: the note's id, what the transcription
+    reads (sic) and what the printed page shows (corr, which note/@n must hold)."""
+
+    note: str
+    sic: str
+    corr: str
+    item: etree._Element
+
+
+def marker_corrections(doc) -> dict[str, MarkerCorrection]:
+    """note id -> its marker's record, for the items that point at a note (`#id`) and pair a sic
+    with a corr; `edition check` reports the others ([notes.marker-correction])."""
+    out = {}
+    for item in MARKER_CORRECTIONS(doc):
+        ident = (item.get("corresp") or "").strip()
+        choice = item.find("tei:choice", NS)
+        sic = choice.find("tei:sic", NS) if choice is not None else None
+        corr = choice.find("tei:corr", NS) if choice is not None else None
+        if ident.startswith("#") and " " not in ident and sic is not None and corr is not None:
+            text = ("".join(sic.itertext()).strip(), "".join(corr.itertext()).strip())
+            out[ident[1:]] = MarkerCorrection(ident[1:], *text, item)
+    return out
 
 
 def tei(tag: str) -> str:

@@ -5,9 +5,11 @@ except the interventions the TEI header records (removed page furniture). Words 
 or runs of digits after Unicode NFKC (so a superscript ² is the digit 2); punctuation and spacing
 are not words. Markup syntax of the transcription (HTML tags, Markdown emphasis, link targets) is
 not text. In the TEI, the text of sic/orig is read (not corr/reg), a note marker reads as the note's
-@n, and a pb/lb with break="no" separates the two halves of a rejoined word, as the transcription
-did. A word continues across inline markup (`<hi>ispolkom</hi>s`, the transcription's
-`*ispolkom*s`): one word, as printed and as the site and the PDFs show it.
+@n (or, where the header records that the transcription misread it, as the record's sic, provided
+its corr is the @n: a marker changed without the record, or unlike it, reads as changed), and a
+pb/lb with break="no" separates the two halves of a rejoined word, as the transcription did. A
+word continues across inline markup (`<hi>ispolkom</hi>s`, the transcription's `*ispolkom*s`):
+one word, as printed and as the site and the PDFs show it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from build_scripts.tei.teixml import NS, local
+from build_scripts.tei.teixml import NS, XML_ID, local, marker_corrections
 
 WORD = re.compile(r"[^\W\d_]+|\d+")
 
@@ -90,10 +92,14 @@ class Reading:
     notes: list[NoteWords]
 
 
-def _marker(note: etree._Element) -> str | None:
-    """The marker printed in the running text for this note (None when none is printed)."""
+def _marker(note: etree._Element, misread: dict | None = None) -> str | None:
+    """The marker printed in the running text for this note (None when none is printed); with
+    `misread` (teixml.marker_corrections), the transcription's reading of a corrected marker."""
     if note.get("type") in ("unmarked",) or note.get("n") is None:
         return None
+    record = (misread or {}).get(note.get(XML_ID))
+    if record is not None and record.corr == note.get("n"):
+        return record.sic
     return note.get("n")
 
 
@@ -111,6 +117,8 @@ def tei_reading(root: etree._Element, edited: bool = False) -> Reading:
     as the site and the PDFs print them.
     """
     reading = Reading([], [])
+    # a misread marker reads as the transcription's reading (sic), unless the edited text is asked
+    misread = {} if edited else marker_corrections(root)
     skip = (SKIP - {"corr", "reg", "expan"}) | {"sic", "orig", "abbr"} if edited else SKIP
     open_word: dict[int, bool] = {}  # id(out) → its last text ended inside a word
 
@@ -129,7 +137,7 @@ def tei_reading(root: etree._Element, edited: bool = False) -> Reading:
         if name == "note" and el.get("resp") is not None:
             pass  # an editorial note (with @resp) holds no words of the witness
         elif name == "note":
-            marker = _marker(el)
+            marker = _marker(el, misread)
             if marker is not None:
                 out.extend(tokens(f" {marker} ", el.sourceline or 0))
             words: list[Word] = []
