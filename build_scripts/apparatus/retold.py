@@ -1073,19 +1073,46 @@ def in_order(r: Retelling) -> bool:
     return True
 
 
+COPIED_SHARE = 0.8  # of a retelling's later reading that words copied from elsewhere may cover
+
+
+def _copied_elsewhere(r: Retelling, copied: list[tuple[int, int]]) -> bool:
+    """Does the later reading of a retelling lie (`COPIED_SHARE`) inside words the later witness
+    copied from another place of the same earlier witness (a table reproduced from one table
+    of Getty is not also retold from his other tables or his prose that share a few figures or
+    words with it)? The pair the words were copied from is left to `beside`."""
+    length = max(1, r.b_end - r.b_start)
+    for b0, b1 in copied:
+        inside = max(0, min(r.b_end, b1) - max(r.b_start, b0))
+        if inside >= COPIED_SHARE * length:
+            return True
+    return False
+
+
 def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
     """Retellings → reuse entries (app/@subtype paraphrase, summary, other-translation...), leaving
     out the passage pairs whose words the verbatim detector has already aligned there."""
     from build_scripts.apparatus import detect
 
     taken: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
+    copied: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for l in verbatim:
         if len(l.readings) >= 2 and None not in (l.readings[0].start, l.readings[1].start):
             a, b = l.readings[0], l.readings[1]
             taken[(a.passage, b.passage)].append((a.start, a.end, b.start, b.end))
             taken[(b.passage, a.passage)].append((b.start, b.end, a.start, a.end))
+            if l.type != "shared-citation":
+                copied[(b.passage, a.siglum)].append((b.start, b.end))
+    best: dict[tuple[str, str], float] = {}
+    for r in found:
+        if r.b.kind == "table":
+            best[(r.b.id, r.a.siglum)] = max(r.score, best.get((r.b.id, r.a.siglum), 0.0))
     out = []
     for r in found:
+        if _copied_elsewhere(r, copied[(r.b.id, r.a.siglum)]):
+            continue
+        if r.b.kind == "table" and r.score < best[(r.b.id, r.a.siglum)]:
+            continue  # a table retells one place of a witness: the one sharing most with it
         if any(
             a0 < r.a_end and r.a_start < a1 and b0 < r.b_end and r.b_start < b1
             for a0, a1, b0, b1 in taken[(r.a.id, r.b.id)]
