@@ -133,3 +133,38 @@ def test_a_table_is_retold_from_the_place_sharing_most_with_it():
     para = _p("B", "In 1929 11 per cent were expelled and in 1933 18.5 per cent.")
     kept = retold.loci([_retelling(other, para, 20.0), _retelling(best, para, 40.0)], [])
     assert len(kept) == 2
+
+
+def _two(a: str, b: str) -> list[Passage]:
+    return _corpus(_p("A", a), _p("B", b))
+
+
+def test_a_roster_of_names_and_a_date_is_no_retelling():
+    a = (
+        "On June 11, 1937, Pravda announced the arrest of Marshal Tukhachevskii and the "
+        "leading generals on charges of espionage and treason. Army Commanders Tukhachevskii, "
+        "Iakir, Uborevich, Eideman, Kork, Putna, Feldman, and Primakov were arrested."
+    )
+    b = (
+        "On June 11, Tukhachevsky, Yakir, Uborevich, Kork, Eideman, Feldman, Putna and Primakov "
+        "were brought before a court martial and after a brief trial were sentenced to death."
+    )
+    assert not retold.retellings(_two(a, b), DATES)
+    # the same roster with the earlier telling's words about it is a retelling
+    b2 = (
+        "On June 11, 1937, Pravda announced that Marshal Tukhachevskii and Generals Putna, Iakir, "
+        "Uborevich, Feldman, Kork, Primakov and Eideman had been arrested for espionage and "
+        "charged with treason."
+    )
+    assert retold.retellings(_two(a, b2), DATES)
+    # names without a roster still count: a meeting, its days and the two men at it
+    c = (
+        "Only a week later (June 19-21), an extraordinary plenum discussed the leadership. The "
+        "occasion was the arrival of Kaganovich. Accounts of the meeting discuss the removal of "
+        "Rumiantsev and his people from the obkom."
+    )
+    d = (
+        "Conditions had changed radically before the meeting of June 19-21, 1937, because of the "
+        "presence of Kaganovich. Old injustices committed by Rumiantsev came to light."
+    )
+    assert retold.retellings(_two(c, d), DATES)

@@ -802,9 +802,38 @@ def retellings(
             ua, ub, pa, pb = ub, ua, pb, pa
         out.append(retelling(pa, pb, set(feats), feats, score, weights, translit))
     found = {(r.a.id, r.b.id) for r in out}
-    return out + cued(
-        passages, us, cues(passages, us, authors or {}, dates, translit), translit, found
-    )
+    out += cued(passages, us, cues(passages, us, authors or {}, dates, translit), translit, found)
+    return [r for r in out if beyond_names(r, translit)]
+
+
+ROSTER_SHARED = 3  # shared features a retelling needs where a roster of names counts once
+_NAME = r"[A-Z][\w'’-]+"
+ROSTER = re.compile(rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME}){{2,}}")
+
+
+def _roster(p: Passage, translit: dict[str, str]) -> set[str]:
+    """The features of the names a passage lists three or more in a row ("Tukhachevskii, Iakir,
+    Uborevich, Eideman, Kork, Putna, Feldman, and Primakov")."""
+    tid = id(translit)
+    _TRANSLIT.setdefault(tid, translit)
+    out = set()
+    for m in ROSTER.finditer(p.text):
+        out.update(_key(align.normal(w), tid) for w in re.split(r"\s*,\s*|\s+", m.group()))
+    out.discard(None)
+    return out
+
+
+def beyond_names(r: Retelling, translit: dict[str, str]) -> bool:
+    """Is the evidence more than a roster of names? The names that either passage lists in a
+    row count once (`ROSTER_SHARED` features in all, months with their dates): eight generals
+    arrested on June 11 is one fact of the record, listed alike in any account of it; a
+    retelling shares more of the earlier telling (its words, figures or other facts)."""
+    roster = _roster(r.a, translit) | _roster(r.b, translit)
+    months = {_key(align.normal(m), id(translit)) for m in MONTHS}
+    if not roster.intersection(r.shared):
+        return True
+    rest = [f for f in r.shared if f not in roster and f not in months]
+    return len(rest) + 1 >= ROSTER_SHARED
 
 
 # Retellings that say whom they retell ("as Getty shows", "according to Getty", a note citing the
