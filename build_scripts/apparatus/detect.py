@@ -289,6 +289,47 @@ def shared_citation(
     return anchored and all(matter)
 
 
+TITLE_RUN = 12  # matched words of a run that may be no more than the title of a work
+TITLE_QUOTE = 2.0  # a quoted title: the quotation marks hold at most this × the run's words
+
+
+def named_work(p: Passage, toks: list[Token], i: int, j: int) -> bool:
+    """Are the words toks[i:j] the title of a work (a letter, an article, a book) rather than its
+    text: inside a `bibl`; in a `title` (or italics) or in quotation marks that hold little more
+    than them, with the content words capitalised ("On the Terrorist Activities of the ...
+    Bloc"); or in a note's sentence that holds a reference (a headline translated after its
+    `bibl`)?"""
+    start, end = toks[i].start, toks[j - 1].end
+    if p.share(p.bibls, start, end) >= MOSTLY:
+        return True
+    if p.kind == "note":
+        lo, hi = sentence(p.text, start, end)
+        if any(a < hi and lo < b for a, b in p.bibls + p.titles):
+            return True
+    # italics print quotations too (S): a title in them is capitalised as one
+    if in_quote_element(p, start, end) or _heads(p, toks, i, j, content=True) < MOSTLY:
+        return False
+    if p.share(p.titles, start, end) >= MOSTLY:
+        return True
+    opened = _quote_open(p.text, 0, (start + end) // 2)
+    if opened is None:
+        return False
+    close = _quote_close(p.text, opened + 1, len(p.text)) or len(p.text)
+    inside = len(p.text[opened:close].split())
+    return inside <= TITLE_QUOTE * (j - i)
+
+
+def _marked(p: Passage, toks: list[Token], i: int, j: int) -> bool:
+    """Are the words toks[i:j] marked as a name: quoted, or a quotation mark opens before one of
+    their first three words (a straight single one too: "letter concerning 'the terrorist
+    activities of ... bloc'"; the run may begin a word or two before the mark)?"""
+    start = toks[i].start
+    if quoted(p, start, toks[j - 1].end):
+        return True
+    head = p.text[max(0, start - 1) : toks[min(j - 1, i + 2)].start + 1]  # a token may hold it
+    return any(c in QUOTE_MARKS and (k == 0 or head[k - 1].isspace()) for k, c in enumerate(head))
+
+
 YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 KEY = re.compile(r"([a-z]+)(\d{4})")
 
@@ -369,12 +410,35 @@ def spans(chain_list, k: int) -> list[list[int]]:
     return merged
 
 
+# numbers and ordinals: "the first and second five-year plans" names a period, in any text
+COUNTING = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+    "fifty hundred thousand million first second third fourth fifth sixth seventh eighth ninth "
+    "tenth half double twice".split()
+)
+
+
+COUNTED_UNITS = frozenset("year years month day week hour fold percent".split())
+
+
+def counting(norm: str) -> bool:
+    """A number, an ordinal or a number compound ("fiveyear" of "five-year")."""
+    if norm.isdigit() or norm in COUNTING:
+        return True
+    return any(norm.startswith(c) and norm[len(c) :] in COUNTED_UNITS for c in COUNTING)
+
+
 def rare_words(ops: list[align.Op], ta: list[Token], dfa: dict, dfb: dict) -> int:
     """Matched content words rare in both witnesses of the pair (document frequency ≤ RARE_DF in
     each): what tells "had a virtual monopoly on administrative" from "of the Central Committee of
-    the party". Counted in the two witnesses only, so a third never changes the verdict."""
+    the party". Counted in the two witnesses only, so a third never changes the verdict. Numbers
+    and ordinals are no vocabulary (`COUNTING`): "first and second five-year plans" is a term."""
     words = {
-        t.norm for op in ops if op.tag == "equal" for t in ta[op.a0 : op.a1] if t.norm not in STOP
+        t.norm
+        for op in ops
+        if op.tag == "equal"
+        for t in ta[op.a0 : op.a1]
+        if t.norm not in STOP and not counting(t.norm)
     }
     return sum(1 for w in words if dfa.get(w, 0) <= RARE_DF and dfb.get(w, 0) <= RARE_DF)
 
@@ -714,6 +778,25 @@ def regions(
             and rare_context(pa, pb, ta, tb, (a0, a1, b0, b1), df) < RARE_WORDS
         ):
             continue
+        if (
+            not shared
+            and df is not None
+            and matched < TITLE_RUN
+            and (named_work(pa, ta, a0, a1) or named_work(pb, tb, b0, b1))
+            and rare_context(pa, pb, ta, tb, (a0, a1, b0, b1), df) < RARE_WORDS
+        ):
+            # a title named (a letter, an editorial), and nothing else of the sentences shared:
+            # a shared citation where both mark it and both are references to one work
+            # (`same_work`), else nothing (a document named in the prose of both, as an event)
+            if not (
+                _marked(pa, ta, a0, a1)
+                and _marked(pb, tb, b0, b1)
+                and same_work(
+                    pa, (ta[a0].start, ta[a1 - 1].end), pb, (tb[b0].start, tb[b1 - 1].end)
+                )
+            ):
+                continue
+            shared = True
         if matched >= min_words and score >= min_score:
             if not shared:
                 a0, a1, b0, b1 = whole(pa, pb, ta, tb, a0, a1, b0, b1)

@@ -802,9 +802,38 @@ def retellings(
             ua, ub, pa, pb = ub, ua, pb, pa
         out.append(retelling(pa, pb, set(feats), feats, score, weights, translit))
     found = {(r.a.id, r.b.id) for r in out}
-    return out + cued(
-        passages, us, cues(passages, us, authors or {}, dates, translit), translit, found
-    )
+    out += cued(passages, us, cues(passages, us, authors or {}, dates, translit), translit, found)
+    return [r for r in out if beyond_names(r, translit)]
+
+
+ROSTER_SHARED = 3  # shared features a retelling needs where a roster of names counts once
+_NAME = r"[A-Z][\w'’-]+"
+ROSTER = re.compile(rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME}){{2,}}")
+
+
+def _roster(p: Passage, translit: dict[str, str]) -> set[str]:
+    """The features of the names a passage lists three or more in a row ("Tukhachevskii, Iakir,
+    Uborevich, Eideman, Kork, Putna, Feldman, and Primakov")."""
+    tid = id(translit)
+    _TRANSLIT.setdefault(tid, translit)
+    out = set()
+    for m in ROSTER.finditer(p.text):
+        out.update(_key(align.normal(w), tid) for w in re.split(r"\s*,\s*|\s+", m.group()))
+    out.discard(None)
+    return out
+
+
+def beyond_names(r: Retelling, translit: dict[str, str]) -> bool:
+    """Is the evidence more than a roster of names? The names that either passage lists in a
+    row count once (`ROSTER_SHARED` features in all, months with their dates): eight generals
+    arrested on June 11 is one fact of the record, listed alike in any account of it; a
+    retelling shares more of the earlier telling (its words, figures or other facts)."""
+    roster = _roster(r.a, translit) | _roster(r.b, translit)
+    months = {_key(align.normal(m), id(translit)) for m in MONTHS}
+    if not roster.intersection(r.shared):
+        return True
+    rest = [f for f in r.shared if f not in roster and f not in months]
+    return len(rest) + 1 >= ROSTER_SHARED
 
 
 # Retellings that say whom they retell ("as Getty shows", "according to Getty", a note citing the
@@ -1073,19 +1102,46 @@ def in_order(r: Retelling) -> bool:
     return True
 
 
+COPIED_SHARE = 0.8  # of a retelling's later reading that words copied from elsewhere may cover
+
+
+def _copied_elsewhere(r: Retelling, copied: list[tuple[int, int]]) -> bool:
+    """Does the later reading of a retelling lie (`COPIED_SHARE`) inside words the later witness
+    copied from another place of the same earlier witness (a table reproduced from one table
+    of Getty is not also retold from his other tables or his prose that share a few figures or
+    words with it)? The pair the words were copied from is left to `beside`."""
+    length = max(1, r.b_end - r.b_start)
+    for b0, b1 in copied:
+        inside = max(0, min(r.b_end, b1) - max(r.b_start, b0))
+        if inside >= COPIED_SHARE * length:
+            return True
+    return False
+
+
 def loci(found: list[Retelling], verbatim: list[Locus]) -> list[Locus]:
     """Retellings → reuse entries (app/@subtype paraphrase, summary, other-translation...), leaving
     out the passage pairs whose words the verbatim detector has already aligned there."""
     from build_scripts.apparatus import detect
 
     taken: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
+    copied: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for l in verbatim:
         if len(l.readings) >= 2 and None not in (l.readings[0].start, l.readings[1].start):
             a, b = l.readings[0], l.readings[1]
             taken[(a.passage, b.passage)].append((a.start, a.end, b.start, b.end))
             taken[(b.passage, a.passage)].append((b.start, b.end, a.start, a.end))
+            if l.type != "shared-citation":
+                copied[(b.passage, a.siglum)].append((b.start, b.end))
+    best: dict[tuple[str, str], float] = {}
+    for r in found:
+        if r.b.kind == "table":
+            best[(r.b.id, r.a.siglum)] = max(r.score, best.get((r.b.id, r.a.siglum), 0.0))
     out = []
     for r in found:
+        if _copied_elsewhere(r, copied[(r.b.id, r.a.siglum)]):
+            continue
+        if r.b.kind == "table" and r.score < best[(r.b.id, r.a.siglum)]:
+            continue  # a table retells one place of a witness: the one sharing most with it
         if any(
             a0 < r.a_end and r.a_start < a1 and b0 < r.b_end and r.b_start < b1
             for a0, a1, b0, b1 in taken[(r.a.id, r.b.id)]
