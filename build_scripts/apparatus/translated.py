@@ -25,11 +25,13 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import repeat
 
+from rapidfuzz.distance import LCSseq
+
 from build_scripts.apparatus import align, detect, retold
-from build_scripts.apparatus.model import Locus, Passage, Reading
+from build_scripts.apparatus.model import Locus, Passage
 
 CAP = 8  # a feature in more passages of one witness than this (or `CAP_SHARE` of them) is common
 CAP_SHARE = 0.02
@@ -44,8 +46,8 @@ SPREAD_MIN = 30  # stretch's words (and at least this many words allowed)
 STRETCH_MAX = 60  # words of a stretch: a longer quotation is taken sentence by sentence
 QUOTE_WORDS = 3  # words a quoted stretch needs (a quoted word or two is a term, not a document)
 RETYPE_ORDERED = 3  # content words two quotations of a retold entry share in order to be retyped
+# a follower's or a doctrine's name after its stem: Trotskyist, Trotskyite, Trotskyism; communist
 DERIVED = re.compile(r"(?<=[a-z]{4})(?:ism|ist|ite|it)$")
-NAMES = ("trotsk", "zinov", "bukharin", "lenin", "stalin")  # whose followers' names derive so
 BRITISH = re.compile(r"(?<=[a-z]{3})is(ation|ations|e|ed|es|ing)$")
 OPENERS = "“\"‘`'"
 OPENER = re.compile("[" + OPENERS + "]")
@@ -57,9 +59,9 @@ CAPITAL = re.compile(r"(?<![.!?]\s)(?<=[\s(\-])[A-Z][\w'’]+")  # not a sentenc
 @cache
 def key(norm: str, tid: int) -> str | None:
     """A word's feature across translations: `retold._key` of its American spelling
-    (organisation, organization), a name's derived forms folded (Trotskyist, Trotskyite)."""
+    (organisation, organization), derived forms of a name folded (Trotskyist, Trotskyite)."""
     k = retold._key(BRITISH.sub(r"iz\1", norm), tid)
-    return DERIVED.sub("", k) if k and k.startswith(NAMES) else k
+    return DERIVED.sub("", k) if k else k
 
 
 def forget() -> None:
@@ -156,19 +158,12 @@ def stretches(passages: list[Passage], tid: int) -> list[Stretch]:
 
 
 def ordered(x: list[str], y: list[str]) -> list[tuple[int, int]]:
-    """The longest common subsequence of two feature lists, as index pairs (i in x, j in y)."""
+    """The longest common subsequence of two feature lists, as index pairs (i in x, j in y)
+    (rapidfuzz's LCSseq, in C)."""
     if not x or not y:
         return []
-    prev: list[list[tuple[int, int]]] = [[] for _ in range(len(y) + 1)]
-    for i, a in enumerate(x):
-        cur: list[list[tuple[int, int]]] = [[]]
-        for j, b in enumerate(y):
-            if a == b:
-                cur.append(prev[j] + [(i, j)])
-            else:
-                cur.append(max(prev[j + 1], cur[j], key=len))
-        prev = cur
-    return prev[-1]
+    blocks = LCSseq.opcodes(x, y).as_matching_blocks()
+    return [(b.a + k, b.b + k) for b in blocks for k in range(b.size)]
 
 
 def candidates(
@@ -187,6 +182,8 @@ def candidates(
         df[p.siglum].update(f)
     cap = {w: max(CAP, CAP_SHARE * n) for w, n in size.items()}
     xs = stretches(passages, tid)
+    notes = [p.kind in ("bibl", "note") for p in passages]
+    refs = [n and (p.kind == "bibl" or retold._reference(p.text)) for n, p in zip(notes, passages)]
     index: dict[str, list[int]] = defaultdict(list)
     for n, s in enumerate(xs):
         w = sigla[s.passage]
@@ -197,7 +194,7 @@ def candidates(
     def idf(f: str, w: str) -> float:
         return math.log(size[w] / max(1, df[w][f]))
 
-    toks: dict[int, tuple[list, list]] = {}
+    keyed: dict[int, list[str | None]] = {}  # a candidate passage's features, word by word
     out = []
     for y, (fy, wy) in enumerate(zip(feats, sigla)):
         counts: Counter[int] = Counter()
@@ -210,24 +207,27 @@ def candidates(
             wx = sigla[x.passage]
             if c < MIN_ANCHORS or wx == wy:
                 continue
-            if x.bibliographic and passages[y].kind in ("bibl", "note"):
+            if notes[x.passage] and notes[y] and (x.bibliographic or refs[y]):
                 continue  # two references to one work: a shared citation
             common = fy.intersection(x.keys)
             if len(common) < MIN_QUOTED:
                 continue
-            if y not in toks:
-                ts = align.tokens(passages[y].text)
-                toks[y] = (ts, [key(t.norm, tid) for t in ts])
-            ts, ks = toks[y]
+            if y not in keyed:
+                keyed[y] = [key(w, tid) for w in words[y]]
+            ks = keyed[y]
             at = [j for j, k in enumerate(ks) if k in common]
             pairs = ordered([k for k in x.keys if k in common], [ks[j] for j in at])
-            figs = sorted(x.figures & _figures(passages[y]))
+            figs = sorted(x.figures & _figures(passages[y])) if x.figures else []
             run = [ks[at[j]] for _, j in pairs]
             # names survive any translation and any retelling: words, not names, show the document
-            named = sum(
-                1 for _, j in pairs
-                if ks[at[j]] in x.capitals and passages[y].text[ts[at[j]].start].isupper()
-            )  # fmt: skip
+            text = passages[y].text
+            named = 0
+            if x.capitals & set(run):
+                spans = _spans(text, len(ks))
+                named = sum(
+                    1 for _, j in pairs
+                    if ks[at[j]] in x.capitals and text[spans[at[j]][0]].isupper()
+                )  # fmt: skip
             if len(run) - named < MIN_WORDS or len(run) + len(figs) < MIN_ORDERED:
                 continue
             if len(run) < MIN_COVER * len(x.keys):
@@ -238,8 +238,18 @@ def candidates(
             score = sum(min(idf(f, wx), idf(f, wy)) for f in run + figs)
             if score < MIN_SCORE:
                 continue
-            out.append(Found(x, y, ts[first].start, ts[last].end, tuple(run + figs), score))
+            spans = _spans(text, len(ks))
+            out.append(Found(x, y, spans[first][0], spans[last][1], tuple(run + figs), score))
     return out
+
+
+@lru_cache(maxsize=64)
+def _spans(text: str, n: int) -> list[tuple[int, int]]:
+    """The character spans of a passage's words (`align.tokens`, as many as its `align.words`)."""
+    spans = [(t.start, t.end) for t in align.tokens(text)]
+    if len(spans) != n:
+        raise ValueError("tokens and words of a passage disagree")
+    return spans
 
 
 @cache
