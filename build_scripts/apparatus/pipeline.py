@@ -15,6 +15,7 @@ from build_scripts.apparatus import (
     retold,
     sources,
     store,
+    translated,
 )
 from build_scripts.apparatus.model import Locus
 from build_scripts.project import memory
@@ -72,9 +73,13 @@ def reuse(
         align.forget()  # the words met by the verbatim detector: not those of the retellings
         translit_path = str(translit or "")
         units = retold.units(passages, retold.names(translit_path), words)
-        del words  # the largest structure, no longer needed
         retold_found = retold.retellings(passages, dates, translit_path, us=units, authors=authors)
+        del units
         found = retold.condensed(found + retold.loci(retold_found, found), passages)
+        # documents quoted in two translations (the words survive, not their runs)
+        found = translated.translations(passages, dates, translit_path, found, words)
+        del words  # the largest structure, no longer needed
+        translated.forget()
         retold.forget()
         return found
 

@@ -108,8 +108,8 @@ def main(pairs_path, facts_path):
             problems.append(f"{pid}: unknown relation {p.get('relation')!r}")
         if p.get("confidence") not in ("high", "medium"):
             problems.append(f"{pid}: confidence must be high or medium")
-        if p.get("found_by") != "reading":
-            problems.append(f"{pid}: found_by must be reading")
+        if p.get("found_by") not in ("reading", "detector_output"):
+            problems.append(f"{pid}: found_by must be reading (or detector_output, marked)")
         spans = {}
         for side in ("a", "b"):
             s = p[side]

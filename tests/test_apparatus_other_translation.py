@@ -1,0 +1,125 @@
+"""Another translation (`translated`): a document quoted by two witnesses in two English
+translations is found by its rarer words in the document's order, not by runs of words; a shared
+citation, words out of order or names alone are not a translation; a retold entry whose readings
+quote one document is retyped. Texts here are made up for the rules, not taken from the edition."""
+
+from __future__ import annotations
+
+from build_scripts.apparatus import translated
+from build_scripts.apparatus.model import Locus, Passage, Reading
+
+DATES = {"A": "1985", "B": "1995"}
+# the common words of both witnesses' other passages: rarity is counted in the two witnesses
+FILLER = (
+    "The party committee met in the city and the members spoke about the work of the year, "
+    "the plan of the factory and the leaders of the region."
+)
+
+
+def corpus(a_text: str, b_text: str, a_kind: str = "p", b_kind: str = "p") -> list[Passage]:
+    out = []
+    for siglum, text, kind in (("A", a_text, a_kind), ("B", b_text, b_kind)):
+        out.append(Passage(siglum, f"{siglum}.x1", f"{siglum.lower()}.xml", kind, text))
+        out += [
+            Passage(siglum, f"{siglum}.f{n}", f"{siglum.lower()}.xml", "p", FILLER)
+            for n in range(40)
+        ]
+    return out
+
+
+def found(passages: list[Passage], loci: tuple[Locus, ...] = ()) -> list[Locus]:
+    out = translated.translations(passages, DATES, "", list(loci))
+    translated.forget()
+    return [l for l in out if l.id.startswith("tr.")]
+
+
+TITLE_A = (
+    "The resolution was entitled “On Errors of Organizations in Expelling Communists, on "
+    "Heartless Attitudes toward the Appeals of the Expelled, and on Measures to Eliminate "
+    "these Shortcomings.”"
+)
+TITLE_B = (
+    "It published the decree 'Concerning the mistakes of organisations in the expulsion of "
+    "communists, of the heartless attitude to appeals of the expelled and of measures for "
+    "correcting these deficiencies'."
+)
+
+
+def test_two_translations_of_one_title_are_found():
+    loci = found(corpus(TITLE_A, TITLE_B))
+    assert len(loci) == 1
+    (l,) = loci
+    assert l.relation == "other-translation"
+    assert [r.passage for r in l.readings] == ["A.x1", "B.x1"]
+    assert "appeal" in l.findings[0]
+
+
+def test_one_reference_in_two_notes_is_a_shared_citation():
+    a = "Decree “On Errors of Organizations in Expelling Communists, on Heartless Attitudes"
+    a += " toward the Appeals of the Expelled” (Moscow, 1938), 12-14."
+    b = "Decree 'Concerning the mistakes of organisations in the expulsion of communists, of"
+    b += " the heartless attitude to appeals of the expelled', Pravda, 19 January 1938."
+    assert found(corpus(a, b, "note", "note")) == []
+
+
+def test_the_words_in_another_order_are_no_translation():
+    scrambled = (
+        "It published the decree 'Concerning measures for correcting appeals, the heartless "
+        "expulsion of organisations, the mistakes of communists and the expelled'."
+    )
+    assert found(corpus(TITLE_A, scrambled)) == []
+
+
+def test_words_found_only_scattered_over_a_long_passage_are_none():
+    words = ["errors", "organizations", "expelling", "communists", "heartless", "appeals"]
+    spread = " ".join(f"{w} {FILLER}" for w in words)
+    assert found(corpus(TITLE_A, spread)) == []
+
+
+def test_names_alone_are_no_translation():
+    a = "He listed “Stalin, Molotov, Voroshilov, Kaganovich and Ezhov” as the commission."
+    b = "The group was 'Stalin, Molotov, Voroshilov, Kaganovich, Ezhov' from then on."
+    assert found(corpus(a, b)) == []
+
+
+def test_a_pair_already_connected_keeps_its_entry():
+    passages = corpus(TITLE_A, TITLE_B)
+    a, b = passages[0], passages[41]
+    old = Locus(
+        "app.A.x1--B.x1.000000",
+        "reuse",
+        (
+            Reading("A", a.file, a.id, a.text, 0, len(a.text), "source"),
+            Reading("B", b.file, b.id, b.text, 0, len(b.text), "target"),
+        ),
+        relation="paraphrase",
+    )
+    assert found(passages, (old,)) == []
+
+
+def retold_entry(a: Passage, b: Passage) -> Locus:
+    return Locus(
+        "ret.A.x1--B.x1.000000",
+        "reuse",
+        (
+            Reading("A", a.file, a.id, a.text, 0, len(a.text), "source"),
+            Reading("B", b.file, b.id, b.text, 0, len(b.text), "target"),
+        ),
+        relation="paraphrase",
+    )
+
+
+def test_a_retold_entry_quoting_one_document_is_retyped():
+    passages = corpus(TITLE_A, TITLE_B)
+    entry = retold_entry(passages[0], passages[41])
+    (out,) = [l for l in translated.translations(passages, DATES, "", [entry]) if l.id == entry.id]
+    assert out.relation == "other-translation"
+
+
+def test_a_retold_entry_without_a_common_quotation_stays_a_paraphrase():
+    a = "In 1938 the Central Committee, he wrote, condemned the expulsions of that year."
+    b = "The expulsions were condemned in 1938 by “the highest organ of the party” itself."
+    passages = corpus(a, b)
+    entry = retold_entry(passages[0], passages[41])
+    (out,) = [l for l in translated.translations(passages, DATES, "", [entry]) if l.id == entry.id]
+    assert out.relation == "paraphrase"
