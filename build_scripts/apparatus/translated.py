@@ -194,9 +194,9 @@ def candidates(
     def idf(f: str, w: str) -> float:
         return math.log(size[w] / max(1, df[w][f]))
 
-    keyed: dict[int, list[str | None]] = {}  # a candidate passage's features, word by word
     out = []
     for y, (fy, wy) in enumerate(zip(feats, sigla)):
+        ks: list[str | None] | None = None  # this passage's features, word by word, when needed
         counts: Counter[int] = Counter()
         for f in fy:
             if df[wy][f] <= cap[wy]:
@@ -212,9 +212,8 @@ def candidates(
             common = fy.intersection(x.keys)
             if len(common) < MIN_QUOTED:
                 continue
-            if y not in keyed:
-                keyed[y] = [key(w, tid) for w in words[y]]
-            ks = keyed[y]
+            if ks is None:
+                ks = [key(w, tid) for w in words[y]]
             at = [j for j, k in enumerate(ks) if k in common]
             pairs = ordered([k for k in x.keys if k in common], [ks[j] for j in at])
             figs = sorted(x.figures & _figures(passages[y])) if x.figures else []
