@@ -220,9 +220,9 @@ def candidates(
             run = [ks[at[j]] for _, j in pairs]
             # names survive any translation and any retelling: words, not names, show the document
             text = passages[y].text
+            spans = _spans(text, len(ks))
             named = 0
             if x.capitals & set(run):
-                spans = _spans(text, len(ks))
                 named = sum(
                     1 for _, j in pairs
                     if ks[at[j]] in x.capitals and text[spans[at[j]][0]].isupper()
@@ -237,7 +237,6 @@ def candidates(
             score = sum(min(idf(f, wx), idf(f, wy)) for f in run + figs)
             if score < MIN_SCORE:
                 continue
-            spans = _spans(text, len(ks))
             out.append(Found(x, y, spans[first][0], spans[last][1], tuple(run + figs), score))
     return out
 
