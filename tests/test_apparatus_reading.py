@@ -227,3 +227,20 @@ def test_fact_questions_are_covered_by_claims(corpus):
         f" Getty quoted where he answers: {with_g}/{getty}; not covered: {missing}"
     )
     assert len(covered) / max(1, len(disagree)) >= CLAIM_FLOOR
+
+
+def test_the_ground_truth_quotes_the_masters(capsys):
+    """Every pair's words, every variant and every fact statement occur in the TEI masters
+    (tests/apparatus/validate_reading.py): an edit of a master that changes a quoted passage
+    shows here, not as a silent loss of recall."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "validate_reading", ROOT / "tests/apparatus/validate_reading.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    status = module.main(
+        ROOT / "tests/apparatus/reading_pairs.yaml", ROOT / "tests/apparatus/fact_questions.yaml"
+    )
+    assert status == 0, capsys.readouterr().out

@@ -28,6 +28,8 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import repeat
 
+import numpy as np
+
 from rapidfuzz.distance import LCSseq
 
 from build_scripts.apparatus import align, detect, retold
@@ -56,7 +58,6 @@ WHOLE = re.compile(r"\s*[“”\"‘`][^“”\"]*[”\"’']\W*", re.S)
 CAPITAL = re.compile(r"(?<![.!?]\s)(?<=[\s(\-])[A-Z][\w'’]+")  # not a sentence's first word
 
 
-@cache
 def key(norm: str, tid: int) -> str | None:
     """A word's feature across translations: `retold._key` of its American spelling
     (organisation, organization), derived forms of a name folded (Trotskyist, Trotskyite)."""
@@ -64,8 +65,30 @@ def key(norm: str, tid: int) -> str | None:
     return DERIVED.sub("", k) if k else k
 
 
+class Vocab:
+    """The features of one run as small integers (0: a word with none): each distinct word's
+    feature is computed once, and a passage's features are an array of ints, not a set of
+    strings (at 50 times the edition, those sets alone held some 370 MiB)."""
+
+    def __init__(self, tid: int) -> None:
+        self.tid = tid
+        self.of: dict[str, int] = {}  # normal form → feature id
+        self.ids: dict[str, int] = {}  # feature → id
+        self.names: list[str] = [""]  # id → feature
+
+    def __call__(self, norm: str) -> int:
+        i = self.of.get(norm)
+        if i is None:
+            k = key(norm, self.tid)
+            i = self.ids.setdefault(k, len(self.names)) if k else 0
+            if i == len(self.names):
+                self.names.append(k)
+            self.of[norm] = i
+        return i
+
+
 def forget() -> None:
-    key.cache_clear()
+    """Nothing is kept between runs (the vocabulary lives in one `candidates` call)."""
 
 
 @dataclass(frozen=True)
@@ -73,11 +96,11 @@ class Stretch:
     passage: int  # index into the passages
     start: int
     end: int
-    keys: tuple[str, ...]  # content features in text order, each once
+    keys: tuple[int, ...]  # content features (`Vocab` ids) in text order, each once
     figures: frozenset[str]
     words: int
     bibliographic: bool  # inside a bibl, or a note of references
-    capitals: frozenset[str] = frozenset()  # features of its capitalised words
+    capitals: frozenset[int] = frozenset()  # features of its capitalised words
 
 
 @dataclass(frozen=True)
@@ -131,7 +154,7 @@ def _pieces(p: Passage, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
-def stretches(passages: list[Passage], tid: int) -> list[Stretch]:
+def stretches(passages: list[Passage], vocab: Vocab) -> list[Stretch]:
     out = []
     for pi, p in enumerate(passages):
         if p.kind == "table" or not OPENER.search(p.text) and p.kind not in ("quote", "bibl"):
@@ -142,7 +165,7 @@ def stretches(passages: list[Passage], tid: int) -> list[Stretch]:
             for a, b in _pieces(p, a0, b0):
                 text = p.text[a:b]
                 norms = align.words(text)
-                keys = tuple(dict.fromkeys(k for k in map(key, norms, repeat(tid)) if k))
+                keys = tuple(dict.fromkeys(k for k in map(vocab, norms) if k))
                 if len(keys) < MIN_QUOTED:
                     continue
                 figs = frozenset(
@@ -151,13 +174,13 @@ def stretches(passages: list[Passage], tid: int) -> list[Stretch]:
                 ) if retold._DIGIT.search(text) else frozenset()  # fmt: skip
                 inside = bib or p.share(p.bibls, a, b) >= detect.MOSTLY
                 caps = frozenset(
-                    k for k in (key(align.normal(w), tid) for w in CAPITAL.findall(text)) if k
+                    k for k in (vocab(align.normal(w)) for w in CAPITAL.findall(text)) if k
                 )
                 out.append(Stretch(pi, a, b, keys, figs, len(norms), inside, caps))
     return out
 
 
-def ordered(x: list[str], y: list[str]) -> list[tuple[int, int]]:
+def ordered(x: list, y: list) -> list[tuple[int, int]]:
     """The longest common subsequence of two feature lists, as index pairs (i in x, j in y)
     (rapidfuzz's LCSseq, in C)."""
     if not x or not y:
@@ -172,48 +195,63 @@ def candidates(
     """Quoted stretches → the passages of other witnesses that give their words in order."""
     tid = id(translit)
     retold._TRANSLIT.setdefault(tid, translit)
+    vocab = Vocab(tid)
     sigla = [p.siglum for p in passages]
-    feats: list[frozenset[str]] = []
+    wit = {w: i for i, w in enumerate(dict.fromkeys(sigla))}
+    wi = np.array([wit[w] for w in sigla], dtype=np.int64)
+    # each passage's distinct features; the document frequency of a feature in a witness as a
+    # sorted array of codes (witness × features + feature) with their counts
+    feats = [_distinct(vocab, n) for n in words]
+    width = len(vocab.names)
+    lengths = np.fromiter(map(len, feats), np.int64, len(feats))
+    codes = np.repeat(wi * width, lengths)
+    codes += np.concatenate(feats) if feats else np.zeros(0, np.int64)
+    dcodes, dcounts = np.unique(codes, return_counts=True)
+    del codes
     size: Counter[str] = Counter(sigla)
-    df: dict[str, Counter[str]] = defaultdict(Counter)
-    for p, norms in zip(passages, words):
-        f = frozenset(k for k in map(key, set(norms), repeat(tid)) if k)
-        feats.append(f)
-        df[p.siglum].update(f)
-    cap = {w: max(CAP, CAP_SHARE * n) for w, n in size.items()}
-    xs = stretches(passages, tid)
+    cap = np.array([max(CAP, CAP_SHARE * size[w]) for w in wit])
+
+    def df(w: int, f: np.ndarray) -> np.ndarray:
+        return dcounts[np.searchsorted(dcodes, w * width + f)]
+
+    # a passage's anchors: its features rare in its witness (the rest: `common`, word by word)
+    feats = [f[df(w, f) <= cap[w]] for f, w in zip(feats, wi.tolist())]
+    xs = stretches(passages, vocab)
     notes = [p.kind in ("bibl", "note") for p in passages]
     refs = [n and (p.kind == "bibl" or retold._reference(p.text)) for n, p in zip(notes, passages)]
-    index: dict[str, list[int]] = defaultdict(list)
+    index: dict[int, list[int]] = defaultdict(list)
     for n, s in enumerate(xs):
-        w = sigla[s.passage]
-        for f in s.keys:
-            if df[w][f] <= cap[w]:
-                index[f].append(n)
+        w = int(wi[s.passage])
+        keys = np.array(s.keys, np.int64)
+        for f in keys[df(w, keys) <= cap[w]].tolist():
+            index[f].append(n)
 
-    def idf(f: str, w: str) -> float:
-        return math.log(size[w] / max(1, df[w][f]))
+    def idf(fs: list[int], w: int) -> list[float]:
+        n = sizes[w]
+        return [math.log(n / max(1, d)) for d in df(w, np.array(fs, np.int64)).tolist()]
 
+    sizes = [size[w] for w in wit]
     out = []
-    for y, (fy, wy) in enumerate(zip(feats, sigla)):
-        ks: list[str | None] | None = None  # this passage's features, word by word, when needed
+    for y, (fy, wy) in enumerate(zip(feats, wi.tolist())):
+        ks: list[int] | None = None  # this passage's features, word by word, when needed
+        kset: set[int] = set()
         counts: Counter[int] = Counter()
-        for f in fy:
-            if df[wy][f] <= cap[wy]:
-                for n in index.get(f, ()):
-                    counts[n] += 1
+        for f in fy.tolist():
+            for n in index.get(f, ()):
+                counts[n] += 1
         for n, c in counts.items():
             x = xs[n]
-            wx = sigla[x.passage]
+            wx = int(wi[x.passage])
             if c < MIN_ANCHORS or wx == wy:
                 continue
             if notes[x.passage] and notes[y] and (x.bibliographic or refs[y]):
                 continue  # two references to one work: a shared citation
-            common = fy.intersection(x.keys)
+            if ks is None:
+                ks = [vocab(w) for w in words[y]]
+                kset = set(ks)
+            common = kset.intersection(x.keys)
             if len(common) < MIN_QUOTED:
                 continue
-            if ks is None:
-                ks = [key(w, tid) for w in words[y]]
             at = [j for j, k in enumerate(ks) if k in common]
             pairs = ordered([k for k in x.keys if k in common], [ks[j] for j in at])
             figs = sorted(x.figures & _figures(passages[y])) if x.figures else []
@@ -234,11 +272,22 @@ def candidates(
             first, last = at[pairs[0][1]], at[pairs[-1][1]]
             if last - first + 1 > max(SPREAD * x.words, SPREAD_MIN):
                 continue
-            score = sum(min(idf(f, wx), idf(f, wy)) for f in run + figs)
+            # a figure is no word: in no passage's features, as rare as can be (idf of one passage)
+            rare = [min(a, b) for a, b in zip(idf(run, wx), idf(run, wy))]
+            rare += [min(math.log(sizes[wx]), math.log(sizes[wy]))] * len(figs)
+            score = sum(rare)
             if score < MIN_SCORE:
                 continue
-            out.append(Found(x, y, spans[first][0], spans[last][1], tuple(run + figs), score))
+            shared = tuple(vocab.names[k] for k in run) + tuple(figs)
+            out.append(Found(x, y, spans[first][0], spans[last][1], shared, score))
     return out
+
+
+def _distinct(vocab: Vocab, norms: list[str]) -> np.ndarray:
+    """A passage's distinct features, sorted."""
+    forms = set(norms)
+    f = np.unique(np.fromiter(map(vocab, forms), np.int64, len(forms)))
+    return f[1:] if len(f) and f[0] == 0 else f
 
 
 @lru_cache(maxsize=64)
