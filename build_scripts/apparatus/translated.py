@@ -86,6 +86,22 @@ class Vocab:
             self.of[norm] = i
         return i
 
+    def passages(self, words: list[list[str]]) -> tuple[np.ndarray, list[int]]:
+        """The features of every word of the passages, in one array, and where each passage's
+        start (and the last one's end). Only the first occurrence of a word in the corpus
+        computes its feature: the others are a lookup in C (`dict.get`)."""
+        bounds = [0]
+        for norms in words:
+            bounds.append(bounds[-1] + len(norms))
+        ids = np.empty(bounds[-1], np.int32)
+        of = self.of
+        for a, norms in zip(bounds, words):
+            got = np.fromiter(map(of.get, norms, repeat(-1)), np.int32, len(norms))
+            for j in np.flatnonzero(got < 0).tolist():
+                got[j] = self(norms[j])
+            ids[a : a + len(norms)] = got
+        return ids, bounds
+
 
 def forget() -> None:
     """Nothing is kept between runs (the vocabulary lives in one `candidates` call)."""
@@ -201,7 +217,8 @@ def candidates(
     wi = np.array([wit[w] for w in sigla], dtype=np.int64)
     # each passage's distinct features; the document frequency of a feature in a witness as a
     # sorted array of codes (witness × features + feature) with their counts
-    feats = [_distinct(vocab, n) for n in words]
+    ids, bounds = vocab.passages(words)
+    feats = [_distinct(ids[a:b]) for a, b in zip(bounds, bounds[1:])]
     width = len(vocab.names)
     lengths = np.fromiter(map(len, feats), np.int64, len(feats))
     codes = np.repeat(wi * width, lengths)
@@ -247,7 +264,7 @@ def candidates(
             if notes[x.passage] and notes[y] and (x.bibliographic or refs[y]):
                 continue  # two references to one work: a shared citation
             if ks is None:
-                ks = [vocab(w) for w in words[y]]
+                ks = ids[bounds[y] : bounds[y + 1]].tolist()
                 kset = set(ks)
             common = kset.intersection(x.keys)
             if len(common) < MIN_QUOTED:
@@ -256,16 +273,7 @@ def candidates(
             pairs = ordered([k for k in x.keys if k in common], [ks[j] for j in at])
             figs = sorted(x.figures & _figures(passages[y])) if x.figures else []
             run = [ks[at[j]] for _, j in pairs]
-            # names survive any translation and any retelling: words, not names, show the document
-            text = passages[y].text
-            spans = _spans(text, len(ks))
-            named = 0
-            if x.capitals & set(run):
-                named = sum(
-                    1 for _, j in pairs
-                    if ks[at[j]] in x.capitals and text[spans[at[j]][0]].isupper()
-                )  # fmt: skip
-            if len(run) - named < MIN_WORDS or len(run) + len(figs) < MIN_ORDERED:
+            if len(run) < MIN_WORDS or len(run) + len(figs) < MIN_ORDERED:
                 continue
             if len(run) < MIN_COVER * len(x.keys):
                 continue
@@ -278,15 +286,25 @@ def candidates(
             score = sum(rare)
             if score < MIN_SCORE:
                 continue
+            # names survive any translation and any retelling: words, not names, show the document
+            # (the character spans last: tokenising the passage again is the dearest step)
+            text = passages[y].text
+            spans = _spans(text, len(ks))
+            if x.capitals & set(run):
+                named = sum(
+                    1 for _, j in pairs
+                    if ks[at[j]] in x.capitals and text[spans[at[j]][0]].isupper()
+                )  # fmt: skip
+                if len(run) - named < MIN_WORDS:
+                    continue
             shared = tuple(vocab.names[k] for k in run) + tuple(figs)
             out.append(Found(x, y, spans[first][0], spans[last][1], shared, score))
     return out
 
 
-def _distinct(vocab: Vocab, norms: list[str]) -> np.ndarray:
+def _distinct(ids: np.ndarray) -> np.ndarray:
     """A passage's distinct features, sorted."""
-    forms = set(norms)
-    f = np.unique(np.fromiter(map(vocab, forms), np.int64, len(forms)))
+    f = np.unique(ids).astype(np.int64)
     return f[1:] if len(f) and f[0] == 0 else f
 
 
