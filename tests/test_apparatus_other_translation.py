@@ -123,3 +123,14 @@ def test_a_retold_entry_without_a_common_quotation_stays_a_paraphrase():
     entry = retold_entry(passages[0], passages[41])
     (out,) = [l for l in translated.translations(passages, DATES, "", [entry]) if l.id == entry.id]
     assert out.relation == "paraphrase"
+
+
+def test_words_of_a_document_dated_otherwise_are_another_document():
+    """A quotation dated one year and a passage that gives its words about a document of another
+    year: two documents on one matter, not one in two translations. Undated, or sharing a year,
+    they still pair."""
+    b_1938 = TITLE_B.replace("It published", "In January 1938 the plenum published")
+    dated_otherwise = TITLE_A.replace("The resolution", "In May 1936 the order")
+    assert found(corpus(dated_otherwise, b_1938)) == []
+    assert len(found(corpus(TITLE_A, b_1938))) == 1
+    assert len(found(corpus(TITLE_A.replace("The resolution", "In 1938 the resolution"), b_1938)))

@@ -297,6 +297,10 @@ def candidates(
                 )  # fmt: skip
                 if len(run) - named < MIN_WORDS:
                     continue
+            if not _same_years(
+                passages[x.passage], x.start, x.end, text, *spans[first][:1], spans[last][1]
+            ):
+                continue  # dated otherwise: another document on the same matter
             shared = tuple(vocab.names[k] for k in run) + tuple(figs)
             out.append(Found(x, y, spans[first][0], spans[last][1], shared, score))
     return out
@@ -306,6 +310,24 @@ def _distinct(ids: np.ndarray) -> np.ndarray:
     """A passage's distinct features, sorted."""
     f = np.unique(ids).astype(np.int64)
     return f[1:] if len(f) and f[0] == 0 else f
+
+
+def _years(text: str, start: int, end: int) -> set[str]:
+    a, b = detect.sentence(text, start, end)
+    part = text[a:b]
+    return (
+        {f for f, year, _, _ in retold.figures(part) if year}
+        if retold._DIGIT.search(part)
+        else set()
+    )
+
+
+def _same_years(px: Passage, start: int, end: int, y: str, y_start: int, y_end: int) -> bool:
+    """Can the quotation and the passage's words be one document by their dates: unless the
+    sentences around both name years, and none the same (a resolution of January 1938 is not the
+    order of May 1936 that used its words)."""
+    ours = _years(px.text, start, end)
+    return not ours or not (theirs := _years(y, y_start, y_end)) or bool(ours & theirs)
 
 
 @lru_cache(maxsize=64)
