@@ -38,6 +38,18 @@ Measured 2026-12-05, after the merge into main and the fix of `detect.Recent` (a
 oldest key was found by iterating over the slots its deletions left: 220x at 50x), quiet machine,
 `ratio 50 3`, two sessions: before that fix 55.9x wall (54.2x CPU); after it 55.1x and 52.2x wall
 (53.0x and 51.0x CPU), 10x 10.2-10.9x; 1x 0.96-1.01 s, 50x 52.5-52.7 s, process peak RSS 697 MiB.
+
+Measured 2026-12-05, evening, after another translation (build_scripts/apparatus/translated.py)
+joined the detection, `ratio 50 3`, a slower machine than the morning's (the edition's
+`apparatus detect --dry-run` 1.86-1.96 s here against 1.74-1.78 s then, same code):
+  as it landed (the session before, a faster machine): 50x 55.7-56.2x wall, process peak RSS
+      1.11 GiB (its feature sets of strings: some 370 MiB at 50x); with them int arrays
+      (`translated.Vocab`): 1x 1.37 s, 50x 75.2 s, 54.8x wall (54.8x CPU), peak RSS 918 MiB
+  each word's feature looked up once, in C, spans computed last: 1x 1.23 s, 10x 10.35x wall
+      (10.18x CPU), 50x 66.8 s: 54.45x wall (53.55x CPU), process peak RSS 910 MiB (the three
+      corpora held at once). Stage by stage (CPU, one run, 1x -> 50x): tokenising 54.8x, verbatim
+      candidates 53.1x, retelling units 53.1x, retellings 53.1x, another translation 60.6x before
+      these two changes (0.41 s at 1x), 0.27 s at 1x and 10.6x at 10x after.
 """
 
 from __future__ import annotations
