@@ -168,3 +168,44 @@ def test_a_roster_of_names_and_a_date_is_no_retelling():
         "presence of Kaganovich. Old injustices committed by Rumiantsev came to light."
     )
     assert retold.retellings(_two(c, d), DATES)
+
+
+# a resolution's title, as a collection of translations gives it (made up for the rule)
+RESOLUTION = (
+    "On Errors of Regional Organizations in Removing Members from the Union, on Heartless "
+    "Attitudes toward the Petitions of Those Removed from the Union, and on Measures to Remedy "
+    "These Failings"
+)
+
+
+def test_a_long_title_in_two_references_to_different_works_is_one_document():
+    """A title of twenty words and more, word for word, in a note's commentary ("The decision was
+    entitled …", after naming one collection) and in a reference to another collection: one
+    document in one translation, reuse of it (a common source), not a citation of one work and
+    not nothing. A short title shared so (two works called alike) stays no entry."""
+    note = (
+        "Pravda, Jan. 19, 1938. An English version is in Brown, Decisions, 188-95. The decision "
+        f'was entitled "{RESOLUTION}."'
+    )
+    at = note.index("Brown")
+    a = _p("A", note, "note", bibls=((0, 21), (at, at + len("Brown, Decisions, 188-95"))),
+           works=(("smith1970rezoliutsii", 0, 21), ("brown1974decisions", at, at + 24)))  # fmt: skip
+    ref = f"{RESOLUTION} (18 January 1938). Green, op. cit., p. 188."
+    b = _p("B", ref, "bibl", bibls=((0, len(ref)),), works=(("green1990history", 0, len(ref)),))
+    found = _found(a, b)
+    assert [(l.type, l.relation) for l in found] == [("reuse", "common-source")]
+    short = "Heartless Attitudes toward the Petitions of Those Removed"
+    a2 = _p("A", f'The decision was entitled "{short}." Brown, Decisions, 188.', "note",
+            bibls=((len(short) + 28, len(short) + 48),))  # fmt: skip
+    b2 = _p("B", f"{short} (1938). Green, op. cit., p. 188.", "bibl",
+            bibls=((0, len(short) + 38),), works=(("green1990history", 0, len(short) + 38),))  # fmt: skip
+    assert [l for l in _found(a2, b2) if l.type != "shared-citation"] == []
+
+
+def test_a_straight_single_quotation_mark_opens_a_quotation():
+    """'On the errors …' after a space opens a quotation (as ‘ does); an apostrophe inside or
+    after a word (Party's, members') opens none."""
+    text = "a clumsy title: 'On the errors of Party organisations in expelling members.'"
+    assert detect.quoted(_p("B", text), text.index("errors"), text.index("members"))
+    plain = "the members' appeals and the Party's errors were ignored by the committees"
+    assert not detect.quoted(_p("B", plain), plain.index("errors"), len(plain))

@@ -289,6 +289,8 @@ def shared_citation(
     return anchored and all(matter)
 
 
+# words of a title given word for word that two different works do not share by chance
+DOCUMENT_TITLE = 20
 TITLE_RUN = 12  # matched words of a run that may be no more than the title of a work
 TITLE_QUOTE = 2.0  # a quoted title: the quotation marks hold at most this × the run's words
 
@@ -491,6 +493,19 @@ def _ends(text: str, m: re.Match) -> bool:
 WIDEN_MAX = 80  # words a side may grow by (a passage without sentence punctuation stays as found)
 
 
+def _opener(text: str, i: int) -> bool:
+    """Does the single quotation mark text[i] open a quotation: ‘ after no letter or digit; a
+    straight ' after a space or an opening bracket and before a letter ('On the errors …'), never
+    inside a word (an apostrophe: Party's) nor after one (members')?"""
+    if text[i] == "‘":
+        return i == 0 or not text[i - 1].isalnum()
+    return (
+        (i == 0 or text[i - 1].isspace() or text[i - 1] in "([")
+        and i + 1 < len(text)
+        and text[i + 1].isalpha()
+    )
+
+
 def _quote_open(text: str, lo: int, hi: int) -> int | None:
     """Where the quotation that is still open at `hi` opened, looking back no further than `lo`."""
     depth, where, straight = 0, None, None
@@ -498,7 +513,7 @@ def _quote_open(text: str, lo: int, hi: int) -> int | None:
         c = text[i]
         if c == "”" or (c in "’'" and (i + 1 >= len(text) or not text[i + 1].isalpha())):
             depth += 1
-        elif c in "“`" or (c == "‘" and (i == 0 or not text[i - 1].isalnum())):
+        elif c in "“`" or (c in "‘'" and _opener(text, i)):
             if depth == 0:
                 return i
             depth -= 1
@@ -514,7 +529,7 @@ def _quote_close(text: str, lo: int, hi: int) -> int | None:
     depth = 0
     for i in range(lo, hi):
         c = text[i]
-        if c in "“`" or (c == "‘" and (i == 0 or not text[i - 1].isalnum())):
+        if c in "“`" or (c in "‘'" and _opener(text, i)):
             depth += 1
         elif c in '”"' or (c in "’'" and (i + 1 >= len(text) or not text[i + 1].isalpha())):
             if depth == 0:
@@ -764,7 +779,11 @@ def regions(
         if shared and not same_work(
             pa, (ta[a0].start, ta[a1 - 1].end), pb, (tb[b0].start, tb[b1 - 1].end)
         ):
-            continue  # similar titles of two works (or an event's name): neither citation nor reuse
+            if min(a1 - a0, b1 - b0) < DOCUMENT_TITLE:
+                continue  # similar titles of two works (or an event's name): neither
+            # a long title word for word, in references to different works or in a note's
+            # commentary: one document (a resolution) in one translation, not a citation
+            shared = False
         ops = align.align([t.norm for t in ta[a0:a1]], [t.norm for t in tb[b0:b1]])
         matched = matched_words(ops, ta[a0:a1], tb[b0:b1])
         if content_words(ops, ta[a0:a1]) < min_content:
@@ -956,6 +975,8 @@ def relation_of(
     retells). `sources`: the witnesses' references (`sources.Sources`); without them a translation
     is never traced to the earlier witness."""
     qa, qb = quoted(a, ra.start, ra.end, ra.text), quoted(b, rb.start, rb.end, rb.text)
+    # a reference printed as a passage of its own (a bibl) gives a document's title as its words
+    qa, qb = qa or a.kind == "bibl", qb or b.kind == "bibl"
     if qa and qb:
         if kind == "quotation":
             return "intermediary"
