@@ -188,17 +188,18 @@ def test_a_long_title_in_two_references_to_different_works_is_one_document():
         f'was entitled "{RESOLUTION}."'
     )
     at = note.index("Brown")
-    a = _p("A", note, "note", bibls=((0, 21), (at, at + len("Brown, Decisions, 188-95"))),
-           works=(("smith1970rezoliutsii", 0, 21), ("brown1974decisions", at, at + 24)))  # fmt: skip
+    refs = ((0, 21), (at, at + len("Brown, Decisions, 188-95")))
+    keys = (("smith1970rezoliutsii", *refs[0]), ("brown1974decisions", *refs[1]))
+    a = _p("A", note, "note", bibls=refs, works=keys)
     ref = f"{RESOLUTION} (18 January 1938). Green, op. cit., p. 188."
     b = _p("B", ref, "bibl", bibls=((0, len(ref)),), works=(("green1990history", 0, len(ref)),))
     found = _found(a, b)
     assert [(l.type, l.relation) for l in found] == [("reuse", "common-source")]
     short = "Heartless Attitudes toward the Petitions of Those Removed"
-    a2 = _p("A", f'The decision was entitled "{short}." Brown, Decisions, 188.', "note",
-            bibls=((len(short) + 28, len(short) + 48),))  # fmt: skip
-    b2 = _p("B", f"{short} (1938). Green, op. cit., p. 188.", "bibl",
-            bibls=((0, len(short) + 38),), works=(("green1990history", 0, len(short) + 38),))  # fmt: skip
+    text2 = f'The decision was entitled "{short}." Brown, Decisions, 188.'
+    a2 = _p("A", text2, "note", bibls=((text2.index("Brown"), len(text2)),))
+    ref2 = f"{short} (1938). Green, op. cit., p. 188."
+    b2 = _p("B", ref2, "bibl", bibls=((0, len(ref2)),), works=(("green1990history", 0, len(ref2)),))
     assert [l for l in _found(a2, b2) if l.type != "shared-citation"] == []
 
 
