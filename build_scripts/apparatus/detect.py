@@ -952,6 +952,12 @@ def quoted(p: Passage, start: int, end: int, text: str = "") -> bool:
     return _quote_open(p.text, 0, mid) is not None
 
 
+def document_words(p: Passage, start: int, end: int) -> bool:
+    """Are p.text[start:end] a document's own words: quoted (`quoted`), or a reference printed
+    as a passage of its own (a bibl), which gives a document's title?"""
+    return p.kind == "bibl" or quoted(p, start, end)
+
+
 def in_quote_element(p: Passage, start: int, end: int) -> bool:
     """Is p.text[start:end] inside a quote element (the passage is one, or one is nested in it)?"""
     return p.kind == "quote" or any(".q" in i and a <= start and end <= b for i, a, b in p.spans)
@@ -974,9 +980,7 @@ def relation_of(
     (unmarked, words or facts retold, cited or not), summary (a retelling much shorter than what it
     retells). `sources`: the witnesses' references (`sources.Sources`); without them a translation
     is never traced to the earlier witness."""
-    qa, qb = quoted(a, ra.start, ra.end, ra.text), quoted(b, rb.start, rb.end, rb.text)
-    # a reference printed as a passage of its own (a bibl) gives a document's title as its words
-    qa, qb = qa or a.kind == "bibl", qb or b.kind == "bibl"
+    qa, qb = document_words(a, ra.start, ra.end), document_words(b, rb.start, rb.end)
     if qa and qb:
         if kind == "quotation":
             return "intermediary"

@@ -104,7 +104,10 @@ class Vocab:
 
 
 def forget() -> None:
-    """Nothing is kept between runs (the vocabulary lives in one `candidates` call)."""
+    """Empty the caches kept across passages (figures, word spans) at the end of a run; the
+    vocabulary lives in one `candidates` call."""
+    _figures_of.cache_clear()
+    _spans.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -226,7 +229,8 @@ def candidates(
     dcodes, dcounts = np.unique(codes, return_counts=True)
     del codes
     size: Counter[str] = Counter(sigla)
-    cap = np.array([max(CAP, CAP_SHARE * size[w]) for w in wit])
+    sizes = [size[w] for w in wit]  # passages of each witness, by its index
+    cap = np.array([max(CAP, CAP_SHARE * n) for n in sizes])
 
     def df(w: int, f: np.ndarray) -> np.ndarray:
         return dcounts[np.searchsorted(dcodes, w * width + f)]
@@ -247,7 +251,6 @@ def candidates(
         n = sizes[w]
         return [math.log(n / max(1, d)) for d in df(w, np.array(fs, np.int64)).tolist()]
 
-    sizes = [size[w] for w in wit]
     out = []
     for y, (fy, wy) in enumerate(zip(feats, wi.tolist())):
         ks: list[int] | None = None  # this passage's features, word by word, when needed
@@ -298,7 +301,7 @@ def candidates(
                 if len(run) - named < MIN_WORDS:
                     continue
             if not _same_years(
-                passages[x.passage], x.start, x.end, text, *spans[first][:1], spans[last][1]
+                passages[x.passage], x.start, x.end, text, spans[first][0], spans[last][1]
             ):
                 continue  # dated otherwise: another document on the same matter
             shared = tuple(vocab.names[k] for k in run) + tuple(figs)
@@ -416,8 +419,7 @@ def locus(passages: list[Passage], dates: dict[str, str], f: Found) -> Locus:
         (pa, a), (pb, b) = (pb, b), (pa, a)
     ra = detect.reading(pa, *a, "source")
     rb = detect.reading(pb, *b, "target")
-    qa = detect.quoted(pa, *a) or pa.kind == "bibl"
-    qb = detect.quoted(pb, *b) or pb.kind == "bibl"
+    qa, qb = detect.document_words(pa, *a), detect.document_words(pb, *b)
     kind = "quotation" if pa.siglum in pb.cites else "reuse"
     if qa and qb and kind == "quotation":
         relation = "intermediary"  # the document quoted through the earlier witness
