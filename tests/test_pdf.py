@@ -63,8 +63,28 @@ def page_texts(path: Path, crop_margin: bool = True) -> list[str]:
     return text.split("\f")
 
 
+def as_printed(el: etree._Element) -> etree._Element:
+    """A copy of `el` in which each editors' note (@resp) reads as the PDF prints it: a footnote of
+    its own, in its place among the others, marked ‡ (no word) and opening with the label "Editors’
+    note." (in a table, below it and unlabelled, as build_scripts/pdf/typst.py's table_note prints
+    it). tei_reading leaves editors' notes out (they hold no word of the witness); counted as
+    furniture allowed anywhere, their words were checked nowhere, and a marker found among them
+    (the "26" of a reference to K.art.p26) let another note swallow them (K.art.n22 beside
+    K.art.p27.n1)."""
+    el = copy.deepcopy(el)
+    for note in [n for n in el.iter(f"{{{TEI_NS}}}note") if n.get("resp") is not None]:
+        for name in ("resp", "n"):
+            note.attrib.pop(name, None)
+        note.set("type", "unmarked")  # the ‡ in the text is no word
+        parent = note.getparent()
+        if parent is None or parent.tag != f"{{{TEI_NS}}}table":
+            note.text = f"{m.LABELS['editorial']} {note.text or ''}"
+    return el
+
+
 def selection_reading(course) -> words.Reading:
-    """The words the course should print: each passage's blocks, edited reading (corr)."""
+    """The words the course should print: each passage's blocks, edited reading (corr), the
+    editors' notes among the footnotes."""
     root = etree.Element(f"{{{TEI_NS}}}TEI")
     body = etree.SubElement(etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body")
     for passage in course.passages:
@@ -72,13 +92,14 @@ def selection_reading(course) -> words.Reading:
             "a selection with no TEI blocks would make this test pass vacuously"
         )
         for el in passage.elements:
-            body.append(copy.deepcopy(el))
+            body.append(as_printed(el))
     return words.tei_reading(root, edited=True)
 
 
 def furniture_words(course, pages: list[str]) -> set[str]:
     """Words the PDF may add around the selection: running heads, page numbers, headings of the
-    passages, margin page labels, permalinks, the notices of corrections."""
+    passages, margin page labels, permalinks, the notices of corrections. Not the editors' notes:
+    selection_reading has them, as notes."""
     allowed = {
         "p",
         "Transcription",
@@ -101,11 +122,6 @@ def furniture_words(course, pages: list[str]) -> set[str]:
             "printed here in the original; shown at their markers elsewhere in this edition"
         )
     }
-    for passage in course.passages:  # editors' notes are printed, marked as theirs
-        for el in passage.elements:
-            for note in el.iter(f"{{{TEI_NS}}}note"):
-                if note.get("resp"):
-                    allowed |= {w.text for w in words.tokens("".join(note.itertext()))}
     for page in pages:
         lines = [l for l in page.strip().split("\n") if l.strip()]
         for line in lines[:1] + lines[-1:]:
@@ -178,7 +194,7 @@ def table_runs(selection) -> list[list[str]]:
         for el in passage.elements:
             for table in el.iter(f"{{{TEI_NS}}}table"):
                 root = etree.Element(f"{{{TEI_NS}}}TEI")
-                alone = copy.deepcopy(table)
+                alone = as_printed(table)
                 alone.tail = None  # the words after the table belong to its paragraph, not to it
                 etree.SubElement(
                     etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body"
@@ -529,3 +545,52 @@ def test_page_images_of_title_footnote_and_apparatus_pages(course_pdf, tmp_path)
         )
         image = (tmp_path / f"{name}.png").read_bytes()
         assert image[:8] == b"\x89PNG\r\n\x1a\n" and len(image) > 3000, name
+
+
+ADJACENT_NOTES = f"""<TEI xmlns="{TEI_NS}"><text><body><div xml:id="X.d1">
+<p xml:id="X.p1">Alpha words before the first note.<note xml:id="X.n1" n="1" place="foot">
+<bibl>Ibid.</bibl> Page one of the source.</note><note xml:id="X.p1.n1" resp="#X.editors"
+type="editorial" place="foot">The editors compare <ref target="#X.p2">paragraph two</ref> here.
+</note> Beta words after both notes.</p>
+<p xml:id="X.p2">Gamma words.<note xml:id="X.p2.n1" resp="#X.editors" type="editorial"
+place="foot">Editorial first, see note 3 below.</note><note xml:id="X.n2" n="2" place="foot">
+<bibl>Ibid.</bibl> Page two verso.</note> Delta words end here.<note xml:id="X.n3" n="3"
+place="foot"><bibl>Ibid.</bibl></note></p>
+</div></body></text></TEI>"""
+
+
+def test_adjacent_author_and_editors_notes_print_in_reading_order(tmp_path, monkeypatch):
+    """An author's note and an editors' note side by side, in both orders (K.art.n22 and
+    K.art.p27.n1): the PDF prints the paragraph whole, each note whole, in marker order; the walk
+    of the witness tests accepts it and fails when a word of either note is lost. X.p2 is the trap
+    the walk once fell into: a number in the editors' note (3) read as the marker of note 3, whose
+    text ("Ibid") then matched the opening of note 2, left half-read."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(pdf, "permalink", lambda file, ident: f"https://example.org/#{ident}")
+    facts = {"short": "Fixture", "title": "Fixture"}
+    witness = SimpleNamespace(siglum="X", tei="fixture.xml", facts=facts, fact=facts.get)
+    root = etree.fromstring(ADJACENT_NOTES)
+    passage = pdf.Passage(witness, list(root.iterfind(".//tei:p", NS)), "fixture.xml", "X")
+    source, problems, _ = pdf.document_typst("Fixture", [passage])
+    assert not problems
+    pages = page_texts(pdf.compile_pdf("adjacent-notes", source, tmp_path))
+    start = 1 + max(k for k, page in enumerate(pages) if ". . . . . ." in page)  # the contents
+    body = [w.text for page in pages[start:] for w in words.tokens(page)]
+    joined = " ".join(body)
+    printed = [
+        "Alpha words before the first note 1 Beta words after both notes",
+        "Gamma words 2 Delta words end here 3",
+        "1 Ibid Page one of the source Editors note The editors compare paragraph two here",
+        "Editors note Editorial first see note 3 below 2 Ibid Page two verso 3 Ibid",
+    ]
+    for run in printed:  # the text, then the notes in the order of their markers
+        assert run in joined, (run, joined)
+    assert joined.index(printed[1]) < joined.index(printed[2])
+    selection = SimpleNamespace(passages=[passage])
+    reading, allowed = selection_reading(selection), furniture_words(selection, pages)
+    failure = walk_pdf(body, reading, allowed)
+    assert failure is None, failure
+    for lost in ("compare", "below", "source", "verso"):  # a word lost from either kind of note
+        k = body.index(lost)
+        assert walk_pdf(body[:k] + body[k + 1 :], reading, allowed) is not None, lost
