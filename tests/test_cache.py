@@ -2,9 +2,10 @@
 gives byte for byte the pages a clean render gives.
 
 Edits are made to a copy of the edition, the way an editor makes them (a word in a witness, an
-apparatus decision, a claim's note, a bibliography entry, the manifest, the excerpt list), and
-`edition render` runs in that copy as a separate process (so nothing can read the checkout's files
-by mistake). The clean render runs in a second copy without build/ (no cache at all).
+apparatus decision, a claim's note, a bibliography entry, the manifest, the excerpt list, a course
+pack), and `edition render` runs in that copy as a separate process (so nothing can read the
+checkout's files by mistake). The clean render runs in a second copy without build/ (no cache at
+all).
 """
 
 from __future__ import annotations
@@ -91,7 +92,21 @@ def edit_excerpts(root: Path, n: int) -> None:
     _sub_once(root / "sources" / "excerpts.yml", r"(?m)^  - [A-Za-z0-9.]+[^\n]*\n", "", n)
 
 
-EDITS = [edit_word, edit_decision, edit_claim_note, edit_bib, edit_manifest, edit_excerpts]
+def edit_course(root: Path, n: int) -> None:
+    files = sorted((root / "courses").glob("*.yml"))
+    if files:
+        _sub_once(files[n % len(files)], r'(?m)^(title: ")', lambda m: m.group(1) + "Revised: ", n)
+
+
+EDITS = [
+    edit_word,
+    edit_decision,
+    edit_claim_note,
+    edit_bib,
+    edit_manifest,
+    edit_excerpts,
+    edit_course,
+]
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +154,13 @@ def test_the_property_can_fail(base, tmp_path):
     assert pages(clean) != before, (
         "rejecting an entry must change some page (else the test proves nothing)"
     )
+
+
+def test_a_course_pack_edit_reaches_its_page(base, tmp_path):
+    """The course pages are reused from the cache only while nothing they read changed."""
+    work = tmp_path / "edition"
+    shutil.copytree(base, work)
+    edit_course(work, 0)
+    render(work)
+    courses = [text for name, text in pages(work).items() if name.startswith("courses/")]
+    assert any(b"Revised: " in text for text in courses)

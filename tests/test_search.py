@@ -5,6 +5,8 @@ the tuning of Material's index for the offline copy. Fast: small HTML made here,
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from types import SimpleNamespace
 
 from lxml import html as lhtml
 
@@ -151,7 +153,8 @@ def test_a_page_the_worker_cannot_index_is_one_problem_naming_it(tmp_path, monke
     from tests.conftest import ROOT
 
     (tmp_path / "docs").mkdir()
-    search_beside._start(str(ROOT), str(tmp_path / "docs"), str(tmp_path / "records"))
+    search_beside._start(str(ROOT), str(tmp_path / "docs"))
+    search_beside._W["pagefind"].close()
     monkeypatch.setattr(search, "records", lambda *a: 1 / 0)
     page = SimpleNamespace(content=PAGE.format(p1="a", p2="b"), toc=[], url="x/", title="X")
     future: Future = Future()
@@ -166,15 +169,32 @@ def test_a_page_the_worker_cannot_index_is_one_problem_naming_it(tmp_path, monke
     assert "ZeroDivisionError" in problem.message
 
 
-def test_records_scratch_goes_to_memory_only_with_room(tmp_path, monkeypatch):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.md").write_text("word " * 100, encoding="utf-8")
-    shm = tmp_path / "shm"
-    monkeypatch.setattr(search, "MEMORY", shm)
-    assert search.scratch_base(docs) is None  # no RAM-backed folder: the default temporary one
-    shm.mkdir()
-    free = search.shutil.disk_usage(shm).free
-    assert search.scratch_base(docs) == (str(shm) if free >= 8 * 500 + (256 << 20) else None)
-    monkeypatch.setattr(search.shutil, "disk_usage", lambda _: type("U", (), {"free": 1 << 20}))
-    assert search.scratch_base(docs) is None  # too little room left
+def test_pagefind_indexes_records_as_they_come_and_says_a_failure_once(tmp_path, monkeypatch):
+    """search.Pagefind: records added one by one reach the written index (one fragment each); a
+    binary that is missing, or ends at once, is one `site.search` problem, never a hang."""
+    index = search.Pagefind(threads=1)
+    info = SimpleNamespace(url="edition/x/")
+    made = [
+        ("", f"<html><body><main data-pagefind-body><p>word{n} here</p></main></body></html>")
+        for n in range(3)
+    ]
+    index.add_page(info, made)
+    assert index.write(tmp_path / "pagefind") == []
+    assert len(list((tmp_path / "pagefind" / "fragment").iterdir())) == 3
+
+    import pagefind.service
+
+    monkeypatch.setattr(pagefind.service, "_must_get_executable", lambda: Path("/bin/false"))
+    ended = search.Pagefind()
+    ended.add_page(info, made)
+    (problem,) = ended.write(tmp_path / "other")
+    assert problem.code == "site.search" and "Pagefind" in problem.message
+
+    def missing():
+        raise FileNotFoundError("Could not find pagefind binary")
+
+    monkeypatch.setattr(pagefind.service, "_must_get_executable", missing)
+    gone = search.Pagefind()
+    gone.add_page(info, made)
+    (problem,) = gone.write(tmp_path / "other")
+    assert "not installed" in problem.message and "make venv" in problem.hint

@@ -107,12 +107,14 @@ def _block(block: schema.Block, p: schema.Passage, plan: dict) -> list[str]:
     return [f"- {target}: {escape(start)}"]
 
 
-def pages(project: Project, state: dict, files: dict[str, str]) -> list[tuple[str, str]]:
+def pages(
+    project: Project, state: dict, files: dict[str, str], everything: bool | None = None
+) -> list[tuple[str, str]]:
     """Add the course pages to `files` (and their PDFs to the downloads list); the nav entries."""
     paths = schema.course_files(project)
     if not paths:
         return []
-    ed = schema.edition(project)
+    ed = schema.edition(project, everything)
     made = []
     for path in paths:
         course, _ = schema.load(path, ed)

@@ -64,6 +64,9 @@ class Result:
         default_factory=dict
     )  # the apparatus stage's output, reused while its inputs are unchanged
     app_loaded: tuple | None = None  # what app_cache held when read from disk (saved if it grew)
+    old_cache: dict = field(default_factory=dict)  # the cache as the last render left it
+    cache_key: str = ""  # cache_key() of this render
+    courses: dict = field(default_factory=dict)  # the course pages and their key (course_pages)
 
     @property
     def failed(self) -> bool:
@@ -257,6 +260,7 @@ def render(
     bib_md, bib_keys, problems, bib_cache = bibliography(project, cache.get("bibliography"))
     result.problems += problems
     key = cache_key(project, everything, bib_md is not None)
+    result.old_cache, result.cache_key = cache, key
     old = cache.get("witnesses", {}) if cache.get("key") == key else {}
     state: dict[str, dict] = {}
     docs: dict[str, Document] = {}
@@ -315,6 +319,7 @@ def render(
         "witnesses": state,
         "bibliography": bib_cache,
         "apparatus_key": result.app_cache["key"],
+        "courses": result.courses,
     }
     remember_plan(project, everything, state)
     if out == project.generated:
@@ -426,7 +431,7 @@ def around_texts(
             extra.append(
                 (f"edition/{rel}", "Apparatus")
             )  # other apparatus pages: not_in_nav (mkdocs.yml)
-    extra += site_courses.pages(project, state, files)  # courses/*.yml → edition/courses/
+    extra += course_pages(project, state, files, everything, result)
     order = [w for w in wits if w.tei in state]
     entries = landing.nav(
         order, {w.siglum: [tuple(p) for p in state[w.tei]["pages"]] for w in order}, extra
@@ -436,6 +441,27 @@ def around_texts(
     )
     files[site_nav.TEXTS_PAGE] = site_nav.texts_page(wits, set(by_siglum))
     return files
+
+
+def course_pages(
+    project: Project, state: dict, files: dict[str, str], everything: bool, result: Result
+) -> list[tuple]:
+    """The course pages (courses/*.yml → edition/courses/, site/courses.py) added to `files`; their
+    nav entries. Reused from the last render when nothing they read has changed: the render's key
+    (the toolchain's code and every shared input, the courses among them; the settings) and each
+    witness's TEI and page plan (`state`)."""
+    key = digest([], result.cache_key + json.dumps(state, sort_keys=True))
+    old = result.old_cache.get("courses", {})
+    if old.get("key") == key:
+        files.update(old["files"])
+        nav = [tuple(entry) for entry in old["nav"]]
+    else:
+        before = dict(files)
+        nav = site_courses.pages(project, state, files, everything)
+        made = {name: text for name, text in files.items() if before.get(name) != text}
+        old = {"key": key, "files": made, "nav": nav}
+    result.courses = old
+    return nav
 
 
 _APP_READER: dict = {}

@@ -4,10 +4,12 @@ MkDocs builds the pages one after another in one process. Made afterwards from t
 the two search indexes of the online build (Material's lunr index, which the offline copy uses,
 and Pagefind's records) added about half of MkDocs' own time to every build. Here a plugin object
 that `edition build` adds to its MkDocs run hands each page to one worker process as soon as MkDocs
-has it (`on_page_content`: the page's HTML and table of contents, for Material's index;
-`on_post_page`: the written page, for Pagefind's records), so that the work runs on the machine's
-other core while MkDocs goes on. What stays after the last page: Material's index put together,
-and Pagefind's own binary over the records.
+has converted it (`on_page_content`: the page's HTML and table of contents), so that the work runs
+on the machine's other core while MkDocs goes on: the worker makes the page's entries of Material's
+index and its Pagefind records, and hands the records at once to Pagefind's binary, which runs as
+a service beside it and indexes each record as it comes (search.Pagefind). When every page is
+converted (`on_env`), Pagefind writes its index and the worker puts Material's together, while
+MkDocs writes the pages.
 
 The indexes are the ones the serial path makes (build_scripts/site/search.py: `build_index`, and
 `tune_material_index` as build_scripts/site/engine.py's `finish` applies it): the same Material
@@ -24,8 +26,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import re
-import shutil
-import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
@@ -49,13 +49,12 @@ class SearchBeside(BasePlugin):
     def __init__(self, root: Path, docs_dir: Path) -> None:
         super().__init__()
         self.root, self.docs_dir = root, docs_dir
-        self.scratch = Path(tempfile.mkdtemp(prefix="search-", dir=search.scratch_base(docs_dir)))
         fork = "fork" in multiprocessing.get_all_start_methods()
         self.pool = ProcessPoolExecutor(
             1,
             mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
             initializer=_start,
-            initargs=(str(root), str(docs_dir), str(self.scratch)),
+            initargs=(str(root), str(docs_dir)),
         )
         self.order: list[str] = []  # the pages, in the order MkDocs read them
         self.pages: list[Future] = []
@@ -63,7 +62,6 @@ class SearchBeside(BasePlugin):
         self.material = None  # Material's search plugin, when it is on
         self.lunr: Future | None = None
         self.pagefind: Future | None = None
-        self.binary: Future | None = None  # Pagefind's binary started
 
     @classmethod
     def started(cls, root: Path, docs_dir: Path) -> SearchBeside:
@@ -95,9 +93,9 @@ class SearchBeside(BasePlugin):
 
     @event_priority(-100)
     def on_env(self, env, config, files):
-        """Every page is read: the worker starts Pagefind's binary, then finishes Material's
-        index, while MkDocs writes the pages."""
-        self.binary = self.pool.submit(_start_pagefind, config.site_dir)  # first: runs beside
+        """Every page is read: Pagefind writes its index and the worker finishes Material's,
+        while MkDocs writes the pages."""
+        self.pool.submit(_start_pagefind, config.site_dir)  # first: runs beside the rest
         if self.material is not None:
             keys = ("lang", "separator", "pipeline", "fields")
             self.lunr = self.pool.submit(
@@ -108,9 +106,8 @@ class SearchBeside(BasePlugin):
 
     @event_priority(-100)  # after Material's plugin wrote its index (made by _Deferred)
     def on_post_build(self, config):
-        self.result(self.binary)  # a failure to start it is said here, once
         self.problems += self.result(self.pagefind) or []
-        for future in self.pages:  # done before the binary ran: a page that failed is said once
+        for future in self.pages:  # a page that failed is said once
             if future.exception() is not None:
                 self.result(future)
                 break
@@ -131,7 +128,6 @@ class SearchBeside(BasePlugin):
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
-        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 class _Deferred:
@@ -161,7 +157,7 @@ class _Deferred:
 _W: dict = {}
 
 
-def _start(root: str, docs_dir: str, scratch: str) -> None:
+def _start(root: str, docs_dir: str) -> None:
     from material.plugins.search.plugin import SearchIndex
 
     root_path = Path(root)
@@ -173,7 +169,9 @@ def _start(root: str, docs_dir: str, scratch: str) -> None:
     groups = search_variants.listed_groups(root_path / "sources" / "transliterations.yml")
     _W.update(
         root=root_path,
-        scratch=Path(scratch),
+        # one thread: MkDocs holds the other core (more threads cost more CPU in all and ended
+        # no sooner)
+        pagefind=search.Pagefind(threads=1),
         sigla=search.labels(root_path),
         folders=search.folder_labels(root_path),
         variants=search_variants.variant_map(names, groups),
@@ -210,7 +208,7 @@ def _index(rel: str, page, lunr: bool) -> None:
     if info is None:
         return
     _W["titles"][info.url] = info.title
-    search.write_page_records(_W["scratch"], info, search.records(doc, info, _W["variants"]))
+    _W["pagefind"].add_page(info, search.records(doc, info, _W["variants"]))
 
 
 def _material_index(order: list[str], config: dict) -> str:
@@ -223,11 +221,8 @@ def _material_index(order: list[str], config: dict) -> str:
 
 
 def _start_pagefind(site_dir: str) -> None:
-    # one thread: MkDocs, writing the pages, holds the other core (more threads cost more CPU
-    # in all and ended no sooner)
-    _W["pagefind"] = search.start_pagefind(_W["scratch"], Path(site_dir), threads=1)
+    _W["pagefind"].start_writing(Path(site_dir) / search.PAGEFIND_DIR)
 
 
 def _finish_pagefind() -> list[Problem]:
-    run = _W.pop("pagefind", [])  # none: _start_pagefind failed (and said so)
-    return run if isinstance(run, list) else search.finish_pagefind(run)
+    return _W["pagefind"].wait()
