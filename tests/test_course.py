@@ -147,6 +147,19 @@ def test_withheld_passage_is_a_warning_and_a_notice(tmp_path, ed):
     assert "Passage not reproduced for rights reasons" in typ
 
 
+def test_withheld_expected_keeps_the_notice_and_drops_the_warning(tmp_path, ed):
+    """A teacher who chose a partly withheld passage knowingly says `withheld: expected`: the pack
+    still prints the notice; `edition check` stays quiet. Any other value is an error."""
+    s = excerpted(ed)
+    hidden = ids_of(ed, s, False)[0]
+    spec = f"title: T\npassages:\n  - witness: {s}\n    id: {hidden}\n    withheld: "
+    course, problems = load_text(tmp_path, spec + "expected\n", ed)
+    assert not [p for p in problems if p.code == "course.withheld"] and course is not None
+    assert [b.kind for b in course.passages[0].blocks] == ["withheld"]
+    _, problems = load_text(tmp_path, spec + "yes\n", ed)
+    assert one(problems, "course.bad-value").location.line == 5
+
+
 @needs_poppler
 def test_pack_of_withheld_passages_prints_notices_not_an_empty_pdf(tmp_path, ed):
     s = excerpted(ed)

@@ -328,8 +328,9 @@ def document(course: schema.Course) -> tuple[str, list[Problem]]:
 
 
 def console(course: schema.Course) -> list[Problem]:
-    """Nothing is cut silently: the count of withheld passages, said once more at the end."""
-    held = [p for p in course.passages if p.withheld]
+    """Nothing is cut silently: the count of withheld passages, said once more at the end (but for
+    the passages marked `withheld: expected`, chosen knowingly)."""
+    held = [p for p in course.passages if p.withheld and not p.withheld_expected]
     if not held:
         return []
     total = sum(p.withheld for p in held)

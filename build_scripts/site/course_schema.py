@@ -46,6 +46,11 @@ PASSAGE = {
         "from": {**_TEXT, "description": "xml:id of the first paragraph of a range"},
         "to": {**_TEXT, "description": "xml:id of the last paragraph of the range (inclusive)"},
         "note": {**_MD, "description": "The teacher's note printed before the passage"},
+        "withheld": {
+            "enum": ["expected"],
+            "description": "`expected`: you know that parts of the passage are withheld (rights)"
+            " and want the notices printed without a warning",
+        },
     },
 }
 SESSION = {
@@ -164,6 +169,7 @@ class Passage:
     note: str = ""
     line: int | None = None
     chapter: str = ""  # the heading of the division the passage lies in
+    withheld_expected: bool = False  # `withheld: expected`: the teacher chose it knowingly
 
     @property
     def withheld(self) -> int:
@@ -449,7 +455,7 @@ def _passage(spec: dict, ed: Edition, where: Location) -> tuple[Passage | None, 
     w, doc = ed.witnesses[siglum], ed.docs[siglum]
     kinds = [k for k in ("div", "id", "from") if k in spec]
     if len(kinds) != 1 or ("to" in spec and kinds != ["from"]):
-        given = (k for k in spec if k in PASSAGE["properties"] and k not in ("witness", "note"))
+        given = (k for k in spec if k in ("div", "id", "from", "to"))
         return None, [
             Problem(
                 where,
@@ -525,17 +531,21 @@ def _passage(spec: dict, ed: Edition, where: Location) -> tuple[Passage | None, 
     passage = Passage(
         w, label, chosen[0].get(XML_ID) or label, blocks, spec.get("note", ""), where.line, head
     )
+    passage.withheld_expected = spec.get("withheld") == "expected"
     problems = []
     shown = sum(1 for b in blocks if b.kind == "block")
-    if passage.withheld and not shown:
+    if passage.withheld_expected:  # the teacher chose it knowingly: the notices say it
+        pass
+    elif passage.withheld and not shown:
         problems.append(
             Problem(
                 where,
                 f"passage {label} of {siglum} is withheld in full: the witness "
                 "is published in excerpts and sources/excerpts.yml lists nothing "
                 "inside it; the pack prints a notice in its place",
-                "Choose a published passage, or build with EDITION_PUBLISH_ALL=1 if "
-                "you hold the rights to the full text",
+                "Choose a published passage, add `withheld: expected` to it if you "
+                "chose it knowingly, or build with EDITION_PUBLISH_ALL=1 if you hold "
+                "the rights to the full text",
                 "course.withheld",
                 "warning",
             )
@@ -547,7 +557,8 @@ def _passage(spec: dict, ed: Edition, where: Location) -> tuple[Passage | None, 
                 f"passage {label} of {siglum}: {passage.withheld} of "
                 f"{passage.withheld + shown} blocks are withheld (publication in "
                 "excerpts); the pack prints a notice where each run was",
-                "Choose published passages (sources/excerpts.yml), or build with "
+                "Choose published passages (sources/excerpts.yml), add `withheld: expected` "
+                "to the passage if you chose it knowingly, or build with "
                 "EDITION_PUBLISH_ALL=1 if you hold the rights",
                 "course.withheld",
                 "warning",
