@@ -66,8 +66,8 @@ def page_texts(path: Path, crop_margin: bool = True) -> list[str]:
 def as_printed(el: etree._Element) -> etree._Element:
     """A copy of `el` in which each editors' note (@resp) reads as the PDF prints it: a footnote of
     its own, in its place among the others, marked ‡ (no word) and opening with the label "Editors’
-    note." (in a table, below it and unlabelled, as build_scripts/pdf/typst.py's table_note prints
-    it). tei_reading leaves editors' notes out (they hold no word of the witness); counted as
+    note." (in a table, below it with the same label: build_scripts/pdf/typst.py's note_text).
+    tei_reading leaves editors' notes out (they hold no word of the witness); counted as
     furniture allowed anywhere, their words were checked nowhere, and a marker found among them
     (the "26" of a reference to K.art.p26) let another note swallow them (K.art.n22 beside
     K.art.p27.n1)."""
@@ -76,9 +76,7 @@ def as_printed(el: etree._Element) -> etree._Element:
         for name in ("resp", "n"):
             note.attrib.pop(name, None)
         note.set("type", "unmarked")  # the ‡ in the text is no word
-        parent = note.getparent()
-        if parent is None or parent.tag != f"{{{TEI_NS}}}table":
-            note.text = f"{m.LABELS['editorial']} {note.text or ''}"
+        note.text = f"{m.LABELS['editorial']} {note.text or ''}"
     return el
 
 
@@ -594,3 +592,41 @@ def test_adjacent_author_and_editors_notes_print_in_reading_order(tmp_path, monk
     for lost in ("compare", "below", "source", "verso"):  # a word lost from either kind of note
         k = body.index(lost)
         assert walk_pdf(body[:k] + body[k + 1 :], reading, allowed) is not None, lost
+
+
+TABLE_NOTES = f"""<TEI xmlns="{TEI_NS}"><text><body><div xml:id="X.d1">
+<p xml:id="X.p1">Words before the table.<table xml:id="X.p1.t1"><head>Fixture figures</head>
+<row role="label"><cell>Place</cell><cell>Count</cell></row>
+<row><cell>Alpha<note xml:id="X.p1.t1.n1" resp="#X.editors" type="editorial" place="foot">Cell
+remark of the editors.</note></cell><cell>12</cell></row>
+<note type="table" xml:id="X.p1.t1.n2">Source: a parish register.</note><note
+xml:id="X.p1.t1.n3" resp="#X.editors" type="editorial">Computed again, the total differs.</note>
+</table>Words after the table.</p>
+</div></body></text></TEI>"""
+
+
+def test_editors_notes_in_a_table_print_with_their_label(tmp_path, monkeypatch):
+    """An editors' note in a table's cell (a footnote at its marker) and in the table itself (a
+    line below it, as G.c3.d6.p6.t1.n2) opens with "Editors’ note." like any other, so their words
+    are never read as the witness's (the witness's own table note prints unlabelled)."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(pdf, "permalink", lambda file, ident: f"https://example.org/#{ident}")
+    facts = {"short": "Fixture", "title": "Fixture"}
+    witness = SimpleNamespace(siglum="X", tei="fixture.xml", facts=facts, fact=facts.get)
+    root = etree.fromstring(TABLE_NOTES)
+    passage = pdf.Passage(witness, list(root.iterfind(".//tei:p", NS)), "fixture.xml", "X")
+    source, problems, _ = pdf.document_typst("Fixture", [passage])
+    assert not problems
+    pages = page_texts(pdf.compile_pdf("table-notes", source, tmp_path))
+    start = 1 + max(k for k, page in enumerate(pages) if ". . . . . ." in page)  # the contents
+    text = "\n".join(pages[start:])
+    label = m.LABELS["editorial"]
+    for words_of_note in ("Computed again, the total differs.", "Cell remark of the editors."):
+        assert f"{label} {words_of_note}" in " ".join(text.split()), (words_of_note, text)
+    assert f"{label} Source" not in " ".join(text.split())  # the witness's note: not theirs
+    body = [w.text for page in pages[start:] for w in words.tokens(page)]
+    selection = SimpleNamespace(passages=[passage])
+    reading, allowed = selection_reading(selection), furniture_words(selection, pages)
+    failure = walk_pdf(body, reading, allowed, tables=table_runs(selection))
+    assert failure is None, failure

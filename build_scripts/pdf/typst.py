@@ -148,11 +148,9 @@ def table(t: m.Table, ctx: Context) -> str:
 
 
 def table_note(n: m.Note, ctx: Context) -> str:
-    previous, ctx.in_note = ctx.in_note, True
-    body = render(n.children, ctx)
-    ctx.in_note = previous
-    prefix = string(f"{n.n} ") if n.n and not n.has_label else ""
-    return f"\n#text(size: 8pt)[{prefix}{body}]\n"
+    """A note standing in the table itself, printed below it: its number, or the editors' label."""
+    prefix = string(f"{n.n} ") if n.n and not n.has_label and not n.editorial else ""
+    return f"\n#text(size: 8pt)[{prefix}{note_text(n, ctx)}]\n"
 
 
 def listing(lst: m.ListBlock, ctx: Context, depth: int) -> str:
@@ -246,11 +244,8 @@ def link(node: m.Link, ctx: Context) -> str:
 
 def note(n: m.Note, ctx: Context) -> str:
     """A note of the witness with its printed number; an editors' note marked as theirs."""
-    previous, ctx.in_note = ctx.in_note, True
-    body = render(n.children, ctx)
-    ctx.in_note = previous
+    body = note_text(n, ctx)
     if n.editorial:
-        body = f"#emph[{string(m.LABELS['editorial'] + ' ')}]{body}"
         number = '"‡"'
     elif n.n:
         number = f'"[{n.n}]"' if n.type == "unmarked" else f'"{n.n}"'
@@ -260,3 +255,12 @@ def note(n: m.Note, ctx: Context) -> str:
     # a marker the transcription misread: labelled after the marker like any corrected reading
     misread = correction_label(n.misread, ctx) if n.misread and n.marked else ""
     return f"#wnote({number}, [{body}]{ident}){misread}"
+
+
+def note_text(n: m.Note, ctx: Context) -> str:
+    """The words of a note wherever it prints (a footnote at its marker, a line below a table): an
+    editors' note opens with the edition's label, so their voice is never read as the witness's."""
+    previous, ctx.in_note = ctx.in_note, True
+    body = render(n.children, ctx)
+    ctx.in_note = previous
+    return f"#emph[{string(m.LABELS['editorial'] + ' ')}]{body}" if n.editorial else body

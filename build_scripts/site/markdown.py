@@ -466,7 +466,7 @@ class MarkdownPage:
 
     def footnote(self, ident: str, note: m.Note) -> str:
         if note.editorial:
-            prefix = '<span class="ed note-n">Editors’ note.</span> '
+            prefix = f'<span class="ed note-n">{html.escape(m.LABELS["editorial"])}</span> '
         elif note.n and not note.has_label:
             prefix = f'<span class="note-n">{escape(note.n)}</span> '
         else:
