@@ -1,6 +1,12 @@
 """The apparatus measured against the reading ground truth (tests/apparatus/reading_pairs.yaml and
 fact_questions.yaml, built by reading the TEI, independently of the detector).
 
+The floors hold on the pairs found by reading (found_by: reading). The pairs merged from the older
+ground truth (found_by: reading (older ground truth), on which the older detector tests were tuned)
+and those found by looking at the detector's output (found_by: detector_output, which cannot
+measure it) are reported apart, each in its own column, and an entry true only on such a pair is
+counted apart too.
+
 Per relation (quotation, paraphrase, summary, common source, other translation, intermediary):
 recall = ground-truth pairs that a machine entry connects (the same two passages, overlapping the
 pair's spans); precision = machine entries of that relation that connect a ground-truth pair (of
@@ -21,14 +27,12 @@ import yaml
 from build_scripts.apparatus import align, citations, claims, edition, pipeline, store
 
 ROOT = Path(__file__).resolve().parent.parent
-# pairs seen first in the detector's output (found_by: detector_output) cannot measure it
-PAIRS = [
-    p
-    for p in yaml.safe_load(
-        (ROOT / "tests/apparatus/reading_pairs.yaml").read_text(encoding="utf-8")
-    )["pairs"]
-    if p.get("found_by") == "reading"
+ALL = yaml.safe_load((ROOT / "tests/apparatus/reading_pairs.yaml").read_text(encoding="utf-8"))[
+    "pairs"
 ]
+# floors and the even/odd split hold on the pairs found by reading; the others are reported apart
+PAIRS = [p for p in ALL if p.get("found_by") == "reading"]
+APART = ("reading (older ground truth)", "detector_output")
 FACTS = yaml.safe_load((ROOT / "tests/apparatus/fact_questions.yaml").read_text(encoding="utf-8"))[
     "questions"
 ]
@@ -122,14 +126,15 @@ def test_recall_and_precision_per_relation(machine, corpus):
     reuse = [
         l for l in machine if l.type in ("quotation", "reuse", "citation") and len(l.readings) >= 2
     ]
-    hits = {p["id"]: [l for l in reuse if connects(l, corpus, p)] for p in PAIRS}
+    hits = {p["id"]: [l for l in reuse if connects(l, corpus, p)] for p in ALL}
     lines, recall = [], {}
     for rel in RELATIONS:
         pairs = [p for p in PAIRS if relation(p) == rel]
         high = [p for p in pairs if p.get("confidence") == "high"]
         found = [p for p in pairs if hits[p["id"]]]
         mine = [l for l in reuse if l.relation == rel]
-        true = [l for l in mine if any(l in hits[p["id"]] for p in PAIRS)]
+        true = [l for l in mine if any(l in hits[p["id"]] for p in ALL)]
+        flagged = [l for l in true if not any(l in hits[p["id"]] for p in PAIRS)]
         typed = [p for p in found if any(l.relation == rel for l in hits[p["id"]])]
         recall[rel] = len(found) / max(1, len(pairs))
         # tuning looks at the even ids only: the odd ones are the check (`parity`)
@@ -139,17 +144,26 @@ def test_recall_and_precision_per_relation(machine, corpus):
             for n in (0, 1)
         )
         typed_even = sum(1 for p in typed if parity(p) == 0)
+        apart = [
+            f"{how} {sum(1 for p in other if hits[p['id']])}/{len(other)}"
+            for how in APART
+            if (other := [p for p in ALL if p.get("found_by") == how and relation(p) == rel])
+        ]
         lines.append(
             f"{rel:18} recall {len(found):2}/{len(pairs):2} (high "
             f"{sum(1 for p in high if hits[p['id']])}/{len(high)}; even ids {even}, odd {odd}),"
             f" typed so {len(typed):2} (even {typed_even}, odd {len(typed) - typed_even});"
-            f" entries {len(mine):3}, on a pair {len(true):3}"
+            f" entries {len(mine):3}, on a pair {len(true):3} ({len(flagged)} only on a pair"
+            " merged or seen in the detector output)"
+            + (f"\n{'':18} apart, no floor: {'; '.join(apart)}" if apart else "")
         )
-    matched = [l for l in reuse if any(l in hits[p["id"]] for p in PAIRS)]
+    matched = [l for l in reuse if any(l in hits[p["id"]] for p in ALL)]
+    by_reading = [l for l in matched if any(l in hits[p["id"]] for p in PAIRS)]
     print(
         "\n"
         + "\n".join(lines)
         + f"\nall entries on a ground-truth pair: {len(matched)}/{len(reuse)}"
+        + f" ({len(by_reading)} on a pair found by reading)"
     )
     for rel, floor in RECALL_FLOOR.items():
         assert recall[rel] >= floor, (rel, recall[rel])

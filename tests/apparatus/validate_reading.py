@@ -5,8 +5,11 @@
 For every pair in reading_pairs.yaml: both ids exist in their witness; `words` occurs in the text
 content of the element (whitespace normalised); each `core` phrase occurs in its `words`; every
 non-empty variant reading occurs in the span of its side; `a` is not later than `b`; ids are unique;
-relation, confidence and variant classes come from the allowed lists. For every statement in
-fact_questions.yaml: the id exists and `quote` occurs in the element's text.
+relation, confidence, found_by and variant classes come from the allowed lists. For every entry of
+the phrase lists `uncertain` and `shared_citations` (read by the detector tests): each side's phrase
+occurs in the text of some element of its witness, letter case aside (the tests compare normalised
+words). For every statement in fact_questions.yaml: the id exists and `quote` occurs in the
+element's text.
 
 Text content: the element's text inside <text>, with <choice> read as its <corr> or <reg> (never its
 <sic>); a regularised <choice> is also read as its <orig> (the printed form: Martens's ` and '' are
@@ -38,6 +41,8 @@ RELATIONS = {
 }
 CLASSES = {"substantive", "accidental", "addition", "omission"}
 KINDS = {"figure", "date", "agent", "cause"}
+FOUND_BY = {"reading", "reading (older ground truth)", "detector_output"}
+PHRASE_LISTS = ("uncertain", "shared_citations")
 SPACED = {"cell", "row", "head", "p", "item"}
 
 
@@ -103,7 +108,8 @@ def main(pairs_path, facts_path):
     def within(w, readings):
         return any(w in t for t in readings)
 
-    pairs = yaml.safe_load(Path(pairs_path).read_text())["pairs"]
+    truth = yaml.safe_load(Path(pairs_path).read_text())
+    pairs = truth["pairs"]
     seen = set()
     for p in pairs:
         pid = p.get("id")
@@ -114,8 +120,8 @@ def main(pairs_path, facts_path):
             problems.append(f"{pid}: unknown relation {p.get('relation')!r}")
         if p.get("confidence") not in ("high", "medium"):
             problems.append(f"{pid}: confidence must be high or medium")
-        if p.get("found_by") not in ("reading", "detector_output"):
-            problems.append(f"{pid}: found_by must be reading (or detector_output, marked)")
+        if p.get("found_by") not in FOUND_BY:
+            problems.append(f"{pid}: found_by must be one of {sorted(FOUND_BY)}")
         spans = {}
         for side in ("a", "b"):
             s = p[side]
@@ -142,6 +148,25 @@ def main(pairs_path, facts_path):
             if cls == "addition" and va or cls == "omission" and vb:
                 problems.append(f"{pid}: {cls} with words on the wrong side: {v!r}")
 
+    lowered = {}
+
+    def somewhere(wit, phrase):
+        if wit not in lowered:
+            els = wits.get(wit, {})
+            lowered[wit] = [r.lower() for xid in els for r in text(wit, xid) or ()]
+        return any(norm(phrase).lower() in t for t in lowered[wit])
+
+    n_ph = 0
+    for key in PHRASE_LISTS:
+        for i, entry in enumerate(truth.get(key) or []):
+            for side in ("a", "b"):
+                n_ph += 1
+                wit, phrase = entry[side]
+                if not somewhere(wit, phrase):
+                    problems.append(f"{key}[{i}].{side}: phrase not in {wit}: {phrase[:60]!r}")
+            if entry.get("found_by", "reading") not in FOUND_BY:
+                problems.append(f"{key}[{i}]: found_by must be one of {sorted(FOUND_BY)}")
+
     n_st = 0
     if facts_path and Path(facts_path).exists():
         facts = yaml.safe_load(Path(facts_path).read_text())["questions"]
@@ -165,7 +190,10 @@ def main(pairs_path, facts_path):
 
     for line in problems:
         print(line)
-    print(f"{len(pairs)} pairs, {n_st} fact statements checked: {len(problems)} problem(s)")
+    print(
+        f"{len(pairs)} pairs, {n_ph} phrases, {n_st} fact statements checked:"
+        f" {len(problems)} problem(s)"
+    )
     return 1 if problems else 0
 
 
