@@ -108,9 +108,21 @@ def test_records_carry_metadata_filters_and_added_words():
     # each added word right after the word it belongs to (the context shown is that word's)
     assert "N00447 " + search.MARK.format("00447") in joined
     assert "Ezhov " + search.MARK.format("Yezhov") in joined
-    assert 'data-pagefind-ignore="all"' in joined  # the ¶ permalink is not text
+    assert "¶" not in joined  # the ¶ permalink is not text: left out of the record
     for _, html in recs:
         assert html.count("data-pagefind-body") == 1
+
+
+def test_a_record_keeps_text_and_ids_and_leaves_out_what_pagefind_ignores():
+    """search.lean: an element Pagefind would ignore is taken out with its tail kept; ids (the
+    anchors of results) and Pagefind's attributes stay, every other attribute goes."""
+    page = search.PageInfo("edition/khlevnyuk/K.art/", "text", ["Khlevnyuk 1995"], "The Objectives")
+    p1 = 'the order <a class="app-mark" href="../x/" title="compare">⇄</a> of <em class="x">July</em>'
+    recs = search.records(doc(p1=p1), page, {})
+    joined = "".join(html for _, html in recs)
+    assert "the order  of <em>July</em>" in joined and "⇄" not in joined
+    assert 'id="K.art.p1"' in joined and 'data-page="1"' not in joined
+    assert "href=" not in joined and "class=" not in joined
 
 
 def test_material_index_tuned():

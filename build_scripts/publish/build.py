@@ -69,16 +69,15 @@ def mkdocs_build(
     offline: with Material's offline plugin on (page.html URLs, search from file://).
     beside: the search worker of an online MkDocs build, if the caller started it already (before
     any thread of its own: the worker is forked); else it is started here."""
+    online = not offline and engine != "zensical"  # searched with Pagefind (site/search.py)
     cfg = site_engine.write_config(
         project,
         docs_dir,
         site_dir,
         docs_dir.parent / f"{engine}{'-offline' if offline else ''}.yml",
         offline,
+        extra={search.ENGINE_KEY: "pagefind"} if online else None,
     )
-    online = not offline and engine != "zensical"  # searched with Pagefind (site/search.py)
-    if online:
-        search.mark_online(cfg)
     # With MkDocs in this process, both search indexes are made beside it, page by page
     if online and engine == "mkdocs" and beside is None:
         beside = search_beside.SearchBeside(project.root, docs_dir)

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import yaml
 from lxml import etree
-from markdown_it import MarkdownIt
 
 from build_scripts.problems import Location, Problem, relpath
 from build_scripts.project import witnesses as manifest
@@ -694,7 +693,13 @@ def _withheld(el: etree._Element, keep: frozenset[str]) -> bool:
 
 
 # --- the teacher's Markdown subset --------------------------------------------------------------
-_MARKDOWN = MarkdownIt("zero").enable(["emphasis", "link"])
+@functools.cache
+def _markdown():
+    """The parser of the subset (imported here: a build whose course pages are cached reads no
+    teacher's text)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("zero").enable(["emphasis", "link"])
 
 
 def inline(text: str) -> list[tuple[str, str, str]]:
@@ -707,7 +712,7 @@ def inline(text: str) -> list[tuple[str, str, str]]:
             runs.append(("par", "", ""))
         styles: list[str] = []
         url = ""
-        for token in _MARKDOWN.parseInline(" ".join(para.split()))[0].children or []:
+        for token in _markdown().parseInline(" ".join(para.split()))[0].children or []:
             if token.type in ("em_open", "strong_open"):
                 styles.append(token.type[:-5])
             elif token.type in ("em_close", "strong_close"):
