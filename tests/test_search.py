@@ -123,6 +123,9 @@ def test_a_record_keeps_text_and_ids_and_leaves_out_what_pagefind_ignores():
     assert "the order  of <em>July</em>" in joined and "⇄" not in joined
     assert 'id="K.art.p1"' in joined and 'data-page="1"' not in joined
     assert "href=" not in joined and "class=" not in joined
+    table = "<table><tr><th>Witness</th><th>What it says</th></tr></table>"
+    recs = search.records(doc(p2=table), page, {})
+    assert "Witness</th> <th>What" in "".join(html for _, html in recs)
 
 
 def test_material_index_tuned():
