@@ -197,6 +197,11 @@ def test_pagefind_indexes_records_as_they_come_and_says_a_failure_once(tmp_path,
     assert index.write(tmp_path / "pagefind") == []
     assert len(list((tmp_path / "pagefind" / "fragment").iterdir())) == 3
 
+    broken = search.Pagefind(threads=1)  # an answer "Error": said once, and the rest not waited for
+    broken._send({"type": "AddFile", "index_id": 999, "file_contents": "x"})
+    (problem,) = broken.write(tmp_path / "broken")
+    assert problem.code == "site.search"
+
     import pagefind.service
 
     monkeypatch.setattr(pagefind.service, "_must_get_executable", lambda: Path("/bin/false"))

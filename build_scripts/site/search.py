@@ -408,6 +408,7 @@ class Pagefind:
         self.ready = threading.Condition()
         self.index_id = 0
         self.reading_done = False
+        self.writer: threading.Thread | None = None
         try:
             from pagefind.service import _must_get_executable
 
@@ -459,7 +460,8 @@ class Pagefind:
         self.writer.start()
 
     def wait(self) -> list[Problem]:
-        self.writer.join()
+        if self.writer is not None:
+            self.writer.join()
         self.close()
         return self.problems
 
@@ -496,11 +498,14 @@ class Pagefind:
         return self.sent
 
     def _wait(self, message: int) -> dict:
-        """The answer to `message` (its payload), or {} if the binary ended without one."""
+        """The answer to `message` (its payload), or {} if the binary ended without one or the
+        message was not sent (0)."""
+        if not message:
+            return {}
         with self.ready:
             self.ready.wait_for(lambda: message in self.answers or self.reading_done)
             payload = self.answers.get(message, {}).get("payload", {})
-        if message and not payload:
+        if not payload:
             self._fail("Pagefind ended without an answer")
         return payload
 
