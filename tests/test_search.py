@@ -117,7 +117,10 @@ def test_a_record_keeps_text_and_ids_and_leaves_out_what_pagefind_ignores():
     """search.lean: an element Pagefind would ignore is taken out with its tail kept; ids (the
     anchors of results) and Pagefind's attributes stay, every other attribute goes."""
     page = search.PageInfo("edition/khlevnyuk/K.art/", "text", ["Khlevnyuk 1995"], "The Objectives")
-    p1 = 'the order <a class="app-mark" href="../x/" title="compare">⇄</a> of <em class="x">July</em>'
+    p1 = (
+        'the order <a class="app-mark" href="../x/" title="compare">⇄</a>'
+        ' of <em class="x">July</em>'
+    )
     recs = search.records(doc(p1=p1), page, {})
     joined = "".join(html for _, html in recs)
     assert "the order  of <em>July</em>" in joined and "⇄" not in joined
