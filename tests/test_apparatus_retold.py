@@ -379,3 +379,68 @@ def test_a_list_kept_in_order_counts_where_its_words_are_common():
     # the same words, the list in another order: two rare words shared, too little
     shuffled = b.replace("life, history, work", "work, life, history")
     assert not retold.retellings(_listing(a, shuffled), DATES)
+
+
+# ---- a reading spans the whole retold sentences, those retold in ordinary words too
+
+GROWN_A = (
+    "In 1931 the mayor of Tarnow, Jan Kowalczyk, opened the bridge over the Dunajec. "
+    "He was then a 47-year-old member of the provincial council. "
+    "Schools, a square and one street were named after him. "
+    "The weather that spring was mild."
+)
+GROWN_B = (
+    "Jan Kowalczyk, the mayor of Tarnow, opened the Dunajec bridge in 1931. "
+    "The ceremony was long. "
+    "Aged 49, he sat on the provincial council, and streets and schools were named after him. "
+    "He liked fishing in spring."
+)
+RARE = ("kowalczik", "tarnow", "dunajec", "#1931")  # the evidence: rare words and a year
+
+
+def _grown(a_text: str, b_text: str, common: frozenset[str] = frozenset()) -> tuple[str, str]:
+    a = Passage("G", "G.p1", "g.xml", "p", a_text)
+    b = Passage("S", "S.p1", "s.xml", "p", b_text)
+    r = retold.retelling(a, b, set(RARE), list(RARE), 40.0, [10.0] * 4, {}, common=common)
+    # the relation is judged on the sentences holding the evidence, the first of each
+    assert r.core == (0, a_text.index(". ") + 1, 0, b_text.index(". ") + 1)
+    return a_text[r.a_start : r.a_end], b_text[r.b_start : r.b_end]
+
+
+def test_a_reading_takes_in_the_neighbours_retold_in_ordinary_words():
+    a, b = _grown(GROWN_A, GROWN_B)
+    # the age (47 and 49, a figure retold) on the provincial council (one phrase: one word), and
+    # the streets and schools named after him: in both readings, in order, with the sentence
+    # between ("The ceremony"); the weather and the fishing, which share one word, are not
+    assert a == GROWN_A[: GROWN_A.index(" The weather")]
+    assert b == GROWN_B[: GROWN_B.index(" He liked")]
+    # the words too common to tell anything ("council", "provincial", "named"...) tell nothing
+    common = frozenset({"provinci", "council", "name", "street", "school"})
+    assert _grown(GROWN_A, GROWN_B, common) == (
+        GROWN_A[: GROWN_A.index(" He")],
+        GROWN_B[: GROWN_B.index(" The")],
+    )
+
+
+def test_ordinary_words_count_apart_and_figures_retold_are_near():
+    assert retold._apart({"soviet", "govern"}, [frozenset({"soviet", "govern"})]) == 1
+    assert retold._apart({"street", "school", "name"}, [frozenset({"squar", "street"})]) == 3
+    assert retold._near(frozenset({"#47"}), frozenset({"#49"}))  # 58 years old, then 61
+    assert retold._near(frozenset({"#1933"}), frozenset({"#1933"}))
+    assert not retold._near(frozenset({"#47"}), frozenset({"#80"}))
+    assert not retold._near(frozenset({"#47%"}), frozenset({"#47"}))  # a share, a count
+    assert not retold._near(frozenset({"#1933"}), frozenset({"#1934"}))  # a year is that year
+
+
+def test_ordinary_words_never_make_a_reading_the_page():
+    pairs = [("harvest", "granary"), ("railway", "depot"), ("tannery", "brewery"),
+             ("hospital", "orphanage"), ("cinema", "library"), ("market", "chapel")]  # fmt: skip
+    a = GROWN_A.split(" He was")[0] + "".join(
+        f" The {x} was rebuilt beside the {y}." for x, y in pairs
+    )
+    b = GROWN_B.split(" The ceremony")[0] + "".join(
+        f" Beside the {y} stood the {x} again." for x, y in pairs
+    )
+    grown_a, grown_b = _grown(a, b)
+    # each sentence retells the other side's, but `ORDINARY_MOST` sentences at most join a side
+    assert grown_a.count(".") == grown_b.count(".") == 1 + retold.ORDINARY_MOST

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import chain, repeat
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import Stemmer
 import yaml
@@ -256,12 +256,16 @@ def retelling(
     translit,
     cue: str = "",
     window: tuple[str, ...] = (),
+    common: frozenset[str] = frozenset(),
 ) -> Retelling:
     """A retelling of pa by pb: each side's sentences holding the evidence `keep`, the spans they
-    give (the core the relation is judged on), grown to their neighbours."""
-    sa, sb = sentences(pa, keep, translit), sentences(pb, keep, translit)
+    give (the core the relation is judged on), grown to their neighbours (`common`: the words
+    too common to tell which, `common_words`)."""
+    wa: list[Words] = []
+    wb: list[Words] = []
+    sa, sb = sentences(pa, keep, translit, wa), sentences(pb, keep, translit, wb)
     core = span(pa, keep, translit, sa) + span(pb, keep, translit, sb)
-    (a0, a1), (b0, b1) = neighbours(sa, sb, core[:2], core[2:])
+    (a0, a1), (b0, b1) = neighbours(sa, sb, core[:2], core[2:], (wa, wb), common)
     return Retelling(
         pa, pb, a0, a1, b0, b1, tuple(shared), round(score, 2), tuple(weights),
         tuple(sa), tuple(sb), cue, window, core=core,
@@ -670,10 +674,12 @@ def _in_order(pairs: list[tuple[int, int]]) -> int:
 
 
 def sentences(
-    p: Passage, shared: set[str], translit: dict[str, str]
+    p: Passage, shared: set[str], translit: dict[str, str], full: list | None = None
 ) -> list[tuple[int, int, frozenset[str]]]:
     """The sentences of a passage: (start, end, the shared features they hold). A sentence ending in
-    an initial or an abbreviation ("L. M. Kaganovich", "Feb. 4") runs on into the next."""
+    an initial or an abbreviation ("L. M. Kaganovich", "Feb. 4") runs on into the next. `full`: a
+    list that receives each sentence's features, all of them, its text and the id of `translit`
+    (`Words`), in order (none for a sentence with a table inside: its cells retell nothing)."""
     out = []
     spans: list[list[int]] = []
     tables = [(a, b) for i, a, b in p.spans if TABLE_ID.search(i)]
@@ -695,11 +701,49 @@ def sentences(
     for start, end in spans:
         feats = features(p.text[start:end], translit, note=p.kind == "note")
         out.append((start, end, feats & shared))
+        if full is not None:
+            if any(a < end and start < b for a, b in tables):
+                full.append((frozenset(), "", 0))
+            else:
+                full.append((feats, p.text[start:end], id(translit)))
     return out
+
+
+def _phrases(text: str, tid: int, common: frozenset[str]) -> frozenset[frozenset[str]]:
+    """The pairs of content words (`_key`; `tid`: the id of the transliterations `features` was
+    given) of a text that follow one another, function words and `common` ones between them
+    skipped: "Soviet government", "exchange of party documents"."""
+    keys = [k for k in (_key(n, tid) for n in align.words(text)) if k and k not in common]
+    return frozenset(frozenset(pair) for pair in zip(keys, keys[1:]) if pair[0] != pair[1])
+
+
+def _apart(words: set[str], links: Iterable[frozenset[str]]) -> int:
+    """How many of `words` stand apart: two that a link (a pair) joins count once."""
+    root = {w: w for w in words}
+
+    def top(w: str) -> str:
+        while root[w] != w:
+            w = root[w]
+        return w
+
+    for link in links:
+        if link <= words:
+            x, y = link
+            root[top(x)] = top(y)
+    return sum(1 for w, r in root.items() if w == r)
 
 
 # a sentence's last word, an initial or an abbreviation: the sentence goes on
 INITIAL = re.compile(r"(?:^|[\s(])(?:[A-Z]|(?i:" + "|".join(sorted(ABBREVIATIONS)) + r"))\.$")
+
+
+ORDINARY = 2  # content words a neighbour shares with a sentence of the other side (`_ordinary`)
+ORDINARY_REACH = 3  # sentences past a span where the neighbours of both sides are looked for
+ORDINARY_MOST = 3  # sentences ordinary words may add to a side beyond the span evidence grew
+NEAR = 0.25  # figures of one kind this near (a share of the larger) are one figure retold
+COMMON_SHARE = 0.3  # a word in more than this share of the passages compared: no content word
+
+Words = tuple[frozenset[str], str, int]  # a sentence's features, its text, `_phrases`' tid
 
 
 def neighbours(
@@ -707,13 +751,19 @@ def neighbours(
     sb: list[tuple[int, int, frozenset[str]]],
     a: tuple[int, int],
     b: tuple[int, int],
+    words: tuple[list[Words], list[Words]] | None = None,
+    common: frozenset[str] = frozenset(),
 ) -> tuple[tuple[int, int], tuple[int, int]]:
     """The retold sentences of both sides (`span`) grown by their neighbours that tell the same
     fact: the sentence next to one side's span (or the next but one, past a sentence holding no
     shared feature) joins it where it holds a shared feature that the other side's span holds and
     its own does not; the sentences next to both spans join them where they hold a shared feature
     in common. Until neither side grows: the whole retold sentences, not only those richest in
-    evidence, and no sentence that only repeats what the span already holds."""
+    evidence, and no sentence that only repeats what the span already holds.
+
+    Then, with `words` (each sentence's features and text: `sentences`' `full`), the sentences
+    that retell in ordinary words, which are no evidence of a retelling but tell which sentences
+    a retelling spans (`_ordinary`; `common`: words too common to tell anything)."""
     sides = (sa, sb)
     ranges = []
     for sents, (lo, hi) in zip(sides, (a, b)):
@@ -748,8 +798,113 @@ def neighbours(
             ka, kb = next_to(0, end), next_to(1, end)
             if ka is not None and kb is not None and sa[ka][2] & sb[kb][2]:
                 ranges[0][end], ranges[1][end], grew = ka, kb, True
+    if words is not None and len(words[0]) == len(sa) and len(words[1]) == len(sb):
+        _ordinary(ranges, words, common)
     (i0, i1), (j0, j1) = ranges
     return (sa[i0][0], sa[i1][1]), (sb[j0][0], sb[j1][1])
+
+
+def _ordinary(ranges: list[list[int]], words: tuple[list[Words], list[Words]], common) -> None:
+    """`neighbours`' growth by ordinary words, in place. A sentence retells one of the other side
+    where the two share `ORDINARY` content words (stems, not function words nor `common` ones),
+    two words of one phrase in both counting once ("Soviet government"), or one content word and
+    a figure retold (`_near`: the same year, or "58-year-old" and "was 61"). The next sentence
+    of a side, or the next but one, joins its span where it so retells a sentence of the other
+    side's span in words its own span lacks; a sentence of each side, up to `ORDINARY_REACH`
+    past the spans on the same side of both (the order kept), join them, with the sentences
+    between, where they so retell each other in words neither span holds. Until neither side
+    grows, and at most `ORDINARY_MOST` sentences a side: a reading is the retold sentences, never
+    the page around them. A table inside a sentence makes it no sentence that retells."""
+    first = [list(r) for r in ranges]
+    looked: dict[tuple[int, int], tuple[frozenset[str], frozenset[str]]] = {}
+    said: dict[tuple[int, int], frozenset[frozenset[str]]] = {}
+
+    def content(me: int, k: int) -> frozenset[str]:
+        if (me, k) not in looked:
+            w = words[me][k][0]
+            looked[me, k] = (
+                frozenset(f for f in w if f[0] not in "#[" and f not in common),
+                frozenset(f for f in w if f[0] == "#"),
+            )
+        return looked[me, k][0]
+
+    def phrases(me: int, k: int) -> frozenset[frozenset[str]]:
+        if (me, k) not in said:
+            said[me, k] = _phrases(*words[me][k][1:], common)
+        return said[me, k]
+
+    def own(me: int) -> set[str]:
+        lo, hi = ranges[me]
+        return set().union(*(content(me, k) for k in range(lo, hi + 1)))
+
+    def tells(me: int, k: int, j: int, new: set[str]) -> bool:
+        """Does sentence k of side me retell sentence j of the other in `new` content words?"""
+        n = len(shared := new & content(1 - me, j))
+        if n >= ORDINARY:  # the words of one phrase in both count once
+            n = _apart(shared, phrases(me, k) & phrases(1 - me, j))
+        return n >= ORDINARY or (n >= 1 and _near(looked[me, k][1], looked[1 - me, j][1]))
+
+    def room(me: int, k: int) -> bool:
+        lo, hi = first[me]
+        return 0 <= k < len(words[me]) and max(lo - k, k - hi) <= ORDINARY_MOST
+
+    grew = True
+    while grew:
+        grew = False
+        for end in (0, 1):
+            step = (-1, 1)[end]
+            for me in (0, 1):
+                for skip in (1, 2):
+                    k = ranges[me][end] + step * skip
+                    if not room(me, k):
+                        break
+                    new = content(me, k) - own(me)
+                    lo, hi = ranges[1 - me]
+                    if any(tells(me, k, j, new) for j in range(lo, hi + 1)):
+                        ranges[me][end], grew = k, True
+                        break
+            held_a, held_b, best = own(0), own(1), None
+            for skip_a in range(1, ORDINARY_REACH + 1):
+                ka = ranges[0][end] + step * skip_a
+                if not room(0, ka):
+                    break
+                for skip_b in range(1, ORDINARY_REACH + 1):
+                    kb = ranges[1][end] + step * skip_b
+                    if not room(1, kb):
+                        break
+                    both = (content(0, ka) - held_a) & (content(1, kb) - held_b)
+                    if tells(0, ka, kb, both) and (best is None or skip_a + skip_b > best[0]):
+                        best = (skip_a + skip_b, ka, kb)
+            if best:
+                ranges[0][end], ranges[1][end], grew = best[1], best[2], True
+
+
+def _near(fa: frozenset[str], fb: frozenset[str]) -> bool:
+    """Do two sentences' figures hold the same year or date, or two of one kind (a count, a share,
+    an ordinal, a fraction) within `NEAR` of each other: a figure retold, rounded or a few years
+    on ("58-year-old" in 1934, "was 61" in 1937)?"""
+    if fa & fb:
+        return True
+    va, vb = [v for v in map(_value, fa) if v], [v for v in map(_value, fb) if v]
+    return any(ka == kb and abs(x - y) <= NEAR * max(x, y) for ka, x in va for kb, y in vb)
+
+
+def _value(f: str) -> tuple[str, float] | None:
+    """A figure (`figures`' normal form) → (its kind, its value); None for a year or a date."""
+    if not _figure(f) or f[1:2].isalpha():
+        return None
+    text, kind = f[1:], "count"
+    if text.endswith("%"):
+        text, kind = text[:-1], "%"
+    elif text[-2:] in ("st", "nd", "rd", "th"):
+        text, kind = text[:-2], "ordinal"
+    try:
+        if "/" in text:
+            top, bottom = text.split("/")
+            return "fraction", float(top) / float(bottom)
+        return kind, abs(float(text.replace(",", "")))
+    except ValueError:
+        return None
 
 
 def span(
@@ -766,6 +921,14 @@ def span(
     ]
     hits = hits or [(a, b) for a, b, f in sents if f & shared] or [(0, len(p.text))]
     return hits[0][0], hits[-1][1]
+
+
+def common_words(us: list[Unit]) -> frozenset[str]:
+    """The words in more than `COMMON_SHARE` of the passages compared ("party", "Stalin"): no
+    content words where `neighbours` grows a retelling by ordinary words."""
+    counts = Counter(chain.from_iterable(u.features for u in us))
+    most = COMMON_SHARE * len(us)
+    return frozenset(f for f, n in counts.items() if n > most and f[0] not in "#[")
 
 
 RECENT = 4096  # passages whose sentences' features `retellings` keeps at a time
@@ -788,6 +951,7 @@ def retellings(
     us = units(passages, translit, words) if us is None else us
     out: list[Retelling] = []
     cache: dict[str, list] = Recent(RECENT)
+    common = common_words(us)
     for (i, j), (score, feats, weights) in scored(passages, us, min(LOCAL_SCORE, LIST_SCORE)):
         ua, ub = us[i], us[j]
         pa, pb = passages[ua.passage], passages[ub.passage]
@@ -800,9 +964,10 @@ def retellings(
             continue
         if (dates.get(pb.siglum, ""), pb.siglum) < (dates.get(pa.siglum, ""), pa.siglum):
             ua, ub, pa, pb = ub, ua, pb, pa
-        out.append(retelling(pa, pb, set(feats), feats, score, weights, translit))
+        out.append(retelling(pa, pb, set(feats), feats, score, weights, translit, common=common))
     found = {(r.a.id, r.b.id) for r in out}
-    out += cued(passages, us, cues(passages, us, authors or {}, dates, translit), translit, found)
+    cue = cues(passages, us, authors or {}, dates, translit)
+    out += cued(passages, us, cue, translit, found, common)
     return [r for r in out if beyond_names(r, translit)]
 
 
@@ -928,12 +1093,13 @@ def cued(
     cue: dict[int, dict[str, str]],
     translit: dict[str, str],
     found: set[tuple[str, str]] = frozenset(),
+    common: frozenset[str] = frozenset(),
 ) -> list[Retelling]:
     """The retellings of the witnesses that passages name (`cues`): each named witness's postings
     only (an index of the features of the naming passages over that witness's passages), the
     evidence of up to `WINDOW` consecutive passages summed; `CUED_SCORE` with `CUED_SHARED`
-    features. Pairs in `found` (passage ids) are left out. Near-linear: one pass over the units,
-    and each naming passage looks up its own features."""
+    features. Pairs in `found` (passage ids) are left out; `common`: see `retelling`.
+    Near-linear: one pass over the units, and each naming passage looks up its own features."""
     if not cue:
         return []
     wit = [passages[u.passage].siglum for u in us]
@@ -977,8 +1143,9 @@ def cued(
                 if best is None:
                     break
                 place = _place(
-                    best, hits, seq[x], passages, us, pb, translit, cache, how, found, n > 0
-                )
+                    best, hits, seq[x], passages, us, pb, translit, cache, how, found, n > 0,
+                    common,
+                )  # fmt: skip
                 for pos in range(best[1], best[2] + 1):
                     hits.pop(pos, None)
                 out += place
@@ -989,7 +1156,18 @@ CUED_PLACES = 3  # places of the named witness one passage may be found to retel
 
 
 def _place(
-    best, hits, seq_x, passages, us, pb, translit, cache, how, found, further=False
+    best,
+    hits,
+    seq_x,
+    passages,
+    us,
+    pb,
+    translit,
+    cache,
+    how,
+    found,
+    further=False,
+    common: frozenset[str] = frozenset(),
 ) -> list[Retelling]:
     """The retellings of one window of the named witness (`_window`'s `best`) by pb, or none where
     the evidence is too light or is only shared topics. `further`: a place after the weightiest,
@@ -1018,7 +1196,9 @@ def _place(
         pa = members[n]
         mine = sorted(own[n], key=lambda f: (-weight[f], f))
         weights = [weight[f] for f in mine]
-        found_here.append(retelling(pa, pb, own[n], mine, score, weights, translit, how, window))
+        found_here.append(
+            retelling(pa, pb, own[n], mine, score, weights, translit, how, window, common)
+        )
     # a summary: b retells two or more passages of the window, in fewer words
     words = sum(len(r.a.text[r.core[0] : r.core[1]].split()) for r in found_here)
     if len(found_here) >= 2:
