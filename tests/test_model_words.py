@@ -37,3 +37,17 @@ nodes = st.recursive(
 def test_more_words_than_agrees_with_counting_the_plain_text(tree, notes, limit):
     words = len(m.plain_text(tree, notes=notes).split())
     assert m.more_words_than(tree, limit, notes=notes) == (words > limit)
+
+
+def test_a_line_break_parts_two_words_unless_it_breaks_a_word():
+    """plain_text (what readers see, and what course pages and search quote): `<lb/>` between two
+    words is a space, `<lb break="no"/>` inside a word is none."""
+    from lxml import etree
+
+    from build_scripts.tei.load import Loader
+
+    tei = "http://www.tei-c.org/ns/1.0"
+    el = etree.fromstring(
+        f'<p xmlns="{tei}">nos balles<lb/>Sont pour mass-<lb break="no"/>organizational</p>'
+    )
+    assert m.plain_text([Loader("").node(el)]) == "nos balles Sont pour mass-organizational"

@@ -541,3 +541,24 @@ def test_witness_pages_say_whom_they_quote_and_who_quotes_them(tmp_path):
     martens, getty = relations("martens"), relations("getty")
     assert martens["G"]["quotes or reuses it"] and martens["E"]["is quoted or reused by it"]
     assert getty["M"]["is quoted or reused by it"] == martens["G"]["quotes or reuses it"]
+
+
+def test_the_apparatus_html_keeps_cells_and_blocks_apart_for_the_search_indexes():
+    """site.render.spaced: no two cells or blocks glued ("Witness</th><th>What" read as one word
+    "WitnessWhat" by Material's index), inline elements untouched."""
+    html = "<tr><th>Witness</th><th>What</th></tr><p>a</p><p>b <em>c</em><em>d</em></p>"
+    out = site.spaced(html)
+    assert "Witness</th> <th>What</th> </tr>" in out and "<p>a</p> <p>" in out
+    assert "<em>c</em><em>d</em>" in out
+
+
+def test_the_apparatus_pages_are_keyed_on_the_whole_toolchain(monkeypatch, tmp_path):
+    """A change to any module of the toolchain (not only the apparatus package) makes the
+    apparatus pages again: they are made by site/render.py as well."""
+    module = tmp_path / "any_module.py"
+    module.write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.setattr(site, "CODE", [*site.CODE, module])
+    project = site.Project()
+    before = site.app_key(project, {}, True)
+    module.write_text("x = 2\n", encoding="utf-8")
+    assert site.app_key(project, {}, True) != before

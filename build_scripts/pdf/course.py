@@ -369,7 +369,3 @@ def build_all(out_dir: Path | None = None, project=None) -> tuple[list[Path], li
         if pdf:
             written.append(pdf)
     return written, problems
-
-
-def xml_text(el: etree._Element) -> str:
-    return " ".join("".join(el.itertext()).split())

@@ -634,9 +634,13 @@ def _chapter_head(el: etree._Element) -> str:
 
 def head_text(head: etree._Element) -> str:
     """The words of a heading without its notes."""
-    node = Loader("").node(head)  # the shared model: a choice reads its edited form (corr, reg)
-    words = tuple(n for n in getattr(node, "children", ()) if not isinstance(n, m.Note))
-    return m.plain_text(words)
+    return element_text(head)
+
+
+def element_text(el: etree._Element) -> str:
+    """The words of an element as readers see them, without its notes: read through the shared
+    model (a choice reads its edited form, corr or reg; a line break parts two words)."""
+    return m.plain_text([Loader("").node(el)])
 
 
 def _blocks(

@@ -102,7 +102,7 @@ def _block(block: schema.Block, p: schema.Passage, plan: dict) -> list[str]:
             f"- {target}: *not reproduced for rights reasons* (the edition publishes only "
             "excerpts of this witness; read it in the printed text)."
         ]
-    words = " ".join("".join(block.element.itertext()).split()).split(" ")
+    words = schema.element_text(block.element).split(" ")
     start = " ".join(words[:14]) + (" …" if len(words) > 14 else "")
     return [f"- {target}: {escape(start)}"]
 

@@ -382,7 +382,8 @@ class MarkdownPage:
                 )
             return f'<span class="ed pb"{n}{cert} title="{attr(title)}"></span>'
         if node.kind == "line":
-            return "" if node.joins else '<br class="lb">'
+            # the space: two words for the search indexes (a browser shows none at a line's start)
+            return "" if node.joins else '<br class="lb"> '
         if node.kind == "anchor" and node.id:
             return f'<span id="{attr(node.id)}"></span>'
         return ""

@@ -132,9 +132,11 @@ def bibliography(
 
 def app_key(project: Project, state: dict, everything: bool = False) -> str:
     """What the apparatus pages depend on besides the witnesses' passages: the apparatus and any
-    other TEI file that is not a witness, the witness list, the apparatus code, and the page and
-    title of every id. What they read of the witnesses is checked apart (`app_reads_current`)."""
-    code = sorted(Path(app_render.__file__).parent.glob("*.py")) + [Path(parallel.__file__)]
+    other TEI file that is not a witness, the witness list, the toolchain's code (all of it, as
+    `cache_key`: the pages are made by this module as much as by the apparatus package), and the
+    page and title of every id. What they read of the witnesses is checked apart
+    (`app_reads_current`)."""
+    code = CODE
     # a witness that did not load is not in `state`: its file is keyed here, whole
     others = [p for p in sorted(project.tei_dir.glob("*.xml")) if p.name not in state]
     pages = json.dumps(
@@ -465,6 +467,15 @@ def course_pages(
 
 
 _APP_READER: dict = {}
+# a block or a cell closed right before the next element opens: the search indexes (Material's,
+# Pagefind's) would read the two texts as one word ("Witness</th><th>What" → "WitnessWhat")
+BLOCK_END = re.compile(r"(</(?:p|div|li|dt|dd|th|td|tr|caption|blockquote|h[1-6])>)(?=<)")
+
+
+def spaced(html: str) -> str:
+    """The apparatus' HTML with a space after every block and cell that another element follows
+    at once: the same page for the browser, words apart for the search indexes."""
+    return BLOCK_END.sub(r"\1 ", html)
 
 
 def app_overview(state: dict, project: Project, published: dict[str, str], result: Result) -> dict:
@@ -493,7 +504,10 @@ def app_reader(state: dict, project: Project, published: dict[str, str]) -> dict
         corpus, rd.corpus = rd.corpus, app_reads.Recorded(rd.corpus)  # what the pages read
         files = app_render.pages(rd=rd)
         files.update(parallel.pages(rd))
-        overview = {s: app_render.overview(s, rd) for s in {x for l in rd.loci for x in l.sigla}}
+        files = {name: spaced(text) for name, text in files.items()}
+        overview = {
+            s: spaced(app_render.overview(s, rd)) for s in {x for l in rd.loci for x in l.sigla}
+        }
         value = {
             "pages": files,
             "overview": overview,

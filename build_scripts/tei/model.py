@@ -299,6 +299,8 @@ def _pieces(nodes: tuple[Node, ...] | list[Node], notes: bool):
             yield node.text
         elif isinstance(node, Note) and not notes:
             continue
+        elif isinstance(node, Break) and node.kind == "line" and not node.joins:
+            yield " "  # a line ends between two words ("nos balles<lb/>Sont")
         elif isinstance(node, INLINE):
             yield plain_text(children_of(node), notes)
         else:
