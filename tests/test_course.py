@@ -157,7 +157,8 @@ def test_withheld_expected_keeps_the_notice_and_drops_the_warning(tmp_path, ed):
     assert not [p for p in problems if p.code == "course.withheld"] and course is not None
     assert [b.kind for b in course.passages[0].blocks] == ["withheld"]
     _, problems = load_text(tmp_path, spec + "yes\n", ed)
-    assert one(problems, "course.bad-value").location.line == 5
+    p = one(problems, "course.bad-value")
+    assert p.location.line == 5 and "YAML reads yes" in p.message and "expected" in p.hint
 
 
 @needs_poppler

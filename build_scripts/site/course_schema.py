@@ -265,15 +265,20 @@ def shape_problems(data, lines: dict[tuple, int], rel: str) -> list[Problem]:
                     )
                 )
             continue
+        hint = ""
         if err.validator == "required":
             key = re.search(r"'([^']+)'", err.message).group(1)
             message, code = f"{where} has no {key!r}", "course.missing-key"
         elif err.validator == "enum":
-            message = (
-                f"{where} is {err.instance!r}, not one of "
-                f"{', '.join(map(str, err.validator_value))}"
+            allowed = ", ".join(map(str, err.validator_value))
+            # YAML reads yes/no/on/off as true/false: say so, the teacher typed a word
+            shown = (
+                f"{err.instance!r} (YAML reads yes, no, on, off as true or false)"
+                if isinstance(err.instance, bool)
+                else repr(err.instance)
             )
-            code = "course.bad-value"
+            message = f"{where} is {shown}, not one of {allowed}"
+            code, hint = "course.bad-value", f"Write {allowed} (see {DOCS})"
         elif err.validator == "minItems":
             message, code = f"{where} is an empty list", "course.empty-list"
         elif err.validator == "minLength":
@@ -289,7 +294,7 @@ def shape_problems(data, lines: dict[tuple, int], rel: str) -> list[Problem]:
             Problem(
                 Location(rel, _line(lines, path)),
                 message,
-                f"See the course file format in {DOCS}",
+                hint or f"See the course file format in {DOCS}",
                 code,
             )
         )
