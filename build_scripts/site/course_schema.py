@@ -645,7 +645,22 @@ def head_text(head: etree._Element) -> str:
 def element_text(el: etree._Element) -> str:
     """The words of an element as readers see them, without its notes: read through the shared
     model (a choice reads its edited form, corr or reg; a line break parts two words)."""
-    return m.plain_text([Loader("").node(el)])
+    return m.plain_text([_loader(el).node(el)])
+
+
+_LOADERS: dict[int, tuple[etree._Element, Loader]] = {}  # id(root) → (root, its loader)
+
+
+def _loader(el: etree._Element) -> Loader:
+    """One loader per document (it reads the header's records once, not for every element); the
+    root is kept with it, so that its id is not taken by another document's."""
+    root = el.getroottree().getroot()
+    hit = _LOADERS.get(id(root))
+    if hit is None or hit[0] is not root:
+        if len(_LOADERS) >= 16:
+            _LOADERS.clear()
+        hit = _LOADERS[id(root)] = (root, Loader(""))
+    return hit[1]
 
 
 def _blocks(
