@@ -659,8 +659,16 @@ def _loader(el: etree._Element) -> Loader:
     if hit is None or hit[0] is not root:
         if len(_LOADERS) >= 16:
             _LOADERS.clear()
-        hit = _LOADERS[id(root)] = (root, Loader(""))
+        hit = _LOADERS[id(root)] = (root, _TextLoader(""))
     return hit[1]
+
+
+class _TextLoader(Loader):
+    """The shared model's loader, but a note's words are not read: `element_text` leaves notes
+    out, and they are most of the work."""
+
+    def _note(self, el: etree._Element, rule) -> m.Note:
+        return m.Note(el.get(XML_ID), el.get("n"), el.get("place") or "foot", (), self.at(el))
 
 
 def _blocks(
