@@ -11,8 +11,9 @@ Measured 2026-12-06 (2-core machine, timings vary by about 10% between identical
 build / bare mkdocs, pairs alternated in one run, median of the pairs' ratios: 1.19 at the start
 of the day; after Pagefind ran as a service fed record by record while MkDocs converts the pages,
 lean records and the course pages cached: 1.124 (6 pairs), 1.072 (10), 1.115 (12), 1.086 (12);
-bare build 4.0-4.6 s. Re-render after one word in Getty: 0.39 s (no entry points at it), 0.50 s
-(an entry does); after a Martens edit 0.12 s.
+bare build 4.0-4.6 s. Re-render after one word in Getty: 0.37 s (no entry reads it), 0.53 s (an
+entry does: all apparatus pages are made again; 0.52-0.54 s with the code of the day before);
+after a Martens edit 0.12 s.
 """
 
 from __future__ import annotations
