@@ -557,6 +557,23 @@ place="foot"><bibl>Ibid.</bibl></note></p>
 </div></body></text></TEI>"""
 
 
+def fixture_pdf(tei: str, name: str, tmp_path, monkeypatch):
+    """The paragraphs of a fixture witness X (TEI text) through the witness PDF: (its passage,
+    the PDF's pages as text, the first page after the contents)."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(pdf, "permalink", lambda file, ident: f"https://example.org/#{ident}")
+    facts = {"short": "Fixture", "title": "Fixture"}
+    witness = SimpleNamespace(siglum="X", tei="fixture.xml", facts=facts, fact=facts.get)
+    root = etree.fromstring(tei)
+    passage = pdf.Passage(witness, list(root.iterfind(".//tei:p", NS)), "fixture.xml", "X")
+    source, problems, _ = pdf.document_typst("Fixture", [passage])
+    assert not problems
+    pages = page_texts(pdf.compile_pdf(name, source, tmp_path))
+    start = 1 + max(k for k, page in enumerate(pages) if ". . . . . ." in page)  # the contents
+    return passage, pages, start
+
+
 def test_adjacent_author_and_editors_notes_print_in_reading_order(tmp_path, monkeypatch):
     """An author's note and an editors' note side by side, in both orders (K.art.n22 and
     K.art.p27.n1): the PDF prints the paragraph whole, each note whole, in marker order; the walk
@@ -565,15 +582,7 @@ def test_adjacent_author_and_editors_notes_print_in_reading_order(tmp_path, monk
     text ("Ibid") then matched the opening of note 2, left half-read."""
     from types import SimpleNamespace
 
-    monkeypatch.setattr(pdf, "permalink", lambda file, ident: f"https://example.org/#{ident}")
-    facts = {"short": "Fixture", "title": "Fixture"}
-    witness = SimpleNamespace(siglum="X", tei="fixture.xml", facts=facts, fact=facts.get)
-    root = etree.fromstring(ADJACENT_NOTES)
-    passage = pdf.Passage(witness, list(root.iterfind(".//tei:p", NS)), "fixture.xml", "X")
-    source, problems, _ = pdf.document_typst("Fixture", [passage])
-    assert not problems
-    pages = page_texts(pdf.compile_pdf("adjacent-notes", source, tmp_path))
-    start = 1 + max(k for k, page in enumerate(pages) if ". . . . . ." in page)  # the contents
+    passage, pages, start = fixture_pdf(ADJACENT_NOTES, "adjacent-notes", tmp_path, monkeypatch)
     body = [w.text for page in pages[start:] for w in words.tokens(page)]
     joined = " ".join(body)
     printed = [
@@ -611,15 +620,7 @@ def test_editors_notes_in_a_table_print_with_their_label(tmp_path, monkeypatch):
     are never read as the witness's (the witness's own table note prints unlabelled)."""
     from types import SimpleNamespace
 
-    monkeypatch.setattr(pdf, "permalink", lambda file, ident: f"https://example.org/#{ident}")
-    facts = {"short": "Fixture", "title": "Fixture"}
-    witness = SimpleNamespace(siglum="X", tei="fixture.xml", facts=facts, fact=facts.get)
-    root = etree.fromstring(TABLE_NOTES)
-    passage = pdf.Passage(witness, list(root.iterfind(".//tei:p", NS)), "fixture.xml", "X")
-    source, problems, _ = pdf.document_typst("Fixture", [passage])
-    assert not problems
-    pages = page_texts(pdf.compile_pdf("table-notes", source, tmp_path))
-    start = 1 + max(k for k, page in enumerate(pages) if ". . . . . ." in page)  # the contents
+    passage, pages, start = fixture_pdf(TABLE_NOTES, "table-notes", tmp_path, monkeypatch)
     text = "\n".join(pages[start:])
     label = m.LABELS["editorial"]
     for words_of_note in ("Computed again, the total differs.", "Cell remark of the editors."):
