@@ -828,6 +828,10 @@ def _ordinary(ranges: list[list[int]], words: tuple[list[Words], list[Words]], c
             )
         return looked[me, k][0]
 
+    def figures_of(me: int, k: int) -> frozenset[str]:
+        content(me, k)
+        return looked[me, k][1]
+
     def phrases(me: int, k: int) -> frozenset[frozenset[str]]:
         if (me, k) not in said:
             said[me, k] = _phrases(*words[me][k][1:], common)
@@ -842,7 +846,7 @@ def _ordinary(ranges: list[list[int]], words: tuple[list[Words], list[Words]], c
         n = len(shared := new & content(1 - me, j))
         if n >= ORDINARY:  # the words of one phrase in both count once
             n = _apart(shared, phrases(me, k) & phrases(1 - me, j))
-        return n >= ORDINARY or (n >= 1 and _near(looked[me, k][1], looked[1 - me, j][1]))
+        return n >= ORDINARY or (n >= 1 and _near(figures_of(me, k), figures_of(1 - me, j)))
 
     def room(me: int, k: int) -> bool:
         lo, hi = first[me]
@@ -898,13 +902,11 @@ def _value(f: str) -> tuple[str, float] | None:
         text, kind = text[:-1], "%"
     elif text[-2:] in ("st", "nd", "rd", "th"):
         text, kind = text[:-2], "ordinal"
-    try:
-        if "/" in text:
-            top, bottom = text.split("/")
-            return "fraction", float(top) / float(bottom)
-        return kind, abs(float(text.replace(",", "")))
-    except ValueError:
-        return None
+    if "/" in text:
+        top, bottom = (align.value(x) for x in text.split("/", 1))
+        return ("fraction", top / bottom) if top is not None and bottom else None
+    number = align.value(text)  # the printed figure's value, as the variants read it
+    return (kind, number) if number is not None else None
 
 
 def span(

@@ -533,23 +533,27 @@ def _passage(spec: dict, ed: Edition, where: Location) -> tuple[Passage | None, 
     own_head = chosen[0].find("tei:head", NS) if single_div else None
     head = head_text(own_head) if own_head is not None else _chapter_head(chosen[0])
     passage = Passage(
-        w, label, chosen[0].get(XML_ID) or label, blocks, spec.get("note", ""), where.line, head
+        w,
+        label,
+        chosen[0].get(XML_ID) or label,
+        blocks,
+        spec.get("note", ""),
+        where.line,
+        head,
+        withheld_expected=spec.get("withheld") == "expected",
     )
-    passage.withheld_expected = spec.get("withheld") == "expected"
     problems = []
     shown = sum(1 for b in blocks if b.kind == "block")
     if passage.withheld_expected:  # the teacher chose it knowingly: the notices say it
-        pass
-    elif passage.withheld and not shown:
+        return passage, problems
+    if passage.withheld and not shown:
         problems.append(
             Problem(
                 where,
                 f"passage {label} of {siglum} is withheld in full: the witness "
                 "is published in excerpts and sources/excerpts.yml lists nothing "
                 "inside it; the pack prints a notice in its place",
-                "Choose a published passage, add `withheld: expected` to it if you "
-                "chose it knowingly, or build with EDITION_PUBLISH_ALL=1 if you hold "
-                "the rights to the full text",
+                WITHHELD_HINT,
                 "course.withheld",
                 "warning",
             )
@@ -561,14 +565,18 @@ def _passage(spec: dict, ed: Edition, where: Location) -> tuple[Passage | None, 
                 f"passage {label} of {siglum}: {passage.withheld} of "
                 f"{passage.withheld + shown} blocks are withheld (publication in "
                 "excerpts); the pack prints a notice where each run was",
-                "Choose published passages (sources/excerpts.yml), add `withheld: expected` "
-                "to the passage if you chose it knowingly, or build with "
-                "EDITION_PUBLISH_ALL=1 if you hold the rights",
+                WITHHELD_HINT,
                 "course.withheld",
                 "warning",
             )
         )
     return passage, problems
+
+
+WITHHELD_HINT = (
+    "Choose published passages (sources/excerpts.yml), add `withheld: expected` to the passage "
+    "if you chose it knowingly, or build with EDITION_PUBLISH_ALL=1 if you hold the rights"
+)
 
 
 def _by_id(doc: etree._ElementTree, ident: str) -> etree._Element | None:

@@ -29,6 +29,7 @@ from build_scripts.site import courses as site_courses
 from build_scripts.site import engine, landing
 from build_scripts.site import nav as site_nav
 from build_scripts.site import parallel
+from build_scripts.site import search as site_search
 from build_scripts.site import pages as site_pages
 from build_scripts.site import urls as site_urls
 from build_scripts.project import witnesses as manifest
@@ -469,7 +470,8 @@ def course_pages(
 _APP_READER: dict = {}
 # a block or a cell closed right before the next element opens: the search indexes (Material's,
 # Pagefind's) would read the two texts as one word ("Witness</th><th>What" → "WitnessWhat")
-BLOCK_END = re.compile(r"(</(?:p|div|li|dt|dd|th|td|tr|caption|blockquote|h[1-6])>)(?=<)")
+# (the elements that part words: search.APART, the one list)
+BLOCK_END = re.compile(rf"(</(?:{'|'.join(sorted(site_search.APART - {'br'}))})>)(?=<)")
 
 
 def spaced(html: str) -> str:

@@ -336,9 +336,9 @@ APART = frozenset(
 
 def lean(body: etree._Element) -> None:
     """Of a record, what Pagefind reads and nothing else: elements it would ignore are taken out
-    (their tails kept), attributes other than ids and Pagefind's own are dropped (Pagefind parses
-    a quarter less), and a space ends every block and cell (the words of two cells stay two
-    words)."""
+    (their tails kept), attributes other than ids and Pagefind's own are dropped (a quarter fewer
+    bytes for Pagefind to parse), and a space ends every block and cell (the words of two cells
+    stay two words)."""
     for el in list(body.iter()):
         if el is not body and el.tag in APART and not (el.tail or "")[:1].isspace():
             el.tail = " " + (el.tail or "")
