@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from build_scripts.apparatus import reads
+from build_scripts.apparatus import render as app_render
+from build_scripts.site import parallel
 from build_scripts.site import render as site
 from conftest import copy_project
 
@@ -72,12 +75,67 @@ def test_an_edit_where_no_page_reads_keeps_the_pages_and_one_where_they_read_rem
     site.render(project, everything=True)
     assert not made, f"a word changed in {unread[1]}, which no apparatus page reads, remade them"
 
+    parts = []  # the parts of the pages made again (Reader.fragment): only those that read it
+    for module, name in ((app_render, "locus_page"), (app_render, "popover"), (parallel, "cell")):
+        monkeypatch.setattr(
+            module,
+            name,
+            lambda *a, real=getattr(module, name), **k: parts.append(1) or real(*a, **k),
+        )
     hit = next((path, i) for path, i in paragraphs if i in read and first_word_edit(path, i))
     site.render(project, everything=True)
     assert made, (
         f"a word changed in {hit[1]}, which an apparatus page reads, left them as they were"
     )
+    kept = json.loads(site.app_parts_file(project).read_text(encoding="utf-8"))["parts"]
+    assert 0 < len(parts) < len(kept) / 4, (
+        f"{len(parts)} of {len(kept)} parts made again after a word changed in {hit[1]}"
+    )
 
     clean = tmp_path / "clean"
     site.render(project, out=clean, everything=True, use_cache=False)
     assert apparatus_pages(project.generated) == apparatus_pages(clean)
+
+
+class Texts:
+    """A corpus of passages by id (what the pages' parts read of it)."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+
+    def passage(self, ident: str) -> str | None:
+        return self.texts.get(ident)
+
+
+def test_a_part_is_reused_while_what_it_read_is_unchanged():
+    """Reader.fragment: a part whose reads find what they found is reused; one that read the
+    changed passage, itself or through a value another part computed first, is made again."""
+    calls = []
+
+    def parts(corpus: Texts, previous: dict | None = None) -> tuple[app_render.Reader, dict]:
+        rd = app_render.Reader(reads.Recorded(corpus), [], made={})
+        if previous:
+            rd.previous = json.loads(json.dumps(previous["parts"]))  # as the cache file keeps it
+            rd.unchanged = reads.unchanged(corpus, previous["reads"])
+        memo: dict = {}
+        one = lambda: rd._memo(memo, "p1", lambda: rd.corpus.passage("p1"))  # noqa: E731
+        values = {
+            "a": rd.fragment("a", lambda: calls.append("a") or one() + "!"),
+            "b": rd.fragment("b", lambda: calls.append("b") or rd.corpus.passage("p2")),
+            "c": rd.fragment("c", lambda: calls.append("c") or one() + "?"),  # p1, remembered
+        }
+        return rd, {
+            "values": values,
+            "parts": rd.made,
+            "reads": reads.fingerprints(corpus, rd.corpus.reads),
+        }
+
+    _, first = parts(Texts({"p1": "one", "p2": "two"}))
+    assert calls == ["a", "b", "c"] and first["values"] == {"a": "one!", "b": "two", "c": "one?"}
+    calls.clear()
+    _, second = parts(Texts({"p1": "uno", "p2": "two"}), first)
+    assert calls == ["a", "c"], "only the parts that read p1 are made again"
+    assert second["values"] == {"a": "uno!", "b": "two", "c": "uno?"}
+    calls.clear()
+    parts(Texts({"p1": "uno", "p2": "two"}), second)
+    assert calls == [], "nothing changed: every part is reused"

@@ -6,10 +6,15 @@ The pages see the corpus only through `Recorded`: passages by id (`resolve`, `pa
 certainty of a page number (`cert`), where each passage stands in its witness (`order`) and TEI
 elements by id (`element`: the tables). Any other attribute they ask for is recorded as a read that
 cannot be checked; the pages are then made again on every render, which is correct, only slower
-(tests/test_cache.py keeps the pages clear of such reads)."""
+(tests/test_cache.py keeps the pages clear of such reads).
+
+The reads are also noted per part of a page (`Recorded.recording`, used by
+apparatus.render.Reader.fragment), and `fingerprints` keeps a digest of what each read found: a
+render after an edit reuses every part whose reads are all `unchanged`."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -22,35 +27,73 @@ Read = (
 
 
 class Recorded:
-    """A corpus that notes every read the apparatus pages make of it."""
+    """A corpus that notes every read the apparatus pages make of it: all of them in `reads`, and
+    those made inside `recording()` in that recording's own set too (one part of a page, so that
+    the part can be reused while what it read is unchanged)."""
 
     def __init__(self, corpus) -> None:
         self._corpus = corpus
         self.reads: set[Read] = set()
+        self._sinks: list[set[Read]] = []
+
+    def _note(self, read: Read) -> None:
+        self.reads.add(read)
+        for sink in self._sinks:
+            sink.add(read)
+
+    @contextlib.contextmanager
+    def recording(self):
+        """The reads made inside the block (nested blocks: each gets its own and its inner ones)."""
+        sink: set[Read] = set()
+        self._sinks.append(sink)
+        try:
+            yield sink
+        finally:
+            self._sinks.pop()
+
+    def replay(self, reads) -> None:
+        """Note reads as made now: a part made earlier (or remembered) is used here."""
+        for read in reads:
+            self._note(tuple(read))
 
     def resolve(self, ident: str):
-        self.reads.add(("resolve", ident))
+        self._note(("resolve", ident))
         return self._corpus.resolve(ident)
 
     def passage(self, ident: str):
-        self.reads.add(("passage", ident))
+        self._note(("passage", ident))
         return self._corpus.passage(ident)
 
     def cert(self, siglum: str, page: str | None) -> str | None:
-        self.reads.add(("cert", siglum, page))
+        self._note(("cert", siglum, page))
         return self._corpus.cert(siglum, page)
 
     def order(self) -> dict[str, tuple[int, int]]:
-        self.reads.add(("order",))
+        self._note(("order",))
         return self._corpus.order()
 
     def element(self, siglum: str, ident: str):
-        self.reads.add(("element", siglum, ident))
+        self._note(("element", siglum, ident))
         return self._corpus.element(siglum, ident)
 
     def __getattr__(self, name: str):  # anything else: a read that cannot be checked
-        self.reads.add(("attribute", name))
+        self._note(("attribute", name))
         return getattr(self._corpus, name)
+
+
+@contextlib.contextmanager
+def recording(corpus):
+    """`corpus.recording()` for a Recorded corpus; an empty set for any other (nothing noted)."""
+    if isinstance(corpus, Recorded):
+        with corpus.recording() as sink:
+            yield sink
+    else:
+        yield set()
+
+
+def replay(corpus, reads) -> None:
+    if isinstance(corpus, Recorded):
+        corpus.replay(reads)
 
 
 def _plain(value):
@@ -89,22 +132,48 @@ def value(corpus, read: Read):
 _SEEN: list = [None, {}]  # the last corpus digested, and each read's encoded value in it
 
 
+def _encoded(corpus, read: tuple) -> bytes | None:
+    """What `read` finds in `corpus`, encoded (None: it cannot be checked); once per corpus."""
+    if _SEEN[0] is not corpus:
+        _SEEN[:] = [corpus, {}]
+    seen = _SEEN[1]
+    if read not in seen:
+        found = value(corpus, read)
+        seen[read] = (
+            None
+            if found is UNCHECKABLE
+            else json.dumps([list(read), found], sort_keys=True).encode()
+        )
+    return seen[read]
+
+
 def digest(corpus, reads) -> str | None:
     """One digest of what every read finds in `corpus`; None if one of them cannot be checked.
     (A render that finds the stored reads changed makes the pages again and digests their reads
     in the same corpus: each value is encoded once.)"""
-    if _SEEN[0] is not corpus:
-        _SEEN[:] = [corpus, {}]
-    seen = _SEEN[1]
     h = hashlib.sha256()
     for read in sorted((tuple(r) for r in reads), key=json.dumps):
-        if read not in seen:
-            found = value(corpus, read)
-            if found is UNCHECKABLE:
-                return None
-            seen[read] = json.dumps([list(read), found], sort_keys=True).encode()
-        h.update(seen[read])
+        found = _encoded(corpus, read)
+        if found is None:
+            return None
+        h.update(found)
     return h.hexdigest()
+
+
+def fingerprints(corpus, reads) -> dict[str, str]:
+    """Each read that can be checked (as JSON) → a digest of what it finds in `corpus`."""
+    out = {}
+    for read in reads:
+        found = _encoded(corpus, tuple(read))
+        if found is not None:
+            out[json.dumps(list(read))] = hashlib.blake2b(found, digest_size=16).hexdigest()
+    return out
+
+
+def unchanged(corpus, stored: dict[str, str]) -> set[tuple]:
+    """The reads of `stored` (fingerprints of an earlier corpus) that find the same in `corpus`."""
+    now = fingerprints(corpus, [json.loads(k) for k in stored])
+    return {tuple(json.loads(k)) for k, fp in stored.items() if now.get(k) == fp}
 
 
 def as_list(reads) -> list[list]:

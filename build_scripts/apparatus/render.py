@@ -17,6 +17,7 @@ from typing import Callable
 
 from build_scripts.project import witnesses as manifest
 from build_scripts.apparatus import edition, export, store, view
+from build_scripts.apparatus import reads as app_reads
 from build_scripts.apparatus.model import Locus
 from build_scripts.apparatus.view import esc
 
@@ -159,7 +160,13 @@ def pair_name(a: str, b: str) -> str:
 class Reader:
     """Everything the reader-facing pages need: the corpus, the loci shown, and where the site puts
     each id (`locate(file, id)` → "getty/G.c6.md"), the title of that page (`chapter`), and which
-    witnesses are published in full (others show only the words of their readings)."""
+    witnesses are published in full (others show only the words of their readings).
+
+    `fragment` makes the part of a page that shows one locus (its page, its comparison at a ⇄ mark,
+    a row of a parallel view) once per render and, given the parts of the last render made under the
+    same key (`previous`, see site.render.app_reader), reuses a part while every read it made of
+    the corpus finds what it found then: a one-word edit makes again only the parts that read the
+    passage it changed."""
 
     corpus: object
     loci: list[Locus]
@@ -168,12 +175,40 @@ class Reader:
     full: frozenset[str] | None = None
     _sides: dict = field(default_factory=dict)
     _where: dict = field(default_factory=dict)  # asked for each reading by several pages
+    previous: dict = field(default_factory=dict)  # key → [value, reads] of the last render
+    unchanged: set = field(default_factory=set)  # the reads that find in the corpus what they did
+    made: dict | None = None  # this render's parts, as `previous` holds them (None: not kept)
+
+    def _memo(self, table: dict, key, compute: Callable):
+        """compute() once per key; its reads of the corpus are noted again at each use, so that
+        every part that uses the value has them among its own."""
+        if key not in table:
+            with app_reads.recording(self.corpus) as sink:
+                value = compute()
+            table[key] = (value, tuple(sink))
+        value, reads = table[key]
+        app_reads.replay(self.corpus, reads)
+        return value
+
+    def fragment(self, key: str, compute: Callable):
+        """compute() → a JSON value, reused from the last render (`previous`) when every read it
+        made is among `unchanged`, and kept in `made` for the next one."""
+        if self.made is None:
+            return compute()
+        if key not in self.made:
+            old = self.previous.get(key)
+            if old and all(tuple(read) in self.unchanged for read in old[1]):
+                self.made[key] = old
+            else:
+                with app_reads.recording(self.corpus) as sink:
+                    value = compute()
+                self.made[key] = [value, app_reads.as_list(sink)]
+        app_reads.replay(self.corpus, self.made[key][1])
+        return self.made[key][0]
 
     def side(self, reading) -> view.Side:
         key = (reading.passage, reading.start, reading.end, reading.text)
-        if key not in self._sides:
-            self._sides[key] = view.side(reading, self.corpus)
-        return self._sides[key]
+        return self._memo(self._sides, key, lambda: view.side(reading, self.corpus))
 
     def is_full(self, siglum: str) -> bool:
         return self.full is None or siglum in self.full
@@ -181,9 +216,7 @@ class Reader:
     def where(self, reading, link_depth: int | None = None) -> str:
         """ "Chapter 7 … · p. 178?" as HTML, with a link into the text when link_depth is given."""
         key = (reading.file, reading.passage, reading.start, reading.end, reading.text, link_depth)
-        if key not in self._where:
-            self._where[key] = self._where_of(reading, link_depth)
-        return self._where[key]
+        return self._memo(self._where, key, lambda: self._where_of(reading, link_depth))
 
     def _where_of(self, reading, link_depth: int | None) -> str:
         s = self.side(reading)
@@ -415,7 +448,7 @@ def _cell(text: str) -> str:
     return esc(text) or "—"
 
 
-def index_page(loci: list[Locus], corpus=None) -> str:
+def index_page(loci: list[Locus], corpus=None, rd: Reader | None = None) -> str:
     """The table of every locus with labelled filters (type, witness involved, decision, substantive
     only); each row says whether its locus has a substantive variant (claims and citation checks
     count as substantive). Kept out of the search index: the loci are found one by one."""
@@ -483,6 +516,12 @@ def index_page(loci: list[Locus], corpus=None) -> str:
         '<th scope="col">Type</th><th scope="col">Witnesses</th><th '
         'scope="col">Decision</th></tr></thead><tbody>',
     ]
+
+    def substantive(l: Locus) -> bool:
+        if rd is None:
+            return _substantive(l, corpus)
+        return rd.fragment(f"substantive {l.id}", lambda: _substantive(l, corpus))
+
     for l in rows:
         sig = list(dict.fromkeys(l.sigla))
         label = l.question or (
@@ -494,7 +533,7 @@ def index_page(loci: list[Locus], corpus=None) -> str:
         lines.append(
             f'<tr data-type="{esc(l.type)}" data-relation="{esc(view.relation(l))}" '
             f'data-wits="{esc(" ".join(sig))}" data-decision="{esc(l.decision)}" '
-            f'data-substantive="{int(_substantive(l, corpus))}">'
+            f'data-substantive="{int(substantive(l))}">'
             f'<td><a href="{esc(l.id)}/">{esc(label)}</a></td><td>{esc(kind)}</td>'
             f"<td>{esc(' · '.join(sig))}</td><td>{esc(l.decision)}</td></tr>"
         )
@@ -521,9 +560,11 @@ def pages(
     passes it, names the page of the site that holds an id (see `href`); `chapter(file, page)` its
     title."""
     rd = rd or reader(tei_dir, locate, chapter, full)
-    out = {INDEX: index_page(rd.loci, rd.corpus)}
+    out = {INDEX: index_page(rd.loci, rd.corpus, rd)}
     for l in rd.loci:
-        out[page_name(l)] = locus_page(l, rd.corpus, rd.locate, rd)
+        out[page_name(l)] = rd.fragment(
+            f"page {l.id}", lambda: locus_page(l, rd.corpus, rd.locate, rd)
+        )
     for siglum in sorted({s for l in rd.loci for s in l.sigla}):
         out[f"apparatus/pop-{siglum}.js"] = popover_script(siglum, rd)
     return out
@@ -585,7 +626,11 @@ def popover(locus: Locus, siglum: str, rd: Reader) -> str:
 
 
 def popover_script(siglum: str, rd: Reader) -> str:
-    data = {l.id: popover(l, siglum, rd) for l in rd.loci if siglum in l.sigla}
+    data = {
+        l.id: rd.fragment(f"popover {l.id} {siglum}", lambda: popover(l, siglum, rd))
+        for l in rd.loci
+        if siglum in l.sigla
+    }
     return (
         "window.__appPop = window.__appPop || {};\nwindow.__appPop["
         + json.dumps(siglum)

@@ -70,13 +70,16 @@ def page(a: str, b: str, rows: list[tuple], rd: app.Reader) -> str:
     ta, tb = app.short_titles().get(a, a), app.short_titles().get(b, b)
     left, right = [], []
     for n, (locus, ra, rb) in enumerate(rows):
+        ia, ib = locus.readings.index(ra), locus.readings.index(rb)
         left.append(
             f'<div class="par-row" id="r-{esc(locus.id)}" data-row="{n}" style="order:{2 * n + 2}">'
-            f"{cell(locus, ra, rb, rd, n)}</div>"
+            + rd.fragment(f"cell {locus.id} {ia} {ib} {n}", lambda: cell(locus, ra, rb, rd, n))
+            + "</div>"
         )
         right.append(
             f'<div class="par-row" id="s-{esc(locus.id)}" data-row="{n}" style="order:{2 * n + 3}">'
-            f"{cell(locus, rb, ra, rd, n)}</div>"
+            + rd.fragment(f"cell {locus.id} {ib} {ia} {n}", lambda: cell(locus, rb, ra, rd, n))
+            + "</div>"
         )
     kinds = ", ".join(
         f"{c} {view.TYPE_LABEL.get(t, t).lower()}{'s' if c > 1 and t != 'reuse' else ''}"

@@ -5,7 +5,8 @@ incremental per witness: a witness is rendered again when its TEI changed, or wh
 links to moved its anchors to other pages; everything else comes from a small cache
 (build/site-cache.json), so re-rendering after one TEI edit is quick even in a new process.
 The apparatus pages are made again only when something they read changed: the apparatus, or a
-passage, page or table of a witness that an entry points at (build_scripts.apparatus.reads).
+passage, page or table of a witness that an entry points at (build_scripts.apparatus.reads); and
+then each part that shows one locus is made again only if it read what changed (Reader.fragment).
 The optional stages plug in here: build_scripts.bib.bibliography (references.bib → bibliography
 page) and build_scripts.apparatus.render (extra pages and per-paragraph marks).
 
@@ -68,6 +69,7 @@ class Result:
     old_cache: dict = field(default_factory=dict)  # the cache as the last render left it
     cache_key: str = ""  # cache_key() of this render
     courses: dict = field(default_factory=dict)  # the course pages and their key (course_pages)
+    app_parts: dict | None = None  # the apparatus pages' parts, when made in this render
 
     @property
     def failed(self) -> bool:
@@ -426,8 +428,7 @@ def around_texts(
     if bib_md is not None:
         files["edition/bibliography.md"] = bib_md
         extra.append(("edition/bibliography.md", "Bibliography"))
-    if "pages" not in result.app_cache:
-        result.app_cache.update(app_reader(state, project, published))
+    app_overview(state, project, published, result)  # made here if no witness asked for it
     for rel, text in result.app_cache["pages"].items():
         files[f"edition/{rel}"] = text
         if rel.endswith("index.md"):
@@ -484,13 +485,20 @@ def app_overview(state: dict, project: Project, published: dict[str, str], resul
     """Each witness's overview of its relations, kept with the apparatus pages under the same key
     (made again only when what the apparatus pages depend on changes)."""
     if "overview" not in result.app_cache:
-        result.app_cache.update(app_reader(state, project, published))
+        kept = _read_json(app_parts_file(project))  # read only when the pages are made again
+        previous = kept if kept.get("key") == result.app_cache["key"] else {}
+        value, result.app_parts = app_reader(state, project, published, previous)
+        result.app_cache.update(value)
     return result.app_cache["overview"]
 
 
-def app_reader(state: dict, project: Project, published: dict[str, str]) -> dict:
+def app_reader(
+    state: dict, project: Project, published: dict[str, str], previous: dict | None = None
+) -> tuple[dict, dict]:
     """The apparatus' pages (loci, index, parallel views, in-place comparisons) and each witness's
-    overview of its relations, made once per render from the same reading of the corpus."""
+    overview of its relations, made once per render from the same reading of the corpus; and their
+    parts, each with what it read. `previous`, the parts of an earlier render under the same
+    `app_key`: a part whose reads all find what they found then is reused (Reader.fragment)."""
     key = (str(project.tei_dir), json.dumps(published, sort_keys=True), id(state))
     if _APP_READER.get("key") != key:
         titles = {src: title for st in state.values() for src, title in st["pages"]}
@@ -504,6 +512,9 @@ def app_reader(state: dict, project: Project, published: dict[str, str]) -> dict
             project.tei_dir, locate, lambda file, page: titles.get(f"edition/{page}"), full
         )
         corpus, rd.corpus = rd.corpus, app_reads.Recorded(rd.corpus)  # what the pages read
+        previous = previous or {}
+        rd.previous, rd.made = previous.get("parts", {}), {}
+        rd.unchanged = app_reads.unchanged(corpus, previous.get("reads", {}))
         files = app_render.pages(rd=rd)
         files.update(parallel.pages(rd))
         files = {name: spaced(text) for name, text in files.items()}
@@ -516,8 +527,12 @@ def app_reader(state: dict, project: Project, published: dict[str, str]) -> dict
             "reads": app_reads.as_list(rd.corpus.reads),
             "reads_digest": app_reads.digest(corpus, rd.corpus.reads),
         }
+        parts = {
+            "parts": rd.made,
+            "reads": app_reads.fingerprints(corpus, rd.corpus.reads),
+        }
         _APP_READER.clear()
-        _APP_READER.update(key=key, value=value)
+        _APP_READER.update(key=key, value=(value, parts))
     return _APP_READER["value"]
 
 
@@ -562,6 +577,12 @@ def app_cache_file(project: Project) -> Path:
     return project.site_cache.with_name("site-cache-apparatus.json")
 
 
+def app_parts_file(project: Project) -> Path:
+    """The parts of the apparatus pages of the last render, each with what it read of the corpus
+    (app_reader): read only by a render that makes the pages again."""
+    return project.site_cache.with_name("site-cache-apparatus-parts.json")
+
+
 def app_snapshot(app_cache: dict) -> tuple:
     return (
         app_cache.get("key"),
@@ -577,6 +598,12 @@ def save_cache(project: Project, result: Result) -> None:
         path = app_cache_file(project)
         path.write_text(json.dumps(result.app_cache), encoding="utf-8")
         _JSON.pop(path, None)
+    if result.app_parts is not None:
+        parts = app_parts_file(project)
+        parts.write_text(
+            json.dumps({"key": result.app_cache["key"], **result.app_parts}), encoding="utf-8"
+        )
+        _JSON.pop(parts, None)
     project.site_cache.write_text(json.dumps(result.cache), encoding="utf-8")
 
 
