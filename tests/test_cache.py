@@ -10,6 +10,7 @@ all).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -62,6 +63,26 @@ def edit_word(root: Path, n: int) -> None:
     )
 
 
+def edit_read_word(root: Path, n: int) -> None:
+    """A word in a passage that an apparatus page read at the last render (the render cache
+    records which): its pages are made again in part (apparatus.render.Reader.fragment)."""
+    cache = root / "build" / "site-cache-apparatus.json"
+    if not cache.exists():
+        return edit_word(root, n)
+    read = sorted({r[1] for r in json.loads(cache.read_text())["reads"] if r[0] == "resolve"})
+    files = sorted(p for p in (root / "tei").glob("*.xml") if p.name != "apparatus.xml")
+    for k in range(len(read)):
+        ident = read[(n + k) % len(read)]
+        for path in files:
+            if _sub_once(
+                path,
+                rf'(xml:id="{re.escape(ident)}"[^>]*>)([A-Za-z]{{3,}})',
+                lambda m: m.group(1) + m.group(2) + "x",
+                0,
+            ):
+                return
+
+
 def edit_decision(root: Path, n: int) -> None:
     _sub_once(root / "tei" / "apparatus.xml", r'ana="#unreviewed', 'ana="#rejected', n)
 
@@ -100,6 +121,7 @@ def edit_course(root: Path, n: int) -> None:
 
 EDITS = [
     edit_word,
+    edit_read_word,
     edit_decision,
     edit_claim_note,
     edit_bib,
