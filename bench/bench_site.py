@@ -19,7 +19,6 @@ after a Martens edit 0.12 s.
 from __future__ import annotations
 
 import gzip
-import json
 import re
 import shutil
 import statistics
@@ -73,7 +72,7 @@ def rerender_after_edit() -> dict:
             largest.append(time.perf_counter() - start)
         # a word changed in a paragraph of the largest witness: one that no apparatus entry points
         # at, and one that an entry points at (its apparatus pages are made again: the worst case)
-        cache = json.loads(site.app_cache_file(project).read_text(encoding="utf-8"))
+        cache = site.read_cache_file(site.app_cache_file(project))
         read = {r[1] for r in cache["reads"] if r[0] in ("resolve", "passage")}
         text = getty.read_text(encoding="utf-8")
         opening = re.findall(r'<p xml:id="([^"]+)">[A-Za-z]{3,}', text)
@@ -139,7 +138,7 @@ COLD = (
 )
 # Nothing kept at all: no outputs, no rendered Markdown, no render cache (a fresh clone's first
 # build, as CI makes it)
-NOTHING = "rm -rf build/out build/site-cache.json build/plan-cache.json docs/edition && "
+NOTHING = "rm -rf build/out build/site-cache* build/plan-cache.json docs/edition && "
 HTML_BUILD = f"{sys.executable} -m build_scripts build --publish-all --skip-check --no-downloads"
 BARE = ["python", "-m", "mkdocs", "build", "--strict", "-q", "-d", "build/bench-site"]
 CASES = [

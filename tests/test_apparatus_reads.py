@@ -45,7 +45,7 @@ def rendered(tmp_path_factory):
 
 
 def recorded(project) -> dict:
-    return json.loads(site.app_cache_file(project).read_text(encoding="utf-8"))
+    return site.read_cache_file(site.app_cache_file(project))
 
 
 def test_the_pages_read_the_witnesses_only_in_ways_that_can_be_checked(rendered):
@@ -87,7 +87,7 @@ def test_an_edit_where_no_page_reads_keeps_the_pages_and_one_where_they_read_rem
     assert made, (
         f"a word changed in {hit[1]}, which an apparatus page reads, left them as they were"
     )
-    kept = json.loads(site.app_parts_file(project).read_text(encoding="utf-8"))["parts"]
+    kept = site.read_cache_file(site.app_parts_file(project))["parts"]
     assert 0 < len(parts) < len(kept) / 4, (
         f"{len(parts)} of {len(kept)} parts made again after a word changed in {hit[1]}"
     )

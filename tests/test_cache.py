@@ -10,7 +10,6 @@ all).
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
+from build_scripts.site import render as site
 from conftest import copy_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cache")]
@@ -66,10 +66,10 @@ def edit_word(root: Path, n: int) -> None:
 def edit_read_word(root: Path, n: int) -> None:
     """A word in a passage that an apparatus page read at the last render (the render cache
     records which): its pages are made again in part (apparatus.render.Reader.fragment)."""
-    cache = root / "build" / "site-cache-apparatus.json"
-    if not cache.exists():
+    cache = site.read_cache_file(site.app_cache_file(site.Project(root)))
+    if not cache:
         return edit_word(root, n)
-    read = sorted({r[1] for r in json.loads(cache.read_text())["reads"] if r[0] == "resolve"})
+    read = sorted({r[1] for r in cache["reads"] if r[0] == "resolve"})
     files = sorted(p for p in (root / "tei").glob("*.xml") if p.name != "apparatus.xml")
     for k in range(len(read)):
         ident = read[(n + k) % len(read)]
