@@ -134,3 +134,63 @@ def test_words_of_a_document_dated_otherwise_are_another_document():
     assert found(corpus(dated_otherwise, b_1938)) == []
     assert len(found(corpus(TITLE_A, b_1938))) == 1
     assert len(found(corpus(TITLE_A.replace("The resolution", "In 1938 the resolution"), b_1938)))
+
+
+def test_a_duration_in_one_word_or_two_is_one_feature():
+    """A duration as two words in one translation ("eight month") and one in the other
+    ("eight-month", one word to `align.words`): both give the feature "month", the fourth word
+    the two share in order."""
+    a = "Stalin proposed: “District secretaries shall attend eight month courses.”"
+    b = "He wanted the district secretaries to go on eight-month courses in the capitals."
+    assert len(found(corpus(a, b))) == 1
+    assert found(corpus(a, b.replace("eight-month", "eightfold"))) == []
+
+
+COURSES = (
+    "“Secretaries of district organisations shall attend eight month Lenin courses in ten of the "
+    "principal centres.”",
+    "“Secretaries of city organisations shall attend six month courses for the study of history "
+    "and policy.”",
+)
+PLAN = (
+    "He proposed that the district secretaries go on eight-month Lenin courses in ten principal "
+    "centres, and the city secretaries on six-month courses for the study of history and policy."
+)
+
+
+def plan(gap: int) -> list[Passage]:
+    """A quotes one document over two paragraphs `gap` passages apart; B gives both parts in one
+    sentence."""
+    a = [Passage("A", "A.x1", "a.xml", "p", COURSES[0])]
+    a += [Passage("A", f"A.g{n}", "a.xml", "p", FILLER) for n in range(gap - 1)]
+    a += [Passage("A", "A.x2", "a.xml", "p", COURSES[1])]
+    a += [Passage("A", f"A.f{n}", "a.xml", "p", FILLER) for n in range(40)]
+    b = [Passage("B", "B.x1", "b.xml", "p", PLAN)]
+    b += [Passage("B", f"B.f{n}", "b.xml", "p", FILLER) for n in range(40)]
+    return a + b
+
+
+def test_a_document_quoted_over_consecutive_paragraphs_pairs_each_with_one_rendering():
+    """B's sentence (all of it) already paired with A's second paragraph: A's first paragraph,
+    right before it, is the same document quoted on and pairs with it too; a paragraph far from it
+    is taken for a formula that another document shares, and does not."""
+
+    def connected(passages: list[Passage]) -> Locus:
+        b = next(p for p in passages if p.id == "B.x1")
+        x2 = next(p for p in passages if p.id == "A.x2")
+        return Locus(
+            "app.A.x2--B.x1.000000",
+            "reuse",
+            (
+                Reading("A", x2.file, x2.id, x2.text, 0, len(x2.text), "source"),
+                Reading("B", b.file, b.id, PLAN, 0, len(PLAN), "target"),
+            ),
+            relation="paraphrase",
+        )
+
+    near = plan(1)
+    assert [[r.passage for r in l.readings] for l in found(near, (connected(near),))] == [
+        ["A.x1", "B.x1"]
+    ]
+    far = plan(12)
+    assert found(far, (connected(far),)) == []

@@ -16,8 +16,9 @@ among them, covering `MIN_COVER` of the stretch, within a stretch of the passage
 Two references to one work (both sides bibliographic) are a shared citation, never a
 translation; passage pairs that the other detectors connect keep their entries, and a quotation
 already connected to a passage of the other witness is not paired with a second one there (a
-formula that several documents share). An entry of the retellings typed paraphrase whose two
-readings quote the same words of a document is retyped (`retyped`)."""
+formula that several documents share) unless the two stand together (`BESIDE`). An entry of the
+retellings typed paraphrase whose two readings quote the same words of a document is retyped
+(`retyped`)."""
 
 from __future__ import annotations
 
@@ -47,10 +48,18 @@ SPREAD = 3.0  # the passage's words from the first ordered one to the last: at m
 SPREAD_MIN = 30  # stretch's words (and at least this many words allowed)
 STRETCH_MAX = 60  # words of a stretch: a longer quotation is taken sentence by sentence
 QUOTE_WORDS = 3  # words a quoted stretch needs (a quoted word or two is a term, not a document)
+BESIDE = 3  # passages of one witness (its notes among them, before their paragraph) one place spans
 RETYPE_ORDERED = 3  # content words two quotations of a retold entry share in order to be retyped
 # a follower's or a doctrine's name after its stem: Trotskyist, Trotskyite, Trotskyism; communist
 DERIVED = re.compile(r"(?<=[a-z]{4})(?:ism|ist|ite|it)$")
 BRITISH = re.compile(r"(?<=[a-z]{3})is(ation|ations|e|ed|es|ing)$")
+# a duration printed as one word in one translation, two in the other: "eight-month" (one word to
+# `align.words`, "eightmonth") and "eight month" give one feature, "month" (the figure, ten or
+# less, is no feature)
+UNITS = ("year", "years", "month", "months", "week", "weeks", "day", "days")
+DURATION = re.compile(
+    "(?:" + "|".join(sorted(retold.COUNTED, key=len, reverse=True)) + r")(year|month|week|day)s?"
+)
 OPENERS = "“\"‘`'"
 OPENER = re.compile("[" + OPENERS + "]")
 # a paragraph that is one quotation (its opening mark may be printed as a closing one: ”It has)
@@ -61,6 +70,8 @@ CAPITAL = re.compile(r"(?<![.!?]\s)(?<=[\s(\-])[A-Z][\w'’]+")  # not a sentenc
 def key(norm: str, tid: int) -> str | None:
     """A word's feature across translations: `retold._key` of its American spelling
     (organisation, organization), derived forms of a name folded (Trotskyist, Trotskyite)."""
+    if norm.endswith(UNITS) and (m := DURATION.fullmatch(norm)) is not None:
+        norm = m.group(1)
     k = retold._key(BRITISH.sub(r"iz\1", norm), tid)
     return DERIVED.sub("", k) if k else k
 
@@ -356,29 +367,38 @@ def _figures(p: Passage) -> frozenset[str]:
 def select(passages: list[Passage], found: list[Found], loci: list[Locus]) -> list[Found]:
     """The candidates kept: none between two passages already connected; none where the quoted
     words already have an entry with another passage of the other witness (a formula that
-    several documents share, not a second rendering of one); then for each stretch the best
-    passage of each other witness, one entry a pair of passages."""
-    linked: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    several documents share, not a second rendering of one), unless that passage stands within
+    `BESIDE` passages of this one (one document quoted over consecutive paragraphs, or given again
+    in a note anchored there); then for each stretch the best passage of each other witness, one
+    entry a pair of passages."""
+    linked: dict[tuple[str, str], list[tuple[int, int, int | None]]] = defaultdict(list)
     pairs = set()
+    at = {p.id: i for i, p in enumerate(passages)}
     for l in loci:
         if len(l.readings) < 2 or None in (l.readings[0].start, l.readings[1].start):
             continue
         a, b = l.readings[0], l.readings[1]
         pairs.update({(a.passage, b.passage), (b.passage, a.passage)})
-        linked[(a.passage, b.siglum)].append((a.start, a.end))
-        linked[(b.passage, a.siglum)].append((b.start, b.end))
+        linked[(a.passage, b.siglum)].append((a.start, a.end, at.get(b.passage)))
+        linked[(b.passage, a.siglum)].append((b.start, b.end, at.get(a.passage)))
 
-    def free(pid: str, other: str, start: int, end: int) -> bool:
-        return not any(s < end and start < e for s, e in linked.get((pid, other), ()))
+    def free(pid: str, other: str, start: int, end: int, partner: int) -> bool:
+        """No entry holds these words with a passage of the other witness, unless that passage
+        stands beside `partner` (the same document quoted on over consecutive paragraphs, or
+        given again in a note anchored there): a second rendering, not a shared formula."""
+        return not any(
+            s < end and start < e and (q is None or abs(q - partner) > BESIDE)
+            for s, e, q in linked.get((pid, other), ())
+        )
 
     best: dict[tuple, Found] = {}
     for f in found:
         px, py = passages[f.x.passage], passages[f.y]
         if (px.id, py.id) in pairs:
             continue
-        if not free(px.id, py.siglum, f.x.start, f.x.end):
+        if not free(px.id, py.siglum, f.x.start, f.x.end, f.y):
             continue
-        if not free(py.id, px.siglum, f.y_start, f.y_end):
+        if not free(py.id, px.siglum, f.y_start, f.y_end, f.x.passage):
             continue
         k = (id(f.x), py.siglum)
         if k not in best or f.score > best[k].score:
