@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from lxml import etree
@@ -78,6 +80,26 @@ def test_changelog_page_has_the_editors_text_and_the_tei_changes(tmp_path):
         "| 2026-02-03 | A: Alpha | Corrected Trotskvist \\| \\*not\\* markup. | editors |",
         "| 2025-01-01 | A: Alpha | Created for the tests of edition check. |  |",
     ]
+
+
+def test_changelog_reads_the_header_alone_or_the_whole_file_alike(tmp_path):
+    """The changelog reads only the teiHeader where it can; a file whose root is prefixed (the
+    header-only shortcut cannot close it) gives the same changes, and a file that is not
+    well-formed gives none (edition check reports it)."""
+    text = (BASE / "tei" / "a.xml").read_text(encoding="utf-8")
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "a.xml").write_text(text, encoding="utf-8")
+    prefixed = tmp_path / "prefixed"
+    prefixed.mkdir()
+    swapped = re.sub(r"<TEI\b", "<t:TEI xmlns:t=\"http://www.tei-c.org/ns/1.0\"", text, count=1)
+    (prefixed / "a.xml").write_text(swapped.replace("</TEI>", "</t:TEI>"), encoding="utf-8")
+    assert changelog.header(prefixed / "a.xml") is not None
+    assert changelog.tei_changes(plain) == changelog.tei_changes(prefixed) != []
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "a.xml").write_text(text.replace("</teiHeader>", "</teiHeadr>"), encoding="utf-8")
+    assert changelog.tei_changes(broken) == []
 
 
 def test_changelog_of_the_edition_renders():
