@@ -92,7 +92,7 @@ def test_changelog_reads_the_header_alone_or_the_whole_file_alike(tmp_path):
     (plain / "a.xml").write_text(text, encoding="utf-8")
     prefixed = tmp_path / "prefixed"
     prefixed.mkdir()
-    swapped = re.sub(r"<TEI\b", "<t:TEI xmlns:t=\"http://www.tei-c.org/ns/1.0\"", text, count=1)
+    swapped = re.sub(r"<TEI\b", '<t:TEI xmlns:t="http://www.tei-c.org/ns/1.0"', text, count=1)
     (prefixed / "a.xml").write_text(swapped.replace("</TEI>", "</t:TEI>"), encoding="utf-8")
     assert changelog.header(prefixed / "a.xml") is not None
     assert changelog.tei_changes(plain) == changelog.tei_changes(prefixed) != []
