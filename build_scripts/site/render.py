@@ -3,7 +3,9 @@
 `render(project, out)` writes only files whose content changed and removes stale ones. It is
 incremental per witness: a witness is rendered again when its TEI changed, or when a witness it
 links to moved its anchors to other pages; everything else comes from a small cache
-(build/site-cache.json), so re-rendering after one TEI edit is quick even in a new process.
+(build/site-cache.json), so re-rendering after one TEI edit is quick even in a new process. Within
+a witness rendered again, a page is made again only when its nodes changed or a look-up it made of
+the rest of the site answers otherwise (render_witness; build/site-cache-pages/).
 The apparatus pages are made again only when something they read changed: the apparatus, or a
 passage, page or table of a witness that an entry points at (build_scripts.apparatus.reads); and
 then each part that shows one locus is made again only if it read what changed (Reader.fragment).
@@ -23,6 +25,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -71,6 +74,8 @@ class Result:
     cache_key: str = ""  # cache_key() of this render
     courses: dict = field(default_factory=dict)  # the course pages and their key (course_pages)
     app_parts: dict | None = None  # the apparatus pages' parts, when made in this render
+    pages: dict = field(default_factory=dict)  # TEI file → its text pages as made (render_witness)
+    reuse: bool = True  # whether a page of the last render may be reused (False: use_cache=False)
 
     @property
     def failed(self) -> bool:
@@ -263,6 +268,7 @@ def render(
     keep, problems = excerpt_ids(project)
     result.problems += problems
     cache = read_cache(project) if use_cache else {}
+    result.reuse = use_cache
     bib_md, bib_keys, problems, bib_cache = bibliography(project, cache.get("bibliography"))
     result.problems += problems
     key = cache_key(project, everything, bib_md is not None)
@@ -357,27 +363,79 @@ def render_witness(
     marks = app_marks(project, w.siglum, result)
     files = {}
     endnotes = endnotes_of([(p.src, p.nodes) for p in pages])
+    meta = landing.meta_div(w)
+    looked_up = {
+        "page": anchor_page,
+        "anchor": anchor_of,
+        "bib": lambda k: "edition/bibliography.md" if k in bib_keys else None,
+        "marks": marks.get,
+    }
+    kept = _read_json(pages_file(project, w.tei)).get("pages", {}) if result.reuse else {}
+    made = result.pages[w.tei] = {}
     for page in pages:
+        heading = not (len(page.nodes) == 1 and getattr(page.nodes[0], "head", None) is not None)
+        # what the page is made of besides what it looks up (below): its nodes (their repr holds
+        # every field, locations too), its place, the code and shared inputs (cache_key)
+        made_of = repr((w.tei, page.src, page.title, page.start_page, heading, meta, page.nodes))
+        if "Generated(" in made_of:  # a list of the end notes: they are part of it
+            made_of += repr(endnotes)
+        key = hashlib.blake2b(f"{result.cache_key}{made_of}".encode(), digest_size=20).hexdigest()
+        old = kept.get(page.src)
+        if old and old[0] == key and all(looked_up[n](*a) == v for n, a, v in old[1]):
+            made[page.src] = old
+            files[page.src] = old[2]
+            result.problems += old[3]
+            continue
+        log: list[tuple] = []
         ctx = Context(
             page.src,
             w.tei,
-            anchor_page,
-            lambda k: "edition/bibliography.md" if k in bib_keys else None,
-            marks,
+            _logged(log, "page", looked_up["page"]),
+            _logged(log, "bib", looked_up["bib"]),
+            _LoggedMarks(log, marks),
             page.start_page,
             endnotes,
-            anchor_of=anchor_of,
+            anchor_of=_logged(log, "anchor", looked_up["anchor"]),
         )
-        heading = not (len(page.nodes) == 1 and getattr(page.nodes[0], "head", None) is not None)
-        meta = landing.meta_div(w)
         title = f"\n\n# {escape(page.title)} {{: .ed }}" if heading else ""
         text, problems = render_page(page.nodes, ctx, 2 if heading else 1, meta + title)
         if 'class="alt ' in text:  # edition.js makes it work; in the page, it shifts no layout
             text = text.replace(meta, meta + READING_SWITCH, 1)
         files[page.src] = text
         result.problems += problems
+        made[page.src] = (key, log, text, problems)
     result.rendered.append(w.siglum)
     return files
+
+
+def _logged(log: list, name: str, look: Callable) -> Callable:
+    """`look`, each call noted in `log` with its answer: a page is reused while every look-up it
+    made answers the same (render_witness)."""
+
+    def logged(*args):
+        found = look(*args)
+        log.append((name, args, found))
+        return found
+
+    return logged
+
+
+class _LoggedMarks:
+    """The apparatus marks of a witness (paragraph id → loci), each look-up noted in `log`."""
+
+    def __init__(self, log: list, marks: dict) -> None:
+        self.log, self.marks = log, marks
+
+    def get(self, ident: str, default=None):
+        found = self.marks.get(ident)
+        self.log.append(("marks", (ident,), found))
+        return default if found is None else found
+
+
+def pages_file(project: Project, tei: str) -> Path:
+    """The text pages of one witness as the last render made them, each with its key and look-ups
+    (render_witness): read when the witness is rendered again."""
+    return project.site_cache.parent / "site-cache-pages" / f"{tei}.pickle"
 
 
 # The switch between the edited text and the transcription as received (docs/assets/edition.js)
@@ -605,6 +663,10 @@ def save_cache(project: Project, result: Result) -> None:
         _write_data(app_cache_file(project), result.app_cache)
     if result.app_parts is not None:
         _write_data(app_parts_file(project), {"key": result.app_cache["key"], **result.app_parts})
+    for tei, made in result.pages.items():
+        path = pages_file(project, tei)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_data(path, {"pages": made})
     project.site_cache.write_text(json.dumps(result.cache), encoding="utf-8")
 
 
