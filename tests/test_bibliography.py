@@ -544,3 +544,29 @@ def test_nothing_is_printed(tmp_path, capsys):
     bibliography.formatted()
     bibmod.check_keys(sorted((ROOT / "tei").glob("*.xml")), bibliography)
     assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.slow
+def test_the_witness_pages_cite_from_the_projects_own_references(tmp_path):
+    """The citation each witness page offers (its first note) is formatted from the references.bib
+    of the project being rendered, not of the checkout the toolchain runs from."""
+    from build_scripts.site import render as site
+    from tests.conftest import copy_project
+
+    root = copy_project(tmp_path / "edition")
+    wits, _ = witnesses.load(root / "sources" / "witnesses.yml")
+    w = next(w for w in wits if w.facts.get("bibkey"))
+    bib = root / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    entry = re.search(rf"@\w+\{{{re.escape(w.facts['bibkey'])},.*?\n\}}", text, re.S)
+    title = re.search(r"(?m)^\s*title\s*=\s*\{", entry.group())
+    start = entry.start() + title.end()
+    bib.write_text(text[:start] + "Revisited " + text[start:], encoding="utf-8")
+    project = site.Project(root)
+    site.render(project, everything=True)
+    from build_scripts.site import landing
+
+    page = (project.generated / landing.folder(w).removeprefix("edition/") / "index.md").read_text(
+        encoding="utf-8"
+    )
+    assert "Revisited" in page, "the witness page cites from another references.bib"

@@ -97,9 +97,11 @@ def test_a_page_whose_look_up_answers_otherwise_is_made_again(project, monkeypat
     anchors[ident] = [moved, anchors[ident][1]]  # as if the id had moved to another page
     doc = site.witness_doc(project, w, True, {})
     pages = site.plan_pages(w, doc)
-    result = site.Result(cache_key=site.cache_key(project, True, project.bib.exists()))
+    _, bib_keys, _, bib = site.bibliography(project)
+    result = site.Result(
+        cache_key=site.cache_key(project, True, project.bib.exists()), bib_notes=site.bib_notes(bib)
+    )
     made = counting(monkeypatch)
-    bib_keys = site.bibliography(project)[1]
     files = site.render_witness(w, pages, state, bib_keys, result, project)
     assert src in made, f"{src} looked up {ident} of {file}, which moved, and was reused"
     assert len(made) < len(pages), "every page was made again: none was reused"

@@ -95,6 +95,11 @@ class Project:
         return self.root / "references.bib"
 
     @property
+    def bib_cache(self) -> Path:
+        """Where the formatted references are cached (build/: never committed)."""
+        return self.root / "build" / "bibliography"
+
+    @property
     def changelog(self) -> Path:
         return self.root / "CHANGELOG.md"
 

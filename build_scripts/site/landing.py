@@ -7,11 +7,9 @@ All text from the manifest is escaped like witness text.
 
 from __future__ import annotations
 
-import functools
 import re
 from urllib.parse import quote, urlencode
 
-from build_scripts.bib import bibliography
 from build_scripts.site.markdown import attr, escape
 from build_scripts.project.witnesses import Witness
 
@@ -100,27 +98,13 @@ def cite_base(witness: Witness) -> str:
     return f"{cite_author(witness)}, {witness.fact('title')} ({witness.fact('date')})"
 
 
-@functools.lru_cache(maxsize=4)
-def _bib_notes(stamp: tuple) -> dict[str, tuple[str, str]]:
-    data, _ = bibliography.load()
-    return (
-        {e.key: (e.note_text, e.note_html) for e in data.formatted()}
-        if data is not None and len(data)
-        else {}
-    )
-
-
-def witness_note(witness: Witness) -> tuple[str, str]:
+def witness_note(witness: Witness, notes: dict[str, tuple[str, str]]) -> tuple[str, str]:
     """The witness as the first note of a Chicago notes-bibliography citation (text, HTML), from its
     references.bib entry (`bibkey` in the manifest), without the closing full stop: the page, the
-    paragraph and the address are added per passage (edition.js)."""
+    paragraph and the address are added per passage (edition.js). `notes`: each entry's note as
+    the render formatted them (site.render.bibliography, cached with the bibliography page)."""
     key = witness.facts.get("bibkey")
-    path = bibliography.BIB
-    stamp = (str(path), path.stat().st_mtime_ns) if path.exists() else ("",)
-    try:
-        text, markup = _bib_notes(stamp).get(key, ("", "")) if key else ("", "")
-    except Exception:  # noqa: BLE001 - pandoc missing or failing: the plain citation still serves
-        text = markup = ""
+    text, markup = notes.get(key, ("", "")) if key else ("", "")
     if not text:
         return cite_base(witness), attr(cite_base(witness))
     return text.rstrip(". "), markup.rstrip(". ")
@@ -142,10 +126,10 @@ def coins(witness: Witness) -> str:
     return f'<span class="Z3988" title="{attr(urlencode(fields, quote_via=quote))}"></span>'
 
 
-def meta_div(witness: Witness) -> str:
+def meta_div(witness: Witness, notes: dict[str, tuple[str, str]]) -> str:
     """What edition.js needs to cite a passage (hidden), and the witness's COinS for reference
-    managers."""
-    text, markup = witness_note(witness)
+    managers (`notes`: see witness_note)."""
+    text, markup = witness_note(witness, notes)
     return (
         f'<div class="edition-meta" hidden data-siglum="{attr(witness.siglum)}" '
         f'data-cite="{attr(text)}" data-cite-html="{attr(markup)}">{coins(witness)}</div>'
@@ -207,6 +191,7 @@ def landing(
     counts: str,
     evidence: list[tuple[str, str]] = (),
     relations_md: str = "",
+    notes: dict[str, tuple[str, str]] | None = None,
 ) -> str:
     """The witness page: what it is, its rights, what the site publishes, its contents.
     `evidence`: (id, link) of the passages the stance description rests on."""
@@ -223,7 +208,7 @@ def landing(
     lines = [
         f"# {escape(title(witness))}",
         "",
-        meta_div(witness),
+        meta_div(witness, notes or {}),
         "",
         escape(witness.facts.get("stance", "")) + "\n{: .lede }",
         "",

@@ -75,6 +75,7 @@ class Result:
     courses: dict = field(default_factory=dict)  # the course pages and their key (course_pages)
     app_parts: dict | None = None  # the apparatus pages' parts, when made in this render
     pages: dict = field(default_factory=dict)  # TEI file → its text pages as made (render_witness)
+    bib_notes: dict = field(default_factory=dict)  # bib key → its first note (text, HTML)
     reuse: bool = True  # whether a page of the last render may be reused (False: use_cache=False)
 
     @property
@@ -116,14 +117,14 @@ def bibliography(
     project: Project, cached: dict | None = None
 ) -> tuple[str | None, set[str], list[Problem], dict | None]:
     """The bibliography page's Markdown and its keys; (None, ∅) without references.bib.
-    The last value is what to cache: the page is made again only when references.bib or the code
-    changes."""
+    The last value is what to cache: the page, and each entry's first-note form (the witnesses'
+    citations, `bib_notes`), made again only when references.bib or the code changes."""
     if not project.bib.exists():
         return None, set(), [], None
     key = digest([project.bib, Path(bibmod.__file__), bibmod.STYLE])
-    if cached and cached.get("key") == key:
+    if cached and cached.get("key") == key and "notes" in cached:
         return cached["md"], set(cached["keys"]), [], cached
-    data, problems = bibmod.load(project.bib)
+    data, problems = bibmod.load(project.bib, project.bib_cache)
     if data is None:
         return None, set(), problems, None
     entries = data.formatted()
@@ -136,7 +137,14 @@ def bibliography(
     ]
     lines += [f'<div class="bib-entry" id="bib-{e.key}">{e.html}</div>\n' for e in entries]
     md, keys = "\n".join(lines) + "\n", {e.key for e in entries}
-    return md, keys, problems, (None if problems else {"key": key, "md": md, "keys": sorted(keys)})
+    notes = {e.key: [e.note_text, e.note_html] for e in entries}
+    made = {"key": key, "md": md, "keys": sorted(keys), "notes": notes}
+    return md, keys, problems, (made if not problems else {**made, "key": None})
+
+
+def bib_notes(cached: dict | None) -> dict[str, tuple[str, str]]:
+    """Each references.bib entry's first-note form (text, HTML), as `bibliography` made it."""
+    return {k: (t, h) for k, (t, h) in ((cached or {}).get("notes") or {}).items()}
 
 
 def app_key(project: Project, state: dict, everything: bool = False) -> str:
@@ -270,6 +278,7 @@ def render(
     cache = read_cache(project) if use_cache else {}
     result.reuse = use_cache
     bib_md, bib_keys, problems, bib_cache = bibliography(project, cache.get("bibliography"))
+    result.bib_notes = bib_notes(bib_cache)
     result.problems += problems
     key = cache_key(project, everything, bib_md is not None)
     result.old_cache, result.cache_key = cache, key
@@ -363,7 +372,7 @@ def render_witness(
     marks = app_marks(project, w.siglum, result)
     files = {}
     endnotes = endnotes_of([(p.src, p.nodes) for p in pages])
-    meta = landing.meta_div(w)
+    meta = landing.meta_div(w, result.bib_notes)
     looked_up = {
         "page": anchor_page,
         "anchor": anchor_of,
@@ -474,6 +483,7 @@ def around_texts(
             counts,
             evidence,
             relations,
+            result.bib_notes,
         )
     files["edition/_witnesses.md"] = landing.home_witnesses(wits, set(by_siglum))
     files["edition/_rights.md"] = landing.rights_table(wits, published)
