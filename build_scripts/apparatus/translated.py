@@ -26,7 +26,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -50,6 +50,7 @@ QUOTE_WORDS = 3  # words a quoted stretch needs (a quoted word or two is a term,
 RETYPE_ORDERED = 3  # content words two quotations of a retold entry share in order to be retyped
 # a follower's or a doctrine's name after its stem: Trotskyist, Trotskyite, Trotskyism; communist
 DERIVED = re.compile(r"(?<=[a-z]{4})(?:ism|ist|ite|it)$")
+DERIVED_ENDS = ("ism", "ist", "ite", "it")  # a word not ending so: no `DERIVED` (one test in C)
 BRITISH = re.compile(r"(?<=[a-z]{3})is(ation|ations|e|ed|es|ing)$")
 OPENERS = "“\"‘`'"
 OPENER = re.compile("[" + OPENERS + "]")
@@ -61,8 +62,8 @@ CAPITAL = re.compile(r"(?<![.!?]\s)(?<=[\s(\-])[A-Z][\w'’]+")  # not a sentenc
 def key(norm: str, tid: int) -> str | None:
     """A word's feature across translations: `retold._key` of its American spelling
     (organisation, organization), derived forms of a name folded (Trotskyist, Trotskyite)."""
-    k = retold._key(BRITISH.sub(r"iz\1", norm), tid)
-    return DERIVED.sub("", k) if k else k
+    k = retold._key(BRITISH.sub(r"iz\1", norm) if "is" in norm else norm, tid)
+    return DERIVED.sub("", k) if k and k.endswith(DERIVED_ENDS) else k
 
 
 class Vocab:
@@ -217,7 +218,8 @@ def candidates(
     vocab = Vocab(tid)
     sigla = [p.siglum for p in passages]
     wit = {w: i for i, w in enumerate(dict.fromkeys(sigla))}
-    wi = np.array([wit[w] for w in sigla], dtype=np.int64)
+    wl = [wit[w] for w in sigla]  # each passage's witness, by its index
+    wi = np.array(wl, dtype=np.int64)
     # each passage's distinct features; the document frequency of a feature in a witness as a
     # sorted array of codes (witness × features + feature) with their counts
     ids, bounds = vocab.passages(words)
@@ -236,13 +238,13 @@ def candidates(
         return dcounts[np.searchsorted(dcodes, w * width + f)]
 
     # a passage's anchors: its features rare in its witness (the rest: `common`, word by word)
-    feats = [f[df(w, f) <= cap[w]] for f, w in zip(feats, wi.tolist())]
+    feats = [f[df(w, f) <= cap[w]] for f, w in zip(feats, wl)]
     xs = stretches(passages, vocab)
     notes = [p.kind in ("bibl", "note") for p in passages]
     refs = [n and (p.kind == "bibl" or retold._reference(p.text)) for n, p in zip(notes, passages)]
     index: dict[int, list[int]] = defaultdict(list)
     for n, s in enumerate(xs):
-        w = int(wi[s.passage])
+        w = wl[s.passage]
         keys = np.array(s.keys, np.int64)
         for f in keys[df(w, keys) <= cap[w]].tolist():
             index[f].append(n)
@@ -252,17 +254,17 @@ def candidates(
         return [math.log(n / max(1, d)) for d in df(w, np.array(fs, np.int64)).tolist()]
 
     out = []
-    for y, (fy, wy) in enumerate(zip(feats, wi.tolist())):
+    for y, (fy, wy) in enumerate(zip(feats, wl)):
         ks: list[int] | None = None  # this passage's features, word by word, when needed
         kset: set[int] = set()
-        counts: Counter[int] = Counter()
-        for f in fy.tolist():
-            for n in index.get(f, ()):
-                counts[n] += 1
+        # the stretches sharing each feature with y, counted in C (in the order first met)
+        counts = Counter(chain.from_iterable(map(index.get, fy.tolist(), repeat(()))))
         for n, c in counts.items():
+            if c < MIN_ANCHORS:
+                continue
             x = xs[n]
-            wx = int(wi[x.passage])
-            if c < MIN_ANCHORS or wx == wy:
+            wx = wl[x.passage]
+            if wx == wy:
                 continue
             if notes[x.passage] and notes[y] and (x.bibliographic or refs[y]):
                 continue  # two references to one work: a shared citation
