@@ -337,7 +337,8 @@ def figures(
             out.append((norm, False, start, end))
             skip.append((start, end))
         skip += cited(text, note)
-    for m in YEAR_RANGE.finditer(text) if digits else ():
+    ranged = digits and ("-" in text or "–" in text)  # else no `YEAR_RANGE` (a test in C)
+    for m in YEAR_RANGE.finditer(text) if ranged else ():
         if any(a <= m.start() < b for a, b in skip):
             continue
         out.append((f"#{m.group(1)}{m.group(3)}", True, m.start(), m.end()))
@@ -355,7 +356,8 @@ def figures(
         out.append((norm, year, m.start(), m.end()))
         if norm.endswith("%") and "." in norm:  # 9.1 per cent, printed 9.1 under a "%" heading
             out.append((norm[:-1], False, m.start(), m.end()))
-    for m in ONE_IN.finditer(text):
+    # "one" or "1" (`ONE_IN` ignores only the case of letters): else no proportion to look for
+    for m in ONE_IN.finditer(text) if "1" in text or "one" in text.lower() else ():
         n = m.group(1).lower()
         out.append((f"#1/{UNITS.get(n) or int(n)}", False, m.start(), m.end()))
     if not spelled:
@@ -393,6 +395,8 @@ _TRANSLIT: dict[int, dict[str, str]] = {}
 def forget() -> None:
     """Empty the stem cache (`_key`) at the end of a run: its vocabulary need not stay in memory."""
     _key.cache_clear()
+    _sentence_features.cache_clear()
+    _reference.cache_clear()
 
 
 def features(
@@ -404,10 +408,21 @@ def features(
 ) -> frozenset[str]:
     """Stemmed content words (names folded) and figures of a text, and its lists (`listed`, unless
     not `lists`); `norms`: its `align.words`; `note`: the text is a note (its references' numbers
-    are no figures)."""
+    are no figures). Without `norms` (a sentence), the features of the sentences met lately are
+    kept: the candidate pairs, their spans and the cues look at the same sentences again."""
     tid = id(translit)
     _TRANSLIT.setdefault(tid, translit)
-    norms = align.words(text) if norms is None else norms
+    if norms is None:
+        return _sentence_features(text, tid, note, lists)
+    return _features(text, tid, norms, note, lists)
+
+
+@lru_cache(maxsize=1 << 14)
+def _sentence_features(text: str, tid: int, note: bool, lists: bool) -> frozenset[str]:
+    return _features(text, tid, align.words(text), note, lists)
+
+
+def _features(text: str, tid: int, norms: list[str], note: bool, lists: bool) -> frozenset[str]:
     out = set(map(_key, set(norms), repeat(tid)))
     out.discard(None)
     if lists and "," in text:
@@ -460,6 +475,7 @@ def _list(f: str) -> bool:
     return f[0] == "["
 
 
+@cache  # a note is asked about by the units, the quoted stretches and their candidates
 def _reference(text: str) -> bool:
     heads = [w.lstrip("\"'“‘`([")[:1] for w in text.split() if align.normal(w) not in STOP]
     return sum(h.isupper() or h.isdigit() for h in heads) >= 0.5 * max(1, len(heads))
