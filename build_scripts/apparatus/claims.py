@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from build_scripts.apparatus.align import tokens
 from build_scripts.apparatus.model import Locus, Passage, Reading
@@ -155,13 +156,20 @@ def _year_before(text: str, at: int) -> str:
 
 
 def _counts(toks, at: int) -> str:
-    """What the figure at token `at` counts: the nearest counting word within NEAR words."""
+    """What the figure at token `at` counts: the nearest counting word within NEAR words (the
+    first of two as near)."""
     best = None
     for i in range(max(0, at - NEAR), min(len(toks), at + NEAR + 1)):
-        for stem, name in COUNTS.items():
-            if toks[i].norm.startswith(stem) and (best is None or abs(i - at) < best[0]):
-                best = (abs(i - at), name)
+        name = _counted(toks[i].norm)
+        if name and (best is None or abs(i - at) < best[0]):
+            best = (abs(i - at), name)
     return best[1] if best else ""
+
+
+@lru_cache(maxsize=1 << 14)
+def _counted(norm: str) -> str:
+    """The quantity a word names: that of the first stem of `COUNTS` it begins with, or ""."""
+    return next((name for stem, name in COUNTS.items() if norm.startswith(stem)), "")
 
 
 GENERIC = frozenset("parti member expel communist organis organiz candid year total number".split())
