@@ -89,18 +89,16 @@ class Vocab:
 
     def passages(self, words: list[list[str]]) -> tuple[np.ndarray, list[int]]:
         """The features of every word of the passages, in one array, and where each passage's
-        start (and the last one's end). Only the first occurrence of a word in the corpus
-        computes its feature: the others are a lookup in C (`dict.get`)."""
+        start (and the last one's end). Each distinct word computes its feature once, in the
+        order of its first occurrence (`dict.fromkeys`, in C); every word is then a lookup in C."""
         bounds = [0]
         for norms in words:
             bounds.append(bounds[-1] + len(norms))
-        ids = np.empty(bounds[-1], np.int32)
         of = self.of
-        for a, norms in zip(bounds, words):
-            got = np.fromiter(map(of.get, norms, repeat(-1)), np.int32, len(norms))
-            for j in np.flatnonzero(got < 0).tolist():
-                got[j] = self(norms[j])
-            ids[a : a + len(norms)] = got
+        for norm in dict.fromkeys(chain.from_iterable(words)):
+            if norm not in of:
+                self(norm)
+        ids = np.fromiter(map(of.__getitem__, chain.from_iterable(words)), np.int32, bounds[-1])
         return ids, bounds
 
 
