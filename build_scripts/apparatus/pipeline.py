@@ -22,6 +22,7 @@ from build_scripts.project import memory
 from build_scripts.problems import Problem
 
 
+@memory.no_cycle_collection()  # the TEI trees, passages and loci hold no cycles (see `reuse`)
 def run(
     tei_dir: Path | None = None,
     write: bool = True,
