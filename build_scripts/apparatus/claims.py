@@ -23,14 +23,16 @@ from build_scripts.apparatus.model import Locus, Passage, Reading
 
 SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
 # 12,345 · 1.408 (thousands) · 2.1 · 2.1 per cent / percent / % ; not part of a date range's year
+# (the first digit, then the test of the character before it: the regex engine skips to digits)
 NUMBER = re.compile(
-    r"(?<![\w.,/-])(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(\s*(?:%|per\s?cent|percent))?(?![\w%])"
+    r"(\d(?<![\w.,/-]\d)(?:\d{0,2}(?:[,.]\d{3})+|\d*(?:\.\d+)?))"
+    r"(\s*(?:%|per\s?cent|percent))?(?![\w%])"
 )
 # Where a figure of `NUMBER` can end: a digit before no letter or digit (or before "per cent").
 # Every `NUMBER` match of a sentence holds one in the passage (a sentence ending in a digit ends the
 # passage): a passage without one has no figure.
 FIGURE_END = re.compile(r"\d(?:(?!\w)|per)")
-YEAR = re.compile(r"(?<!\d)(19[0-9]\d)(?:\s*[-–]\s*(\d{2,4}))?(?!\d)")
+YEAR = re.compile(r"(1(?<!\d1)9[0-9]\d)(?:\s*[-–]\s*(\d{2,4}))?(?!\d)")  # 1 not after a digit
 # What a figure counts: the stem of a word near it → the quantity's name.
 COUNTS = {
     "expel": "expelled",
