@@ -507,10 +507,14 @@ def _opener(text: str, i: int) -> bool:
     )
 
 
+# the characters `_quote_open` and `_quote_close` look at: the others are passed over in C
+QUOTE_CHAR = re.compile("[“`‘'”\"’]")
+
+
 def _quote_open(text: str, lo: int, hi: int) -> int | None:
     """Where the quotation that is still open at `hi` opened, looking back no further than `lo`."""
     depth, where, straight = 0, None, None
-    for i in range(hi - 1, lo - 1, -1):
+    for i in reversed([m.start() for m in QUOTE_CHAR.finditer(text, lo, hi)]):
         c = text[i]
         if c == "”" or (c in "’'" and (i + 1 >= len(text) or not text[i + 1].isalpha())):
             depth += 1
@@ -528,7 +532,8 @@ def _quote_open(text: str, lo: int, hi: int) -> int | None:
 def _quote_close(text: str, lo: int, hi: int) -> int | None:
     """The end of the first closing quotation mark in text[lo:hi] (the quotation open at `lo`)."""
     depth = 0
-    for i in range(lo, hi):
+    for m in QUOTE_CHAR.finditer(text, lo, hi):
+        i = m.start()
         c = text[i]
         if c in "“`" or (c in "‘'" and _opener(text, i)):
             depth += 1
