@@ -130,7 +130,7 @@ def tokens(text: str) -> list[Token]:
     return list(_recent(text))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _recent(text: str) -> tuple[Token, ...]:
     return tuple(_tokenise(text))
 

@@ -397,8 +397,13 @@ _TRANSLIT: dict[int, dict[str, str]] = {}
 def forget() -> None:
     """Empty the stem cache (`_key`) at the end of a run: its vocabulary need not stay in memory."""
     _key.cache_clear()
-    _sentence_features.cache_clear()
     _reference.cache_clear()
+    forget_sentences()
+
+
+def forget_sentences() -> None:
+    """Empty the cache of sentences' features (`features`), once the retellings are found."""
+    _sentence_features.cache_clear()
 
 
 def features(
@@ -419,7 +424,7 @@ def features(
     return _features(text, tid, norms, note, lists)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)
 def _sentence_features(text: str, tid: int, note: bool, lists: bool) -> frozenset[str]:
     return _features(text, tid, align.words(text), note, lists)
 
