@@ -86,10 +86,11 @@ _DELETE = str.maketrans(
 
 
 def forget() -> None:
-    """Empty the word caches (`normal`, `_word`): between two stages of a large run, what one
-    stage met need not stay in memory through the next."""
+    """Empty the word caches (`normal`, `_word`, `_recent`): between two stages of a large run,
+    what one stage met need not stay in memory through the next."""
     normal.cache_clear()
     _word.cache_clear()
+    _recent.cache_clear()
     spelling.cache_clear()
 
 
@@ -124,7 +125,17 @@ def tokens(text: str) -> list[Token]:
 
     A text without an ellipsis (no "...", "…" or ". . .": no `GAP` can match) has no gaps: its
     tokens are made in C (split, offsets, cached normal forms), the same as `_tokens` makes them
-    one by one."""
+    one by one. The tokens of the texts met lately are kept (`_recent`): the detector, the
+    citations and the translations tokenise the same passages again (a new list each time)."""
+    return list(_recent(text))
+
+
+@lru_cache(maxsize=256)
+def _recent(text: str) -> tuple[Token, ...]:
+    return tuple(_tokenise(text))
+
+
+def _tokenise(text: str) -> list[Token]:
     if "..." in text or "…" in text or ". . ." in text:
         return _tokens(text)
     parts = _PARTS.split(text)

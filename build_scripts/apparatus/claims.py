@@ -16,20 +16,23 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from build_scripts.apparatus.align import tokens
 from build_scripts.apparatus.model import Locus, Passage, Reading
 
 SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
 # 12,345 · 1.408 (thousands) · 2.1 · 2.1 per cent / percent / % ; not part of a date range's year
+# (the first digit, then the test of the character before it: the regex engine skips to digits)
 NUMBER = re.compile(
-    r"(?<![\w.,/-])(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(\s*(?:%|per\s?cent|percent))?(?![\w%])"
+    r"(\d(?<![\w.,/-]\d)(?:\d{0,2}(?:[,.]\d{3})+|\d*(?:\.\d+)?))"
+    r"(\s*(?:%|per\s?cent|percent))?(?![\w%])"
 )
 # Where a figure of `NUMBER` can end: a digit before no letter or digit (or before "per cent").
 # Every `NUMBER` match of a sentence holds one in the passage (a sentence ending in a digit ends the
 # passage): a passage without one has no figure.
 FIGURE_END = re.compile(r"\d(?:(?!\w)|per)")
-YEAR = re.compile(r"(?<!\d)(19[0-9]\d)(?:\s*[-–]\s*(\d{2,4}))?(?!\d)")
+YEAR = re.compile(r"(1(?<!\d1)9[0-9]\d)(?:\s*[-–]\s*(\d{2,4}))?(?!\d)")  # 1 not after a digit
 # What a figure counts: the stem of a word near it → the quantity's name.
 COUNTS = {
     "expel": "expelled",
@@ -155,13 +158,20 @@ def _year_before(text: str, at: int) -> str:
 
 
 def _counts(toks, at: int) -> str:
-    """What the figure at token `at` counts: the nearest counting word within NEAR words."""
+    """What the figure at token `at` counts: the nearest counting word within NEAR words (the
+    first of two as near)."""
     best = None
     for i in range(max(0, at - NEAR), min(len(toks), at + NEAR + 1)):
-        for stem, name in COUNTS.items():
-            if toks[i].norm.startswith(stem) and (best is None or abs(i - at) < best[0]):
-                best = (abs(i - at), name)
+        name = _counted(toks[i].norm)
+        if name and (best is None or abs(i - at) < best[0]):
+            best = (abs(i - at), name)
     return best[1] if best else ""
+
+
+@lru_cache(maxsize=1 << 14)
+def _counted(norm: str) -> str:
+    """The quantity a word names: that of the first stem of `COUNTS` it begins with, or ""."""
+    return next((name for stem, name in COUNTS.items() if norm.startswith(stem)), "")
 
 
 GENERIC = frozenset("parti member expel communist organis organiz candid year total number".split())

@@ -9,6 +9,7 @@ import hashlib
 import re
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 import numpy as np
@@ -506,10 +507,14 @@ def _opener(text: str, i: int) -> bool:
     )
 
 
+# the characters `_quote_open` and `_quote_close` look at: the others are passed over in C
+QUOTE_CHAR = re.compile("[“`‘'”\"’]")
+
+
 def _quote_open(text: str, lo: int, hi: int) -> int | None:
     """Where the quotation that is still open at `hi` opened, looking back no further than `lo`."""
     depth, where, straight = 0, None, None
-    for i in range(hi - 1, lo - 1, -1):
+    for i in reversed([m.start() for m in QUOTE_CHAR.finditer(text, lo, hi)]):
         c = text[i]
         if c == "”" or (c in "’'" and (i + 1 >= len(text) or not text[i + 1].isalpha())):
             depth += 1
@@ -527,7 +532,8 @@ def _quote_open(text: str, lo: int, hi: int) -> int | None:
 def _quote_close(text: str, lo: int, hi: int) -> int | None:
     """The end of the first closing quotation mark in text[lo:hi] (the quotation open at `lo`)."""
     depth = 0
-    for i in range(lo, hi):
+    for m in QUOTE_CHAR.finditer(text, lo, hi):
+        i = m.start()
         c = text[i]
         if c in "“`" or (c in "‘'" and _opener(text, i)):
             depth += 1
@@ -546,15 +552,25 @@ def sentence(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and not text[end - 1].isalnum():
         end -= 1
     lo, hi = 0, len(text)
-    for m in SENTENCE_END.finditer(text):
-        if not _ends(text, m):
-            continue
-        if m.end() <= start:
-            lo = m.end()
-        elif m.start() >= end - 1:
-            hi = m.start() + len(m.group().rstrip())
+    for at, after, stop in _sentence_ends(text):
+        if after <= start:
+            lo = after
+        elif at >= end - 1:
+            hi = stop
             break
     return lo, hi
+
+
+@lru_cache(maxsize=1024)
+def _sentence_ends(text: str) -> tuple[tuple[int, int, int], ...]:
+    """Where the sentences of a text end (each `SENTENCE_END` that `_ends` one): (the end mark's
+    start, the match's end, the end of the mark and what closes it). Kept for the texts met
+    lately: the readings of one passage look for their sentences again and again."""
+    return tuple(
+        (m.start(), m.end(), m.start() + len(m.group().rstrip()))
+        for m in SENTENCE_END.finditer(text)
+        if _ends(text, m)
+    )
 
 
 def widen(p: Passage, toks: list[Token], i: int, j: int) -> tuple[int, int]:

@@ -244,17 +244,19 @@ def cited_sigla(el: etree._Element, cite_map: dict[str, str]) -> frozenset[str]:
     table = next((t for t in el.iterancestors() if local(t) == "table"), None)
     if table is not None:
         scope.append(table)
+    refs = [WITNESS_REF(node) for node in scope]
     sibling = el.getnext()
     for _ in range(2):
         if sibling is None or (local(sibling) in BLOCKS and local(sibling) not in ("p", "bibl")):
             break
         scope.append(sibling)
-        if WITNESS_REF(sibling):
+        refs.append(WITNESS_REF(sibling))  # looked up once: for the loop and for the sigla
+        if refs[-1]:
             break
         sibling = sibling.getnext()
     found = set()
-    for node in scope:
-        hits = WITNESS_REF(node) + ([node] if local(node) in ("ref", "bibl", "table") else [])
+    for node, hits in zip(scope, refs):
+        hits = hits + ([node] if local(node) in ("ref", "bibl", "table") else [])
         for ref in hits:
             for pointer in (ref.get("target") or ref.get("corresp") or "").split():
                 key = pointer.split("#")[0] or pointer

@@ -22,6 +22,7 @@ from build_scripts.project import memory
 from build_scripts.problems import Problem
 
 
+@memory.no_cycle_collection()  # the TEI trees, passages and loci hold no cycles (see `reuse`)
 def run(
     tei_dir: Path | None = None,
     write: bool = True,
@@ -75,6 +76,7 @@ def reuse(
         units = retold.units(passages, retold.names(translit_path), words)
         retold_found = retold.retellings(passages, dates, translit_path, us=units, authors=authors)
         del units
+        retold.forget_sentences()  # their features: the retellings' only
         found = retold.condensed(found + retold.loci(retold_found, found), passages)
         # documents quoted in two translations (the words survive, not their runs)
         found = translated.translations(passages, dates, translit_path, found, words)

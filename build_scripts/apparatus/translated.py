@@ -27,7 +27,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -52,6 +52,7 @@ BESIDE = 3  # passages of one witness (its notes among them, before their paragr
 RETYPE_ORDERED = 3  # content words two quotations of a retold entry share in order to be retyped
 # a follower's or a doctrine's name after its stem: Trotskyist, Trotskyite, Trotskyism; communist
 DERIVED = re.compile(r"(?<=[a-z]{4})(?:ism|ist|ite|it)$")
+DERIVED_ENDS = ("ism", "ist", "ite", "it")  # a word not ending so: no `DERIVED` (one test in C)
 BRITISH = re.compile(r"(?<=[a-z]{3})is(ation|ations|e|ed|es|ing)$")
 # a duration printed as one word in one translation, two in the other: "eight-month" (one word to
 # `align.words`, "eightmonth") and "eight month" give one feature, "month" (the figure, ten or
@@ -72,8 +73,8 @@ def key(norm: str, tid: int) -> str | None:
     (organisation, organization), derived forms of a name folded (Trotskyist, Trotskyite)."""
     if norm.endswith(UNITS) and (m := DURATION.fullmatch(norm)) is not None:
         norm = m.group(1)
-    k = retold._key(BRITISH.sub(r"iz\1", norm), tid)
-    return DERIVED.sub("", k) if k else k
+    k = retold._key(BRITISH.sub(r"iz\1", norm) if "is" in norm else norm, tid)
+    return DERIVED.sub("", k) if k and k.endswith(DERIVED_ENDS) else k
 
 
 class Vocab:
@@ -99,18 +100,16 @@ class Vocab:
 
     def passages(self, words: list[list[str]]) -> tuple[np.ndarray, list[int]]:
         """The features of every word of the passages, in one array, and where each passage's
-        start (and the last one's end). Only the first occurrence of a word in the corpus
-        computes its feature: the others are a lookup in C (`dict.get`)."""
+        start (and the last one's end). Each distinct word computes its feature once, in the
+        order of its first occurrence (`dict.fromkeys`, in C); every word is then a lookup in C."""
         bounds = [0]
         for norms in words:
             bounds.append(bounds[-1] + len(norms))
-        ids = np.empty(bounds[-1], np.int32)
         of = self.of
-        for a, norms in zip(bounds, words):
-            got = np.fromiter(map(of.get, norms, repeat(-1)), np.int32, len(norms))
-            for j in np.flatnonzero(got < 0).tolist():
-                got[j] = self(norms[j])
-            ids[a : a + len(norms)] = got
+        for norm in dict.fromkeys(chain.from_iterable(words)):
+            if norm not in of:
+                self(norm)
+        ids = np.fromiter(map(of.__getitem__, chain.from_iterable(words)), np.int32, bounds[-1])
         return ids, bounds
 
 
@@ -228,7 +227,8 @@ def candidates(
     vocab = Vocab(tid)
     sigla = [p.siglum for p in passages]
     wit = {w: i for i, w in enumerate(dict.fromkeys(sigla))}
-    wi = np.array([wit[w] for w in sigla], dtype=np.int64)
+    wl = [wit[w] for w in sigla]  # each passage's witness, by its index
+    wi = np.array(wl, dtype=np.int64)
     # each passage's distinct features; the document frequency of a feature in a witness as a
     # sorted array of codes (witness × features + feature) with their counts
     ids, bounds = vocab.passages(words)
@@ -247,13 +247,13 @@ def candidates(
         return dcounts[np.searchsorted(dcodes, w * width + f)]
 
     # a passage's anchors: its features rare in its witness (the rest: `common`, word by word)
-    feats = [f[df(w, f) <= cap[w]] for f, w in zip(feats, wi.tolist())]
+    feats = [f[df(w, f) <= cap[w]] for f, w in zip(feats, wl)]
     xs = stretches(passages, vocab)
     notes = [p.kind in ("bibl", "note") for p in passages]
     refs = [n and (p.kind == "bibl" or retold._reference(p.text)) for n, p in zip(notes, passages)]
     index: dict[int, list[int]] = defaultdict(list)
     for n, s in enumerate(xs):
-        w = int(wi[s.passage])
+        w = wl[s.passage]
         keys = np.array(s.keys, np.int64)
         for f in keys[df(w, keys) <= cap[w]].tolist():
             index[f].append(n)
@@ -263,17 +263,17 @@ def candidates(
         return [math.log(n / max(1, d)) for d in df(w, np.array(fs, np.int64)).tolist()]
 
     out = []
-    for y, (fy, wy) in enumerate(zip(feats, wi.tolist())):
+    for y, (fy, wy) in enumerate(zip(feats, wl)):
         ks: list[int] | None = None  # this passage's features, word by word, when needed
         kset: set[int] = set()
-        counts: Counter[int] = Counter()
-        for f in fy.tolist():
-            for n in index.get(f, ()):
-                counts[n] += 1
+        # the stretches sharing each feature with y, counted in C (in the order first met)
+        counts = Counter(chain.from_iterable(map(index.get, fy.tolist(), repeat(()))))
         for n, c in counts.items():
+            if c < MIN_ANCHORS:
+                continue
             x = xs[n]
-            wx = int(wi[x.passage])
-            if c < MIN_ANCHORS or wx == wy:
+            wx = wl[x.passage]
+            if wx == wy:
                 continue
             if notes[x.passage] and notes[y] and (x.bibliographic or refs[y]):
                 continue  # two references to one work: a shared citation
@@ -321,8 +321,9 @@ def candidates(
 
 
 def _distinct(ids: np.ndarray) -> np.ndarray:
-    """A passage's distinct features, sorted."""
-    f = np.unique(ids).astype(np.int64)
+    """A passage's distinct features, sorted: sorted and compared (`detect._distinct`), not
+    np.unique, whose hash table (numpy 2) costs more than the sort of a passage's few hundred."""
+    f = detect._distinct(np.sort(ids)).astype(np.int64)
     return f[1:] if len(f) and f[0] == 0 else f
 
 
