@@ -145,18 +145,46 @@ class _Builder:
         )
 
 
+_UNITS: dict[tuple, tuple[tuple[Passage, ...], str | None]] = {}  # see witness_passages
+
+
 def witness_passages(
     doc: etree._ElementTree, file: str, cite_map: dict[str, str] | None = None
 ) -> list[Passage]:
-    """Every passage of one witness (a note comes before the passage it sits in)."""
+    """Every passage of one witness (a note comes before the passage it sits in). The passages of
+    a division that stands directly in front, body or back are kept by what it is made of
+    (teixml.units) and the page in force where it begins: after an edit in one chapter, the
+    others' are not cut again."""
     root = doc.getroot()
     siglum = root.get(XML_ID) or Path(file).stem
     text = teixml.TEXT(doc)
     if not text:
         return []
     cite_map = cite_map or {}
-    done: list[tuple[_Builder, etree._Element]] = []
+    units = teixml.units(root)
+    cites = repr(sorted(cite_map.items()))
+    done: list[tuple[_Builder, etree._Element] | Passage] = []
     state = {"page": None}
+
+    def built(item) -> Passage:
+        if isinstance(item, Passage):
+            return item
+        builder, el = item
+        return builder.build(siglum, file, cited_sigla(el, cite_map))
+
+    def unit(el: etree._Element) -> None:
+        key = (units[el], state["page"], siglum, file, cites)
+        hit = _UNITS.get(key)
+        if hit is None:
+            start = len(done)
+            inner(el, None)
+            hit = (tuple(built(item) for item in done[start:]), state["page"])
+            del done[start:]
+            if len(_UNITS) >= 4096:
+                _UNITS.clear()
+            _UNITS[key] = hit
+        done.extend(hit[0])
+        state["page"] = hit[1]
 
     def walk(el: etree._Element, current: _Builder | None) -> None:
         name = local(el)
@@ -183,6 +211,8 @@ def witness_passages(
                 done.append((builder, el))
                 if name == "note":
                     state["page"] = page  # a note's page breaks (endnote pages) are not the text's
+        elif current is None and el in units:
+            unit(el)
         else:
             ident = el.get(XML_ID) if current is not None else None
             marks = (
@@ -219,7 +249,7 @@ def witness_passages(
             walk(child, current)
 
     inner(text[0], None)
-    return [b.build(siglum, file, cited_sigla(el, cite_map)) for b, el in done]
+    return [built(item) for item in done]
 
 
 PAGE_BREAKS = etree.XPath("//tei:text//tei:pb[@n]", namespaces=NS)

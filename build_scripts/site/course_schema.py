@@ -14,6 +14,7 @@ Teacher's text (introduction, notes, questions) is a small Markdown subset: *emp
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -349,7 +350,7 @@ def edition(project: Project | None = None, everything: bool | None = None) -> E
     keep, more = manifest.load_excerpts(project.excerpts)
     docs = {}
     for w in wits:
-        doc, parse_problems = teixml.parse(project.tei(w))
+        doc, parse_problems = _tree(project.tei(w))
         problems += parse_problems + more
         more = []
         if doc is not None:
@@ -358,6 +359,26 @@ def edition(project: Project | None = None, everything: bool | None = None) -> E
     return Edition(
         {w.siglum: w for w in wits if w.siglum in docs}, docs, keep, everything, problems
     )
+
+
+_TREES: dict[Path, tuple[bytes, etree._ElementTree]] = {}  # path → (digest of its bytes, tree)
+
+
+def _tree(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
+    """A witness's tree, parsed again only when its bytes change (a site render after one edit
+    reuses the other witnesses' trees, and the indexes made of them: `_ids`, `_pages`). The
+    trees are only read here, never changed."""
+    try:
+        stamp = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return teixml.parse(path)  # its own message
+    hit = _TREES.get(path)
+    if hit is not None and hit[0] == stamp:
+        return hit[1], []
+    doc, problems = teixml.parse(path)
+    if doc is not None:
+        _TREES[path] = (stamp, doc)
+    return doc, problems
 
 
 # --- loading --------------------------------------------------------------------------------------
@@ -650,10 +671,21 @@ def head_text(head: etree._Element) -> str:
     return element_text(head)
 
 
+_TEXTS: dict[bytes, str] = {}  # an element's XML → its words (element_text)
+
+
 def element_text(el: etree._Element) -> str:
     """The words of an element as readers see them, without its notes: read through the shared
-    model (a choice reads its edited form, corr or reg; a line break parts two words)."""
-    return m.plain_text([_loader(el).node(el)])
+    model (a choice reads its edited form, corr or reg; a line break parts two words). They
+    depend on the element's own XML alone (notes, the one thing read from the header, are left
+    out), so they are made once per XML."""
+    xml = etree.tostring(el, with_tail=False)
+    text = _TEXTS.get(xml)
+    if text is None:
+        if len(_TEXTS) >= 50_000:
+            _TEXTS.clear()
+        text = _TEXTS[xml] = m.plain_text([_loader(el).node(el)])
+    return text
 
 
 _LOADERS: dict[int, tuple[etree._Element, Loader]] = {}  # id(root) → (root, its loader)

@@ -19,6 +19,7 @@ from build_scripts.tei.rules import Rule, rule_for
 from build_scripts.tei.teixml import NS, XML_ID, local
 
 BLOCKS = (m.Paragraph, m.Heading, m.Block, m.Table, m.ListBlock, m.Generated, m.Division)
+_UNITS: dict[tuple, tuple] = {}  # (unit key, file) → (node, its problems): Loader.node
 
 
 def load(path: Path) -> tuple[m.Document | None, list[Problem]]:
@@ -32,6 +33,7 @@ def load(path: Path) -> tuple[m.Document | None, list[Problem]]:
 
 def from_tree(root: etree._Element, rel: str) -> tuple[m.Document, list[Problem]]:
     loader = Loader(rel)
+    loader.units = teixml.units(root)
     parts = {}
     for part in ("front", "body", "back"):
         el = root.find(f"tei:text/tei:{part}", NS)
@@ -50,6 +52,9 @@ class Loader:
         self.rel = rel
         self.problems: list[Problem] = []
         self._misread: dict[int, dict] = {}  # id(tree) → its header's marker corrections
+        # a division directly in front, body or back → the key of what it is made of (the header
+        # among it, for the marker corrections): its node is made once per key (teixml.units)
+        self.units: dict[etree._Element, bytes] = {}
 
     def misread_marker(self, note: etree._Element) -> str | None:
         """The transcription's reading of this note's marker, where the header records that it
@@ -84,6 +89,22 @@ class Loader:
 
     # --- dispatch --------------------------------------------------------------------------
     def node(self, el: etree._Element) -> m.Node | None:
+        key = self.units.get(el)
+        if key is None:
+            return self._node(el)
+        key = (key, self.rel)
+        hit = _UNITS.get(key)
+        if hit is None:
+            start = len(self.problems)
+            hit = (self._node(el), tuple(self.problems[start:]))
+            if len(_UNITS) >= 1024:
+                _UNITS.clear()
+            _UNITS[key] = hit
+        else:
+            self.problems.extend(hit[1])
+        return hit[0]
+
+    def _node(self, el: etree._Element) -> m.Node | None:
         if etree.QName(el).namespace != teixml.TEI_NS:
             self.problems.append(
                 Problem(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,17 +86,63 @@ def tei(tag: str) -> str:
     return f"{{{TEI_NS}}}{tag}"
 
 
+def source(root: etree._Element) -> bytes | None:
+    """The bytes a tree parsed by `parse` came from (None: not one of the trees parsed last)."""
+    hit = _SOURCES.get(id(root))
+    return hit[1] if hit is not None and hit[0] is root else None
+
+
+def units(root: etree._Element) -> dict[etree._Element, bytes]:
+    """The divisions standing directly in front, body or back of a tree that `parse` made → a key
+    of what each is made of: the bytes of the file from its first line to the first line of the
+    next such division (or the end), that line's number, and every byte before the first division
+    (the prolog, the root's namespaces, the header). Two trees whose division has the same key hold
+    the same subtree there, at the same lines, so what was made of it can be reused (an edit in one
+    chapter leaves the passages and model nodes of the others as they were). {} for another tree."""
+    raw = source(root)
+    if raw is None:
+        return {}
+    divs = [
+        d
+        for part in root.iterfind("tei:text/*", NS)
+        if local(part) in ("front", "body", "back")
+        for d in part
+        if isinstance(d.tag, str) and local(d) == "div" and d.sourceline
+    ]
+    if not divs:
+        return {}
+    lines = raw.split(b"\n")
+    starts = [d.sourceline for d in divs] + [len(lines)]
+    prefix = hashlib.blake2b(b"\n".join(lines[: starts[0] - 1]), digest_size=16).digest()
+    return {
+        d: hashlib.blake2b(
+            prefix + b"%d\n" % starts[i] + b"\n".join(lines[starts[i] - 1 : starts[i + 1]]),
+            digest_size=16,
+        ).digest()
+        for i, d in enumerate(divs)
+    }
+
+
 def local(el: etree._Element) -> str:
     """The tag without its namespace ("" for a comment or a processing instruction)."""
     tag = el.tag
     return tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
 
 
+_SOURCES: dict[int, tuple[etree._Element, bytes]] = {}  # id(root) → (root, the bytes it came from)
+
+
 def parse(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
-    """Parse a TEI file keeping line numbers; a syntax error becomes a Problem."""
+    """Parse a TEI file keeping line numbers; a syntax error becomes a Problem. The bytes the tree
+    was parsed from are kept beside it (`source`) for the trees parsed last."""
     parser = etree.XMLParser(remove_blank_text=False, resolve_entities=False, no_network=True)
     try:
-        return etree.parse(str(path), parser), []
+        raw = path.read_bytes()
+        root = etree.fromstring(raw, parser, base_url=str(path))
+        if len(_SOURCES) >= 32:
+            _SOURCES.clear()
+        _SOURCES[id(root)] = (root, raw)
+        return root.getroottree(), []
     except etree.XMLSyntaxError as err:
         line, col = err.position if err.position else (None, None)
         return None, [
