@@ -14,6 +14,12 @@ lean records and the course pages cached: 1.124 (6 pairs), 1.072 (10), 1.115 (12
 bare build 4.0-4.6 s. Re-render after one word in Getty: 0.37 s (no entry reads it), 0.53 s (an
 entry does: all apparatus pages are made again; 0.52-0.54 s with the code of the day before);
 after a Martens edit 0.12 s.
+
+Measured 2026-12-06 later (quiet machine, three runs of rerender_after_edit, medians of 5 edits
+each): after the apparatus pages were made in parts, witness pages one by one, and chapters'
+models and passages kept per version: a word in Getty where no entry reads it 0.25-0.26 s, where
+an entry reads it 0.37-0.40 s; Getty with only a comment added 0.21-0.22 s; Martens 0.11 s;
+`edition render` after `touch tei/getty.xml` (a new process) 0.25-0.34 s.
 """
 
 from __future__ import annotations
