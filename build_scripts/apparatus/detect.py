@@ -9,7 +9,6 @@ import hashlib
 import re
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterator
 
 import numpy as np
@@ -552,25 +551,15 @@ def sentence(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and not text[end - 1].isalnum():
         end -= 1
     lo, hi = 0, len(text)
-    for at, after, stop in _sentence_ends(text):
-        if after <= start:
-            lo = after
-        elif at >= end - 1:
-            hi = stop
+    for m in SENTENCE_END.finditer(text):  # (no cache of a text's ends: kept for the texts met
+        if not _ends(text, m):  # lately, it missed at scale, and each miss scanned the whole text)
+            continue
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end - 1:
+            hi = m.start() + len(m.group().rstrip())
             break
     return lo, hi
-
-
-@lru_cache(maxsize=1024)
-def _sentence_ends(text: str) -> tuple[tuple[int, int, int], ...]:
-    """Where the sentences of a text end (each `SENTENCE_END` that `_ends` one): (the end mark's
-    start, the match's end, the end of the mark and what closes it). Kept for the texts met
-    lately: the readings of one passage look for their sentences again and again."""
-    return tuple(
-        (m.start(), m.end(), m.start() + len(m.group().rstrip()))
-        for m in SENTENCE_END.finditer(text)
-        if _ends(text, m)
-    )
 
 
 def widen(p: Passage, toks: list[Token], i: int, j: int) -> tuple[int, int]:

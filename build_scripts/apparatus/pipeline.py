@@ -76,7 +76,6 @@ def reuse(
         units = retold.units(passages, retold.names(translit_path), words)
         retold_found = retold.retellings(passages, dates, translit_path, us=units, authors=authors)
         del units
-        retold.forget_sentences()  # their features: the retellings' only
         found = retold.condensed(found + retold.loci(retold_found, found), passages)
         # documents quoted in two translations (the words survive, not their runs)
         found = translated.translations(passages, dates, translit_path, found, words)
