@@ -115,3 +115,74 @@ def test_rerun_keeps_editor_decisions():
     assert merged["app.a--b"].score == 0.9
     assert "app.c--d" not in merged  # unreviewed and no longer found: dropped
     assert "claim.x" in merged  # curated: never touched
+
+
+def test_a_decided_reading_whose_words_only_moved_does_not_block_the_build(tmp_path):
+    """An edit before a confirmed reading moves its words: a warning with the new place, not an
+    error that shows the same words twice."""
+    tei = fixture(tmp_path, "Indeed, " + G_TEXT)
+    xml = (tei / store.FILE).read_text(encoding="utf-8")
+    (tei / store.FILE).write_text(xml.replace("#unreviewed", "#confirmed"), encoding="utf-8")
+    problems = check(tei)
+    assert [(p.code, p.severity) for p in problems] == [("apparatus.re-anchored", "warning")]
+    start = len("Indeed, ") + G_TEXT.index("avoid")
+    assert f"[{start}-{start + len(G_TEXT) - G_TEXT.index('avoid')}]" in str(problems[0])
+    # the words themselves changed: still an error, both wordings shown
+    (tmp_path / "two").mkdir()
+    tei2 = fixture(tmp_path / "two", "Indeed, " + G_TEXT.replace("seized", "taken"))
+    xml = (tei2 / store.FILE).read_text(encoding="utf-8")
+    (tei2 / store.FILE).write_text(xml.replace("#unreviewed", "#confirmed"), encoding="utf-8")
+    problems = check(tei2)
+    assert [p.code for p in problems] == ["apparatus.reading-changed"]
+    assert "seized" in str(problems[0]) and "taken" in str(problems[0])
+
+
+def test_a_re_anchored_reading_does_not_begin_with_the_previous_sentence_s_stop():
+    from build_scripts.apparatus.integrity import reanchor
+
+    reading = (
+        "He had falsified enrollment reports for political-education courses and closed reading "
+        "rooms because he claimed that they were not needed. His methods were “dictatorial and "
+        "arbitrary” and reflected outmoded and brutal “Civil War methods.”"
+    )
+    text = (  # Getty's G.c6.d2.p9, a word shortened inside the reading ("closed" → "shut")
+        "In Belyi Raion, for example, the post-February criticism meetings lasted three to four "
+        'days. According to the protocols, "little people" spoke at the meetings - people who '
+        'heretofore were thought to be totally passive. Now criticism was "fully developed," '
+        '"regardless of person." In the meeting of the Belyi Raikom, 220 of the 240 members '
+        "attended the criticism meetings, and 77 of them spoke critically of Raion secretary "
+        "Kovalev. Party members complained the Kovalev had become a “paper pusher” and had "
+        "removed himself from the membership. "
+        + reading.replace("closed", "shut")
+        + " Comrade Chemurov complained that “when one is called to the raikom, one feels ill at "
+        "ease. You have to come three or four times to deal with one piece of business, wait a "
+        "long time, and you still do not get to see the secretary; he is not there, he is busy. "
+        "This goes on all the time.” Demonstrating the alarming new flexibility of the term, "
+        "some members said that Kovalev was a Trotskyist."
+    )
+    start, end, words = reanchor(Reading("G", "g.xml", "G.p1", reading, 0, 60, "source"), text)
+    assert words.startswith("He had falsified") and words.endswith("War methods.”"), words
+
+
+def test_a_reading_whose_offsets_no_longer_fit_shows_its_own_words():
+    """The compare pages place a reading by its offsets only while the witness reads its words
+    there; after an edit before it, its words are found where they now stand."""
+    from build_scripts.apparatus import view
+    from build_scripts.apparatus.passages import plain_passages
+
+    words = "avoid being seized."
+    old = plain_passages("G", G_TEXT)[0]
+    new = plain_passages("G", "Indeed, " + G_TEXT)[0]
+    start = G_TEXT.index(words)
+
+    class Corpus:
+        def __init__(self, p):
+            self.p = p
+
+        def resolve(self, ident):
+            return self.p, 0, len(self.p.text)
+
+    reading = Reading("G", "getty.xml", old.id, words, start, start + len(words), "source")
+    for passage in (old, new):
+        side = view.side(reading, Corpus(passage))
+        assert passage.text[side.start : side.end] == words, passage.text

@@ -123,6 +123,8 @@ def reanchor(r: Reading, text: str) -> tuple[int, int, str] | None:
     start, end = best.dest_start, best.dest_end
     while 0 < start and text[start - 1].isalnum() and text[start].isalnum():
         start -= 1
+    while start < end and not text[start].isalnum() and text[start] != words[0]:
+        start += 1  # the stop and space of the sentence before ("'. He had falsified")
     while end < len(text) and end > 0 and text[end - 1].isalnum() and text[end].isalnum():
         end += 1
     if end < len(text) and not words[-1].isalnum() and text[end] == words[-1] != text[end - 1]:
@@ -157,6 +159,17 @@ def changed(locus: Locus, r: Reading, text: str, where: Location) -> Problem:
             f"to {r.passage} [{start}-{end}] after an edit of the witness{now}",
             "Nothing blocks the build; `edition apparatus detect` "
             "stores the new place (the entry stays unreviewed)",
+            "apparatus.re-anchored",
+            "warning",
+        )
+    if moved is not None and squash(moved[2]) == squash(r.text):
+        return Problem(
+            where,
+            f"{locus.id} ({locus.decision}): the words of {r.siglum} stand unchanged at "
+            f"{r.passage} [{moved[0]}-{moved[1]}] after an edit before them (the entry says "
+            f"[{r.start}-{r.end}])",
+            "Nothing blocks the build; `edition apparatus detect` stores the new place "
+            "(the decision and notes are kept)",
             "apparatus.re-anchored",
             "warning",
         )

@@ -117,8 +117,9 @@ def side(reading: Reading, corpus) -> Side:
     if (
         reading.start is not None
         and reading.end is not None
-        and lo + reading.end <= len(passage.text)
-    ):
+        and passage.text[lo + reading.start : lo + reading.end] == reading.text
+    ):  # the offsets hold while the witness reads there what the entry does (an edit before the
+        # reading moves it: then its words are looked for, never a slice of other words shown)
         return Side(reading, passage, lo + reading.start, lo + reading.end)
     found = passage.text.find(reading.text, lo)
     if found >= 0:
