@@ -60,10 +60,12 @@ regexes that start with what they consume, the cycle collector paused for the wh
 `ratio 50 3`, machine shared at times: with every speed-up, 1x 0.98 s, 10x 10.9 s (11.12x), 50x
 59.4 s (60.46x); without the cache of sentences' features, 1x 1.05 s, 10x 10.71x, 50x 59.3 s
 (56.81x); without the cache of sentence ends either (as landed), 1x 1.05 s, 10x 11.3 s (10.77x
-wall, 10.76x CPU), 50x 59.6 s (56.89x wall, 56.86x CPU), process peak RSS 955 MiB. Every scale
-is faster than in the morning (1x 1.28 s, 50x 68.5 s), the small corpus most: the steps that grow
-faster than the corpus (tokenising, the shingle lookup, the retellings' candidate pairs) weigh
-more in the 50x time, and the 50x goal (<= 55x) is missed by 3 %.
+wall, 10.76x CPU), 50x 59.6 s (56.89x wall, 56.86x CPU), process peak RSS 955 MiB, with another
+job on the machine; again on a quiet machine, 1x 1.04 s, 10x 10.9 s (10.41x wall, 10.35x CPU),
+50x 57.1 s (54.76x wall, 54.42x CPU). Every scale is faster than in the morning (1x 1.28 s, 50x
+68.5 s), the small corpus most: the steps that grow faster than the corpus (tokenising, the
+shingle lookup, the candidate pairs of retellings and of documents in two translations) weigh
+more in the 50x time, which stays at the goal's edge (<= 55x).
 """
 
 from __future__ import annotations
