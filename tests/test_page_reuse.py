@@ -33,7 +33,7 @@ def generated(out: Path) -> dict[str, bytes]:
 
 
 def counting(monkeypatch) -> list[str]:
-    """The pages render_page is asked to make, by the first id among their nodes."""
+    """The pages render_page is asked to make (their paths under docs/)."""
     made: list[str] = []
     real = site.render_page
 
@@ -99,7 +99,7 @@ def test_a_page_whose_look_up_answers_otherwise_is_made_again(project, monkeypat
     pages = site.plan_pages(w, doc)
     _, bib_keys, _, bib = site.bibliography(project)
     result = site.Result(
-        cache_key=site.cache_key(project, True, project.bib.exists()), bib_notes=site.bib_notes(bib)
+        cache_key=site.cache_key(project, True, project.bib.exists()), bib_notes=bib["notes"]
     )
     made = counting(monkeypatch)
     files = site.render_witness(w, pages, state, bib_keys, result, project)

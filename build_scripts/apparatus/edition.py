@@ -137,7 +137,7 @@ def author_names(author: str, bibkey: str = "") -> tuple[str, ...]:
 def _read(path: Path, mtime: int, size: int, tei: str, cite_map: tuple) -> tuple:
     """One witness parsed and cut into passages; read again only when the file changes (the site
     re-renders after one edit: the other witnesses' passages are reused)."""
-    doc, problems = teixml.parse(path)
+    doc, problems = teixml.read(path)  # the tree the site's model is loaded from
     return doc, (witness_passages(doc, tei, dict(cite_map)) if doc is not None else []), problems
 
 

@@ -172,8 +172,9 @@ def fingerprints(corpus, reads) -> dict[str, str]:
 
 def unchanged(corpus, stored: dict[str, str]) -> set[tuple]:
     """The reads of `stored` (fingerprints of an earlier corpus) that find the same in `corpus`."""
-    now = fingerprints(corpus, [json.loads(k) for k in stored])
-    return {tuple(json.loads(k)) for k, fp in stored.items() if now.get(k) == fp}
+    reads = {k: tuple(json.loads(k)) for k in stored}
+    now = fingerprints(corpus, reads.values())
+    return {read for k, read in reads.items() if now.get(k) == stored[k]}
 
 
 def as_list(reads) -> list[list]:

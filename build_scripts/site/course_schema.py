@@ -350,7 +350,7 @@ def edition(project: Project | None = None, everything: bool | None = None) -> E
     keep, more = manifest.load_excerpts(project.excerpts)
     docs = {}
     for w in wits:
-        doc, parse_problems = _tree(project.tei(w))
+        doc, parse_problems = teixml.read(project.tei(w))
         problems += parse_problems + more
         more = []
         if doc is not None:
@@ -359,26 +359,6 @@ def edition(project: Project | None = None, everything: bool | None = None) -> E
     return Edition(
         {w.siglum: w for w in wits if w.siglum in docs}, docs, keep, everything, problems
     )
-
-
-_TREES: dict[Path, tuple[bytes, etree._ElementTree]] = {}  # path → (digest of its bytes, tree)
-
-
-def _tree(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
-    """A witness's tree, parsed again only when its bytes change (a site render after one edit
-    reuses the other witnesses' trees, and the indexes made of them: `_ids`, `_pages`). The
-    trees are only read here, never changed."""
-    try:
-        stamp = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-    except OSError:
-        return teixml.parse(path)  # its own message
-    hit = _TREES.get(path)
-    if hit is not None and hit[0] == stamp:
-        return hit[1], []
-    doc, problems = teixml.parse(path)
-    if doc is not None:
-        _TREES[path] = (stamp, doc)
-    return doc, problems
 
 
 # --- loading --------------------------------------------------------------------------------------
@@ -671,7 +651,7 @@ def head_text(head: etree._Element) -> str:
     return element_text(head)
 
 
-_TEXTS: dict[bytes, str] = {}  # an element's XML → its words (element_text)
+_TEXTS: dict[bytes, str] = {}  # a digest of an element's XML → its words (element_text)
 
 
 def element_text(el: etree._Element) -> str:
@@ -679,28 +659,26 @@ def element_text(el: etree._Element) -> str:
     model (a choice reads its edited form, corr or reg; a line break parts two words). They
     depend on the element's own XML alone (notes, the one thing read from the header, are left
     out), so they are made once per XML."""
-    xml = etree.tostring(el, with_tail=False)
-    text = _TEXTS.get(xml)
+    key = hashlib.blake2b(etree.tostring(el, with_tail=False), digest_size=16).digest()
+    text = _TEXTS.get(key)
     if text is None:
         if len(_TEXTS) >= 50_000:
             _TEXTS.clear()
-        text = _TEXTS[xml] = m.plain_text([_loader(el).node(el)])
+        text = _TEXTS[key] = m.plain_text([_loader(el).node(el)])
     return text
 
 
-_LOADERS: dict[int, tuple[etree._Element, Loader]] = {}  # id(root) → (root, its loader)
+_LOADERS: dict[etree._Element, Loader] = {}  # a document's root → its loader
 
 
 def _loader(el: etree._Element) -> Loader:
-    """One loader per document (it reads the header's records once, not for every element); the
-    root is kept with it, so that its id is not taken by another document's."""
+    """One loader per document (it reads the header's records once, not for every element)."""
     root = el.getroottree().getroot()
-    hit = _LOADERS.get(id(root))
-    if hit is None or hit[0] is not root:
+    if root not in _LOADERS:
         if len(_LOADERS) >= 16:
             _LOADERS.clear()
-        hit = _LOADERS[id(root)] = (root, _TextLoader(""))
-    return hit[1]
+        _LOADERS[root] = _TextLoader("")
+    return _LOADERS[root]
 
 
 class _TextLoader(Loader):

@@ -38,7 +38,7 @@ from build_scripts.site import search as site_search
 from build_scripts.site import pages as site_pages
 from build_scripts.site import urls as site_urls
 from build_scripts.project import witnesses as manifest
-from build_scripts.tei.model import Document
+from build_scripts.tei.model import Document, Generated
 from build_scripts.bib import bibliography as bibmod
 from build_scripts.tei import changelog
 from build_scripts.apparatus import reads as app_reads
@@ -140,11 +140,6 @@ def bibliography(
     notes = {e.key: [e.note_text, e.note_html] for e in entries}
     made = {"key": key, "md": md, "keys": sorted(keys), "notes": notes}
     return md, keys, problems, (made if not problems else {**made, "key": None})
-
-
-def bib_notes(cached: dict | None) -> dict[str, tuple[str, str]]:
-    """Each references.bib entry's first-note form (text, HTML), as `bibliography` made it."""
-    return {k: (t, h) for k, (t, h) in ((cached or {}).get("notes") or {}).items()}
 
 
 def app_key(project: Project, state: dict, everything: bool = False) -> str:
@@ -278,7 +273,7 @@ def render(
     cache = read_cache(project) if use_cache else {}
     result.reuse = use_cache
     bib_md, bib_keys, problems, bib_cache = bibliography(project, cache.get("bibliography"))
-    result.bib_notes = bib_notes(bib_cache)
+    result.bib_notes = (bib_cache or {}).get("notes") or {}
     result.problems += problems
     key = cache_key(project, everything, bib_md is not None)
     result.old_cache, result.cache_key = cache, key
@@ -308,7 +303,7 @@ def render(
     shas = {f: st["sha"] for f, st in sorted(state.items())}
     result.app_cache = {"key": key_now, "shas": shas}
     if cache.get("apparatus_key") == key_now:  # its 5 MB are read only when they are current
-        stored = _read_json(app_cache_file(project))
+        stored = read_cache_file(app_cache_file(project))
         if stored.get("key") == key_now and app_reads_current(project, stored, shas):
             result.app_loaded = app_snapshot(stored)
             # a copy: the render adds to it, the file stays as read
@@ -379,14 +374,14 @@ def render_witness(
         "bib": lambda k: "edition/bibliography.md" if k in bib_keys else None,
         "marks": marks.get,
     }
-    kept = _read_json(pages_file(project, w.tei)).get("pages", {}) if result.reuse else {}
+    kept = read_cache_file(pages_file(project, w.tei)).get("pages", {}) if result.reuse else {}
     made = result.pages[w.tei] = {}
     for page in pages:
         heading = not (len(page.nodes) == 1 and getattr(page.nodes[0], "head", None) is not None)
         # what the page is made of besides what it looks up (below): its nodes (their repr holds
         # every field, locations too), its place, the code and shared inputs (cache_key)
         made_of = repr((w.tei, page.src, page.title, page.start_page, heading, meta, page.nodes))
-        if "Generated(" in made_of:  # a list of the end notes: they are part of it
+        if f"{Generated.__name__}(" in made_of:  # a list of the end notes: they are part of it
             made_of += repr(endnotes)
         key = hashlib.blake2b(f"{result.cache_key}{made_of}".encode(), digest_size=20).hexdigest()
         old = kept.get(page.src)
@@ -554,7 +549,7 @@ def app_overview(state: dict, project: Project, published: dict[str, str], resul
     """Each witness's overview of its relations, kept with the apparatus pages under the same key
     (made again only when what the apparatus pages depend on changes)."""
     if "overview" not in result.app_cache:
-        kept = _read_json(app_parts_file(project))  # read only when the pages are made again
+        kept = read_cache_file(app_parts_file(project))  # read only when the pages are made again
         previous = kept if kept.get("key") == result.app_cache["key"] else {}
         value, result.app_parts = app_reader(state, project, published, previous)
         result.app_cache.update(value)
@@ -633,11 +628,6 @@ def write_files(out: Path, files: dict[str, str], page_srcs: set[str], result: R
             result.removed.append(str(path.relative_to(out)))
 
 
-def read_cache_file(path: Path) -> dict:
-    """One of the render's cache files as data ({} when absent or unreadable)."""
-    return _read_json(path)
-
-
 def read_cache(project: Project) -> dict:
     try:
         return json.loads(project.site_cache.read_text(encoding="utf-8"))
@@ -670,13 +660,15 @@ def app_snapshot(app_cache: dict) -> tuple:
 def save_cache(project: Project, result: Result) -> None:
     project.site_cache.parent.mkdir(parents=True, exist_ok=True)
     if result.app_loaded != app_snapshot(result.app_cache):  # made or grown in this render
-        _write_data(app_cache_file(project), result.app_cache)
+        write_cache_file(app_cache_file(project), result.app_cache)
     if result.app_parts is not None:
-        _write_data(app_parts_file(project), {"key": result.app_cache["key"], **result.app_parts})
+        write_cache_file(
+            app_parts_file(project), {"key": result.app_cache["key"], **result.app_parts}
+        )
     for tei, made in result.pages.items():
         path = pages_file(project, tei)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_data(path, {"pages": made})
+        write_cache_file(path, {"pages": made})
     project.site_cache.write_text(json.dumps(result.cache), encoding="utf-8")
 
 
@@ -751,9 +743,11 @@ def witness_plan(
     hit = _ONE_PLANS.get(key)
     if hit and hit[0] == stamp:
         return hit[1]
-    cache = _read_json(project.site_cache)
+    cache = read_cache_file(project.site_cache)
     old = cache.get("witnesses", {}).get(file, {}) if cache.get("plan") == stamp[1] else {}
-    kept = _read_json(_plan_file(project)).get(file, {})  # a course build's own, keyed the same way
+    kept = read_cache_file(_plan_file(project)).get(
+        file, {}
+    )  # a course build's own, keyed the same way
     if old.get("sha") == sha and "root" in old:
         state = {file: old}
     elif kept.get("stamp") == [*stamp, everything]:
@@ -770,43 +764,43 @@ def _plan_file(project: Project) -> Path:
     return project.site_cache.with_name("plan-cache.json")  # build/: never committed
 
 
-_JSON: dict[Path, tuple[bytes, dict]] = {}
+_CACHE_FILES: dict[Path, tuple[bytes, dict]] = {}
 
 
-def _read_json(path: Path) -> dict:
+def read_cache_file(path: Path) -> dict:
     """A cache file (JSON, or a pickle for the apparatus' large ones), parsed once per content (a
     digest of its bytes: a file rewritten within one tick of the file system's clock with the same
     size is still read again). A file that cannot be read is an empty cache."""
     try:
         raw = path.read_bytes()
         stamp = hashlib.blake2b(raw, digest_size=16).digest()
-        if path in _JSON and _JSON[path][0] == stamp:
-            return _JSON[path][1]
+        if path in _CACHE_FILES and _CACHE_FILES[path][0] == stamp:
+            return _CACHE_FILES[path][1]
         data = pickle.loads(raw) if path.suffix == ".pickle" else json.loads(raw)  # noqa: S301
     except (OSError, ValueError, pickle.UnpicklingError, EOFError, TypeError, AttributeError):
         return {}
     if not isinstance(data, dict):
         return {}
-    _JSON[path] = (stamp, data)
+    _CACHE_FILES[path] = (stamp, data)
     return data
 
 
-def _write_data(path: Path, data: dict) -> None:
-    """Write a cache file that `_read_json` reads (pickled where its name says so)."""
+def write_cache_file(path: Path, data: dict) -> None:
+    """Write a cache file that `read_cache_file` reads (pickled where its name says so)."""
     if path.suffix == ".pickle":
         path.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     else:
         path.write_text(json.dumps(data), encoding="utf-8")
-    _JSON.pop(path, None)
+    _CACHE_FILES.pop(path, None)
 
 
 def _write_plan(project: Project, file: str, entry: dict) -> None:
     """Remember one witness's plan (keyed on its TEI's sha and everything the plan depends on), so
     that the next course pack need not load the witness; written whole, then renamed into place."""
     path = _plan_file(project)
-    data = dict(_read_json(path))
+    data = dict(read_cache_file(path))
     data[file] = entry
-    _JSON.pop(path, None)
+    _CACHE_FILES.pop(path, None)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")

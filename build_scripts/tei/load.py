@@ -24,7 +24,7 @@ _UNITS: dict[tuple, tuple] = {}  # (unit key, file) → (node, its problems): Lo
 
 def load(path: Path) -> tuple[m.Document | None, list[Problem]]:
     """Parse and load one TEI file; None when it cannot be parsed at all."""
-    doc, problems = teixml.parse(path)
+    doc, problems = teixml.read(path)
     if doc is None:
         return None, problems
     document, more = from_tree(doc.getroot(), relpath(path))

@@ -88,8 +88,7 @@ def tei(tag: str) -> str:
 
 def source(root: etree._Element) -> bytes | None:
     """The bytes a tree parsed by `parse` came from (None: not one of the trees parsed last)."""
-    hit = _SOURCES.get(id(root))
-    return hit[1] if hit is not None and hit[0] is root else None
+    return _SOURCES.get(root)
 
 
 def units(root: etree._Element) -> dict[etree._Element, bytes]:
@@ -129,19 +128,40 @@ def local(el: etree._Element) -> str:
     return tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
 
 
-_SOURCES: dict[int, tuple[etree._Element, bytes]] = {}  # id(root) → (root, the bytes it came from)
+_SOURCES: dict[etree._Element, bytes] = {}  # a root `parse` made lately → the bytes it came from
+_SHARED: dict[Path, tuple[bytes, etree._ElementTree]] = {}  # path → (digest of its bytes, tree)
 
 
-def parse(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
-    """Parse a TEI file keeping line numbers; a syntax error becomes a Problem. The bytes the tree
-    was parsed from are kept beside it (`source`) for the trees parsed last."""
-    parser = etree.XMLParser(remove_blank_text=False, resolve_entities=False, no_network=True)
+def read(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
+    """A TEI file's tree shared by the stages that only read it (the model, the apparatus's
+    passages, the course packs): parsed again only when the file's bytes change, so one render
+    parses a witness once. Never change it: `parse` gives a tree of one's own."""
     try:
         raw = path.read_bytes()
+    except OSError:
+        return parse(path)  # its own message
+    stamp = hashlib.blake2b(raw, digest_size=16).digest()
+    hit = _SHARED.get(path)
+    if hit is not None and hit[0] == stamp:
+        _SOURCES[hit[1].getroot()] = raw  # kept while it is shared
+        return hit[1], []
+    doc, problems = parse(path, raw)
+    if doc is not None:
+        _SHARED[path] = (stamp, doc)
+    return doc, problems
+
+
+def parse(path: Path, raw: bytes | None = None) -> tuple[etree._ElementTree | None, list[Problem]]:
+    """Parse a TEI file (or `raw`, its bytes as read) keeping line numbers; a syntax error becomes a
+    Problem. The bytes the tree was parsed from are kept beside it (`source`) for the trees parsed
+    last."""
+    parser = etree.XMLParser(remove_blank_text=False, resolve_entities=False, no_network=True)
+    try:
+        raw = path.read_bytes() if raw is None else raw
         root = etree.fromstring(raw, parser, base_url=str(path))
         if len(_SOURCES) >= 32:
             _SOURCES.clear()
-        _SOURCES[id(root)] = (root, raw)
+        _SOURCES[root] = raw
         return root.getroottree(), []
     except etree.XMLSyntaxError as err:
         line, col = err.position if err.position else (None, None)
